@@ -1,0 +1,112 @@
+# topokit - see README.md. Adding a tool is one word in TOOLS and a folder cmd/<tool>/.
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+TOOLS = topo-discover topo-admit cpuset-alloc spread-check numa-verify
+# tools that call libhwloc (discovery, binding)
+HWLOC_TOOLS = topo-discover cpuset-alloc
+
+BUILD ?= build
+BIN ?= bin
+SANITIZE ?=
+
+DEPS_PKGS = libhwloc-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq
+PKGS = yaml-0.1 jansson
+WARN = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wshadow
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) hwloc 2>/dev/null)
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+HWLOC_LIBS = $(shell $(PKG_CONFIG) --libs hwloc 2>/dev/null)
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+COMMON_SRC = $(sort $(wildcard common/*.c))
+COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
+LIB = $(BUILD)/libtopokit.a
+UNIT_SRC = $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
+HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+
+all: $(TOOLS:%=$(BIN)/%)
+
+$(BUILD)/%.o: %.c $(wildcard common/*.h) $(wildcard cmd/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(COMMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+define tool_rule
+$(1)_SRC = $$(sort $$(wildcard cmd/$(1)/*.c))
+$(1)_OBJ = $$($(1)_SRC:%.c=$(BUILD)/%.o)
+$(BIN)/$(1): $$($(1)_OBJ) $(LIB)
+	@mkdir -p $(BIN)
+	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(LIB) $(if $(filter $(1),$(HWLOC_TOOLS)),$$(HWLOC_LIBS)) $$(LIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+$(BUILD)/tests/%: tests/helpers/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# Install the Debian packages when something is missing (root), else say how.
+deps:
+	@if $(PKG_CONFIG) --exists $(PKGS) hwloc 2>/dev/null && command -v bats >/dev/null \
+	   && command -v jq >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "installing: $(DEPS_PKGS)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_PKGS) >/dev/null; \
+	else echo "missing dependencies; run: sudo apt-get install $(DEPS_PKGS)"; exit 2; fi
+
+build-all: all $(UNIT_BIN) $(HELPER_BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory build-all
+	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) tests/run
+
+sanitize: deps
+	@$(MAKE) --no-print-directory check BUILD=build-san BIN=build-san/bin \
+	  SANITIZE=address,undefined CFLAGS="-O1 -g"
+
+valgrind: deps
+	@$(MAKE) --no-print-directory build-all
+	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 tests/run
+
+bench: all
+	@for b in tests/bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(TOOLS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+	for t in $(TOOLS); do \
+	  [ -f completions/bash/$$t ] && install -m 644 completions/bash/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; \
+	  [ -f completions/zsh/_$$t ] && install -m 644 completions/zsh/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; \
+	  [ -f completions/fish/$$t.fish ] && install -m 644 completions/fish/$$t.fish $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
+	done; true
+
+clean:
+	rm -rf build build-san bin
+
+.PHONY: all deps build-all check sanitize valgrind bench demo install clean

@@ -1,0 +1,50 @@
+/* cli.h - option handling every tool shares.
+ *
+ * Usage text follows util-linux: "Usage:", one line of description,
+ * "Options:", help and version last, "See tool(1).". --help prints to stdout
+ * and exits 0; misuse prints one line and "Try 'tool --help' for more
+ * information." to stderr and exits 2.
+ */
+#ifndef TK_CLI_H
+#define TK_CLI_H
+
+#include <stdio.h>
+
+#include "emit.h"
+
+#define TK_VERSION "0.1.0"
+
+/* Long-only option values start here so they never clash with letters. */
+#define TK_OPT_LONG_BASE 256
+
+/* Set once by main; used in every message. */
+extern const char *tk_prog;
+
+/* "prog: message" + try-help line on stderr, exit 2. */
+void tk_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Print "prog: message" on stderr (no exit). */
+void tk_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: message" on stderr, exit 2 (for fatal input errors). */
+void tk_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Print d ("prog: file:line:col: msg") and exit 2. */
+struct tk_diag;
+void tk_fatal_diag(const struct tk_diag *d) __attribute__((noreturn));
+/* "prog (topokit) 0.1.0" on stdout, exit 0. */
+void tk_print_version(void) __attribute__((noreturn));
+
+/* Parse an -o argument against the modes this tool allows (a mask of
+ * enum tk_out); misuse exits 2 naming the accepted words. */
+enum tk_out tk_parse_output(const char *arg, unsigned allowed);
+
+/* Strict integer option value: exits 2 with "invalid --name value 'x'". */
+long long tk_opt_ll(const char *name, const char *arg, long long min, long long max);
+
+/* Flush stdout and turn a failed write into exit 2 (install with atexit). */
+void tk_close_stdout(void);
+
+/* Shared help lines for argument grammars. */
+void tk_help_cpulist(FILE *out);
+void tk_help_output(FILE *out, unsigned allowed);
+void tk_help_common(FILE *out);   /* -h/--help, -V/--version lines */
+
+#endif

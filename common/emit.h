@@ -1,0 +1,33 @@
+/* emit.h - writing results.
+ *
+ * JSON is written compact, with keys in insertion order (build objects in
+ * the documented field order), and one trailing newline, so outputs are
+ * deterministic bytes that tests can compare.
+ */
+#ifndef TK_EMIT_H
+#define TK_EMIT_H
+
+#include <stdio.h>
+
+typedef struct json_t json_t;
+struct cpuset;
+
+enum tk_out {
+	TK_OUT_JSON = 1 << 0,
+	TK_OUT_TEXT = 1 << 1,
+	TK_OUT_NRT = 1 << 2,
+	TK_OUT_GITHUB = 1 << 3,
+	TK_OUT_SARIF = 1 << 4,
+	TK_OUT_JUNIT = 1 << 5,
+};
+
+/* Write j and a newline. Returns 0 or -1 on a write error. */
+int tk_emit_json(const json_t *j, FILE *out);
+/* Pretty (2-space indent) variant, for documents people read (SARIF, NRT). */
+int tk_emit_json_pretty(const json_t *j, FILE *out);
+
+/* json helpers that keep call sites short; "_new" steal the value. */
+json_t *tk_json_cpulist(const struct cpuset *s);        /* "0-3,8" string */
+json_t *tk_json_int_array(const struct cpuset *s);      /* [0,1,2,3,8] */
+
+#endif

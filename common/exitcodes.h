@@ -1,0 +1,17 @@
+/* exitcodes.h - the one exit-code contract shared by every topokit tool.
+ *
+ * 0: the verdict is good (admitted, aligned, no finding, allocated).
+ * 1: the verdict is bad (rejected, misaligned, violation, cannot allocate).
+ * 2: usage or input error, and every fatal path (out of memory, write error),
+ *    so that a crash-like failure can never be mistaken for a verdict.
+ */
+#ifndef TK_EXITCODES_H
+#define TK_EXITCODES_H
+
+enum tk_exit {
+	TK_EXIT_OK = 0,
+	TK_EXIT_NO = 1,
+	TK_EXIT_USAGE = 2,
+};
+
+#endif

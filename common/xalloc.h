@@ -1,0 +1,22 @@
+/* xalloc.h - allocation that cannot fail silently.
+ *
+ * On out-of-memory these print "topokit: out of memory" and exit with
+ * TK_EXIT_USAGE (2): the one exit allowed inside common/, because no caller
+ * could do anything better and exit 1 would read as a verdict.
+ */
+#ifndef TK_XALLOC_H
+#define TK_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* realloc for arrays: checks nmemb * size for overflow */
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* malloc'd printf */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

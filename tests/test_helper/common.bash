@@ -1,0 +1,41 @@
+# Shared setup for every bats file: load with `load test_helper/common`.
+bats_require_minimum_version 1.5.0
+
+TK_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+TK_BIN=${TK_BIN:-$TK_ROOT/bin}
+FIXTURES=$TK_ROOT/tests/fixtures
+EXPECTED=$TK_ROOT/tests/expected
+SHARED=${TK_SHARED:-$TK_ROOT/../shared}
+export PATH="$TK_BIN:$PATH"
+
+# TK_VALGRIND=1: wrap each tool so the whole suite runs under valgrind.
+if [ "${TK_VALGRIND:-}" = 1 ]; then
+	for _t in topo-discover topo-admit cpuset-alloc spread-check numa-verify; do
+		eval "$_t() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \"\$TK_BIN/$_t\" \"\$@\"; }"
+	done
+	unset _t
+fi
+
+# jq_is FILTER EXPECTED: $output, run through jq FILTER, equals EXPECTED
+jq_is() {
+	local got
+	got=$(printf '%s' "$output" | jq -c "$1") || { echo "jq failed on: $output" >&2; return 1; }
+	if [ "$got" != "$2" ]; then
+		printf 'filter:   %s\nexpected: %s\ngot:      %s\n' "$1" "$2" "$got" >&2
+		return 1
+	fi
+}
+
+# stderr_has TEXT: the captured $stderr contains TEXT
+stderr_has() {
+	case "$stderr" in *"$1"*) return 0 ;; esac
+	printf 'stderr lacks: %s\nstderr was: %s\n' "$1" "$stderr" >&2
+	return 1
+}
+
+# output_has TEXT
+output_has() {
+	case "$output" in *"$1"*) return 0 ;; esac
+	printf 'output lacks: %s\noutput was: %s\n' "$1" "$output" >&2
+	return 1
+}
