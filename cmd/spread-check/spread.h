@@ -1,0 +1,23 @@
+/* spread.h - spread-check subcommands.
+ *
+ * spread-check is one binary with a git-style dispatch table in main.c:
+ * each subcommand is `int cmd_<name>(int argc, char **argv)` in its own
+ * file(s) of cmd/spread-check/, gets argv with argv[0] = the subcommand name,
+ * parses its own options (including its own --help) and returns an exit code
+ * from common/exitcodes.h (0 good verdict, 1 bad verdict, 2 usage/input).
+ *
+ *   lint      lint*.c      topologySpreadConstraints as the API server
+ *                          validates them, plus advisory rules
+ *   place     place.c      PodTopologySpread Filter + Score for one pod
+ *   simulate  simulate.c   place a workload's replicas one by one
+ *   audit     audit.c      skew of running workloads
+ */
+#ifndef SPREAD_H
+#define SPREAD_H
+
+int cmd_lint(int argc, char **argv);
+int cmd_place(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+#endif
