@@ -56,7 +56,10 @@ struct tk_node {
 	size_t n;                /* SEQ/MAP: number of items / pairs */
 	struct tk_node **items;  /* SEQ: the items; MAP: the values */
 	struct tk_node **keys;   /* MAP: the keys (scalar nodes), parallel to items */
-	unsigned refs;           /* aliases share nodes; internal */
+	/* internal: aliases share nodes */
+	unsigned refs;
+	unsigned height;         /* nesting levels below and including this node */
+	size_t weight;           /* nodes in the subtree, aliases expanded */
 };
 
 struct tk_limits {
@@ -66,7 +69,8 @@ struct tk_limits {
 	size_t max_nodes;          /* nodes per document after alias expansion */
 };
 
-/* Defaults: depth 256, scalar 4 MiB, input 256 MiB, nodes 4,000,000. */
+/* Defaults: depth 256, scalar 4 MiB, input 64 MiB, nodes 1,000,000 per
+ * document (per item when streaming). */
 extern const struct tk_limits tk_default_limits;
 
 struct tk_doc {

@@ -1,0 +1,1105 @@
+/* doc.c - YAML/JSON documents with positions, bounded (see doc.h).
+ *
+ * libyaml's event parser drives one builder with an explicit stack, so
+ * nesting never recurses. The same builder serves the tree loader and the
+ * streaming walker: in streaming mode the items of a top-level `items:`
+ * sequence are handed to the caller and freed as soon as each is complete.
+ *
+ * Bounds: the read handler counts input bytes and the bytes read since the
+ * last event, so neither a huge file nor one huge scalar (which libyaml
+ * buffers whole) can take unbounded memory; aliases share nodes (never
+ * copied) and every document's expanded node count and height are capped,
+ * so consumers walking a tree cannot be made to loop for ever.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "diag.h"
+#include "doc.h"
+#include "xalloc.h"
+
+const struct tk_limits tk_default_limits = {
+	.max_depth = 256,
+	.max_scalar = 4u << 20,
+	.max_input = 64u << 20,
+	.max_nodes = 1000000,
+};
+
+/* ---- string hash set (anchors, duplicate keys of big maps) ---- */
+
+struct strmap_slot {
+	const char *key;
+	void *val;
+};
+
+struct strmap {
+	size_t cap, n;
+	struct strmap_slot *slots;
+};
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static struct strmap_slot *strmap_find(struct strmap *m, const char *key)
+{
+	size_t i;
+
+	if (!m->cap)
+		return NULL;
+	for (i = str_hash(key) & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1))
+		if (!strcmp(m->slots[i].key, key))
+			return &m->slots[i];
+	return &m->slots[i];
+}
+
+/* Insert or replace; key is borrowed and must outlive the map. */
+static void strmap_put(struct strmap *m, const char *key, void *val)
+{
+	struct strmap_slot *s;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap old = *m;
+		size_t i;
+
+		m->cap = old.cap ? old.cap * 2 : 16;
+		m->n = 0;
+		m->slots = xcalloc(m->cap, sizeof(*m->slots));
+		for (i = 0; i < old.cap; i++)
+			if (old.slots[i].key)
+				strmap_put(m, old.slots[i].key, old.slots[i].val);
+		free(old.slots);
+	}
+	s = strmap_find(m, key);
+	if (!s->key) {
+		s->key = key;
+		m->n++;
+	}
+	s->val = val;
+}
+
+static void *strmap_get(struct strmap *m, const char *key)
+{
+	struct strmap_slot *s = strmap_find(m, key);
+
+	return s && s->key ? s->val : NULL;
+}
+
+static void strmap_release(struct strmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- nodes ---- */
+
+static struct tk_node *node_new(enum tk_kind kind, const yaml_mark_t *mark)
+{
+	struct tk_node *n = xcalloc(1, sizeof(*n));
+
+	n->kind = kind;
+	n->line = (unsigned)mark->line + 1;
+	n->col = (unsigned)mark->column + 1;
+	n->refs = 1;
+	n->height = 1;
+	n->weight = 1;
+	return n;
+}
+
+static void node_unref(struct tk_node *n)
+{
+	/* explicit stack: shared subtrees make recursion depth unpredictable */
+	struct tk_node **stack;
+	size_t sp = 0, cap = 16;
+
+	if (!n || --n->refs)
+		return;
+	stack = xmalloc(cap * sizeof(*stack));
+	stack[sp++] = n;
+	while (sp) {
+		struct tk_node *cur = stack[--sp];
+		size_t i;
+
+		for (i = 0; i < cur->n; i++) {
+			struct tk_node *kids[2] = { cur->items[i], cur->keys ? cur->keys[i] : NULL };
+			size_t k;
+
+			for (k = 0; k < 2; k++) {
+				if (!kids[k] || --kids[k]->refs)
+					continue;
+				if (sp == cap)
+					stack = xreallocarray(stack, cap *= 2, sizeof(*stack));
+				stack[sp++] = kids[k];
+			}
+		}
+		free(cur->items);
+		free(cur->keys);
+		free(cur->text);
+		free(cur);
+	}
+	free(stack);
+}
+
+static bool text_in(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(s, *set))
+			return true;
+	return false;
+}
+
+/* Integer as go-yaml v2 resolves it: strconv.ParseInt(s, 0, 64) after
+ * dropping '_' (sign, 0x, 0o, 0b, leading-0 octal). */
+static bool resolve_int(const char *text, long long *out)
+{
+	char buf[80];
+	const char *p;
+	size_t k = 0;
+	bool neg = false;
+	unsigned base = 10;
+	unsigned long long v = 0, lim;
+
+	for (p = text; *p; p++) {
+		if (*p == '_')
+			continue;
+		if (k + 1 >= sizeof(buf))
+			return false;
+		buf[k++] = *p;
+	}
+	buf[k] = '\0';
+	p = buf;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (!*p)
+		return false;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		base = 16, p += 2;
+	else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+		base = 8, p += 2;
+	else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+		base = 2, p += 2;
+	else if (p[0] == '0' && p[1])
+		base = 8, p += 1;
+	if (!*p)
+		return false;
+	lim = neg ? (unsigned long long)INT64_MAX + 1 : (unsigned long long)INT64_MAX;
+	for (; *p; p++) {
+		unsigned d;
+
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a' + 10);
+		else if (*p >= 'A' && *p <= 'F')
+			d = (unsigned)(*p - 'A' + 10);
+		else
+			return false;
+		if (d >= base)
+			return false;
+		if (v > (lim - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = neg ? (long long)(0 - v) : (long long)v;
+	return true;
+}
+
+/* Float as go-yaml v2's yaml 1.1 float pattern (plus .inf/.nan). */
+static bool resolve_float(const char *s, double *out)
+{
+	static const char *const pinf[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL };
+	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF", NULL };
+	static const char *const nan_[] = { ".nan", ".NaN", ".NAN", NULL };
+	const char *p = s;
+	bool digits = false;
+	char *end;
+
+	if (text_in(s, pinf)) {
+		*out = INFINITY;
+		return true;
+	}
+	if (text_in(s, ninf)) {
+		*out = -INFINITY;
+		return true;
+	}
+	if (text_in(s, nan_)) {
+		*out = NAN;
+		return true;
+	}
+	if (*p == '+' || *p == '-')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		digits = true;
+	} else {
+		while (*p >= '0' && *p <= '9')
+			p++, digits = true;
+		if (!digits)
+			return false;
+		if (*p == '.')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p)
+		return false;
+	errno = 0;
+	*out = strtod(s, &end);
+	return true;
+}
+
+static void scalar_resolve(struct tk_node *n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+	static const char *const yes[] = { "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
+					   "on", "On", "ON", NULL };
+	static const char *const no[] = { "n", "N", "no", "No", "NO", "false", "False", "FALSE",
+					  "off", "Off", "OFF", NULL };
+
+	n->kind = TK_STR;
+	if (n->quoted || strlen(n->text) != n->len)
+		return;
+	if (text_in(n->text, nulls))
+		n->kind = TK_NULL;
+	else if (text_in(n->text, yes))
+		n->kind = TK_BOOL, n->v.b = true;
+	else if (text_in(n->text, no))
+		n->kind = TK_BOOL, n->v.b = false;
+	else if (resolve_int(n->text, &n->v.i))
+		n->kind = TK_INT;
+	else if (resolve_float(n->text, &n->v.f))
+		n->kind = TK_FLOAT;
+}
+
+/* ---- reading ---- */
+
+struct reader {
+	FILE *fp;
+	const char *mem;
+	size_t memlen, memoff;
+	size_t total;        /* bytes handed to libyaml */
+	size_t since_event;  /* bytes handed over since the last event */
+	size_t max_input, max_burst;
+	int over;            /* 1: input too large, 2: one value too large, 3: read error */
+	int saved_errno;
+};
+
+static int read_handler(void *data, unsigned char *buf, size_t size, size_t *size_read)
+{
+	struct reader *r = data;
+	size_t n;
+
+	if (r->total >= r->max_input) {
+		/* one probe byte past the limit tells "too large" from "exactly full" */
+		unsigned char c;
+
+		if ((r->fp && fread(&c, 1, 1, r->fp) == 1) || (!r->fp && r->memoff < r->memlen)) {
+			r->over = 1;
+			return 0;
+		}
+		*size_read = 0;
+		return 1;
+	}
+	if (r->since_event > r->max_burst) {
+		r->over = 2;
+		return 0;
+	}
+	if (size > r->max_input - r->total)
+		size = r->max_input - r->total;
+	if (size > 65536)
+		size = 65536;
+	if (r->fp) {
+		n = fread(buf, 1, size, r->fp);
+		if (n == 0 && ferror(r->fp)) {
+			r->over = 3;
+			r->saved_errno = errno;
+			return 0;
+		}
+	} else {
+		n = r->memlen - r->memoff < size ? r->memlen - r->memoff : size;
+		memcpy(buf, r->mem + r->memoff, n);
+		r->memoff += n;
+	}
+	r->total += n;
+	r->since_event += n;
+	*size_read = n;
+	return 1;
+}
+
+/* ---- the builder ---- */
+
+struct frame {
+	struct tk_node *node;     /* TK_SEQ or TK_MAP under construction */
+	struct tk_node *key;      /* MAP: the key waiting for its value */
+	char *anchor;             /* registered when the container closes */
+	size_t cap;
+	struct strmap keyset;     /* MAP with many keys: duplicate check */
+	struct tk_node **merges;  /* MAP: values of "<<" keys, applied at close */
+	size_t nmerges;
+	bool streaming;           /* SEQ: top-level items handed to the callback */
+};
+
+struct builder {
+	const char *file;
+	const struct tk_limits *lim;
+	struct reader rd;
+	yaml_parser_t parser;
+	struct frame *stack;
+	size_t depth, stack_cap;
+	struct strmap anchors;    /* name -> node (one ref held) */
+	char **anchor_names;      /* owned keys of anchors */
+	size_t nanchor_names;
+	size_t doc_weight;
+	struct tk_diag *d;
+	/* streaming */
+	tk_item_fn fn;
+	void *arg;
+	int fn_rc;
+	bool streamed_items;      /* this document's items went to fn */
+	/* tree */
+	struct tk_doc *doc;
+	struct tk_node *root;
+};
+
+static int fail_at(struct builder *b, const yaml_mark_t *m, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail_at(struct builder *b, const yaml_mark_t *m, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	tk_diag_set(b->d, b->file, m ? (unsigned)m->line + 1 : 0, m ? (unsigned)m->column + 1 : 0,
+		    "%s", msg);
+	return -1;
+}
+
+static void anchors_clear(struct builder *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nanchor_names; i++) {
+		node_unref(strmap_get(&b->anchors, b->anchor_names[i]));
+		free(b->anchor_names[i]);
+	}
+	free(b->anchor_names);
+	b->anchor_names = NULL;
+	b->nanchor_names = 0;
+	strmap_release(&b->anchors);
+}
+
+static void anchor_register(struct builder *b, const char *name, struct tk_node *n)
+{
+	struct strmap_slot *s = strmap_find(&b->anchors, name);
+
+	n->refs++;
+	if (s && s->key) {  /* redefinition: the latest wins */
+		node_unref(s->val);
+		s->val = n;
+		return;
+	}
+	b->anchor_names = xreallocarray(b->anchor_names, b->nanchor_names + 1, sizeof(char *));
+	b->anchor_names[b->nanchor_names] = xstrdup(name);
+	strmap_put(&b->anchors, b->anchor_names[b->nanchor_names], n);
+	b->nanchor_names++;
+}
+
+static bool key_equal(const struct tk_node *a, const struct tk_node *b)
+{
+	return a->len == b->len && !memcmp(a->text, b->text, a->len);
+}
+
+static int map_find_key(struct frame *f, const struct tk_node *key)
+{
+	size_t i;
+
+	if (f->keyset.n || f->node->n > 16) {
+		if (!f->keyset.n)
+			for (i = 0; i < f->node->n; i++)
+				strmap_put(&f->keyset, f->node->keys[i]->text, (void *)(i + 1));
+		return (int)(uintptr_t)strmap_get(&f->keyset, key->text) - 1;
+	}
+	for (i = 0; i < f->node->n; i++)
+		if (key_equal(f->node->keys[i], key))
+			return (int)i;
+	return -1;
+}
+
+static void container_append(struct frame *f, struct tk_node *key, struct tk_node *val)
+{
+	struct tk_node *c = f->node;
+
+	if (c->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 4;
+		c->items = xreallocarray(c->items, f->cap, sizeof(*c->items));
+		if (c->kind == TK_MAP)
+			c->keys = xreallocarray(c->keys, f->cap, sizeof(*c->keys));
+	}
+	c->items[c->n] = val;
+	if (c->kind == TK_MAP) {
+		c->keys[c->n] = key;
+		if (f->keyset.n)
+			strmap_put(&f->keyset, key->text, (void *)(c->n + 1));
+	}
+	c->n++;
+	c->weight += val->weight + (key ? 1 : 0);
+	if (val->height + 1 > c->height)
+		c->height = val->height + 1;
+}
+
+/* Normalize a plain key the way sigs.k8s.io/yaml turns YAML keys into JSON
+ * object keys: bools and ints by their value. */
+static void key_normalize(struct tk_node *k)
+{
+	char buf[32];
+
+	if (k->kind == TK_BOOL)
+		snprintf(buf, sizeof(buf), "%s", k->v.b ? "true" : "false");
+	else if (k->kind == TK_INT)
+		snprintf(buf, sizeof(buf), "%lld", k->v.i);
+	else
+		return;
+	free(k->text);
+	k->text = xstrdup(buf);
+	k->len = strlen(buf);
+	k->kind = TK_STR;
+}
+
+static int deliver_item(struct builder *b, struct tk_node *item)
+{
+	int rc = b->fn(item, b->file, b->arg);
+
+	/* the node budget is per item when streaming */
+	b->doc_weight = b->doc_weight > item->weight ? b->doc_weight - item->weight : 0;
+
+	node_unref(item);
+	if (rc) {
+		b->fn_rc = rc;
+		return 1;
+	}
+	return 0;
+}
+
+/* Attach a finished value to the container on top of the stack, or make it
+ * the document root. Returns 0, -1 error, 1 stop requested by the callback. */
+static int attach(struct builder *b, struct tk_node *val, const yaml_mark_t *m)
+{
+	struct frame *f;
+
+	if (b->depth == 0) {
+		b->root = val;
+		return 0;
+	}
+	f = &b->stack[b->depth - 1];
+	if (f->node->kind == TK_SEQ) {
+		if (f->streaming)
+			return deliver_item(b, val);
+		container_append(f, NULL, val);
+		return 0;
+	}
+	if (!f->key) {
+		if (val->kind == TK_SEQ || val->kind == TK_MAP) {
+			node_unref(val);
+			return fail_at(b, m, "a mapping key must be a scalar");
+		}
+		key_normalize(val);
+		f->key = val;
+		return 0;
+	}
+	if (!f->key->quoted && !strcmp(f->key->text, "<<") &&
+	    (val->kind == TK_MAP || val->kind == TK_SEQ)) {
+		f->merges = xreallocarray(f->merges, f->nmerges + 1, sizeof(*f->merges));
+		f->merges[f->nmerges++] = val;
+		node_unref(f->key);
+		f->key = NULL;
+		return 0;
+	}
+	if (map_find_key(f, f->key) >= 0) {
+		int rc = tk_diag_set(b->d, b->file, f->key->line, f->key->col,
+				     "duplicate key '%s'", f->key->text);
+
+		node_unref(val);
+		return rc;
+	}
+	container_append(f, f->key, val);
+	f->key = NULL;
+	return 0;
+}
+
+/* Apply "<<" merges: keys from merged maps that the map does not set. */
+static int apply_merges(struct builder *b, struct frame *f, const yaml_mark_t *m)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < f->nmerges; i++) {
+		struct tk_node *src = f->merges[i];
+		size_t nsrc = src->kind == TK_SEQ ? src->n : 1;
+
+		for (j = 0; j < nsrc; j++) {
+			struct tk_node *mp = src->kind == TK_SEQ ? src->items[j] : src;
+
+			if (mp->kind != TK_MAP)
+				return fail_at(b, m, "a merge key '<<' needs a mapping or a list of mappings");
+			for (k = 0; k < mp->n; k++) {
+				if (map_find_key(f, mp->keys[k]) >= 0)
+					continue;
+				mp->keys[k]->refs++;
+				mp->items[k]->refs++;
+				container_append(f, mp->keys[k], mp->items[k]);
+				b->doc_weight += mp->items[k]->weight;
+			}
+		}
+	}
+	return 0;
+}
+
+static void frame_release(struct frame *f)
+{
+	size_t i;
+
+	node_unref(f->node);
+	node_unref(f->key);
+	for (i = 0; i < f->nmerges; i++)
+		node_unref(f->merges[i]);
+	free(f->merges);
+	free(f->anchor);
+	strmap_release(&f->keyset);
+}
+
+static int check_weight(struct builder *b, const yaml_mark_t *m)
+{
+	if (b->doc_weight > b->lim->max_nodes)
+		return fail_at(b, m, "document too large: more than %zu values after alias expansion",
+			       b->lim->max_nodes);
+	return 0;
+}
+
+static int push(struct builder *b, enum tk_kind kind, const yaml_mark_t *m, const yaml_char_t *anchor)
+{
+	struct frame *f;
+
+	if (b->depth >= b->lim->max_depth)
+		return fail_at(b, m, "nesting too deep (limit %u levels)", b->lim->max_depth);
+	if (b->depth == b->stack_cap) {
+		b->stack_cap = b->stack_cap ? b->stack_cap * 2 : 16;
+		b->stack = xreallocarray(b->stack, b->stack_cap, sizeof(*b->stack));
+	}
+	f = &b->stack[b->depth];
+	memset(f, 0, sizeof(*f));
+	f->node = node_new(kind, m);
+	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	/* streaming: the sequence under the top-level key "items" */
+	if (b->fn && kind == TK_SEQ && b->depth == 1 && b->stack[0].node->kind == TK_MAP &&
+	    b->stack[0].key && !strcmp(b->stack[0].key->text, "items")) {
+		const struct tk_node *kind_node = NULL;
+		size_t i;
+
+		for (i = 0; i < b->stack[0].node->n; i++)
+			if (!strcmp(b->stack[0].node->keys[i]->text, "kind"))
+				kind_node = b->stack[0].node->items[i];
+		if (!kind_node || (kind_node->kind == TK_STR && kind_node->len >= 4 &&
+				   !strcmp(kind_node->text + kind_node->len - 4, "List")))
+			f->streaming = true;
+	}
+	b->depth++;
+	b->doc_weight++;
+	return check_weight(b, m);
+}
+
+static int pop(struct builder *b, const yaml_mark_t *m)
+{
+	struct frame f = b->stack[--b->depth];
+	struct tk_node *n = f.node;
+	int rc;
+
+	if (f.nmerges && apply_merges(b, &f, m)) {
+		frame_release(&f);
+		return -1;
+	}
+	if (f.anchor)
+		anchor_register(b, f.anchor, n);
+	if (f.streaming)
+		b->streamed_items = true;
+	f.node = NULL;
+	frame_release(&f);
+	rc = attach(b, n, m);
+	if (rc < 0)
+		return rc;
+	if (check_weight(b, m))
+		return -1;
+	return rc;
+}
+
+static int on_scalar(struct builder *b, yaml_event_t *ev)
+{
+	struct tk_node *n = node_new(TK_STR, &ev->start_mark);
+
+	if (ev->data.scalar.length > b->lim->max_scalar) {
+		node_unref(n);
+		return fail_at(b, &ev->start_mark, "value too large: %zu bytes (limit %zu)",
+			       ev->data.scalar.length, b->lim->max_scalar);
+	}
+	n->text = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->len = ev->data.scalar.length;
+	n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+	if (ev->data.scalar.tag && !ev->data.scalar.plain_implicit && !ev->data.scalar.quoted_implicit &&
+	    !strcmp((const char *)ev->data.scalar.tag, YAML_STR_TAG))
+		n->quoted = true;  /* !!str 0 is a string */
+	scalar_resolve(n);
+	if (ev->data.scalar.anchor)
+		anchor_register(b, (const char *)ev->data.scalar.anchor, n);
+	b->doc_weight++;
+	if (check_weight(b, &ev->start_mark)) {
+		node_unref(n);
+		return -1;
+	}
+	return attach(b, n, &ev->start_mark);
+}
+
+static int on_alias(struct builder *b, yaml_event_t *ev)
+{
+	struct tk_node *n = strmap_get(&b->anchors, (const char *)ev->data.alias.anchor);
+
+	if (!n)
+		return fail_at(b, &ev->start_mark, "unknown alias '*%s'", ev->data.alias.anchor);
+	if (b->depth + n->height > b->lim->max_depth)
+		return fail_at(b, &ev->start_mark, "nesting too deep through alias '*%s' (limit %u levels)",
+			       ev->data.alias.anchor, b->lim->max_depth);
+	b->doc_weight += n->weight;
+	if (check_weight(b, &ev->start_mark))
+		return -1;
+	n->refs++;
+	return attach(b, n, &ev->start_mark);
+}
+
+static void builder_reset_doc(struct builder *b)
+{
+	while (b->depth)
+		frame_release(&b->stack[--b->depth]);
+	anchors_clear(b);
+	b->doc_weight = 0;
+}
+
+static int parser_fail(struct builder *b)
+{
+	yaml_parser_t *p = &b->parser;
+	const yaml_mark_t *m = &p->problem_mark;
+
+	switch (b->rd.over) {
+	case 1:
+		return fail_at(b, NULL, "input too large (limit %zu bytes)", b->lim->max_input);
+	case 2:
+		return fail_at(b, &p->mark, "value too large (limit %zu bytes)", b->lim->max_scalar);
+	case 3:
+		return fail_at(b, NULL, "read error: %s", strerror(b->rd.saved_errno));
+	}
+	if (p->error == YAML_MEMORY_ERROR)
+		return fail_at(b, NULL, "out of memory while parsing");
+	if (p->error == YAML_READER_ERROR) {
+		/* the reader knows only a byte offset; the mark is where parsing stopped */
+		return fail_at(b, &p->mark, "invalid input at byte %zu: %s", p->problem_offset,
+			       p->problem ? p->problem : "unreadable");
+	}
+	if (p->context)
+		return fail_at(b, m, "invalid YAML: %s %s", p->problem ? p->problem : "syntax error",
+			       p->context);
+	return fail_at(b, m, "invalid YAML: %s", p->problem ? p->problem : "syntax error");
+}
+
+static void doc_add(struct tk_doc *doc, struct tk_node *root)
+{
+	doc->docs = xreallocarray(doc->docs, doc->ndocs + 1, sizeof(*doc->docs));
+	doc->docs[doc->ndocs++] = root;
+}
+
+/* Runs the parser over the whole input. Returns 0, -1 on error, or the
+ * callback's non-zero stop value. */
+static int run(struct builder *b)
+{
+	yaml_event_t ev;
+	int rc = 0;
+
+	for (;;) {
+		if (!yaml_parser_parse(&b->parser, &ev))
+			return parser_fail(b);
+		b->rd.since_event = 0;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			yaml_event_delete(&ev);
+			return 0;
+		case YAML_DOCUMENT_START_EVENT:
+			b->root = NULL;
+			break;
+		case YAML_DOCUMENT_END_EVENT: {
+			struct tk_node *root = b->root;
+			yaml_mark_t m = ev.start_mark;
+
+			b->root = NULL;
+			if (!root)
+				root = node_new(TK_NULL, &m);
+			if (b->fn) {
+				/* a List's items went out one by one; other documents go whole */
+				if (b->streamed_items || root->kind == TK_NULL)
+					node_unref(root);
+				else
+					rc = deliver_item(b, root);
+				b->streamed_items = false;
+			} else {
+				doc_add(b->doc, root);
+			}
+			builder_reset_doc(b);
+			break;
+		}
+		case YAML_SCALAR_EVENT:
+			rc = on_scalar(b, &ev);
+			break;
+		case YAML_ALIAS_EVENT:
+			rc = on_alias(b, &ev);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			rc = push(b, TK_SEQ, &ev.start_mark, ev.data.sequence_start.anchor);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			rc = push(b, TK_MAP, &ev.start_mark, ev.data.mapping_start.anchor);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			rc = pop(b, &ev.start_mark);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		if (rc)
+			return rc < 0 ? -1 : b->fn_rc;
+	}
+}
+
+static bool is_list_kind(const struct tk_node *root)
+{
+	const struct tk_node *kind = tk_get(root, "kind");
+	const struct tk_node *items = tk_get(root, "items");
+
+	if (!items || items->kind != TK_SEQ)
+		return false;
+	return !kind || (kind->kind == TK_STR && kind->len >= 4 &&
+			 !strcmp(kind->text + kind->len - 4, "List"));
+}
+
+static void flatten(struct tk_doc *doc)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < doc->ndocs; i++) {
+		const struct tk_node *r = doc->docs[i];
+
+		if (r->kind == TK_NULL)
+			continue;
+		n += is_list_kind(r) ? tk_get(r, "items")->n : 1;
+	}
+	doc->items = xcalloc(n ? n : 1, sizeof(*doc->items));
+	for (i = 0; i < doc->ndocs; i++) {
+		struct tk_node *r = doc->docs[i];
+
+		if (r->kind == TK_NULL)
+			continue;
+		if (is_list_kind(r)) {
+			const struct tk_node *items = tk_get(r, "items");
+
+			for (j = 0; j < items->n; j++)
+				doc->items[doc->nitems++] = items->items[j];
+		} else {
+			doc->items[doc->nitems++] = r;
+		}
+	}
+}
+
+static const char *display_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+static int builder_init(struct builder *b, const char *file, const struct tk_limits *lim,
+			struct tk_diag *d)
+{
+	memset(b, 0, sizeof(*b));
+	b->file = file;
+	b->lim = lim ? lim : &tk_default_limits;
+	b->d = d;
+	b->rd.max_input = b->lim->max_input;
+	/* one scalar plus libyaml's look-ahead */
+	b->rd.max_burst = b->lim->max_scalar + (256u << 10);
+	if (!yaml_parser_initialize(&b->parser))
+		return tk_diag_set(d, file, 0, 0, "out of memory");
+	yaml_parser_set_input(&b->parser, read_handler, &b->rd);
+	return 0;
+}
+
+static void builder_release(struct builder *b)
+{
+	builder_reset_doc(b);
+	node_unref(b->root);
+	free(b->stack);
+	yaml_parser_delete(&b->parser);
+}
+
+static struct tk_doc *load(const char *name, FILE *fp, const char *buf, size_t len,
+			   const struct tk_limits *lim, struct tk_diag *d)
+{
+	struct builder b;
+	struct tk_doc *doc = xcalloc(1, sizeof(*doc));
+
+	doc->file = xstrdup(name);
+	if (builder_init(&b, doc->file, lim, d)) {
+		tk_doc_free(doc);
+		return NULL;
+	}
+	b.rd.fp = fp;
+	b.rd.mem = buf;
+	b.rd.memlen = len;
+	b.doc = doc;
+	if (run(&b)) {
+		builder_release(&b);
+		tk_doc_free(doc);
+		return NULL;
+	}
+	builder_release(&b);
+	flatten(doc);
+	return doc;
+}
+
+static FILE *open_input(const char *path, struct tk_diag *d)
+{
+	FILE *fp;
+
+	if (!strcmp(path, "-"))
+		return stdin;
+	fp = fopen(path, "rb");
+	if (!fp)
+		tk_diag_set(d, path, 0, 0, "cannot open: %s", strerror(errno));
+	return fp;
+}
+
+struct tk_doc *tk_doc_load(const char *path, const struct tk_limits *limits, struct tk_diag *d)
+{
+	FILE *fp = open_input(path, d);
+	struct tk_doc *doc;
+
+	if (!fp)
+		return NULL;
+	doc = load(display_name(path), fp, NULL, 0, limits, d);
+	if (fp != stdin)
+		fclose(fp);
+	return doc;
+}
+
+struct tk_doc *tk_doc_load_mem(const char *name, const char *buf, size_t len,
+			       const struct tk_limits *limits, struct tk_diag *d)
+{
+	return load(name, NULL, buf, len, limits, d);
+}
+
+void tk_doc_free(struct tk_doc *doc)
+{
+	size_t i;
+
+	if (!doc)
+		return;
+	for (i = 0; i < doc->ndocs; i++)
+		node_unref(doc->docs[i]);
+	free(doc->docs);
+	free(doc->items);
+	free(doc->file);
+	free(doc);
+}
+
+int tk_doc_stream(const char *path, const struct tk_limits *limits,
+		  tk_item_fn fn, void *arg, struct tk_diag *d)
+{
+	struct tk_limits lim = limits ? *limits : tk_default_limits;
+	FILE *fp = open_input(path, d);
+	struct builder b;
+	int rc;
+
+	if (!fp)
+		return -1;
+	if (!limits)
+		lim.max_input = (size_t)4 << 30;  /* items are bounded one by one instead */
+	if (builder_init(&b, display_name(path), &lim, d)) {
+		if (fp != stdin)
+			fclose(fp);
+		return -1;
+	}
+	b.rd.fp = fp;
+	b.fn = fn;
+	b.arg = arg;
+	rc = run(&b);
+	builder_release(&b);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+/* ---- access ---- */
+
+const struct tk_node *tk_get(const struct tk_node *map, const char *key)
+{
+	size_t i;
+
+	if (!map || map->kind != TK_MAP)
+		return NULL;
+	for (i = 0; i < map->n; i++)
+		if (!strcmp(map->keys[i]->text, key))
+			return map->items[i];
+	return NULL;
+}
+
+const struct tk_node *tk_path(const struct tk_node *node, const char *dotted)
+{
+	char key[256];
+
+	while (node && *dotted) {
+		size_t n = strcspn(dotted, ".");
+
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, dotted, n);
+		key[n] = '\0';
+		node = tk_get(node, key);
+		dotted += n;
+		if (*dotted == '.')
+			dotted++;
+	}
+	return node;
+}
+
+const char *tk_str(const struct tk_node *node)
+{
+	return node && node->kind == TK_STR ? node->text : NULL;
+}
+
+bool tk_is_scalar(const struct tk_node *node)
+{
+	return node && node->kind != TK_SEQ && node->kind != TK_MAP;
+}
+
+const char *tk_scalar_text(const struct tk_node *node)
+{
+	return tk_is_scalar(node) ? node->text : NULL;
+}
+
+const char *tk_kind_name(enum tk_kind kind)
+{
+	switch (kind) {
+	case TK_NULL: return "null";
+	case TK_BOOL: return "boolean";
+	case TK_INT: return "integer";
+	case TK_FLOAT: return "number";
+	case TK_STR: return "string";
+	case TK_SEQ: return "list";
+	case TK_MAP: return "mapping";
+	}
+	return "value";
+}
+
+int tk_node_error(const char *file, const struct tk_node *node, struct tk_diag *d,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	char msg[768];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return tk_diag_set(d, file, node ? node->line : 0, node ? node->col : 0, "%s", msg);
+}
+
+int tk_expect(const char *file, const struct tk_node *node, enum tk_kind kind,
+	      const char *name, struct tk_diag *d)
+{
+	if (node && node->kind == kind)
+		return 0;
+	if (!node)
+		return tk_node_error(file, node, d, "missing %s", name);
+	return tk_node_error(file, node, d, "%s must be a %s, not a %s", name, tk_kind_name(kind),
+			     tk_kind_name(node->kind));
+}
+
+static int missing(const char *file, const struct tk_node *map, const char *key, bool required,
+		   struct tk_diag *d)
+{
+	if (!required)
+		return 1;
+	return tk_node_error(file, map, d, "missing required field '%s'", key);
+}
+
+int tk_get_str(const char *file, const struct tk_node *map, const char *key,
+	       bool required, const char **out, struct tk_diag *d)
+{
+	const struct tk_node *v = tk_get(map, key);
+
+	if (!v || v->kind == TK_NULL)
+		return missing(file, map, key, required, d);
+	if (v->kind != TK_STR)
+		return tk_node_error(file, v, d, "'%s' must be a string, not a %s", key,
+				     tk_kind_name(v->kind));
+	*out = v->text;
+	return 0;
+}
+
+int tk_get_int(const char *file, const struct tk_node *map, const char *key,
+	       bool required, long long min, long long max, long long *out, struct tk_diag *d)
+{
+	const struct tk_node *v = tk_get(map, key);
+
+	if (!v || v->kind == TK_NULL)
+		return missing(file, map, key, required, d);
+	if (v->kind != TK_INT)
+		return tk_node_error(file, v, d, "'%s' must be an integer, not %s '%s'", key,
+				     tk_kind_name(v->kind), v->text ? v->text : "...");
+	if (v->v.i < min || v->v.i > max)
+		return tk_node_error(file, v, d, "'%s' value %lld is out of range (%lld-%lld)", key,
+				     v->v.i, min, max);
+	*out = v->v.i;
+	return 0;
+}
+
+int tk_get_bool(const char *file, const struct tk_node *map, const char *key,
+		bool required, bool *out, struct tk_diag *d)
+{
+	const struct tk_node *v = tk_get(map, key);
+
+	if (!v || v->kind == TK_NULL)
+		return missing(file, map, key, required, d);
+	if (v->kind != TK_BOOL)
+		return tk_node_error(file, v, d, "'%s' must be true or false, not %s", key,
+				     tk_kind_name(v->kind));
+	*out = v->v.b;
+	return 0;
+}
