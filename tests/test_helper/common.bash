@@ -6,6 +6,8 @@ TK_BIN=${TK_BIN:-$TK_ROOT/bin}
 FIXTURES=$TK_ROOT/tests/fixtures
 EXPECTED=$TK_ROOT/tests/expected
 SHARED=${TK_SHARED:-$TK_ROOT/../shared}
+TK_BUILD=${TK_BUILD:-$TK_ROOT/build}
+TK_TEST=$TK_BUILD/tests/tk-test
 export PATH="$TK_BIN:$PATH"
 
 # TK_VALGRIND=1: wrap each tool so the whole suite runs under valgrind.
