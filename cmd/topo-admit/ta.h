@@ -1,0 +1,132 @@
+/* ta.h - topo-admit's internal interfaces between its files.
+ *
+ *   hints.c     HINTS.json and DIST.json into merge.h types
+ *   cpuhints.c  the CPU Manager's static-policy hint generation
+ *   pod.c       pod mode: QoS, the hint providers, the scopes, admission
+ *   render.c    JSON and text output
+ *   main.c      options and mode dispatch
+ *
+ * Ownership: every *_release() frees what the matching loader filled.
+ */
+#ifndef TA_H
+#define TA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpuset.h"
+#include "merge.h"
+
+struct tk_diag;
+struct tk_node;
+struct topo;
+
+/* ---- hints.c ---- */
+
+struct ta_hints_doc {
+	size_t n;
+	struct ta_provider *providers;
+};
+
+/* Load HINTS.json; NUMA ids outside ni's nodes are errors with a position. */
+int ta_hints_load(struct ta_hints_doc *h, const char *path, const struct ta_numa_info *ni,
+		  struct tk_diag *d);
+void ta_hints_release(struct ta_hints_doc *h);
+/* Load DIST.json ({"0":[10,21],"1":[21,10]}) into ni (nodes must be set). */
+int ta_distances_load(struct ta_numa_info *ni, const char *path, struct tk_diag *d);
+/* NUMA nodes and distances of a topology document. */
+void ta_numa_info_from_topo(struct ta_numa_info *ni, const struct topo *t);
+/* A hint list in a cpuset-free form for output. */
+
+/* ---- cpuhints.c ---- */
+
+/* generateCPUTopologyHints (policy_static.go): every NUMA combination, in
+ * bitmask.IterateBitMasks order, that holds request CPUs of available plus
+ * all of reusable; preferred when of the minimal size. *n may be 0. */
+struct ta_hint *ta_cpu_hints(const struct topo *t, const struct cpuset *available,
+			     const struct cpuset *reusable, int request, bool align_by_socket,
+			     size_t *n);
+
+/* ---- pod.c ---- */
+
+enum ta_qos {
+	TA_QOS_GUARANTEED,
+	TA_QOS_BURSTABLE,
+	TA_QOS_BESTEFFORT,
+};
+const char *ta_qos_name(enum ta_qos q);
+
+struct ta_config {
+	const char *policy;             /* raw, validated by ta_manager_new */
+	const char *scope;
+	size_t nopts;
+	char **opt_names, **opt_values;
+	bool cpu_static;                /* cpuManagerPolicy static */
+	bool mem_static;                /* memoryManagerPolicy Static */
+	struct cpuset available;        /* free CPUs (defaultCpuSet) */
+	struct cpuset reserved;
+	bool align_by_socket;
+	/* reservedMemory per NUMA node (bytes), by node id; hugepages not kept */
+	uint64_t reserved_mem[TA_MAX_NUMA];
+};
+
+/* Per-resource detail the text output explains. */
+struct ta_res_report {
+	char *name;                     /* "cpu", "memory", "hugepages-1Gi", "nvidia.com/gpu" */
+	long long request;              /* CPUs, bytes or devices */
+	bool exclusive;                 /* requests exclusive resources */
+	bool nil_hints;                 /* provider has no preference */
+	size_t nhints;
+	struct ta_hint *hints;
+	char *why;                      /* one line: what limits this resource */
+};
+
+struct ta_container_report {
+	char *name;
+	bool init;
+	bool restartable;               /* sidecar (restartPolicy: Always) */
+	int exclusive_cpus;
+	size_t nres;
+	struct ta_res_report *res;
+	struct ta_hint hint;            /* merged affinity */
+	bool have_hint;                 /* false when never reached */
+	bool admit;
+};
+
+struct ta_pod_report {
+	char *name;                     /* object kind/name for messages */
+	char *kind;
+	enum ta_qos qos;
+	enum ta_policy policy;
+	enum ta_scope scope;
+	bool admit;
+	char *reason;                   /* NULL or "TopologyAffinityError" */
+	char *message;
+	size_t ncontainers;
+	struct ta_container_report *containers;
+	struct ta_hint pod_hint;        /* pod scope */
+	size_t nwarnings;
+	char **warnings;
+};
+
+void ta_pod_report_release(struct ta_pod_report *r);
+
+/* Admit one pod (a Pod or a workload's template) on topology t. file names
+ * the manifest for diagnostics. Returns 0, or -1 with d filled (bad input). */
+int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char *file,
+		 const struct topo *t, const struct ta_config *cfg, enum ta_policy p,
+		 enum ta_scope s, const struct ta_options *o, const struct ta_numa_info *ni,
+		 struct tk_diag *d);
+
+/* ---- render.c ---- */
+
+typedef struct json_t json_t;
+json_t *ta_hint_to_json(const struct ta_hint *h);
+json_t *ta_hints_to_json(const struct ta_hint *v, size_t n);
+/* "0-1" style list of a mask, into buf. */
+void ta_mask_format(ta_mask m, char *buf, size_t len);
+json_t *ta_pod_report_to_json(const struct ta_pod_report *r);
+void ta_pod_report_text(const struct ta_pod_report *r, void *fp);
+
+#endif

@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# The kubelet's hint-merge table tests (topologymanager/policy*_test.go),
+# run through `topo-admit --hints`. Cases: fixtures/topo-admit/cases/merge.tsv.
+load test_helper/common
+
+CASES=$FIXTURES/topo-admit/cases
+
+# expand the hint shorthands of merge.tsv into HINTS.json
+expand_hints() {
+	sed -e 's/P\[\([0-9,]*\)\]/{"numaAffinity":[\1],"preferred":true}/g' \
+	    -e 's/N\[\([0-9,]*\)\]/{"numaAffinity":[\1],"preferred":false}/g' \
+	    -e 's/Pnil/{"numaAffinity":null,"preferred":true}/g' \
+	    -e 's/Nnil/{"numaAffinity":null,"preferred":false}/g'
+}
+
+# run_suite SUITE POLICY NODES ALL [ARGS...]: every case of SUITE under POLICY
+run_suite() {
+	local suite=$1 policy=$2 nodes=$3 all=$4 n=0 bad=0
+	shift 4
+	local s hints aff pref name want_aff want_admit
+	while IFS=$'\t' read -r s hints aff pref name; do
+		[ "$s" = "$suite" ] || continue
+		n=$((n + 1))
+		printf '%s\n' "$hints" | expand_hints >"$BATS_TEST_TMPDIR/h.json"
+		case $aff in ALL) want_aff=$all ;; nil) want_aff=null ;; *) want_aff=$aff ;; esac
+		case $policy in
+		best-effort|none) want_admit=true ;;
+		*) want_admit=$pref ;;
+		esac
+		want="{\"admit\":$want_admit,\"hint\":{\"numaAffinity\":$want_aff,\"preferred\":$pref}}"
+		run --separate-stderr topo-admit --policy "$policy" --numa-nodes "$nodes" \
+			--hints "$BATS_TEST_TMPDIR/h.json" "$@"
+		if [ "$output" != "$want" ] || { [ "$want_admit" = true ] && [ "$status" -ne 0 ]; } ||
+			{ [ "$want_admit" = false ] && [ "$status" -ne 1 ]; }; then
+			printf 'FAIL %s/%s: %s\n  want %s\n  got  %s (exit %s) %s\n' "$suite" "$policy" \
+				"$name" "$want" "$output" "$status" "$stderr" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$CASES/merge.tsv"
+	[ "$n" -gt 0 ] || { echo "no cases in suite $suite" >&2; return 1; }
+	[ "$bad" -eq 0 ]
+}
+
+CLOSEST8=(--distances "$FIXTURES/topo-admit/dist-8.json" --option prefer-closest-numa-nodes=true)
+
+@test "merge: common cases under best-effort, 4 NUMA nodes" {
+	run_suite common best-effort 0-3 '[0,1,2,3]'
+}
+@test "merge: common cases under best-effort with prefer-closest-numa-nodes, 8 NUMA nodes" {
+	run_suite common best-effort 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
+}
+@test "merge: common cases under restricted, 4 NUMA nodes" {
+	run_suite common restricted 0-3 '[0,1,2,3]'
+}
+@test "merge: common cases under restricted with prefer-closest-numa-nodes, 8 NUMA nodes" {
+	run_suite common restricted 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
+}
+@test "merge: common cases under single-numa-node, 4 NUMA nodes" {
+	run_suite common single-numa-node 0-3 '[0,1,2,3]'
+}
+@test "merge: best-effort cases, 4 NUMA nodes" {
+	run_suite be best-effort 0-3 '[0,1,2,3]'
+}
+@test "merge: best-effort cases with prefer-closest-numa-nodes, 8 NUMA nodes" {
+	run_suite be best-effort 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
+}
+@test "merge: best-effort cases under restricted, 4 NUMA nodes" {
+	run_suite be restricted 0-3 '[0,1,2,3]'
+}
+@test "merge: best-effort cases under restricted with prefer-closest-numa-nodes, 8 NUMA nodes" {
+	run_suite be restricted 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
+}
+@test "merge: bestNonPreferredAffinityCount without policy options" {
+	run_suite be-nopol best-effort 0-3 '[0,1,2,3]'
+	run_suite be-nopol restricted 0-3 '[0,1,2,3]'
+}
+@test "merge: prefer-closest-numa-nodes picks the shortest average distance" {
+	run_suite closest best-effort 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
+	run_suite closest restricted 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
+}
+@test "merge: single-numa-node cases" {
+	run_suite snn single-numa-node 0-3 '[0,1,2,3]'
+}
+@test "merge: policy none admits with an empty hint" {
+	run_suite none none 0-3 '[0,1,2,3]'
+}
