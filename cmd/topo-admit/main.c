@@ -43,6 +43,7 @@ enum {
 	OPT_CPU_HINTS,
 	OPT_COUNT,
 	OPT_REUSABLE,
+	OPT_ALLOCATED,
 };
 
 static const struct option longopts[] = {
@@ -63,6 +64,7 @@ static const struct option longopts[] = {
 	{ "cpu-hints",             no_argument,       NULL, OPT_CPU_HINTS },
 	{ "count",                 required_argument, NULL, OPT_COUNT },
 	{ "reusable",              required_argument, NULL, OPT_REUSABLE },
+	{ "allocated",             required_argument, NULL, OPT_ALLOCATED },
 	{ "output",                required_argument, NULL, 'o' },
 	{ "help",                  no_argument,       NULL, 'h' },
 	{ "version",               no_argument,       NULL, 'V' },
@@ -83,6 +85,7 @@ struct opts {
 	const char *hints;
 	const char *distances;
 	const char *reusable;
+	const char *allocated;
 	bool cpu_hints;
 	long long count;
 	bool have_count;
@@ -122,7 +125,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --distances FILE             NUMA distances {\"0\":[10,21],...}\n"
 	      "     --cpu-hints                  CPU-hints mode: the CPU Manager's hints\n"
 	      "     --count N                    CPU-hints mode: CPUs requested\n"
-	      "     --reusable CPULIST           CPU-hints mode: CPUs reusable from init containers\n", stdout);
+	      "     --reusable CPULIST           CPU-hints mode: CPUs reusable from init containers\n"
+	      "     --allocated CPULIST          CPU-hints mode: CPUs the container already holds\n", stdout);
 	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
 	tk_help_common(stdout);
 	tk_help_cpulist(stdout);
@@ -323,7 +327,24 @@ static int run_cpu_hints(const struct opts *o)
 		parse_cpulist_opt(&reusable, "reusable", o->reusable);
 	if (!cpuset_is_subset(&avail, &t.all) || !cpuset_is_subset(&reusable, &t.all))
 		tk_fatal("%s: --available/--reusable name CPUs the topology does not have", o->topology);
-	h = ta_cpu_hints(&t, &avail, &reusable, (int)o->count, align, &n);
+	if (o->allocated) {
+		/* GetTopologyHints regenerates hints from CPUs already assigned
+		 * to the container; a count that differs gives no hint at all */
+		struct cpuset alloc = CPUSET_INIT, none = CPUSET_INIT;
+
+		parse_cpulist_opt(&alloc, "allocated", o->allocated);
+		if (!cpuset_is_subset(&alloc, &t.all))
+			tk_fatal("%s: --allocated names CPUs the topology does not have", o->topology);
+		if ((long long)cpuset_count(&alloc) != o->count) {
+			h = NULL;
+			n = 0;
+		} else {
+			h = ta_cpu_hints(&t, &alloc, &none, (int)o->count, align, &n);
+		}
+		cpuset_release(&alloc);
+	} else {
+		h = ta_cpu_hints(&t, &avail, &reusable, (int)o->count, align, &n);
+	}
 	if (o->out == TK_OUT_TEXT) {
 		for (i = 0; i < n; i++) {
 			char m[256];
@@ -421,6 +442,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_REUSABLE:
 			o.reusable = optarg;
+			break;
+		case OPT_ALLOCATED:
+			o.allocated = optarg;
 			break;
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
