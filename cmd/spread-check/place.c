@@ -1,14 +1,280 @@
-/* place.c - placeholder until the place subcommand lands; its owner replaces
- * this file. */
+/* place.c - `spread-check place`: what kube-scheduler's PodTopologySpread
+ * plugin decides for one incoming pod on every node.
+ *
+ * Every node gets the plugin's Filter verdict; nodes that pass it and are
+ * not named by --failed-nodes are the candidates, and get the plugin's
+ * normalized score (PreScore, Score, NormalizeScore). Exit 1 when no node
+ * is feasible.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
+
+#include "cli.h"
+#include "clusterio.h"
+#include "emit.h"
 #include "exitcodes.h"
+#include "podtopo.h"
 #include "spread.h"
+#include "xalloc.h"
+
+enum {
+	OPT_NODES = TK_OPT_LONG_BASE,
+	OPT_PODS,
+	OPT_FAILED,
+	OPT_DEFAULTS,
+	OPT_OBJECTS,
+	OPT_COUNTS,
+};
+
+struct place_opts {
+	const char *nodes, *pods, *failed, *defaults, *objects, *pod;
+	bool counts;
+	enum tk_out out;
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fputs("Usage:\n"
+	      " spread-check place --nodes NODES [--pods PODS] [options] POD\n"
+	      "\n"
+	      "Show what kube-scheduler's PodTopologySpread plugin decides for POD on\n"
+	      "every node: Filter verdict and normalized score (0-100).\n"
+	      "\n"
+	      "Options:\n"
+	      "     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n"
+	      "     --pods FILE             pods (kubectl get pods -A -o json)\n"
+	      "     --failed-nodes A,B      nodes that failed another filter: counted, not scored\n"
+	      "     --default-constraints system|FILE\n"
+	      "                             cluster default constraints (default: system)\n"
+	      "     --objects FILE          Services, ReplicaSets, StatefulSets and\n"
+	      "                             ReplicationControllers for default selectors\n"
+	      "     --counts                also print the counted pods per domain\n", stdout);
+	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
+	tk_help_common(stdout);
+	fputs("\nSee spread-check(1).\n", stdout);
+	exit(TK_EXIT_OK);
+}
+
+static void parse_opts(int argc, char **argv, struct place_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "nodes",               required_argument, NULL, OPT_NODES },
+		{ "pods",                required_argument, NULL, OPT_PODS },
+		{ "failed-nodes",        required_argument, NULL, OPT_FAILED },
+		{ "default-constraints", required_argument, NULL, OPT_DEFAULTS },
+		{ "objects",             required_argument, NULL, OPT_OBJECTS },
+		{ "counts",              no_argument,       NULL, OPT_COUNTS },
+		{ "output",              required_argument, NULL, 'o' },
+		{ "help",                no_argument,       NULL, 'h' },
+		{ "version",             no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->out = TK_OUT_JSON;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage();
+		case 'o':
+			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
+			break;
+		case 'V':
+			tk_print_version();
+		case OPT_NODES:
+			o->nodes = optarg;
+			break;
+		case OPT_PODS:
+			o->pods = optarg;
+			break;
+		case OPT_FAILED:
+			o->failed = optarg;
+			break;
+		case OPT_DEFAULTS:
+			o->defaults = optarg;
+			break;
+		case OPT_OBJECTS:
+			o->objects = optarg;
+			break;
+		case OPT_COUNTS:
+			o->counts = true;
+			break;
+		default:
+			tk_usage_error("place: invalid option");
+		}
+	}
+	if (!o->nodes)
+		tk_usage_error("place: --nodes is required");
+	if (optind + 1 != argc)
+		tk_usage_error(optind == argc ? "place: missing POD file" : "place: too many arguments");
+	o->pod = argv[optind];
+}
+
+/* --failed-nodes: mark the named nodes (unknown names are an error). */
+static bool *failed_nodes(const struct sc_cluster *c, const char *list)
+{
+	bool *failed = xcalloc(c->nnodes + 1, sizeof(bool));
+	char *copy, *tok, *save = NULL;
+
+	if (!list)
+		return failed;
+	copy = xstrdup(list);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int32_t i = sc_node_index(c, tok);
+
+		if (i < 0) {
+			free(copy);
+			free(failed);
+			tk_usage_error("place: --failed-nodes: unknown node '%s'", tok);
+		}
+		failed[i] = true;
+	}
+	free(copy);
+	return failed;
+}
+
+#define REASON_FAILED "node(s) failed another filter"
+
+struct place_result {
+	size_t n;
+	const char **reason;    /* NULL: feasible */
+	int64_t *score;
+	size_t nfeasible;
+};
+
+static void place_compute(struct pts_state *st, const bool *failed, struct place_result *r)
+{
+	const struct sc_cluster *c = st->c;
+	uint32_t *cand = xcalloc(c->nnodes + 1, sizeof(*cand));
+	int64_t *scores = xcalloc(c->nnodes + 1, sizeof(*scores));
+	size_t n, ncand = 0, i;
+
+	r->n = c->nnodes;
+	r->reason = xcalloc(c->nnodes + 1, sizeof(*r->reason));
+	r->score = xcalloc(c->nnodes + 1, sizeof(*r->score));
+	r->nfeasible = 0;
+	pts_prefilter(st);
+	for (n = 0; n < c->nnodes; n++) {
+		r->reason[n] = pts_filter(st, (uint32_t)n);
+		if (!r->reason[n] && failed[n])
+			r->reason[n] = REASON_FAILED;
+		if (!r->reason[n])
+			cand[ncand++] = (uint32_t)n;
+	}
+	r->nfeasible = ncand;
+	pts_score(st, cand, ncand, scores);
+	for (i = 0; i < ncand; i++)
+		r->score[cand[i]] = scores[i];
+	free(cand);
+	free(scores);
+}
+
+static json_t *counts_json(const struct pts_state *st)
+{
+	json_t *arr = json_array();
+	uint32_t i, dm;
+
+	for (i = 0; i < st->n; i++) {
+		const struct pts_constraint *k = &st->k[i];
+		json_t *o = json_object(), *doms = json_object();
+		int64_t min, max;
+
+		json_object_set_new(o, "topologyKey", json_string(k->key));
+		json_object_set_new(o, "whenUnsatisfiable",
+				    json_string(k->hard ? "DoNotSchedule" : "ScheduleAnyway"));
+		json_object_set_new(o, "maxSkew", json_integer(k->max_skew));
+		json_object_set_new(o, "minDomains", json_integer(k->min_domains));
+		for (dm = 0; dm < k->ndom; dm++)
+			if (k->domseen[dm])
+				json_object_set_new(doms, k->domval[dm], json_integer(k->domcnt[dm]));
+		json_object_set_new(o, "domains", doms);
+		pts_skew(st, i, &min, &max);
+		json_object_set_new(o, "minMatch", json_integer(min));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static int place_render(const struct pts_state *st, const struct place_result *r,
+			const struct place_opts *o)
+{
+	const struct sc_cluster *c = st->c;
+	size_t n;
+	int rc;
+
+	if (o->out == TK_OUT_TEXT) {
+		for (n = 0; n < r->n; n++) {
+			if (r->reason[n])
+				printf("%s\tinfeasible\t%s\n", c->nodes[n].name, r->reason[n]);
+			else
+				printf("%s\tfeasible\t%lld\n", c->nodes[n].name, (long long)r->score[n]);
+		}
+		return 0;
+	}
+	{
+		json_t *root = json_object(), *arr = json_array();
+
+		for (n = 0; n < r->n; n++) {
+			json_t *e = json_object();
+
+			json_object_set_new(e, "name", json_string(c->nodes[n].name));
+			json_object_set_new(e, "feasible", json_boolean(!r->reason[n]));
+			if (r->reason[n])
+				json_object_set_new(e, "reason", json_string(r->reason[n]));
+			else
+				json_object_set_new(e, "score", json_integer(r->score[n]));
+			json_array_append_new(arr, e);
+		}
+		json_object_set_new(root, "nodes", arr);
+		if (o->counts)
+			json_object_set_new(root, "constraints", counts_json(st));
+		rc = tk_emit_json(root, stdout);
+		json_decref(root);
+	}
+	return rc;
+}
 
 int cmd_place(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("spread-check: place: not implemented yet\n", stderr);
-	return TK_EXIT_USAGE;
+	struct place_opts o;
+	struct sc_cluster c;
+	struct sc_podspec pod;
+	struct pts_defaults defs;
+	struct pts_objects objs;
+	struct pts_state st;
+	struct place_result r;
+	bool *failed;
+	int ret;
+
+	parse_opts(argc, argv, &o);
+	sc_cluster_init(&c);
+	sc_must_load_nodes(&c, o.nodes);
+	if (o.pods)
+		sc_must_load_pods(&c, o.pods);
+	sc_must_load_podspec(&c, o.pod, &pod);
+	sc_must_load_defaults(&c, o.defaults, &defs);
+	sc_must_load_objects(&c, o.objects, &objs);
+	failed = failed_nodes(&c, o.failed);
+
+	pts_state_init(&st, &c, &pod, &defs, &objs);
+	place_compute(&st, failed, &r);
+	if (place_render(&st, &r, &o) < 0)
+		tk_fatal("write error");
+	ret = r.nfeasible ? TK_EXIT_OK : TK_EXIT_NO;
+
+	free(r.reason);
+	free(r.score);
+	free(failed);
+	pts_state_release(&st);
+	pts_objects_release(&objs);
+	sc_defaults_release(&defs);
+	sc_podspec_release(&pod);
+	sc_cluster_release(&c);
+	return ret;
 }

@@ -1,0 +1,1395 @@
+/* cluster.c - streamed cluster model: interning, label sets, selectors,
+ * nodes, pods and pod specs (see cluster.h).
+ *
+ * Selector semantics follow k8s.io/apimachinery/pkg/labels (Requirement.
+ * Matches) and k8s.io/component-helpers/scheduling/corev1/nodeaffinity
+ * (NodeSelectorRequirementsAsSelector, LazyErrorNodeSelector); tolerations
+ * follow v1helper ToleratesTaint; requests follow
+ * k8s.io/component-helpers/resource PodRequests.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster.h"
+#include "diag.h"
+#include "doc.h"
+#include "numparse.h"
+#include "quantity.h"
+#include "xalloc.h"
+
+/* ---- interned strings ---- */
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t hash_ptr(uint64_t h, const void *p)
+{
+	uint64_t v = (uint64_t)(uintptr_t)p;
+
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+static char *arena_alloc(struct sc_strtab *t, size_t n)
+{
+	char *p;
+
+	if (n > t->chunk_left) {
+		size_t sz = n > 65536 ? n : 65536;
+
+		t->chunk = xmalloc(sz);
+		t->chunk_left = sz;
+		t->blocks = xreallocarray(t->blocks, t->nblocks + 1, sizeof(*t->blocks));
+		t->blocks[t->nblocks++] = t->chunk;
+	}
+	p = t->chunk;
+	t->chunk += n;
+	t->chunk_left -= n;
+	return p;
+}
+
+static void strtab_grow(struct sc_strtab *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024, i;
+	const char **slots = xcalloc(cap, sizeof(*slots));
+
+	for (i = 0; i < t->cap; i++) {
+		const char *s = t->slots[i];
+		size_t j;
+
+		if (!s)
+			continue;
+		j = hash_bytes(s, strlen(s)) & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = s;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+}
+
+const char *sc_intern(struct sc_strtab *t, const char *s, size_t len)
+{
+	size_t j;
+	char *copy;
+
+	if (2 * (t->n + 1) > t->cap)
+		strtab_grow(t);
+	j = hash_bytes(s, len) & (t->cap - 1);
+	while (t->slots[j]) {
+		if (strncmp(t->slots[j], s, len) == 0 && t->slots[j][len] == '\0')
+			return t->slots[j];
+		j = (j + 1) & (t->cap - 1);
+	}
+	copy = arena_alloc(t, len + 1);
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	t->slots[j] = copy;
+	t->n++;
+	return copy;
+}
+
+const char *sc_intern_str(struct sc_strtab *t, const char *s)
+{
+	return sc_intern(t, s, strlen(s));
+}
+
+const char *sc_lookup(const struct sc_strtab *t, const char *s)
+{
+	size_t j, len = strlen(s);
+
+	if (!t->cap)
+		return NULL;
+	j = hash_bytes(s, len) & (t->cap - 1);
+	while (t->slots[j]) {
+		if (strcmp(t->slots[j], s) == 0)
+			return t->slots[j];
+		j = (j + 1) & (t->cap - 1);
+	}
+	return NULL;
+}
+
+/* ---- label sets ---- */
+
+static int label_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct sc_label *)a)->key;
+	uintptr_t y = (uintptr_t)((const struct sc_label *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t lset_hash(const struct sc_label *l, uint32_t n)
+{
+	uint64_t h = 7;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		h = hash_ptr(hash_ptr(h, l[i].key), l[i].val);
+	return h;
+}
+
+static bool lset_equal(const struct sc_lset *s, const struct sc_label *l, uint32_t n)
+{
+	return s->n == n && (n == 0 || memcmp(s->l, l, n * sizeof(*l)) == 0);
+}
+
+static void lset_slots_grow(struct sc_cluster *c)
+{
+	size_t cap = c->lset_slots_cap ? c->lset_slots_cap * 2 : 1024, i;
+	uint32_t *slots = xcalloc(cap, sizeof(*slots));
+
+	for (i = 0; i < c->nlsets; i++) {
+		size_t j = lset_hash(c->lsets[i].l, c->lsets[i].n) & (cap - 1);
+
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = (uint32_t)i + 1;
+	}
+	free(c->lset_slots);
+	c->lset_slots = slots;
+	c->lset_slots_cap = cap;
+}
+
+static struct sc_label *label_alloc(struct sc_cluster *c, uint32_t n)
+{
+	struct sc_label *p;
+
+	if (n > c->label_left) {
+		size_t sz = n > 4096 ? n : 4096;
+
+		c->label_chunk = xreallocarray(NULL, sz, sizeof(*c->label_chunk));
+		c->label_left = sz;
+		c->label_blocks = xreallocarray(c->label_blocks, c->nlabel_blocks + 1,
+						sizeof(*c->label_blocks));
+		c->label_blocks[c->nlabel_blocks++] = c->label_chunk;
+	}
+	p = c->label_chunk;
+	c->label_chunk += n;
+	c->label_left -= n;
+	return p;
+}
+
+uint32_t sc_lset_intern(struct sc_cluster *c, struct sc_label *labels, uint32_t n)
+{
+	size_t j;
+	struct sc_label *copy = NULL;
+
+	qsort(labels, n, sizeof(*labels), label_cmp);
+	if (2 * (c->nlsets + 1) > c->lset_slots_cap)
+		lset_slots_grow(c);
+	j = lset_hash(labels, n) & (c->lset_slots_cap - 1);
+	while (c->lset_slots[j]) {
+		if (lset_equal(&c->lsets[c->lset_slots[j] - 1], labels, n))
+			return c->lset_slots[j] - 1;
+		j = (j + 1) & (c->lset_slots_cap - 1);
+	}
+	if (n) {
+		copy = label_alloc(c, n);
+		memcpy(copy, labels, n * sizeof(*labels));
+	}
+	if (c->nlsets == c->lsets_cap) {
+		c->lsets_cap = c->lsets_cap ? c->lsets_cap * 2 : 256;
+		c->lsets = xreallocarray(c->lsets, c->lsets_cap, sizeof(*c->lsets));
+	}
+	c->lsets[c->nlsets].n = n;
+	c->lsets[c->nlsets].l = copy;
+	c->lset_slots[j] = (uint32_t)c->nlsets + 1;
+	return (uint32_t)c->nlsets++;
+}
+
+int sc_lset_from_node(struct sc_cluster *c, const char *file, const struct tk_node *map,
+		      uint32_t *out, struct tk_diag *d)
+{
+	struct sc_label stackbuf[64], *buf = stackbuf;
+	size_t i;
+
+	if (!map || map->kind == TK_NULL) {
+		*out = sc_lset_intern(c, NULL, 0);
+		return 0;
+	}
+	if (map->kind != TK_MAP)
+		return tk_node_error(file, map, d, "labels must be a map, not %s", tk_kind_name(map->kind));
+	if (map->n > 64)
+		buf = xreallocarray(NULL, map->n, sizeof(*buf));
+	for (i = 0; i < map->n; i++) {
+		const char *k = tk_scalar_text(map->keys[i]);
+		const char *v = tk_scalar_text(map->items[i]);
+
+		if (!k || (!v && map->items[i]->kind != TK_NULL)) {
+			if (buf != stackbuf)
+				free(buf);
+			return tk_node_error(file, v ? map->keys[i] : map->items[i], d,
+					     "label value must be a string");
+		}
+		buf[i].key = sc_intern_str(&c->strs, k);
+		buf[i].val = sc_intern_str(&c->strs, v && map->items[i]->kind != TK_NULL ? v : "");
+	}
+	*out = sc_lset_intern(c, buf, (uint32_t)map->n);
+	if (buf != stackbuf)
+		free(buf);
+	return 0;
+}
+
+const char *sc_lset_get(const struct sc_lset *ls, const char *key)
+{
+	uint32_t i;
+
+	for (i = 0; i < ls->n; i++)
+		if (ls->l[i].key == key)
+			return ls->l[i].val;
+	return NULL;
+}
+
+/* ---- selectors ---- */
+
+void sc_sel_release(struct sc_sel *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->reqs[i].vals);
+	free(s->reqs);
+	s->reqs = NULL;
+	s->n = 0;
+}
+
+void sc_sel_add(struct sc_sel *s, const struct sc_req *r)
+{
+	struct sc_req *dst;
+
+	s->reqs = xreallocarray(s->reqs, s->n + 1, sizeof(*s->reqs));
+	dst = &s->reqs[s->n++];
+	*dst = *r;
+	dst->vals = NULL;
+	if (r->nvals) {
+		dst->vals = xreallocarray(NULL, r->nvals, sizeof(*dst->vals));
+		memcpy(dst->vals, r->vals, r->nvals * sizeof(*dst->vals));
+	}
+}
+
+void sc_sel_copy(struct sc_sel *dst, const struct sc_sel *src)
+{
+	uint32_t i;
+
+	dst->nothing = src->nothing;
+	dst->n = 0;
+	dst->reqs = NULL;
+	for (i = 0; i < src->n; i++)
+		sc_sel_add(dst, &src->reqs[i]);
+}
+
+static bool has_val(const struct sc_req *r, const char *v)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->nvals; i++)
+		if (r->vals[i] == v)
+			return true;
+	return false;
+}
+
+/* strconv.ParseInt(v, 10, 64) */
+static bool parse_i64(const char *v, long long *out)
+{
+	return v && tk_parse_ll(v, -9223372036854775807LL - 1, 9223372036854775807LL, out) == 0;
+}
+
+static bool req_matches(const struct sc_req *r, const struct sc_lset *ls, const char *name)
+{
+	const char *v;
+	long long x;
+
+	switch (r->op) {
+	case SC_NAME_IN:
+		return name && r->nvals && strcmp(r->vals[0], name) == 0;
+	case SC_NAME_NOT_IN:
+		return !name || !r->nvals || strcmp(r->vals[0], name) != 0;
+	case SC_NEVER:
+		return false;
+	default:
+		break;
+	}
+	v = sc_lset_get(ls, r->key);
+	switch (r->op) {
+	case SC_IN:
+		return v && has_val(r, v);
+	case SC_NOT_IN:
+		return !v || !has_val(r, v);
+	case SC_EXISTS:
+		return v != NULL;
+	case SC_DOES_NOT_EXIST:
+		return v == NULL;
+	case SC_GT:
+		return v && parse_i64(v, &x) && x > r->num;
+	case SC_LT:
+		return v && parse_i64(v, &x) && x < r->num;
+	default:
+		return false;
+	}
+}
+
+bool sc_sel_matches(const struct sc_sel *s, const struct sc_lset *ls, const char *name)
+{
+	uint32_t i;
+
+	if (s->nothing)
+		return false;
+	for (i = 0; i < s->n; i++)
+		if (!req_matches(&s->reqs[i], ls, name))
+			return false;
+	return true;
+}
+
+/* Strings of a values list (interned into vals, which the caller frees). */
+static int read_values(struct sc_cluster *c, const char *file, const struct tk_node *seq,
+		       const char ***vals, uint32_t *n, struct tk_diag *d)
+{
+	size_t i;
+
+	*vals = NULL;
+	*n = 0;
+	if (!seq || seq->kind == TK_NULL)
+		return 0;
+	if (seq->kind != TK_SEQ)
+		return tk_node_error(file, seq, d, "values must be a list");
+	*vals = xreallocarray(NULL, seq->n ? seq->n : 1, sizeof(**vals));
+	for (i = 0; i < seq->n; i++) {
+		const char *v = tk_scalar_text(seq->items[i]);
+
+		if (!v) {
+			free(*vals);
+			*vals = NULL;
+			return tk_node_error(file, seq->items[i], d, "value must be a string");
+		}
+		(*vals)[i] = sc_intern_str(&c->strs, v);
+	}
+	*n = (uint32_t)seq->n;
+	return 0;
+}
+
+static int get_field(const char *file, const struct tk_node *map, const char *key,
+		     enum tk_kind kind, const struct tk_node **out, struct tk_diag *d)
+{
+	const struct tk_node *v = tk_get(map, key);
+
+	*out = NULL;
+	if (!v || v->kind == TK_NULL)
+		return 0;
+	if (v->kind != kind)
+		return tk_node_error(file, v, d, "%s must be a %s, not %s", key,
+				     kind == TK_MAP ? "map" : kind == TK_SEQ ? "list" : tk_kind_name(kind),
+				     tk_kind_name(v->kind));
+	*out = v;
+	return 0;
+}
+
+static int get_string(struct sc_cluster *c, const char *file, const struct tk_node *map,
+		      const char *key, const char **out, struct tk_diag *d)
+{
+	const struct tk_node *v = tk_get(map, key);
+	const char *s;
+
+	*out = NULL;
+	if (!v || v->kind == TK_NULL)
+		return 0;
+	s = tk_scalar_text(v);
+	if (!s || v->kind == TK_SEQ || v->kind == TK_MAP)
+		return tk_node_error(file, v, d, "%s must be a string", key);
+	*out = sc_intern_str(&c->strs, s);
+	return 0;
+}
+
+int sc_sel_from_map(struct sc_cluster *c, const char *file, const struct tk_node *map,
+		    struct sc_sel *out, struct tk_diag *d)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!map || map->kind == TK_NULL)
+		return 0;
+	if (map->kind != TK_MAP)
+		return tk_node_error(file, map, d, "selector must be a map");
+	for (i = 0; i < map->n; i++) {
+		const char *k = tk_scalar_text(map->keys[i]), *v = tk_scalar_text(map->items[i]);
+		struct sc_req r = { 0 };
+
+		if (!v && map->items[i]->kind != TK_NULL) {
+			sc_sel_release(out);
+			return tk_node_error(file, map->items[i], d, "selector value must be a string");
+		}
+		v = sc_intern_str(&c->strs, v && map->items[i]->kind != TK_NULL ? v : "");
+		r.key = sc_intern_str(&c->strs, k);
+		r.op = SC_IN;
+		r.nvals = 1;
+		r.vals = &v;
+		sc_sel_add(out, &r);
+	}
+	return 0;
+}
+
+int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_node *sel,
+		     struct sc_sel *out, struct tk_diag *d)
+{
+	const struct tk_node *ml, *me;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!sel || sel->kind == TK_NULL) {
+		out->nothing = true;
+		return 0;
+	}
+	if (sel->kind != TK_MAP)
+		return tk_node_error(file, sel, d, "labelSelector must be a map");
+	if (get_field(file, sel, "matchLabels", TK_MAP, &ml, d) < 0 ||
+	    get_field(file, sel, "matchExpressions", TK_SEQ, &me, d) < 0)
+		return -1;
+	if (ml && sc_sel_from_map(c, file, ml, out, d) < 0)
+		return -1;
+	for (i = 0; me && i < me->n; i++) {
+		const struct tk_node *e = me->items[i];
+		const char *key, *op;
+		struct sc_req r = { 0 };
+
+		if (e->kind != TK_MAP) {
+			sc_sel_release(out);
+			return tk_node_error(file, e, d, "matchExpressions item must be a map");
+		}
+		if (get_string(c, file, e, "key", &key, d) < 0 ||
+		    get_string(c, file, e, "operator", &op, d) < 0) {
+			sc_sel_release(out);
+			return -1;
+		}
+		if (!key)
+			key = sc_intern_str(&c->strs, "");
+		if (!op) {
+			sc_sel_release(out);
+			return tk_node_error(file, e, d, "matchExpressions item has no operator");
+		}
+		r.key = key;
+		if (strcmp(op, "In") == 0)
+			r.op = SC_IN;
+		else if (strcmp(op, "NotIn") == 0)
+			r.op = SC_NOT_IN;
+		else if (strcmp(op, "Exists") == 0)
+			r.op = SC_EXISTS;
+		else if (strcmp(op, "DoesNotExist") == 0)
+			r.op = SC_DOES_NOT_EXIST;
+		else {
+			sc_sel_release(out);
+			return tk_node_error(file, tk_get(e, "operator"), d,
+					     "\"%s\" is not a valid label selector operator", op);
+		}
+		if (read_values(c, file, tk_get(e, "values"), &r.vals, &r.nvals, d) < 0) {
+			sc_sel_release(out);
+			return -1;
+		}
+		/* metav1.LabelSelectorAsSelector rejects these (labels.NewRequirement) */
+		if (((r.op == SC_IN || r.op == SC_NOT_IN) && r.nvals == 0) ||
+		    ((r.op == SC_EXISTS || r.op == SC_DOES_NOT_EXIST) && r.nvals != 0)) {
+			free(r.vals);
+			sc_sel_release(out);
+			return tk_node_error(file, e, d, "%s: %s", op,
+					     r.nvals ? "values set must be empty for exists and does not exist"
+						     : "for 'in', 'notin' operators, values set can't be empty");
+		}
+		sc_sel_add(out, &r);
+		free(r.vals);
+	}
+	return 0;
+}
+
+/* One v1.NodeSelectorTerm as nodeaffinity parses it: any invalid
+ * requirement makes the whole term match nothing, as does an empty term. */
+static int term_from_node(struct sc_cluster *c, const char *file, const struct tk_node *term,
+			  struct sc_sel *out, struct tk_diag *d)
+{
+	const struct tk_node *lists[2];
+	size_t i, li;
+	int any = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!term || term->kind != TK_MAP) {
+		if (term && term->kind != TK_NULL)
+			return tk_node_error(file, term, d, "nodeSelectorTerms item must be a map");
+		out->nothing = true;
+		return 0;
+	}
+	if (get_field(file, term, "matchExpressions", TK_SEQ, &lists[0], d) < 0 ||
+	    get_field(file, term, "matchFields", TK_SEQ, &lists[1], d) < 0)
+		return -1;
+	for (li = 0; li < 2; li++) {
+		for (i = 0; lists[li] && i < lists[li]->n; i++) {
+			const struct tk_node *e = lists[li]->items[i];
+			const char *key, *op;
+			struct sc_req r = { 0 };
+
+			if (e->kind != TK_MAP) {
+				sc_sel_release(out);
+				return tk_node_error(file, e, d, "node selector requirement must be a map");
+			}
+			if (get_string(c, file, e, "key", &key, d) < 0 ||
+			    get_string(c, file, e, "operator", &op, d) < 0 ||
+			    read_values(c, file, tk_get(e, "values"), &r.vals, &r.nvals, d) < 0) {
+				sc_sel_release(out);
+				return -1;
+			}
+			any = 1;
+			r.key = key ? key : sc_intern_str(&c->strs, "");
+			r.op = SC_NEVER;
+			if (!op) {
+				/* invalid: leaves SC_NEVER */
+			} else if (li == 1) {
+				if (key && strcmp(key, "metadata.name") == 0 && r.nvals == 1) {
+					if (strcmp(op, "In") == 0)
+						r.op = SC_NAME_IN;
+					else if (strcmp(op, "NotIn") == 0)
+						r.op = SC_NAME_NOT_IN;
+				}
+			} else if (strcmp(op, "In") == 0 || strcmp(op, "NotIn") == 0) {
+				if (r.nvals)
+					r.op = op[0] == 'I' ? SC_IN : SC_NOT_IN;
+			} else if (strcmp(op, "Exists") == 0 || strcmp(op, "DoesNotExist") == 0) {
+				if (!r.nvals)
+					r.op = op[0] == 'E' ? SC_EXISTS : SC_DOES_NOT_EXIST;
+			} else if (strcmp(op, "Gt") == 0 || strcmp(op, "Lt") == 0) {
+				if (r.nvals == 1 && parse_i64(r.vals[0], &r.num))
+					r.op = op[0] == 'G' ? SC_GT : SC_LT;
+			}
+			sc_sel_add(out, &r);
+			free(r.vals);
+		}
+	}
+	if (!any)
+		out->nothing = true;
+	return 0;
+}
+
+/* ---- taints, tolerations ---- */
+
+static enum sc_effect effect_of(const char *s)
+{
+	if (!s || !*s)
+		return SC_EFFECT_ALL;
+	if (strcmp(s, "NoSchedule") == 0)
+		return SC_NO_SCHEDULE;
+	if (strcmp(s, "PreferNoSchedule") == 0)
+		return SC_PREFER_NO_SCHEDULE;
+	if (strcmp(s, "NoExecute") == 0)
+		return SC_NO_EXECUTE;
+	return SC_EFFECT_OTHER;
+}
+
+/* v1.Toleration.ToleratesTaint (k8s.io/api/core/v1/toleration.go) */
+static bool tolerates(const struct sc_toleration *t, const struct sc_taint *taint)
+{
+	if (t->effect != SC_EFFECT_ALL && t->effect != taint->effect)
+		return false;
+	if (*t->key && t->key != taint->key)
+		return false;
+	if (t->bad_op)
+		return false;
+	if (t->exists)
+		return true;
+	return t->val == taint->val;
+}
+
+bool sc_tolerated(const struct sc_podspec *p, const struct sc_taint *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->ntol; i++)
+		if (tolerates(&p->tol[i], t))
+			return true;
+	return false;
+}
+
+const struct sc_taint *sc_untolerated_taint(const struct sc_podspec *p, const struct sc_nodeinfo *n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n->ntaints; i++) {
+		const struct sc_taint *t = &n->taints[i];
+
+		if (t->effect != SC_NO_SCHEDULE && t->effect != SC_NO_EXECUTE)
+			continue;
+		if (!sc_tolerated(p, t))
+			return t;
+	}
+	return NULL;
+}
+
+bool sc_required_affinity_matches(const struct sc_cluster *c, const struct sc_podspec *p,
+				  const struct sc_nodeinfo *n)
+{
+	const struct sc_lset *ls = &c->lsets[n->lset];
+	uint32_t i;
+
+	if (p->has_node_selector && !sc_sel_matches(&p->node_selector, ls, n->name))
+		return false;
+	if (!p->has_required)
+		return true;
+	for (i = 0; i < p->nterms; i++)
+		if (sc_sel_matches(&p->terms[i], ls, n->name))
+			return true;
+	return false;
+}
+
+/* ---- quantities and requests ---- */
+
+static int read_qty(const char *file, const struct tk_node *v, bool milli, int64_t *out,
+		    struct tk_diag *d)
+{
+	struct tk_qty q;
+	const char *s = tk_scalar_text(v);
+
+	if (!s || v->kind == TK_SEQ || v->kind == TK_MAP || v->kind == TK_NULL ||
+	    tk_qty_parse(s, &q) != 0)
+		return tk_node_error(file, v, d, "invalid quantity '%s'", s ? s : "");
+	*out = milli ? tk_qty_milli(&q) : tk_qty_value(&q);
+	return 0;
+}
+
+struct res {
+	int64_t cpu, mem;
+	bool has_cpu, has_mem;
+};
+
+static int read_requests(const char *file, const struct tk_node *resources, struct res *r,
+			 struct tk_diag *d)
+{
+	const struct tk_node *req, *v;
+
+	memset(r, 0, sizeof(*r));
+	if (!resources || resources->kind != TK_MAP)
+		return 0;
+	req = tk_get(resources, "requests");
+	if (!req || req->kind != TK_MAP)
+		return 0;
+	if ((v = tk_get(req, "cpu")) && v->kind != TK_NULL) {
+		if (read_qty(file, v, true, &r->cpu, d) < 0)
+			return -1;
+		r->has_cpu = true;
+	}
+	if ((v = tk_get(req, "memory")) && v->kind != TK_NULL) {
+		if (read_qty(file, v, false, &r->mem, d) < 0)
+			return -1;
+		r->has_mem = true;
+	}
+	return 0;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* resource.PodRequests: containers summed, init containers as a running
+ * maximum with restartable (sidecar) init containers accumulated, pod
+ * overhead added; pod-level spec.resources.requests win when set. */
+static int pod_requests(const char *file, const struct tk_node *spec, int64_t *cpu, int64_t *mem,
+			struct tk_diag *d)
+{
+	const struct tk_node *cs = tk_get(spec, "containers"), *ics = tk_get(spec, "initContainers");
+	const struct tk_node *ov = tk_get(spec, "overhead");
+	int64_t sum_cpu = 0, sum_mem = 0, side_cpu = 0, side_mem = 0, init_cpu = 0, init_mem = 0;
+	struct res r;
+	size_t i;
+
+	for (i = 0; cs && cs->kind == TK_SEQ && i < cs->n; i++) {
+		if (read_requests(file, tk_get(cs->items[i], "resources"), &r, d) < 0)
+			return -1;
+		sum_cpu += r.cpu;
+		sum_mem += r.mem;
+	}
+	for (i = 0; ics && ics->kind == TK_SEQ && i < ics->n; i++) {
+		const char *rp = tk_str(tk_get(ics->items[i], "restartPolicy"));
+
+		if (read_requests(file, tk_get(ics->items[i], "resources"), &r, d) < 0)
+			return -1;
+		if (rp && strcmp(rp, "Always") == 0) {
+			sum_cpu += r.cpu;
+			sum_mem += r.mem;
+			side_cpu += r.cpu;
+			side_mem += r.mem;
+			init_cpu = max64(init_cpu, side_cpu);
+			init_mem = max64(init_mem, side_mem);
+		} else {
+			init_cpu = max64(init_cpu, r.cpu + side_cpu);
+			init_mem = max64(init_mem, r.mem + side_mem);
+		}
+	}
+	sum_cpu = max64(sum_cpu, init_cpu);
+	sum_mem = max64(sum_mem, init_mem);
+	if (read_requests(file, tk_get(spec, "resources"), &r, d) < 0)
+		return -1;
+	if (r.has_cpu)
+		sum_cpu = r.cpu;
+	if (r.has_mem)
+		sum_mem = r.mem;
+	if (ov && ov->kind == TK_MAP) {
+		const struct tk_node *v;
+		int64_t x;
+
+		if ((v = tk_get(ov, "cpu")) && v->kind != TK_NULL) {
+			if (read_qty(file, v, true, &x, d) < 0)
+				return -1;
+			sum_cpu += x;
+		}
+		if ((v = tk_get(ov, "memory")) && v->kind != TK_NULL) {
+			if (read_qty(file, v, false, &x, d) < 0)
+				return -1;
+			sum_mem += x;
+		}
+	}
+	*cpu = sum_cpu;
+	*mem = sum_mem;
+	return 0;
+}
+
+/* ---- cluster ---- */
+
+void sc_cluster_init(struct sc_cluster *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void sc_podspec_release(struct sc_podspec *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->ntsc; i++)
+		sc_tsc_release(&p->tsc[i]);
+	free(p->tsc);
+	sc_sel_release(&p->node_selector);
+	for (i = 0; i < p->nterms; i++)
+		sc_sel_release(&p->terms[i]);
+	free(p->terms);
+	free(p->tol);
+	sc_sel_release(&p->workload_selector);
+	memset(p, 0, sizeof(*p));
+}
+
+void sc_tsc_release(struct sc_tsc *t)
+{
+	sc_sel_release(&t->sel);
+	free(t->match_label_keys);
+	t->match_label_keys = NULL;
+}
+
+void sc_cluster_release(struct sc_cluster *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->strs.nblocks; i++)
+		free(c->strs.blocks[i]);
+	free(c->strs.blocks);
+	free(c->strs.slots);
+	for (i = 0; i < c->nlabel_blocks; i++)
+		free(c->label_blocks[i]);
+	free(c->label_blocks);
+	free(c->lsets);
+	free(c->lset_slots);
+	for (i = 0; i < c->nnodes; i++)
+		free(c->nodes[i].taints);
+	free(c->nodes);
+	free(c->node_slots);
+	free(c->pods);
+	for (i = 0; i < c->ngroups; i++)
+		sc_podspec_release(&c->groups[i]);
+	free(c->groups);
+	free(c->group_slots);
+	memset(c, 0, sizeof(*c));
+}
+
+static void node_slots_grow(struct sc_cluster *c)
+{
+	size_t cap = c->node_slots_cap ? c->node_slots_cap * 2 : 256, i;
+	int32_t *slots = xreallocarray(NULL, cap, sizeof(*slots));
+
+	for (i = 0; i < cap; i++)
+		slots[i] = -1;
+	for (i = 0; i < c->nnodes; i++) {
+		size_t j = hash_ptr(0, c->nodes[i].name) & (cap - 1);
+
+		while (slots[j] >= 0)
+			j = (j + 1) & (cap - 1);
+		slots[j] = (int32_t)i;
+	}
+	free(c->node_slots);
+	c->node_slots = slots;
+	c->node_slots_cap = cap;
+}
+
+static int32_t node_find(const struct sc_cluster *c, const char *iname)
+{
+	size_t j;
+
+	if (!c->node_slots_cap)
+		return -1;
+	j = hash_ptr(0, iname) & (c->node_slots_cap - 1);
+	while (c->node_slots[j] >= 0) {
+		if (c->nodes[c->node_slots[j]].name == iname)
+			return c->node_slots[j];
+		j = (j + 1) & (c->node_slots_cap - 1);
+	}
+	return -1;
+}
+
+int32_t sc_node_index(const struct sc_cluster *c, const char *name)
+{
+	const char *iname = sc_lookup(&c->strs, name);
+
+	return iname ? node_find(c, iname) : -1;
+}
+
+static int read_taints(struct sc_cluster *c, const char *file, const struct tk_node *seq,
+		       struct sc_taint **out, uint32_t *n, struct tk_diag *d)
+{
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (!seq || seq->kind == TK_NULL)
+		return 0;
+	if (seq->kind != TK_SEQ)
+		return tk_node_error(file, seq, d, "taints must be a list");
+	if (!seq->n)
+		return 0;
+	*out = xcalloc(seq->n, sizeof(**out));
+	for (i = 0; i < seq->n; i++) {
+		const struct tk_node *t = seq->items[i];
+		const char *key, *val, *eff;
+
+		if (t->kind != TK_MAP || get_string(c, file, t, "key", &key, d) < 0 ||
+		    get_string(c, file, t, "value", &val, d) < 0 ||
+		    get_string(c, file, t, "effect", &eff, d) < 0) {
+			free(*out);
+			*out = NULL;
+			if (t->kind != TK_MAP)
+				return tk_node_error(file, t, d, "taint must be a map");
+			return -1;
+		}
+		(*out)[i].key = key ? key : sc_intern_str(&c->strs, "");
+		(*out)[i].val = val ? val : sc_intern_str(&c->strs, "");
+		(*out)[i].effect = effect_of(eff);
+	}
+	*n = (uint32_t)seq->n;
+	return 0;
+}
+
+static int node_item(const struct tk_node *item, const char *file, void *arg)
+{
+	struct sc_cluster *c = ((void **)arg)[0];
+	struct tk_diag *d = ((void **)arg)[1];
+	const struct tk_node *meta, *spec, *alloc, *v;
+	struct sc_nodeinfo n;
+	const char *name, *kind;
+	size_t j;
+	if (item->kind == TK_SEQ) {
+		size_t si;
+
+		for (si = 0; si < item->n; si++)
+			if (node_item(item->items[si], file, arg) != 0)
+				return -1;
+		return 0;
+	}
+
+	memset(&n, 0, sizeof(n));
+	if (item->kind != TK_MAP)
+		return tk_node_error(file, item, d, "node must be a map, not %s", tk_kind_name(item->kind));
+	kind = tk_str(tk_get(item, "kind"));
+	if (kind && strcmp(kind, "Node") != 0)
+		return tk_node_error(file, tk_get(item, "kind"), d, "expected kind Node, not '%s'", kind);
+	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
+	    get_field(file, item, "spec", TK_MAP, &spec, d) < 0)
+		return -1;
+	if (!meta || get_string(c, file, meta, "name", &name, d) < 0 || !name) {
+		if (d && d->msg[0])
+			return -1;
+		return tk_node_error(file, meta ? meta : item, d, "node has no metadata.name");
+	}
+	n.name = name;
+	if (sc_lset_from_node(c, file, tk_get(meta, "labels"), &n.lset, d) < 0)
+		return -1;
+	if (spec) {
+		if (read_taints(c, file, tk_get(spec, "taints"), &n.taints, &n.ntaints, d) < 0)
+			return -1;
+		v = tk_get(spec, "unschedulable");
+		n.unschedulable = v && v->kind == TK_BOOL && v->v.b;
+	}
+	n.alloc_cpu = n.alloc_mem = n.alloc_pods = -1;
+	alloc = tk_path(item, "status.allocatable");
+	if (alloc && alloc->kind == TK_MAP) {
+		if (((v = tk_get(alloc, "cpu")) && read_qty(file, v, true, &n.alloc_cpu, d) < 0) ||
+		    ((v = tk_get(alloc, "memory")) && read_qty(file, v, false, &n.alloc_mem, d) < 0) ||
+		    ((v = tk_get(alloc, "pods")) && read_qty(file, v, false, &n.alloc_pods, d) < 0)) {
+			free(n.taints);
+			return -1;
+		}
+	}
+	if (node_find(c, name) >= 0) {
+		free(n.taints);
+		return tk_node_error(file, tk_get(meta, "name"), d, "duplicate node '%s'", name);
+	}
+	if (c->nnodes == c->nodes_cap) {
+		c->nodes_cap = c->nodes_cap ? c->nodes_cap * 2 : 64;
+		c->nodes = xreallocarray(c->nodes, c->nodes_cap, sizeof(*c->nodes));
+	}
+	c->nodes[c->nnodes++] = n;
+	if (2 * c->nnodes > c->node_slots_cap) {
+		node_slots_grow(c);
+	} else {
+		j = hash_ptr(0, name) & (c->node_slots_cap - 1);
+		while (c->node_slots[j] >= 0)
+			j = (j + 1) & (c->node_slots_cap - 1);
+		c->node_slots[j] = (int32_t)(c->nnodes - 1);
+	}
+	return 0;
+}
+
+int sc_load_nodes(struct sc_cluster *c, const char *path, struct tk_diag *d)
+{
+	void *arg[2] = { c, d };
+
+	if (d)
+		d->msg[0] = '\0';
+	return tk_doc_stream(path, NULL, node_item, arg, d) == 0 ? 0 : -1;
+}
+
+static int read_owner(struct sc_cluster *c, const char *file, const struct tk_node *meta,
+		      struct sc_ownerref *o, bool *has, struct tk_diag *d)
+{
+	const struct tk_node *refs;
+	size_t i;
+
+	*has = false;
+	if (get_field(file, meta, "ownerReferences", TK_SEQ, &refs, d) < 0)
+		return -1;
+	for (i = 0; refs && i < refs->n; i++) {
+		const struct tk_node *r = refs->items[i], *ctl = tk_get(r, "controller");
+
+		if (r->kind != TK_MAP || !ctl || ctl->kind != TK_BOOL || !ctl->v.b)
+			continue;
+		if (get_string(c, file, r, "apiVersion", &o->api_version, d) < 0 ||
+		    get_string(c, file, r, "kind", &o->kind, d) < 0 ||
+		    get_string(c, file, r, "name", &o->name, d) < 0)
+			return -1;
+		if (!o->api_version)
+			o->api_version = sc_intern_str(&c->strs, "");
+		if (!o->kind)
+			o->kind = sc_intern_str(&c->strs, "");
+		if (!o->name)
+			o->name = sc_intern_str(&c->strs, "");
+		*has = true;
+		return 0;
+	}
+	return 0;
+}
+
+/* audit groups: (namespace, owner kind, owner name) -> index */
+static int32_t group_find_or_add(struct sc_cluster *c, const char *ns, const char *kind,
+				 const char *name, bool *added)
+{
+	size_t j;
+	uint64_t h = hash_ptr(hash_ptr(hash_ptr(0, ns), kind), name);
+
+	*added = false;
+	if (2 * (c->ngroups + 1) > c->group_slots_cap) {
+		size_t cap = c->group_slots_cap ? c->group_slots_cap * 2 : 256, i;
+		int32_t *slots = xreallocarray(NULL, cap, sizeof(*slots));
+
+		for (i = 0; i < cap; i++)
+			slots[i] = -1;
+		for (i = 0; i < c->ngroups; i++) {
+			const struct sc_podspec *g = &c->groups[i];
+
+			j = hash_ptr(hash_ptr(hash_ptr(0, g->ns), g->kind), g->name) & (cap - 1);
+			while (slots[j] >= 0)
+				j = (j + 1) & (cap - 1);
+			slots[j] = (int32_t)i;
+		}
+		free(c->group_slots);
+		c->group_slots = slots;
+		c->group_slots_cap = cap;
+	}
+	j = h & (c->group_slots_cap - 1);
+	while (c->group_slots[j] >= 0) {
+		const struct sc_podspec *g = &c->groups[c->group_slots[j]];
+
+		if (g->ns == ns && g->kind == kind && g->name == name)
+			return c->group_slots[j];
+		j = (j + 1) & (c->group_slots_cap - 1);
+	}
+	if (c->ngroups == c->groups_cap) {
+		c->groups_cap = c->groups_cap ? c->groups_cap * 2 : 64;
+		c->groups = xreallocarray(c->groups, c->groups_cap, sizeof(*c->groups));
+	}
+	memset(&c->groups[c->ngroups], 0, sizeof(c->groups[0]));
+	c->group_slots[j] = (int32_t)c->ngroups;
+	*added = true;
+	return (int32_t)c->ngroups++;
+}
+
+static int pod_item(const struct tk_node *item, const char *file, void *arg)
+{
+	struct sc_cluster *c = ((void **)arg)[0];
+	struct tk_diag *d = ((void **)arg)[1];
+	const struct tk_node *meta, *spec, *v;
+	const char *kind, *node_name, *phase;
+	struct sc_pod p;
+	if (item->kind == TK_SEQ) {
+		size_t si;
+
+		for (si = 0; si < item->n; si++)
+			if (pod_item(item->items[si], file, arg) != 0)
+				return -1;
+		return 0;
+	}
+
+	memset(&p, 0, sizeof(p));
+	p.group = -1;
+	if (item->kind != TK_MAP)
+		return tk_node_error(file, item, d, "pod must be a map, not %s", tk_kind_name(item->kind));
+	kind = tk_str(tk_get(item, "kind"));
+	if (kind && strcmp(kind, "Pod") != 0)
+		return tk_node_error(file, tk_get(item, "kind"), d, "expected kind Pod, not '%s'", kind);
+	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
+	    get_field(file, item, "spec", TK_MAP, &spec, d) < 0)
+		return -1;
+	if (meta) {
+		if (get_string(c, file, meta, "namespace", &p.ns, d) < 0 ||
+		    get_string(c, file, meta, "name", &p.name, d) < 0 ||
+		    sc_lset_from_node(c, file, tk_get(meta, "labels"), &p.lset, d) < 0)
+			return -1;
+		v = tk_get(meta, "deletionTimestamp");
+		if (v && v->kind != TK_NULL)
+			p.flags |= SC_POD_TERMINATING;
+	} else {
+		p.lset = sc_lset_intern(c, NULL, 0);
+	}
+	if (!p.ns)
+		p.ns = sc_intern_str(&c->strs, "default");
+	if (!p.name)
+		p.name = sc_intern_str(&c->strs, "");
+	phase = tk_str(tk_path(item, "status.phase"));
+	if (phase && (strcmp(phase, "Succeeded") == 0 || strcmp(phase, "Failed") == 0))
+		p.flags |= SC_POD_TERMINAL;
+	p.node = -1;
+	if (spec) {
+		if (get_string(c, file, spec, "nodeName", &node_name, d) < 0)
+			return -1;
+		if (node_name)
+			p.node = node_find(c, node_name);
+		if (pod_requests(file, spec, &p.cpu, &p.mem, d) < 0)
+			return -1;
+	}
+	if (c->want_groups && meta && !(p.flags & SC_POD_TERMINAL) && p.node >= 0) {
+		struct sc_ownerref o;
+		bool has, added;
+		const char *gkind, *gname;
+
+		if (read_owner(c, file, meta, &o, &has, d) < 0)
+			return -1;
+		gkind = has ? o.kind : sc_intern_str(&c->strs, "Pod");
+		gname = has ? o.name : p.name;
+		p.group = group_find_or_add(c, p.ns, gkind, gname, &added);
+		if (added) {
+			struct sc_podspec *g = &c->groups[p.group];
+
+			if (sc_podspec_from_node(c, g, file, item, d) < 0) {
+				memset(g, 0, sizeof(*g));
+				g->ns = p.ns;
+				g->kind = gkind;
+				g->name = gname;
+				return -1;
+			}
+			g->ns = p.ns;
+			g->kind = gkind;
+			g->name = gname;
+			g->replicas = 0;
+		}
+		c->groups[p.group].replicas++;
+	}
+	if (c->npods == c->pods_cap) {
+		c->pods_cap = c->pods_cap ? c->pods_cap * 2 : 1024;
+		c->pods = xreallocarray(c->pods, c->pods_cap, sizeof(*c->pods));
+	}
+	c->pods[c->npods++] = p;
+	if (p.node >= 0 && !(p.flags & SC_POD_TERMINAL)) {
+		struct sc_nodeinfo *n = &c->nodes[p.node];
+
+		n->req_cpu += p.cpu;
+		n->req_mem += p.mem;
+		n->npods++;
+	}
+	return 0;
+}
+
+int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d)
+{
+	void *arg[2] = { c, d };
+
+	if (d)
+		d->msg[0] = '\0';
+	return tk_doc_stream(path, NULL, pod_item, arg, d) == 0 ? 0 : -1;
+}
+
+/* ---- pod specs ---- */
+
+static int policy_of(const char *file, const struct tk_node *t, const char *key, bool dflt,
+		     bool *out, struct tk_diag *d)
+{
+	const struct tk_node *v = tk_get(t, key);
+	const char *s;
+
+	*out = dflt;
+	if (!v || v->kind == TK_NULL)
+		return 0;
+	s = tk_str(v);
+	if (s && strcmp(s, "Honor") == 0)
+		*out = true;
+	else if (s && strcmp(s, "Ignore") == 0)
+		*out = false;
+	else
+		return tk_node_error(file, v, d, "unsupported %s value '%s': supported values: \"Honor\", \"Ignore\"",
+				     key, s ? s : tk_scalar_text(v) ? tk_scalar_text(v) : "");
+	return 0;
+}
+
+int sc_tsc_list_from_node(struct sc_cluster *c, const char *file, const struct tk_node *seq,
+			  struct sc_tsc **out, uint32_t *n, struct tk_diag *d)
+{
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (!seq || seq->kind == TK_NULL)
+		return 0;
+	if (seq->kind != TK_SEQ)
+		return tk_node_error(file, seq, d, "topologySpreadConstraints must be a list");
+	if (!seq->n)
+		return 0;
+	*out = xcalloc(seq->n, sizeof(**out));
+	for (i = 0; i < seq->n; i++) {
+		const struct tk_node *t = seq->items[i], *mlk;
+		struct sc_tsc *x = &(*out)[i];
+		const char *when;
+		long long skew, md;
+		int r;
+
+		*n = (uint32_t)i;
+		if (t->kind != TK_MAP) {
+			tk_node_error(file, t, d, "topology spread constraint must be a map");
+			goto fail;
+		}
+		if (tk_get_int(file, t, "maxSkew", true, 1, 2147483647, &skew, d) < 0)
+			goto fail;
+		x->max_skew = (int)skew;
+		if (get_string(c, file, t, "topologyKey", &x->key, d) < 0)
+			goto fail;
+		if (!x->key || !*x->key) {
+			tk_node_error(file, t, d, "topologyKey: Required value: can not be empty");
+			goto fail;
+		}
+		if (tk_get_str(file, t, "whenUnsatisfiable", true, &when, d) < 0)
+			goto fail;
+		if (strcmp(when, "DoNotSchedule") == 0) {
+			x->hard = true;
+		} else if (strcmp(when, "ScheduleAnyway") != 0) {
+			tk_node_error(file, tk_get(t, "whenUnsatisfiable"), d,
+				      "whenUnsatisfiable: Unsupported value: \"%s\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\"",
+				      when);
+			goto fail;
+		}
+		if (sc_sel_from_node(c, file, tk_get(t, "labelSelector"), &x->sel, d) < 0)
+			goto fail;
+		x->min_domains = 1;
+		r = tk_get_int(file, t, "minDomains", false, 1, 2147483647, &md, d);
+		if (r < 0)
+			goto fail;
+		if (r == 0) {
+			x->min_domains = (int)md;
+			x->min_domains_set = true;
+		}
+		if (policy_of(file, t, "nodeAffinityPolicy", true, &x->honor_affinity, d) < 0 ||
+		    policy_of(file, t, "nodeTaintsPolicy", false, &x->honor_taints, d) < 0)
+			goto fail;
+		if (get_field(file, t, "matchLabelKeys", TK_SEQ, &mlk, d) < 0 ||
+		    read_values(c, file, mlk, &x->match_label_keys, &x->nmlk, d) < 0)
+			goto fail;
+	}
+	*n = (uint32_t)seq->n;
+	return 0;
+fail:
+	{
+		uint32_t k;
+
+		for (k = 0; k <= *n; k++)
+			sc_tsc_release(&(*out)[k]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return -1;
+}
+
+static int read_tolerations(struct sc_cluster *c, const char *file, const struct tk_node *seq,
+			    struct sc_podspec *p, struct tk_diag *d)
+{
+	size_t i;
+
+	if (!seq || seq->kind == TK_NULL)
+		return 0;
+	if (seq->kind != TK_SEQ)
+		return tk_node_error(file, seq, d, "tolerations must be a list");
+	if (!seq->n)
+		return 0;
+	p->tol = xcalloc(seq->n, sizeof(*p->tol));
+	for (i = 0; i < seq->n; i++) {
+		const struct tk_node *t = seq->items[i];
+		struct sc_toleration *x = &p->tol[i];
+		const char *key, *op, *val, *eff;
+
+		if (t->kind != TK_MAP)
+			return tk_node_error(file, t, d, "toleration must be a map");
+		if (get_string(c, file, t, "key", &key, d) < 0 ||
+		    get_string(c, file, t, "operator", &op, d) < 0 ||
+		    get_string(c, file, t, "value", &val, d) < 0 ||
+		    get_string(c, file, t, "effect", &eff, d) < 0)
+			return -1;
+		x->key = key ? key : sc_intern_str(&c->strs, "");
+		x->val = val ? val : sc_intern_str(&c->strs, "");
+		x->effect = effect_of(eff);
+		if (!op || !*op || strcmp(op, "Equal") == 0)
+			x->exists = false;
+		else if (strcmp(op, "Exists") == 0)
+			x->exists = true;
+		else
+			x->bad_op = true;
+		p->ntol = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static int read_affinity(struct sc_cluster *c, const char *file, const struct tk_node *spec,
+			 struct sc_podspec *p, struct tk_diag *d)
+{
+	const struct tk_node *ns, *req, *terms;
+	size_t i;
+
+	if (get_field(file, spec, "nodeSelector", TK_MAP, &ns, d) < 0)
+		return -1;
+	if (ns) {
+		p->has_node_selector = true;
+		if (sc_sel_from_map(c, file, ns, &p->node_selector, d) < 0)
+			return -1;
+	}
+	req = tk_path(spec, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution");
+	if (!req || req->kind == TK_NULL)
+		return 0;
+	if (req->kind != TK_MAP)
+		return tk_node_error(file, req, d, "requiredDuringSchedulingIgnoredDuringExecution must be a map");
+	p->has_required = true;
+	if (get_field(file, req, "nodeSelectorTerms", TK_SEQ, &terms, d) < 0)
+		return -1;
+	if (!terms || !terms->n)
+		return 0;
+	p->terms = xcalloc(terms->n, sizeof(*p->terms));
+	for (i = 0; i < terms->n; i++) {
+		if (term_from_node(c, file, terms->items[i], &p->terms[i], d) < 0)
+			return -1;
+		p->nterms = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+int sc_podspec_from_node(struct sc_cluster *c, struct sc_podspec *p, const char *file,
+			 const struct tk_node *obj, struct tk_diag *d)
+{
+	const struct tk_node *meta, *tmeta = NULL, *spec, *wspec = NULL, *v;
+	const char *kind;
+	long long reps;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->replicas = -1;
+	if (!obj || obj->kind != TK_MAP)
+		return tk_node_error(file, obj, d, "expected an object");
+	kind = tk_str(tk_get(obj, "kind"));
+	p->kind = sc_intern_str(&c->strs, kind ? kind : "Pod");
+	if (get_field(file, obj, "metadata", TK_MAP, &meta, d) < 0)
+		goto fail;
+	if (!kind || strcmp(kind, "Pod") == 0) {
+		if (get_field(file, obj, "spec", TK_MAP, &spec, d) < 0)
+			goto fail;
+		tmeta = meta;
+	} else {
+		const char *tpath = strcmp(kind, "CronJob") == 0 ? "spec.jobTemplate.spec.template"
+								  : "spec.template";
+		const struct tk_node *tmpl = tk_path(obj, tpath);
+
+		wspec = strcmp(kind, "CronJob") == 0 ? tk_path(obj, "spec.jobTemplate.spec")
+						     : tk_get(obj, "spec");
+		if (!tmpl || tmpl->kind != TK_MAP) {
+			tk_node_error(file, tmpl ? tmpl : obj, d, "%s has no pod template (%s)", kind, tpath);
+			goto fail;
+		}
+		if (get_field(file, tmpl, "metadata", TK_MAP, &tmeta, d) < 0 ||
+		    get_field(file, tmpl, "spec", TK_MAP, &spec, d) < 0)
+			goto fail;
+		if (wspec && wspec->kind == TK_MAP) {
+			r = tk_get_int(file, wspec, "replicas", false, 0, 1000000, &reps, d);
+			if (r < 0)
+				goto fail;
+			if (r == 0)
+				p->replicas = (int32_t)reps;
+			v = tk_get(wspec, "selector");
+			if (v && v->kind != TK_NULL) {
+				p->has_workload_selector = true;
+				if (strcmp(kind, "ReplicationController") == 0) {
+					/* an RC's selector is a plain map */
+					if (sc_sel_from_map(c, file, v, &p->workload_selector, d) < 0)
+						goto fail;
+				} else if (sc_sel_from_node(c, file, v, &p->workload_selector, d) < 0) {
+					goto fail;
+				}
+			}
+		}
+	}
+	if (meta && (get_string(c, file, meta, "namespace", &p->ns, d) < 0 ||
+		     get_string(c, file, meta, "name", &p->name, d) < 0))
+		goto fail;
+	if (!p->ns && tmeta && get_string(c, file, tmeta, "namespace", &p->ns, d) < 0)
+		goto fail;
+	if (!p->ns)
+		p->ns = sc_intern_str(&c->strs, "default");
+	if (!p->name)
+		p->name = sc_intern_str(&c->strs, "");
+	if (sc_lset_from_node(c, file, tmeta ? tk_get(tmeta, "labels") : NULL, &p->lset, d) < 0)
+		goto fail;
+	if (meta && strcmp(p->kind, "Pod") == 0 &&
+	    read_owner(c, file, meta, &p->owner, &p->has_owner, d) < 0)
+		goto fail;
+	if (!spec)
+		return 0;
+	if (sc_tsc_list_from_node(c, file, tk_get(spec, "topologySpreadConstraints"), &p->tsc, &p->ntsc, d) < 0 ||
+	    read_affinity(c, file, spec, p, d) < 0 ||
+	    read_tolerations(c, file, tk_get(spec, "tolerations"), p, d) < 0 ||
+	    pod_requests(file, spec, &p->cpu, &p->mem, d) < 0)
+		goto fail;
+	return 0;
+fail:
+	sc_podspec_release(p);
+	return -1;
+}

@@ -1,0 +1,240 @@
+/* cluster.h - a compact, streamed model of a cluster for place, simulate
+ * and audit.
+ *
+ * Terminology:
+ *   intern      one shared copy of each distinct string; interned strings
+ *               are compared by pointer (sc_intern).
+ *   label set   a node's or pod's labels, sorted by key pointer and itself
+ *               interned, so the pods of one ReplicaSet share one set and a
+ *               selector is evaluated once per set, not once per pod.
+ *   podspec     everything the scheduler reads from the pod being placed:
+ *               namespace, labels, topologySpreadConstraints, nodeSelector,
+ *               required node affinity, tolerations, requests, controller.
+ *   existing    a pod already in the dump (kubectl get pods -A -o json):
+ *               only namespace, labels, node, requests, owner and the flags
+ *               the scheduler's cache looks at are kept.
+ *
+ * NODES and PODS are read with tk_doc_stream, one item at a time, so an
+ * 80 MB `kubectl get pods -A` dump costs one item of tree at a time.
+ *
+ * Ownership: struct sc_cluster owns every string, label set, node and pod;
+ * sc_cluster_release() frees all of it. Podspecs are owned by their caller
+ * (sc_podspec_release) but point into the cluster's string table.
+ */
+#ifndef SC_CLUSTER_H
+#define SC_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tk_node;
+struct tk_diag;
+
+#define SC_LABEL_HOSTNAME "kubernetes.io/hostname"
+#define SC_LABEL_ZONE "topology.kubernetes.io/zone"
+
+/* ---- interned strings ---- */
+struct sc_strtab {
+	const char **slots;
+	size_t cap, n;
+	char *chunk;           /* arena block being filled */
+	size_t chunk_left;
+	char **blocks;
+	size_t nblocks;
+};
+const char *sc_intern(struct sc_strtab *t, const char *s, size_t len);
+const char *sc_intern_str(struct sc_strtab *t, const char *s);
+/* Interned pointer of s if s was ever interned, else NULL (no insert). */
+const char *sc_lookup(const struct sc_strtab *t, const char *s);
+
+/* ---- label sets ---- */
+struct sc_label {
+	const char *key, *val;     /* interned */
+};
+struct sc_lset {
+	uint32_t n;
+	const struct sc_label *l;  /* sorted by key pointer */
+};
+
+/* ---- selectors (label selectors and node selector terms) ---- */
+enum sc_op {
+	SC_IN,
+	SC_NOT_IN,
+	SC_EXISTS,
+	SC_DOES_NOT_EXIST,
+	SC_GT,
+	SC_LT,
+	SC_NAME_IN,       /* matchFields metadata.name In */
+	SC_NAME_NOT_IN,   /* matchFields metadata.name NotIn */
+	SC_NEVER,         /* an invalid requirement: the term matches nothing */
+};
+struct sc_req {
+	const char *key;
+	enum sc_op op;
+	uint32_t nvals;
+	const char **vals;   /* interned */
+	long long num;       /* SC_GT / SC_LT bound */
+};
+/* nothing: a nil LabelSelector (matches no object). An empty one (n == 0,
+ * !nothing) matches every object: labels.Everything(). */
+struct sc_sel {
+	bool nothing;
+	uint32_t n;
+	struct sc_req *reqs;
+};
+void sc_sel_release(struct sc_sel *s);
+void sc_sel_copy(struct sc_sel *dst, const struct sc_sel *src);
+void sc_sel_add(struct sc_sel *s, const struct sc_req *r);   /* copies r->vals */
+static inline bool sc_sel_empty(const struct sc_sel *s) { return !s->nothing && s->n == 0; }
+bool sc_sel_matches(const struct sc_sel *s, const struct sc_lset *ls, const char *name);
+const char *sc_lset_get(const struct sc_lset *ls, const char *key);   /* key interned */
+
+/* ---- taints and tolerations ---- */
+enum sc_effect { SC_NO_SCHEDULE, SC_PREFER_NO_SCHEDULE, SC_NO_EXECUTE, SC_EFFECT_ALL, SC_EFFECT_OTHER };
+struct sc_taint {
+	const char *key, *val;
+	enum sc_effect effect;
+};
+struct sc_toleration {
+	const char *key, *val;
+	bool exists;            /* operator Exists (else Equal) */
+	bool bad_op;            /* an operator we do not know: tolerates nothing */
+	enum sc_effect effect;  /* SC_EFFECT_ALL when empty */
+};
+
+/* ---- nodes and pods ---- */
+struct sc_nodeinfo {
+	const char *name;
+	uint32_t lset;                 /* index into cluster lsets */
+	uint32_t ntaints;
+	struct sc_taint *taints;
+	bool unschedulable;
+	bool removed;                  /* simulate --fail */
+	int64_t alloc_cpu, alloc_mem, alloc_pods;   /* -1: not given (unlimited) */
+	int64_t req_cpu, req_mem;      /* requests of the pods bound to it */
+	int64_t npods;
+};
+
+enum sc_pod_flags {
+	SC_POD_TERMINATING = 1 << 0,   /* metadata.deletionTimestamp set */
+	SC_POD_TERMINAL = 1 << 1,      /* phase Succeeded or Failed */
+};
+struct sc_pod {
+	const char *ns, *name;
+	uint32_t lset;
+	int32_t node;                  /* index into nodes, -1: unbound or unknown */
+	uint32_t flags;
+	int64_t cpu, mem;              /* requests: milli-CPU, bytes */
+	int32_t group;                 /* audit: owner group, -1 none */
+};
+
+struct sc_ownerref {
+	const char *api_version, *kind, *name;   /* the controller ownerReference */
+};
+
+/* v1.TopologySpreadConstraint as written in a pod spec. */
+struct sc_tsc {
+	int max_skew;
+	const char *key;
+	bool hard;                      /* whenUnsatisfiable: DoNotSchedule */
+	struct sc_sel sel;              /* labelSelector (nothing when absent) */
+	int min_domains;                /* 1 when absent */
+	bool min_domains_set;
+	bool honor_affinity;            /* nodeAffinityPolicy (default Honor) */
+	bool honor_taints;              /* nodeTaintsPolicy (default Ignore) */
+	uint32_t nmlk;
+	const char **match_label_keys;  /* interned */
+};
+
+struct sc_podspec {
+	const char *kind;               /* Pod, Deployment, ... (workloads) */
+	const char *ns, *name;
+	uint32_t lset;
+	uint32_t ntsc;
+	struct sc_tsc *tsc;
+	bool has_node_selector;
+	struct sc_sel node_selector;    /* spec.nodeSelector as In requirements */
+	bool has_required;              /* requiredDuringScheduling... present */
+	uint32_t nterms;
+	struct sc_sel *terms;           /* ORed node selector terms */
+	uint32_t ntol;
+	struct sc_toleration *tol;
+	int64_t cpu, mem;               /* requests */
+	bool has_owner;
+	struct sc_ownerref owner;
+	int32_t replicas;               /* workloads: spec.replicas (-1 absent) */
+	bool has_workload_selector;
+	struct sc_sel workload_selector;  /* workloads: spec.selector */
+};
+void sc_podspec_release(struct sc_podspec *p);
+
+struct sc_cluster {
+	struct sc_strtab strs;
+	/* label sets */
+	size_t nlsets, lsets_cap;
+	struct sc_lset *lsets;
+	size_t lset_slots_cap;
+	uint32_t *lset_slots;          /* hash of lsets, index+1, 0 empty */
+	/* nodes: lookup by name through node_slots */
+	size_t nnodes, nodes_cap;
+	struct sc_nodeinfo *nodes;
+	size_t node_slots_cap;
+	int32_t *node_slots;
+	/* pods */
+	size_t npods, pods_cap;
+	struct sc_pod *pods;
+	/* audit: per-group specs, filled only when want_groups */
+	bool want_groups;
+	size_t ngroups, groups_cap;
+	struct sc_podspec *groups;
+	size_t group_slots_cap;
+	int32_t *group_slots;
+	/* arena of labels */
+	struct sc_label **label_blocks;
+	size_t nlabel_blocks;
+	struct sc_label *label_chunk;
+	size_t label_left;
+};
+
+void sc_cluster_init(struct sc_cluster *c);
+void sc_cluster_release(struct sc_cluster *c);
+
+/* Intern a label map node (NULL -> empty set); returns the set index. */
+int sc_lset_from_node(struct sc_cluster *c, const char *file, const struct tk_node *map,
+		      uint32_t *out, struct tk_diag *d);
+/* Intern a label set given as parallel arrays (copied). */
+uint32_t sc_lset_intern(struct sc_cluster *c, struct sc_label *labels, uint32_t n);
+
+/* Stream NODES (path or "-") into c. Returns 0 or -1 with d filled. */
+int sc_load_nodes(struct sc_cluster *c, const char *path, struct tk_diag *d);
+/* Stream PODS into c (call after sc_load_nodes so pods find their node). */
+int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d);
+int32_t sc_node_index(const struct sc_cluster *c, const char *name);
+
+/* Parse a pod (kind Pod) or a workload with spec.template into p.
+ * Returns 0 or -1 with d filled. */
+int sc_podspec_from_node(struct sc_cluster *c, struct sc_podspec *p, const char *file,
+			 const struct tk_node *obj, struct tk_diag *d);
+/* Parse one v1.TopologySpreadConstraint list (a sequence node) into *out. */
+int sc_tsc_list_from_node(struct sc_cluster *c, const char *file, const struct tk_node *seq,
+			  struct sc_tsc **out, uint32_t *n, struct tk_diag *d);
+void sc_tsc_release(struct sc_tsc *t);
+/* A plain label map (nodeSelector, Service / RC selector) as In
+ * requirements; NULL or null -> empty selector. */
+int sc_sel_from_map(struct sc_cluster *c, const char *file, const struct tk_node *map,
+		    struct sc_sel *out, struct tk_diag *d);
+/* metav1.LabelSelector -> sc_sel (NULL node -> nothing). */
+int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_node *sel,
+		     struct sc_sel *out, struct tk_diag *d);
+
+/* nodeaffinity.GetRequiredNodeAffinity(pod).Match(node) */
+bool sc_required_affinity_matches(const struct sc_cluster *c, const struct sc_podspec *p,
+				  const struct sc_nodeinfo *n);
+/* v1helper.TolerationsTolerateTaint (ToleratesTaint for any toleration). */
+bool sc_tolerated(const struct sc_podspec *p, const struct sc_taint *t);
+/* FindMatchingUntoleratedTaint with the NoSchedule/NoExecute filter: the
+ * first such taint, or NULL. */
+const struct sc_taint *sc_untolerated_taint(const struct sc_podspec *p, const struct sc_nodeinfo *n);
+
+#endif

@@ -1,0 +1,148 @@
+/* clusterio.c - input loading for place, simulate and audit (see clusterio.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clusterio.h"
+#include "diag.h"
+#include "doc.h"
+#include "xalloc.h"
+
+void sc_must_load_nodes(struct sc_cluster *c, const char *path)
+{
+	struct tk_diag d;
+
+	memset(&d, 0, sizeof(d));
+	if (sc_load_nodes(c, path, &d) < 0)
+		tk_fatal_diag(&d);
+}
+
+void sc_must_load_pods(struct sc_cluster *c, const char *path)
+{
+	struct tk_diag d;
+
+	memset(&d, 0, sizeof(d));
+	if (sc_load_pods(c, path, &d) < 0)
+		tk_fatal_diag(&d);
+}
+
+void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_podspec *p)
+{
+	struct tk_diag d;
+	struct tk_doc *doc;
+
+	memset(&d, 0, sizeof(d));
+	doc = tk_doc_load(path, NULL, &d);
+	if (!doc)
+		tk_fatal_diag(&d);
+	if (doc->nitems == 0) {
+		tk_doc_free(doc);
+		tk_fatal("%s: no object found", strcmp(path, "-") == 0 ? "<stdin>" : path);
+	}
+	if (sc_podspec_from_node(c, p, doc->file, doc->items[0], &d) < 0) {
+		tk_doc_free(doc);
+		tk_fatal_diag(&d);
+	}
+	tk_doc_free(doc);
+}
+
+void sc_defaults_release(struct pts_defaults *defs)
+{
+	uint32_t i;
+
+	for (i = 0; i < defs->n; i++)
+		sc_tsc_release(&defs->tsc[i]);
+	free(defs->tsc);
+	memset(defs, 0, sizeof(*defs));
+}
+
+void sc_must_load_defaults(struct sc_cluster *c, const char *arg, struct pts_defaults *defs)
+{
+	struct tk_diag d;
+	struct tk_doc *doc;
+	const struct tk_node *list = NULL;
+
+	memset(defs, 0, sizeof(*defs));
+	if (!arg || strcmp(arg, "system") == 0) {
+		defs->system = true;
+		return;
+	}
+	memset(&d, 0, sizeof(d));
+	doc = tk_doc_load(arg, NULL, &d);
+	if (!doc)
+		tk_fatal_diag(&d);
+	if (doc->nitems > 0) {
+		list = doc->items[0];
+		if (list->kind == TK_MAP) {
+			const struct tk_node *dc = tk_get(list, "defaultConstraints");
+
+			if (!dc)
+				dc = tk_path(list, "args.defaultConstraints");
+			list = dc;
+		}
+	}
+	if (list && list->kind != TK_SEQ && list->kind != TK_NULL) {
+		tk_node_error(doc->file, list, &d, "default constraints must be a list");
+		tk_doc_free(doc);
+		tk_fatal_diag(&d);
+	}
+	if (sc_tsc_list_from_node(c, doc->file, list, &defs->tsc, &defs->n, &d) < 0) {
+		tk_doc_free(doc);
+		tk_fatal_diag(&d);
+	}
+	tk_doc_free(doc);
+}
+
+static int object_item(const struct tk_node *item, const char *file, void *arg)
+{
+	struct sc_cluster *c = ((void **)arg)[0];
+	struct pts_objects *objs = ((void **)arg)[1];
+	struct tk_diag *d = ((void **)arg)[2];
+	const char *kind = tk_str(tk_get(item, "kind")), *ns, *name;
+	const struct tk_node *sel;
+	struct pts_object o;
+
+	if (!kind)
+		return 0;
+	memset(&o, 0, sizeof(o));
+	if (strcmp(kind, "Service") == 0)
+		o.kind = PTS_SERVICE;
+	else if (strcmp(kind, "ReplicationController") == 0)
+		o.kind = PTS_RC;
+	else if (strcmp(kind, "ReplicaSet") == 0)
+		o.kind = PTS_RS;
+	else if (strcmp(kind, "StatefulSet") == 0)
+		o.kind = PTS_SS;
+	else
+		return 0;
+	ns = tk_str(tk_path(item, "metadata.namespace"));
+	name = tk_str(tk_path(item, "metadata.name"));
+	o.ns = sc_intern_str(&c->strs, ns ? ns : "default");
+	o.name = sc_intern_str(&c->strs, name ? name : "");
+	sel = tk_path(item, "spec.selector");
+	if (sel && sel->kind != TK_NULL) {
+		o.has_sel = true;
+		if (o.kind == PTS_SERVICE || o.kind == PTS_RC) {
+			if (sc_sel_from_map(c, file, sel, &o.sel, d) < 0)
+				return -1;
+		} else if (sc_sel_from_node(c, file, sel, &o.sel, d) < 0) {
+			return -1;
+		}
+	}
+	objs->o = xreallocarray(objs->o, objs->n + 1, sizeof(*objs->o));
+	objs->o[objs->n++] = o;
+	return 0;
+}
+
+void sc_must_load_objects(struct sc_cluster *c, const char *path, struct pts_objects *objs)
+{
+	struct tk_diag d;
+	void *arg[3] = { c, objs, &d };
+
+	memset(objs, 0, sizeof(*objs));
+	if (!path)
+		return;
+	memset(&d, 0, sizeof(d));
+	if (tk_doc_stream(path, NULL, object_item, arg, &d) != 0)
+		tk_fatal_diag(&d);
+}

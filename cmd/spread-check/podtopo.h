@@ -1,0 +1,116 @@
+/* podtopo.h - kube-scheduler's PodTopologySpread plugin over a cluster
+ * model, pure (no I/O).
+ *
+ * Terminology (pkg/scheduler/framework/plugins/podtopologyspread):
+ *   hard        constraints with whenUnsatisfiable DoNotSchedule: Filter
+ *   soft        constraints with whenUnsatisfiable ScheduleAnyway: Score
+ *   domain      one value of a constraint's topologyKey
+ *   eligible    a node counted for a constraint: it has every topologyKey of
+ *               the pod's constraints of that kind and passes the
+ *               constraint's nodeAffinityPolicy / nodeTaintsPolicy
+ *   match count pods on a node in the incoming pod's namespace, not
+ *               terminating, whose labels the constraint's selector matches
+ *
+ * Usage: pts_state_init() once for the pod, then per scheduling cycle
+ * pts_prefilter(), pts_filter() per node, pts_score() over the feasible
+ * nodes; pts_add_pod() after binding a replica (simulate). Ownership: the
+ * state owns its arrays; pts_state_release() frees them.
+ */
+#ifndef SC_PODTOPO_H
+#define SC_PODTOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cluster.h"
+
+#define PTS_MAX_NODE_SCORE 100
+
+/* Filter reasons (plugin.go ErrReasonConstraintsNotMatch, ...NodeLabelNotMatch) */
+#define PTS_REASON_SKEW "node(s) didn't match pod topology spread constraints"
+#define PTS_REASON_LABEL "node(s) didn't match pod topology spread constraints (missing required label)"
+
+/* Cluster-level default constraints (PodTopologySpreadArgs). */
+struct pts_defaults {
+	bool system;            /* systemDefaultConstraints, DefaultingType System */
+	uint32_t n;
+	struct sc_tsc *tsc;     /* List defaulting: the given constraints */
+};
+
+/* Objects a default selector comes from (helper.DefaultSelector). */
+enum pts_obj_kind { PTS_SERVICE, PTS_RC, PTS_RS, PTS_SS };
+struct pts_object {
+	enum pts_obj_kind kind;
+	const char *ns, *name;
+	bool has_sel;           /* Service / RC: selector present; RS/SS: non-nil */
+	struct sc_sel sel;
+};
+struct pts_objects {
+	size_t n;
+	struct pts_object *o;
+};
+void pts_objects_release(struct pts_objects *o);
+
+struct pts_constraint {
+	int max_skew;
+	const char *key;        /* interned */
+	bool hostname;          /* key is kubernetes.io/hostname */
+	struct sc_sel sel;      /* after matchLabelKeys merge / default selector */
+	int min_domains;
+	bool honor_affinity, honor_taints;
+	bool hard;
+	int32_t *dom;           /* per node: domain index (missing key -> "" value) */
+	bool *has_key;          /* per node */
+	uint32_t ndom;
+	const char **domval;    /* domain index -> value */
+	int32_t *cnt;           /* per node: match count */
+	int8_t *lset_match;     /* per label set: -1 unknown, 0, 1 */
+	bool self_match;        /* the incoming pod matches its own selector */
+	/* hard: TpValueToMatchNum over eligible nodes */
+	int64_t *domcnt;
+	bool *domseen;
+	int64_t min_match;      /* from pts_prefilter */
+	uint32_t ndomseen;
+	/* soft, per cycle */
+	int64_t *tp;
+	bool *tp_present;
+};
+
+struct pts_state {
+	struct sc_cluster *c;
+	const struct sc_podspec *pod;
+	uint32_t n;                   /* hard + soft */
+	struct pts_constraint *k;
+	uint32_t nhard;               /* k[0..nhard) hard, then soft */
+	bool require_all;             /* soft: nodes need every soft key */
+	bool *aff_ok;                 /* per node: required node affinity matches */
+	bool *taint_ok;               /* per node: no untolerated NoSchedule/NoExecute taint */
+	bool *hard_keys_ok;           /* per node: has every hard topologyKey */
+	bool *soft_keys_ok;           /* per node: has every soft topologyKey */
+};
+
+/* Build the constraints for pod (explicit ones, or the defaults with a
+ * selector from objs), and count the cluster's existing pods. Returns 0. */
+int pts_state_init(struct pts_state *st, struct sc_cluster *c, const struct sc_podspec *pod,
+		   const struct pts_defaults *defs, const struct pts_objects *objs);
+void pts_state_release(struct pts_state *st);
+
+/* PreFilter: recompute the hard domains' counts and minimum. */
+void pts_prefilter(struct pts_state *st);
+/* Filter one node: 0 passes, else the reason (PTS_REASON_*). */
+const char *pts_filter(const struct pts_state *st, uint32_t node);
+/* PreScore + Score + NormalizeScore over the candidate nodes (indices);
+ * scores[i] receives cand[i]'s normalized score (0..100). Returns false when
+ * the plugin is skipped (no soft constraints): then every score is 0. */
+bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t *scores);
+/* A replica of the incoming pod was bound to node (or removed, delta -1). */
+void pts_add_pod(struct pts_state *st, uint32_t node, int delta);
+/* Recount everything from the cluster's pods (after nodes were removed). */
+void pts_recount(struct pts_state *st);
+
+/* Skew of constraint i as the audit reports it: max - min over domains
+ * of eligible nodes (min 0 when fewer domains than minDomains). */
+int64_t pts_skew(const struct pts_state *st, uint32_t i, int64_t *min, int64_t *max);
+
+#endif
