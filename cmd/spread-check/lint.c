@@ -1,13 +1,265 @@
-/* lint.c - spread-check lint (being written). */
+/* lint.c - `spread-check lint`: options, inputs, exit code.
+ *
+ * Inputs are files, directories (walked recursively in name order for
+ * *.yaml, *.yml and *.json; dot-entries skipped) and "-" for stdin. Every
+ * input is streamed item by item (tk_doc_stream), so a multi-document file
+ * or a huge List never sits in memory whole. The rules live in
+ * lint-rules.c, the formats in lint-output.c.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
+#include "cli.h"
+#include "diag.h"
+#include "doc.h"
 #include "exitcodes.h"
+#include "lint.h"
 #include "spread.h"
+#include "xalloc.h"
+
+#define LINT_OUTPUTS (TK_OUT_JSON | TK_OUT_TEXT | TK_OUT_GITHUB | TK_OUT_SARIF | TK_OUT_JUNIT)
+
+enum {
+	OPT_LIST_RULES = TK_OPT_LONG_BASE,
+};
+
+struct lint_opts {
+	enum tk_out output;
+	bool strict;
+	bool list_rules;
+	const char *nodes;
+};
+
+static void usage(void)
+{
+	fputs("Usage:\n"
+	      " spread-check lint [options] PATH|-...\n"
+	      "\n"
+	      "Check topologySpreadConstraints in Kubernetes manifests: what the API server\n"
+	      "rejects (errors) and the spread mistakes it lets through (warnings).\n"
+	      "\n"
+	      "Options:\n", stdout);
+	tk_help_output(stdout, LINT_OUTPUTS);
+	fputs(" -e, --enable RULE[,RULE]   run these rules too (id or name; opt-in rules)\n"
+	      " -d, --disable RULE[,RULE]  do not run these rules\n"
+	      " -s, --strict           warnings fail too (exit 1)\n"
+	      " -n, --nodes FILE       nodes of the cluster (kubectl get nodes -o json) for\n"
+	      "                          cluster-aware rules\n"
+	      "     --list-rules       list the rules and exit\n", stdout);
+	tk_help_common(stdout);
+	fputs("\nPATH is a file, a directory (searched for *.yaml, *.yml, *.json) or - for\n"
+	      "stdin. Silence rules on one object with the annotation\n"
+	      "spread-check.topokit.io/ignore: \"TSC101,TSC105\".\n"
+	      "\nExit status: 0 no error, 1 errors found (or warnings with --strict),\n"
+	      "2 usage or unreadable input.\n"
+	      "\nSee spread-check(1).\n", stdout);
+	exit(TK_EXIT_OK);
+}
+
+static void set_rules(struct lint_ctx *ctx, const char *arg, bool on)
+{
+	char *copy = xstrdup(arg), *tok, *save;
+
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		const struct lint_rule *r = lint_rule_find(tok);
+
+		if (!r) {
+			free(copy);
+			tk_usage_error("unknown rule '%s' (see --list-rules)", tok);
+		}
+		ctx->enabled[r - lint_rules] = on;
+	}
+	free(copy);
+}
+
+static void list_rules(const struct lint_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < lint_nrules; i++) {
+		const struct lint_rule *r = &lint_rules[i];
+
+		printf("%s  %-7s  %-31s %s%s%s\n", r->id, lint_sev_name(r->sev), r->name, r->summary,
+		       r->flags & LINT_OPT_IN ? " (opt-in)" : "",
+		       r->flags & LINT_NEEDS_NODES ? " (needs --nodes)" : "");
+	}
+	(void)ctx;
+}
+
+struct stream_arg {
+	struct lint_ctx *ctx;
+	const char *file;
+};
+
+static int on_item(const struct tk_node *item, const char *file, void *arg)
+{
+	struct stream_arg *a = arg;
+
+	(void)file;
+	return lint_item(a->ctx, item, a->file);
+}
+
+static void lint_file(struct lint_ctx *ctx, const char *path)
+{
+	struct stream_arg a;
+	struct tk_diag d;
+
+	a.ctx = ctx;
+	a.file = lint_ctx_add_file(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path);
+	if (tk_doc_stream(path, NULL, on_item, &a, &d) < 0) {
+		lint_ctx_release(ctx);
+		tk_fatal_diag(&d);
+	}
+}
+
+static bool lintable_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+	       (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
+	       (n > 5 && strcmp(name + n - 5, ".json") == 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void lint_path(struct lint_ctx *ctx, const char *path, bool explicit, unsigned depth)
+{
+	struct stat st;
+	DIR *dir;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i;
+
+	if (strcmp(path, "-") == 0) {
+		lint_file(ctx, path);
+		return;
+	}
+	if (stat(path, &st) != 0) {
+		int e = errno;
+
+		lint_ctx_release(ctx);
+		tk_fatal("%s: %s", path, strerror(e));
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (explicit || lintable_name(path))
+			lint_file(ctx, path);
+		return;
+	}
+	if (depth > 64)
+		return;  /* symlink loops */
+	dir = opendir(path);
+	if (!dir) {
+		int e = errno;
+
+		lint_ctx_release(ctx);
+		tk_fatal("%s: %s", path, strerror(e));
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xasprintf("%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", de->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		lint_path(ctx, names[i], false, depth + 1);
+		free(names[i]);
+	}
+	free(names);
+}
 
 int cmd_lint(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("spread-check: lint: not implemented yet\n", stderr);
-	return TK_EXIT_USAGE;
+	static const struct option longopts[] = {
+		{ "disable",    required_argument, NULL, 'd' },
+		{ "enable",     required_argument, NULL, 'e' },
+		{ "help",       no_argument,       NULL, 'h' },
+		{ "list-rules", no_argument,       NULL, OPT_LIST_RULES },
+		{ "nodes",      required_argument, NULL, 'n' },
+		{ "output",     required_argument, NULL, 'o' },
+		{ "strict",     no_argument,       NULL, 's' },
+		{ "version",    no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lint_opts opts = { TK_OUT_JSON, false, false, NULL };
+	struct lint_ctx ctx;
+	struct lint_nodes nodes;
+	struct tk_diag d;
+	int c, i, rc;
+
+	tk_prog = "spread-check lint";
+	lint_ctx_init(&ctx);
+	while ((c = getopt_long(argc, argv, "d:e:hn:o:sV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			set_rules(&ctx, optarg, false);
+			break;
+		case 'e':
+			set_rules(&ctx, optarg, true);
+			break;
+		case 'h':
+			lint_ctx_release(&ctx);
+			usage();
+			break;
+		case 'n':
+			opts.nodes = optarg;
+			break;
+		case 'o':
+			opts.output = tk_parse_output(optarg, LINT_OUTPUTS);
+			break;
+		case 's':
+			opts.strict = true;
+			break;
+		case 'V':
+			lint_ctx_release(&ctx);
+			tk_prog = "spread-check";
+			tk_print_version();
+			break;
+		case OPT_LIST_RULES:
+			opts.list_rules = true;
+			break;
+		default:
+			lint_ctx_release(&ctx);
+			fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
+			exit(TK_EXIT_USAGE);
+		}
+	}
+	if (opts.list_rules) {
+		list_rules(&ctx);
+		lint_ctx_release(&ctx);
+		return TK_EXIT_OK;
+	}
+	if (optind >= argc) {
+		lint_ctx_release(&ctx);
+		tk_usage_error("no input (give files, directories or - for stdin)");
+	}
+	ctx.strict = opts.strict;
+	if (opts.nodes) {
+		if (lint_nodes_load(&nodes, opts.nodes, &d) < 0) {
+			lint_nodes_release(&nodes);
+			lint_ctx_release(&ctx);
+			tk_fatal_diag(&d);
+		}
+		ctx.nodes = &nodes;
+	}
+	for (i = optind; i < argc; i++)
+		lint_path(&ctx, argv[i], true, 0);
+
+	rc = ctx.nerrors || (opts.strict && ctx.nwarnings) ? TK_EXIT_NO : TK_EXIT_OK;
+	if (lint_render(&ctx, opts.output, stdout) < 0)
+		rc = TK_EXIT_USAGE;
+	if (opts.nodes)
+		lint_nodes_release(&nodes);
+	lint_ctx_release(&ctx);
+	return rc;
 }
