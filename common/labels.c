@@ -471,7 +471,7 @@ bool tk_node_selector_matches(const struct tk_selector *s, const struct tk_label
 #define LABEL_KEY_FMT "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 #define LABEL_KEY_MSG "must consist of alphanumeric characters, '-', '_' or '.', " \
 	"and must start and end with an alphanumeric character"
-#define LABEL_KEY_EXAMPLES "(e.g. 'MyName' or 'my.name' or '123-abc', " \
+#define LABEL_KEY_EXAMPLES "(e.g. 'MyName',  or 'my.name',  or '123-abc', " \
 	"regex used for validation is '" LABEL_KEY_FMT "')"
 #define DNS1123_LABEL_FMT "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 #define DNS1123_SUBDOMAIN_FMT DNS1123_LABEL_FMT "(\\." DNS1123_LABEL_FMT ")*"
@@ -480,7 +480,7 @@ bool tk_node_selector_matches(const struct tk_selector *s, const struct tk_label
 	"character (e.g. 'example.com', regex used for validation is '" DNS1123_SUBDOMAIN_FMT "')"
 #define LABEL_VALUE_MSG "a valid label must be an empty string or consist of alphanumeric " \
 	"characters, '-', '_' or '.', and must start and end with an alphanumeric character " \
-	"(e.g. 'MyValue' or 'my_value' or '12345', regex used for validation is '(" \
+	"(e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(" \
 	LABEL_KEY_FMT ")?')"
 
 static bool is_alnum(char c)

@@ -90,8 +90,8 @@ static void test_syntax(void)
 	n = nerrs(tk_validate_qualified_name, "bad key!", &msg);
 	TAP_OK(n == 1 && msg &&
 	       strcmp(msg, "name part must consist of alphanumeric characters, '-', '_' or '.', and "
-		      "must start and end with an alphanumeric character (e.g. 'MyName' or 'my.name' "
-		      "or '123-abc', regex used for validation is "
+		      "must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name', "
+		      " or '123-abc', regex used for validation is "
 		      "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')") == 0,
 	       "name part wording is apimachinery's");
 	free(msg);
@@ -117,7 +117,7 @@ static void test_syntax(void)
 	n = nerrs(tk_validate_label_value, "-x", &msg);
 	TAP_OK(n == 1 && msg &&
 	       strncmp(msg, "a valid label must be an empty string or consist of", 51) == 0 &&
-	       strstr(msg, "(e.g. 'MyValue' or 'my_value' or '12345', regex used for validation is "
+	       strstr(msg, "(e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is "
 		      "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"), "label value wording is apimachinery's");
 	free(msg);
 }
