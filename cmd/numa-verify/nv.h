@@ -1,0 +1,239 @@
+/* nv.h - numa-verify's model: what was read from /proc, /sys, the cgroup
+ * tree and the kubelet's files, and the verdicts computed from it.
+ *
+ * Terminology:
+ *   root       the directory every live path is read under ("" = "/"):
+ *              <root>/proc, <root>/sys, and relative --cpu-manager-state /
+ *              --kubelet-config paths. A recorded node is a root.
+ *   cpu NUMA   the NUMA nodes the CPUs of Cpus_allowed_list belong to
+ *   local      memory on the NUMA nodes the process should use: its CPUs'
+ *              NUMA nodes, or the --expect-numa set when given
+ *   pages      memoryPages are counted in base pages (the system page size,
+ *              getpagesize()): numa_maps' N<node>=<count> of every mapping,
+ *              huge mappings converted by their kernelpagesize_kB. numastat -p
+ *              sums the same N<node>= fields and reports them in MB.
+ *   shared     a container on the CPU manager's shared pool (no exclusive
+ *              CPUs); it is checked against the default set, not for NUMA
+ *              alignment.
+ *
+ * Ownership: every struct here owns its members; the matching *_release()
+ * frees them. Nothing in nv_* prints; errors come back in a struct tk_diag
+ * or as reasons (malloc'd strings in a struct nv_strv).
+ */
+#ifndef NV_H
+#define NV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpuset.h"
+
+struct tk_diag;
+
+/* A list of malloc'd strings (reasons, problems). */
+struct nv_strv {
+	size_t n;
+	char **v;
+};
+void nv_strv_addf(struct nv_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nv_strv_free(struct nv_strv *sv);
+
+enum nv_verdict {
+	NV_ALIGNED,
+	NV_MISALIGNED,
+	NV_UNKNOWN,
+	NV_SHARED,
+};
+const char *nv_verdict_name(enum nv_verdict v);
+
+/* ---- topology (sysfs.c) ---- */
+
+struct nv_node {
+	int id;
+	struct cpuset cpus;
+};
+
+struct nv_topo {
+	size_t n;
+	struct nv_node *nodes;   /* sorted by id */
+	struct cpuset cpus;      /* online CPUs (the kubelet's CPUDetails.CPUs()) */
+	char *source;            /* "sysfs" or the -t file */
+};
+
+void nv_topo_release(struct nv_topo *t);
+/* Read <root>/sys/devices/system/node/node<N>/cpulist and
+ * <root>/sys/devices/system/cpu/online. A machine without the node tree is
+ * one node 0 holding every online CPU (as the kernel without CONFIG_NUMA).
+ * Returns 0, or -1 with d filled. */
+int nv_topo_from_sys(struct nv_topo *t, const char *root, struct tk_diag *d);
+/* From a topokit NodeTopology document (topo.h). */
+int nv_topo_from_file(struct nv_topo *t, const char *path, struct tk_diag *d);
+/* NUMA node ids of cpus into numa (replaced). */
+void nv_topo_numa_of(const struct nv_topo *t, const struct cpuset *cpus, struct cpuset *numa);
+/* Read a whole small file below root into a malloc'd NUL-terminated buffer.
+ * Returns 0, or -errno. */
+int nv_read_file(const char *root, const char *path, char **out, size_t *len);
+/* root + path ("" root keeps path); malloc'd. */
+char *nv_path(const char *root, const char *path);
+
+/* ---- processes (proc.c) ---- */
+
+struct nv_mem {
+	int node;
+	uint64_t pages;   /* base pages */
+	uint64_t bytes;
+};
+
+struct nv_thread {
+	int tid;
+	char *comm;
+	struct cpuset cpus;
+	struct cpuset cpu_numa;
+};
+
+struct nv_proc {
+	int pid;
+	char *comm;
+	bool kthread;             /* no Vm* lines: a kernel thread */
+	struct cpuset cpus;
+	struct cpuset mems;
+	struct cpuset cpu_numa;   /* of cpus and every listed thread */
+	size_t nmem;
+	struct nv_mem *mem;       /* sorted by node */
+	uint64_t total_bytes;
+	uint64_t local_bytes;
+	int local_tenths;         /* local share in tenths of a percent; -1 unknown */
+	char *mem_error;          /* why numa_maps gave nothing (NULL when read) */
+	size_t nthreads;
+	struct nv_thread *threads;  /* threads whose affinity differs */
+	enum nv_verdict verdict;
+	struct nv_strv reasons;
+};
+
+void nv_proc_release(struct nv_proc *p);
+
+struct nv_sys {
+	const char *root;
+	long page_size;           /* bytes */
+	long huge_page_size;      /* default huge page size (bytes) */
+	bool threads;             /* look at /proc/PID/task */
+};
+void nv_sys_init(struct nv_sys *s, const char *root);
+
+/* Read one process. Returns 0, 1 when it vanished (or is not a process), or
+ * -1 with d filled when its status file cannot be understood. */
+int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_diag *d);
+/* Parse numa_maps text into p->mem (adds to what is there). Returns 0, or -1
+ * with d filled (file: the name used in the message; line known). */
+int nv_parse_numa_maps(const struct nv_sys *s, const char *file, const char *buf,
+		       struct nv_proc *p, struct tk_diag *d);
+/* Every numeric entry of <root>/proc, ascending. */
+int *nv_list_pids(const char *root, size_t *n, struct tk_diag *d);
+
+/* ---- verdicts (verify.c) ---- */
+
+struct nv_vopts {
+	bool have_expect;
+	struct cpuset expect;     /* --expect-numa */
+	int min_local;            /* --min-local percent */
+};
+
+void nv_judge_proc(struct nv_proc *p, const struct nv_topo *t, const struct nv_vopts *o);
+
+/* ---- cpu_manager_state (state.c) ---- */
+
+struct nv_entry {
+	char *pod;
+	char *container;
+	char *text;               /* as written */
+	struct cpuset cpus;
+};
+
+struct nv_state {
+	char *file;
+	bool parsed;              /* false: see problems */
+	char *policy;
+	char *default_text;
+	struct cpuset default_set;
+	size_t nentries;
+	struct nv_entry *entries; /* sorted by pod, container */
+	bool have_checksum;
+	uint64_t checksum;
+	uint32_t computed;
+	struct nv_strv problems;  /* the kubelet's wording */
+};
+
+struct nv_kcfg;
+
+void nv_state_release(struct nv_state *s);
+/* Load and check. Problems found go to s->problems (a verdict); an
+ * unreadable file returns -1 with d filled. all: the node's CPUs. kc may be
+ * NULL; it gives the expected policy and reserved CPUs. */
+int nv_state_check(struct nv_state *s, const char *path, const char *display,
+		   const struct cpuset *all, const struct nv_kcfg *kc,
+		   const char *expect_policy, const struct cpuset *reserved, struct tk_diag *d);
+/* The kubelet's checksum of a v2 checkpoint (FNV-32a of its go-spew text). */
+uint32_t nv_state_checksum(const struct nv_state *s);
+/* Exclusive entry for (pod, cpus): the entry of pod whose cpuset equals cpus;
+ * NULL when none. *pod_has (may be NULL) tells whether the pod has entries. */
+const struct nv_entry *nv_state_find(const struct nv_state *s, const char *pod,
+				     const struct cpuset *cpus, bool *pod_has);
+
+/* ---- KubeletConfiguration (kubelet.c) ---- */
+
+struct nv_kcfg {
+	char *file;
+	char *cpu_policy;             /* "none" when absent */
+	char *tm_policy;
+	char *tm_scope;
+	char *mm_policy;
+	bool have_reserved_cpus;
+	struct cpuset reserved_cpus;  /* reservedSystemCPUs */
+	bool strict_reservation;
+	struct nv_strv problems;      /* the kubelet refuses to start */
+	struct nv_strv warnings;      /* accepted, but not what was meant */
+};
+
+void nv_kcfg_release(struct nv_kcfg *k);
+/* Load and check a KubeletConfiguration. t gives the NUMA node count (may be
+ * NULL). Returns 0 (problems in k), or -1 with d filled when the file cannot
+ * be read or is not a KubeletConfiguration. */
+int nv_kcfg_check(struct nv_kcfg *k, const char *path, const char *display,
+		  const struct nv_topo *t, struct tk_diag *d);
+
+/* ---- pods and containers through cgroups (cgroup.c) ---- */
+
+struct nv_container {
+	char *pod;                /* pod UID with dashes */
+	char *id;                 /* container ID (64 hex) */
+	char *runtime;            /* containerd, cri-o, docker, unknown */
+	char *qos;                /* guaranteed, burstable, besteffort */
+	char *cgroup;             /* path below the cgroup mount */
+	struct cpuset cpus;       /* cpuset.cpus.effective (or cpuset.cpus) */
+	bool have_cpus;
+	struct cpuset cpu_numa;
+	bool sandbox;             /* only "pause" inside */
+	const struct nv_entry *entry;  /* matching exclusive state entry */
+	size_t npids;
+	int *pids;
+	enum nv_verdict verdict;
+	struct nv_strv reasons;
+};
+
+struct nv_cgroups {
+	int version;              /* 1 or 2; 0 when no kubepods tree was found */
+	char *driver;             /* systemd or cgroupfs */
+	size_t n;
+	struct nv_container *c;   /* sorted by pod, id */
+};
+
+void nv_cgroups_release(struct nv_cgroups *g);
+/* Find every container under the kubepods hierarchy. Returns 0 (n may be 0),
+ * or -1 with d filled. */
+int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d);
+/* Judge one container against the state (may be NULL) and topology. */
+void nv_judge_container(struct nv_container *c, const struct nv_topo *t,
+			const struct nv_state *st, const struct nv_vopts *o);
+
+#endif

@@ -1,0 +1,259 @@
+/* state.c - check the kubelet's cpu_manager_state as the kubelet would at
+ * start, and say so in its words.
+ *
+ * Order and wording follow the kubelet:
+ *   1. checkpoint load (pkg/kubelet/checkpointmanager): unreadable JSON or a
+ *      wrong checksum ("checkpoint is corrupted"), wrapped by
+ *      stateCheckpoint.restoreState as "could not restore state from
+ *      checkpoint: ..." (cpumanager/state/state_checkpoint.go);
+ *   2. restoreState: the configured policy name, the cpulists;
+ *   3. staticPolicy.validateState (cpumanager/policy_static.go): empty
+ *      default set with assignments, reserved CPUs in the default set (or,
+ *      with strict-cpu-reservation, absent from it), assignments overlapping
+ *      the default set, and the union of all sets against the online CPUs.
+ * Two checks are ours (the kubelet never looks): exclusive entries that
+ * overlap each other, and reserved CPUs handed to a container.
+ * Parsing and the checksum are common/statefile.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpuset.h"
+#include "diag.h"
+#include "nv.h"
+#include "statefile.h"
+#include "xalloc.h"
+
+void nv_state_release(struct nv_state *s)
+{
+	size_t i;
+
+	free(s->file);
+	free(s->policy);
+	free(s->default_text);
+	cpuset_release(&s->default_set);
+	for (i = 0; i < s->nentries; i++) {
+		free(s->entries[i].pod);
+		free(s->entries[i].container);
+		free(s->entries[i].text);
+		cpuset_release(&s->entries[i].cpus);
+	}
+	free(s->entries);
+	nv_strv_free(&s->problems);
+	memset(s, 0, sizeof(*s));
+}
+
+uint32_t nv_state_checksum(const struct nv_state *s)
+{
+	return s->computed;
+}
+
+const struct nv_entry *nv_state_find(const struct nv_state *s, const char *pod,
+				     const struct cpuset *cpus, bool *pod_has)
+{
+	const struct nv_entry *hit = NULL;
+	size_t i;
+
+	if (pod_has)
+		*pod_has = false;
+	for (i = 0; i < s->nentries; i++) {
+		if (strcmp(s->entries[i].pod, pod))
+			continue;
+		if (pod_has)
+			*pod_has = true;
+		if (!hit && cpuset_equal(&s->entries[i].cpus, cpus))
+			hit = &s->entries[i];
+	}
+	return hit;
+}
+
+static const char *restore = "could not restore state from checkpoint";
+
+/* The kubelet's message tail after a restore failure. */
+static void restore_failed(struct nv_state *s, const char *why)
+{
+	nv_strv_addf(&s->problems,
+		     "%s: %s, please drain this node and delete the CPU manager checkpoint file \"%s\" before restarting Kubelet",
+		     restore, why, s->file);
+}
+
+static void validate_static(struct nv_state *s, const struct cpuset *all,
+			    const struct cpuset *reserved, bool strict)
+{
+	struct cpuset known = CPUSET_INIT, tmp = CPUSET_INIT;
+	char *a, *b;
+	size_t i, j;
+
+	if (cpuset_is_empty(&s->default_set)) {
+		if (s->nentries)
+			nv_strv_addf(&s->problems, "default cpuset cannot be empty");
+		return;  /* an empty state is initialized by the kubelet */
+	}
+	if (reserved && !cpuset_is_empty(reserved)) {
+		cpuset_copy(&tmp, reserved);
+		if (strict) {
+			cpuset_and(&tmp, &s->default_set);
+			if (!cpuset_is_empty(&tmp)) {
+				a = cpuset_format_list(&tmp);
+				nv_strv_addf(&s->problems,
+					     "some of strictly reserved cpus: \"%s\" are present in defaultCpuSet: \"%s\"",
+					     a, s->default_text);
+				free(a);
+			}
+		} else if (!cpuset_is_subset(reserved, &s->default_set)) {
+			a = cpuset_format_list(reserved);
+			nv_strv_addf(&s->problems, "not all reserved cpus: \"%s\" are present in defaultCpuSet: \"%s\"",
+				     a, s->default_text);
+			free(a);
+		}
+	}
+	for (i = 0; i < s->nentries; i++) {
+		const struct nv_entry *e = &s->entries[i];
+
+		if (cpuset_intersects(&e->cpus, &s->default_set)) {
+			a = cpuset_format_list(&e->cpus);
+			nv_strv_addf(&s->problems,
+				     "pod: %s, container: %s cpuset: \"%s\" overlaps with default cpuset \"%s\"",
+				     e->pod, e->container, a, s->default_text);
+			free(a);
+		}
+	}
+	/* ours: the kubelet assumes exclusive entries never share a CPU */
+	for (i = 0; i < s->nentries; i++)
+		for (j = i + 1; j < s->nentries; j++) {
+			const struct nv_entry *x = &s->entries[i], *y = &s->entries[j];
+
+			if (!cpuset_intersects(&x->cpus, &y->cpus))
+				continue;
+			/* init containers hand their CPUs on to app containers of the same pod */
+			if (!strcmp(x->pod, y->pod))
+				continue;
+			a = cpuset_format_list(&x->cpus);
+			b = cpuset_format_list(&y->cpus);
+			nv_strv_addf(&s->problems,
+				     "pod: %s, container: %s cpuset: \"%s\" overlaps with pod: %s, container: %s cpuset: \"%s\"",
+				     x->pod, x->container, a, y->pod, y->container, b);
+			free(a);
+			free(b);
+		}
+	if (reserved && !cpuset_is_empty(reserved))
+		for (i = 0; i < s->nentries; i++) {
+			const struct nv_entry *e = &s->entries[i];
+
+			cpuset_copy(&tmp, &e->cpus);
+			cpuset_and(&tmp, reserved);
+			if (cpuset_is_empty(&tmp))
+				continue;
+			a = cpuset_format_list(&tmp);
+			nv_strv_addf(&s->problems, "reserved cpus \"%s\" are assigned to pod: %s, container: %s",
+				     a, e->pod, e->container);
+			free(a);
+		}
+	cpuset_copy(&known, &s->default_set);
+	for (i = 0; i < s->nentries; i++)
+		cpuset_or(&known, &s->entries[i].cpus);
+	if (strict && reserved)
+		cpuset_or(&known, reserved);
+	if (!cpuset_equal(&known, all)) {
+		a = cpuset_format_list(all);
+		b = cpuset_format_list(&known);
+		nv_strv_addf(&s->problems,
+			     "current set of available CPUs \"%s\" doesn't match with CPUs in state \"%s\"", a, b);
+		free(a);
+		free(b);
+	}
+	cpuset_release(&known);
+	cpuset_release(&tmp);
+}
+
+int nv_state_check(struct nv_state *s, const char *path, const char *display,
+		   const struct cpuset *all, const struct nv_kcfg *kc,
+		   const char *expect_policy, const struct cpuset *reserved, struct tk_diag *d)
+{
+	struct tk_cpu_checkpoint cp;
+	struct tk_diag pd;
+	char *buf = NULL;
+	size_t len = 0, i, off;
+	int rc;
+	bool strict = kc && kc->strict_reservation;
+
+	memset(s, 0, sizeof(*s));
+	s->file = xstrdup(display);
+	rc = tk_read_file(path, &buf, &len, d);
+	if (rc == 1)
+		return tk_diag_set(d, display, 0, 0, "cannot read: No such file or directory");
+	if (rc < 0) {
+		snprintf(d->file, sizeof(d->file), "%s", display);
+		return -1;
+	}
+	if (tk_cpu_checkpoint_parse(&cp, display, buf, len, &pd)) {
+		char why[2048];
+
+		if (pd.line)
+			snprintf(why, sizeof(why), "%s:%u:%u: %s", pd.file, pd.line, pd.col, pd.msg);
+		else
+			snprintf(why, sizeof(why), "%s", pd.msg);
+		restore_failed(s, why);
+		free(buf);
+		return 0;
+	}
+	free(buf);
+	s->parsed = true;
+	s->policy = xstrdup(cp.policy_name);
+	s->default_text = xstrdup(cp.default_cpuset);
+	s->have_checksum = true;
+	s->checksum = cp.checksum;
+	s->computed = tk_cpu_checkpoint_sum(&cp, false);
+	switch (tk_cpu_checkpoint_owner(&cp)) {
+	case TK_CK_OWNER_KUBELET:
+	case TK_CK_OWNER_LEGACY:
+		break;
+	case TK_CK_OWNER_TOPOKIT:
+		restore_failed(s, "checkpoint is corrupted (the checksum is topokit's, not the kubelet's)");
+		break;
+	case TK_CK_OWNER_BAD:
+		restore_failed(s, "checkpoint is corrupted");
+		break;
+	}
+	if (!expect_policy && kc)
+		expect_policy = kc->cpu_policy;
+	if (expect_policy && strcmp(expect_policy, s->policy)) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "configured policy \"%.200s\" differs from state checkpoint policy \"%.200s\"",
+			 expect_policy, s->policy);
+		restore_failed(s, why);
+	}
+	off = 0;
+	if (cpuset_parse_list(&s->default_set, s->default_text, CPUSET_MAX_ID, &off)) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "could not parse default cpu set \"%.200s\"", s->default_text);
+		restore_failed(s, why);
+		s->parsed = false;
+	}
+	s->entries = xcalloc(cp.nentries ? cp.nentries : 1, sizeof(*s->entries));
+	for (i = 0; i < cp.nentries; i++) {
+		struct nv_entry *e = &s->entries[s->nentries];
+
+		e->pod = xstrdup(cp.entries[i].pod);
+		e->container = xstrdup(cp.entries[i].container);
+		e->text = xstrdup(cp.entries[i].cpus);
+		s->nentries++;
+		if (cpuset_parse_list(&e->cpus, e->text, CPUSET_MAX_ID, &off)) {
+			char why[800];
+
+			snprintf(why, sizeof(why), "could not parse cpuset \"%.200s\" for container \"%.200s\" in pod \"%.200s\"",
+				 e->text, e->container, e->pod);
+			restore_failed(s, why);
+			s->parsed = false;
+		}
+	}
+	tk_cpu_checkpoint_release(&cp);
+	if (!reserved && kc && kc->have_reserved_cpus)
+		reserved = &kc->reserved_cpus;
+	if (s->parsed && !strcmp(s->policy, "static"))
+		validate_static(s, all, reserved, strict);
+	return 0;
+}

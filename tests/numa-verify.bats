@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# numa-verify: processes (Cpus_allowed_list, Mems_allowed_list, numa_maps),
+# verdicts and options, over recorded nodes (tests/fixtures/numa-verify, built
+# by gen.py from real /sys trees) and on the live machine.
+load test_helper/common
+
+NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
+
+@test "live: its own shell is read from /proc like numastat -p reads it" {
+	run -0 --separate-stderr numa-verify $$
+	jq_is '.processes|length' 1
+	jq_is '.processes[0].pid' "$$"
+	want=$(awk '/^Cpus_allowed_list:/ {print $2}' /proc/$$/status)
+	jq_is '.processes[0].cpus' "\"$want\""
+	jq_is '.processes[0].verdict|IN("aligned","misaligned","unknown")' true
+}
+
+@test "live: the shell's pages per node match numa_maps summed by hand" {
+	[ -r /proc/$BASHPID/numa_maps ] || skip "no numa_maps on this kernel"
+	sleep 5 & local pid=$!
+	while [ "$(cat /proc/$pid/comm)" != sleep ]; do sleep 0.05; done
+	want=$(tr ' ' '\n' </proc/$pid/numa_maps | awk -F= '/^N[0-9]+=/ {s += $2} END {print s + 0}')
+	run -0 --separate-stderr numa-verify --no-threads $pid
+	kill $pid
+	jq_is '[.processes[0].memoryPages[]]|add // 0' "$want"
+}
+
+@test "aligned: CPUs on NUMA node 0, 99.6% of memory there (huge pages counted by size)" {
+	run -0 --separate-stderr numa-verify --root "$NV/2n-smt" 1001
+	jq_is '.processes[0]|[.comm,.cpus,.cpuNuma,.localPercent,.verdict,.reasons]' \
+		'["postgres","2-3,18-19",[0],99.6,"aligned",[]]'
+	# 312+52000+40+33 base pages plus 64 huge pages of 2048 kB = 64*512 base pages
+	jq_is '.processes[0].memoryPages' '{"0":85153,"1":300}'
+	jq_is '.processes[0].memoryBytes["0"]' "$(( 85153 * 4096 ))"
+	jq_is '.verdict' '"aligned"'
+}
+
+@test "misaligned: CPUs pinned across NUMA nodes 0 and 1" {
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" 2001
+	jq_is '.processes[0]|[.cpuNuma,.verdict,.reasons]' '[[0,1],"misaligned",["cpus 7-8,23-24 span NUMA nodes 0-1"]]'
+	jq_is '.verdict' '"misaligned"'
+}
+
+@test "misaligned: CPUs on node 1, memory on node 0 (remote memory)" {
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" 3001
+	jq_is '.processes[0]|[.cpuNuma,.localPercent,.reasons]' \
+		'[[1],5.8,["only 5.8% of memory is on NUMA node 1 (--min-local 90)"]]'
+}
+
+@test "threads whose affinity differs are listed with their own NUMA nodes" {
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" 3001
+	jq_is '.processes[0].threads' '[{"tid":3002,"comm":"bio_close_file","cpus":"10-11","cpuNuma":[1]}]'
+	run -1 --separate-stderr numa-verify --no-threads --root "$NV/2n-smt" 3001
+	jq_is '.processes[0]|has("threads")' false
+}
+
+@test "--min-local lowers the bar for local memory" {
+	run -0 --separate-stderr numa-verify --min-local 5 --root "$NV/2n-smt" 3001
+	jq_is '.processes[0].verdict' '"aligned"'
+	run -1 --separate-stderr numa-verify --min-local 100 --root "$NV/2n-smt" 1001
+	jq_is '.processes[0].reasons' '["only 99.6% of memory is on NUMA node 0 (--min-local 100)"]'
+}
+
+@test "--expect-numa: CPUs and memory must be on the expected nodes" {
+	run -1 --separate-stderr numa-verify --expect-numa 1 --root "$NV/2n-smt" 1001
+	jq_is '.processes[0].reasons' \
+		'["cpus on NUMA node 0, outside --expect-numa 1","only 0.4% of memory is on NUMA node 1 (--min-local 90)"]'
+	run -0 --separate-stderr numa-verify --expect-numa 0-1 --root "$NV/2n-smt" 2001
+	jq_is '.processes[0].verdict' '"aligned"'
+}
+
+@test "4 NUMA nodes: 1 GiB huge pages are counted by their page size" {
+	run -0 --separate-stderr numa-verify --root "$NV/4n-smt" 1501
+	jq_is '.processes[0]|[.cpuNuma,.memoryPages["2"],.verdict]' "[[2],$((64000 + 4 * 262144)),\"aligned\"]"
+	run -1 --separate-stderr numa-verify --root "$NV/4n-smt" 2501
+	jq_is '.processes[0].reasons' '["cpus 1,3,41,43 span NUMA nodes 1,3"]'
+}
+
+@test "mems that exclude the CPUs' node are a reason of their own" {
+	run -1 --separate-stderr numa-verify --root "$NV/bad" 106
+	jq_is '.processes[0].reasons[0]' '"mems 0 exclude NUMA node 1 of its cpus"'
+}
+
+@test "garbage in numa_maps: unknown with the file, line and column, no crash" {
+	run -0 --separate-stderr numa-verify --root "$NV/bad" 101 102
+	jq_is '[.processes[]|.verdict]' '["unknown","unknown"]'
+	jq_is '.processes[0].reasons' '["/proc/101/numa_maps:2:1: expected a hexadecimal address, got '"'"'not-an-address'"'"'"]'
+	jq_is '.processes[1].reasons' '["/proc/102/numa_maps:1:18: invalid node page count '"'"'N0=12x'"'"'"]'
+}
+
+@test "a vanished process is skipped, not fatal" {
+	run -0 --separate-stderr numa-verify --root "$NV/bad" 100 104 99999
+	jq_is '[.processes[].pid]' '[100]'
+	jq_is '.skipped' 2
+	stderr_has 'process 104 vanished or cannot be read; skipped'
+}
+
+@test "a status file without Cpus_allowed_list: a clear message, the process skipped" {
+	run -0 --separate-stderr numa-verify --root "$NV/bad" 103
+	stderr_has 'numa-verify: /proc/103/status: no '"'"'Cpus_allowed_list:'"'"' line'
+}
+
+@test "unknown: numa_maps missing, or CPUs the machine does not have" {
+	run -0 --separate-stderr numa-verify --root "$NV/bad" 105 107
+	jq_is '[.processes[]|.verdict]' '["unknown","unknown"]'
+	jq_is '.processes[0].reasons' '["cannot read /proc/105/numa_maps: No such file or directory"]'
+	jq_is '.processes[1].reasons' '["cpus 40-47 are not online CPUs of this node"]'
+}
+
+@test "--all skips kernel threads and judges every process" {
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" --all
+	jq_is '[.processes[].pid]' '[812,1000,1001,2001,3001,4001]'
+	jq_is '[.processes[]|select(.pid==812)|.verdict]' '["misaligned"]'
+}
+
+@test "-o text: a numastat-like table with one column per NUMA node" {
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" -o text 1001 3001
+	[ "${lines[0]}" = "Per-node process memory usage (in MBs)" ]
+	[[ ${lines[1]} == "PID"*"Node 0"*"Node 1"*"Total"*"Local%"*"Verdict"*"CPUs" ]]
+	[[ ${lines[3]} == "1001 (postgres)"*"332.63"*"1.17"*"333.80"*"99.6  aligned"*"2-3,18-19" ]]
+	output_has "3001: only 5.8% of memory is on NUMA node 1 (--min-local 90)"
+	[ "${lines[-1]}" = "verdict: misaligned" ]
+}
+
+@test "-t: topology from a NodeTopology document instead of /sys" {
+	cat >"$BATS_TEST_TMPDIR/t.json" <<-'J'
+	{"kind":"NodeTopology","apiVersion":"topokit/v1","cpus":[
+	 {"id":0,"numa":0},{"id":1,"numa":0},{"id":2,"numa":0},{"id":3,"numa":0},{"id":4,"numa":0},
+	 {"id":5,"numa":0},{"id":6,"numa":0},{"id":7,"numa":0},{"id":8,"numa":1},{"id":9,"numa":1},
+	 {"id":10,"numa":1},{"id":11,"numa":1},{"id":26,"numa":1},{"id":27,"numa":1}]}
+	J
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" -t "$BATS_TEST_TMPDIR/t.json" 3001
+	jq_is '.processes[0].cpuNuma' '[1]'
+}
+
+@test "usage errors exit 2 with a try-help line" {
+	run -2 --separate-stderr numa-verify
+	stderr_has "nothing to verify"
+	stderr_has "Try 'numa-verify --help' for more information."
+	run -2 --separate-stderr numa-verify --min-local 101 1
+	stderr_has "--min-local value '101' is out of range (0-100)"
+	run -2 --separate-stderr numa-verify --expect-numa 1-x 1
+	stderr_has "invalid --expect-numa value '1-x'"
+	run -2 --separate-stderr numa-verify abc
+	stderr_has "invalid PID 'abc'"
+	run -2 --separate-stderr numa-verify -o yaml 1
+	run -2 --separate-stderr numa-verify --root /nonexistent 1
+	stderr_has "cannot read"
+}
+
+@test "--help lists every option and exits 0; --version" {
+	run -0 --separate-stderr numa-verify --help
+	for o in --all --pod --container --expect-numa --min-local --no-threads --cpu-manager-state \
+		--kubelet-config --policy --reserved-cpus --topology --root --output --help --version; do
+		output_has "$o"
+	done
+	[ -z "$stderr" ]
+	run -0 numa-verify --version
+	[ "$output" = "numa-verify (topokit) 0.1.0" ]
+}
