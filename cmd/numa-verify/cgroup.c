@@ -285,6 +285,32 @@ int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d)
 	w.g = g;
 	w.mount = mount;
 	walk_dir(&w, top, 0, NULL, "guaranteed");
+	/* a bare <id> (cgroupfs driver) does not name its runtime: its socket does */
+	for (i = 0; i < g->n; i++) {
+		static const struct {
+			const char *sock;
+			const char *runtime;
+		} socks[] = {
+			{ "/run/containerd/containerd.sock", "containerd" },
+			{ "/run/crio/crio.sock", "cri-o" },
+			{ "/run/cri-dockerd.sock", "docker" },
+		};
+		size_t k;
+
+		if (strcmp(g->c[i].runtime, "unknown"))
+			continue;
+		for (k = 0; k < sizeof(socks) / sizeof(socks[0]); k++) {
+			char *sp = nv_path(root, socks[k].sock);
+			bool hit = access(sp, F_OK) == 0;
+
+			free(sp);
+			if (hit) {
+				free(g->c[i].runtime);
+				g->c[i].runtime = xstrdup(socks[k].runtime);
+				break;
+			}
+		}
+	}
 	qsort(g->c, g->n, sizeof(*g->c), cmp_container);
 	free(top);
 	free(mount);

@@ -54,6 +54,8 @@ struct report {
 	struct nv_cgroups cg;
 	bool have_state;
 	struct nv_state state;
+	bool have_auto_state;     /* NV_DEFAULT_STATE, read to tell shared from exclusive */
+	struct nv_state auto_state;
 	bool have_kcfg;
 	struct nv_kcfg kcfg;
 	enum nv_verdict verdict;
@@ -356,6 +358,16 @@ static void gather(const struct opts *o, struct report *r)
 			for (j = 0; j < c->npids; j++)
 				add_proc(r, &sys, c->pids[j], false);
 		}
+		/* Tell exclusive from shared CPUs by the kubelet's own state when
+		 * it was not given: read, never judged. */
+		if (!r->have_state) {
+			char *path = nv_path(o->root, NV_DEFAULT_STATE);
+
+			if (nv_state_check(&r->auto_state, path, NV_DEFAULT_STATE, &r->topo.cpus, NULL, NULL,
+					   NULL, &d) == 0)
+				r->have_auto_state = r->auto_state.parsed;
+			free(path);
+		}
 		for (i = 0; i < o->npods; i++) {
 			bool found = false;
 
@@ -395,7 +407,22 @@ static void gather(const struct opts *o, struct report *r)
 
 		if (!container_selected(o, c))
 			continue;
-		nv_judge_container(c, &r->topo, r->have_state && r->state.parsed ? &r->state : NULL, &o->v);
+		c->sandbox = c->npids > 0;
+		for (j = 0; j < c->npids; j++) {
+			const struct nv_proc *p = find_proc(r, c->pids[j]);
+
+			if (!p || !p->comm || strcmp(p->comm, "pause"))
+				c->sandbox = false;
+		}
+		if (r->have_state && r->state.parsed)
+			nv_judge_container(c, &r->topo, &r->state, &o->v);
+		else
+			nv_judge_container(c, &r->topo, r->have_auto_state ? &r->auto_state : NULL, &o->v);
+		if (c->sandbox) {
+			/* the pod sandbox (pause) runs on the shared pool by design */
+			nv_strv_free(&c->reasons);
+			c->verdict = NV_SHARED;
+		}
 		for (j = 0; j < c->npids; j++) {
 			struct nv_proc *p = (struct nv_proc *)find_proc(r, c->pids[j]);
 
@@ -490,7 +517,8 @@ static json_t *container_json(const struct nv_container *c)
 	for (i = 0; i < c->npids; i++)
 		json_array_append_new(pids, json_integer(c->pids[i]));
 	json_object_set_new(j, "pids", pids);
-	json_object_set_new(j, "verdict", json_string(c->sandbox ? "shared" : nv_verdict_name(c->verdict)));
+	json_object_set_new(j, "sandbox", json_boolean(c->sandbox));
+	json_object_set_new(j, "verdict", json_string(nv_verdict_name(c->verdict)));
 	json_object_set_new(j, "reasons", strv_json(&c->reasons));
 	return j;
 }
@@ -614,7 +642,7 @@ static void render_text(const struct opts *o, const struct report *r)
 				continue;
 			cpus = cpuset_format_list(&c->cpus);
 			printf("pod %s container %.12s (%s, %s) cpus %s: %s\n", c->pod, c->id ? c->id : "?",
-			       c->runtime, c->qos, cpus, c->sandbox ? "shared" : nv_verdict_name(c->verdict));
+			       c->sandbox ? "sandbox" : c->runtime, c->qos, cpus, nv_verdict_name(c->verdict));
 			free(cpus);
 			for (k = 0; k < c->reasons.n; k++)
 				printf("  %s\n", c->reasons.v[k]);
@@ -647,6 +675,7 @@ static void report_release(struct report *r)
 	nv_cgroups_release(&r->cg);
 	if (r->have_state)
 		nv_state_release(&r->state);
+	nv_state_release(&r->auto_state);
 	if (r->have_kcfg)
 		nv_kcfg_release(&r->kcfg);
 }

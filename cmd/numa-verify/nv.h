@@ -166,6 +166,9 @@ struct nv_state {
 
 struct nv_kcfg;
 
+/* Where the kubelet keeps it (--root-dir /var/lib/kubelet). */
+#define NV_DEFAULT_STATE "/var/lib/kubelet/cpu_manager_state"
+
 void nv_state_release(struct nv_state *s);
 /* Load and check. Problems found go to s->problems (a verdict); an
  * unreadable file returns -1 with d filled. all: the node's CPUs. kc may be

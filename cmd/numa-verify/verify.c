@@ -166,8 +166,9 @@ void nv_judge_container(struct nv_container *c, const struct nv_topo *t,
 			exclusive = false;
 		}
 	} else {
-		/* without the state file: the whole machine is the shared pool */
-		exclusive = !cpuset_is_subset(&t->cpus, &c->cpus);
+		/* Without the state file: only Guaranteed pods get exclusive CPUs
+		 * (static policy), and a container that may use every CPU has none. */
+		exclusive = !strcmp(c->qos, "guaranteed") && !cpuset_is_subset(&t->cpus, &c->cpus);
 	}
 	if (exclusive) {
 		if (o->have_expect) {

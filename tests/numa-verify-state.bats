@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# numa-verify --cpu-manager-state and --kubelet-config: the checks the kubelet
+# runs at start (state_checkpoint.go restoreState, policy_static.go
+# validateState, validation.go, the managers' NewManager), in its wording.
+# Cases: tests/fixtures/numa-verify/cases/{state,kubelet}.tsv.
+load test_helper/common
+
+NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
+
+# run_cases FILE ARGS-BUILDER: each row runs numa-verify -o text and checks
+# the exit status and that the output holds the expected line.
+@test "state: every case of cases/state.tsv" {
+	local file extra code want name bad=0 n=0
+	while IFS=$'\t' read -r file extra code want name; do
+		case $file in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		local args=()
+		[ "$extra" = - ] || read -ra args <<<"$extra"
+		run --separate-stderr numa-verify -o text --root "$NV/2n-smt" \
+			--cpu-manager-state "$NV/state/$file" "${args[@]}"
+		if [ "$status" -ne "$code" ] || { [ "$want" != - ] && [[ $output != *"$want"* ]]; } ||
+			{ [ "$want" = - ] && [[ $output != *": valid"* ]]; }; then
+			printf 'FAIL %s (%s)\n  want %s %s\n  got  %s %s %s\n' "$name" "$file" "$code" "$want" \
+				"$status" "$output" "$stderr" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$NV/cases/state.tsv"
+	[ "$n" -ge 13 ] && [ "$bad" -eq 0 ]
+}
+
+@test "state: the node's own state file is consistent, and its checksum is the kubelet's" {
+	run -0 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state
+	jq_is '.cpuManagerState|[.policyName,.checksum == .computedChecksum,.valid,.problems]' \
+		'["static",true,true,[]]'
+}
+
+@test "state: the kubelet's own test vectors (state_checkpoint_test.go) verify" {
+	printf '{"policyName": "none", "defaultCPUSet": "4-6", "entries": {}, "checksum": 354655845}' \
+		>"$BATS_TEST_TMPDIR/a"
+	printf '{"policyName": "none", "defaultCPUSet": "1-3", "entries": {"pod": {"container1": "4-6", "container2": "1-3"}}, "checksum": 3610638499}' \
+		>"$BATS_TEST_TMPDIR/b"
+	for f in a b; do
+		run -0 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state "$BATS_TEST_TMPDIR/$f"
+		jq_is '.cpuManagerState.valid' true
+	done
+}
+
+@test "state: stale after a CPU went offline (the kubelet refuses to start)" {
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt-offline" \
+		--cpu-manager-state var/lib/kubelet/cpu_manager_state
+	jq_is '.cpuManagerState.problems' \
+		'["current set of available CPUs \"0-30\" doesn'"'"'t match with CPUs in state \"0-31\""]'
+}
+
+@test "state: reserved CPUs and the strict-cpu-reservation option come from --kubelet-config" {
+	run -0 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state \
+		--kubelet-config var/lib/kubelet/config.yaml
+	jq_is '[.cpuManagerState.valid,.kubeletConfig.valid]' '[true,true]'
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state \
+		--kubelet-config "$NV/kubelet/strict-reservation.yaml"
+	jq_is '.cpuManagerState.problems' \
+		'["some of strictly reserved cpus: \"0,16\" are present in defaultCpuSet: \"0-1,4-6,9,12-17,20-22,25,28-31\""]'
+}
+
+@test "state: the policy named in the kubelet config must match the file's" {
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state \
+		--kubelet-config "$NV/kubelet/restricted-none.yaml"
+	jq_is '.cpuManagerState.problems[0]|startswith("could not restore state from checkpoint: configured policy \"none\" differs from state checkpoint policy \"static\"")' true
+}
+
+@test "state: a missing file is an input error (exit 2) naming it" {
+	run -2 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/nope
+	[ "$stderr" = "numa-verify: var/lib/kubelet/nope: cannot read: No such file or directory" ]
+}
+
+@test "kubelet config: every case of cases/kubelet.tsv" {
+	local file root code want name bad=0 n=0
+	while IFS=$'\t' read -r file root code want name; do
+		case $file in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		run --separate-stderr numa-verify -o text --root "$NV/$root" --kubelet-config "$NV/kubelet/$file"
+		local ok=1
+		[ "$status" -eq "$code" ] || ok=0
+		case $want in
+		-) [[ $output == *": valid"* ]] || ok=0 ;;
+		w:*) [[ $output == *"warning: ${want#w:}"* ]] || ok=0 ;;
+		*) [[ $output == *"  $want"* ]] || ok=0 ;;
+		esac
+		if [ "$ok" -eq 0 ]; then
+			printf 'FAIL %s (%s)\n  want %s %s\n  got  %s %s %s\n' "$name" "$file" "$code" "$want" \
+				"$status" "$output" "$stderr" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$NV/cases/kubelet.tsv"
+	[ "$n" -ge 20 ] && [ "$bad" -eq 0 ]
+}
+
+@test "kubelet config: not a KubeletConfiguration, or not YAML: exit 2 with the position" {
+	run -2 --separate-stderr numa-verify --root "$NV/2n-smt" --kubelet-config "$NV/kubelet/not-kubelet.yaml"
+	[ "$stderr" = "numa-verify: $NV/kubelet/not-kubelet.yaml:2:7: kind must be 'KubeletConfiguration'" ]
+	printf 'kind: [unclosed\n' >"$BATS_TEST_TMPDIR/k.yaml"
+	run -2 --separate-stderr numa-verify --root "$NV/2n-smt" --kubelet-config "$BATS_TEST_TMPDIR/k.yaml"
+	stderr_has "$BATS_TEST_TMPDIR/k.yaml:"
+}
+
+@test "kubelet config: the JSON lists the effective policies, problems and warnings" {
+	run -0 --separate-stderr numa-verify --root "$NV/2n-smt" --kubelet-config "$NV/kubelet/restricted-none.yaml"
+	jq_is '.kubeletConfig|[.cpuManagerPolicy,.topologyManagerPolicy,.topologyManagerScope,.memoryManagerPolicy,.valid,(.warnings|length)]' \
+		'["none","restricted","container","None",true,1]'
+}
