@@ -22,6 +22,8 @@
 #include "emit.h"
 #include "exitcodes.h"
 #include "numparse.h"
+#include "quantity.h"
+#include "statefile.h"
 #include "topo.h"
 #include "ta.h"
 #include "xalloc.h"
@@ -368,10 +370,273 @@ static int run_cpu_hints(const struct opts *o)
 	return TK_EXIT_OK;
 }
 
+/* ---- pod mode ---- */
+
+/* KubeletConfiguration fields topo-admit uses; flags override them. */
+struct kcfg {
+	struct tk_doc *doc;
+	const char *policy, *scope, *cpu_policy, *mem_policy, *reserved_cpus;
+	size_t nopts, ncpuopts;
+	char **opt_names, **opt_values, **cpuopt_names, **cpuopt_values;
+	const struct tk_node *reserved_memory;
+};
+
+static void kcfg_map(const char *file, const struct tk_node *m, size_t *n, char ***names, char ***values)
+{
+	struct tk_diag d;
+	size_t i;
+
+	if (!m || m->kind == TK_NULL)
+		return;
+	if (tk_expect(file, m, TK_MAP, "policy options", &d))
+		tk_fatal_diag(&d);
+	for (i = 0; i < m->n; i++) {
+		const char *v = tk_scalar_text(m->items[i]);
+
+		if (!v) {
+			tk_node_error(file, m->items[i], &d, "policy option value must be a string");
+			tk_fatal_diag(&d);
+		}
+		*names = xreallocarray(*names, *n + 1, sizeof(char *));
+		*values = xreallocarray(*values, *n + 1, sizeof(char *));
+		(*names)[*n] = xstrdup(m->keys[i]->text ? m->keys[i]->text : "");
+		(*values)[*n] = xstrdup(v);
+		(*n)++;
+	}
+}
+
+static void kcfg_load(struct kcfg *k, const char *path)
+{
+	struct tk_diag d;
+	const struct tk_node *root;
+	const char *kind = NULL;
+
+	memset(k, 0, sizeof(*k));
+	k->doc = tk_doc_load(path, NULL, &d);
+	if (!k->doc)
+		tk_fatal_diag(&d);
+	if (k->doc->nitems != 1) {
+		tk_diag_set(&d, k->doc->file, 0, 0, "expected one KubeletConfiguration, found %zu documents",
+			    k->doc->nitems);
+		tk_fatal_diag(&d);
+	}
+	root = k->doc->items[0];
+	if (tk_expect(k->doc->file, root, TK_MAP, "KubeletConfiguration", &d) ||
+	    tk_get_str(k->doc->file, root, "kind", false, &kind, &d) < 0)
+		tk_fatal_diag(&d);
+	if (kind && strcmp(kind, "KubeletConfiguration")) {
+		tk_node_error(k->doc->file, tk_get(root, "kind"), &d, "kind is '%s', want KubeletConfiguration", kind);
+		tk_fatal_diag(&d);
+	}
+	if (tk_get_str(k->doc->file, root, "topologyManagerPolicy", false, &k->policy, &d) < 0 ||
+	    tk_get_str(k->doc->file, root, "topologyManagerScope", false, &k->scope, &d) < 0 ||
+	    tk_get_str(k->doc->file, root, "cpuManagerPolicy", false, &k->cpu_policy, &d) < 0 ||
+	    tk_get_str(k->doc->file, root, "memoryManagerPolicy", false, &k->mem_policy, &d) < 0 ||
+	    tk_get_str(k->doc->file, root, "reservedSystemCPUs", false, &k->reserved_cpus, &d) < 0)
+		tk_fatal_diag(&d);
+	kcfg_map(k->doc->file, tk_get(root, "topologyManagerPolicyOptions"), &k->nopts, &k->opt_names,
+		 &k->opt_values);
+	kcfg_map(k->doc->file, tk_get(root, "cpuManagerPolicyOptions"), &k->ncpuopts, &k->cpuopt_names,
+		 &k->cpuopt_values);
+	k->reserved_memory = tk_get(root, "reservedMemory");
+}
+
+static void reserved_memory(struct ta_config *cfg, const char *file, const struct tk_node *list)
+{
+	struct tk_diag d;
+	size_t i;
+
+	if (!list || list->kind == TK_NULL)
+		return;
+	if (tk_expect(file, list, TK_SEQ, "reservedMemory", &d))
+		tk_fatal_diag(&d);
+	for (i = 0; i < list->n; i++) {
+		const struct tk_node *e = list->items[i], *mem;
+		long long id;
+		struct tk_qty q;
+		const char *txt;
+
+		if (tk_expect(file, e, TK_MAP, "reservedMemory entry", &d) ||
+		    tk_get_int(file, e, "numaNode", true, 0, TA_MAX_NUMA - 1, &id, &d))
+			tk_fatal_diag(&d);
+		mem = tk_path(e, "limits.memory");
+		if (!mem)
+			continue;
+		txt = tk_scalar_text(mem);
+		if (!txt || tk_qty_parse(txt, &q) || q.milli < 0) {
+			tk_node_error(file, mem, &d, "invalid quantity '%s' for memory", txt ? txt : "...");
+			tk_fatal_diag(&d);
+		}
+		cfg->reserved_mem[id] += (uint64_t)tk_qty_value(&q);
+	}
+}
+
+static void load_state(struct cpuset *avail, const struct topo *t, const char *path)
+{
+	struct tk_cpu_checkpoint cp = { 0 };
+	struct tk_diag d;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = tk_read_file(path, &buf, &len, &d);
+
+	if (rc == 1)
+		tk_fatal("%s: no such file", path);
+	if (rc < 0)
+		tk_fatal_diag(&d);
+	if (tk_cpu_checkpoint_parse(&cp, path, buf, len, &d)) {
+		free(buf);
+		tk_fatal_diag(&d);
+	}
+	if (cpuset_parse_list(avail, cp.default_cpuset ? cp.default_cpuset : "", CPUSET_MAX_ID, NULL))
+		tk_fatal("%s: invalid defaultCpuSet '%s'", path, cp.default_cpuset);
+	/* a fresh checkpoint (no default set, no assignment) means every CPU */
+	if (cpuset_is_empty(avail) && cp.nentries == 0)
+		cpuset_copy(avail, &t->all);
+	cpuset_and(avail, &t->all);
+	tk_cpu_checkpoint_release(&cp);
+	free(buf);
+}
+
+struct pod_run {
+	const struct opts *o;
+	const struct topo *t;
+	struct ta_config *cfg;
+	enum ta_policy p;
+	enum ta_scope s;
+	struct ta_options *to;
+	const struct ta_numa_info *ni;
+	size_t npods;
+	bool rejected;
+	bool failed;
+	struct tk_diag d;
+};
+
+static int admit_item(const struct tk_node *item, const char *file, void *arg)
+{
+	struct pod_run *pr = arg;
+	struct ta_pod_report r;
+	size_t i;
+	int rc = ta_admit_pod(&r, item, file, pr->t, pr->cfg, pr->p, pr->s, pr->to, pr->ni, &pr->d);
+
+	if (rc < 0) {
+		pr->failed = true;
+		ta_pod_report_release(&r);
+		return 1;
+	}
+	if (rc > 0)
+		return 0;   /* not a pod or workload: skipped */
+	pr->npods++;
+	for (i = 0; i < r.nwarnings; i++)
+		tk_warn("warning: %s", r.warnings[i]);
+	if (!r.admit)
+		pr->rejected = true;
+	if (pr->o->out == TK_OUT_TEXT) {
+		ta_pod_report_text(&r, stdout);
+	} else if (emit(ta_pod_report_to_json(&r))) {
+		ta_pod_report_release(&r);
+		tk_fatal("write error");
+	}
+	ta_pod_report_release(&r);
+	return 0;
+}
+
 static int ta_run_pod(const struct opts *o)
 {
-	(void)o;
-	tk_fatal("pod mode is not implemented yet");
+	struct topo t;
+	struct tk_diag d;
+	struct kcfg k = { 0 };
+	struct ta_config cfg;
+	struct ta_numa_info ni;
+	struct ta_options to;
+	struct opts eff = *o;
+	struct pod_run pr = { 0 };
+	size_t i;
+
+	if (!o->topology)
+		tk_usage_error("missing -t TOPO (a topology document, see topo-discover(1))");
+	topo_init(&t);
+	if (topo_load(&t, o->topology, &d))
+		tk_fatal_diag(&d);
+	if (o->kubelet_config)
+		kcfg_load(&k, o->kubelet_config);
+	if (!o->manifest)
+		tk_usage_error("missing MANIFEST (a Pod or workload, '-' for stdin)");
+
+	/* flags override the KubeletConfiguration, which overrides the defaults */
+	eff.policy = o->policy ? o->policy : k.policy ? k.policy : "none";
+	eff.scope = o->scope ? o->scope : k.scope ? k.scope : "container";
+	if (!o->nopts) {
+		eff.nopts = k.nopts;
+		eff.opt_names = k.opt_names;
+		eff.opt_values = k.opt_values;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	{
+		const char *cp = o->cpu_policy ? o->cpu_policy : k.cpu_policy ? k.cpu_policy : "none";
+		const char *mp = o->mem_policy ? o->mem_policy : k.mem_policy ? k.mem_policy : "None";
+		size_t nco = o->ncpuopts ? o->ncpuopts : k.ncpuopts;
+		char **con = o->ncpuopts ? o->cpuopt_names : k.cpuopt_names;
+		char **cov = o->ncpuopts ? o->cpuopt_values : k.cpuopt_values;
+		const char *rsv = o->reserved ? o->reserved : k.reserved_cpus;
+
+		if (!strcmp(cp, "static"))
+			cfg.cpu_static = true;
+		else if (strcmp(cp, "none"))
+			tk_fatal("unknown policy: \"%s\"", cp);
+		if (!strcmp(mp, "Static"))
+			cfg.mem_static = true;
+		else if (strcmp(mp, "None"))
+			tk_fatal("unknown policy: \"%s\"", mp);
+		for (i = 0; i < nco; i++) {
+			if (!strcmp(con[i], "align-by-socket")) {
+				if (tk_parse_bool(cov[i], &cfg.align_by_socket))
+					tk_fatal("bad value for option \"align-by-socket\": strconv.ParseBool: parsing \"%s\": invalid syntax",
+						 cov[i]);
+			}
+			/* other CPU Manager options do not change the hints */
+		}
+		if (rsv && cpuset_parse_list(&cfg.reserved, rsv, CPUSET_MAX_ID, NULL))
+			tk_fatal("invalid reservedSystemCPUs '%s'", rsv);
+	}
+	if (o->available) {
+		parse_cpulist_opt(&cfg.available, "available", o->available);
+		if (!cpuset_is_subset(&cfg.available, &t.all))
+			tk_fatal("%s: --available names CPUs the topology does not have", o->topology);
+	} else if (o->state) {
+		load_state(&cfg.available, &t, o->state);
+	} else {
+		cpuset_copy(&cfg.available, &t.all);
+	}
+	if (k.doc)
+		reserved_memory(&cfg, k.doc->file, k.reserved_memory);
+
+	ta_numa_info_from_topo(&ni, &t);
+	if (o->distances && ta_distances_load(&ni, o->distances, &d))
+		tk_fatal_diag(&d);
+	manager_new(&eff, &ni, &pr.p, &pr.s, &to);
+
+	pr.o = o;
+	pr.t = &t;
+	pr.cfg = &cfg;
+	pr.to = &to;
+	pr.ni = &ni;
+	if (tk_doc_stream(o->manifest, NULL, admit_item, &pr, &d) < 0 && !pr.failed)
+		pr.failed = true, pr.d = d;
+	ta_pod_state_release();
+	if (pr.failed)
+		tk_fatal_diag(&pr.d);
+	if (!pr.npods)
+		tk_fatal("%s: no Pod or workload with a pod template",
+			 strcmp(o->manifest, "-") ? o->manifest : "<stdin>");
+
+	cpuset_release(&cfg.available);
+	cpuset_release(&cfg.reserved);
+	free_kv(k.nopts, k.opt_names, k.opt_values);
+	free_kv(k.ncpuopts, k.cpuopt_names, k.cpuopt_values);
+	if (k.doc)
+		tk_doc_free(k.doc);
+	topo_release(&t);
+	return pr.rejected ? TK_EXIT_NO : TK_EXIT_OK;
 }
 
 int main(int argc, char **argv)

@@ -111,6 +111,8 @@ struct ta_pod_report {
 };
 
 void ta_pod_report_release(struct ta_pod_report *r);
+/* Free the node state that pods of one run share. */
+void ta_pod_state_release(void);
 
 /* Admit one pod (a Pod or a workload's template) on topology t. file names
  * the manifest for diagnostics. Returns 0, or -1 with d filled (bad input). */
