@@ -916,7 +916,7 @@ static void advise_constraint(struct obj *o, const struct tsc *t)
 			}
 		if (o->ctx->nodes) {
 			if (nodes_with_key(o->ctx->nodes, t->key, NULL) == 0) {
-				const char *dym = did_you_mean(t->key);
+				const char *dym = is_well_known(t->key) ? NULL : did_you_mean(t->key);
 				char *m = xasprintf("no node carries the label \"%s\"%s%s%s: %s", t->key,
 						    dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "",
 						    dns ? "every pod stays Pending (nodes without the key are filtered out)"

@@ -68,10 +68,8 @@ static void set_rules(struct lint_ctx *ctx, const char *arg, bool on)
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 		const struct lint_rule *r = lint_rule_find(tok);
 
-		if (!r) {
-			free(copy);
+		if (!r)
 			tk_usage_error("unknown rule '%s' (see --list-rules)", tok);
-		}
 		ctx->enabled[r - lint_rules] = on;
 	}
 	free(copy);

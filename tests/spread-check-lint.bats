@@ -1,0 +1,429 @@
+#!/usr/bin/env bats
+# spread-check lint: each rule fires and stays quiet, options, inputs, exit codes.
+
+load test_helper/common
+
+L=$FIXTURES/spread-check/lint
+
+# deploy NAME [REPLICAS] < constraints-and-extra-spec: a Deployment whose pod
+# template spec gets the YAML on stdin (indented 6 spaces, under spec:).
+deploy() {
+	local kind=${KIND:-Deployment}
+	{
+		printf 'apiVersion: apps/v1\nkind: %s\nmetadata: {name: %s, namespace: ns}\nspec:\n' "$kind" "$1"
+		[ -n "${2:-}" ] && printf '  replicas: %s\n' "$2"
+		printf '  selector: {matchLabels: {app: web}}\n  template:\n'
+		printf '    metadata: {labels: {app: web}%s}\n' "${TMPL_META:-}"
+		printf '    spec:\n      containers: [{name: c, image: nginx}]\n'
+		sed 's/^/      /'
+	} >"$BATS_TEST_TMPDIR/$1.yaml"
+	echo "$BATS_TEST_TMPDIR/$1.yaml"
+}
+
+# lint ARGS...: run lint (JSON) and set $rules to the sorted unique rule ids.
+lint() {
+	run --separate-stderr spread-check lint "$@"
+	[ "$status" -ne 2 ] || { echo "exit 2: $stderr" >&2; return 1; }
+	rules=$(printf '%s' "$output" | jq -r '[.findings[].rule] | unique | join(" ")')
+}
+
+has() {
+	case " $rules " in *" $1 "*) return 0 ;; esac
+	echo "expected $1 in: $rules" >&2
+	return 1
+}
+
+lacks() {
+	case " $rules " in *" $1 "*) echo "unexpected $1 in: $rules" >&2; return 1 ;; esac
+	return 0
+}
+
+ZONE_OK='topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]'
+
+@test "clean manifest: no finding, exit 0" {
+	lint "$L/clean.yaml"
+	[ "$status" -eq 0 ]
+	[ -z "$rules" ]
+	jq_is .summary '{"files":1,"objects":1,"errors":0,"warnings":0}'
+}
+
+@test "TSC001 max-skew fires on maxSkew 0 and exits 1" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 0, $ZONE_OK}]")
+	lint "$f"
+	has TSC001
+	[ "$status" -eq 1 ]
+	jq_is '.findings[0] | [.line, .column, .path]' '[11,45,"spec.template.spec.topologySpreadConstraints[0].maxSkew"]'
+}
+
+@test "TSC002 topology-key fires on an empty topologyKey" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: '', whenUnsatisfiable: ScheduleAnyway, labelSelector: {}}]")
+	lint "$f"
+	has TSC002
+}
+
+@test "TSC003 when-unsatisfiable fires with a case-sensitivity fix" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: scheduleanyway, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	has TSC003
+	jq_is '.findings[0].fix' '"write ScheduleAnyway (the value is case-sensitive)"'
+}
+
+@test "TSC004 duplicate-constraint fires on a repeated key and action" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, $ZONE_OK}, {maxSkew: 2, $ZONE_OK}]")
+	lint "$f"
+	has TSC004
+}
+
+@test "TSC005 min-domains fires with ScheduleAnyway" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, minDomains: 2, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	has TSC005
+}
+
+@test "TSC006 node-inclusion-policy fires on a lowercase policy" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, nodeTaintsPolicy: honor, $ZONE_OK}]")
+	lint "$f"
+	has TSC006
+}
+
+@test "TSC007 match-label-keys fires on a key the selector uses" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [app, pod-template-hash]}]")
+	lint "$f"
+	has TSC007
+}
+
+@test "TSC008 label-selector fires on a Gt operator" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchExpressions: [{key: app, operator: Gt, values: ['1']}]}}]")
+	lint "$f"
+	has TSC008
+}
+
+@test "TSC009 field-type fires on a quoted maxSkew" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: '1', $ZONE_OK}]")
+	lint "$f"
+	has TSC009
+	lacks TSC001
+}
+
+@test "TSC101 selector-mismatch fires when the selector misses the template labels" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: api}}, matchLabelKeys: [pod-template-hash]}]")
+	lint "$f"
+	has TSC101
+	[ "$status" -eq 0 ]
+}
+
+@test "TSC101 stays quiet for matchExpressions that select the template" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: app, operator: In, values: [web, api]}, {key: tier, operator: DoesNotExist}]}, matchLabelKeys: [pod-template-hash]}]")
+	lint "$f"
+	[ -z "$rules" ]
+}
+
+@test "TSC102 unknown-topology-key fires with did-you-mean" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	has TSC102
+	jq_is '.findings[0].message' '"topologyKey \"zone\" is not a well-known node label; did you mean \"topology.kubernetes.io/zone\"?"'
+}
+
+@test "TSC102 catches a near miss of a well-known key" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostnme, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	has TSC102
+	jq_is '.findings[0].fix' '"use topologyKey: kubernetes.io/hostname"'
+}
+
+@test "TSC102 stays quiet with --nodes when the nodes carry the key" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: example.com/rack, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	has TSC102
+	lint --nodes "$L/nodes-3.yaml" "$f"
+	[ -z "$rules" ]
+}
+
+@test "TSC103 deprecated-topology-key fires on failure-domain.beta" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: failure-domain.beta.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	has TSC103
+	lacks TSC102
+}
+
+@test "TSC104 min-domains-above-replicas fires, and not at equality" {
+	f=$(deploy d 2 <<<"topologySpreadConstraints: [{maxSkew: 1, minDomains: 3, $ZONE_OK}]")
+	lint "$f"
+	has TSC104
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, minDomains: 3, $ZONE_OK}]")
+	lint "$f"
+	lacks TSC104
+}
+
+@test "TSC105 missing-pod-template-hash fires on a Deployment only" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	has TSC105
+	f=$(KIND=StatefulSet deploy s 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	lacks TSC105
+}
+
+@test "TSC105 stays quiet for ScheduleAnyway" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	[ -z "$rules" ]
+}
+
+@test "TSC106 ineffective-max-skew fires when maxSkew >= replicas" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 3, $ZONE_OK}]")
+	lint "$f"
+	has TSC106
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 2, $ZONE_OK}]")
+	lint "$f"
+	lacks TSC106
+	f=$(deploy d <<<"topologySpreadConstraints: [{maxSkew: 5, $ZONE_OK}]")
+	lint "$f"
+	lacks TSC106
+}
+
+@test "TSC107 anti-affinity-overlap fires on required anti-affinity on the same key" {
+	f=$(deploy d 3 <<EOF
+affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app: web}}}]}}
+topologySpreadConstraints: [{maxSkew: 1, $ZONE_OK}]
+EOF
+	)
+	lint "$f"
+	has TSC107
+}
+
+@test "TSC107 stays quiet for preferred anti-affinity or another key" {
+	f=$(deploy d 3 <<EOF
+affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 100, podAffinityTerm: {topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app: web}}}}], requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: web}}}]}}
+topologySpreadConstraints: [{maxSkew: 1, $ZONE_OK}]
+EOF
+	)
+	lint "$f"
+	[ -z "$rules" ]
+}
+
+@test "TSC108 ignored-annotation fires on the seed's invented annotations" {
+	f=$(TMPL_META=', annotations: {cpu-set.kubernetes.io/numa-node: "0"}' deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, $ZONE_OK}]")
+	lint "$f"
+	has TSC108
+	jq_is '.findings[0].path' '"spec.template.metadata.annotations"'
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {kubernetes.io/topology-policy: restricted}}\nspec: {containers: [{name: c, image: i}]}\n' >"$BATS_TEST_TMPDIR/p.yaml"
+	lint "$BATS_TEST_TMPDIR/p.yaml"
+	has TSC108
+}
+
+@test "TSC109 daemonset-spread fires on a DaemonSet with constraints" {
+	f=$(KIND=DaemonSet deploy ds <<<"topologySpreadConstraints: [{maxSkew: 1, $ZONE_OK}]")
+	lint "$f"
+	has TSC109
+	f=$(KIND=DaemonSet deploy ds <<<"nodeSelector: {kubernetes.io/os: linux}")
+	lint "$f"
+	[ -z "$rules" ]
+}
+
+@test "TSC110 nil-label-selector fires without labelSelector" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway}]")
+	lint "$f"
+	has TSC110
+	[ "$rules" = TSC110 ]
+}
+
+@test "TSC201 key-on-no-node fires only with --nodes" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/region, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}]")
+	lint "$f"
+	lacks TSC201
+	lint -n "$L/nodes-3.yaml" "$f"
+	has TSC201
+	jq_is '.findings[0].message' '"no node carries the label \"topology.kubernetes.io/region\": every pod stays Pending (nodes without the key are filtered out)"'
+}
+
+@test "TSC202 too-few-domains fires when minDomains exceeds the zones" {
+	f=$(deploy d 6 <<<"topologySpreadConstraints: [{maxSkew: 1, minDomains: 4, $ZONE_OK}]")
+	lint --nodes "$L/nodes-3.yaml" "$f"
+	has TSC202
+	f=$(deploy d 6 <<<"topologySpreadConstraints: [{maxSkew: 1, minDomains: 3, $ZONE_OK}]")
+	lint --nodes "$L/nodes-3.yaml" "$f"
+	lacks TSC202
+}
+
+@test "TSC203 hostname-replicas-exceed-nodes fires with more replicas than nodes" {
+	f=$(deploy d 5 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}]")
+	lint --nodes "$L/nodes-3.yaml" "$f"
+	has TSC203
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}]")
+	lint --nodes "$L/nodes-3.yaml" "$f"
+	lacks TSC203
+}
+
+@test "TSC301 require-spread is opt-in" {
+	f=$(deploy d 3 </dev/null)
+	lint "$f"
+	[ -z "$rules" ]
+	lint --enable require-spread "$f"
+	has TSC301
+	lint -e TSC301 --strict "$f"
+	[ "$status" -eq 1 ]
+}
+
+@test "TSC301 stays quiet with pod anti-affinity or one replica" {
+	f=$(deploy d 3 <<<"affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 1, podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: web}}}}]}}")
+	lint -e TSC301 "$f"
+	[ -z "$rules" ]
+	f=$(deploy d 1 </dev/null)
+	lint -e TSC301 "$f"
+	[ -z "$rules" ]
+}
+
+@test "the ignore annotation silences a rule on one object" {
+	f=$(TMPL_META=', annotations: {spread-check.topokit.io/ignore: "TSC105, selector-mismatch"}' deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: x}}}]")
+	lint "$f"
+	[ -z "$rules" ]
+}
+
+@test "--disable turns a rule off, --strict makes warnings fail" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]")
+	lint "$f"
+	[ "$status" -eq 0 ]
+	lint --strict "$f"
+	[ "$status" -eq 1 ]
+	lint --strict --disable TSC105 "$f"
+	[ "$status" -eq 0 ]
+	[ -z "$rules" ]
+}
+
+@test "workload kinds: paths for CronJob, Job, ReplicaSet, ReplicationController, PodTemplate" {
+	cat >"$BATS_TEST_TMPDIR/k.yaml" <<'EOF'
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cj}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: cj}}
+        spec: {containers: [{name: c, image: i}], topologySpreadConstraints: [{maxSkew: 0, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: cj}}}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec: {template: {metadata: {labels: {app: j}}, spec: {containers: [{name: c, image: i}], topologySpreadConstraints: [{maxSkew: 0, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: j}}}]}}}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: rs}
+spec: {replicas: 2, template: {metadata: {labels: {app: rs}}, spec: {containers: [{name: c, image: i}], topologySpreadConstraints: [{maxSkew: 0, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: rs}}}]}}}
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: rc}
+spec: {replicas: 2, template: {metadata: {labels: {app: rc}}, spec: {containers: [{name: c, image: i}], topologySpreadConstraints: [{maxSkew: 0, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: rc}}}]}}}
+---
+apiVersion: v1
+kind: PodTemplate
+metadata: {name: pt}
+template: {metadata: {labels: {app: pt}}, spec: {containers: [{name: c, image: i}], topologySpreadConstraints: [{maxSkew: 0, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: pt}}}]}}
+EOF
+	lint "$BATS_TEST_TMPDIR/k.yaml"
+	jq_is '[.findings[] | "\(.object.kind) \(.path)"]' '["CronJob spec.jobTemplate.spec.template.spec.topologySpreadConstraints[0].maxSkew","Job spec.template.spec.topologySpreadConstraints[0].maxSkew","ReplicaSet spec.template.spec.topologySpreadConstraints[0].maxSkew","ReplicationController spec.template.spec.topologySpreadConstraints[0].maxSkew","PodTemplate template.spec.topologySpreadConstraints[0].maxSkew"]'
+}
+
+@test "unknown kinds: constraints embedded in a CR are validated at their path" {
+	cat >"$BATS_TEST_TMPDIR/cr.yaml" <<'EOF'
+apiVersion: kafka.strimzi.io/v1beta2
+kind: Kafka
+metadata: {name: my-cluster}
+spec:
+  kafka:
+    template:
+      pod:
+        topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotschedule, labelSelector: {matchLabels: {a: b}}}
+EOF
+	run --separate-stderr spread-check lint -o text "$BATS_TEST_TMPDIR/cr.yaml"
+	[ "$status" -eq 1 ]
+	output_has 'cr.yaml:9:85: error: spec.kafka.template.pod.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "DoNotschedule": supported values: "DoNotSchedule", "ScheduleAnyway" [TSC003]'
+}
+
+@test "a CRD schema that mentions topologySpreadConstraints is no finding" {
+	cat >"$BATS_TEST_TMPDIR/crd.yaml" <<'EOF'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: xs.example.com}
+spec:
+  versions:
+  - name: v1
+    schema:
+      openAPIV3Schema:
+        properties:
+          topologySpreadConstraints: {type: array, items: {type: object, properties: {maxSkew: {type: integer}}}}
+EOF
+	lint "$BATS_TEST_TMPDIR/crd.yaml"
+	[ "$status" -eq 0 ]
+	[ -z "$rules" ]
+}
+
+@test "inputs: directory recursion, JSON, List, stdin, multi-document" {
+	mkdir -p "$BATS_TEST_TMPDIR/d/sub" "$BATS_TEST_TMPDIR/d/.git"
+	f=$(deploy a 3 <<<"topologySpreadConstraints: [{maxSkew: 0, $ZONE_OK}]")
+	cp "$f" "$BATS_TEST_TMPDIR/d/sub/a.yml"
+	cp "$f" "$BATS_TEST_TMPDIR/d/.git/hidden.yaml"
+	echo 'not: [yaml' >"$BATS_TEST_TMPDIR/d/notes.txt"
+	printf '{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"topologySpreadConstraints":[{"maxSkew":0,"topologyKey":"kubernetes.io/hostname","whenUnsatisfiable":"ScheduleAnyway","labelSelector":{}}]}}]}\n' >"$BATS_TEST_TMPDIR/d/list.json"
+	lint "$BATS_TEST_TMPDIR/d"
+	[ "$status" -eq 1 ]
+	jq_is '[.findings[] | "\(.file | sub(".*/d/"; "")) \(.object.kind)/\(.object.name) \(.rule)"]' '["list.json Pod/p TSC001","sub/a.yml Deployment/a TSC001"]'
+	jq_is .summary.files 2
+	run --separate-stderr spread-check lint -o text - <"$L/golden.yaml"
+	[ "$status" -eq 1 ]
+	output_has '<stdin>:11:14: error:'
+	output_has '<stdin>:28:22: warning:'
+}
+
+@test "invalid YAML exits 2 with file:line:col" {
+	printf 'kind: Pod\nspec:\n  topologySpreadConstraints: [\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr spread-check lint "$BATS_TEST_TMPDIR/bad.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "spread-check lint: $BATS_TEST_TMPDIR/bad.yaml:"[0-9]*:[0-9]*": "* ]]
+}
+
+@test "a missing file exits 2" {
+	run --separate-stderr spread-check lint "$BATS_TEST_TMPDIR/nope.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "nope.yaml: No such file or directory"
+}
+
+@test "usage errors exit 2 with a try-help line" {
+	run --separate-stderr spread-check lint
+	[ "$status" -eq 2 ]
+	stderr_has "Try 'spread-check lint --help' for more information."
+	run --separate-stderr spread-check lint --disable TSC999 "$L/clean.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "unknown rule 'TSC999'"
+	run --separate-stderr spread-check lint -o xml "$L/clean.yaml"
+	[ "$status" -eq 2 ]
+	run --separate-stderr spread-check lint --bogus "$L/clean.yaml"
+	[ "$status" -eq 2 ]
+	run --separate-stderr spread-check bogus
+	[ "$status" -eq 2 ]
+	stderr_has "unknown command 'bogus'"
+}
+
+@test "--help and --list-rules go to stdout and exit 0" {
+	run --separate-stderr spread-check lint --help
+	[ "$status" -eq 0 ]
+	output_has "Usage:"
+	output_has "--list-rules"
+	[ -z "$stderr" ]
+	run --separate-stderr spread-check lint --list-rules
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 23 ]
+	output_has "TSC301  warning  require-spread"
+	run --separate-stderr spread-check --help
+	[ "$status" -eq 0 ]
+	output_has " lint       check topologySpreadConstraints in manifests"
+	run --separate-stderr spread-check --version
+	[ "$status" -eq 0 ]
+	[ "$output" = "spread-check (topokit) 0.1.0" ]
+}
