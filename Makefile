@@ -107,6 +107,37 @@ install: all
 	done; true
 
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-fuzz bin
 
 .PHONY: all deps build-all check sanitize valgrind bench demo install clean
+
+# ---- fuzzing (clang libFuzzer); see tests/fuzz/README.md ----
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD = build-fuzz
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_BUILD)/lib/%.o: %.c $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/libtopokit.a: $(COMMON_SRC:%.c=$(FUZZ_BUILD)/lib/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_BUILD)/libtopokit.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libtopokit.a $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# Long runs: make fuzz FUZZ_SECONDS=600
+fuzz: deps fuzz-build
+	@tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# CI: replay kept crashers, then a short run of each target
+fuzz-smoke: deps fuzz-build
+	@tests/fuzz/run $(FUZZ_BUILD) $(or $(FUZZ_SMOKE_SECONDS),10)
+
+.PHONY: fuzz fuzz-build fuzz-smoke

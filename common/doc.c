@@ -404,10 +404,12 @@ static void anchors_clear(struct builder *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->nanchor_names; i++) {
-		node_unref(strmap_get(&b->anchors, b->anchor_names[i]));
+	/* the map's keys are the names: drop the nodes first, then the names */
+	for (i = 0; i < b->anchors.cap; i++)
+		if (b->anchors.slots[i].key)
+			node_unref(b->anchors.slots[i].val);
+	for (i = 0; i < b->nanchor_names; i++)
 		free(b->anchor_names[i]);
-	}
 	free(b->anchor_names);
 	b->anchor_names = NULL;
 	b->nanchor_names = 0;
