@@ -1,0 +1,100 @@
+/* discover.h - topo-discover's pieces: hwloc -> struct topo, the PCI
+ * resource map, and the text and NodeResourceTopology renderings.
+ *
+ * Terminology:
+ *   source        where hwloc reads the machine: this machine (live), an
+ *                 hwloc XML export, a recorded /sys + /proc tree (fsroot), or
+ *                 a synthetic description ("package:2 numa:2 core:8 pu:2").
+ *   resource map  rules from PCI vendor / device / class to the extended
+ *                 resource name a device plugin advertises the device under
+ *                 ("nvidia.com/gpu"). First matching rule wins; rules from
+ *                 --resource-map come before the built-in defaults.
+ *
+ * Nothing here prints or exits: functions return 0, or -1 with a tk_diag.
+ */
+#ifndef TD_DISCOVER_H
+#define TD_DISCOVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct topo;
+struct tk_diag;
+typedef struct json_t json_t;
+
+/* ---- resource map ---- */
+
+struct resmap_rule {
+	int vendor;        /* PCI vendor id, -1 = any */
+	int device;        /* PCI device id, -1 = any */
+	unsigned class_id; /* PCI class (base << 8 | sub), compared on class_len hex digits */
+	unsigned class_len;/* 0 (any), 2 (base class) or 4 (base and subclass) */
+	char *resource;    /* NULL: the device has no resource */
+};
+
+struct resmap {
+	size_t n;
+	struct resmap_rule *rules;
+};
+
+/* The built-in rules (see resmap.c). */
+void resmap_init_defaults(struct resmap *m);
+/* Put the rules of a YAML/JSON file before the ones in m. File format: a
+ * sequence of maps {vendor, device, class, resource}; see topo-discover(1). */
+int resmap_load(struct resmap *m, const char *path, struct tk_diag *d);
+/* The first matching rule, or NULL. */
+const struct resmap_rule *resmap_match(const struct resmap *m, unsigned vendor,
+				       unsigned device, unsigned class_id);
+void resmap_release(struct resmap *m);
+
+/* ---- discovery ---- */
+
+enum discover_source {
+	SRC_LIVE,
+	SRC_XML,
+	SRC_FSROOT,
+	SRC_SYNTHETIC,
+};
+
+struct discover_opts {
+	enum discover_source source;
+	const char *arg;            /* XML file, fsroot directory or description */
+	bool devices;               /* discover PCI devices */
+	const struct resmap *map;   /* may be NULL: no resource names */
+	bool all_pci;               /* keep every PCI device (a user map may
+				     * name classes hwloc finds unimportant) */
+};
+
+/* Largest synthetic machine accepted (PUs), as cpusets bound ids. */
+#define DISCOVER_MAX_PUS 65536
+
+/* Fill t (topo_init'ed by the caller) from the source and run topo_finish().
+ * Returns 0, or -1 with d naming the source. */
+int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d);
+
+/* PCI class id -> "gpu", "net", "nvme", "storage", "accelerator", or NULL
+ * when the class is not one a pod can be given (bridges, USB, ...). */
+const char *discover_pci_class(unsigned class_id, unsigned vendor);
+
+/* ---- rendering ---- */
+
+/* lstopo -p style tree, the NUMA distance matrix and the devices.
+ * Returns 0 or -1 on a write error. */
+int render_text(const struct topo *t, FILE *out);
+
+struct nrt_opts {
+	const char *name;              /* metadata.name; NULL: t->hostname */
+	const char *policy;            /* topologyManagerPolicy or NULL */
+	const char *scope;             /* topologyManagerScope or NULL */
+};
+
+/* The NodeResourceTopology (topology.node.k8s.io/v1alpha2) object, or NULL
+ * with d filled (no usable name). New reference. */
+json_t *render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_diag *d);
+
+/* Kubernetes' name for a page size: 2097152 -> "2Mi" (resource.Quantity in
+ * BinarySI, as the kubelet names hugepages-<size>). Malloc'd. */
+char *discover_page_size_name(unsigned long long bytes);
+
+#endif

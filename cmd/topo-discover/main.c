@@ -1,0 +1,251 @@
+/* topo-discover - print a node's CPU, NUMA and device topology.
+ *
+ * Reads this machine (libhwloc), an hwloc XML export, a recorded /sys + /proc
+ * tree or a synthetic description, or re-reads a saved topology document, and
+ * writes the topology document (topo.h), a readable tree, or a
+ * NodeResourceTopology object. main() parses options, calls discover() or
+ * topo_load(), and renders.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "discover.h"
+#include "emit.h"
+#include "exitcodes.h"
+#include "topo.h"
+#include "xalloc.h"
+
+#define OUTPUTS (TK_OUT_JSON | TK_OUT_TEXT | TK_OUT_NRT)
+
+enum {
+	OPT_NO_DEVICES = TK_OPT_LONG_BASE,
+	OPT_RESOURCE_MAP,
+	OPT_NODE_NAME,
+	OPT_TM_POLICY,
+	OPT_TM_SCOPE,
+};
+
+struct opts {
+	enum discover_source source;
+	const char *arg;             /* --input, --fsroot or --synthetic value */
+	const char *topology;        /* -t: a saved document instead */
+	unsigned nsources;
+	bool devices;
+	const char *resource_map;
+	const char *node_name;
+	const char *policy;
+	const char *scope;
+	enum tk_out out;
+};
+
+static const char *const policies[] = { "none", "best-effort", "restricted", "single-numa-node", NULL };
+static const char *const scopes[] = { "container", "pod", NULL };
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fputs("Usage:\n"
+	      " topo-discover [options]\n"
+	      "\n"
+	      "Print this node's CPU, NUMA and device topology as the topokit topology\n"
+	      "document, a readable tree, or a NodeResourceTopology object.\n"
+	      "\n"
+	      "Sources (default: this machine):\n"
+	      " -i, --input FILE       read an hwloc XML export (lstopo --of xml)\n"
+	      " -r, --fsroot DIR       read a recorded /sys and /proc tree\n"
+	      " -s, --synthetic DESC   build a synthetic machine, e.g.\n"
+	      "                          \"package:2 numa:2 core:8 pu:2\"\n"
+	      " -t, --topology FILE    read a topology document (JSON or YAML, - for\n"
+	      "                          stdin), check it and write it again\n"
+	      "\n"
+	      "Options:\n"
+	      "     --no-devices       skip PCI device discovery (faster)\n"
+	      "     --resource-map FILE  map PCI vendor/device/class to extended\n"
+	      "                          resource names (rules before the defaults)\n"
+	      "     --node-name NAME   the node's name (default: the hostname)\n"
+	      "     --topology-manager-policy POLICY\n"
+	      "                        with -o nrt: none, best-effort, restricted or\n"
+	      "                          single-numa-node\n"
+	      "     --topology-manager-scope SCOPE\n"
+	      "                        with -o nrt: container or pod\n", stdout);
+	tk_help_output(stdout, OUTPUTS);
+	tk_help_common(stdout);
+	fputs("\nSee topo-discover(1).\n", stdout);
+	exit(TK_EXIT_OK);
+}
+
+static const char *one_of(const char *opt, const char *arg, const char *const *words)
+{
+	size_t i;
+
+	for (i = 0; words[i]; i++)
+		if (strcmp(arg, words[i]) == 0)
+			return words[i];
+	tk_usage_error("invalid --%s value '%s'", opt, arg);
+}
+
+static void set_source(struct opts *o, enum discover_source s, const char *arg)
+{
+	o->source = s;
+	o->arg = arg;
+	o->nsources++;
+}
+
+static void parse_args(struct opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "fsroot",                  required_argument, NULL, 'r' },
+		{ "help",                    no_argument,       NULL, 'h' },
+		{ "input",                   required_argument, NULL, 'i' },
+		{ "no-devices",              no_argument,       NULL, OPT_NO_DEVICES },
+		{ "node-name",               required_argument, NULL, OPT_NODE_NAME },
+		{ "output",                  required_argument, NULL, 'o' },
+		{ "resource-map",            required_argument, NULL, OPT_RESOURCE_MAP },
+		{ "synthetic",               required_argument, NULL, 's' },
+		{ "topology",                required_argument, NULL, 't' },
+		{ "topology-manager-policy", required_argument, NULL, OPT_TM_POLICY },
+		{ "topology-manager-scope",  required_argument, NULL, OPT_TM_SCOPE },
+		{ "version",                 no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->source = SRC_LIVE;
+	o->devices = true;
+	o->out = TK_OUT_JSON;
+	while ((c = getopt_long(argc, argv, ":Vhi:o:r:s:t:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'V':
+			tk_print_version();
+		case 'h':
+			usage();
+		case 'i':
+			set_source(o, SRC_XML, optarg);
+			break;
+		case 'o':
+			o->out = tk_parse_output(optarg, OUTPUTS);
+			break;
+		case 'r':
+			set_source(o, SRC_FSROOT, optarg);
+			break;
+		case 's':
+			set_source(o, SRC_SYNTHETIC, optarg);
+			break;
+		case 't':
+			o->topology = optarg;
+			o->nsources++;
+			break;
+		case OPT_NO_DEVICES:
+			o->devices = false;
+			break;
+		case OPT_RESOURCE_MAP:
+			o->resource_map = optarg;
+			break;
+		case OPT_NODE_NAME:
+			if (!*optarg)
+				tk_usage_error("empty --node-name");
+			o->node_name = optarg;
+			break;
+		case OPT_TM_POLICY:
+			o->policy = one_of("topology-manager-policy", optarg, policies);
+			break;
+		case OPT_TM_SCOPE:
+			o->scope = one_of("topology-manager-scope", optarg, scopes);
+			break;
+		case ':':
+			if (optopt)
+				tk_usage_error("option requires an argument -- '%c'", optopt);
+			tk_usage_error("option '%s' requires an argument", argv[optind - 1]);
+		default:
+			if (optopt)
+				tk_usage_error("invalid option -- '%c'", optopt);
+			tk_usage_error("unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		tk_usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->nsources > 1)
+		tk_usage_error("give at most one of --input, --fsroot, --synthetic, --topology");
+	if (o->topology && (o->resource_map || !o->devices))
+		tk_usage_error("--%s reads devices from --topology's document, not from the machine",
+			       o->resource_map ? "resource-map" : "no-devices");
+	if ((o->policy || o->scope) && o->out != TK_OUT_NRT)
+		tk_usage_error("--topology-manager-%s needs -o nrt", o->policy ? "policy" : "scope");
+}
+
+static int load(struct topo *t, const struct opts *o, struct tk_diag *d)
+{
+	struct resmap map = { 0, NULL };
+	struct discover_opts dopts;
+	int rc;
+
+	if (o->topology)
+		return topo_load(t, o->topology, d);
+	resmap_init_defaults(&map);
+	if (o->resource_map && resmap_load(&map, o->resource_map, d) < 0) {
+		resmap_release(&map);
+		return -1;
+	}
+	dopts.source = o->source;
+	dopts.arg = o->arg;
+	dopts.devices = o->devices;
+	dopts.map = &map;
+	dopts.all_pci = o->resource_map != NULL;
+	rc = discover(t, &dopts, d);
+	resmap_release(&map);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct topo t;
+	struct tk_diag d = { "", 0, 0, "" };
+	json_t *j = NULL;
+	int rc;
+
+	tk_prog = "topo-discover";
+	atexit(tk_close_stdout);
+	parse_args(&o, argc, argv);
+	topo_init(&t);
+	if (load(&t, &o, &d) < 0) {
+		topo_release(&t);
+		tk_fatal_diag(&d);
+	}
+	if (o.node_name) {
+		free(t.hostname);
+		t.hostname = xstrdup(o.node_name);
+	}
+	switch (o.out) {
+	case TK_OUT_TEXT:
+		rc = render_text(&t, stdout);
+		break;
+	case TK_OUT_NRT: {
+		struct nrt_opts no = { o.node_name, o.policy, o.scope };
+
+		j = render_nrt(&t, &no, &d);
+		if (!j) {
+			topo_release(&t);
+			tk_fatal_diag(&d);
+		}
+		rc = tk_emit_json_pretty(j, stdout);
+		break;
+	}
+	default:
+		j = topo_to_json(&t);
+		rc = tk_emit_json(j, stdout);
+		break;
+	}
+	json_decref(j);
+	topo_release(&t);
+	if (rc < 0)
+		tk_fatal("write error");
+	return TK_EXIT_OK;
+}

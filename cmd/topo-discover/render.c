@@ -1,0 +1,500 @@
+/* render.c - the topology as a readable tree (-o text) and as a
+ * NodeResourceTopology object (-o nrt).
+ *
+ * Terminology:
+ *   level   socket, NUMA node, L3 cache, core: the groupings of CPUs the
+ *           document records. Real machines nest them differently (a NUMA
+ *           node holds two packages on old Itanium, a package holds two NUMA
+ *           nodes under SNC, an L3 spans both of them), so the tree is built
+ *           by cpuset inclusion as lstopo does, not in a fixed order.
+ *   zone    one NUMA node in a NodeResourceTopology ("node-<id>", type
+ *           Node), the shape nfd-topology-updater publishes.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cpuset.h"
+#include "diag.h"
+#include "discover.h"
+#include "labels.h"
+#include "quantity.h"
+#include "topo.h"
+#include "xalloc.h"
+
+enum level { L_SOCKET, L_NUMA, L_L3, L_CORE, L_MAX };
+
+static const char *const level_name[L_MAX] = { "Package", "NUMANode", "L3", "Core" };
+
+struct tobj {
+	enum level level;
+	int id;
+	struct cpuset cpus;
+	size_t ncpus;
+	size_t nchildren;
+	size_t *children;
+};
+
+struct tree {
+	size_t n;
+	struct tobj *objs;
+	int *index[L_MAX];       /* id -> objs index, per level */
+	size_t nroots;
+	size_t *roots;
+};
+
+static int cpu_level_id(const struct topo_cpu *c, enum level l)
+{
+	switch (l) {
+	case L_SOCKET:
+		return c->socket;
+	case L_NUMA:
+		return c->numa;
+	case L_L3:
+		return c->l3;
+	case L_CORE:
+	case L_MAX:
+		break;
+	}
+	return c->core;
+}
+
+static void push(size_t **v, size_t *n, size_t x)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = x;
+}
+
+/* p is an ancestor of o: holds all of o's CPUs, and more of them, or the
+ * same ones at a higher level (socket > NUMA > L3 > core). */
+static bool is_above(const struct tobj *p, const struct tobj *o)
+{
+	if (p->ncpus < o->ncpus || (p->ncpus == o->ncpus && p->level >= o->level))
+		return false;
+	return cpuset_is_subset(&o->cpus, &p->cpus);
+}
+
+static const struct tree *tree_sort_ctx;
+
+static int cmp_child(const void *a, const void *b)
+{
+	const struct tobj *x = &tree_sort_ctx->objs[*(const size_t *)a];
+	const struct tobj *y = &tree_sort_ctx->objs[*(const size_t *)b];
+	int fx = cpuset_first(&x->cpus), fy = cpuset_first(&y->cpus);
+
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	return (int)x->level - (int)y->level;
+}
+
+static void tree_build(struct tree *tr, const struct topo *t)
+{
+	int maxid[L_MAX] = { -1, -1, -1, -1 };
+	size_t i, k;
+	int l;
+
+	memset(tr, 0, sizeof(*tr));
+	for (i = 0; i < t->ncpus; i++)
+		for (l = 0; l < L_MAX; l++)
+			if (cpu_level_id(&t->cpus[i], l) > maxid[l])
+				maxid[l] = cpu_level_id(&t->cpus[i], l);
+	for (l = 0; l < L_MAX; l++) {
+		tr->index[l] = xmalloc(((size_t)maxid[l] + 1) * sizeof(int));
+		for (k = 0; k <= (size_t)maxid[l] && maxid[l] >= 0; k++)
+			tr->index[l][k] = -1;
+	}
+	tr->objs = xcalloc(t->ncpus * L_MAX + 1, sizeof(*tr->objs));
+	for (i = 0; i < t->ncpus; i++)
+		for (l = 0; l < L_MAX; l++) {
+			int id = cpu_level_id(&t->cpus[i], l);
+			struct tobj *o;
+
+			if (id < 0)
+				continue;
+			if (tr->index[l][id] < 0) {
+				tr->index[l][id] = (int)tr->n;
+				o = &tr->objs[tr->n++];
+				o->level = l;
+				o->id = id;
+				cpuset_init(&o->cpus);
+			}
+			o = &tr->objs[tr->index[l][id]];
+			cpuset_set(&o->cpus, (unsigned)t->cpus[i].id);
+			o->ncpus++;
+		}
+	/* the candidates for o's parent are the objects holding o's first CPU */
+	for (i = 0; i < tr->n; i++) {
+		struct tobj *o = &tr->objs[i];
+		const struct topo_cpu *c = topo_cpu(t, cpuset_first(&o->cpus));
+		struct tobj *best = NULL;
+
+		for (l = 0; c && l < L_MAX; l++) {
+			int id = cpu_level_id(c, l);
+			struct tobj *p;
+
+			if (id < 0 || tr->index[l][id] < 0)
+				continue;
+			p = &tr->objs[tr->index[l][id]];
+			if (!is_above(p, o))
+				continue;
+			if (!best || p->ncpus < best->ncpus ||
+			    (p->ncpus == best->ncpus && p->level > best->level))
+				best = p;
+		}
+		if (best)
+			push(&best->children, &best->nchildren, i);
+		else
+			push(&tr->roots, &tr->nroots, i);
+	}
+	tree_sort_ctx = tr;
+	qsort(tr->roots, tr->nroots, sizeof(size_t), cmp_child);
+	for (i = 0; i < tr->n; i++)
+		if (tr->objs[i].nchildren > 1)
+			qsort(tr->objs[i].children, tr->objs[i].nchildren, sizeof(size_t), cmp_child);
+}
+
+static void tree_release(struct tree *tr)
+{
+	size_t i;
+	int l;
+
+	for (i = 0; i < tr->n; i++) {
+		cpuset_release(&tr->objs[i].cpus);
+		free(tr->objs[i].children);
+	}
+	for (l = 0; l < L_MAX; l++)
+		free(tr->index[l]);
+	free(tr->objs);
+	free(tr->roots);
+}
+
+static void print_bytes(FILE *out, uint64_t b)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)b;
+	unsigned i = 0;
+
+	while (v >= 1024 && i + 1 < sizeof(unit) / sizeof(unit[0])) {
+		v /= 1024;
+		i++;
+	}
+	if (v == (double)(uint64_t)v)
+		fprintf(out, "%llu %s", (unsigned long long)v, unit[i]);
+	else
+		fprintf(out, "%.1f %s", v, unit[i]);
+}
+
+static void print_numa_attrs(FILE *out, const struct topo_numa *n)
+{
+	size_t h;
+	const char *sep = " (";
+
+	if (n->memory) {
+		fputs(sep, out);
+		print_bytes(out, n->memory);
+		sep = "; ";
+	}
+	if (n->nhugepages) {
+		fprintf(out, "%shugepages", sep);
+		for (h = 0; h < n->nhugepages; h++)
+			fprintf(out, " %s:%llu", n->hugepages[h].size,
+				(unsigned long long)n->hugepages[h].pages);
+		sep = "; ";
+	}
+	if (cpuset_is_empty(&n->cpus)) {
+		fprintf(out, "%sno CPUs", sep);
+		sep = "; ";
+	}
+	if (strcmp(sep, " (") != 0)
+		fputc(')', out);
+}
+
+static void print_obj(FILE *out, const struct topo *t, const struct tree *tr, size_t i,
+		      unsigned depth)
+{
+	const struct tobj *o = &tr->objs[i];
+	size_t k;
+
+	fprintf(out, "%*s%s %s%d", (int)depth * 2, "", level_name[o->level],
+		o->level == L_L3 || o->level == L_CORE ? "#" : "P#", o->id);
+	if (o->level == L_NUMA) {
+		const struct topo_numa *n = topo_numa(t, o->id);
+
+		if (n)
+			print_numa_attrs(out, n);
+	}
+	if (o->level == L_CORE) {
+		int c;
+
+		fputs(": PU", out);
+		for (c = cpuset_first(&o->cpus); c >= 0; c = cpuset_next(&o->cpus, c))
+			fprintf(out, " P#%d", c);
+		fputc('\n', out);
+		return;
+	}
+	fputc('\n', out);
+	for (k = 0; k < o->nchildren; k++)
+		print_obj(out, t, tr, o->children[k], depth + 1);
+}
+
+static uint64_t total_memory(const struct topo *t)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < t->nnuma; i++)
+		sum += t->numa[i].memory;
+	return sum;
+}
+
+static void print_distances(FILE *out, const struct topo *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nnuma; i++)
+		if (t->numa[i].ndistances != t->nnuma)
+			return;
+	if (t->nnuma == 0)
+		return;
+	fputs("\nNUMA distances:\n     ", out);
+	for (j = 0; j < t->nnuma; j++)
+		fprintf(out, " %4d", t->numa[j].id);
+	fputc('\n', out);
+	for (i = 0; i < t->nnuma; i++) {
+		fprintf(out, "%4d:", t->numa[i].id);
+		for (j = 0; j < t->nnuma; j++)
+			fprintf(out, " %4d", t->numa[i].distances[j]);
+		fputc('\n', out);
+	}
+}
+
+static void print_devices(FILE *out, const struct topo *t)
+{
+	size_t i;
+
+	if (!t->ndevices)
+		return;
+	fputs("\nDevices:\n", out);
+	for (i = 0; i < t->ndevices; i++) {
+		const struct topo_device *dv = &t->devices[i];
+
+		fprintf(out, "  %s %-11s %s:%s", dv->id, dv->class ? dv->class : "other",
+			dv->vendor ? dv->vendor : "????", dv->device ? dv->device : "????");
+		if (dv->numa >= 0)
+			fprintf(out, " NUMA %d", dv->numa);
+		else
+			fputs(" NUMA -", out);
+		if (dv->resource)
+			fprintf(out, " %s", dv->resource);
+		if (dv->name && *dv->name)
+			fprintf(out, " \"%s\"", dv->name);
+		fputc('\n', out);
+	}
+}
+
+int render_text(const struct topo *t, FILE *out)
+{
+	struct tree tr;
+	size_t i;
+	uint64_t mem = total_memory(t);
+
+	tree_build(&tr, t);
+	fputs("Machine", out);
+	if (t->hostname)
+		fprintf(out, " \"%s\"", t->hostname);
+	fprintf(out, " (%zu CPUs, %zu cores, %zu sockets, %zu NUMA nodes, %zu L3",
+		t->ncpus, topo_num_cores(t), topo_num_sockets(t), t->nnuma, topo_num_l3(t));
+	if (mem) {
+		fputs(", ", out);
+		print_bytes(out, mem);
+	}
+	fputs(")\n", out);
+	for (i = 0; i < tr.nroots; i++)
+		print_obj(out, t, &tr, tr.roots[i], 1);
+	for (i = 0; i < t->nnuma; i++)
+		if (cpuset_is_empty(&t->numa[i].cpus)) {
+			fprintf(out, "  NUMANode P#%d", t->numa[i].id);
+			print_numa_attrs(out, &t->numa[i]);
+			fputc('\n', out);
+		}
+	tree_release(&tr);
+	print_distances(out, t);
+	print_devices(out, t);
+	return ferror(out) ? -1 : 0;
+}
+
+/* ---- NodeResourceTopology ---- */
+
+static json_t *nrt_resource(const char *name, const char *value)
+{
+	json_t *r = json_object();
+
+	json_object_set_new(r, "name", json_string(name));
+	json_object_set_new(r, "capacity", json_string(value));
+	json_object_set_new(r, "allocatable", json_string(value));
+	json_object_set_new(r, "available", json_string(value));
+	return r;
+}
+
+static json_t *nrt_resource_u(const char *name, unsigned long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", v);
+	return nrt_resource(name, buf);
+}
+
+static uint64_t hugepage_bytes(const struct topo_hugepages *h)
+{
+	struct tk_qty q;
+
+	if (tk_qty_parse(h->size, &q) != 0 || tk_qty_value(&q) <= 0)
+		return 0;
+	return (uint64_t)tk_qty_value(&q) * h->pages;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Device resources of one zone: count per resource name, sorted by name. */
+static void nrt_devices(json_t *res, const struct topo *t, int numa)
+{
+	const char **names = xcalloc(t->ndevices + 1, sizeof(*names));
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ndevices; i++)
+		if (t->devices[i].resource && t->devices[i].numa == numa)
+			names[n++] = t->devices[i].resource;
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n;) {
+		size_t j = i;
+
+		while (j < n && strcmp(names[j], names[i]) == 0)
+			j++;
+		json_array_append_new(res, nrt_resource_u(names[i], j - i));
+		i = j;
+	}
+	free(names);
+}
+
+static json_t *nrt_zone(const struct topo *t, size_t k)
+{
+	const struct topo_numa *n = &t->numa[k];
+	json_t *z = json_object(), *res = json_array();
+	char name[32];
+	size_t i, ncpu = cpuset_count(&n->cpus);
+	uint64_t huge = 0;
+
+	snprintf(name, sizeof(name), "node-%d", n->id);
+	json_object_set_new(z, "name", json_string(name));
+	json_object_set_new(z, "type", json_string("Node"));
+	if (n->ndistances == t->nnuma) {
+		json_t *costs = json_array();
+
+		for (i = 0; i < t->nnuma; i++) {
+			json_t *c = json_object();
+
+			snprintf(name, sizeof(name), "node-%d", t->numa[i].id);
+			json_object_set_new(c, "name", json_string(name));
+			json_object_set_new(c, "value", json_integer(n->distances[i]));
+			json_array_append_new(costs, c);
+		}
+		json_object_set_new(z, "costs", costs);
+	}
+	if (ncpu)
+		json_array_append_new(res, nrt_resource_u("cpu", ncpu));
+	for (i = 0; i < n->nhugepages; i++)
+		huge += hugepage_bytes(&n->hugepages[i]);
+	/* the kubelet's memory capacity leaves out pre-allocated hugepages */
+	if (n->memory)
+		json_array_append_new(res, nrt_resource_u("memory",
+				n->memory > huge ? n->memory - huge : 0));
+	for (i = 0; i < n->nhugepages; i++) {
+		char *rn = xasprintf("hugepages-%s", n->hugepages[i].size);
+
+		json_array_append_new(res, nrt_resource_u(rn, hugepage_bytes(&n->hugepages[i])));
+		free(rn);
+	}
+	nrt_devices(res, t, n->id);
+	json_object_set_new(z, "resources", res);
+	return z;
+}
+
+/* v1alpha1's policy names, still read by scheduler-plugins when the
+ * attributes are absent (topologyPolicies is deprecated in v1alpha2). */
+static const char *legacy_policy(const char *policy, const char *scope)
+{
+	bool pod = scope && strcmp(scope, "pod") == 0;
+
+	if (strcmp(policy, "single-numa-node") == 0)
+		return pod ? "SingleNUMANodePodLevel" : "SingleNUMANodeContainerLevel";
+	if (strcmp(policy, "best-effort") == 0)
+		return "BestEffort";
+	if (strcmp(policy, "restricted") == 0)
+		return "Restricted";
+	return "None";
+}
+
+static json_t *attribute(const char *name, const char *value)
+{
+	json_t *a = json_object();
+
+	json_object_set_new(a, "name", json_string(name));
+	json_object_set_new(a, "value", json_string(value));
+	return a;
+}
+
+json_t *render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_diag *d)
+{
+	const char *src = o->name ? o->name : t->hostname;
+	struct tk_strv errs = { 0, NULL };
+	json_t *nrt, *meta, *zones;
+	char *name;
+	size_t i;
+
+	if (!src || !*src) {
+		tk_diag_set(d, NULL, 0, 0, "-o nrt needs a node name: the source has no "
+			    "hostname, give --node-name");
+		return NULL;
+	}
+	name = xstrdup(src);
+	for (i = 0; name[i]; i++)
+		name[i] = (char)tolower((unsigned char)name[i]);
+	if (tk_validate_dns1123_subdomain(name, &errs) > 0) {
+		tk_diag_set(d, NULL, 0, 0, "invalid node name '%s': %s", name, errs.v[0]);
+		tk_strv_free(&errs);
+		free(name);
+		return NULL;
+	}
+	nrt = json_object();
+	json_object_set_new(nrt, "apiVersion", json_string("topology.node.k8s.io/v1alpha2"));
+	json_object_set_new(nrt, "kind", json_string("NodeResourceTopology"));
+	meta = json_object();
+	json_object_set_new(meta, "name", json_string(name));
+	json_object_set_new(nrt, "metadata", meta);
+	free(name);
+	if (o->policy) {
+		json_t *pol = json_array(), *attrs = json_array();
+
+		json_array_append_new(pol, json_string(legacy_policy(o->policy, o->scope)));
+		json_object_set_new(nrt, "topologyPolicies", pol);
+		json_array_append_new(attrs, attribute("topologyManagerPolicy", o->policy));
+		json_array_append_new(attrs, attribute("topologyManagerScope",
+						       o->scope ? o->scope : "container"));
+		json_object_set_new(nrt, "attributes", attrs);
+	} else if (o->scope) {
+		json_t *attrs = json_array();
+
+		json_array_append_new(attrs, attribute("topologyManagerScope", o->scope));
+		json_object_set_new(nrt, "attributes", attrs);
+	}
+	zones = json_array();
+	for (i = 0; i < t->nnuma; i++)
+		json_array_append_new(zones, nrt_zone(t, i));
+	json_object_set_new(nrt, "zones", zones);
+	return nrt;
+}
