@@ -128,7 +128,6 @@ static int render_sarif(const struct lint_ctx *ctx, FILE *out)
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(driver, "name", json_string("spread-check"));
 	json_object_set_new(driver, "version", json_string(TK_VERSION));
-	json_object_set_new(driver, "informationUri", json_string("https://github.com/topokit/topokit"));
 	for (i = 0; i < lint_nrules; i++) {
 		const struct lint_rule *r = &lint_rules[i];
 		json_t *j = json_object(), *cfg = json_object();
