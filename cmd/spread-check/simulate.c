@@ -1,14 +1,660 @@
-/* simulate.c - placeholder until the simulate subcommand lands; its owner replaces
- * this file. */
+/* simulate.c - `spread-check simulate`: place a workload's replicas one by
+ * one as kube-scheduler would, optionally after losing a domain (--fail).
+ *
+ * Each replica runs one scheduling cycle: the filters NodeUnschedulable,
+ * TaintToleration, NodeAffinity, NodeResourcesFit and PodTopologySpread in
+ * the default profile's order (the first failing filter gives the node's
+ * reason), then PodTopologySpread's normalized score; the highest score
+ * wins, ties go to the lowest node name or, with --seed, to a uniformly
+ * random one (selectHost). A replica with no feasible node stays Pending
+ * with the FitError message "0/N nodes are available: ...".
+ *
+ * Counting is incremental (podtopo.c): a bound replica adds one to its
+ * node's match count; nothing is recounted per replica.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
+
+#include "cli.h"
+#include "clusterio.h"
+#include "emit.h"
 #include "exitcodes.h"
+#include "podtopo.h"
 #include "spread.h"
+#include "xalloc.h"
+
+enum {
+	OPT_NODES = TK_OPT_LONG_BASE,
+	OPT_PODS,
+	OPT_REPLICAS,
+	OPT_FAIL,
+	OPT_SEED,
+	OPT_DEFAULTS,
+	OPT_OBJECTS,
+};
+
+struct sim_opts {
+	const char *nodes, *pods, *defaults, *objects, *workload;
+	long long replicas;          /* -1: from the workload */
+	bool seeded;
+	unsigned long long seed;
+	size_t nfail;
+	char **fail;                 /* KEY=VALUE */
+	enum tk_out out;
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fputs("Usage:\n"
+	      " spread-check simulate --nodes NODES [--pods PODS] [options] WORKLOAD\n"
+	      "\n"
+	      "Place a workload's replicas one by one as kube-scheduler would and report\n"
+	      "the spread per topology domain and every replica left Pending.\n"
+	      "\n"
+	      "Options:\n"
+	      "     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n"
+	      "     --pods FILE             pods already running (kubectl get pods -A -o json)\n"
+	      "     --replicas N            replicas to place (default: spec.replicas, or 1)\n"
+	      "     --fail KEY=VALUE        then lose the nodes labelled KEY=VALUE and their\n"
+	      "                             pods, and reschedule the lost replicas (repeatable)\n"
+	      "     --seed N                break score ties at random (seeded) instead of\n"
+	      "                             by the lowest node name\n"
+	      "     --default-constraints system|FILE\n"
+	      "                             cluster default constraints (default: system)\n"
+	      "     --objects FILE          Services, ReplicaSets, StatefulSets and\n"
+	      "                             ReplicationControllers for default selectors\n", stdout);
+	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
+	tk_help_common(stdout);
+	fputs("\nSee spread-check(1).\n", stdout);
+	exit(TK_EXIT_OK);
+}
+
+static void parse_opts(int argc, char **argv, struct sim_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "nodes",               required_argument, NULL, OPT_NODES },
+		{ "pods",                required_argument, NULL, OPT_PODS },
+		{ "replicas",            required_argument, NULL, OPT_REPLICAS },
+		{ "fail",                required_argument, NULL, OPT_FAIL },
+		{ "seed",                required_argument, NULL, OPT_SEED },
+		{ "default-constraints", required_argument, NULL, OPT_DEFAULTS },
+		{ "objects",             required_argument, NULL, OPT_OBJECTS },
+		{ "output",              required_argument, NULL, 'o' },
+		{ "help",                no_argument,       NULL, 'h' },
+		{ "version",             no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->out = TK_OUT_JSON;
+	o->replicas = -1;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage();
+		case 'o':
+			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
+			break;
+		case 'V':
+			tk_print_version();
+		case OPT_NODES:
+			o->nodes = optarg;
+			break;
+		case OPT_PODS:
+			o->pods = optarg;
+			break;
+		case OPT_REPLICAS:
+			o->replicas = tk_opt_ll("--replicas", optarg, 0, 1000000);
+			break;
+		case OPT_FAIL:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				tk_usage_error("simulate: invalid --fail value '%s' (want KEY=VALUE)", optarg);
+			o->fail = xreallocarray(o->fail, o->nfail + 1, sizeof(*o->fail));
+			o->fail[o->nfail++] = optarg;
+			break;
+		case OPT_SEED:
+			o->seeded = true;
+			o->seed = (unsigned long long)tk_opt_ll("--seed", optarg, 0, 9223372036854775807LL);
+			break;
+		case OPT_DEFAULTS:
+			o->defaults = optarg;
+			break;
+		case OPT_OBJECTS:
+			o->objects = optarg;
+			break;
+		default:
+			free(o->fail);
+			tk_usage_error("simulate: invalid option");
+		}
+	}
+	if (!o->nodes) {
+		free(o->fail);
+		tk_usage_error("simulate: --nodes is required");
+	}
+	if (optind + 1 != argc) {
+		free(o->fail);
+		tk_usage_error(optind == argc ? "simulate: missing WORKLOAD file" : "simulate: too many arguments");
+	}
+	o->workload = argv[optind];
+}
+
+/* splitmix64: a small seeded generator for --seed */
+static unsigned long long next_rand(unsigned long long *s)
+{
+	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* FitError reasons, counted over nodes */
+struct reasons {
+	size_t n;
+	char **text;
+	size_t *count;
+};
+
+static void reasons_add(struct reasons *r, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (strcmp(r->text[i], text) == 0) {
+			r->count[i]++;
+			return;
+		}
+	}
+	r->text = xreallocarray(r->text, r->n + 1, sizeof(*r->text));
+	r->count = xreallocarray(r->count, r->n + 1, sizeof(*r->count));
+	r->text[r->n] = xstrdup(text);
+	r->count[r->n++] = 1;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* framework.FitError.Error(): "0/N nodes are available: <sorted "count reason">." */
+static char *reasons_message(struct reasons *r, size_t nnodes)
+{
+	char **parts = xcalloc(r->n + 1, sizeof(*parts));
+	size_t i, len = 64;
+	char *msg;
+
+	for (i = 0; i < r->n; i++) {
+		parts[i] = xasprintf("%zu %s", r->count[i], r->text[i]);
+		len += strlen(parts[i]) + 2;
+	}
+	qsort(parts, r->n, sizeof(*parts), str_cmp);
+	msg = xmalloc(len);
+	snprintf(msg, len, "0/%zu nodes are available: ", nnodes);
+	for (i = 0; i < r->n; i++) {
+		if (i)
+			strcat(msg, ", ");
+		strcat(msg, parts[i]);
+		free(parts[i]);
+	}
+	strcat(msg, ".");
+	free(parts);
+	for (i = 0; i < r->n; i++)
+		free(r->text[i]);
+	free(r->text);
+	free(r->count);
+	memset(r, 0, sizeof(*r));
+	return msg;
+}
+
+struct sim {
+	struct sc_cluster *c;
+	struct sc_podspec *pod;
+	struct pts_state st;
+	const struct sc_taint *unsched_taint;   /* for NodeUnschedulable */
+	bool seeded;
+	unsigned long long rng;
+	uint32_t *cand;
+	int64_t *scores;
+	/* results per replica */
+	size_t nrep;
+	int32_t *node_of;        /* -1 pending */
+	char **pending_reason;
+	bool *rescheduled;
+};
+
+/* The filters before PodTopologySpread, in the default profile's order.
+ * Returns the first failing filter's reason(s) through r, or false. */
+static bool other_filters(struct sim *s, uint32_t n, struct reasons *r)
+{
+	const struct sc_nodeinfo *node = &s->c->nodes[n];
+	const struct sc_taint *t;
+	bool fail = false;
+
+	/* NodeUnschedulable */
+	if (node->unschedulable && !sc_tolerated(s->pod, s->unsched_taint)) {
+		reasons_add(r, "node(s) were unschedulable");
+		return true;
+	}
+	/* TaintToleration */
+	if ((t = sc_untolerated_taint(s->pod, node))) {
+		char *msg = xasprintf("node(s) had untolerated taint {%s: %s}", t->key, t->val);
+
+		reasons_add(r, msg);
+		free(msg);
+		return true;
+	}
+	/* NodeAffinity */
+	if (!s->st.aff_ok[n]) {
+		reasons_add(r, "node(s) didn't match Pod's node affinity/selector");
+		return true;
+	}
+	/* NodeResourcesFit (fitsRequest) */
+	if (node->alloc_pods >= 0 && node->npods + 1 > node->alloc_pods) {
+		reasons_add(r, "Too many pods");
+		fail = true;
+	}
+	if (s->pod->cpu || s->pod->mem) {
+		if (node->alloc_cpu >= 0 && s->pod->cpu > node->alloc_cpu - node->req_cpu) {
+			reasons_add(r, "Insufficient cpu");
+			fail = true;
+		}
+		if (node->alloc_mem >= 0 && s->pod->mem > node->alloc_mem - node->req_mem) {
+			reasons_add(r, "Insufficient memory");
+			fail = true;
+		}
+	}
+	return fail;
+}
+
+static void bind(struct sim *s, uint32_t n, int delta)
+{
+	struct sc_nodeinfo *node = &s->c->nodes[n];
+
+	node->req_cpu += delta * s->pod->cpu;
+	node->req_mem += delta * s->pod->mem;
+	node->npods += delta;
+	pts_add_pod(&s->st, n, delta);
+}
+
+/* One scheduling cycle for replica i. */
+static void schedule_one(struct sim *s, size_t i)
+{
+	struct sc_cluster *c = s->c;
+	struct reasons r = { 0 };
+	size_t ncand = 0, nnodes = 0, k, best = 0, nties = 0;
+	uint32_t n;
+
+	pts_prefilter(&s->st);
+	for (n = 0; n < c->nnodes; n++) {
+		const char *why;
+
+		if (c->nodes[n].removed)
+			continue;
+		nnodes++;
+		if (other_filters(s, n, &r))
+			continue;
+		if ((why = pts_filter(&s->st, n))) {
+			reasons_add(&r, why);
+			continue;
+		}
+		s->cand[ncand++] = n;
+	}
+	if (!ncand) {
+		s->node_of[i] = -1;
+		s->pending_reason[i] = reasons_message(&r, nnodes);
+		return;
+	}
+	free(reasons_message(&r, nnodes));
+	free(s->pending_reason[i]);
+	s->pending_reason[i] = NULL;
+	pts_score(&s->st, s->cand, ncand, s->scores);
+	for (k = 0; k < ncand; k++) {
+		if (k == 0 || s->scores[k] > s->scores[best]) {
+			best = k;
+			nties = 1;
+		} else if (s->scores[k] == s->scores[best]) {
+			nties++;
+			if (s->seeded) {
+				/* selectHost: reservoir sampling over the top scores */
+				if (next_rand(&s->rng) % nties == 0)
+					best = k;
+			} else if (strcmp(c->nodes[s->cand[k]].name, c->nodes[s->cand[best]].name) < 0) {
+				best = k;
+			}
+		}
+	}
+	s->node_of[i] = (int32_t)s->cand[best];
+	bind(s, s->cand[best], 1);
+}
+
+static bool node_in_failed_domain(const struct sc_cluster *c, const struct sc_nodeinfo *n,
+				  char **fail, size_t nfail)
+{
+	const struct sc_lset *ls = &c->lsets[n->lset];
+	size_t i;
+
+	for (i = 0; i < nfail; i++) {
+		const char *eq = strchr(fail[i], '=');
+		uint32_t j;
+
+		for (j = 0; j < ls->n; j++)
+			if (strlen(ls->l[j].key) == (size_t)(eq - fail[i]) &&
+			    strncmp(ls->l[j].key, fail[i], (size_t)(eq - fail[i])) == 0 &&
+			    strcmp(ls->l[j].val, eq + 1) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* Deployment pods carry pod-template-hash (matchLabelKeys uses it): give
+ * the simulated replicas one that no running pod has. */
+static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p)
+{
+	const struct sc_lset *ls = &c->lsets[p->lset];
+	const char *key = sc_intern_str(&c->strs, "pod-template-hash");
+	struct sc_label *l;
+	uint32_t n = ls->n;
+
+	if (strcmp(p->kind, "Deployment") != 0 || sc_lset_get(ls, key))
+		return;
+	l = xcalloc(n + 1, sizeof(*l));
+	memcpy(l, ls->l, n * sizeof(*l));
+	l[n].key = key;
+	l[n].val = sc_intern_str(&c->strs, "simulated");
+	p->lset = sc_lset_intern(c, l, n + 1);
+	free(l);
+}
+
+/* The replicas' controller, so default constraints find their selector
+ * (DefaultSelector looks at the pod's controller ReplicaSet/StatefulSet/RC). */
+static void add_owner(struct sc_cluster *c, struct sc_podspec *p, struct pts_objects *objs)
+{
+	struct pts_object o;
+
+	memset(&o, 0, sizeof(o));
+	if (strcmp(p->kind, "Deployment") == 0 || strcmp(p->kind, "ReplicaSet") == 0) {
+		o.kind = PTS_RS;
+		p->owner.api_version = sc_intern_str(&c->strs, "apps/v1");
+		p->owner.kind = sc_intern_str(&c->strs, "ReplicaSet");
+	} else if (strcmp(p->kind, "StatefulSet") == 0) {
+		o.kind = PTS_SS;
+		p->owner.api_version = sc_intern_str(&c->strs, "apps/v1");
+		p->owner.kind = sc_intern_str(&c->strs, "StatefulSet");
+	} else if (strcmp(p->kind, "ReplicationController") == 0) {
+		o.kind = PTS_RC;
+		p->owner.api_version = sc_intern_str(&c->strs, "v1");
+		p->owner.kind = sc_intern_str(&c->strs, "ReplicationController");
+	} else {
+		return;
+	}
+	p->has_owner = true;
+	p->owner.name = sc_intern_str(&c->strs, "simulated-owner");
+	o.ns = p->ns;
+	o.name = p->owner.name;
+	o.has_sel = p->has_workload_selector;
+	if (o.has_sel) {
+		sc_sel_copy(&o.sel, &p->workload_selector);
+		if (strcmp(p->kind, "Deployment") == 0) {
+			const struct sc_lset *ls = &c->lsets[p->lset];
+			const char *key = sc_intern_str(&c->strs, "pod-template-hash");
+			const char *val = sc_lset_get(ls, key);
+			struct sc_req r = { 0 };
+
+			if (val) {
+				r.key = key;
+				r.op = SC_IN;
+				r.nvals = 1;
+				r.vals = &val;
+				sc_sel_add(&o.sel, &r);
+			}
+		}
+	}
+	objs->o = xreallocarray(objs->o, objs->n + 1, sizeof(*objs->o));
+	objs->o[objs->n++] = o;
+}
+
+static json_t *domains_json(struct sim *s, int mode_text)
+{
+	const struct pts_state *st = &s->st;
+	json_t *arr = json_array();
+	uint32_t i, dm;
+	size_t r;
+
+	pts_prefilter(&s->st);
+	for (i = 0; i < st->n; i++) {
+		const struct pts_constraint *k = &st->k[i];
+		json_t *o = json_object(), *counts = json_object(), *reps = json_object();
+		int64_t min, max, *per = xcalloc(k->ndom + 1, sizeof(*per));
+
+		for (r = 0; r < s->nrep; r++)
+			if (s->node_of[r] >= 0 && k->has_key[s->node_of[r]])
+				per[k->dom[s->node_of[r]]]++;
+		json_object_set_new(o, "topologyKey", json_string(k->key));
+		json_object_set_new(o, "whenUnsatisfiable", json_string(k->hard ? "DoNotSchedule" : "ScheduleAnyway"));
+		json_object_set_new(o, "maxSkew", json_integer(k->max_skew));
+		for (dm = 0; dm < k->ndom; dm++) {
+			if (k->domseen[dm])
+				json_object_set_new(counts, k->domval[dm], json_integer(k->domcnt[dm]));
+			if (k->domseen[dm] || per[dm])
+				json_object_set_new(reps, k->domval[dm], json_integer(per[dm]));
+		}
+		json_object_set_new(o, "counts", counts);
+		json_object_set_new(o, "replicas", reps);
+		json_object_set_new(o, "skew", json_integer(pts_skew(st, i, &min, &max)));
+		json_array_append_new(arr, o);
+		free(per);
+	}
+	(void)mode_text;
+	return arr;
+}
+
+static int render(struct sim *s, const struct sim_opts *o, json_t *failed)
+{
+	json_t *root = json_object(), *w = json_object(), *pl = json_array(), *pend = json_array();
+	size_t i, scheduled = 0;
+	int rc;
+
+	json_object_set_new(w, "kind", json_string(s->pod->kind));
+	json_object_set_new(w, "namespace", json_string(s->pod->ns));
+	json_object_set_new(w, "name", json_string(s->pod->name));
+	for (i = 0; i < s->nrep; i++) {
+		if (s->node_of[i] >= 0) {
+			json_t *e = json_object();
+
+			scheduled++;
+			json_object_set_new(e, "replica", json_integer((json_int_t)i));
+			json_object_set_new(e, "node", json_string(s->c->nodes[s->node_of[i]].name));
+			if (s->rescheduled[i])
+				json_object_set_new(e, "rescheduled", json_true());
+			json_array_append_new(pl, e);
+		} else {
+			json_t *e = json_object();
+
+			json_object_set_new(e, "replica", json_integer((json_int_t)i));
+			json_object_set_new(e, "reason", json_string(s->pending_reason[i]));
+			json_array_append_new(pend, e);
+		}
+	}
+	json_object_set_new(root, "workload", w);
+	json_object_set_new(root, "replicas", json_integer((json_int_t)s->nrep));
+	json_object_set_new(root, "scheduled", json_integer((json_int_t)scheduled));
+	json_object_set_new(root, "pending", json_integer((json_int_t)(s->nrep - scheduled)));
+	json_object_set_new(root, "domains", domains_json(s, 0));
+	json_object_set_new(root, "placements", pl);
+	json_object_set_new(root, "pendingReplicas", pend);
+	if (failed)
+		json_object_set_new(root, "failed", failed);
+	if (o->out == TK_OUT_TEXT) {
+		json_t *d, *e;
+		size_t j;
+		const char *key;
+		json_t *v;
+
+		printf("%s %s/%s: %zu/%zu replicas scheduled, %zu pending\n", s->pod->kind, s->pod->ns,
+		       s->pod->name, scheduled, s->nrep, s->nrep - scheduled);
+		json_array_foreach(json_object_get(root, "domains"), j, d) {
+			printf("%s (%s, maxSkew %lld): skew %lld\n",
+			       json_string_value(json_object_get(d, "topologyKey")),
+			       json_string_value(json_object_get(d, "whenUnsatisfiable")),
+			       (long long)json_integer_value(json_object_get(d, "maxSkew")),
+			       (long long)json_integer_value(json_object_get(d, "skew")));
+			json_object_foreach(json_object_get(d, "counts"), key, v)
+				printf("  %s\t%lld\n", key, (long long)json_integer_value(v));
+		}
+		json_array_foreach(pend, j, e)
+			printf("pending replica %lld: %s\n",
+			       (long long)json_integer_value(json_object_get(e, "replica")),
+			       json_string_value(json_object_get(e, "reason")));
+		if (failed)
+			printf("failed: %lld node(s) lost, %lld pod(s) lost, %lld replica(s) rescheduled\n",
+			       (long long)json_array_size(json_object_get(failed, "nodes")),
+			       (long long)json_integer_value(json_object_get(failed, "lostPods")),
+			       (long long)json_integer_value(json_object_get(failed, "rescheduled")));
+		rc = fflush(stdout) == 0 ? 0 : -1;
+	} else {
+		rc = tk_emit_json(root, stdout);
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* --fail: remove the domains' nodes and their pods; the workload's lost
+ * replicas (simulated ones and running pods its selector matches) are
+ * placed again. Returns the "failed" report. */
+static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
+{
+	struct sc_cluster *c = s->c;
+	json_t *rep = json_object(), *names = json_array(), *doms = json_array();
+	size_t i, lost = 0, lost_existing = 0, resched = 0, old = s->nrep, p;
+	uint32_t n;
+
+	for (i = 0; i < o->nfail; i++)
+		json_array_append_new(doms, json_string(o->fail[i]));
+	for (n = 0; n < c->nnodes; n++) {
+		if (node_in_failed_domain(c, &c->nodes[n], o->fail, o->nfail)) {
+			c->nodes[n].removed = true;
+			json_array_append_new(names, json_string(c->nodes[n].name));
+		}
+	}
+	for (p = 0; p < c->npods; p++) {
+		const struct sc_pod *pod = &c->pods[p];
+
+		if (pod->node < 0 || !c->nodes[pod->node].removed || (pod->flags & SC_POD_TERMINAL))
+			continue;
+		lost++;
+		if (pod->ns == s->pod->ns && s->pod->has_workload_selector &&
+		    sc_sel_matches(&s->pod->workload_selector, &c->lsets[pod->lset], NULL) &&
+		    !(pod->flags & SC_POD_TERMINATING))
+			lost_existing++;
+	}
+	/* recount the survivors, then add back the replicas still bound */
+	pts_recount(&s->st);
+	for (i = 0; i < old; i++) {
+		if (s->node_of[i] < 0)
+			continue;
+		if (c->nodes[s->node_of[i]].removed) {
+			lost++;
+			resched++;
+			s->node_of[i] = -1;
+		} else {
+			pts_add_pod(&s->st, (uint32_t)s->node_of[i], 1);
+		}
+	}
+	resched += lost_existing;
+	s->nrep = old + lost_existing;
+	s->node_of = xreallocarray(s->node_of, s->nrep + 1, sizeof(*s->node_of));
+	s->pending_reason = xreallocarray(s->pending_reason, s->nrep + 1, sizeof(*s->pending_reason));
+	s->rescheduled = xreallocarray(s->rescheduled, s->nrep + 1, sizeof(*s->rescheduled));
+	for (i = old; i < s->nrep; i++) {
+		s->node_of[i] = -1;
+		s->pending_reason[i] = NULL;
+		s->rescheduled[i] = true;
+	}
+	for (i = 0; i < s->nrep; i++) {
+		if (s->node_of[i] >= 0)
+			continue;
+		if (i < old && !s->pending_reason[i])
+			s->rescheduled[i] = true;
+		free(s->pending_reason[i]);
+		s->pending_reason[i] = NULL;
+		schedule_one(s, i);
+	}
+	json_object_set_new(rep, "domains", doms);
+	json_object_set_new(rep, "nodes", names);
+	json_object_set_new(rep, "lostPods", json_integer((json_int_t)lost));
+	json_object_set_new(rep, "rescheduled", json_integer((json_int_t)resched));
+	return rep;
+}
 
 int cmd_simulate(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("spread-check: simulate: not implemented yet\n", stderr);
-	return TK_EXIT_USAGE;
+	struct sim_opts o;
+	struct sc_cluster c;
+	struct sc_podspec pod;
+	struct pts_defaults defs;
+	struct pts_objects objs;
+	struct sc_taint unsched;
+	struct sim s;
+	json_t *failed = NULL;
+	size_t i, pending = 0;
+	int ret;
+
+	parse_opts(argc, argv, &o);
+	sc_cluster_init(&c);
+	sc_must_load_nodes(&c, o.nodes);
+	if (o.pods)
+		sc_must_load_pods(&c, o.pods);
+	sc_must_load_podspec(&c, o.workload, &pod);
+	sc_must_load_defaults(&c, o.defaults, &defs);
+	sc_must_load_objects(&c, o.objects, &objs);
+	add_template_hash(&c, &pod);
+	add_owner(&c, &pod, &objs);
+
+	memset(&s, 0, sizeof(s));
+	s.c = &c;
+	s.pod = &pod;
+	unsched.key = sc_intern_str(&c.strs, "node.kubernetes.io/unschedulable");
+	unsched.val = sc_intern_str(&c.strs, "");
+	unsched.effect = SC_NO_SCHEDULE;
+	s.unsched_taint = &unsched;
+	s.seeded = o.seeded;
+	s.rng = o.seed;
+	s.nrep = o.replicas >= 0 ? (size_t)o.replicas : pod.replicas >= 0 ? (size_t)pod.replicas : 1;
+	s.node_of = xcalloc(s.nrep + 1, sizeof(*s.node_of));
+	s.pending_reason = xcalloc(s.nrep + 1, sizeof(*s.pending_reason));
+	s.rescheduled = xcalloc(s.nrep + 1, sizeof(*s.rescheduled));
+	s.cand = xcalloc(c.nnodes + 1, sizeof(*s.cand));
+	s.scores = xcalloc(c.nnodes + 1, sizeof(*s.scores));
+	pts_state_init(&s.st, &c, &pod, &defs, &objs);
+
+	for (i = 0; i < s.nrep; i++)
+		schedule_one(&s, i);
+	if (o.nfail)
+		failed = fail_domains(&s, &o);
+	if (render(&s, &o, failed) < 0)
+		tk_fatal("write error");
+	for (i = 0; i < s.nrep; i++)
+		pending += s.node_of[i] < 0;
+	ret = pending ? TK_EXIT_NO : TK_EXIT_OK;
+
+	for (i = 0; i < s.nrep; i++)
+		free(s.pending_reason[i]);
+	free(s.pending_reason);
+	free(s.node_of);
+	free(s.rescheduled);
+	free(s.cand);
+	free(s.scores);
+	free(o.fail);
+	pts_state_release(&s.st);
+	pts_objects_release(&objs);
+	sc_defaults_release(&defs);
+	sc_podspec_release(&pod);
+	sc_cluster_release(&c);
+	return ret;
 }
