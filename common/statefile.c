@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "cpuset.h"
 #include "diag.h"
 #include "doc.h"
 #include "statefile.h"
@@ -265,6 +266,19 @@ size_t tk_cpu_checkpoint_remove_pod(struct tk_cpu_checkpoint *cp, const char *po
 	return removed;
 }
 
+/* The kubelet parses every cpuset of the file (cpuset.Parse) and fails on
+ * a bad one; so do we, pointing at it. */
+static int bad_cpulist(const char *name, const struct tk_node *n, const char *what, struct tk_diag *d)
+{
+	struct cpuset s = CPUSET_INIT;
+	int rc = cpuset_parse_list(&s, n->text, CPUSET_MAX_ID, NULL);
+
+	cpuset_release(&s);
+	if (rc == 0)
+		return 0;
+	return tk_node_error(name, n, d, "invalid %s '%s'", what, n->text);
+}
+
 int tk_cpu_checkpoint_parse(struct tk_cpu_checkpoint *cp, const char *name,
 			    const char *buf, size_t len, struct tk_diag *d)
 {
@@ -300,6 +314,8 @@ int tk_cpu_checkpoint_parse(struct tk_cpu_checkpoint *cp, const char *name,
 		tk_node_error(name, ck, d, "\"checksum\" must be an integer from 0 to %u", UINT32_MAX);
 		goto out;
 	}
+	if (def && bad_cpulist(name, def, "defaultCpuSet", d))
+		goto out;
 	cp->policy_name = xstrdup(pol->text);
 	cp->default_cpuset = xstrdup(def ? def->text : "");
 	cp->checksum = ck ? (uint64_t)ck->v.i : 0;
@@ -326,6 +342,8 @@ int tk_cpu_checkpoint_parse(struct tk_cpu_checkpoint *cp, const char *name,
 						      ents->keys[i]->text, pod->keys[j]->text);
 					goto out;
 				}
+				if (bad_cpulist(name, pod->items[j], "cpuset", d))
+					goto out;
 				tk_cpu_checkpoint_set(cp, ents->keys[i]->text, pod->keys[j]->text,
 						      pod->items[j]->text);
 			}

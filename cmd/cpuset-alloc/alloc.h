@@ -1,0 +1,49 @@
+/* alloc.h - cpuset-alloc's pieces around the kubelet port (take.h):
+ * rendering, the state file, the topo-admit pipeline and binding.
+ */
+#ifndef CPUSET_ALLOC_ALLOC_H
+#define CPUSET_ALLOC_ALLOC_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cpuset.h"
+#include "take.h"
+
+typedef struct json_t json_t;
+struct tk_diag;
+
+/* One container's allocation, as printed. */
+struct alloc_item {
+	char *name;             /* container name (pipeline, state), or NULL */
+	int count;              /* CPUs requested */
+	struct cpuset cpus;     /* the choice */
+	bool has_numa;          /* a NUMA affinity was given */
+	struct cpuset numa;     /* that affinity */
+	bool existing;          /* already recorded in the state file */
+};
+
+void alloc_item_release(struct alloc_item *it);
+
+/* render.c: the JSON object of one allocation; text explanation. */
+json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it);
+void alloc_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o,
+		   const struct alloc_item *it, const struct cpuset *reserved);
+
+/* pipeline.c: a topo-admit pod result -> container requests. Returns 0,
+ * 1 when the pod was not admitted (*why set, malloc'd), -1 with d filled. */
+struct admit_req {
+	size_t n;
+	struct alloc_item *items;   /* name, count, has_numa/numa filled */
+};
+int admit_load(const char *path, const struct ktopo *k, struct admit_req *req, char **why,
+	       struct tk_diag *d);
+void admit_release(struct admit_req *req);
+
+/* bind.c: bind to cpus (and memory to their NUMA nodes unless no_membind)
+ * through hwloc, then execvp(argv). Returns only on failure (message in
+ * err). */
+void bind_and_exec(const struct ktopo *k, const struct cpuset *cpus, bool no_membind,
+		   char *const argv[], char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,555 @@
+/* cpuset-alloc - predict (and optionally record and apply) the exclusive
+ * CPUs the kubelet's static CPU Manager policy gives a Guaranteed
+ * container: options -> struct opts, load the topology, ask take.c / policy.c,
+ * print JSON or an explanation, optionally record it in a state file and
+ * exec a command bound to the CPUs. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "alloc.h"
+#include "cli.h"
+#include "cpuset.h"
+#include "diag.h"
+#include "emit.h"
+#include "exitcodes.h"
+#include "statefile.h"
+#include "take.h"
+#include "topo.h"
+#include "xalloc.h"
+
+enum {
+	OPT_ADMIT = TK_OPT_LONG_BASE,
+	OPT_ALIGN_SOCKET,
+	OPT_ALIGN_UNCORE,
+	OPT_CONTAINER,
+	OPT_ACROSS_CORES,
+	OPT_ACROSS_NUMA,
+	OPT_EXEC,
+	OPT_FORCE,
+	OPT_FULL_PCPUS,
+	OPT_NO_MEMBIND,
+	OPT_NUMA_AFFINITY,
+	OPT_POD,
+	OPT_RELEASE,
+	OPT_RESERVED_COUNT,
+	OPT_STATE,
+};
+
+struct opts {
+	const char *topo;
+	const char *admit;          /* pipeline input; NULL = standard input */
+	long long count;            /* -1: not given */
+	const char *available;
+	const char *reserved;
+	long long reserved_count;   /* -1: not given */
+	const char *numa;
+	struct policy_opts policy;
+	const char *state, *pod, *container;
+	bool release, force, exec, no_membind;
+	char **argv;                /* --exec command */
+	enum tk_out out;
+};
+
+static void usage(void)
+{
+	FILE *out = stdout;
+
+	fputs("Usage:\n"
+	      " cpuset-alloc -t TOPO --count N [options] [--exec -- COMMAND [ARG...]]\n"
+	      " topo-admit -t TOPO POD | cpuset-alloc -t TOPO [options]\n"
+	      " cpuset-alloc -t TOPO --state FILE --release --pod UID [--container NAME]\n"
+	      "\n"
+	      "Predict the exclusive CPUs the kubelet's static CPU Manager policy gives a\n"
+	      "Guaranteed container; optionally record them and run a command on them.\n"
+	      "\n"
+	      "Options:\n"
+	      " -t, --topology FILE          topology document (topo-discover output), or -\n"
+	      " -c, --count N                exclusive CPUs to allocate (without it, read a\n"
+	      "                              topo-admit pod result from standard input)\n"
+	      "     --admit FILE             read the topo-admit result from FILE\n"
+	      " -a, --available CPULIST      the shared pool to allocate from (default: all)\n"
+	      " -r, --reserved CPULIST       reservedSystemCPUs: never handed out\n"
+	      "     --reserved-count N       reserve N CPUs as the kubelet picks them for a\n"
+	      "                              whole-CPU kube-reserved + system-reserved\n"
+	      "     --numa-affinity NODELIST topology hint: take CPUs of these NUMA nodes first\n"
+	      "     --full-pcpus-only        policy option full-pcpus-only\n"
+	      "     --distribute-across-numa policy option distribute-cpus-across-numa\n"
+	      "     --align-by-socket        policy option align-by-socket\n"
+	      "     --distribute-across-cores  policy option distribute-cpus-across-cores\n"
+	      "     --align-by-uncore-cache  policy option prefer-align-cpus-by-uncorecache\n"
+	      "     --state FILE             read (and with --pod, update) a CPU Manager state file\n"
+	      "     --pod UID                pod to record the allocation under\n"
+	      "     --container NAME         container to record the allocation under\n"
+	      "     --release                free the CPUs of --pod (or of one --container)\n"
+	      "     --force                  write a state file the kubelet wrote\n"
+	      "     --exec                   bind to the CPUs and execute the command after --\n"
+	      "     --no-membind             with --exec, do not bind memory to the NUMA nodes\n", out);
+	tk_help_output(out, TK_OUT_JSON | TK_OUT_TEXT);
+	tk_help_common(out);
+	tk_help_cpulist(out);
+	fputs("\nSee cpuset-alloc(1).\n", out);
+	exit(TK_EXIT_OK);
+}
+
+static const struct option longopts[] = {
+	{ "admit",                   required_argument, NULL, OPT_ADMIT },
+	{ "align-by-socket",         no_argument,       NULL, OPT_ALIGN_SOCKET },
+	{ "align-by-uncore-cache",   no_argument,       NULL, OPT_ALIGN_UNCORE },
+	{ "available",               required_argument, NULL, 'a' },
+	{ "container",               required_argument, NULL, OPT_CONTAINER },
+	{ "count",                   required_argument, NULL, 'c' },
+	{ "distribute-across-cores", no_argument,       NULL, OPT_ACROSS_CORES },
+	{ "distribute-across-numa",  no_argument,       NULL, OPT_ACROSS_NUMA },
+	{ "exec",                    no_argument,       NULL, OPT_EXEC },
+	{ "force",                   no_argument,       NULL, OPT_FORCE },
+	{ "full-pcpus-only",         no_argument,       NULL, OPT_FULL_PCPUS },
+	{ "no-membind",              no_argument,       NULL, OPT_NO_MEMBIND },
+	{ "numa-affinity",           required_argument, NULL, OPT_NUMA_AFFINITY },
+	{ "output",                  required_argument, NULL, 'o' },
+	{ "pod",                     required_argument, NULL, OPT_POD },
+	{ "release",                 no_argument,       NULL, OPT_RELEASE },
+	{ "reserved",                required_argument, NULL, 'r' },
+	{ "reserved-count",          required_argument, NULL, OPT_RESERVED_COUNT },
+	{ "state",                   required_argument, NULL, OPT_STATE },
+	{ "topology",                required_argument, NULL, 't' },
+	{ "help",                    no_argument,       NULL, 'h' },
+	{ "version",                 no_argument,       NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Pairs of options that exclude each other (util-linux style). */
+static const struct {
+	int a, b;
+	const char *na, *nb;
+} excl[] = {
+	{ 'r', OPT_RESERVED_COUNT, "--reserved", "--reserved-count" },
+	{ 'c', OPT_RELEASE, "--count", "--release" },
+	{ 'c', OPT_ADMIT, "--count", "--admit" },
+	{ OPT_ADMIT, OPT_RELEASE, "--admit", "--release" },
+	{ OPT_EXEC, OPT_RELEASE, "--exec", "--release" },
+	{ OPT_NUMA_AFFINITY, OPT_RELEASE, "--numa-affinity", "--release" },
+};
+
+static void parse_opts(struct opts *o, int argc, char **argv)
+{
+	bool seen[TK_OPT_LONG_BASE + 32] = { false };
+	size_t i;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->count = -1;
+	o->reserved_count = -1;
+	o->out = TK_OUT_JSON;
+	while ((c = getopt_long(argc, argv, "+a:c:ho:r:t:V", longopts, NULL)) != -1) {
+		if (c >= 0 && c < (int)(sizeof(seen) / sizeof(seen[0])))
+			seen[c] = true;
+		for (i = 0; i < sizeof(excl) / sizeof(excl[0]); i++)
+			if (seen[excl[i].a] && seen[excl[i].b])
+				tk_usage_error("%s and %s are mutually exclusive", excl[i].na, excl[i].nb);
+		switch (c) {
+		case 'a': o->available = optarg; break;
+		case 'c': o->count = tk_opt_ll("count", optarg, 0, 65536); break;
+		case 'h': usage(); break;
+		case 'o': o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT); break;
+		case 'r': o->reserved = optarg; break;
+		case 't': o->topo = optarg; break;
+		case 'V': tk_print_version(); break;
+		case OPT_ADMIT: o->admit = optarg; break;
+		case OPT_ALIGN_SOCKET: o->policy.align_by_socket = true; break;
+		case OPT_ALIGN_UNCORE: o->policy.align_by_uncore = true; break;
+		case OPT_CONTAINER: o->container = optarg; break;
+		case OPT_ACROSS_CORES: o->policy.distribute_across_cores = true; break;
+		case OPT_ACROSS_NUMA: o->policy.distribute_across_numa = true; break;
+		case OPT_EXEC: o->exec = true; break;
+		case OPT_FORCE: o->force = true; break;
+		case OPT_FULL_PCPUS: o->policy.full_pcpus_only = true; break;
+		case OPT_NO_MEMBIND: o->no_membind = true; break;
+		case OPT_NUMA_AFFINITY: o->numa = optarg; break;
+		case OPT_POD: o->pod = optarg; break;
+		case OPT_RELEASE: o->release = true; break;
+		case OPT_RESERVED_COUNT: o->reserved_count = tk_opt_ll("reserved-count", optarg, 0, 65536); break;
+		case OPT_STATE: o->state = optarg; break;
+		default: tk_usage_error("unrecognized usage");
+		}
+	}
+	if (o->exec) {
+		if (optind >= argc)
+			tk_usage_error("--exec needs a command after --");
+		o->argv = argv + optind;
+	} else if (optind < argc) {
+		tk_usage_error("unexpected argument '%s'", argv[optind]);
+	}
+	if (!o->topo)
+		tk_usage_error("missing --topology");
+	if (o->no_membind && !o->exec)
+		tk_usage_error("--no-membind needs --exec");
+	if (o->release && (!o->state || !o->pod))
+		tk_usage_error("--release needs --state and --pod");
+	if ((o->pod || o->container) && !o->state)
+		tk_usage_error("--pod and --container need --state");
+	if (o->container && !o->pod)
+		tk_usage_error("--container needs --pod");
+	if (o->count >= 0 && o->pod && !o->container && !o->release)
+		tk_usage_error("--count with --pod needs --container");
+	if (o->exec && o->count < 0)
+		tk_usage_error("--exec needs --count");
+	if (o->force && !o->state)
+		tk_usage_error("--force needs --state");
+}
+
+/* A cpulist option naming only CPUs (or NUMA nodes) of the topology. */
+static void opt_list(const char *name, const char *arg, struct cpuset *dst,
+		     const struct ktopo *k, bool numa)
+{
+	size_t off = 0;
+	int rc = cpuset_parse_list(dst, arg, CPUSET_MAX_ID, &off), c, j;
+
+	if (rc == -2)
+		tk_usage_error("--%s value '%s': id out of range at offset %zu", name, arg, off);
+	if (rc)
+		tk_usage_error("invalid --%s value '%s'", name, arg);
+	for (c = cpuset_first(dst); c >= 0; c = cpuset_next(dst, c)) {
+		bool known = false;
+
+		if (!numa) {
+			known = ktopo_has(k, c);
+		} else {
+			for (j = 0; j < k->nnuma; j++)
+				known |= k->numa_id[j] == c;
+		}
+		if (!known)
+			tk_usage_error("--%s: %s %d is not in the topology", name,
+				       numa ? "NUMA node" : "CPU", c);
+	}
+}
+
+/* ---- state file ---- */
+
+struct state {
+	const char *path;
+	int lock;
+	bool exists;
+	enum tk_ck_owner owner;
+	struct tk_cpu_checkpoint cp;
+};
+
+static void state_open(struct state *s, const char *path, bool write)
+{
+	struct tk_diag d;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->lock = tk_lock_path(path, write, &d);
+	if (s->lock < 0)
+		tk_fatal_diag(&d);
+	rc = tk_read_file(path, &buf, &len, &d);
+	if (rc < 0)
+		tk_fatal_diag(&d);
+	if (rc == 1) {
+		s->owner = TK_CK_OWNER_TOPOKIT;
+		return;
+	}
+	s->exists = true;
+	if (tk_cpu_checkpoint_parse(&s->cp, path, buf, len, &d) < 0)
+		tk_fatal_diag(&d);
+	free(buf);
+	s->owner = tk_cpu_checkpoint_owner(&s->cp);
+	if (s->owner == TK_CK_OWNER_BAD)
+		tk_fatal("%s: checksum %llu does not match the content (corrupt checkpoint)", path,
+			 (unsigned long long)s->cp.checksum);
+}
+
+/* CPUs recorded in the state's entries (all of them, or all but one pod). */
+static void state_assigned(const struct state *s, struct cpuset *dst)
+{
+	struct cpuset one = CPUSET_INIT;
+	size_t i;
+
+	cpuset_clear_all(dst);
+	for (i = 0; i < s->cp.nentries; i++) {
+		cpuset_parse_list(&one, s->cp.entries[i].cpus, CPUSET_MAX_ID, NULL);
+		cpuset_or(dst, &one);
+	}
+	cpuset_release(&one);
+}
+
+static void state_commit(struct state *s, bool force, const struct cpuset *pool)
+{
+	struct tk_diag d;
+	struct cpuset assigned = CPUSET_INIT, def = CPUSET_INIT;
+	bool kubelet = s->owner == TK_CK_OWNER_KUBELET || s->owner == TK_CK_OWNER_LEGACY;
+	char *json;
+
+	if (s->exists && kubelet && !force)
+		tk_fatal("%s: refusing to write a state file the kubelet wrote (its checksum is the kubelet's); use --force",
+			 s->path);
+	state_assigned(s, &assigned);
+	cpuset_copy(&def, pool);
+	cpuset_andnot(&def, &assigned);
+	if (!s->cp.policy_name)
+		s->cp.policy_name = xstrdup("static");
+	free(s->cp.default_cpuset);
+	s->cp.default_cpuset = cpuset_format_list(&def);
+	/* a forced write keeps the kubelet's checksum so the kubelet still reads it */
+	json = tk_cpu_checkpoint_marshal(&s->cp, !(s->exists && kubelet));
+	if (tk_atomic_write(s->path, json, strlen(json), 0644, &d) < 0)
+		tk_fatal_diag(&d);
+	free(json);
+	cpuset_release(&assigned);
+	cpuset_release(&def);
+}
+
+static void state_close(struct state *s)
+{
+	tk_unlock(s->lock);
+	tk_cpu_checkpoint_release(&s->cp);
+}
+
+/* ---- output ---- */
+
+static void emit(json_t *j)
+{
+	if (tk_emit_json(j, stdout) < 0)
+		tk_fatal("write error");
+	json_decref(j);
+}
+
+static int fail(const struct opts *o, const char *container, const char *reason)
+{
+	if (o->out == TK_OUT_TEXT) {
+		printf("cannot allocate%s%s%s: %s\n", container ? " for container '" : "",
+		       container ? container : "", container ? "'" : "", reason);
+	} else {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "error", json_string(reason));
+		if (container)
+			json_object_set_new(j, "container", json_string(container));
+		emit(j);
+	}
+	return TK_EXIT_NO;
+}
+
+static const char *find_entry(const struct state *s, const char *pod, const char *container)
+{
+	size_t i;
+
+	for (i = 0; i < s->cp.nentries; i++)
+		if (!strcmp(s->cp.entries[i].pod, pod) && !strcmp(s->cp.entries[i].container, container))
+			return s->cp.entries[i].cpus;
+	return NULL;
+}
+
+static int do_release(const struct opts *o, struct state *st, const struct cpuset *pool)
+{
+	struct cpuset freed = CPUSET_INIT, one = CPUSET_INIT, still = CPUSET_INIT;
+	size_t i;
+	json_t *j;
+
+	for (i = 0; i < st->cp.nentries; i++) {
+		if (strcmp(st->cp.entries[i].pod, o->pod) ||
+		    (o->container && strcmp(st->cp.entries[i].container, o->container)))
+			continue;
+		cpuset_parse_list(&one, st->cp.entries[i].cpus, CPUSET_MAX_ID, NULL);
+		cpuset_or(&freed, &one);
+	}
+	if (o->container)
+		tk_cpu_checkpoint_set(&st->cp, o->pod, o->container, NULL);
+	else
+		tk_cpu_checkpoint_remove_pod(&st->cp, o->pod);
+	/* RemoveContainer: CPUs a sibling still holds stay assigned */
+	state_assigned(st, &still);
+	cpuset_andnot(&freed, &still);
+	state_commit(st, o->force, pool);
+	if (o->out == TK_OUT_TEXT) {
+		char *txt = cpuset_format_list(&freed);
+
+		printf("released %s\n", *txt ? txt : "nothing");
+		free(txt);
+	} else {
+		j = json_object();
+		json_object_set_new(j, "released", tk_json_cpulist(&freed));
+		json_object_set_new(j, "count", json_integer((json_int_t)cpuset_count(&freed)));
+		json_object_set_new(j, "pod", json_string(o->pod));
+		if (o->container)
+			json_object_set_new(j, "container", json_string(o->container));
+		emit(j);
+	}
+	cpuset_release(&freed);
+	cpuset_release(&one);
+	cpuset_release(&still);
+	return TK_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct topo t;
+	struct ktopo k;
+	struct tk_diag d;
+	struct cpuset pool = CPUSET_INIT, reserved = CPUSET_INIT, free_set = CPUSET_INIT;
+	struct admit_req req = { 0, NULL };
+	struct state st;
+	bool have_state = false, writing;
+	char err[1024];
+	int ret = TK_EXIT_OK;
+	size_t i;
+
+	tk_prog = "cpuset-alloc";
+	atexit(tk_close_stdout);
+	parse_opts(&o, argc, argv);
+
+	if (topo_load(&t, o.topo, &d) < 0)
+		tk_fatal_diag(&d);
+	ktopo_build(&k, &t);
+	if (policy_validate(&o.policy, &k, err, sizeof(err)) < 0)
+		tk_fatal("%s", err);
+
+	if (o.available)
+		opt_list("available", o.available, &pool, &k, false);
+	else
+		ktopo_all(&k, &pool);
+	if (o.reserved)
+		opt_list("reserved", o.reserved, &reserved, &k, false);
+	else if (o.reserved_count > 0 &&
+		 policy_reserve(&o.policy, &k, (int)o.reserved_count, &reserved, err, sizeof(err)) < 0)
+		tk_fatal("%s", err);
+
+	/* the requests: one --count, or every container of a topo-admit result */
+	if (o.count >= 0) {
+		req.n = 1;
+		req.items = xcalloc(1, sizeof(*req.items));
+		req.items[0].count = (int)o.count;
+		if (o.container)
+			req.items[0].name = xstrdup(o.container);
+		if (o.numa) {
+			opt_list("numa-affinity", o.numa, &req.items[0].numa, &k, true);
+			req.items[0].has_numa = true;
+		}
+	} else if (!o.release) {
+		char *why = NULL;
+		int rc;
+
+		if (o.numa)
+			tk_usage_error("--numa-affinity needs --count (a topo-admit result carries its own hints)");
+		if (!o.admit && !strcmp(o.topo, "-"))
+			tk_usage_error("standard input cannot carry both the topology and the topo-admit result");
+		if (!o.admit && isatty(STDIN_FILENO))
+			tk_usage_error("missing --count (or a topo-admit result on standard input)");
+		rc = admit_load(o.admit ? o.admit : "-", &k, &req, &why, &d);
+		if (rc < 0)
+			tk_fatal_diag(&d);
+		if (rc == 1) {
+			ret = fail(&o, NULL, why);
+			free(why);
+			goto out;
+		}
+	}
+
+	writing = o.pod != NULL;
+	if (o.state) {
+		struct cpuset assigned = CPUSET_INIT;
+
+		state_open(&st, o.state, writing);
+		have_state = true;
+		if (o.release) {
+			ret = do_release(&o, &st, &pool);
+			goto out;
+		}
+		state_assigned(&st, &assigned);
+		cpuset_andnot(&pool, &assigned);
+		cpuset_release(&assigned);
+		if (writing && st.exists && st.owner != TK_CK_OWNER_TOPOKIT && !o.force)
+			tk_fatal("%s: refusing to write a state file the kubelet wrote (its checksum is the kubelet's); use --force",
+				 o.state);
+	}
+
+	cpuset_copy(&free_set, &pool);
+	for (i = 0; i < req.n; i++) {
+		struct alloc_item *it = &req.items[i];
+		const char *cname = it->name ? it->name : o.container;
+		const char *have = writing && cname ? find_entry(&st, o.pod, cname) : NULL;
+
+		if (have) {
+			/* Allocate: a container already in the state keeps its CPUs */
+			cpuset_parse_list(&it->cpus, have, CPUSET_MAX_ID, NULL);
+			it->existing = true;
+			continue;
+		}
+		if (policy_allocate(&o.policy, &k, &free_set, &reserved, it->count,
+				    it->has_numa ? &it->numa : NULL, &it->cpus, err, sizeof(err)) != ALLOC_OK) {
+			ret = fail(&o, req.n > 1 || o.count < 0 ? it->name : NULL, err);
+			goto out;
+		}
+		cpuset_andnot(&free_set, &it->cpus);
+	}
+
+	if (writing) {
+		char *s;
+
+		for (i = 0; i < req.n; i++) {
+			const char *cname = req.items[i].name ? req.items[i].name : o.container;
+
+			if (req.items[i].existing || cpuset_is_empty(&req.items[i].cpus))
+				continue;
+			s = cpuset_format_list(&req.items[i].cpus);
+			tk_cpu_checkpoint_set(&st.cp, o.pod, cname, s);
+			free(s);
+		}
+		/* the pool written back is the one the state describes: all (or
+		 * --available) CPUs minus the assigned ones */
+		if (o.available)
+			opt_list("available", o.available, &pool, &k, false);
+		else
+			ktopo_all(&k, &pool);
+		state_commit(&st, o.force, &pool);
+	}
+	if (have_state) {
+		state_close(&st);
+		have_state = false;
+	}
+
+	if (o.exec) {
+		bind_and_exec(&k, &req.items[0].cpus, o.no_membind, o.argv, err, sizeof(err));
+		tk_fatal("%s", err);
+	}
+
+	if (o.out == TK_OUT_TEXT) {
+		for (i = 0; i < req.n; i++)
+			alloc_explain(stdout, &k, &o.policy, &req.items[i], &reserved);
+	} else if (o.count >= 0) {
+		json_t *j = alloc_to_json(&k, &req.items[0]);
+
+		if (o.pod)
+			json_object_set_new(j, "pod", json_string(o.pod));
+		emit(j);
+	} else {
+		json_t *j = json_object(), *cs = json_array();
+
+		for (i = 0; i < req.n; i++)
+			json_array_append_new(cs, alloc_to_json(&k, &req.items[i]));
+		if (o.pod)
+			json_object_set_new(j, "pod", json_string(o.pod));
+		json_object_set_new(j, "containers", cs);
+		emit(j);
+	}
+out:
+	if (have_state)
+		state_close(&st);
+	admit_release(&req);
+	cpuset_release(&pool);
+	cpuset_release(&reserved);
+	cpuset_release(&free_set);
+	ktopo_release(&k);
+	topo_release(&t);
+	return ret;
+}

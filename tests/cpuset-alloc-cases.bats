@@ -1,0 +1,47 @@
+#!/usr/bin/env bats
+# The kubelet's table tests (pkg/kubelet/cm/cpumanager), ported as case
+# tables in tests/fixtures/cpuset-alloc/cases/*.tsv and run through the CLI.
+# Columns: fixture (tests/fixtures/topo/), arguments, exit status, expected
+# cpus ("-" = none) for exit 0 / the kubelet's error for exit 1 / a stderr
+# fragment for exit 2, and the kubelet's case name.
+load test_helper/common
+
+CASES=$FIXTURES/cpuset-alloc/cases
+
+# run_table FILE: every case of FILE; prints each mismatch, fails if any
+run_table() {
+	local fx args ex want name out rc got bad=0 n=0 errf
+	errf=$(mktemp)
+	while IFS=$'\t' read -r fx args ex want name; do
+		case $fx in '#'* | '') continue ;; esac
+		n=$((n + 1))
+		[ "$want" = - ] && want=
+		# shellcheck disable=SC2086
+		out=$(cpuset-alloc -t "$FIXTURES/topo/$fx" $args 2>"$errf") && rc=0 || rc=$?
+		case $ex in
+		0) got=$(printf '%s' "$out" | jq -r .cpus) ;;
+		1) got=$(printf '%s' "$out" | jq -r .error) ;;
+		*) got=$(cat "$errf"); case $got in *"$want"*) got=$want ;; esac ;;
+		esac
+		if [ "$rc" != "$ex" ] || [ "$got" != "$want" ]; then
+			printf 'FAIL %s\n  cpuset-alloc -t %s %s\n  exit %s (want %s), got [%s], want [%s]\n  %s\n' \
+				"$name" "$fx" "$args" "$rc" "$ex" "$got" "$want" "$(cat "$errf")" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$1"
+	rm -f "$errf"
+	echo "# $n cases, $bad failed" >&3
+	[ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
+}
+
+@test "takeByTopologyNUMAPacked cases (with uncore cache alignment)" {
+	run_table "$CASES/packed.tsv"
+}
+
+@test "distribute-cpus-across-cores cases" {
+	run_table "$CASES/spread.tsv"
+}
+
+@test "takeByTopologyNUMADistributed cases" {
+	run_table "$CASES/distributed.tsv"
+}
