@@ -158,3 +158,33 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 	run -0 numa-verify --version
 	[ "$output" = "numa-verify (topokit) 0.1.0" ]
 }
+
+@test "man page: every example runs on the recorded 2-NUMA node (exit 0 or 1, output on stdout)" {
+	local n=0 line
+	while IFS= read -r line; do
+		line=${line#.Dl }
+		line=${line//\/var\/lib\/kubelet\//var/lib/kubelet/}
+		line=${line//\$\$/1001}
+		line=${line/--root \/tmp\/node1 /}
+		read -ra args <<<"${line#numa-verify }"
+		run --separate-stderr numa-verify --root "$NV/2n-smt" "${args[@]}"
+		if [ "$status" -gt 1 ] || [ -z "$output" ]; then
+			printf 'example failed (%s): %s\n%s\n' "$status" "$line" "$stderr" >&2
+			return 1
+		fi
+		n=$((n + 1))
+	done < <(grep '^\.Dl numa-verify' "$TK_ROOT/man/numa-verify.1")
+	[ "$n" -ge 7 ]
+}
+
+@test "man page: mandoc -Tlint -W warning is clean, and every long option is documented" {
+	command -v mandoc >/dev/null || skip "mandoc not installed"
+	run -0 mandoc -Tlint -W warning "$TK_ROOT/man/numa-verify.1"
+	[ -z "$output" ]
+	for o in $(numa-verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "${o#--}" "$TK_ROOT/man/numa-verify.1" || { echo "man lacks $o" >&2; return 1; }
+		for c in bash/numa-verify zsh/_numa-verify fish/numa-verify.fish; do
+			grep -q -- "${o#--}" "$TK_ROOT/completions/$c" || { echo "$c lacks $o" >&2; return 1; }
+		done
+	done
+}
