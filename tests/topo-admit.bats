@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# topo-admit pod mode, CLI contract and bad input.
+load test_helper/common
+
+TOPO=$FIXTURES/topo/2s-2n-16c-2t-gpu1.json
+F=$FIXTURES/topo-admit
+STATIC=(--cpu-manager-policy static --memory-manager-policy Static)
+
+@test "pod: the seed's gpu-inference pod lands on the GPU's NUMA node under restricted" {
+	run -0 --separate-stderr topo-admit -t "$TOPO" --policy restricted "${STATIC[@]}" "$F/gpu-inference.yaml"
+	jq_is '.admit' true
+	jq_is '.qosClass' '"Guaranteed"'
+	jq_is '.containers[0] | [.name, .hint.numaAffinity, .hint.preferred, .exclusiveCpus]' '["inference",[1],true,4]'
+	jq_is '.containers[0].resources["nvidia.com/gpu"].hints' '[{"numaAffinity":[1],"preferred":true},{"numaAffinity":[0,1],"preferred":false}]'
+	jq_is '.reason' null
+}
+
+@test "pod: the seed's annotations are reported as ignored by the kubelet, never applied" {
+	run -0 --separate-stderr topo-admit -t "$TOPO" --policy none "$F/gpu-inference.yaml"
+	stderr_has "annotation kubernetes.io/topology-policy is not Kubernetes API: the kubelet ignores it"
+	jq_is '.policy' '"none"'
+	jq_is '.warnings | length' 1
+	run -0 --separate-stderr topo-admit -t "$TOPO" "$F/numa-database.yaml"
+	stderr_has "annotation cpu-set.kubernetes.io/numa-node is not Kubernetes API"
+	stderr_has "numa-database.yaml:7:38"
+}
+
+@test "pod: the seed's numa-database pod under the seed's kubelet config (single-numa-node, static)" {
+	run -0 --separate-stderr topo-admit -t "$TOPO" --kubelet-config "$FIXTURES/seed/kubelet-config-static.yaml" \
+		--memory-manager-policy Static "$F/numa-database.yaml"
+	jq_is '[.policy, .scope, .qosClass]' '["single-numa-node","container","Guaranteed"]'
+	jq_is '.containers[0] | [.hint.numaAffinity, .hint.preferred, .exclusiveCpus]' '[[0],true,8]'
+	jq_is '.containers[0].resources | keys_unsorted' '["cpu","memory","hugepages-1Gi"]'
+	stderr_has "hugepages-1Gi request of 1 bytes is not a multiple of the 1Gi page size"
+}
+
+@test "pod: a GPU on the other NUMA node than the free CPUs is rejected under restricted" {
+	run -1 --separate-stderr topo-admit -t "$TOPO" --policy restricted --cpu-manager-policy static \
+		--available 0-7 "$F/gpu-inference.yaml"
+	jq_is '.admit' false
+	jq_is '.reason' '"TopologyAffinityError"'
+	jq_is '.message' '"Resources cannot be allocated with Topology locality"'
+	jq_is '.containers[0].hint' '{"numaAffinity":[0],"preferred":false}'
+	run -0 --separate-stderr topo-admit -t "$TOPO" --policy best-effort --cpu-manager-policy static \
+		--available 0-7 "$F/gpu-inference.yaml"
+	jq_is '.containers[0].hint' '{"numaAffinity":[0],"preferred":false}'
+}
+
+@test "pod: a node too fragmented to align rejects, and the text says why" {
+	run -1 --separate-stderr topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static \
+		--available 0-2,8-10 -o text "$F/four-cpus.yaml"
+	output_has "pod four-cpus: rejected (policy single-numa-node, scope container, QoS Guaranteed)"
+	output_has "reason: TopologyAffinityError: Resources cannot be allocated with Topology locality"
+	output_has "NUMA 0 has 3 free CPUs, needs 4; NUMA 1 has 3 free CPUs, needs 4"
+}
+
+@test "pod: Burstable and BestEffort pods get shared CPUs and no NUMA preference" {
+	run -0 topo-admit -t "$TOPO" --policy single-numa-node "${STATIC[@]}" "$F/burstable.yaml"
+	jq_is '[.qosClass, .containers[0].exclusiveCpus, .containers[0].hint.numaAffinity, .containers[0].resources.cpu.hints]' '["Burstable",0,null,null]'
+	run -0 topo-admit -t "$TOPO" --policy single-numa-node "${STATIC[@]}" "$F/besteffort.yaml"
+	jq_is '[.qosClass, .admit, .containers[0].hint.preferred]' '["BestEffort",true,true]'
+}
+
+@test "pod: QoS class as ComputePodQOS computes it" {
+	local want spec name n=0 bad=0
+	while IFS=$'\t' read -r want spec name; do
+		case $want in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		run --separate-stderr topo-admit -t "$TOPO" - <<<"{\"kind\":\"Pod\",\"metadata\":{\"name\":\"q\"},\"spec\":$spec}"
+		got=$(printf '%s' "$output" | jq -r .qosClass)
+		if [ "$got" != "$want" ]; then
+			printf 'FAIL %s: want %s got %s (%s)\n' "$name" "$want" "$got" "$stderr" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$F/cases/qos.tsv"
+	[ "$n" -ge 16 ] && [ "$bad" -eq 0 ]
+}
+
+@test "pod: init containers are admitted first and their CPUs are reused by the app" {
+	run -0 topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static "$F/init-containers.yaml"
+	jq_is '[.containers[] | [.name, .init, .exclusiveCpus, .hint.numaAffinity]]' '[["load-cache",true,6,[0]],["app",false,4,[0]]]'
+	jq_is '.containers[1].resources.cpu.hints' '[{"numaAffinity":[0],"preferred":true},{"numaAffinity":[0,1],"preferred":false}]'
+}
+
+@test "pod: a restartable init container (sidecar) keeps its CPUs" {
+	run -0 topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static "$F/sidecar.yaml"
+	jq_is '[.containers[] | [.name, .exclusiveCpus]]' '[["proxy",2],["app",6]]'
+}
+
+@test "pod: multi-container pod, container scope aligns each container on its own" {
+	run -0 topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static "$F/big-pod.yaml"
+	jq_is '[.containers[].hint.numaAffinity]' '[[0],[1]]'
+}
+
+@test "pod: pod scope aligns the pod as a whole and rejects what does not fit one NUMA node" {
+	run -1 topo-admit -t "$TOPO" --policy single-numa-node --scope pod --cpu-manager-policy static "$F/big-pod.yaml"
+	jq_is '[.scope, .admit, .reason]' '["pod",false,"TopologyAffinityError"]'
+	jq_is '.containers[0].resources.cpu | [.request, .hints]' '[20,[{"numaAffinity":[0,1],"preferred":true}]]'
+	run -0 topo-admit -t "$TOPO" --policy restricted --scope pod --cpu-manager-policy static "$F/big-pod.yaml"
+	jq_is '[.containers[].hint]' '[{"numaAffinity":[0,1],"preferred":true},{"numaAffinity":[0,1],"preferred":true}]'
+}
+
+@test "pod: --kubelet-config is read and flags override it" {
+	run -1 topo-admit -t "$TOPO" --kubelet-config "$F/kubelet-config.yaml" "$F/big-pod.yaml"
+	jq_is '[.policy, .scope]' '["restricted","pod"]'
+	run -0 topo-admit -t "$TOPO" --kubelet-config "$F/kubelet-config.yaml" --scope container "$F/big-pod.yaml"
+	jq_is '[.policy, .scope, .admit]' '["restricted","container",true]'
+}
+
+@test "pod: reservedSystemCPUs are never handed out" {
+	run -1 topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static \
+		--available 0-3,8-10 --reserved 0 "$F/four-cpus.yaml"
+	run -0 topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static \
+		--available 0-3,8-10 "$F/four-cpus.yaml"
+	jq_is '.containers[0].hint.numaAffinity' '[0]'
+}
+
+@test "pod: --state reads the free CPUs from a kubelet cpu_manager_state file" {
+	printf '{"policyName":"static","defaultCpuSet":"0-2,8-10","entries":{"u":{"c":"3-7,11-31"}},"checksum":0}' >"$BATS_TEST_TMPDIR/state"
+	run -1 topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static \
+		--state "$BATS_TEST_TMPDIR/state" "$F/four-cpus.yaml"
+	jq_is '.containers[0].resources.cpu.hints' '[{"numaAffinity":[0,1],"preferred":false}]'
+}
+
+@test "pod: workloads with a pod template, one JSON line per pod, other kinds skipped" {
+	run -0 topo-admit -t "$TOPO" --policy restricted --cpu-manager-policy static "$F/workloads.yaml"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '[.pod, .qosClass, .containers[0].exclusiveCpus]')" = '["api","Guaranteed",2]' ]
+	[ "$(printf '%s\n' "${lines[1]}" | jq -c '[.pod, .qosClass]')" = '["nightly","Burstable"]' ]
+}
+
+@test "pod: manifest on stdin" {
+	run -0 topo-admit -t "$TOPO" --policy restricted --cpu-manager-policy static - <"$F/four-cpus.yaml"
+	jq_is '.pod' '"four-cpus"'
+}
+
+@test "pod: pods of one run share the node: the second one finds fewer CPUs" {
+	cat "$F/big-pod.yaml" >"$BATS_TEST_TMPDIR/two.yaml"
+	printf -- '---\n' >>"$BATS_TEST_TMPDIR/two.yaml"
+	cat "$F/big-pod.yaml" >>"$BATS_TEST_TMPDIR/two.yaml"
+	run -1 topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static "$BATS_TEST_TMPDIR/two.yaml"
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c .admit)" = true ]
+	[ "$(printf '%s\n' "${lines[1]}" | jq -c .admit)" = false ]
+}
+
+@test "pod: the JSON is what cpuset-alloc reads: name, exclusiveCpus, hint" {
+	run -0 topo-admit -t "$TOPO" --policy restricted --cpu-manager-policy static "$F/four-cpus.yaml"
+	jq_is '.containers[0] | {name, exclusiveCpus, hint}' '{"name":"worker","exclusiveCpus":4,"hint":{"numaAffinity":[0],"preferred":true}}'
+}
+
+@test "bad input: unknown policy, with the kubelet's wording" {
+	run -2 --separate-stderr topo-admit -t "$TOPO" --policy strict "$F/four-cpus.yaml"
+	[ "$stderr" = 'topo-admit: unknown policy: "strict"' ]
+}
+
+@test "bad input: a malformed manifest names the file and position" {
+	printf 'kind: Pod\nspec: [unclosed\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run -2 --separate-stderr topo-admit -t "$TOPO" "$BATS_TEST_TMPDIR/bad.yaml"
+	stderr_has "bad.yaml:"
+}
+
+@test "bad input: a quantity that is not one" {
+	run -2 --separate-stderr topo-admit -t "$TOPO" "$F/bad-quantity.yaml"
+	stderr_has "bad-quantity.yaml:10:14: invalid quantity 'four' for cpu"
+}
+
+@test "bad input: a pod without containers" {
+	run -2 --separate-stderr topo-admit -t "$TOPO" "$F/no-containers.yaml"
+	stderr_has "no-containers.yaml:"
+	stderr_has "pod spec has no containers"
+}
+
+@test "bad input: a NUMA id out of range in HINTS.json" {
+	echo '[{"cpu":[{"numaAffinity":[0,7],"preferred":true}]}]' >"$BATS_TEST_TMPDIR/h.json"
+	run -2 --separate-stderr topo-admit --policy restricted --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/h.json"
+	stderr_has "h.json:1:29: NUMA node 7 is not one of the machine's NUMA nodes"
+}
+
+@test "bad input: malformed HINTS.json" {
+	printf '[{"cpu": [' >"$BATS_TEST_TMPDIR/h.json"
+	run -2 --separate-stderr topo-admit --policy restricted --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/h.json"
+	stderr_has "h.json:2:1: invalid YAML"
+	printf '[{"cpu": [{"numaAffinity":[0],"prefered":true}]}]' >"$BATS_TEST_TMPDIR/h.json"
+	run -2 --separate-stderr topo-admit --policy restricted --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/h.json"
+	stderr_has "unknown hint field 'prefered'"
+}
+
+@test "bad input: non-integer counts" {
+	run -2 --separate-stderr topo-admit --cpu-hints -t "$TOPO" --count four
+	stderr_has "invalid --count value 'four'"
+	stderr_has "Try 'topo-admit --help'"
+}
+
+@test "bad input: a broken topology is reported before a missing manifest" {
+	printf 'a: [unclosed\n' >"$BATS_TEST_TMPDIR/t.yaml"
+	run -2 --separate-stderr topo-admit -t "$BATS_TEST_TMPDIR/t.yaml"
+	stderr_has "t.yaml:"
+	run -2 --separate-stderr topo-admit -t "$TOPO"
+	stderr_has "missing MANIFEST"
+}
+
+@test "bad input: a manifest with no pod in it" {
+	printf 'kind: ConfigMap\nmetadata: {name: x}\n' >"$BATS_TEST_TMPDIR/cm.yaml"
+	run -2 --separate-stderr topo-admit -t "$TOPO" "$BATS_TEST_TMPDIR/cm.yaml"
+	stderr_has "no Pod or workload with a pod template"
+}
+
+@test "cli: --help and --version" {
+	run -0 --separate-stderr topo-admit --help
+	output_has "Usage:"
+	output_has "--hints FILE"
+	[ -z "$stderr" ]
+	run -0 topo-admit --version
+	output_has "topo-admit (topokit)"
+	run -2 --separate-stderr topo-admit --no-such-option
+	stderr_has "Try 'topo-admit --help'"
+}
