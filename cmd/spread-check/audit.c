@@ -1,14 +1,293 @@
-/* audit.c - placeholder until the audit subcommand lands; its owner replaces
- * this file. */
+/* audit.c - `spread-check audit`: the current spread of running workloads.
+ *
+ * Running pods (bound to a listed node, not Succeeded/Failed) are grouped
+ * by their controller ownerReference (a bare pod is its own group). For
+ * each group whose pods carry topologySpreadConstraints, every constraint
+ * is measured as PodTopologySpread would see it for one more pod of the
+ * group: matching pods per domain over the eligible nodes, the skew
+ * (max - min, min 0 with fewer domains than minDomains) and whether it
+ * exceeds maxSkew. Nodes missing a constraint's topologyKey are listed.
+ * Exit 1 when any constraint is violated.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
+
+#include "cli.h"
+#include "clusterio.h"
+#include "emit.h"
 #include "exitcodes.h"
+#include "podtopo.h"
 #include "spread.h"
+#include "xalloc.h"
+
+enum {
+	OPT_NODES = TK_OPT_LONG_BASE,
+	OPT_PODS,
+};
+
+struct audit_opts {
+	const char *nodes, *pods;
+	enum tk_out out;
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fputs("Usage:\n"
+	      " spread-check audit --nodes NODES --pods PODS [options]\n"
+	      "\n"
+	      "Measure the topology spread of running workloads against their\n"
+	      "topologySpreadConstraints.\n"
+	      "\n"
+	      "Options:\n"
+	      "     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n"
+	      "     --pods FILE             pods (kubectl get pods -A -o json)\n", stdout);
+	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
+	tk_help_common(stdout);
+	fputs("\nSee spread-check(1).\n", stdout);
+	exit(TK_EXIT_OK);
+}
+
+static void parse_opts(int argc, char **argv, struct audit_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "nodes",   required_argument, NULL, OPT_NODES },
+		{ "pods",    required_argument, NULL, OPT_PODS },
+		{ "output",  required_argument, NULL, 'o' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ "version", no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->out = TK_OUT_JSON;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage();
+		case 'o':
+			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
+			break;
+		case 'V':
+			tk_print_version();
+		case OPT_NODES:
+			o->nodes = optarg;
+			break;
+		case OPT_PODS:
+			o->pods = optarg;
+			break;
+		default:
+			tk_usage_error("audit: invalid option");
+		}
+	}
+	if (!o->nodes || !o->pods)
+		tk_usage_error("audit: --nodes and --pods are required");
+	if (optind != argc)
+		tk_usage_error("audit: unexpected argument '%s'", argv[optind]);
+}
+
+static const struct sc_cluster *sort_cluster;
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct sc_podspec *x = &sort_cluster->groups[*(const uint32_t *)a];
+	const struct sc_podspec *y = &sort_cluster->groups[*(const uint32_t *)b];
+	int r = strcmp(x->ns, y->ns);
+
+	if (!r)
+		r = strcmp(x->kind, y->kind);
+	if (!r)
+		r = strcmp(x->name, y->name);
+	return r;
+}
+
+static int pod_ns_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)sort_cluster->pods[*(const uint32_t *)a].ns;
+	uintptr_t y = (uintptr_t)sort_cluster->pods[*(const uint32_t *)b].ns;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Measure one group; returns its violations and appends its report. */
+static size_t audit_group(struct sc_cluster *c, struct sc_podspec *g, const uint32_t *idx,
+			  size_t nidx, json_t *arr)
+{
+	struct pts_defaults defs;
+	struct pts_state st;
+	json_t *w = json_object(), *cons = json_array();
+	size_t viol = 0;
+	uint32_t i, dm;
+
+	memset(&defs, 0, sizeof(defs));
+	memset(&st, 0, sizeof(st));
+	st.pod_idx = idx;
+	st.npod_idx = nidx;
+	pts_state_init(&st, c, g, &defs, NULL);
+	pts_prefilter(&st);
+	for (i = 0; i < st.n; i++) {
+		const struct pts_constraint *k = &st.k[i];
+		json_t *o = json_object(), *counts = json_object();
+		int64_t min, max, skew = pts_skew(&st, i, &min, &max);
+		bool bad = skew > k->max_skew;
+
+		json_object_set_new(o, "topologyKey", json_string(k->key));
+		json_object_set_new(o, "whenUnsatisfiable", json_string(k->hard ? "DoNotSchedule" : "ScheduleAnyway"));
+		json_object_set_new(o, "maxSkew", json_integer(k->max_skew));
+		json_object_set_new(o, "minDomains", json_integer(k->min_domains));
+		for (dm = 0; dm < k->ndom; dm++)
+			if (k->domseen[dm])
+				json_object_set_new(counts, k->domval[dm], json_integer(k->domcnt[dm]));
+		json_object_set_new(o, "counts", counts);
+		json_object_set_new(o, "skew", json_integer(skew));
+		json_object_set_new(o, "violation", json_boolean(bad));
+		json_array_append_new(cons, o);
+		viol += bad;
+	}
+	json_object_set_new(w, "namespace", json_string(g->ns));
+	json_object_set_new(w, "kind", json_string(g->kind));
+	json_object_set_new(w, "name", json_string(g->name));
+	json_object_set_new(w, "pods", json_integer(g->replicas));
+	json_object_set_new(w, "constraints", cons);
+	json_array_append_new(arr, w);
+	pts_state_release(&st);
+	return viol;
+}
+
+/* Every topologyKey some group uses, with the nodes that lack it. */
+static json_t *missing_keys(const struct sc_cluster *c)
+{
+	json_t *arr = json_array();
+	const char **keys = NULL;
+	size_t nkeys = 0, g, i, n;
+	uint32_t t;
+
+	for (g = 0; g < c->ngroups; g++) {
+		for (t = 0; t < c->groups[g].ntsc; t++) {
+			const char *k = c->groups[g].tsc[t].key;
+
+			for (i = 0; i < nkeys && keys[i] != k; i++)
+				;
+			if (i == nkeys) {
+				keys = xreallocarray(keys, nkeys + 1, sizeof(*keys));
+				keys[nkeys++] = k;
+			}
+		}
+	}
+	for (i = 0; i < nkeys; i++) {
+		json_t *nodes = json_array();
+
+		for (n = 0; n < c->nnodes; n++)
+			if (!sc_lset_get(&c->lsets[c->nodes[n].lset], keys[i]))
+				json_array_append_new(nodes, json_string(c->nodes[n].name));
+		if (json_array_size(nodes)) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "topologyKey", json_string(keys[i]));
+			json_object_set_new(o, "nodes", nodes);
+			json_array_append_new(arr, o);
+		} else {
+			json_decref(nodes);
+		}
+	}
+	free(keys);
+	return arr;
+}
+
+static int render_text(json_t *root)
+{
+	json_t *w, *k, *m, *v;
+	size_t i, j;
+	const char *key;
+
+	json_array_foreach(json_object_get(root, "workloads"), i, w) {
+		printf("%s %s/%s (%lld pods)\n", json_string_value(json_object_get(w, "kind")),
+		       json_string_value(json_object_get(w, "namespace")),
+		       json_string_value(json_object_get(w, "name")),
+		       (long long)json_integer_value(json_object_get(w, "pods")));
+		json_array_foreach(json_object_get(w, "constraints"), j, k) {
+			printf("  %s %s maxSkew %lld: skew %lld%s\n",
+			       json_string_value(json_object_get(k, "topologyKey")),
+			       json_string_value(json_object_get(k, "whenUnsatisfiable")),
+			       (long long)json_integer_value(json_object_get(k, "maxSkew")),
+			       (long long)json_integer_value(json_object_get(k, "skew")),
+			       json_is_true(json_object_get(k, "violation")) ? " VIOLATION" : "");
+			json_object_foreach(json_object_get(k, "counts"), key, v)
+				printf("    %s\t%lld\n", key, (long long)json_integer_value(v));
+		}
+	}
+	json_array_foreach(json_object_get(root, "nodesMissingKeys"), i, m) {
+		printf("nodes without %s:", json_string_value(json_object_get(m, "topologyKey")));
+		json_array_foreach(json_object_get(m, "nodes"), j, v)
+			printf(" %s", json_string_value(v));
+		putchar('\n');
+	}
+	printf("%lld violation(s)\n", (long long)json_integer_value(json_object_get(root, "violations")));
+	return fflush(stdout) == 0 ? 0 : -1;
+}
 
 int cmd_audit(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("spread-check: audit: not implemented yet\n", stderr);
-	return TK_EXIT_USAGE;
+	struct audit_opts o;
+	struct sc_cluster c;
+	json_t *root, *arr;
+	uint32_t *order, *byns;
+	size_t i, viol = 0, nb;
+	int rc;
+
+	parse_opts(argc, argv, &o);
+	sc_cluster_init(&c);
+	c.want_groups = true;
+	sc_must_load_nodes(&c, o.nodes);
+	sc_must_load_pods(&c, o.pods);
+
+	sort_cluster = &c;
+	order = xcalloc(c.ngroups + 1, sizeof(*order));
+	for (i = 0; i < c.ngroups; i++)
+		order[i] = (uint32_t)i;
+	qsort(order, c.ngroups, sizeof(*order), group_cmp);
+	/* pods by namespace, so a group only walks its own namespace */
+	byns = xcalloc(c.npods + 1, sizeof(*byns));
+	for (i = 0; i < c.npods; i++)
+		byns[i] = (uint32_t)i;
+	qsort(byns, c.npods, sizeof(*byns), pod_ns_cmp);
+
+	root = json_object();
+	arr = json_array();
+	for (i = 0; i < c.ngroups; i++) {
+		struct sc_podspec *g = &c.groups[order[i]];
+		size_t lo = 0, hi = c.npods, first;
+
+		if (!g->ntsc)
+			continue;
+		/* binary search this namespace's run in byns */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if ((uintptr_t)c.pods[byns[mid]].ns < (uintptr_t)g->ns)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		first = lo;
+		for (nb = first; nb < c.npods && c.pods[byns[nb]].ns == g->ns; nb++)
+			;
+		viol += audit_group(&c, g, byns + first, nb - first, arr);
+	}
+	json_object_set_new(root, "workloads", arr);
+	json_object_set_new(root, "violations", json_integer((json_int_t)viol));
+	json_object_set_new(root, "nodesMissingKeys", missing_keys(&c));
+	rc = o.out == TK_OUT_TEXT ? render_text(root) : tk_emit_json(root, stdout);
+	json_decref(root);
+	free(order);
+	free(byns);
+	sc_cluster_release(&c);
+	if (rc < 0)
+		tk_fatal("write error");
+	return viol ? TK_EXIT_NO : TK_EXIT_OK;
 }

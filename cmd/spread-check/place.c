@@ -262,6 +262,7 @@ int cmd_place(int argc, char **argv)
 	sc_must_load_objects(&c, o.objects, &objs);
 	failed = failed_nodes(&c, o.failed);
 
+	memset(&st, 0, sizeof(st));
 	pts_state_init(&st, &c, &pod, &defs, &objs);
 	place_compute(&st, failed, &r);
 	if (place_render(&st, &r, &o) < 0)

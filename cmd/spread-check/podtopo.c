@@ -231,8 +231,8 @@ void pts_recount(struct pts_state *st)
 	/* countPodsMatchSelector: same namespace, not terminating; an empty
 	 * selector counts nothing. Succeeded/Failed pods are not in the
 	 * scheduler's cache (its informer filters them out). */
-	for (p = 0; p < c->npods; p++) {
-		const struct sc_pod *pod = &c->pods[p];
+	for (p = 0; p < (st->pod_idx ? st->npod_idx : c->npods); p++) {
+		const struct sc_pod *pod = &c->pods[st->pod_idx ? st->pod_idx[p] : p];
 
 		if (pod->node < 0 || pod->ns != st->pod->ns ||
 		    (pod->flags & (SC_POD_TERMINATING | SC_POD_TERMINAL)) ||
@@ -251,10 +251,13 @@ int pts_state_init(struct pts_state *st, struct sc_cluster *c, const struct sc_p
 		   const struct pts_defaults *defs, const struct pts_objects *objs)
 {
 	const char *empty = sc_intern_str(&c->strs, "");
-	size_t n;
+	const uint32_t *pod_idx = st->pod_idx;
+	size_t n, npod_idx = st->npod_idx;
 	uint32_t i;
 
 	memset(st, 0, sizeof(*st));
+	st->pod_idx = pod_idx;
+	st->npod_idx = npod_idx;
 	st->c = c;
 	st->pod = pod;
 	build_constraints(st, defs, objs, true);

@@ -88,10 +88,16 @@ struct pts_state {
 	bool *taint_ok;               /* per node: no untolerated NoSchedule/NoExecute taint */
 	bool *hard_keys_ok;           /* per node: has every hard topologyKey */
 	bool *soft_keys_ok;           /* per node: has every soft topologyKey */
+	/* optional: count only these pods (indices into c->pods), e.g. one
+	 * namespace's; set before pts_recount. NULL: every pod. */
+	const uint32_t *pod_idx;
+	size_t npod_idx;
 };
 
 /* Build the constraints for pod (explicit ones, or the defaults with a
- * selector from objs), and count the cluster's existing pods. Returns 0. */
+ * selector from objs), and count the cluster's existing pods (only
+ * st->pod_idx when the caller set it before; every other field is reset).
+ * Returns 0. */
 int pts_state_init(struct pts_state *st, struct sc_cluster *c, const struct sc_podspec *pod,
 		   const struct pts_defaults *defs, const struct pts_objects *objs);
 void pts_state_release(struct pts_state *st);
