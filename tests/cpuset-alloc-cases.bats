@@ -45,3 +45,7 @@ run_table() {
 @test "takeByTopologyNUMADistributed cases" {
 	run_table "$CASES/distributed.tsv"
 }
+
+@test "static policy cases (Allocate, allocateCPUs with hints, reserved CPUs, option checks)" {
+	run_table "$CASES/policy.tsv"
+}

@@ -128,7 +128,6 @@ static const struct {
 	int a, b;
 	const char *na, *nb;
 } excl[] = {
-	{ 'r', OPT_RESERVED_COUNT, "--reserved", "--reserved-count" },
 	{ 'c', OPT_RELEASE, "--count", "--release" },
 	{ 'c', OPT_ADMIT, "--count", "--admit" },
 	{ OPT_ADMIT, OPT_RELEASE, "--admit", "--release" },
@@ -227,6 +226,19 @@ static void opt_list(const char *name, const char *arg, struct cpuset *dst,
 			tk_usage_error("--%s: %s %d is not in the topology", name,
 				       numa ? "NUMA node" : "CPU", c);
 	}
+}
+
+/* A configuration the kubelet refuses (policy options, reservation): its
+ * reason on stderr and, for scripts, as {"error": ...} on stdout; exit 2. */
+static void refuse(const char *reason) __attribute__((noreturn));
+static void refuse(const char *reason)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "error", json_string(reason));
+	tk_emit_json(j, stdout);
+	json_decref(j);
+	tk_fatal("%s", reason);
 }
 
 /* ---- state file ---- */
@@ -412,17 +424,27 @@ int main(int argc, char **argv)
 		tk_fatal_diag(&d);
 	ktopo_build(&k, &t);
 	if (policy_validate(&o.policy, &k, err, sizeof(err)) < 0)
-		tk_fatal("%s", err);
+		refuse(err);
 
 	if (o.available)
 		opt_list("available", o.available, &pool, &k, false);
 	else
 		ktopo_all(&k, &pool);
-	if (o.reserved)
+	if (o.reserved) {
 		opt_list("reserved", o.reserved, &reserved, &k, false);
-	else if (o.reserved_count > 0 &&
+		/* NewStaticPolicy: reservedSystemCPUs must match the whole-CPU reservation */
+		if (o.reserved_count >= 0 && (long long)cpuset_count(&reserved) != o.reserved_count) {
+			char *s = cpuset_format_list(&reserved);
+
+			snprintf(err, sizeof(err),
+				 "[cpumanager] unable to reserve the required amount of CPUs (size of %s did not equal %lld)",
+				 s, o.reserved_count);
+			free(s);
+			refuse(err);
+		}
+	} else if (o.reserved_count > 0 &&
 		 policy_reserve(&o.policy, &k, (int)o.reserved_count, &reserved, err, sizeof(err)) < 0)
-		tk_fatal("%s", err);
+		refuse(err);
 
 	/* the requests: one --count, or every container of a topo-admit result */
 	if (o.count >= 0) {
