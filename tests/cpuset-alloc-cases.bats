@@ -49,3 +49,38 @@ run_table() {
 @test "static policy cases (Allocate, allocateCPUs with hints, reserved CPUs, option checks)" {
 	run_table "$CASES/policy.tsv"
 }
+
+# run_pod_table FILE: each line's containers go through the topo-admit pipeline
+run_pod_table() {
+	local fx args conts want name js i c out got bad=0 n=0
+	local -a cs
+	while IFS=$'\t' read -r fx args conts want name; do
+		case $fx in '#'* | '') continue ;; esac
+		n=$((n + 1))
+		js='{"admit":true,"containers":['
+		i=0
+		IFS=, read -ra cs <<<"$conts"
+		for c in "${cs[@]}"; do
+			[ "$i" -gt 0 ] && js+=','
+			js+="{\"name\":\"c$i\",\"exclusiveCpus\":$c,\"hint\":null}"
+			i=$((i + 1))
+		done
+		js+=']}'
+		# shellcheck disable=SC2086
+		out=$(printf '%s' "$js" | cpuset-alloc -t "$FIXTURES/topo/$fx" $args 2>&1) || true
+		case $want in
+		uncore=*) got="uncore=$(printf '%s' "$out" | jq -r '[.containers[].uncoreCaches[]] | unique | map(tostring) | join(",")')" ;;
+		cpus=*) got="cpus=$(printf '%s' "$out" | jq -r '.containers[0].cpus')" ;;
+		esac
+		if [ "$got" != "$want" ]; then
+			printf 'FAIL %s\n  %s | cpuset-alloc -t %s %s\n  got [%s] want [%s]\n' "$name" "$js" "$fx" "$args" "$got" "$want" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$1"
+	echo "# $n cases, $bad failed" >&3
+	[ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
+}
+
+@test "uncore cache alignment cases of the static policy (pods through the pipeline)" {
+	run_pod_table "$CASES/uncore-policy.tsv"
+}
