@@ -427,3 +427,59 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$output" = "spread-check (topokit) 0.1.0" ]
 }
+
+@test "man page: mandoc -Tlint clean; every lint option and rule id documented" {
+	command -v mandoc >/dev/null || skip "mandoc not installed"
+	run -0 mandoc -Tlint -W warning "$TK_ROOT/man/spread-check.1"
+	local o id
+	for o in $(spread-check lint --help | grep -o -- '--[a-z-]*' | sort -u); do
+		grep -q -- "${o#--}" "$TK_ROOT/man/spread-check.1" || { echo "man lacks $o" >&2; return 1; }
+	done
+	for id in $(spread-check lint --list-rules | cut -d' ' -f1); do
+		grep -q "^\.It $id " "$TK_ROOT/man/spread-check.1" || { echo "man lacks $id" >&2; return 1; }
+	done
+}
+
+@test "completions: every lint option, subcommand and rule id" {
+	local c o id
+	for c in bash/spread-check zsh/_spread-check fish/spread-check.fish; do
+		for o in $(spread-check lint --help | grep -o -- '--[a-z-]*' | sort -u) lint place simulate audit; do
+			grep -q -- "${o#--}" "$TK_ROOT/completions/$c" || { echo "$c lacks $o" >&2; return 1; }
+		done
+		for id in $(spread-check lint --list-rules | awk '{print $1, $3}'); do
+			grep -q -- "$id" "$TK_ROOT/completions/$c" || { echo "$c lacks $id" >&2; return 1; }
+		done
+	done
+	bash -n "$TK_ROOT/completions/bash/spread-check"
+}
+
+@test "bash completion offers subcommands, formats and rule ids" {
+	source "$TK_ROOT/completions/bash/spread-check"
+	COMP_WORDS=(spread-check l); COMP_CWORD=1
+	_spread_check
+	[ "${COMPREPLY[*]}" = lint ]
+	COMP_WORDS=(spread-check lint -o s); COMP_CWORD=3
+	_spread_check
+	[ "${COMPREPLY[*]}" = sarif ]
+	COMP_WORDS=(spread-check lint --enable TSC30); COMP_CWORD=3
+	_spread_check
+	[ "${COMPREPLY[*]}" = TSC301 ]
+}
+
+@test "man page: the spread-check lint examples run (exit 0 or 1)" {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir k8s manifests
+	cp "$L/clean.yaml" k8s/
+	cp "$L/golden.yaml" manifests/
+	cp "$L/clean.yaml" deploy.yaml
+	cp "$L/nodes-3.yaml" nodes.json
+	local line n=0
+	while IFS= read -r line; do
+		line=${line#.Dl }
+		case $line in spread-check\ lint*) ;; *) continue ;; esac
+		n=$((n + 1))
+		run bash -c "$line" </dev/null
+		[ "$status" -le 1 ] || { echo "example failed ($status): $line" >&2; return 1; }
+	done <"$TK_ROOT/man/spread-check.1"
+	[ "$n" -ge 3 ]
+}

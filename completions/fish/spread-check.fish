@@ -1,0 +1,29 @@
+# fish completion for spread-check(1)
+set -l cmds lint place simulate audit
+complete -c spread-check -f
+complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a lint -d 'check topologySpreadConstraints in manifests'
+complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a place -d 'score every node for one incoming pod'
+complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a simulate -d "place a workload's replicas one by one"
+complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a audit -d 'measure the skew of running workloads'
+complete -c spread-check -s h -l help -d 'display help'
+complete -c spread-check -s V -l version -d 'display version'
+# lint
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -F
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -s o -l output -x -a 'json text github sarif junit' -d 'output format'
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -s e -l enable -x -a 'TSC001 TSC002 TSC003 TSC004 TSC005 TSC006 TSC007 TSC008 TSC009 TSC101 TSC102 TSC103 TSC104 TSC105 TSC106 TSC107 TSC108 TSC109 TSC110 TSC201 TSC202 TSC203 TSC301 max-skew topology-key when-unsatisfiable duplicate-constraint min-domains node-inclusion-policy match-label-keys label-selector field-type selector-mismatch unknown-topology-key deprecated-topology-key min-domains-above-replicas missing-pod-template-hash ineffective-max-skew anti-affinity-overlap ignored-annotation daemonset-spread nil-label-selector key-on-no-node too-few-domains hostname-replicas-exceed-nodes require-spread' -d 'run these rules too'
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -s d -l disable -x -a 'TSC001 TSC002 TSC003 TSC004 TSC005 TSC006 TSC007 TSC008 TSC009 TSC101 TSC102 TSC103 TSC104 TSC105 TSC106 TSC107 TSC108 TSC109 TSC110 TSC201 TSC202 TSC203 TSC301 max-skew topology-key when-unsatisfiable duplicate-constraint min-domains node-inclusion-policy match-label-keys label-selector field-type selector-mismatch unknown-topology-key deprecated-topology-key min-domains-above-replicas missing-pod-template-hash ineffective-max-skew anti-affinity-overlap ignored-annotation daemonset-spread nil-label-selector key-on-no-node too-few-domains hostname-replicas-exceed-nodes require-spread' -d 'do not run these rules'
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -s s -l strict -d 'warnings fail too'
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -s n -l nodes -r -F -d 'cluster nodes for cluster-aware rules'
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -l list-rules -d 'list the rules and exit'
+# place, simulate, audit
+complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l nodes -r -F -d 'nodes (kubectl get nodes -o json)'
+complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l pods -r -F -d 'pods (kubectl get pods -A -o json)'
+complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -s o -l output -x -a 'json text' -d 'output format'
+complete -c spread-check -n '__fish_seen_subcommand_from place simulate' -l default-constraints -r -F -a system -d 'cluster default constraints'
+complete -c spread-check -n '__fish_seen_subcommand_from place simulate' -l objects -r -F -d 'objects for default selectors'
+complete -c spread-check -n '__fish_seen_subcommand_from place' -l failed-nodes -x -d 'nodes that failed another filter'
+complete -c spread-check -n '__fish_seen_subcommand_from place' -l counts -d 'also print the counted pods per domain'
+complete -c spread-check -n '__fish_seen_subcommand_from place simulate' -F
+complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l replicas -x -d 'replicas to place'
+complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l fail -x -d 'lose the nodes labelled KEY=VALUE'
+complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l seed -x -d 'break score ties at random'
