@@ -424,18 +424,20 @@ static json_t *nrt_zone(const struct topo *t, size_t k)
 	return z;
 }
 
-/* v1alpha1's policy names, still read by scheduler-plugins when the
- * attributes are absent (topologyPolicies is deprecated in v1alpha2). */
+/* The deprecated topologyPolicies word, still read by scheduler-plugins when
+ * the attributes are absent; as nfd-topology-updater's
+ * DetectTopologyPolicy() (node-feature-discovery pkg/topologypolicy) forms it
+ * from the kubelet's policy and scope. */
 static const char *legacy_policy(const char *policy, const char *scope)
 {
 	bool pod = scope && strcmp(scope, "pod") == 0;
 
 	if (strcmp(policy, "single-numa-node") == 0)
 		return pod ? "SingleNUMANodePodLevel" : "SingleNUMANodeContainerLevel";
-	if (strcmp(policy, "best-effort") == 0)
-		return "BestEffort";
 	if (strcmp(policy, "restricted") == 0)
-		return "Restricted";
+		return pod ? "RestrictedPodLevel" : "RestrictedContainerLevel";
+	if (strcmp(policy, "best-effort") == 0)
+		return pod ? "BestEffortPodLevel" : "BestEffortContainerLevel";
 	return "None";
 }
 
