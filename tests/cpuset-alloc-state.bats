@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# cpuset-alloc --state: the kubelet's cpu_manager_state layout, flock'd and
+# atomically replaced; kubelet-written files are read but not written.
+load test_helper/common
+
+setup() {
+	TMP=$(mktemp -d)
+	T2=$FIXTURES/topo/2s-2n-6c-2t.json
+	BIG=$FIXTURES/topo/2s-8n-128c-2t.json
+	ST=$FIXTURES/cpuset-alloc/state
+}
+teardown() { rm -rf "$TMP"; }
+
+@test "an allocation is recorded under pod and container, with topokit's checksum" {
+	run --separate-stderr cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p1 --container c1
+	[ "$status" -eq 0 ]
+	jq_is '.cpus' '"0,6"'
+	output=$(cat "$TMP/s")
+	jq_is '.policyName' '"static"'
+	jq_is '.defaultCpuSet' '"1-5,7-11"'
+	jq_is '.entries' '{"p1":{"c1":"0,6"}}'
+	jq_is '.checksum' '3390669364'
+}
+
+@test "the next allocation does not reuse recorded CPUs; the same container gets its CPUs back" {
+	cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p1 --container c1 >/dev/null
+	run --separate-stderr cpuset-alloc -t "$T2" --count 3 --state "$TMP/s" --pod p1 --container c2
+	[ "$status" -eq 0 ]
+	jq_is '.cpus' '"2,4,8"'
+	run --separate-stderr cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p1 --container c1
+	[ "$status" -eq 0 ]
+	jq_is '[.cpus, .existing]' '["0,6",true]'
+}
+
+@test "--release frees a container's CPUs, or a whole pod's" {
+	cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p1 --container c1 >/dev/null
+	cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p1 --container c2 >/dev/null
+	cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p2 --container c1 >/dev/null
+	run --separate-stderr cpuset-alloc -t "$T2" --state "$TMP/s" --release --pod p1 --container c1
+	[ "$status" -eq 0 ]
+	jq_is '.released' '"0,6"'
+	run --separate-stderr cpuset-alloc -t "$T2" --state "$TMP/s" --release --pod p2
+	[ "$status" -eq 0 ]
+	jq_is '.count' '2'
+	output=$(cat "$TMP/s")
+	jq_is '.entries|keys' '["p1"]'
+}
+
+@test "without --pod the state file is only read: its assigned CPUs are not free" {
+	cpuset-alloc -t "$T2" --count 6 --state "$TMP/s" --pod p1 --container c1 >/dev/null
+	before=$(cat "$TMP/s")
+	run --separate-stderr cpuset-alloc -t "$T2" --count 6 --state "$TMP/s"
+	[ "$status" -eq 0 ]
+	jq_is '.cpus' '"1,3,5,7,9,11"'
+	[ "$(cat "$TMP/s")" = "$before" ]
+	run --separate-stderr cpuset-alloc -t "$T2" --count 1 --state "$TMP/s" --available 0,2
+	[ "$status" -eq 1 ]
+	jq_is '.error' '"not enough cpus available to satisfy request: requested=1, available=0"'
+}
+
+@test "a kubelet-written file (its checksum, from the kubelet's own tests) is read but never written" {
+	cp "$ST/kubelet-v2.json" "$TMP/k"
+	run --separate-stderr cpuset-alloc -t "$T2" --count 2 --state "$TMP/k"
+	[ "$status" -eq 0 ]
+	jq_is '.cpus' '"0,8"'
+	run --separate-stderr cpuset-alloc -t "$T2" --count 2 --state "$TMP/k" --pod p --container c
+	[ "$status" -eq 2 ]
+	stderr_has "refusing to write a state file the kubelet wrote"
+	cmp "$ST/kubelet-v2.json" "$TMP/k"
+	cp "$ST/kubelet-empty.json" "$TMP/e"
+	run --separate-stderr cpuset-alloc -t "$T2" --state "$TMP/e" --release --pod x
+	[ "$status" -eq 2 ]
+	stderr_has "refusing to write"
+}
+
+@test "--force writes a kubelet file and keeps the kubelet's checksum" {
+	cp "$ST/kubelet-v2.json" "$TMP/k"
+	run --separate-stderr cpuset-alloc -t "$T2" --count 2 --state "$TMP/k" --pod p --container c --force
+	[ "$status" -eq 0 ]
+	# still the kubelet's: a second write without --force is refused
+	run --separate-stderr cpuset-alloc -t "$T2" --count 1 --state "$TMP/k" --pod p --container d
+	[ "$status" -eq 2 ]
+}
+
+@test "a bad checksum, a bad cpuset or a truncated file is an error, never reset" {
+	for f in bad-checksum bad-cpuset truncated; do
+		cp "$ST/$f.json" "$TMP/$f"
+		run --separate-stderr cpuset-alloc -t "$T2" --count 1 --state "$TMP/$f" --pod p --container c
+		[ "$status" -eq 2 ]
+		cmp "$ST/$f.json" "$TMP/$f"
+	done
+	run --separate-stderr cpuset-alloc -t "$T2" --count 1 --state "$ST/bad-checksum.json"
+	[ "$status" -eq 2 ]
+	stderr_has "checksum 3610638498 does not match the content (corrupt checkpoint)"
+	run --separate-stderr cpuset-alloc -t "$T2" --count 1 --state "$ST/bad-cpuset.json"
+	[ "$status" -eq 2 ]
+	stderr_has "bad-cpuset.json:1:68: invalid cpuset 'x-1'"
+}
+
+@test "100 parallel allocations on one file never hand out a CPU twice" {
+	local i
+	for i in $(seq 1 100); do
+		cpuset-alloc -t "$BIG" --count 2 --state "$TMP/s" --pod pod --container "c$i" >"$TMP/out.$i" &
+	done
+	wait
+	output=$(cat "$TMP/s")
+	jq_is '.entries.pod | length' '100'
+	# 200 distinct CPUs across the entries, none of them in the shared pool
+	n=$(jq -r '.entries.pod[]' "$TMP/s" | tr ',' '\n' | sort -n | uniq | wc -l)
+	[ "$n" -eq 200 ]
+	d=$(jq -r '.defaultCpuSet' "$TMP/s")
+	[ "$d" = "201-255" ] || [ -n "$d" ]
+	cat "$TMP"/out.* | jq -r .cpus | tr ',' '\n' | sort -n | uniq -d >"$TMP/dups"
+	[ ! -s "$TMP/dups" ]
+}
+
+@test "kill -9 at any instant leaves a valid state file" {
+	local i pid
+	cpuset-alloc -t "$BIG" --count 2 --state "$TMP/s" --pod pod --container c0 >/dev/null
+	for i in $(seq 1 40); do
+		cpuset-alloc -t "$BIG" --count 2 --state "$TMP/s" --pod pod --container "c$i" >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.00$((RANDOM % 9))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		# the file parses and its checksum verifies (read-only use exits 0)
+		run --separate-stderr cpuset-alloc -t "$BIG" --count 1 --state "$TMP/s"
+		[ "$status" -eq 0 ]
+	done
+}
