@@ -1068,8 +1068,10 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 	    get_field(file, item, "spec", TK_MAP, &spec, d) < 0)
 		return -1;
 	if (meta) {
+		/* pod names are unique: interning them only costs memory, and
+		 * only audit (bare pods as their own group) needs them */
 		if (get_string(c, file, meta, "namespace", &p.ns, d) < 0 ||
-		    get_string(c, file, meta, "name", &p.name, d) < 0 ||
+		    (c->want_groups && get_string(c, file, meta, "name", &p.name, d) < 0) ||
 		    sc_lset_from_node(c, file, tk_get(meta, "labels"), &p.lset, d) < 0)
 			return -1;
 		v = tk_get(meta, "deletionTimestamp");
