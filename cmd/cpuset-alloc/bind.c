@@ -41,7 +41,7 @@ void bind_and_exec(const struct ktopo *k, const struct cpuset *cpus, bool no_mem
 	}
 	if (!no_membind &&
 	    hwloc_set_membind(topo, nodes, HWLOC_MEMBIND_BIND,
-			      HWLOC_MEMBIND_PROCESS | HWLOC_MEMBIND_BYNODESET) < 0) {
+			      HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET) < 0) {
 		char *s = NULL;
 
 		hwloc_bitmap_list_asprintf(&s, nodes);
