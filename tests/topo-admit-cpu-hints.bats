@@ -27,19 +27,19 @@ expand_hints() {
 }
 
 @test "cpu-hints: text output names each NUMA combination" {
-	run -0 topo-admit --cpu-hints -t "$FIXTURES/topo/2s-2n-6c-2t.json" --count 2 --available 2-11 -o text
+	run -0 topo-admit --cpu-hints -t "$FIXTURES/topo/2s-2n-6c-2t-seq.json" --count 2 --available 2-11 -o text
 	[ "${lines[0]}" = "NUMA 0 (preferred)" ]
 	[ "${lines[2]}" = "NUMA 0-1" ]
 }
 
 @test "cpu-hints: --count is required and must be an integer" {
-	run -2 --separate-stderr topo-admit --cpu-hints -t "$FIXTURES/topo/2s-2n-6c-2t.json"
+	run -2 --separate-stderr topo-admit --cpu-hints -t "$FIXTURES/topo/2s-2n-6c-2t-seq.json"
 	stderr_has "--cpu-hints needs --count N"
-	run -2 --separate-stderr topo-admit --cpu-hints -t "$FIXTURES/topo/2s-2n-6c-2t.json" --count 2.5
+	run -2 --separate-stderr topo-admit --cpu-hints -t "$FIXTURES/topo/2s-2n-6c-2t-seq.json" --count 2.5
 	stderr_has "invalid --count value '2.5'"
 }
 
 @test "cpu-hints: CPUs outside the topology are an input error" {
-	run -2 --separate-stderr topo-admit --cpu-hints -t "$FIXTURES/topo/2s-2n-6c-2t.json" --count 1 --available 0-40
+	run -2 --separate-stderr topo-admit --cpu-hints -t "$FIXTURES/topo/2s-2n-6c-2t-seq.json" --count 1 --available 0-40
 	stderr_has "the topology does not have"
 }
