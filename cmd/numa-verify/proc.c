@@ -329,6 +329,7 @@ int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_d
 	char path[64];
 	char *buf;
 	int rc;
+	bool single = false;
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
@@ -341,6 +342,13 @@ int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_d
 		return tk_diag_set(d, path, 0, 0, "cannot read: %s", strerror(-rc));
 	}
 	rc = parse_status(path, buf, &p->comm, &p->cpus, &p->mems, &p->kthread, d);
+	{
+		size_t len;
+		const char *th = status_field(buf, "Threads", &len);
+
+		/* one thread: task/ holds only the process itself */
+		single = th && len == 1 && th[0] == '1';
+	}
 	free(buf);
 	if (rc)
 		return -1;
@@ -362,7 +370,7 @@ int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_d
 		}
 		free(buf);
 	}
-	if (s->threads)
+	if (s->threads && !single)
 		read_threads(s, p);
 	return 0;
 }
