@@ -215,3 +215,57 @@ STATIC=(--cpu-manager-policy static --memory-manager-policy Static)
 	run -2 --separate-stderr topo-admit --no-such-option
 	stderr_has "Try 'topo-admit --help'"
 }
+
+# pod_json INIT APP: a pod as makeMultiContainerPodWithOptions builds it
+pod_json() {
+	local list kind i=0 out='' c cpu rp
+	for kind in init app; do
+		[ $kind = init ] && list=$1 || list=$2
+		local items=''
+		IFS=, read -ra cs <<<"$list"
+		for c in "${cs[@]}"; do
+			cpu=${c%r}
+			rp=''
+			[ "$cpu" != "$c" ] && rp=',"restartPolicy":"Always"'
+			items+="${items:+,}{\"name\":\"$kind-$i\"$rp,\"resources\":{\"requests\":{\"cpu\":\"$cpu\",\"memory\":\"1G\"},\"limits\":{\"cpu\":\"$cpu\",\"memory\":\"1G\"}}}"
+			i=$((i + 1))
+		done
+		[ $kind = init ] && out+="\"initContainers\":[$items]," || out+="\"containers\":[$items]"
+	done
+	printf '{"kind":"Pod","metadata":{"name":"pod"},"spec":{%s}}' "$out"
+}
+
+@test "pod scope: the CPUs of a pod as podGuaranteedCPUs counts them" {
+	local init app want name n=0 bad=0 got
+	while IFS=$'\t' read -r init app want name; do
+		case $init in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		pod_json "$init" "$app" >"$BATS_TEST_TMPDIR/p.json"
+		run --separate-stderr topo-admit -t "$TOPO" --policy best-effort --scope pod \
+			--cpu-manager-policy static "$BATS_TEST_TMPDIR/p.json"
+		got=$(printf '%s' "$output" | jq '.containers[0].resources.cpu.request // 0')
+		if [ "$got" != "$want" ]; then
+			printf 'FAIL %s: want %s got %s (%s)\n' "$name" "$want" "$got" "$stderr" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$F/cases/pod-cpus.tsv"
+	[ "$n" -eq 12 ] && [ "$bad" -eq 0 ]
+}
+
+@test "bad input: hostile YAML (syntax error, alias bomb) ends fast with exit 2 naming the file" {
+	printf 'a: [unclosed\n  b: {\n' >"$BATS_TEST_TMPDIR/garbage.yaml"
+	{ echo 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'; p=a
+	  for l in b c d e f g h i j k l m n o p q r s t u v w; do
+		printf '%s: &%s [*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s]\n' $l $l $p $p $p $p $p $p $p $p $p $p; p=$l
+	  done; } >"$BATS_TEST_TMPDIR/bomb.yaml"
+	for f in garbage bomb; do
+		run -2 --separate-stderr timeout 5 topo-admit -t "$TOPO" "$BATS_TEST_TMPDIR/$f.yaml"
+		stderr_has "$f.yaml:"
+		run -2 --separate-stderr timeout 5 topo-admit -t "$BATS_TEST_TMPDIR/$f.yaml"
+		stderr_has "$f.yaml:"
+		run -2 --separate-stderr timeout 5 topo-admit --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/$f.yaml"
+		stderr_has "$f.yaml:"
+		run -2 --separate-stderr timeout 5 topo-admit -t "$TOPO" --kubelet-config "$BATS_TEST_TMPDIR/$f.yaml" "$F/four-cpus.yaml"
+		stderr_has "$f.yaml:"
+	done
+}
