@@ -83,9 +83,16 @@ sanitize: deps
 	@$(MAKE) --no-print-directory check BUILD=build-san BIN=build-san/bin \
 	  SANITIZE=address,undefined CFLAGS="-O1 -g"
 
+# Every tool run by the tests goes through valgrind (slow: not in CI whole).
+# VALGRIND_TESTS picks bats files; CI runs valgrind-smoke.
 valgrind: deps
 	@$(MAKE) --no-print-directory build-all
-	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 tests/run
+	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 tests/run $(VALGRIND_TESTS)
+
+VALGRIND_SMOKE = tests/lib-topo.bats tests/valgrind-smoke.bats
+valgrind-smoke: deps
+	@$(MAKE) --no-print-directory build-all
+	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 tests/run $(VALGRIND_SMOKE)
 
 bench: all
 	@for b in tests/bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
@@ -109,7 +116,7 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz bin
 
-.PHONY: all deps build-all check sanitize valgrind bench demo install clean
+.PHONY: all deps build-all check sanitize valgrind valgrind-smoke bench demo install clean
 
 # ---- fuzzing (clang libFuzzer); see tests/fuzz/README.md ----
 FUZZ_SECONDS ?= 60

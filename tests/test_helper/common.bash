@@ -7,16 +7,8 @@ FIXTURES=$TK_ROOT/tests/fixtures
 EXPECTED=$TK_ROOT/tests/expected
 SHARED=${TK_SHARED:-$TK_ROOT/../shared}
 TK_BUILD=${TK_BUILD:-$TK_ROOT/build}
-TK_TEST=$TK_BUILD/tests/tk-test
+TK_TEST=${TK_TEST:-$TK_BUILD/tests/tk-test}
 export PATH="$TK_BIN:$PATH"
-
-# TK_VALGRIND=1: wrap each tool so the whole suite runs under valgrind.
-if [ "${TK_VALGRIND:-}" = 1 ]; then
-	for _t in topo-discover topo-admit cpuset-alloc spread-check numa-verify; do
-		eval "$_t() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \"\$TK_BIN/$_t\" \"\$@\"; }"
-	done
-	unset _t
-fi
 
 # jq_is FILTER EXPECTED: $output, run through jq FILTER, equals EXPECTED
 jq_is() {
