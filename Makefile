@@ -92,7 +92,7 @@ valgrind: deps
 VALGRIND_SMOKE = tests/lib-topo.bats tests/valgrind-smoke.bats
 valgrind-smoke: deps
 	@$(MAKE) --no-print-directory build-all
-	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 tests/run $(VALGRIND_SMOKE)
+	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 TK_WITH_UNIT=1 tests/run $(VALGRIND_SMOKE)
 
 bench: all
 	@for b in tests/bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
