@@ -329,7 +329,10 @@ static int run_cpu_hints(const struct opts *o)
 		parse_cpulist_opt(&reusable, "reusable", o->reusable);
 	if (!cpuset_is_subset(&avail, &t.all) || !cpuset_is_subset(&reusable, &t.all))
 		tk_fatal("%s: --available/--reusable name CPUs the topology does not have", o->topology);
-	if (o->allocated) {
+	if (o->count == 0) {
+		h = NULL;
+		n = 0;
+	} else if (o->allocated) {
 		/* GetTopologyHints regenerates hints from CPUs already assigned
 		 * to the container; a count that differs gives no hint at all */
 		struct cpuset alloc = CPUSET_INIT, none = CPUSET_INIT;
@@ -358,7 +361,8 @@ static int run_cpu_hints(const struct opts *o)
 			printf("no NUMA combination has %lld free CPUs\n", o->count);
 	} else {
 		j = json_object();
-		json_object_set_new(j, "hints", ta_hints_to_json(h, n));
+		/* GetTopologyHints: no exclusive CPUs requested, no preference (nil) */
+		json_object_set_new(j, "hints", o->count == 0 ? json_null() : ta_hints_to_json(h, n));
 		if (emit(j))
 			tk_fatal("write error");
 	}

@@ -69,20 +69,20 @@ static json_t *res_to_json(const struct ta_res_report *r)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "request", json_integer(r->request));
-	json_object_set_new(o, "exclusive", json_boolean(r->exclusive));
 	json_object_set_new(o, "hints", r->nil_hints ? json_null() : ta_hints_to_json(r->hints, r->nhints));
+	json_object_set_new(o, "exclusive", json_boolean(r->exclusive));
 	if (r->why)
 		json_object_set_new(o, "why", json_string(r->why));
 	return o;
 }
 
+/* The fields first, in its order; topo-admit's additions after. */
 json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 {
 	json_t *o = json_object(), *cs = json_array(), *w = json_array();
 	size_t i, j;
 
 	json_object_set_new(o, "admit", json_boolean(r->admit));
-	json_object_set_new(o, "pod", json_string(r->name ? r->name : ""));
 	json_object_set_new(o, "policy", json_string(ta_policy_name(r->policy)));
 	json_object_set_new(o, "scope", json_string(ta_scope_name(r->scope)));
 	json_object_set_new(o, "qosClass", json_string(ta_qos_name(r->qos)));
@@ -91,18 +91,20 @@ json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 		json_t *co = json_object(), *res = json_object();
 
 		json_object_set_new(co, "name", json_string(c->name));
-		json_object_set_new(co, "init", json_boolean(c->init));
 		for (j = 0; j < c->nres; j++)
 			json_object_set_new(res, c->res[j].name, res_to_json(&c->res[j]));
 		json_object_set_new(co, "resources", res);
 		json_object_set_new(co, "hint", c->have_hint ? ta_hint_to_json(&c->hint) : json_null());
 		json_object_set_new(co, "exclusiveCpus", json_integer(c->exclusive_cpus));
+		json_object_set_new(co, "init", json_boolean(c->init));
 		json_object_set_new(co, "admit", json_boolean(c->admit));
 		json_array_append_new(cs, co);
 	}
 	json_object_set_new(o, "containers", cs);
 	json_object_set_new(o, "reason", r->reason ? json_string(r->reason) : json_null());
 	json_object_set_new(o, "message", r->message ? json_string(r->message) : json_null());
+	json_object_set_new(o, "pod", json_string(r->name ? r->name : ""));
+	json_object_set_new(o, "kind", json_string(r->kind ? r->kind : "Pod"));
 	for (i = 0; i < r->nwarnings; i++)
 		json_array_append_new(w, json_string(r->warnings[i]));
 	json_object_set_new(o, "warnings", w);
