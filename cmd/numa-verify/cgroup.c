@@ -311,7 +311,8 @@ int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d)
 			}
 		}
 	}
-	qsort(g->c, g->n, sizeof(*g->c), cmp_container);
+	if (g->n > 1)
+		qsort(g->c, g->n, sizeof(*g->c), cmp_container);
 	free(top);
 	free(mount);
 	free(base);

@@ -206,9 +206,11 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		o->pids = xreallocarray(o->pids, o->npids + 1, sizeof(*o->pids));
 		o->pids[o->npids++] = (int)pid;
 	}
-	if (!o->all && !o->npids && !o->npods && !o->nctrs && !o->state && !o->kubelet)
-		tk_usage_error("nothing to verify: give PIDs, --all, --pod, --container, "
-			       "--cpu-manager-state or --kubelet-config");
+}
+
+static bool nothing_to_verify(const struct opts *o)
+{
+	return !o->all && !o->npids && !o->npods && !o->nctrs && !o->state && !o->kubelet;
 }
 
 /* A state or config path: relative ones are read under --root. */
@@ -283,10 +285,13 @@ static bool container_selected(const struct opts *o, const struct nv_container *
 	return false;
 }
 
+/* misaligned wins; unknown beats aligned (exit 0 either way) */
 static void merge_verdict(struct report *r, enum nv_verdict v)
 {
 	if (v == NV_MISALIGNED)
 		r->verdict = NV_MISALIGNED;
+	else if (v == NV_UNKNOWN && r->verdict == NV_ALIGNED)
+		r->verdict = NV_UNKNOWN;
 }
 
 static int cmp_proc(const void *a, const void *b)
@@ -307,8 +312,15 @@ static void gather(const struct opts *o, struct report *r)
 	if (o->topo) {
 		if (nv_topo_from_file(&r->topo, o->topo, &d))
 			tk_fatal_diag(&d);
+	} else if (nothing_to_verify(o)) {
+		/* checked after -t so that a bad topology file is named first */
 	} else if (nv_topo_from_sys(&r->topo, o->root, &d)) {
 		tk_fatal_diag(&d);
+	}
+	if (nothing_to_verify(o)) {
+		nv_topo_release(&r->topo);
+		tk_usage_error("nothing to verify: give PIDs, --all, --pod, --container, "
+			       "--cpu-manager-state or --kubelet-config");
 	}
 	nv_sys_init(&sys, o->root);
 	sys.threads = !o->no_threads;
@@ -398,7 +410,8 @@ static void gather(const struct opts *o, struct report *r)
 		free(pids);
 	}
 
-	qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
+	if (r->nprocs > 1)
+		qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
 	/* judge processes, then containers (which take their processes' verdicts) */
 	for (i = 0; i < r->nprocs; i++)
 		nv_judge_proc(&r->procs[i], &r->topo, &o->v);

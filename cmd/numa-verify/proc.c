@@ -294,7 +294,8 @@ static void read_threads(const struct nv_sys *s, struct nv_proc *p)
 		tids[ntids++] = (int)tid;
 	}
 	closedir(dir);
-	qsort(tids, ntids, sizeof(*tids), cmp_int);
+	if (ntids > 1)
+		qsort(tids, ntids, sizeof(*tids), cmp_int);
 	for (i = 0; i < ntids; i++) {
 		char *path = xasprintf("/proc/%d/task/%d/status", p->pid, tids[i]);
 		struct cpuset cpus = CPUSET_INIT, mems = CPUSET_INIT;
@@ -406,7 +407,8 @@ int *nv_list_pids(const char *root, size_t *n, struct tk_diag *d)
 		pids[(*n)++] = (int)pid;
 	}
 	closedir(dir);
-	qsort(pids, *n, sizeof(*pids), cmp_int);
+	if (*n > 1)
+		qsort(pids, *n, sizeof(*pids), cmp_int);
 	if (!pids)
 		pids = xmalloc(sizeof(*pids));
 	return pids;
