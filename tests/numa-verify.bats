@@ -188,3 +188,14 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 		done
 	done
 }
+
+@test "live: --all while processes come and go never crashes (exit 0 or 1)" {
+	( for i in $(seq 400); do /bin/true & done; wait ) &
+	local churn=$!
+	for i in 1 2 3; do
+		run --separate-stderr numa-verify --all
+		[ "$status" -le 1 ] || { echo "exit $status: $stderr" >&2; return 1; }
+		jq_is '.verdict|IN("aligned","misaligned","unknown")' true
+	done
+	wait $churn
+}

@@ -356,7 +356,13 @@ int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_d
 	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
 	rc = nv_read_file(s->root, path, &buf, NULL);
 	if (rc) {
-		if (vanished(rc) && rc != -ENOENT)
+		char *dir = xasprintf("/proc/%d", pid), *full = nv_path(s->root, dir);
+		bool gone = access(full, F_OK) != 0;
+
+		free(dir);
+		free(full);
+		/* exited between the two reads: skip it like numastat would have */
+		if (vanished(rc) && (rc != -ENOENT || gone))
 			return 1;
 		p->mem_error = xasprintf("cannot read %s: %s", path, strerror(-rc));
 	} else {
