@@ -46,3 +46,11 @@ run_cases() {
 @test "TestPodTopologySpreadScore cases: normalized scores" {
 	run_cases PodTopologySpreadScore-
 }
+
+@test "TestPreScoreStateEmptyNodes cases: scored domains, topology sizes, ignored nodes" {
+	run_cases PreScoreStateEmptyNodes-
+}
+
+@test "TestPreScoreSkip cases: no soft constraints, nothing scored" {
+	run_cases PreScoreSkip-
+}

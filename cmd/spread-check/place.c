@@ -190,12 +190,21 @@ static json_t *counts_json(const struct pts_state *st)
 				    json_string(k->hard ? "DoNotSchedule" : "ScheduleAnyway"));
 		json_object_set_new(o, "maxSkew", json_integer(k->max_skew));
 		json_object_set_new(o, "minDomains", json_integer(k->min_domains));
-		for (dm = 0; dm < k->ndom; dm++)
-			if (k->domseen[dm])
+		/* hard: PreFilter's TpValueToMatchNum; soft: PreScore's
+		 * TopologyValueToPodCounts (domains of candidate nodes only) */
+		for (dm = 0; dm < k->ndom; dm++) {
+			if (k->hard && k->domseen[dm])
 				json_object_set_new(doms, k->domval[dm], json_integer(k->domcnt[dm]));
+			else if (!k->hard && k->tp_present[dm])
+				json_object_set_new(doms, k->domval[dm], json_integer(k->tp[dm]));
+		}
 		json_object_set_new(o, "domains", doms);
-		pts_skew(st, i, &min, &max);
-		json_object_set_new(o, "minMatch", json_integer(min));
+		if (k->hard) {
+			pts_skew(st, i, &min, &max);
+			json_object_set_new(o, "minMatch", json_integer(min));
+		} else {
+			json_object_set_new(o, "topologySize", json_integer((json_int_t)k->topo_size));
+		}
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -232,8 +241,15 @@ static int place_render(const struct pts_state *st, const struct place_result *r
 			json_array_append_new(arr, e);
 		}
 		json_object_set_new(root, "nodes", arr);
-		if (o->counts)
+		if (o->counts) {
+			json_t *ign = json_array();
+
 			json_object_set_new(root, "constraints", counts_json(st));
+			for (n = 0; n < r->n; n++)
+				if (st->ignored[n])
+					json_array_append_new(ign, json_string(c->nodes[n].name));
+			json_object_set_new(root, "ignoredNodes", ign);
+		}
 		rc = tk_emit_json(root, stdout);
 		json_decref(root);
 	}

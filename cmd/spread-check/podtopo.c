@@ -269,6 +269,7 @@ int pts_state_init(struct pts_state *st, struct sc_cluster *c, const struct sc_p
 	st->taint_ok = xcalloc(c->nnodes + 1, sizeof(bool));
 	st->hard_keys_ok = xcalloc(c->nnodes + 1, sizeof(bool));
 	st->soft_keys_ok = xcalloc(c->nnodes + 1, sizeof(bool));
+	st->ignored = xcalloc(c->nnodes + 1, sizeof(bool));
 	for (n = 0; n < c->nnodes; n++) {
 		st->aff_ok[n] = sc_required_affinity_matches(c, pod, &c->nodes[n]);
 		st->taint_ok[n] = sc_untolerated_taint(pod, &c->nodes[n]) == NULL;
@@ -355,6 +356,7 @@ void pts_state_release(struct pts_state *st)
 	free(st->taint_ok);
 	free(st->hard_keys_ok);
 	free(st->soft_keys_ok);
+	free(st->ignored);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -441,10 +443,12 @@ bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t
 	{
 		size_t *topo_size = xcalloc(st->n, sizeof(*topo_size));
 
+		memset(st->ignored, 0, c->nnodes * sizeof(*st->ignored));
 		for (i = 0; i < ncand; i++) {
 			n = cand[i];
 			if (st->require_all && !st->soft_keys_ok[n]) {
 				ignored[i] = true;
+				st->ignored[n] = true;
 				nignored++;
 				continue;
 			}
@@ -462,6 +466,7 @@ bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t
 		for (j = st->nhard; j < st->n; j++) {
 			size_t sz = st->k[j].hostname ? ncand - nignored : topo_size[j];
 
+			st->k[j].topo_size = sz;
 			weight[j] = log((double)(sz + 2));
 		}
 		free(topo_size);

@@ -75,6 +75,7 @@ struct pts_constraint {
 	/* soft, per cycle */
 	int64_t *tp;
 	bool *tp_present;
+	size_t topo_size;       /* domains behind topologyNormalizingWeight */
 };
 
 struct pts_state {
@@ -88,6 +89,7 @@ struct pts_state {
 	bool *taint_ok;               /* per node: no untolerated NoSchedule/NoExecute taint */
 	bool *hard_keys_ok;           /* per node: has every hard topologyKey */
 	bool *soft_keys_ok;           /* per node: has every soft topologyKey */
+	bool *ignored;                /* per node, from pts_score: IgnoredNodes */
 	/* optional: count only these pods (indices into c->pods), e.g. one
 	 * namespace's; set before pts_recount. NULL: every pod. */
 	const uint32_t *pod_idx;
