@@ -666,27 +666,37 @@ struct gslice {
 };
 
 struct gpool {
-	int **v;
-	size_t n, cap;
+	int **blocks;          /* bump-allocated blocks: slices never move or die */
+	size_t nblocks, cap;
+	size_t used, size;     /* ints used in / size of the last block */
 };
 
 static int *gpool_alloc(struct gpool *p, int n)
 {
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 64;
-		p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
+	int *r;
+
+	if (p->nblocks == 0 || p->used + (size_t)n > p->size) {
+		if (p->nblocks == p->cap) {
+			p->cap = p->cap ? p->cap * 2 : 16;
+			p->blocks = xreallocarray(p->blocks, p->cap, sizeof(*p->blocks));
+		}
+		p->size = (size_t)n > 65536 ? (size_t)n : 65536;
+		p->blocks[p->nblocks++] = xmalloc(p->size * sizeof(int));
+		p->used = 0;
 	}
-	p->v[p->n] = xcalloc((size_t)n, sizeof(int));
-	return p->v[p->n++];
+	r = p->blocks[p->nblocks - 1] + p->used;
+	p->used += (size_t)n;
+	memset(r, 0, sizeof(int) * (size_t)n);
+	return r;
 }
 
 static void gpool_free(struct gpool *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
+	for (i = 0; i < p->nblocks; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
 }
 
 static struct gslice go_append(struct gpool *p, struct gslice s, int x)
@@ -773,6 +783,7 @@ struct dist {
 	int *scratch;
 	int remainder;
 	double local_balance;
+	double rem_mean, rem_base;   /* mean and sum of squares after the remainder */
 	struct gslice local_remainder;
 	bool have_local_remainder;
 };
@@ -786,28 +797,43 @@ static int sum_subset(const struct dist *d, const int *after, struct gslice s)
 	return t;
 }
 
+/* One subset of the remainder loop: hand out the remainder round-robin in
+ * groups, then score the balance of the whole machine. Only the subset's
+ * members change, and every subset removes the same number of CPUs, so the
+ * (rounded) mean is the same for all of them: the sum of squares is the
+ * combo's base plus the members' changes, O(|subset|) instead of O(NUMA
+ * nodes) per subset. The subsets are still visited one by one, in the
+ * kubelet's order, so ties resolve as there. */
 static enum loop_control remainder_fn(struct gslice subset, void *arg)
 {
 	struct dist *d = arg;
-	int remainder = d->remainder, i;
-	double balance;
+	int remainder = d->remainder, i, *val = d->scratch;
+	double delta = 0, balance;
 
-	memcpy(d->scratch, d->after, sizeof(int) * (size_t)d->nnumas);
-	if (sum_subset(d, d->scratch, subset) < remainder)
+	if (sum_subset(d, d->after, subset) < remainder)
 		return LOOP_CONTINUE;
+	for (i = 0; i < subset.len; i++)
+		val[i] = d->after[d->pos[subset.arr[i]]];
 	while (remainder > 0) {
 		for (i = 0; i < subset.len; i++) {
-			int p = d->pos[subset.arr[i]];
-
 			if (remainder == 0)
 				break;
-			if (d->scratch[p] < d->group)
+			if (val[i] < d->group)
 				continue;
-			d->scratch[p] -= d->group;
+			val[i] -= d->group;
 			remainder -= d->group;
 		}
 	}
-	balance = stddev3(d->scratch, d->nnumas);
+	for (i = 0; i < subset.len; i++) {
+		double was = (double)d->after[d->pos[subset.arr[i]]] - d->rem_mean;
+		double now = (double)val[i] - d->rem_mean;
+
+		delta += now * now - was * was;
+	}
+	balance = d->rem_base + delta;
+	if (balance < 0)
+		balance = 0;
+	balance = round(sqrt(balance / d->nnumas) * 1000) / 1000;
 	if (balance < d->local_balance) {
 		d->local_balance = balance;
 		d->local_remainder = subset;
@@ -853,6 +879,16 @@ static enum loop_control combo_fn_main(struct gslice combo, void *arg)
 	d->have_local_remainder = false;
 	if (d->remainder == 0)
 		d->local_balance = stddev3(d->after, d->nnumas);
+	if (d->remainder > 0) {
+		double sum_after = 0;
+
+		for (i = 0; i < d->nnumas; i++)
+			sum_after += (double)d->after[i];
+		d->rem_mean = round((sum_after - d->remainder) / d->nnumas * 1000) / 1000;
+		d->rem_base = 0;
+		for (i = 0; i < d->nnumas; i++)
+			d->rem_base += ((double)d->after[i] - d->rem_mean) * ((double)d->after[i] - d->rem_mean);
+	}
 	for (kk = nrem; d->remainder > 0 && kk >= 1; kk--)
 		iterate_combinations(d->pool, rem, nrem, kk, remainder_fn, d);
 	free(rem);
@@ -896,7 +932,7 @@ int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num,
 		     enum take_sort sort, struct cpuset *result, char *err, size_t errlen)
 {
 	struct acc a;
-	struct gpool pool = { NULL, 0, 0 };
+	struct gpool pool = { NULL, 0, 0, 0, 0 };
 	struct dist d;
 	struct ilist numas = { 0, NULL };
 	int ret = -1, i, kk, min_numas, max_numas;
