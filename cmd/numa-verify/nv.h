@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "cpuset.h"
+#include "emit.h"
 
 struct tk_diag;
 
@@ -238,5 +239,55 @@ int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d);
 /* Judge one container against the state (may be NULL) and topology. */
 void nv_judge_container(struct nv_container *c, const struct nv_topo *t,
 			const struct nv_state *st, const struct nv_vopts *o);
+
+/* ---- one run: options, what was found, rendering (gather.c, render.c) ---- */
+
+/* Parsed command line (main.c fills it). */
+struct nv_opts {
+	const char *root;
+	const char *topo;
+	const char *state;
+	const char *kubelet;
+	const char *policy;
+	bool all;
+	bool no_threads;
+	size_t npids;
+	int *pids;
+	size_t npods;
+	char **pods;
+	size_t nctrs;
+	char **ctrs;
+	bool have_reserved;
+	struct cpuset reserved;
+	struct nv_vopts v;
+	enum tk_out out;
+};
+
+/* Everything found, in output order. */
+struct nv_report {
+	struct nv_topo topo;
+	size_t nprocs;
+	struct nv_proc *procs;
+	size_t nskipped;          /* vanished while we read them */
+	struct nv_cgroups cg;
+	bool have_state;
+	struct nv_state state;
+	bool have_auto_state;     /* NV_DEFAULT_STATE, read to tell shared from exclusive */
+	struct nv_state auto_state;
+	bool have_kcfg;
+	struct nv_kcfg kcfg;
+	enum nv_verdict verdict;
+	bool inconsistent;
+};
+
+void nv_report_release(struct nv_report *r);
+/* Read everything o asks for and judge it; input errors exit 2 (main only). */
+void nv_gather(const struct nv_opts *o, struct nv_report *r);
+bool nv_nothing_to_verify(const struct nv_opts *o);
+bool nv_container_selected(const struct nv_opts *o, const struct nv_container *c);
+/* JSON document of r (new reference). */
+json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r);
+/* The numastat-like table and the findings, on stdout. */
+void nv_render_text(const struct nv_opts *o, const struct nv_report *r);
 
 #endif

@@ -1,0 +1,285 @@
+/* gather.c - one run of numa-verify: read what the options ask for (topology,
+ * kubelet config, state file, processes, containers) and judge it. Input
+ * errors end the run here with exit 2, as main() would.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cpuset.h"
+#include "diag.h"
+#include "exitcodes.h"
+#include "nv.h"
+#include "xalloc.h"
+
+bool nv_nothing_to_verify(const struct nv_opts *o)
+{
+	return !o->all && !o->npids && !o->npods && !o->nctrs && !o->state && !o->kubelet;
+}
+
+/* A state or config path: relative ones are read under --root. */
+static char *input_path(const struct nv_opts *o, const char *path)
+{
+	if (path[0] == '/' || !o->root[0])
+		return xstrdup(path);
+	return nv_path(o->root, path);
+}
+
+static bool have_proc(const struct nv_report *r, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* Read pid into r (skip when vanished or already there). */
+static void add_proc(struct nv_report *r, const struct nv_sys *sys, int pid, bool skip_kthreads)
+{
+	struct nv_proc p;
+	struct tk_diag d;
+	int rc;
+
+	if (have_proc(r, pid))
+		return;
+	rc = nv_proc_read(sys, pid, &p, &d);
+	if (rc == 1) {
+		r->nskipped++;
+		nv_proc_release(&p);
+		return;
+	}
+	if (rc < 0) {
+		tk_diag_print(&d, tk_prog, stderr);
+		nv_proc_release(&p);
+		r->nskipped++;
+		return;
+	}
+	if (skip_kthreads && p.kthread) {
+		nv_proc_release(&p);
+		return;
+	}
+	r->procs = xreallocarray(r->procs, r->nprocs + 1, sizeof(*r->procs));
+	r->procs[r->nprocs++] = p;
+}
+
+static const struct nv_proc *find_proc(const struct nv_report *r, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == pid)
+			return &r->procs[i];
+	return NULL;
+}
+
+bool nv_container_selected(const struct nv_opts *o, const struct nv_container *c)
+{
+	size_t i;
+
+	if (o->all)
+		return true;
+	for (i = 0; i < o->npods; i++)
+		if (!strcmp(o->pods[i], c->pod))
+			return true;
+	for (i = 0; i < o->nctrs; i++)
+		if (c->id && !strncmp(o->ctrs[i], c->id, strlen(o->ctrs[i])))
+			return true;
+	return false;
+}
+
+/* misaligned wins; unknown beats aligned (exit 0 either way) */
+static void merge_verdict(struct nv_report *r, enum nv_verdict v)
+{
+	if (v == NV_MISALIGNED)
+		r->verdict = NV_MISALIGNED;
+	else if (v == NV_UNKNOWN && r->verdict == NV_ALIGNED)
+		r->verdict = NV_UNKNOWN;
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct nv_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+void nv_gather(const struct nv_opts *o, struct nv_report *r)
+{
+	struct nv_sys sys;
+	struct tk_diag d;
+	size_t i, j;
+
+	memset(r, 0, sizeof(*r));
+	r->verdict = NV_ALIGNED;
+	if (o->topo) {
+		if (nv_topo_from_file(&r->topo, o->topo, &d))
+			tk_fatal_diag(&d);
+	} else if (nv_nothing_to_verify(o)) {
+		/* checked after -t so that a bad topology file is named first */
+	} else if (nv_topo_from_sys(&r->topo, o->root, &d)) {
+		tk_fatal_diag(&d);
+	}
+	if (nv_nothing_to_verify(o)) {
+		nv_topo_release(&r->topo);
+		tk_usage_error("nothing to verify: give PIDs, --all, --pod, --container, "
+			       "--cpu-manager-state or --kubelet-config");
+	}
+	nv_sys_init(&sys, o->root);
+	sys.threads = !o->no_threads;
+
+	if (o->kubelet) {
+		char *path = input_path(o, o->kubelet);
+
+		if (nv_kcfg_check(&r->kcfg, path, o->kubelet, &r->topo, &d)) {
+			free(path);
+			tk_fatal_diag(&d);
+		}
+		free(path);
+		r->have_kcfg = true;
+		if (r->kcfg.problems.n)
+			r->inconsistent = true;
+	}
+	if (o->state) {
+		char *path = input_path(o, o->state);
+		const struct cpuset *reserved = o->have_reserved ? &o->reserved : NULL;
+
+		if (nv_state_check(&r->state, path, o->state, &r->topo.cpus,
+				   r->have_kcfg ? &r->kcfg : NULL, o->policy, reserved, &d)) {
+			free(path);
+			tk_fatal_diag(&d);
+		}
+		free(path);
+		r->have_state = true;
+		if (r->state.problems.n)
+			r->inconsistent = true;
+	}
+
+	for (i = 0; i < o->npids; i++) {
+		size_t before = r->nprocs;
+
+		add_proc(r, &sys, o->pids[i], false);
+		if (r->nprocs == before && !have_proc(r, o->pids[i]))
+			tk_warn("process %d vanished or cannot be read; skipped", o->pids[i]);
+	}
+	if (o->all || o->npods || o->nctrs) {
+		if (nv_cgroups_scan(&r->cg, o->root, &d))
+			tk_fatal_diag(&d);
+		for (i = 0; i < r->cg.n; i++) {
+			struct nv_container *c = &r->cg.c[i];
+
+			if (!nv_container_selected(o, c))
+				continue;
+			for (j = 0; j < c->npids; j++)
+				add_proc(r, &sys, c->pids[j], false);
+		}
+		/* Tell exclusive from shared CPUs by the kubelet's own state when
+		 * it was not given: read, never judged. */
+		if (!r->have_state) {
+			char *path = nv_path(o->root, NV_DEFAULT_STATE);
+
+			if (nv_state_check(&r->auto_state, path, NV_DEFAULT_STATE, &r->topo.cpus, NULL, NULL,
+					   NULL, &d) == 0)
+				r->have_auto_state = r->auto_state.parsed;
+			free(path);
+		}
+		for (i = 0; i < o->npods; i++) {
+			bool found = false;
+
+			for (j = 0; j < r->cg.n; j++)
+				found |= !strcmp(o->pods[i], r->cg.c[j].pod);
+			if (!found)
+				tk_fatal("pod '%s' not found under kubepods", o->pods[i]);
+		}
+		for (i = 0; i < o->nctrs; i++) {
+			size_t hits = 0;
+
+			for (j = 0; j < r->cg.n; j++)
+				hits += r->cg.c[j].id && !strncmp(o->ctrs[i], r->cg.c[j].id, strlen(o->ctrs[i]));
+			if (hits == 0)
+				tk_fatal("container '%s' not found under kubepods", o->ctrs[i]);
+			if (hits > 1)
+				tk_fatal("container ID prefix '%s' is ambiguous", o->ctrs[i]);
+		}
+	}
+	if (o->all) {
+		size_t n;
+		int *pids = nv_list_pids(o->root, &n, &d);
+
+		if (!pids)
+			tk_fatal_diag(&d);
+		for (i = 0; i < n; i++)
+			add_proc(r, &sys, pids[i], true);
+		free(pids);
+	}
+
+	if (r->nprocs > 1)
+		qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
+	/* judge processes, then containers (which take their processes' verdicts) */
+	for (i = 0; i < r->nprocs; i++)
+		nv_judge_proc(&r->procs[i], &r->topo, &o->v);
+	for (i = 0; i < r->cg.n; i++) {
+		struct nv_container *c = &r->cg.c[i];
+
+		if (!nv_container_selected(o, c))
+			continue;
+		c->sandbox = c->npids > 0;
+		for (j = 0; j < c->npids; j++) {
+			const struct nv_proc *p = find_proc(r, c->pids[j]);
+
+			if (!p || !p->comm || strcmp(p->comm, "pause"))
+				c->sandbox = false;
+		}
+		if (r->have_state && r->state.parsed)
+			nv_judge_container(c, &r->topo, &r->state, &o->v);
+		else
+			nv_judge_container(c, &r->topo, r->have_auto_state ? &r->auto_state : NULL, &o->v);
+		if (c->sandbox) {
+			/* the pod sandbox (pause) runs on the shared pool by design */
+			nv_strv_free(&c->reasons);
+			c->verdict = NV_SHARED;
+		}
+		for (j = 0; j < c->npids; j++) {
+			struct nv_proc *p = (struct nv_proc *)find_proc(r, c->pids[j]);
+
+			if (!p)
+				continue;
+			if (c->verdict == NV_SHARED || c->sandbox) {
+				/* the shared pool is not expected to be NUMA-aligned */
+				p->verdict = NV_SHARED;
+				nv_strv_free(&p->reasons);
+			} else if (p->verdict == NV_MISALIGNED) {
+				size_t k;
+
+				for (k = 0; k < p->reasons.n; k++)
+					nv_strv_addf(&c->reasons, "process %d (%s): %s", p->pid, p->comm,
+						     p->reasons.v[k]);
+				c->verdict = NV_MISALIGNED;
+			}
+		}
+		merge_verdict(r, c->verdict);
+	}
+	for (i = 0; i < r->nprocs; i++)
+		merge_verdict(r, r->procs[i].verdict);
+	if (r->inconsistent)
+		r->verdict = NV_MISALIGNED;
+}
+
+void nv_report_release(struct nv_report *r)
+{
+	size_t i;
+
+	nv_topo_release(&r->topo);
+	for (i = 0; i < r->nprocs; i++)
+		nv_proc_release(&r->procs[i]);
+	free(r->procs);
+	nv_cgroups_release(&r->cg);
+	if (r->have_state)
+		nv_state_release(&r->state);
+	nv_state_release(&r->auto_state);
+	if (r->have_kcfg)
+		nv_kcfg_release(&r->kcfg);
+}
+
