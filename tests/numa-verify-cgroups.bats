@@ -92,3 +92,9 @@ U4=b24d1f5b-3e4a-4f88-8d3b-4a5c6d7e8f94
 	jq_is '.containers' '[]'
 	jq_is '.processes|length' 6
 }
+
+@test "--pod takes the systemd driver's spelling of the UID too; the topology is in the JSON" {
+	run -0 --separate-stderr numa-verify --root "$NV/2n-smt" --pod "${U1//-/_}"
+	jq_is '[.containers[].pod]|unique' "[\"$U1\"]"
+	jq_is '.topology' '{"source":"sysfs","numaNodes":[{"id":0,"cpus":"0-7,16-23"},{"id":1,"cpus":"8-15,24-31"}]}'
+}

@@ -141,6 +141,10 @@ static void parse_opts(struct nv_opts *o, int argc, char **argv)
 			o->no_threads = true;
 			break;
 		case OPT_POD:
+			/* the systemd driver's spelling (underscores) is accepted too */
+			for (char *u = optarg; *u; u++)
+				if (*u == '_')
+					*u = '-';
 			o->pods = xreallocarray(o->pods, o->npods + 1, sizeof(*o->pods));
 			o->pods[o->npods++] = optarg;
 			break;

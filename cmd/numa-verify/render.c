@@ -136,6 +136,20 @@ json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r)
 		json_object_set_new(j, "cpuManagerState", state_json(&r->state));
 	if (r->have_kcfg)
 		json_object_set_new(j, "kubeletConfig", kcfg_json(&r->kcfg));
+	{
+		json_t *t = json_object(), *nodes = json_array();
+
+		json_object_set_new(t, "source", json_string(r->topo.source ? r->topo.source : ""));
+		for (i = 0; i < r->topo.n; i++) {
+			json_t *n = json_object();
+
+			json_object_set_new(n, "id", json_integer(r->topo.nodes[i].id));
+			json_object_set_new(n, "cpus", tk_json_cpulist(&r->topo.nodes[i].cpus));
+			json_array_append_new(nodes, n);
+		}
+		json_object_set_new(t, "numaNodes", nodes);
+		json_object_set_new(j, "topology", t);
+	}
 	json_object_set_new(j, "skipped", json_integer((json_int_t)r->nskipped));
 	json_object_set_new(j, "verdict", json_string(nv_verdict_name(r->verdict)));
 	return j;
