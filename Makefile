@@ -137,7 +137,9 @@ $(FUZZ_BUILD)/libtopokit.a: $(COMMON_SRC:%.c=$(FUZZ_BUILD)/lib/%.o)
 $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_BUILD)/libtopokit.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libtopokit.a $(LIBS)
 
+# whole-tool targets (tests/fuzz/tools.list) need the tools' sources to build
 fuzz-build: $(FUZZ_BIN)
+	@tests/fuzz/build-tools $(FUZZ_BUILD)
 
 # Long runs: make fuzz FUZZ_SECONDS=600
 fuzz: deps fuzz-build
@@ -145,6 +147,6 @@ fuzz: deps fuzz-build
 
 # CI: replay kept crashers, then a short run of each target
 fuzz-smoke: deps fuzz-build
-	@tests/fuzz/run $(FUZZ_BUILD) $(or $(FUZZ_SMOKE_SECONDS),10)
+	@tests/fuzz/run $(FUZZ_BUILD) $(or $(FUZZ_SMOKE_SECONDS),5)
 
 .PHONY: fuzz fuzz-build fuzz-smoke
