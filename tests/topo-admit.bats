@@ -269,3 +269,12 @@ pod_json() {
 		stderr_has "$f.yaml:"
 	done
 }
+
+@test "pod: memory no NUMA node can hold fails in the Memory Manager's Allocate, after the merge" {
+	run -1 topo-admit -t "$TOPO" --policy restricted "${STATIC[@]}" "$F/too-much-memory.yaml"
+	jq_is '[.admit, .reason]' '[false,"UnexpectedAdmissionError"]'
+	jq_is '.message' '"Allocate failed due to [memorymanager] failed to find NUMA nodes to extend the current topology hint, which is unexpected"'
+	jq_is '.containers[0].resources.memory.hints' null
+	run -1 topo-admit -t "$TOPO" --policy none "${STATIC[@]}" "$F/too-much-memory.yaml"
+	jq_is '.message' '"Allocate failed due to [memorymanager] failed to get the default NUMA affinity, no NUMA nodes with enough memory is available, which is unexpected"'
+}

@@ -848,15 +848,15 @@ struct memreq {
 	const char *name[32];
 };
 
-static void mem_hints(const struct topo *t, const struct node_state *s, const struct memreq *mr,
-		      struct ta_provider *pv, struct ta_container_report *cr)
+/* calculateHints: every NUMA combination that can hold all of mr, the same
+ * list for each memory resource */
+static struct ta_hint_list mem_calc(const struct topo *t, const struct node_state *s,
+				    const struct memreq *mr)
 {
 	struct ta_hint_list hl = { 0 };
 	size_t nn = t->nnuma, size, k, i, r;
 	int min_affinity = (int)nn;
 
-	if (mr->n == 0)
-		return;
 	/* calculateHints: the same masks apply to every memory resource */
 	for (size = 1; size <= nn && nn <= TA_MAX_NUMA; size++) {
 		size_t idx[TA_MAX_NUMA];
@@ -911,6 +911,18 @@ static void mem_hints(const struct topo *t, const struct node_state *s, const st
 	}
 	for (i = 0; i < hl.n; i++)
 		hl.v[i].preferred = ta_mask_count(hl.v[i].mask) == min_affinity;
+	return hl;
+}
+
+static void mem_hints(const struct topo *t, const struct node_state *s, const struct memreq *mr,
+		      struct ta_provider *pv, struct ta_container_report *cr)
+{
+	struct ta_hint_list hl;
+	size_t nn = t->nnuma, i, r;
+
+	if (mr->n == 0)
+		return;
+	hl = mem_calc(t, s, mr);
 	/* a resource no mask can hold is absent from the map (no preference) */
 	for (r = 0; r < mr->n; r++) {
 		struct ta_res_report *rr = res_add(cr, mr->name[r]);
@@ -1092,14 +1104,72 @@ static void gather(const struct topo *t, const struct node_state *s, const struc
 	}
 }
 
-static void allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
-		     const struct pod *p, const struct ctr *c, const struct ta_hint *h,
-		     struct cpuset *reusable)
+/* The Memory Manager's Allocate (policy_static.go) can still fail after the
+ * Topology Manager admitted: with no hint it needs a default one
+ * (getDefaultHint), with a hint too small it must extend it
+ * (extendTopologyManagerHint). Returns the error text, or NULL. */
+static const char *mem_allocate_error(const struct topo *t, const struct node_state *s,
+				      const struct memreq *mr, const struct ta_hint *h)
+{
+	struct ta_hint_list hl;
+	const char *err = NULL;
+	size_t r, i;
+	bool enough = true;
+
+	if (mr->n == 0)
+		return NULL;
+	hl = mem_calc(t, s, mr);
+	if (!h->has_mask) {
+		if (hl.n == 0)
+			err = "[memorymanager] failed to get the default NUMA affinity, no NUMA nodes with enough memory is available";
+		free(hl.v);
+		return err;
+	}
+	for (r = 0; r < mr->n; r++) {
+		uint64_t tot = 0;
+
+		for (i = 0; i < t->nnuma; i++)
+			if (t->numa[i].id < TA_MAX_NUMA && (h->mask >> t->numa[i].id & 1))
+				tot += s->free[i * s->nmem + (size_t)mr->idx[r]];
+		if (tot < mr->bytes[r])
+			enough = false;
+	}
+	if (!enough) {
+		bool found = false;
+
+		for (i = 0; i < hl.n; i++)
+			if ((hl.v[i].mask & h->mask) == h->mask)
+				found = true;
+		if (!found)
+			err = "[memorymanager] failed to find NUMA nodes to extend the current topology hint";
+	}
+	free(hl.v);
+	return err;
+}
+
+static const char *allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
+			    const struct pod *p, const struct ctr *c, const struct ta_hint *h,
+			    struct cpuset *reusable)
 {
 	int n = guaranteed_cpus(p, c);
 	struct memreq mr;
+	struct ta_container_report scratch = { 0 };
+	const char *err = NULL;
 	size_t i;
 
+	if (cfg->mem_static) {
+		mem_request(p, c, s, &mr, &scratch);
+		for (i = 0; i < scratch.nres; i++) {
+			free(scratch.res[i].name);
+			free(scratch.res[i].why);
+		}
+		free(scratch.res);
+		err = mem_allocate_error(t, s, &mr, h);
+		if (err)
+			return err;
+		if (!(c->init && !c->restartable))
+			take_memory(t, s, &mr, h);
+	}
 	if (cfg->cpu_static && n > 0) {
 		struct cpuset pool = CPUSET_INIT, got = CPUSET_INIT;
 
@@ -1118,17 +1188,14 @@ static void allocate(const struct topo *t, struct node_state *s, const struct ta
 	for (i = 0; i < c->lim.n; i++)
 		if (is_device_resource(t, c->lim.v[i].name) && !(c->init && !c->restartable))
 			take_devices(t, s, c->lim.v[i].name, tk_qty_value(&c->lim.v[i].q), h);
-	if (cfg->mem_static && !(c->init && !c->restartable)) {
-		struct ta_container_report scratch = { 0 };
+	return NULL;
+}
 
-		mem_request(p, c, s, &mr, &scratch);
-		take_memory(t, s, &mr, h);
-		for (i = 0; i < scratch.nres; i++) {
-			free(scratch.res[i].name);
-			free(scratch.res[i].why);
-		}
-		free(scratch.res);
-	}
+static void unexpected(struct ta_pod_report *r, const char *err)
+{
+	r->admit = false;
+	r->reason = xstrdup("UnexpectedAdmissionError");
+	r->message = xasprintf("Allocate failed due to %s, which is unexpected", err);
 }
 
 static void warn(struct ta_pod_report *r, char *msg)
@@ -1168,6 +1235,7 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 	struct memreq mr;
 	size_t i, j;
 	int rc, cpus;
+	const char *err;
 
 	memset(r, 0, sizeof(*r));
 	rc = pod_parse(&p, obj, file, d);
@@ -1229,7 +1297,12 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 			cr->hint = (struct ta_hint){ false, 0, false };
 			cr->admit = true;
 			cr->exclusive_cpus = cfg->cpu_static ? cpus : 0;
-			allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
+			err = allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
+			if (err) {
+				cr->admit = false;
+				unexpected(r, err);
+				break;
+			}
 		}
 	} else if (scope == TA_SCOPE_CONTAINER) {
 		/* containerScope.Admit: init containers, then app containers */
@@ -1247,7 +1320,12 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 				r->admit = false;
 				break;
 			}
-			allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
+			err = allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
+			if (err) {
+				cr->admit = false;
+				unexpected(r, err);
+				break;
+			}
 		}
 	} else {
 		/* podScope.Admit: one merge for the whole pod */
@@ -1258,6 +1336,10 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 		ta_merge(pol, o, ni, pv, 3, &r->pod_hint, &admit);
 		providers_release(pv, 3);
 		r->admit = admit;
+		if (!admit) {
+			r->reason = xstrdup("TopologyAffinityError");
+			r->message = xstrdup("Resources cannot be allocated with Topology locality");
+		}
 		/* the pod-level resource report goes with the first container */
 		for (i = 0; i < p.n; i++) {
 			struct ta_container_report *cr = &r->containers[i];
@@ -1272,12 +1354,17 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 				podr.res = NULL;
 				podr.nres = 0;
 			}
-			if (admit)
-				allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
+			if (admit && r->admit) {
+				err = allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
+				if (err) {
+					cr->admit = false;
+					unexpected(r, err);
+				}
+			}
 		}
 		free(podr.res);
 	}
-	if (!r->admit) {
+	if (!r->admit && !r->reason) {
 		r->reason = xstrdup("TopologyAffinityError");
 		r->message = xstrdup("Resources cannot be allocated with Topology locality");
 	}
