@@ -788,12 +788,12 @@ struct dist {
 	bool have_local_remainder;
 };
 
-static int sum_subset(const struct dist *d, const int *after, struct gslice s)
+static int group_capacity(const struct dist *d, struct gslice s)
 {
 	int i, t = 0;
 
 	for (i = 0; i < s.len; i++)
-		t += after[d->pos[s.arr[i]]];
+		t += d->after[d->pos[s.arr[i]]] / d->group * d->group;
 	return t;
 }
 
@@ -810,7 +810,10 @@ static enum loop_control remainder_fn(struct gslice subset, void *arg)
 	int remainder = d->remainder, i, *val = d->scratch;
 	double delta = 0, balance;
 
-	if (sum_subset(d, d->after, subset) < remainder)
+	/* the subset must hold the remainder in whole groups: a raw sum of
+	 * CPUs overcounts leftovers smaller than a group, and the round-robin
+	 * below would never finish (the kubelet's availableGroups check) */
+	if (group_capacity(d, subset) < remainder)
 		return LOOP_CONTINUE;
 	for (i = 0; i < subset.len; i++)
 		val[i] = d->after[d->pos[subset.arr[i]]];
