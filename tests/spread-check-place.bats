@@ -54,3 +54,35 @@ run_cases() {
 @test "TestPreScoreSkip cases: no soft constraints, nothing scored" {
 	run_cases PreScoreSkip-
 }
+
+@test "place: only running, non-terminating pods of the namespace on listed nodes count" {
+	M=$PLACE/misc
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes.yaml" --pods "$M/pods.yaml" --counts "$M/hard.yaml"
+	jq_is '.constraints[0].domains' '{"zone1":2,"zone2":0}'
+	jq_is '[.nodes[] | .feasible]' '[false,false,true,false]'
+	jq_is '.nodes[3].reason' '"node(s) didn'"'"'t match pod topology spread constraints (missing required label)"'
+}
+
+@test "place: --failed-nodes are counted but not candidates; exit 1 when nothing is feasible" {
+	M=$PLACE/misc
+	run -1 --separate-stderr spread-check place --nodes "$M/nodes.yaml" --pods "$M/pods.yaml" --failed-nodes node-x "$M/hard.yaml"
+	jq_is '.nodes[2]' '{"name":"node-x","feasible":false,"reason":"node(s) failed another filter"}'
+}
+
+@test "place: -o text" {
+	M=$PLACE/misc
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes.yaml" --pods "$M/pods.yaml" -o text "$M/hard.yaml"
+	output_has "node-x	feasible	0"
+	output_has "node-a	infeasible	node(s) didn't match pod topology spread constraints"
+}
+
+@test "place: bad input exits 2 with file:line:col" {
+	M=$PLACE/misc
+	run -2 --separate-stderr spread-check place --nodes "$M/hard.yaml" "$M/hard.yaml"
+	stderr_has "hard.yaml:1:7:"
+	stderr_has "expected kind Node"
+	run -2 --separate-stderr spread-check place --nodes "$M/nodes.yaml" --failed-nodes nope "$M/hard.yaml"
+	stderr_has "unknown node 'nope'"
+	run -2 --separate-stderr spread-check place --nodes "$M/nodes.yaml"
+	stderr_has "missing POD file"
+}

@@ -129,9 +129,11 @@ static bool *failed_nodes(const struct sc_cluster *c, const char *list)
 		int32_t i = sc_node_index(c, tok);
 
 		if (i < 0) {
+			char *name = xstrdup(tok);
+
 			free(copy);
 			free(failed);
-			tk_usage_error("place: --failed-nodes: unknown node '%s'", tok);
+			tk_usage_error("place: --failed-nodes: unknown node '%s'", name);
 		}
 		failed[i] = true;
 	}
