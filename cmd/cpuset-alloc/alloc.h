@@ -26,7 +26,7 @@ struct alloc_item {
 void alloc_item_release(struct alloc_item *it);
 
 /* render.c: the JSON object of one allocation; text explanation. */
-json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it);
+json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it, bool with_name);
 void alloc_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o,
 		   const struct alloc_item *it, const struct cpuset *reserved);
 

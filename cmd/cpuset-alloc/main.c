@@ -549,16 +549,18 @@ int main(int argc, char **argv)
 		for (i = 0; i < req.n; i++)
 			alloc_explain(stdout, &k, &o.policy, &req.items[i], &reserved);
 	} else if (o.count >= 0) {
-		json_t *j = alloc_to_json(&k, &req.items[0]);
+		json_t *j = alloc_to_json(&k, &req.items[0], false);
 
 		if (o.pod)
 			json_object_set_new(j, "pod", json_string(o.pod));
+		if (o.container)
+			json_object_set_new(j, "container", json_string(o.container));
 		emit(j);
 	} else {
 		json_t *j = json_object(), *cs = json_array();
 
 		for (i = 0; i < req.n; i++)
-			json_array_append_new(cs, alloc_to_json(&k, &req.items[i]));
+			json_array_append_new(cs, alloc_to_json(&k, &req.items[i], true));
 		if (o.pod)
 			json_object_set_new(j, "pod", json_string(o.pod));
 		json_object_set_new(j, "containers", cs);

@@ -40,13 +40,13 @@ static void touched(const struct ktopo *k, const struct cpuset *cpus, const int 
 	(void)cpu_level;
 }
 
-json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it)
+json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it, bool with_name)
 {
 	json_t *o = json_object();
 	struct cpuset any = CPUSET_INIT, whole = CPUSET_INIT;
 	bool whole_cores;
 
-	if (it->name)
+	if (with_name && it->name)
 		json_object_set_new(o, "name", json_string(it->name));
 	json_object_set_new(o, "cpus", tk_json_cpulist(&it->cpus));
 	json_object_set_new(o, "count", json_integer((json_int_t)cpuset_count(&it->cpus)));
