@@ -185,7 +185,8 @@ uint32_t sc_lset_intern(struct sc_cluster *c, struct sc_label *labels, uint32_t 
 	size_t j;
 	struct sc_label *copy = NULL;
 
-	qsort(labels, n, sizeof(*labels), label_cmp);
+	if (n > 1)
+		qsort(labels, n, sizeof(*labels), label_cmp);
 	if (2 * (c->nlsets + 1) > c->lset_slots_cap)
 		lset_slots_grow(c);
 	j = lset_hash(labels, n) & (c->lset_slots_cap - 1);

@@ -364,7 +364,8 @@ static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p)
 	if (strcmp(p->kind, "Deployment") != 0 || sc_lset_get(ls, key))
 		return;
 	l = xcalloc(n + 1, sizeof(*l));
-	memcpy(l, ls->l, n * sizeof(*l));
+	if (n)
+		memcpy(l, ls->l, n * sizeof(*l));
 	l[n].key = key;
 	l[n].val = sc_intern_str(&c->strs, "simulated");
 	p->lset = sc_lset_intern(c, l, n + 1);
