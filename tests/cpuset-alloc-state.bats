@@ -128,3 +128,15 @@ teardown() { rm -rf "$TMP"; }
 		[ "$status" -eq 0 ]
 	done
 }
+
+@test "a state file in a directory we cannot write is still read" {
+	[ "$(id -u)" = 0 ] && command -v su >/dev/null || skip "needs root to switch to an unprivileged user"
+	mkdir "$TMP/ro"
+	cp "$ST/kubelet-v2.json" "$TMP/ro/cpu_manager_state"
+	chmod 555 "$TMP/ro"
+	chmod 755 "$TMP"
+	run su nobody -s /bin/sh -c "'$TK_BIN/cpuset-alloc' -t '$T2' --count 1 --state '$TMP/ro/cpu_manager_state'"
+	chmod 755 "$TMP/ro"
+	[ "$status" -eq 0 ]
+	jq_is '.cpus' '"0"'
+}

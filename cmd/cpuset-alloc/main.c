@@ -261,7 +261,10 @@ static void state_open(struct state *s, const char *path, bool write)
 	memset(s, 0, sizeof(*s));
 	s->path = path;
 	s->lock = tk_lock_path(path, write, &d);
-	if (s->lock < 0)
+	/* reading the kubelet's own file needs no lock file next to it (the
+	 * kubelet does not take ours anyway, and /var/lib/kubelet may not be
+	 * writable): only writers must have the lock */
+	if (s->lock < 0 && write)
 		tk_fatal_diag(&d);
 	rc = tk_read_file(path, &buf, &len, &d);
 	if (rc < 0)
