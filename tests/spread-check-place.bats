@@ -86,3 +86,22 @@ run_cases() {
 	run -2 --separate-stderr spread-check place --nodes "$M/nodes.yaml"
 	stderr_has "missing POD file"
 }
+
+@test "place: system default constraints take the selector of Services and the controlling StatefulSet" {
+	M=$PLACE/misc
+	# app=web (Service) AND tier in (db) (StatefulSet): 1/0/2/0 pods per node, 1/2 per zone
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes-std.yaml" --pods "$M/ss-pods.yaml" --objects "$M/objects.yaml" "$M/ss-pod.yaml"
+	jq_is '[.nodes[].score]' '[83,100,58,83]'
+}
+
+@test "place: system default constraints merge a ReplicationController's selector" {
+	M=$PLACE/misc
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes-std.yaml" --pods "$M/ss-pods.yaml" --objects "$M/objects.yaml" "$M/rc-pod.yaml"
+	jq_is '[.nodes[].score]' '[66,88,100,100]'
+}
+
+@test "place: without --objects a pod without constraints gets no default selector, so no score" {
+	M=$PLACE/misc
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes-std.yaml" --pods "$M/ss-pods.yaml" "$M/ss-pod.yaml"
+	jq_is '[.nodes[].score]' '[0,0,0,0]'
+}
