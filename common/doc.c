@@ -282,12 +282,17 @@ static void scalar_resolve(struct tk_node *n)
 	n->kind = TK_STR;
 	if (n->quoted || strlen(n->text) != n->len)
 		return;
-	if (text_in(n->text, nulls))
+	/* No null/bool word is longer than 5 bytes, and go-yaml v2 (resolve.go's
+	 * resolveTable) only tries numbers for a first byte of [0-9+-.]: both
+	 * checks keep most strings away from the comparisons below. */
+	if (n->len <= 5 && text_in(n->text, nulls))
 		n->kind = TK_NULL;
-	else if (text_in(n->text, yes))
+	else if (n->len <= 5 && text_in(n->text, yes))
 		n->kind = TK_BOOL, n->v.b = true;
-	else if (text_in(n->text, no))
+	else if (n->len <= 5 && text_in(n->text, no))
 		n->kind = TK_BOOL, n->v.b = false;
+	else if (!strchr("0123456789+-.", n->text[0]) || !n->text[0])
+		return;
 	else if (resolve_int(n->text, &n->v.i))
 		n->kind = TK_INT;
 	else if (resolve_float(n->text, &n->v.f))
