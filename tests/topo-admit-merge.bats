@@ -84,3 +84,23 @@ CLOSEST8=(--distances "$FIXTURES/topo-admit/dist-8.json" --option prefer-closest
 @test "merge: policy none admits with an empty hint" {
 	run_suite none none 0-3 '[0,1,2,3]'
 }
+
+@test "admit: the kubelet's TestAdmit verdicts, container and pod scope" {
+	local policy hints want name n=0 bad=0 scope
+	while IFS=$'\t' read -r policy hints want name; do
+		case $policy in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		printf '%s\n' "$hints" | expand_hints >"$BATS_TEST_TMPDIR/h.json"
+		for scope in container pod; do
+			run --separate-stderr topo-admit --policy "$policy" --scope "$scope" --numa-nodes 0-1 \
+				--hints "$BATS_TEST_TMPDIR/h.json"
+			got=$(printf '%s' "$output" | jq .admit)
+			if [ "$got" != "$want" ] || { [ "$want" = true ] && [ "$status" -ne 0 ]; } ||
+				{ [ "$want" = false ] && [ "$status" -ne 1 ]; }; then
+				printf 'FAIL %s (%s): want %s got %s exit %s %s\n' "$name" "$scope" "$want" "$got" "$status" "$stderr" >&2
+				bad=$((bad + 1))
+			fi
+		done
+	done <"$CASES/admit.tsv"
+	[ "$n" -eq 14 ] && [ "$bad" -eq 0 ]
+}

@@ -58,3 +58,11 @@ J
 		--option prefer-closest-numa-nodes=true --hints "$BATS_TEST_TMPDIR/h.json"
 	[ "$output" = '{"admit":true,"hint":{"numaAffinity":[0,1],"preferred":true}}' ]
 }
+
+@test "options: TestManagerScope: container, pod, unknown" {
+	echo '[]' >"$BATS_TEST_TMPDIR/h.json"
+	run -0 topo-admit --policy best-effort --scope container --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/h.json"
+	run -0 topo-admit --policy best-effort --scope pod --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/h.json"
+	run -2 --separate-stderr topo-admit --policy best-effort --scope unknown --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/h.json"
+	[ "$stderr" = 'topo-admit: unknown scope: "unknown"' ]
+}
