@@ -2,6 +2,7 @@
  * kubelet config, state file, processes, containers) and judge it. Input
  * errors end the run here with exit 2, as main() would.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,29 @@ static int cmp_proc(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* Input errors end the run: free what was read (so a harness that turns
+ * exit into a return leaks nothing), then exit 2. */
+static void __attribute__((noreturn)) fail_diag(struct nv_report *r, const struct tk_diag *d)
+{
+	struct tk_diag copy = *d;
+
+	nv_report_release(r);
+	tk_fatal_diag(&copy);
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3))) fail(struct nv_report *r, const char *fmt, ...)
+{
+	struct tk_diag d;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	va_end(ap);
+	d.file[0] = '\0';
+	d.line = d.col = 0;
+	fail_diag(r, &d);
+}
+
 void nv_gather(const struct nv_opts *o, struct nv_report *r)
 {
 	struct nv_sys sys;
@@ -116,14 +140,14 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 	r->verdict = NV_ALIGNED;
 	if (o->topo) {
 		if (nv_topo_from_file(&r->topo, o->topo, &d))
-			tk_fatal_diag(&d);
+			fail_diag(r, &d);
 	} else if (nv_nothing_to_verify(o)) {
 		/* checked after -t so that a bad topology file is named first */
 	} else if (nv_topo_from_sys(&r->topo, o->root, &d)) {
-		tk_fatal_diag(&d);
+		fail_diag(r, &d);
 	}
 	if (nv_nothing_to_verify(o)) {
-		nv_topo_release(&r->topo);
+		nv_report_release(r);
 		tk_usage_error("nothing to verify: give PIDs, --all, --pod, --container, "
 			       "--cpu-manager-state or --kubelet-config");
 	}
@@ -135,7 +159,7 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 
 		if (nv_kcfg_check(&r->kcfg, path, o->kubelet, &r->topo, &d)) {
 			free(path);
-			tk_fatal_diag(&d);
+			fail_diag(r, &d);
 		}
 		free(path);
 		r->have_kcfg = true;
@@ -149,7 +173,7 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 		if (nv_state_check(&r->state, path, o->state, &r->topo.cpus,
 				   r->have_kcfg ? &r->kcfg : NULL, o->policy, reserved, &d)) {
 			free(path);
-			tk_fatal_diag(&d);
+			fail_diag(r, &d);
 		}
 		free(path);
 		r->have_state = true;
@@ -166,7 +190,7 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 	}
 	if (o->all || o->npods || o->nctrs) {
 		if (nv_cgroups_scan(&r->cg, o->root, &d))
-			tk_fatal_diag(&d);
+			fail_diag(r, &d);
 		for (i = 0; i < r->cg.n; i++) {
 			struct nv_container *c = &r->cg.c[i];
 
@@ -191,7 +215,7 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 			for (j = 0; j < r->cg.n; j++)
 				found |= !strcmp(o->pods[i], r->cg.c[j].pod);
 			if (!found)
-				tk_fatal("pod '%s' not found under kubepods", o->pods[i]);
+				fail(r, "pod '%s' not found under kubepods", o->pods[i]);
 		}
 		for (i = 0; i < o->nctrs; i++) {
 			size_t hits = 0;
@@ -199,9 +223,9 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 			for (j = 0; j < r->cg.n; j++)
 				hits += r->cg.c[j].id && !strncmp(o->ctrs[i], r->cg.c[j].id, strlen(o->ctrs[i]));
 			if (hits == 0)
-				tk_fatal("container '%s' not found under kubepods", o->ctrs[i]);
+				fail(r, "container '%s' not found under kubepods", o->ctrs[i]);
 			if (hits > 1)
-				tk_fatal("container ID prefix '%s' is ambiguous", o->ctrs[i]);
+				fail(r, "container ID prefix '%s' is ambiguous", o->ctrs[i]);
 		}
 	}
 	if (o->all) {
@@ -209,7 +233,7 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 		int *pids = nv_list_pids(o->root, &n, &d);
 
 		if (!pids)
-			tk_fatal_diag(&d);
+			fail_diag(r, &d);
 		for (i = 0; i < n; i++)
 			add_proc(r, &sys, pids[i], true);
 		free(pids);
@@ -276,10 +300,8 @@ void nv_report_release(struct nv_report *r)
 		nv_proc_release(&r->procs[i]);
 	free(r->procs);
 	nv_cgroups_release(&r->cg);
-	if (r->have_state)
-		nv_state_release(&r->state);
+	nv_state_release(&r->state);
 	nv_state_release(&r->auto_state);
-	if (r->have_kcfg)
-		nv_kcfg_release(&r->kcfg);
+	nv_kcfg_release(&r->kcfg);
 }
 
