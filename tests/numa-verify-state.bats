@@ -59,7 +59,7 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state \
 		--kubelet-config "$NV/kubelet/strict-reservation.yaml"
 	jq_is '.cpuManagerState.problems' \
-		'["some of strictly reserved cpus: \"0,16\" are present in defaultCpuSet: \"0-1,4-6,9,12-17,20-22,25,28-31\""]'
+		'["some of strictly reserved cpus: \"0,16\" are present in defaultCpuSet: \"0-1,4-6,9,12-17,20-22,25,28-31\"","current set of available CPUs \"1-15,17-31\" doesn'"'"'t match with CPUs in state \"0-31\""]'
 }
 
 @test "state: the policy named in the kubelet config must match the file's" {

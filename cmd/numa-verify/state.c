@@ -153,10 +153,12 @@ static void validate_static(struct nv_state *s, const struct cpuset *all,
 	cpuset_copy(&known, &s->default_set);
 	for (i = 0; i < s->nentries; i++)
 		cpuset_or(&known, &s->entries[i].cpus);
+	/* with strict-cpu-reservation the reserved CPUs belong to no set */
+	cpuset_copy(&tmp, all);
 	if (strict && reserved)
-		cpuset_or(&known, reserved);
-	if (!cpuset_equal(&known, all)) {
-		a = cpuset_format_list(all);
+		cpuset_andnot(&tmp, reserved);
+	if (!cpuset_equal(&known, &tmp)) {
+		a = cpuset_format_list(&tmp);
 		b = cpuset_format_list(&known);
 		nv_strv_addf(&s->problems,
 			     "current set of available CPUs \"%s\" doesn't match with CPUs in state \"%s\"", a, b);
