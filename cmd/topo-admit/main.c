@@ -357,7 +357,9 @@ static int run_cpu_hints(const struct opts *o)
 			ta_mask_format(h[i].mask, m, sizeof(m));
 			printf("NUMA %s%s\n", m, h[i].preferred ? " (preferred)" : "");
 		}
-		if (!n)
+		if (o->count == 0)
+			printf("no exclusive CPUs requested: no NUMA preference\n");
+		else if (!n)
 			printf("no NUMA combination has %lld free CPUs\n", o->count);
 	} else {
 		j = json_object();
