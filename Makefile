@@ -79,6 +79,11 @@ check: deps
 	@$(MAKE) --no-print-directory build-all
 	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) tests/run
 
+# A sanitizer failure exits 97, so that it can never pass for a verdict.
+sanitize: export ASAN_OPTIONS = exitcode=97:detect_leaks=1
+sanitize: export UBSAN_OPTIONS = print_stacktrace=1
+sanitize: export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp):print_suppressions=0
+sanitize: export TK_SANITIZE = 1
 sanitize: deps
 	@$(MAKE) --no-print-directory check BUILD=build-san BIN=build-san/bin \
 	  SANITIZE=address,undefined CFLAGS="-O1 -g"
