@@ -78,6 +78,12 @@ void sc_must_load_defaults(struct sc_cluster *c, const char *arg, struct pts_def
 
 			if (!dc)
 				dc = tk_path(list, "args.defaultConstraints");
+			if (!dc) {
+				tk_node_error(doc->file, list, &d,
+					      "default constraints must be a list (or a map with defaultConstraints)");
+				tk_doc_free(doc);
+				tk_fatal_diag(&d);
+			}
 			list = dc;
 		}
 	}
@@ -145,4 +151,50 @@ void sc_must_load_objects(struct sc_cluster *c, const char *path, struct pts_obj
 	memset(&d, 0, sizeof(d));
 	if (tk_doc_stream(path, NULL, object_item, arg, &d) != 0)
 		tk_fatal_diag(&d);
+}
+
+void sc_workload_owner(struct sc_cluster *c, struct sc_podspec *p, struct pts_objects *objs)
+{
+	struct pts_object o;
+
+	memset(&o, 0, sizeof(o));
+	if (strcmp(p->kind, "Deployment") == 0 || strcmp(p->kind, "ReplicaSet") == 0) {
+		o.kind = PTS_RS;
+		p->owner.api_version = sc_intern_str(&c->strs, "apps/v1");
+		p->owner.kind = sc_intern_str(&c->strs, "ReplicaSet");
+	} else if (strcmp(p->kind, "StatefulSet") == 0) {
+		o.kind = PTS_SS;
+		p->owner.api_version = sc_intern_str(&c->strs, "apps/v1");
+		p->owner.kind = sc_intern_str(&c->strs, "StatefulSet");
+	} else if (strcmp(p->kind, "ReplicationController") == 0) {
+		o.kind = PTS_RC;
+		p->owner.api_version = sc_intern_str(&c->strs, "v1");
+		p->owner.kind = sc_intern_str(&c->strs, "ReplicationController");
+	} else {
+		return;
+	}
+	p->has_owner = true;
+	p->owner.name = sc_intern_str(&c->strs, "simulated-owner");
+	o.ns = p->ns;
+	o.name = p->owner.name;
+	o.has_sel = p->has_workload_selector;
+	if (o.has_sel) {
+		sc_sel_copy(&o.sel, &p->workload_selector);
+		if (strcmp(p->kind, "Deployment") == 0) {
+			const struct sc_lset *ls = &c->lsets[p->lset];
+			const char *key = sc_intern_str(&c->strs, "pod-template-hash");
+			const char *val = sc_lset_get(ls, key);
+			struct sc_req r = { 0 };
+
+			if (val) {
+				r.key = key;
+				r.op = SC_IN;
+				r.nvals = 1;
+				r.vals = &val;
+				sc_sel_add(&o.sel, &r);
+			}
+		}
+	}
+	objs->o = xreallocarray(objs->o, objs->n + 1, sizeof(*objs->o));
+	objs->o[objs->n++] = o;
 }

@@ -19,4 +19,12 @@ void sc_defaults_release(struct pts_defaults *defs);
 /* Services, ReplicationControllers, ReplicaSets, StatefulSets. */
 void sc_must_load_objects(struct sc_cluster *c, const char *path, struct pts_objects *objs);
 
+/* A workload (Deployment, ReplicaSet, StatefulSet, ReplicationController)
+ * given where a pod is expected: its pods' controller, so that default
+ * constraints find their selector (helper.DefaultSelector reads the pod's
+ * controlling ReplicaSet/StatefulSet/RC): sets p->owner and adds the
+ * controller, with the workload's selector (plus pod-template-hash for a
+ * Deployment when p's labels carry one), to objs. Pods are left alone. */
+void sc_workload_owner(struct sc_cluster *c, struct sc_podspec *p, struct pts_objects *objs);
+
 #endif

@@ -278,6 +278,7 @@ int cmd_place(int argc, char **argv)
 	sc_must_load_podspec(&c, o.pod, &pod);
 	sc_must_load_defaults(&c, o.defaults, &defs);
 	sc_must_load_objects(&c, o.objects, &objs);
+	sc_workload_owner(&c, &pod, &objs);
 	failed = failed_nodes(&c, o.failed);
 
 	memset(&st, 0, sizeof(st));

@@ -372,54 +372,6 @@ static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p)
 	free(l);
 }
 
-/* The replicas' controller, so default constraints find their selector
- * (DefaultSelector looks at the pod's controller ReplicaSet/StatefulSet/RC). */
-static void add_owner(struct sc_cluster *c, struct sc_podspec *p, struct pts_objects *objs)
-{
-	struct pts_object o;
-
-	memset(&o, 0, sizeof(o));
-	if (strcmp(p->kind, "Deployment") == 0 || strcmp(p->kind, "ReplicaSet") == 0) {
-		o.kind = PTS_RS;
-		p->owner.api_version = sc_intern_str(&c->strs, "apps/v1");
-		p->owner.kind = sc_intern_str(&c->strs, "ReplicaSet");
-	} else if (strcmp(p->kind, "StatefulSet") == 0) {
-		o.kind = PTS_SS;
-		p->owner.api_version = sc_intern_str(&c->strs, "apps/v1");
-		p->owner.kind = sc_intern_str(&c->strs, "StatefulSet");
-	} else if (strcmp(p->kind, "ReplicationController") == 0) {
-		o.kind = PTS_RC;
-		p->owner.api_version = sc_intern_str(&c->strs, "v1");
-		p->owner.kind = sc_intern_str(&c->strs, "ReplicationController");
-	} else {
-		return;
-	}
-	p->has_owner = true;
-	p->owner.name = sc_intern_str(&c->strs, "simulated-owner");
-	o.ns = p->ns;
-	o.name = p->owner.name;
-	o.has_sel = p->has_workload_selector;
-	if (o.has_sel) {
-		sc_sel_copy(&o.sel, &p->workload_selector);
-		if (strcmp(p->kind, "Deployment") == 0) {
-			const struct sc_lset *ls = &c->lsets[p->lset];
-			const char *key = sc_intern_str(&c->strs, "pod-template-hash");
-			const char *val = sc_lset_get(ls, key);
-			struct sc_req r = { 0 };
-
-			if (val) {
-				r.key = key;
-				r.op = SC_IN;
-				r.nvals = 1;
-				r.vals = &val;
-				sc_sel_add(&o.sel, &r);
-			}
-		}
-	}
-	objs->o = xreallocarray(objs->o, objs->n + 1, sizeof(*objs->o));
-	objs->o[objs->n++] = o;
-}
-
 static json_t *domains_json(struct sim *s, int mode_text)
 {
 	const struct pts_state *st = &s->st;
@@ -615,7 +567,7 @@ int cmd_simulate(int argc, char **argv)
 	sc_must_load_defaults(&c, o.defaults, &defs);
 	sc_must_load_objects(&c, o.objects, &objs);
 	add_template_hash(&c, &pod);
-	add_owner(&c, &pod, &objs);
+	sc_workload_owner(&c, &pod, &objs);
 
 	memset(&s, 0, sizeof(s));
 	s.c = &c;
