@@ -199,3 +199,26 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 	done
 	wait $churn
 }
+
+@test "live: a numa_maps longer than one seq_file page is read whole" {
+	command -v python3 >/dev/null || skip "python3 not installed"
+	[ -r /proc/self/numa_maps ] || skip "no numa_maps on this kernel"
+	python3 -c '
+import mmap, sys, time
+maps = []
+for i in range(400):
+    m = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | (mmap.PROT_WRITE if i % 2 else 0))
+    if i % 2:
+        m.write(b"x")
+    maps.append(m)
+print("ready", flush=True)
+time.sleep(30)
+' >"$BATS_TEST_TMPDIR/ready" &
+	local pid=$!
+	while ! grep -q ready "$BATS_TEST_TMPDIR/ready"; do sleep 0.05; done
+	[ "$(wc -c </proc/$pid/numa_maps)" -gt 8192 ]
+	want=$(tr ' ' '\n' </proc/$pid/numa_maps | awk -F= '/^N[0-9]+=/ {s += $2} END {print s + 0}')
+	run -0 --separate-stderr numa-verify --no-threads $pid
+	kill $pid
+	jq_is '[.processes[0].memoryPages[]]|add' "$want"
+}
