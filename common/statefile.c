@@ -444,6 +444,9 @@ char *tk_cpu_checkpoint_marshal(struct tk_cpu_checkpoint *cp, bool topokit)
 	char *out;
 	size_t i;
 
+	/* what we write reads back as a map (absent or {}), never as nil:
+	 * the checksum must be computed the way it will be verified */
+	cp->entries_null = false;
 	cp->checksum = tk_cpu_checkpoint_sum(cp, topokit);
 	json_object_set_new(root, "policyName", json_string(cp->policy_name ? cp->policy_name : ""));
 	json_object_set_new(root, "defaultCpuSet",

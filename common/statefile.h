@@ -109,7 +109,8 @@ size_t tk_cpu_checkpoint_remove_pod(struct tk_cpu_checkpoint *cp, const char *po
 /* Serialize as the kubelet does (json.Marshal of the struct: compact,
  * fields in order, map keys sorted, "entries" omitted when empty, no
  * trailing newline), after setting cp->checksum with the topokit or kubelet
- * formula. Returns a malloc'd string. */
+ * formula (an "entries": null read earlier is written as an empty map).
+ * Returns a malloc'd string. */
 char *tk_cpu_checkpoint_marshal(struct tk_cpu_checkpoint *cp, bool topokit);
 
 #endif
