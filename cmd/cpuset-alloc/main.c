@@ -207,7 +207,7 @@ static void opt_list(const char *name, const char *arg, struct cpuset *dst,
 		     const struct ktopo *k, bool numa)
 {
 	size_t off = 0;
-	int rc = cpuset_parse_list(dst, arg, CPUSET_MAX_ID, &off), c, j;
+	int rc = cpuset_parse_list(dst, arg, CPUSET_MAX_ID, &off), c;
 
 	if (rc == -2)
 		tk_usage_error("--%s value '%s': id out of range at offset %zu", name, arg, off);
@@ -216,12 +216,7 @@ static void opt_list(const char *name, const char *arg, struct cpuset *dst,
 	for (c = cpuset_first(dst); c >= 0; c = cpuset_next(dst, c)) {
 		bool known = false;
 
-		if (!numa) {
-			known = ktopo_has(k, c);
-		} else {
-			for (j = 0; j < k->nnuma; j++)
-				known |= k->numa_id[j] == c;
-		}
+		known = numa ? ktopo_has_numa(k, c) : ktopo_has(k, c);
 		if (!known)
 			tk_usage_error("--%s: %s %d is not in the topology", name,
 				       numa ? "NUMA node" : "CPU", c);

@@ -23,7 +23,6 @@ static int read_affinity(struct alloc_item *it, const char *file, const struct t
 {
 	const struct tk_node *aff;
 	size_t i;
-	int j;
 
 	if (!hint || hint->kind == TK_NULL)
 		return 0;
@@ -44,8 +43,7 @@ static int read_affinity(struct alloc_item *it, const char *file, const struct t
 		if (x->kind != TK_INT || x->v.i < 0 || x->v.i > CPUSET_MAX_ID)
 			return tk_node_error(file, x, d, "NUMA node id must be a non-negative integer, not '%s'",
 					     x->text ? x->text : tk_kind_name(x->kind));
-		for (j = 0; j < k->nnuma; j++)
-			known |= k->numa_id[j] == x->v.i;
+		known = ktopo_has_numa(k, (int)x->v.i);
 		if (!known)
 			return tk_node_error(file, x, d, "NUMA node %lld is not in the topology", x->v.i);
 		cpuset_set(&it->numa, (unsigned)x->v.i);

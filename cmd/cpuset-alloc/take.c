@@ -117,6 +117,16 @@ void ktopo_build(struct ktopo *k, const struct topo *t)
 	k->cpus_per_l3 = k->nl3 ? n / k->nl3 : 0;
 	/* newCPUAccumulator: topo.NumSockets >= topo.NumNUMANodes */
 	k->numa_first = k->nsocket >= k->nnuma;
+	cpuset_init(&k->numa_any);
+	for (i = 0; i < k->nnuma; i++)
+		cpuset_set(&k->numa_any, (unsigned)k->numa_id[i]);
+	for (i = 0; i < (int)t->nnuma; i++)
+		cpuset_set(&k->numa_any, (unsigned)t->numa[i].id);
+}
+
+bool ktopo_has_numa(const struct ktopo *k, int id)
+{
+	return id >= 0 && cpuset_test(&k->numa_any, (unsigned)id);
 }
 
 static void free_groups(struct ilist *g, int n)
@@ -146,6 +156,7 @@ void ktopo_release(struct ktopo *k)
 	free_groups(k->numa_cpus, k->nnuma);
 	free_groups(k->l3_cpus, k->nl3);
 	free(k->idx_of);
+	cpuset_release(&k->numa_any);
 	memset(k, 0, sizeof(*k));
 }
 

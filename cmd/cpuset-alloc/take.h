@@ -47,12 +47,15 @@ struct ktopo {
 	/* the kubelet's CPUsPerCore/CPUsPerSocket/CPUsPerUncore: NumCPUs / NumX */
 	int cpus_per_core, cpus_per_socket, cpus_per_l3;
 	bool numa_first;                                  /* NumSockets >= NumNUMANodes */
+	struct cpuset numa_any;   /* every NUMA node of the document, memory-only ones too */
 };
 
 /* Build from a loaded topology document (only NUMA nodes with CPUs count,
  * as in the kubelet's CPUDetails). */
 void ktopo_build(struct ktopo *k, const struct topo *t);
 void ktopo_release(struct ktopo *k);
+/* Is id a NUMA node of the document (with or without CPUs)? */
+bool ktopo_has_numa(const struct ktopo *k, int id);
 /* Is OS id cpu part of the topology? */
 bool ktopo_has(const struct ktopo *k, int cpu);
 /* All CPUs / the CPUs of a core (dst replaced). */
