@@ -3,7 +3,7 @@
 # 32 cores x 2 threads) against merely loading that topology document, in one
 # run. "Load" is cpuset-alloc with --count 0 (parse, validate, build the
 # kubelet's CPU details, no allocation); each allocation variant runs the
-# same number of times on the same document; best of ROUNDS. Prints each time
+# same number of times on the same document; best of ROUNDS, in CPU time. Prints each time
 # and the ratio allocate / load (goal: at most 1.5).
 set -u
 cd "$(dirname "$0")/../.."
@@ -13,16 +13,16 @@ RUNS=${CA_BENCH_RUNS:-50}
 ROUNDS=${CA_BENCH_ROUNDS:-5}
 [ -x "$BIN" ] || make -s bin/cpuset-alloc || exit 2
 
-# time_runs ARGS...: best-of-ROUNDS wall time (seconds) of RUNS invocations
+# time_runs ARGS...: best of ROUNDS, CPU seconds (user + system) spent by RUNS
+# invocations; CPU time rather than wall time, so that other load on the
+# machine does not decide the ratio
 time_runs() {
-	local best= r s e t i
+	local best= r t i TIMEFORMAT='%U %S'
 	for ((r = 0; r < ROUNDS; r++)); do
-		s=$(date +%s.%N)
-		for ((i = 0; i < RUNS; i++)); do
-			"$BIN" -t "$TOPO" "$@" >/dev/null || { echo "cpuset-alloc $* failed" >&2; exit 2; }
-		done
-		e=$(date +%s.%N)
-		t=$(echo "$e - $s" | bc -l)
+		t=$( { time for ((i = 0; i < RUNS; i++)); do
+			"$BIN" -t "$TOPO" "$@" >/dev/null || exit 2
+		done; } 2>&1 ) || { echo "cpuset-alloc $* failed" >&2; exit 2; }
+		t=$(echo "$t" | awk '{ print $1 + $2 }')
 		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
 	done
 	echo "$best"
