@@ -372,7 +372,7 @@ static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p)
 	free(l);
 }
 
-static json_t *domains_json(struct sim *s, int mode_text)
+static json_t *domains_json(struct sim *s)
 {
 	const struct pts_state *st = &s->st;
 	json_t *arr = json_array();
@@ -403,7 +403,6 @@ static json_t *domains_json(struct sim *s, int mode_text)
 		json_array_append_new(arr, o);
 		free(per);
 	}
-	(void)mode_text;
 	return arr;
 }
 
@@ -438,7 +437,7 @@ static int render(struct sim *s, const struct sim_opts *o, json_t *failed)
 	json_object_set_new(root, "replicas", json_integer((json_int_t)s->nrep));
 	json_object_set_new(root, "scheduled", json_integer((json_int_t)scheduled));
 	json_object_set_new(root, "pending", json_integer((json_int_t)(s->nrep - scheduled)));
-	json_object_set_new(root, "domains", domains_json(s, 0));
+	json_object_set_new(root, "domains", domains_json(s));
 	json_object_set_new(root, "placements", pl);
 	json_object_set_new(root, "pendingReplicas", pend);
 	if (failed)
