@@ -384,6 +384,9 @@ struct builder {
 	void *arg;
 	int fn_rc;
 	bool streamed_items;      /* this document's items went to fn */
+	tk_kind_skip_fn skip;     /* tk_doc_stream_skip's filter, or NULL */
+	bool skipping;            /* inside a skipped document's root map */
+	size_t skip_nest;         /* open collections below that root */
 	/* tree */
 	struct tk_doc *doc;
 	struct tk_node *root;
@@ -553,6 +556,12 @@ static int attach(struct builder *b, struct tk_node *val, const yaml_mark_t *m)
 
 		node_unref(val);
 		return rc;
+	}
+	/* tk_doc_stream_skip: the document root's kind decides */
+	if (b->skip && b->depth == 1 && val->kind == TK_STR && !strcmp(f->key->text, "kind") &&
+	    b->skip(val->text, b->arg)) {
+		b->skipping = true;
+		b->skip_nest = 0;
 	}
 	container_append(f, f->key, val);
 	f->key = NULL;
@@ -745,6 +754,32 @@ static void doc_add(struct tk_doc *doc, struct tk_node *root)
 	doc->docs[doc->ndocs++] = root;
 }
 
+/* An event inside a skipped document: only nesting is followed. The end of
+ * the root map drops the root, so the document ends empty. */
+static int skip_event(struct builder *b, const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (b->depth + ++b->skip_nest > b->lim->max_depth)
+			return fail_at(b, &ev->start_mark, "nesting too deep (limit %u levels)",
+				       b->lim->max_depth);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if (b->skip_nest) {
+			b->skip_nest--;
+			break;
+		}
+		b->skipping = false;
+		frame_release(&b->stack[--b->depth]);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 /* Runs the parser over the whole input. Returns 0, -1 on error, or the
  * callback's non-zero stop value. */
 static int run(struct builder *b)
@@ -756,6 +791,13 @@ static int run(struct builder *b)
 		if (!yaml_parser_parse(&b->parser, &ev))
 			return parser_fail(b);
 		b->rd.since_event = 0;
+		if (b->skipping) {
+			rc = skip_event(b, &ev);
+			yaml_event_delete(&ev);
+			if (rc)
+				return -1;
+			continue;
+		}
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
 			yaml_event_delete(&ev);
@@ -949,6 +991,12 @@ void tk_doc_free(struct tk_doc *doc)
 int tk_doc_stream(const char *path, const struct tk_limits *limits,
 		  tk_item_fn fn, void *arg, struct tk_diag *d)
 {
+	return tk_doc_stream_skip(path, limits, NULL, fn, arg, d);
+}
+
+int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind_skip_fn skip,
+		       tk_item_fn fn, void *arg, struct tk_diag *d)
+{
 	struct tk_limits lim = limits ? *limits : tk_default_limits;
 	FILE *fp = open_input(path, d);
 	struct builder b;
@@ -966,6 +1014,7 @@ int tk_doc_stream(const char *path, const struct tk_limits *limits,
 	b.rd.fp = fp;
 	b.fn = fn;
 	b.arg = arg;
+	b.skip = skip;
 	rc = run(&b);
 	builder_release(&b);
 	if (fp != stdin)

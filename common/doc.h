@@ -98,6 +98,16 @@ typedef int (*tk_item_fn)(const struct tk_node *item, const char *file, void *ar
 int tk_doc_stream(const char *path, const struct tk_limits *limits,
 		  tk_item_fn fn, void *arg, struct tk_diag *d);
 
+/* Like tk_doc_stream, for callers that want only some kinds: a document
+ * whose top-level "kind" makes skip(kind, arg) return true is still parsed
+ * to its end (syntax errors and size limits still fail) but its values are
+ * not built and it is not passed to fn. Installs full of CRDs and ConfigMaps
+ * then stream at about the parser's speed. Items of a List are always built
+ * (their anchors may be shared). */
+typedef bool (*tk_kind_skip_fn)(const char *kind, void *arg);
+int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind_skip_fn skip,
+		       tk_item_fn fn, void *arg, struct tk_diag *d);
+
 /* ---- access ---- */
 
 /* Map lookup; NULL when map is not a map or has no such key. */

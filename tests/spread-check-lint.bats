@@ -483,3 +483,13 @@ EOF
 	done <"$TK_ROOT/man/spread-check.1"
 	[ "$n" -ge 3 ]
 }
+
+@test "kinds without pod specs are streamed past: not counted, syntax still checked" {
+	printf 'kind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1", a: "2"}\n---\nkind: Pod\nmetadata: {name: p}\nspec: {topologySpreadConstraints: [{maxSkew: 0, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {}}]}\n' >"$BATS_TEST_TMPDIR/m.yaml"
+	lint "$BATS_TEST_TMPDIR/m.yaml"
+	[ "$status" -eq 1 ]
+	jq_is '[.summary.objects, .findings[0].line]' '[1,7]'
+	printf 'kind: Service\nspec: {ports: [1, 2}\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr spread-check lint "$BATS_TEST_TMPDIR/bad.yaml"
+	[ "$status" -eq 2 ]
+}

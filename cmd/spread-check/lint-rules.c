@@ -1061,35 +1061,91 @@ static void collect_ignores(struct obj *o, const struct tk_node *meta)
 	free(copy);
 }
 
+/* Field path of the generic scan, built only when a list is found: each
+ * level is a map key or a sequence index. */
+struct scan_path {
+	unsigned depth;
+	const char *key[65];
+	size_t index[65];
+};
+
+static char *scan_path_render(const struct scan_path *sp, const char *last)
+{
+	size_t len = strlen(last) + 1, i;
+	char *p, *w;
+
+	for (i = 0; i < sp->depth; i++)
+		len += sp->key[i] ? strlen(sp->key[i]) + 1 : 22;
+	p = w = xmalloc(len + 1);
+	for (i = 0; i < sp->depth; i++) {
+		if (sp->key[i])
+			w += sprintf(w, "%s%s", w == p ? "" : ".", sp->key[i]);
+		else
+			w += sprintf(w, "[%zu]", sp->index[i]);
+	}
+	sprintf(w, "%s%s", w == p ? "" : ".", last);
+	return p;
+}
+
 /* Find topologySpreadConstraints lists anywhere in an unknown kind. */
-static void scan_generic(struct obj *o, const struct tk_node *n, const char *path, unsigned depth)
+static void scan_generic(struct obj *o, const struct tk_node *n, struct scan_path *sp)
 {
 	size_t i;
 
-	if (depth > 64)
+	if (sp->depth >= 64)
 		return;
 	if (n->kind == TK_MAP) {
 		for (i = 0; i < n->n; i++) {
-			const char *k = tk_scalar_text(n->keys[i]);
-			char *p;
+			const struct tk_node *v = n->items[i];
+			const char *k = n->keys[i]->text;
 
-			if (!k)
+			if (v->kind != TK_MAP && v->kind != TK_SEQ)
 				continue;
-			p = *path ? xasprintf("%s.%s", path, k) : xstrdup(k);
-			if (strcmp(k, "topologySpreadConstraints") == 0 && n->items[i]->kind == TK_SEQ)
-				check_constraints(o, n->items[i], p);
-			else
-				scan_generic(o, n->items[i], p, depth + 1);
-			free(p);
+			if (v->kind == TK_SEQ && k && k[0] == 't' &&
+			    strcmp(k, "topologySpreadConstraints") == 0) {
+				char *p = scan_path_render(sp, k);
+
+				check_constraints(o, v, p);
+				free(p);
+				continue;
+			}
+			sp->key[sp->depth] = k ? k : "?";
+			sp->depth++;
+			scan_generic(o, v, sp);
+			sp->depth--;
 		}
 	} else if (n->kind == TK_SEQ) {
 		for (i = 0; i < n->n; i++) {
-			char *p = xasprintf("%s[%zu]", path, i);
-
-			scan_generic(o, n->items[i], p, depth + 1);
-			free(p);
+			if (n->items[i]->kind != TK_MAP && n->items[i]->kind != TK_SEQ)
+				continue;
+			sp->key[sp->depth] = NULL;
+			sp->index[sp->depth] = i;
+			sp->depth++;
+			scan_generic(o, n->items[i], sp);
+			sp->depth--;
 		}
 	}
+}
+
+/* Kinds that hold no pod spec: not linted, not even built (CRD schemas and
+ * ConfigMaps are the largest objects of an install). */
+bool lint_podless_kind(const char *kind)
+{
+	static const char *const kinds[] = {
+		"APIService", "ClusterRole", "ClusterRoleBinding", "ConfigMap",
+		"CustomResourceDefinition", "Endpoints", "EndpointSlice", "Ingress",
+		"IngressClass", "LimitRange", "MutatingWebhookConfiguration", "Namespace",
+		"NetworkPolicy", "PersistentVolume", "PersistentVolumeClaim",
+		"PodDisruptionBudget", "PriorityClass", "ResourceQuota", "Role",
+		"RoleBinding", "Secret", "Service", "ServiceAccount", "StorageClass",
+		"ValidatingWebhookConfiguration",
+	};
+	size_t i;
+
+	for (i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return true;
+	return false;
 }
 
 static const struct {
@@ -1197,8 +1253,11 @@ int lint_item(struct lint_ctx *ctx, const struct tk_node *item, const char *file
 					 o.replicas), NULL);
 		else
 			free(p);
-	} else if (!o.pspec && !spec_path) {
-		scan_generic(&o, item, "", 0);
+	} else if (!o.pspec && !spec_path && !lint_podless_kind(o.kind)) {
+		struct scan_path sp;
+
+		sp.depth = 0;
+		scan_generic(&o, item, &sp);
 	}
 	free(spec_path);
 	free(meta_path);

@@ -102,6 +102,12 @@ static int on_item(const struct tk_node *item, const char *file, void *arg)
 	return lint_item(a->ctx, item, a->file);
 }
 
+static bool skip_kind(const char *kind, void *arg)
+{
+	(void)arg;
+	return lint_podless_kind(kind);
+}
+
 static void lint_file(struct lint_ctx *ctx, const char *path)
 {
 	struct stream_arg a;
@@ -109,7 +115,7 @@ static void lint_file(struct lint_ctx *ctx, const char *path)
 
 	a.ctx = ctx;
 	a.file = lint_ctx_add_file(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path);
-	if (tk_doc_stream(path, NULL, on_item, &a, &d) < 0) {
+	if (tk_doc_stream_skip(path, NULL, skip_kind, on_item, &a, &d) < 0) {
 		lint_ctx_release(ctx);
 		tk_fatal_diag(&d);
 	}

@@ -99,6 +99,10 @@ void lint_ctx_release(struct lint_ctx *ctx);
 /* Register an input file name; returns the stored copy findings point to. */
 const char *lint_ctx_add_file(struct lint_ctx *ctx, const char *file);
 
+/* Kinds that never hold a pod spec (ConfigMap, CustomResourceDefinition,
+ * Service, ...): lint.c streams past them without building them. */
+bool lint_podless_kind(const char *kind);
+
 /* Lint one flattened item of file (file as registered). Returns 0. */
 int lint_item(struct lint_ctx *ctx, const struct tk_node *item, const char *file);
 
