@@ -70,7 +70,7 @@ char *nv_path(const char *root, const char *path)
 int nv_read_file(const char *root, const char *path, char **out, size_t *len)
 {
 	char *full = nv_path(root, path);
-	size_t cap = 65536, n = 0;  /* most files fit; seq_file hands out a page per read() */
+	size_t cap = 4096, n = 0;  /* a page: what seq_file hands out per read() */
 	char *buf;
 	int fd, err = 0;
 
