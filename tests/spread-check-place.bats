@@ -105,3 +105,15 @@ run_cases() {
 	run -0 --separate-stderr spread-check place --nodes "$M/nodes-std.yaml" --pods "$M/ss-pods.yaml" "$M/ss-pod.yaml"
 	jq_is '[.nodes[].score]' '[0,0,0,0]'
 }
+
+@test "place: node inclusion follows Gt, matchFields, ORed terms and tolerations" {
+	M=$PLACE/misc
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes-sel.yaml" --pods "$M/pods-sel.yaml" --counts "$M/gt.yaml"
+	jq_is '.constraints[0].domains' '{"z1":1,"z2":1}'
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes-sel.yaml" --pods "$M/pods-sel.yaml" --counts "$M/fields.yaml"
+	jq_is '.constraints[0].domains' '{"z1":1,"z3":1}'
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes-sel.yaml" --pods "$M/pods-sel.yaml" --counts "$M/taints.yaml"
+	jq_is '.constraints[0].domains' '{"z1":2,"z2":1,"z3":1}'
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes-sel.yaml" --pods "$M/pods-sel.yaml" --counts "$M/taints-none.yaml"
+	jq_is '.constraints[0].domains' '{"z1":1,"z2":1,"z3":1}'
+}
