@@ -222,3 +222,9 @@ time.sleep(30)
 	kill $pid
 	jq_is '[.processes[0].memoryPages[]]|add' "$want"
 }
+
+@test "a memory policy (numactl --membind) that binds away from the CPUs' node is named" {
+	run -1 --separate-stderr numa-verify --root "$NV/bad" 108
+	jq_is '.processes[0].reasons' \
+		'["memory policy of 2 mappings binds to NUMA node 0, not NUMA node 1 of its cpus","only 0.4% of memory is on NUMA node 1 (--min-local 90)"]'
+}

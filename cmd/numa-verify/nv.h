@@ -106,6 +106,8 @@ struct nv_proc {
 	uint64_t local_bytes;
 	int local_tenths;         /* local share in tenths of a percent; -1 unknown */
 	char *mem_error;          /* why numa_maps gave nothing (NULL when read) */
+	struct cpuset bind_nodes; /* nodes of bind/prefer memory policies in numa_maps */
+	unsigned bind_maps;       /* mappings with such a policy */
 	size_t nthreads;
 	struct nv_thread *threads;  /* threads whose affinity differs */
 	enum nv_verdict verdict;

@@ -57,6 +57,7 @@ void nv_proc_release(struct nv_proc *p)
 	cpuset_release(&p->cpu_numa);
 	free(p->mem);
 	free(p->mem_error);
+	cpuset_release(&p->bind_nodes);
 	for (i = 0; i < p->nthreads; i++) {
 		free(p->threads[i].comm);
 		cpuset_release(&p->threads[i].cpus);
@@ -218,8 +219,23 @@ int nv_parse_numa_maps(const struct nv_sys *s, const char *file, const char *buf
 								   (int)(te - tok > 40 ? 40 : te - tok), tok);
 				continue;
 			}
-			if (ntok == 2)
-				continue;  /* memory policy */
+			if (ntok == 2) {
+				/* memory policy: "bind:1", "prefer=static:0", "default" ... */
+				const char *colon = memchr(tok, ':', (size_t)(te - tok));
+
+				if (colon && (!strncmp(tok, "bind", 4) || !strncmp(tok, "prefer", 6))) {
+					struct cpuset pn = CPUSET_INIT;
+					char *list = xstrndup(colon + 1, (size_t)(te - colon - 1));
+
+					if (cpuset_parse_list(&pn, list, CPUSET_MAX_ID, NULL) == 0) {
+						cpuset_or(&p->bind_nodes, &pn);
+						p->bind_maps++;
+					}
+					free(list);
+					cpuset_release(&pn);
+				}
+				continue;
+			}
 			if (te - tok == 4 && !strncmp(tok, "huge", 4)) {
 				huge = true;
 			} else if (tok[0] == 'N' && te - tok > 1 && isdigit((unsigned char)tok[1])) {
@@ -370,6 +386,8 @@ int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_d
 
 		if (nv_parse_numa_maps(s, path, buf, p, &md)) {
 			p->mem_error = xasprintf("%s:%u:%u: %s", md.file, md.line, md.col, md.msg);
+			cpuset_clear_all(&p->bind_nodes);
+			p->bind_maps = 0;
 			free(p->mem);
 			p->mem = NULL;
 			p->nmem = 0;

@@ -91,6 +91,17 @@ void nv_judge_proc(struct nv_proc *p, const struct nv_topo *t, const struct nv_v
 		free(b);
 	}
 
+	/* a memory policy (numactl --membind, mbind) that points elsewhere */
+	if (p->bind_maps && !cpuset_intersects(&p->bind_nodes, &local)) {
+		a = fmt_list(&p->bind_nodes);
+		b = fmt_list(&local);
+		nv_strv_addf(&p->reasons, "memory policy of %u mapping%s binds to %s %s, not %s %s of its cpus",
+			     p->bind_maps, p->bind_maps == 1 ? "" : "s", nodes_word(&p->bind_nodes), a,
+			     nodes_word(&local), b);
+		free(a);
+		free(b);
+	}
+
 	/* memory: the share on the local nodes */
 	p->local_bytes = 0;
 	for (i = 0; i < p->nmem; i++)
