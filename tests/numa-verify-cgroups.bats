@@ -98,3 +98,11 @@ U4=b24d1f5b-3e4a-4f88-8d3b-4a5c6d7e8f94
 	jq_is '[.containers[].pod]|unique' "[\"$U1\"]"
 	jq_is '.topology' '{"source":"sysfs","numaNodes":[{"id":0,"cpus":"0-7,16-23"},{"id":1,"cpus":"8-15,24-31"}]}'
 }
+
+@test "golden: the whole 2n-smt node as JSON, and the 4n-smt node as text, byte for byte" {
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" --all "${STATE[@]}" \
+		--kubelet-config var/lib/kubelet/config.yaml
+	[ "$output" = "$(cat "$EXPECTED/numa-verify/2n-smt-all.json")" ]
+	run -1 --separate-stderr numa-verify --root "$NV/4n-smt" --all -o text
+	[ "$output" = "$(cat "$EXPECTED/numa-verify/4n-smt-all.txt")" ]
+}
