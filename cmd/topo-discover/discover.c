@@ -565,7 +565,9 @@ int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d)
 	/* plugins are loaded by the first topology_init: keep out the ones we
 	 * never use (and libpciaccess too when devices are not wanted) */
 	setenv("HWLOC_PLUGINS_BLACKLIST",
-	       o->devices && o->source == SRC_LIVE ? PLUGINS_NEVER : PLUGINS_NEVER ",hwloc_pci", 1);
+	       o->source == SRC_XML ? PLUGINS_NEVER ",hwloc_pci" :
+	       o->devices && o->source == SRC_LIVE ? PLUGINS_NEVER ",hwloc_xml_libxml" :
+	       PLUGINS_NEVER ",hwloc_pci,hwloc_xml_libxml", 1);
 	if (hwloc_topology_init(&topo) < 0)
 		return tk_diag_set(d, src, 0, 0, "cannot initialise libhwloc: %s", strerror(errno));
 	hwloc_topology_set_flags(topo, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
