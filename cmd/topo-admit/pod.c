@@ -1014,7 +1014,7 @@ static int mem_request(const struct pod *p, const struct ctr *c, const struct no
 static void take_memory(const struct topo *t, struct node_state *s, const struct memreq *mr,
 			const struct ta_hint *h)
 {
-	size_t r, i, used = 0;
+	size_t r, i;
 	ta_mask group = 0;
 
 	for (r = 0; r < mr->n; r++) {
@@ -1035,16 +1035,13 @@ static void take_memory(const struct topo *t, struct node_state *s, const struct
 	if (!mr->n || !h->has_mask)
 		return;
 	for (i = 0; i < t->nnuma; i++)
-		if (t->numa[i].id < TA_MAX_NUMA && (h->mask >> t->numa[i].id & 1)) {
+		if (t->numa[i].id < TA_MAX_NUMA && (h->mask >> t->numa[i].id & 1))
 			group |= (ta_mask)1 << t->numa[i].id;
-			used++;
-		}
 	for (i = 0; i < t->nnuma; i++)
 		if (t->numa[i].id < TA_MAX_NUMA && (group >> t->numa[i].id & 1)) {
 			s->assignments[i]++;
 			s->cells[i] = group;
 		}
-	(void)used;
 }
 
 /* ---- admission ---- */
@@ -1259,9 +1256,6 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 		report_container(&r->containers[i], &p.c[i]);
 	check_annotations(&p, r);
 	for (i = 0; i < p.n; i++) {
-		const struct tk_qty *q = rl_get(&p.c[i].lim, "");
-
-		(void)q;
 		for (j = 0; j < p.c[i].lim.n; j++) {
 			const char *n = p.c[i].lim.v[j].name;
 

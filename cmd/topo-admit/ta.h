@@ -37,7 +37,6 @@ void ta_hints_release(struct ta_hints_doc *h);
 int ta_distances_load(struct ta_numa_info *ni, const char *path, struct tk_diag *d);
 /* NUMA nodes and distances of a topology document. */
 void ta_numa_info_from_topo(struct ta_numa_info *ni, const struct topo *t);
-/* A hint list in a cpuset-free form for output. */
 
 /* ---- cpuhints.c ---- */
 
@@ -57,11 +56,8 @@ enum ta_qos {
 };
 const char *ta_qos_name(enum ta_qos q);
 
+/* The node's resource managers, as the kubelet is configured. */
 struct ta_config {
-	const char *policy;             /* raw, validated by ta_manager_new */
-	const char *scope;
-	size_t nopts;
-	char **opt_names, **opt_values;
 	bool cpu_static;                /* cpuManagerPolicy static */
 	bool mem_static;                /* memoryManagerPolicy Static */
 	struct cpuset available;        /* free CPUs (defaultCpuSet) */
