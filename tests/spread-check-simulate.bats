@@ -60,3 +60,11 @@ SIM=$FIXTURES/spread-check/simulate
 	run -2 --separate-stderr spread-check simulate "$SIM/bad.yaml"
 	stderr_has "--nodes is required"
 }
+
+@test "simulate: --fail reschedules the workload's lost running pods with their own labels" {
+	# web-2 (pod-template-hash old) is lost with zone c; its ReplicaSet
+	# recreates it as an "old" pod, so it joins web-1's generation: zone b
+	run -0 --separate-stderr spread-check simulate --nodes "$SIM/3zones.yaml" --pods "$SIM/web-running.yaml" --replicas 0 --fail topology.kubernetes.io/zone=c "$SIM/web-zone-hard.yaml"
+	jq_is '.failed | [.nodes, .lostPods, .rescheduled]' '[["c1"],2,1]'
+	jq_is '[.placements[] | [.node, .rescheduled]]' '[["b1",true]]'
+}

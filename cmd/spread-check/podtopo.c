@@ -540,6 +540,18 @@ void pts_add_pod(struct pts_state *st, uint32_t node, int delta)
 	}
 }
 
+void pts_add_pod_lset(struct pts_state *st, uint32_t node, uint32_t lset, int delta)
+{
+	uint32_t i;
+
+	for (i = 0; i < st->n; i++) {
+		struct pts_constraint *k = &st->k[i];
+
+		if (!sc_sel_empty(&k->sel) && lset_matches(st, k, lset))
+			k->cnt[node] += delta;
+	}
+}
+
 int64_t pts_skew(const struct pts_state *st, uint32_t i, int64_t *min, int64_t *max)
 {
 	const struct pts_constraint *k = &st->k[i];

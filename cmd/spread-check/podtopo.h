@@ -114,6 +114,9 @@ const char *pts_filter(const struct pts_state *st, uint32_t node);
 bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t *scores);
 /* A replica of the incoming pod was bound to node (or removed, delta -1). */
 void pts_add_pod(struct pts_state *st, uint32_t node, int delta);
+/* Another pod (labels lset, the incoming pod's namespace, not terminating)
+ * was bound to node: AddPod for a pod that is not a replica. */
+void pts_add_pod_lset(struct pts_state *st, uint32_t node, uint32_t lset, int delta);
 /* Recount everything from the cluster's pods (after nodes were removed). */
 void pts_recount(struct pts_state *st);
 

@@ -212,10 +212,21 @@ static char *reasons_message(struct reasons *r, size_t nnodes)
 	return msg;
 }
 
+/* Pods placed with the same labels share one PodTopologySpread state: the
+ * workload's replicas, and after --fail each label set of its lost running
+ * pods (their ReplicaSet recreates them with their own pod-template-hash). */
+struct group {
+	struct sc_podspec spec;   /* shallow copy of the workload's; own labels and requests */
+	struct pts_state st;
+};
+
 struct sim {
 	struct sc_cluster *c;
 	struct sc_podspec *pod;
-	struct pts_state st;
+	const struct pts_defaults *defs;
+	const struct pts_objects *objs;
+	size_t ngroups;
+	struct group **groups;
 	const struct sc_taint *unsched_taint;   /* for NodeUnschedulable */
 	bool seeded;
 	unsigned long long rng;
@@ -224,25 +235,27 @@ struct sim {
 	/* results per replica */
 	size_t nrep;
 	int32_t *node_of;        /* -1 pending */
+	int32_t *group_of;
 	char **pending_reason;
 	bool *rescheduled;
 };
 
 /* The filters before PodTopologySpread, in the default profile's order.
  * Returns the first failing filter's reason(s) through r, or false. */
-static bool other_filters(struct sim *s, uint32_t n, struct reasons *r)
+static bool other_filters(struct sim *s, const struct group *g, uint32_t n, struct reasons *r)
 {
 	const struct sc_nodeinfo *node = &s->c->nodes[n];
+	const struct sc_podspec *pod = &g->spec;
 	const struct sc_taint *t;
 	bool fail = false;
 
 	/* NodeUnschedulable */
-	if (node->unschedulable && !sc_tolerated(s->pod, s->unsched_taint)) {
+	if (node->unschedulable && !sc_tolerated(pod, s->unsched_taint)) {
 		reasons_add(r, "node(s) were unschedulable");
 		return true;
 	}
 	/* TaintToleration */
-	if ((t = sc_untolerated_taint(s->pod, node))) {
+	if ((t = sc_untolerated_taint(pod, node))) {
 		char *msg = xasprintf("node(s) had untolerated taint {%s: %s}", t->key, t->val);
 
 		reasons_add(r, msg);
@@ -250,7 +263,7 @@ static bool other_filters(struct sim *s, uint32_t n, struct reasons *r)
 		return true;
 	}
 	/* NodeAffinity */
-	if (!s->st.aff_ok[n]) {
+	if (!g->st.aff_ok[n]) {
 		reasons_add(r, "node(s) didn't match Pod's node affinity/selector");
 		return true;
 	}
@@ -259,12 +272,12 @@ static bool other_filters(struct sim *s, uint32_t n, struct reasons *r)
 		reasons_add(r, "Too many pods");
 		fail = true;
 	}
-	if (s->pod->cpu || s->pod->mem) {
-		if (node->alloc_cpu >= 0 && s->pod->cpu > node->alloc_cpu - node->req_cpu) {
+	if (pod->cpu || pod->mem) {
+		if (node->alloc_cpu >= 0 && pod->cpu > node->alloc_cpu - node->req_cpu) {
 			reasons_add(r, "Insufficient cpu");
 			fail = true;
 		}
-		if (node->alloc_mem >= 0 && s->pod->mem > node->alloc_mem - node->req_mem) {
+		if (node->alloc_mem >= 0 && pod->mem > node->alloc_mem - node->req_mem) {
 			reasons_add(r, "Insufficient memory");
 			fail = true;
 		}
@@ -272,34 +285,54 @@ static bool other_filters(struct sim *s, uint32_t n, struct reasons *r)
 	return fail;
 }
 
-static void bind(struct sim *s, uint32_t n, int delta)
+/* Bind (delta 1) or unbind a pod of group gi: resources, and every
+ * group's counts (AddPod). */
+static void bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 {
 	struct sc_nodeinfo *node = &s->c->nodes[n];
+	const struct sc_podspec *pod = &s->groups[gi]->spec;
+	size_t j;
 
-	node->req_cpu += delta * s->pod->cpu;
-	node->req_mem += delta * s->pod->mem;
+	node->req_cpu += delta * pod->cpu;
+	node->req_mem += delta * pod->mem;
 	node->npods += delta;
-	pts_add_pod(&s->st, n, delta);
+	for (j = 0; j < s->ngroups; j++)
+		pts_add_pod_lset(&s->groups[j]->st, n, pod->lset, delta);
+}
+
+static int32_t add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t mem)
+{
+	struct group *g = xcalloc(1, sizeof(*g));
+
+	g->spec = *s->pod;
+	g->spec.lset = lset;
+	g->spec.cpu = cpu;
+	g->spec.mem = mem;
+	pts_state_init(&g->st, s->c, &g->spec, s->defs, s->objs);
+	s->groups = xreallocarray(s->groups, s->ngroups + 1, sizeof(*s->groups));
+	s->groups[s->ngroups] = g;
+	return (int32_t)s->ngroups++;
 }
 
 /* One scheduling cycle for replica i. */
 static void schedule_one(struct sim *s, size_t i)
 {
 	struct sc_cluster *c = s->c;
+	struct group *g = s->groups[s->group_of[i]];
 	struct reasons r = { 0 };
 	size_t ncand = 0, nnodes = 0, k, best = 0, nties = 0;
 	uint32_t n;
 
-	pts_prefilter(&s->st);
+	pts_prefilter(&g->st);
 	for (n = 0; n < c->nnodes; n++) {
 		const char *why;
 
 		if (c->nodes[n].removed)
 			continue;
 		nnodes++;
-		if (other_filters(s, n, &r))
+		if (other_filters(s, g, n, &r))
 			continue;
-		if ((why = pts_filter(&s->st, n))) {
+		if ((why = pts_filter(&g->st, n))) {
 			reasons_add(&r, why);
 			continue;
 		}
@@ -313,7 +346,7 @@ static void schedule_one(struct sim *s, size_t i)
 	free(reasons_message(&r, nnodes));
 	free(s->pending_reason[i]);
 	s->pending_reason[i] = NULL;
-	pts_score(&s->st, s->cand, ncand, s->scores);
+	pts_score(&g->st, s->cand, ncand, s->scores);
 	for (k = 0; k < ncand; k++) {
 		if (k == 0 || s->scores[k] > s->scores[best]) {
 			best = k;
@@ -330,7 +363,7 @@ static void schedule_one(struct sim *s, size_t i)
 		}
 	}
 	s->node_of[i] = (int32_t)s->cand[best];
-	bind(s, s->cand[best], 1);
+	bind(s, s->group_of[i], s->cand[best], 1);
 }
 
 static bool node_in_failed_domain(const struct sc_cluster *c, const struct sc_nodeinfo *n,
@@ -374,12 +407,12 @@ static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p)
 
 static json_t *domains_json(struct sim *s)
 {
-	const struct pts_state *st = &s->st;
+	struct pts_state *st = &s->groups[0]->st;
 	json_t *arr = json_array();
 	uint32_t i, dm;
 	size_t r;
 
-	pts_prefilter(&s->st);
+	pts_prefilter(st);
 	for (i = 0; i < st->n; i++) {
 		const struct pts_constraint *k = &st->k[i];
 		json_t *o = json_object(), *counts = json_object(), *reps = json_object();
@@ -483,7 +516,7 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 {
 	struct sc_cluster *c = s->c;
 	json_t *rep = json_object(), *names = json_array(), *doms = json_array();
-	size_t i, lost = 0, lost_existing = 0, resched = 0, old = s->nrep, p;
+	size_t i, j, lost = 0, resched = 0, old = s->nrep, p;
 	uint32_t n;
 
 	for (i = 0; i < o->nfail; i++)
@@ -494,19 +527,38 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 			json_array_append_new(names, json_string(c->nodes[n].name));
 		}
 	}
+	/* running pods lost with the nodes; the workload's own come back as
+	 * replicas of a group with their labels */
 	for (p = 0; p < c->npods; p++) {
 		const struct sc_pod *pod = &c->pods[p];
+		int32_t gi = -1;
 
 		if (pod->node < 0 || !c->nodes[pod->node].removed || (pod->flags & SC_POD_TERMINAL))
 			continue;
 		lost++;
-		if (pod->ns == s->pod->ns && s->pod->has_workload_selector &&
-		    sc_sel_matches(&s->pod->workload_selector, &c->lsets[pod->lset], NULL) &&
-		    !(pod->flags & SC_POD_TERMINATING))
-			lost_existing++;
+		if (pod->ns != s->pod->ns || !s->pod->has_workload_selector ||
+		    !sc_sel_matches(&s->pod->workload_selector, &c->lsets[pod->lset], NULL) ||
+		    (pod->flags & SC_POD_TERMINATING))
+			continue;
+		for (j = 0; j < s->ngroups && gi < 0; j++)
+			if (s->groups[j]->spec.lset == pod->lset)
+				gi = (int32_t)j;
+		if (gi < 0)
+			gi = add_group(s, pod->lset, pod->cpu, pod->mem);
+		s->nrep++;
+		s->node_of = xreallocarray(s->node_of, s->nrep + 1, sizeof(*s->node_of));
+		s->group_of = xreallocarray(s->group_of, s->nrep + 1, sizeof(*s->group_of));
+		s->pending_reason = xreallocarray(s->pending_reason, s->nrep + 1, sizeof(*s->pending_reason));
+		s->rescheduled = xreallocarray(s->rescheduled, s->nrep + 1, sizeof(*s->rescheduled));
+		s->node_of[s->nrep - 1] = -1;
+		s->group_of[s->nrep - 1] = gi;
+		s->pending_reason[s->nrep - 1] = NULL;
+		s->rescheduled[s->nrep - 1] = true;
+		resched++;
 	}
 	/* recount the survivors, then add back the replicas still bound */
-	pts_recount(&s->st);
+	for (j = 0; j < s->ngroups; j++)
+		pts_recount(&s->groups[j]->st);
 	for (i = 0; i < old; i++) {
 		if (s->node_of[i] < 0)
 			continue;
@@ -514,25 +566,16 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 			lost++;
 			resched++;
 			s->node_of[i] = -1;
+			s->rescheduled[i] = true;
 		} else {
-			pts_add_pod(&s->st, (uint32_t)s->node_of[i], 1);
+			for (j = 0; j < s->ngroups; j++)
+				pts_add_pod_lset(&s->groups[j]->st, (uint32_t)s->node_of[i],
+						 s->groups[s->group_of[i]]->spec.lset, 1);
 		}
-	}
-	resched += lost_existing;
-	s->nrep = old + lost_existing;
-	s->node_of = xreallocarray(s->node_of, s->nrep + 1, sizeof(*s->node_of));
-	s->pending_reason = xreallocarray(s->pending_reason, s->nrep + 1, sizeof(*s->pending_reason));
-	s->rescheduled = xreallocarray(s->rescheduled, s->nrep + 1, sizeof(*s->rescheduled));
-	for (i = old; i < s->nrep; i++) {
-		s->node_of[i] = -1;
-		s->pending_reason[i] = NULL;
-		s->rescheduled[i] = true;
 	}
 	for (i = 0; i < s->nrep; i++) {
 		if (s->node_of[i] >= 0)
 			continue;
-		if (i < old && !s->pending_reason[i])
-			s->rescheduled[i] = true;
 		free(s->pending_reason[i]);
 		s->pending_reason[i] = NULL;
 		schedule_one(s, i);
@@ -571,6 +614,8 @@ int cmd_simulate(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.c = &c;
 	s.pod = &pod;
+	s.defs = &defs;
+	s.objs = &objs;
 	unsched.key = sc_intern_str(&c.strs, "node.kubernetes.io/unschedulable");
 	unsched.val = sc_intern_str(&c.strs, "");
 	unsched.effect = SC_NO_SCHEDULE;
@@ -581,9 +626,10 @@ int cmd_simulate(int argc, char **argv)
 	s.node_of = xcalloc(s.nrep + 1, sizeof(*s.node_of));
 	s.pending_reason = xcalloc(s.nrep + 1, sizeof(*s.pending_reason));
 	s.rescheduled = xcalloc(s.nrep + 1, sizeof(*s.rescheduled));
+	s.group_of = xcalloc(s.nrep + 1, sizeof(*s.group_of));
 	s.cand = xcalloc(c.nnodes + 1, sizeof(*s.cand));
 	s.scores = xcalloc(c.nnodes + 1, sizeof(*s.scores));
-	pts_state_init(&s.st, &c, &pod, &defs, &objs);
+	add_group(&s, pod.lset, pod.cpu, pod.mem);
 
 	for (i = 0; i < s.nrep; i++)
 		schedule_one(&s, i);
@@ -600,10 +646,15 @@ int cmd_simulate(int argc, char **argv)
 	free(s.pending_reason);
 	free(s.node_of);
 	free(s.rescheduled);
+	free(s.group_of);
 	free(s.cand);
 	free(s.scores);
 	free(o.fail);
-	pts_state_release(&s.st);
+	for (i = 0; i < s.ngroups; i++) {
+		pts_state_release(&s.groups[i]->st);
+		free(s.groups[i]);
+	}
+	free(s.groups);
 	pts_objects_release(&objs);
 	sc_defaults_release(&defs);
 	sc_podspec_release(&pod);
