@@ -247,8 +247,15 @@ check_lstopo() {
 	jq_is '[.numa[] | .hugepages | keys] | unique' '[["1Gi","2Mi"]]'
 }
 
-@test "fsroot nvidiagpunumanodes (GPU memory nodes hidden as hwloc does) matches lscpu" {
-	check_lscpu "$(tree_dir nvidiagpunumanodes)"
+@test "fsroot nvidiagpunumanodes matches lscpu and keeps the 6 GPU-memory NUMA nodes cadvisor sees" {
+	local d
+	d=$(tree_dir nvidiagpunumanodes)
+	check_lscpu "$d"
+	# sysfs lists them, so the Topology Manager counts them (hwloc hides them by default)
+	jq_is '[.numa[] | select(.cpus == "") | .id]' '[250,251,252,253,254,255]'
+	jq_is '[.numa[] | select(.cpus == "") | .memory] | unique' '[16106127360]'
+	jq_is '[.numa[] | .distances | length] | unique' '[8]'
+	[ "$(ls -d "$d"/sys/devices/system/node/node[0-9]* | wc -l)" -eq 8 ]
 }
 
 @test "fsroot offline-cpu0-node0 matches lscpu (CPUs of the offline node fall back to node 0)" {

@@ -562,6 +562,10 @@ int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d)
 	case SRC_LIVE:
 		break;
 	}
+	/* GPU memory that sysfs shows as NUMA nodes (POWER9 + V100, Grace
+	 * Hopper) is a NUMA node to cadvisor and so to the Topology Manager;
+	 * hwloc hides it unless asked */
+	setenv("HWLOC_KEEP_NVIDIA_GPU_NUMA_NODES", "1", 0);
 	/* plugins are loaded by the first topology_init: keep out the ones we
 	 * never use (and libpciaccess too when devices are not wanted) */
 	setenv("HWLOC_PLUGINS_BLACKLIST",
