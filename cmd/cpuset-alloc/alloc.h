@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cpuset.h"
+#include "statefile.h"
 #include "take.h"
 
 typedef struct json_t json_t;
@@ -45,5 +46,26 @@ void admit_release(struct admit_req *req);
  * err). */
 void bind_and_exec(const struct ktopo *k, const struct cpuset *cpus, bool no_membind,
 		   char *const argv[], char *err, size_t errlen);
+
+/* state.c: a CPU Manager state file held for one run. */
+struct state {
+	const char *path;
+	int lock;                   /* flock'd FILE.lock, -1 when reading without one */
+	bool exists;
+	enum tk_ck_owner owner;
+	struct tk_cpu_checkpoint cp;
+};
+
+/* Lock (exclusive when write), read and verify path; exits 2 on a corrupt
+ * file or a checksum that matches neither the kubelet's nor ours. */
+void state_open(struct state *s, const char *path, bool write);
+/* Every CPU recorded in the entries. */
+void state_assigned(const struct state *s, struct cpuset *dst);
+/* The entry of pod/container, or NULL. */
+const char *find_entry(const struct state *s, const char *pod, const char *container);
+/* Write back atomically, defaultCpuSet = pool minus the recorded CPUs;
+ * refuses (exit 2) a kubelet-written file unless force. */
+void state_commit(struct state *s, bool force, const struct cpuset *pool);
+void state_close(struct state *s);
 
 #endif
