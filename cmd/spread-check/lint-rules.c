@@ -655,9 +655,10 @@ static void check_policy(struct obj *o, const struct tsc *t, const char *key)
 {
 	const char *v = NULL;
 	char *p = xasprintf("%s.%s", t->path, key);
-	int rc = get_string(o, t->node, key, t->path, key[4] == 'A'
-			    ? "TopologySpreadConstraint.nodeAffinityPolicy"
-			    : "TopologySpreadConstraint.nodeTaintsPolicy", "v1.NodeInclusionPolicy", &v);
+	char *gofield = xasprintf("TopologySpreadConstraint.%s", key);
+	int rc = get_string(o, t->node, key, t->path, gofield, "v1.NodeInclusionPolicy", &v);
+
+	free(gofield);
 
 	if (rc == 1 && strcmp(v, "Honor") != 0 && strcmp(v, "Ignore") != 0) {
 		char *q = quote(v);
