@@ -493,3 +493,44 @@ EOF
 	run --separate-stderr spread-check lint "$BATS_TEST_TMPDIR/bad.yaml"
 	[ "$status" -eq 2 ]
 }
+
+@test "helm template output: Source comments, empty documents, CRLF-free multi-doc" {
+	cat >"$BATS_TEST_TMPDIR/helm.yaml" <<'EOF2'
+---
+# Source: web/templates/serviceaccount.yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+---
+# Source: web/templates/empty.yaml
+---
+# Source: web/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: release-web
+  labels:
+    helm.sh/chart: web-0.1.0
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app.kubernetes.io/name: web, app.kubernetes.io/instance: release}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: web, app.kubernetes.io/instance: release}
+    spec:
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: "topology.kubernetes.io/zone"
+          whenUnsatisfiable: "DoNotSchedule"
+          labelSelector:
+            matchLabels: {app.kubernetes.io/name: web, app.kubernetes.io/instance: release}
+          matchLabelKeys: [pod-template-hash]
+      containers: [{name: web, image: "nginx:1.27"}]
+EOF2
+	lint "$BATS_TEST_TMPDIR/helm.yaml"
+	[ "$status" -eq 0 ]
+	[ -z "$rules" ]
+	jq_is .summary.objects 1
+}
