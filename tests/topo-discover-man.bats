@@ -25,6 +25,8 @@ examples() {
 @test "man: the EXAMPLES of topo-discover(1) run" {
 	local n=0 cmd
 	cd "$BATS_TEST_TMPDIR"
+	# the valgrind wrappers of tests/run name tests/valgrind.supp relative to $PWD
+	ln -s "$TK_ROOT/tests" tests
 	cp "$SHARED/data/hwloc-xml/linux-32intel64-2p8co2t+8ve.xml" node.xml
 	cp "$FIXTURES/topo-discover/usnic-map.yaml" map.yaml
 	# kubectl apply -f - stands in as a check that it is given an NRT object
