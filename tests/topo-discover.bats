@@ -296,6 +296,18 @@ shape() {
 	[ "$status" -eq 2 ]
 }
 
+@test "-i - reads the XML export from stdin, checked like a file" {
+	run --separate-stderr topo-discover -i - <"$XMLDIR/memorysidecaches.xml"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(topo-discover -i "$XMLDIR/memorysidecaches.xml")" ]
+	run --separate-stderr topo-discover -i - <"$FIX/hwloc3.xml"
+	[ "$status" -eq 2 ]
+	stderr_has "<stdin>: hwloc XML format version 3.x"
+	run --separate-stderr topo-discover -i - </dev/null
+	[ "$status" -eq 2 ]
+	stderr_has "<stdin>: empty file"
+}
+
 @test "--fsroot on something that is not a /sys tree: exit 2" {
 	run --separate-stderr topo-discover -r "$FIX"
 	[ "$status" -eq 2 ]; stderr_has "not a /sys + /proc tree"

@@ -43,6 +43,7 @@ static const char *source_name(const struct discover_opts *o)
 {
 	switch (o->source) {
 	case SRC_XML:
+		return strcmp(o->arg, "-") == 0 ? "<stdin>" : o->arg;
 	case SRC_FSROOT:
 		return o->arg;
 	case SRC_SYNTHETIC:
@@ -55,14 +56,37 @@ static const char *source_name(const struct discover_opts *o)
 
 /* hwloc 2.x cannot import XML format 3 ("cannot import XML version 3.0 >
  * 2"), and says so only on stderr when HWLOC_XML_VERBOSE is set. Look at the
- * head of the file first so the user learns why. */
-static int check_xml_head(const char *path, struct tk_diag *d)
+ * head of the document first so the user learns why. head is NUL-terminated. */
+static int check_xml_head(const char *name, const char *head, size_t n, struct tk_diag *d)
+{
+	const char *p, *v;
+	int major;
+
+	if (n == 0)
+		return tk_diag_set(d, name, 0, 0, "empty file, not an hwloc XML topology");
+	p = strstr(head, "<topology");
+	if (!p)
+		return tk_diag_set(d, name, 0, 0,
+				   "not an hwloc XML topology (no <topology> element; "
+				   "write one with 'lstopo --of xml')");
+	if (strstr(head, "hwloc3.dtd"))
+		major = 3;
+	else if ((v = strstr(p, "version=\"")) && v < p + 200)
+		major = atoi(v + 9);
+	else
+		major = 1;   /* hwloc 1.x wrote no version; libhwloc 2 reads it */
+	if (major >= 3)
+		return tk_diag_set(d, name, 0, 0,
+				   "hwloc XML format version %d.x cannot be read by libhwloc 2 "
+				   "(export the topology with hwloc 2.x: 'lstopo --of xml')", major);
+	return 0;
+}
+
+static int check_xml_file(const char *path, struct tk_diag *d)
 {
 	char buf[8192];
 	FILE *f;
 	size_t n;
-	const char *p, *v;
-	int major;
 
 	f = fopen(path, "rb");
 	if (!f)
@@ -70,24 +94,46 @@ static int check_xml_head(const char *path, struct tk_diag *d)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	if (n == 0)
-		return tk_diag_set(d, path, 0, 0, "empty file, not an hwloc XML topology");
-	p = strstr(buf, "<topology");
-	if (!p)
-		return tk_diag_set(d, path, 0, 0,
-				   "not an hwloc XML topology (no <topology> element; "
-				   "write one with 'lstopo --of xml')");
-	if (strstr(buf, "hwloc3.dtd"))
-		major = 3;
-	else if ((v = strstr(p, "version=\"")) && v < p + 200)
-		major = atoi(v + 9);
-	else
-		major = 1;   /* hwloc 1.x wrote no version; libhwloc 2 reads it */
-	if (major >= 3)
-		return tk_diag_set(d, path, 0, 0,
-				   "hwloc XML format version %d.x cannot be read by libhwloc 2 "
-				   "(export the topology with hwloc 2.x: 'lstopo --of xml')", major);
-	return 0;
+	return check_xml_head(path, buf, n, d);
+}
+
+/* --input -: the whole export from stdin (lstopo --of xml | topo-discover -i -),
+ * bounded like every other input. Returns a malloc'd NUL-terminated buffer. */
+#define XML_MAX_INPUT ((size_t)256 << 20)
+
+static char *read_xml_stdin(size_t *len, struct tk_diag *d)
+{
+	size_t cap = 1 << 16, n = 0, r;
+	char *buf = xmalloc(cap + 1), head[8192];
+
+	while ((r = fread(buf + n, 1, cap - n, stdin)) > 0) {
+		n += r;
+		if (n == cap) {
+			if (cap >= XML_MAX_INPUT) {
+				free(buf);
+				tk_diag_set(d, "<stdin>", 0, 0, "input larger than %zu MiB",
+					    XML_MAX_INPUT >> 20);
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+	}
+	if (ferror(stdin)) {
+		free(buf);
+		tk_diag_set(d, "<stdin>", 0, 0, "read error: %s", strerror(errno));
+		return NULL;
+	}
+	buf[n] = '\0';
+	r = n < sizeof(head) - 1 ? n : sizeof(head) - 1;
+	memcpy(head, buf, r);
+	head[r] = '\0';
+	if (check_xml_head("<stdin>", head, n, d) < 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
 }
 
 static int check_fsroot(const char *dir, struct tk_diag *d)
@@ -185,13 +231,15 @@ static char *source_hostname(hwloc_topology_t topo, const struct discover_opts *
 	return NULL;
 }
 
-static int setup_source(hwloc_topology_t topo, const struct discover_opts *o, struct tk_diag *d)
+static int setup_source(hwloc_topology_t topo, const struct discover_opts *o,
+			const char *xml, size_t xml_len, struct tk_diag *d)
 {
 	switch (o->source) {
 	case SRC_XML:
-		/* libxml2 (hwloc's XML plugin) parses the whole file here */
-		if (hwloc_topology_set_xml(topo, o->arg) < 0)
-			return tk_diag_set(d, o->arg, 0, 0, "not a valid hwloc XML topology");
+		/* libxml2 (hwloc's XML plugin) parses the whole document here */
+		if ((xml ? hwloc_topology_set_xmlbuffer(topo, xml, (int)xml_len + 1)
+			 : hwloc_topology_set_xml(topo, o->arg)) < 0)
+			return tk_diag_set(d, source_name(o), 0, 0, "not a valid hwloc XML topology");
 		break;
 	case SRC_SYNTHETIC:
 		if (hwloc_topology_set_synthetic(topo, o->arg) < 0)
@@ -541,12 +589,18 @@ int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d)
 {
 	hwloc_topology_t topo = NULL;
 	const char *src = source_name(o);
+	char *xml = NULL;
+	size_t xml_len = 0;
 	int ret = -1;
 
 	switch (o->source) {
 	case SRC_XML:
-		if (check_xml_head(o->arg, d) < 0)
+		if (strcmp(o->arg, "-") == 0) {
+			if (!(xml = read_xml_stdin(&xml_len, d)))
+				return -1;
+		} else if (check_xml_file(o->arg, d) < 0) {
 			return -1;
+		}
 		break;
 	case SRC_FSROOT:
 		if (check_fsroot(o->arg, d) < 0)
@@ -572,11 +626,13 @@ int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d)
 	       o->source == SRC_XML ? PLUGINS_NEVER ",hwloc_pci" :
 	       o->devices && o->source == SRC_LIVE ? PLUGINS_NEVER ",hwloc_xml_libxml" :
 	       PLUGINS_NEVER ",hwloc_pci,hwloc_xml_libxml", 1);
-	if (hwloc_topology_init(&topo) < 0)
+	if (hwloc_topology_init(&topo) < 0) {
+		free(xml);
 		return tk_diag_set(d, src, 0, 0, "cannot initialise libhwloc: %s", strerror(errno));
+	}
 	hwloc_topology_set_flags(topo, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
 	setup_filters(topo, o);
-	if (setup_source(topo, o, d) < 0)
+	if (setup_source(topo, o, xml, xml_len, d) < 0)
 		goto out;
 	if (hwloc_topology_load(topo) < 0) {
 		if (o->source == SRC_XML)
@@ -596,5 +652,6 @@ int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d)
 	ret = 0;
 out:
 	hwloc_topology_destroy(topo);
+	free(xml);
 	return ret;
 }
