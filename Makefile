@@ -126,7 +126,7 @@ clean:
 # ---- fuzzing (clang libFuzzer); see tests/fuzz/README.md ----
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD = build-fuzz
-FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_SRC = $(filter-out tests/fuzz/fuzz-tool.c,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
