@@ -265,3 +265,36 @@ check_lstopo() {
 @test "fsroot x86+linux-64amd64-4p2n4ca2co (sysfs part) matches lscpu" {
 	check_lscpu "$(tree_dir 64amd64-4p2n4ca2co)" nocores
 }
+
+@test "every fsroot tree: NUMA memory and hugepages per node match the tree's sysfs" {
+	local d node id got want bad="" kb name
+	for d in "$TREES"/*/ "$TREES"/*/fsroot/; do
+		[ -d "$d/sys/devices/system/node" ] || continue
+		run --separate-stderr topo-discover --no-devices -r "$d"
+		[ "$status" -eq 0 ] || { bad+="$d: exit $status"$'\n'; continue; }
+		for node in "$d"/sys/devices/system/node/node[0-9]*; do
+			id=${node##*node}
+			[ -f "$node/meminfo" ] || continue
+			want=$(awk '/MemTotal/ { printf "%.0f", $4 * 1024 }' "$node/meminfo")
+			got=$(printf '%s' "$output" | jq ".numa[] | select(.id == $id) | .memory")
+			[ "$got" = "$want" ] || bad+="${d#$TREES/} node $id: memory $got, sysfs $want"$'\n'
+			for kb in "$node"/hugepages/hugepages-*kB; do
+				[ -f "$kb/nr_hugepages" ] || continue
+				kb=${kb##*hugepages-}; kb=${kb%kB}
+				if [ $((kb % 1048576)) -eq 0 ]; then name=$((kb / 1048576))Gi
+				elif [ $((kb % 1024)) -eq 0 ]; then name=$((kb / 1024))Mi
+				else name=${kb}Ki; fi
+				want=$(cat "$node/hugepages/hugepages-${kb}kB/nr_hugepages")
+				got=$(printf '%s' "$output" | jq ".numa[] | select(.id == $id) | .hugepages[\"$name\"]")
+				[ "$got" = "$want" ] || bad+="${d#$TREES/} node $id: hugepages $name $got, sysfs $want"$'\n'
+			done
+		done
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
+}
+
+@test "XML: arm64 hugepage sizes are named as the kubelet names them (64Ki 2Mi 32Mi 1Gi)" {
+	run --separate-stderr topo-discover --no-devices -i "$XMLDIR/linux-128arm-2pa2n8cluster4co.xml"
+	[ "$status" -eq 0 ]
+	jq_is '.numa[0].hugepages | keys_unsorted' '["64Ki","2Mi","32Mi","1Gi"]'
+}
