@@ -298,3 +298,23 @@ check_lstopo() {
 	[ "$status" -eq 0 ]
 	jq_is '.numa[0].hugepages | keys_unsorted' '["64Ki","2Mi","32Mi","1Gi"]'
 }
+
+@test "every fsroot tree with 2+ NUMA nodes: distances are the rows of sysfs node*/distance" {
+	local d node id got want bad="" ids n=0
+	for d in "$TREES"/*/ "$TREES"/*/fsroot/; do
+		ids=$(ls -d "$d"/sys/devices/system/node/node[0-9]* 2>/dev/null | sed 's/.*node//' | sort -n | xargs)
+		[ "$(wc -w <<<"$ids")" -ge 2 ] || continue
+		run --separate-stderr topo-discover --no-devices -r "$d"
+		[ "$status" -eq 0 ] || { bad+="$d: exit $status"$'\n'; continue; }
+		got=$(printf '%s' "$output" | jq -r '[.numa[].id] | map(tostring) | join(" ")')
+		[ "$got" = "$ids" ] || { bad+="${d#$TREES/}: numa ids '$got', sysfs '$ids'"$'\n'; continue; }
+		for id in $ids; do
+			want=$(xargs <"$d/sys/devices/system/node/node$id/distance")
+			got=$(printf '%s' "$output" | jq -r ".numa[] | select(.id == $id) | .distances | map(tostring) | join(\" \")")
+			[ "$got" = "$want" ] || bad+="${d#$TREES/} node $id: '$got', sysfs '$want'"$'\n'
+		done
+		n=$((n + 1))
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
+	[ "$n" -ge 8 ]
+}
