@@ -318,3 +318,36 @@ check_lstopo() {
 	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
 	[ "$n" -ge 8 ]
 }
+
+@test "every fsroot tree: l3 groups the CPUs that share a level-3 cache in sysfs, by its id when sysfs has one" {
+	local d c cpu idx l3 bad="" ours theirs n=0
+	for d in "$TREES"/*/ "$TREES"/*/fsroot/; do
+		[ -d "$d/sys/devices/system/cpu/cpu0/cache" ] || continue
+		run --separate-stderr topo-discover --no-devices -r "$d"
+		[ "$status" -eq 0 ] || { bad+="$d: exit $status"$'\n'; continue; }
+		ours=$(printf '%s' "$output" | jq -r '.cpus[] | "\(.id) \(.l3) \(.socket)"')
+		# cpu, then its level-3 cache's id, or its shared_cpu_map when sysfs
+		# has no id (older kernels), or "none"; one grep over the tree
+		theirs=$(cd "$d/sys/devices/system/cpu" &&
+			grep -H . cpu[0-9]*/cache/index[0-9]*/level cpu[0-9]*/cache/index[0-9]*/id \
+				cpu[0-9]*/cache/index[0-9]*/shared_cpu_map 2>/dev/null |
+			awk -F: '{ split($1, p, "/"); k = p[1] "/" p[3]; f = p[4]
+				  v[k, f] = $2; idx[k] = p[1] }
+				END { for (k in idx) if (v[k, "level"] == 3) {
+					c = substr(idx[k], 4)
+					l3[c] = ((k, "id") in v) ? "id:" v[k, "id"] : "map:" v[k, "shared_cpu_map"] }
+				  for (c in l3) print c, l3[c] }')
+		theirs=$(printf '%s\n' "$ours" | awk 'NR == FNR { t[$1] = $2; next } { print $1, ($1 in t) ? t[$1] : "none" }' \
+			<(printf '%s\n' "$theirs") -)
+		awk 'NR == FNR { l3[$1] = $2; s[$1] = $3; next }
+			$2 == "none" { if (l3[$1] != s[$1]) { print "cpu " $1 ": no L3, l3 " l3[$1] " != socket " s[$1]; bad = 1 } next }
+			$2 ~ /^id:/ && substr($2, 4) != l3[$1] { print "cpu " $1 ": l3 " l3[$1] ", sysfs " $2; bad = 1 }
+			{ p[$2 " " l3[$1]]; a[$2]; b[l3[$1]] }
+			END { if (length(p) != length(a) || length(p) != length(b)) { print "L3 partitions differ"; bad = 1 }
+			      exit bad }' <(printf '%s\n' "$ours") <(printf '%s\n' "$theirs") >&2 ||
+			bad+="${d#$TREES/}: l3 differs"$'\n'
+		n=$((n + 1))
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
+	[ "$n" -ge 10 ]
+}
