@@ -367,3 +367,16 @@ shape() {
 	--node-name ''
 	EOF
 }
+
+@test "bash completion: options, output formats and policy words" {
+	source "$TK_ROOT/completions/bash/topo-discover"
+	COMP_WORDS=(topo-discover --topology-m); COMP_CWORD=1
+	_topo_discover
+	[ "${COMPREPLY[*]}" = "--topology-manager-policy --topology-manager-scope" ]
+	COMP_WORDS=(topo-discover -o ""); COMP_CWORD=2
+	_topo_discover
+	[ "${COMPREPLY[*]}" = "json text nrt" ]
+	COMP_WORDS=(topo-discover --topology-manager-policy s); COMP_CWORD=2
+	_topo_discover
+	[ "${COMPREPLY[*]}" = "single-numa-node" ]
+}
