@@ -135,7 +135,7 @@ shape() {
 @test "-t FILE -o text renders a saved document" {
 	run --separate-stderr topo-discover -t "$FIX/cpus-only.json" -o text
 	[ "$status" -eq 0 ]
-	output_has "Machine (4 CPUs, 4 cores, 1 sockets, 1 NUMA nodes, 1 L3)"
+	output_has "Machine (4 CPUs, 4 cores, 1 socket, 1 NUMA node, 1 L3)"
 	output_has "Core #3: PU P#3"
 }
 

@@ -294,6 +294,8 @@ static void print_devices(FILE *out, const struct topo *t)
 	}
 }
 
+#define S(n) ((n) == 1 ? "" : "s")
+
 int render_text(const struct topo *t, FILE *out)
 {
 	struct tree tr;
@@ -304,8 +306,9 @@ int render_text(const struct topo *t, FILE *out)
 	fputs("Machine", out);
 	if (t->hostname)
 		fprintf(out, " \"%s\"", t->hostname);
-	fprintf(out, " (%zu CPUs, %zu cores, %zu sockets, %zu NUMA nodes, %zu L3",
-		t->ncpus, topo_num_cores(t), topo_num_sockets(t), t->nnuma, topo_num_l3(t));
+	fprintf(out, " (%zu CPU%s, %zu core%s, %zu socket%s, %zu NUMA node%s, %zu L3",
+		t->ncpus, S(t->ncpus), topo_num_cores(t), S(topo_num_cores(t)),
+		topo_num_sockets(t), S(topo_num_sockets(t)), t->nnuma, S(t->nnuma), topo_num_l3(t));
 	if (mem) {
 		fputs(", ", out);
 		print_bytes(out, mem);
