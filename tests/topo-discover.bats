@@ -294,6 +294,9 @@ shape() {
 	stderr_has "hwloc3.xml: hwloc XML format version 3.x cannot be read by libhwloc 2"
 	run --separate-stderr topo-discover -i "$BATS_TEST_TMPDIR"
 	[ "$status" -eq 2 ]
+	run --separate-stderr topo-discover -i "$FIX/pu-id-too-big.xml"
+	[ "$status" -eq 2 ]
+	stderr_has "pu-id-too-big.xml: CPU L#1 has OS index 99999, above 65535"
 }
 
 @test "-i - reads the XML export from stdin, checked like a file" {

@@ -402,8 +402,8 @@ static int fill_numa(hwloc_topology_t topo, struct topo *t, const char *src, str
 	for (i = 0; i < (size_t)nn; i++) {
 		nodes[i] = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, (unsigned)i);
 		if (nodes[i]->os_index == HWLOC_UNKNOWN_INDEX || nodes[i]->os_index > CPUSET_MAX_ID) {
-			tk_diag_set(d, src, 0, 0, "NUMA node L#%u has no usable OS index",
-				    nodes[i]->logical_index);
+			tk_diag_set(d, src, 0, 0, "NUMA node L#%u has no OS index up to %d",
+				    nodes[i]->logical_index, CPUSET_MAX_ID);
 			goto out;
 		}
 	}
@@ -469,9 +469,11 @@ static int fill_cpus(hwloc_topology_t topo, struct topo *t, const char *src, str
 		struct topo_cpu *c = &t->cpus[i];
 		hwloc_obj_t core, pkg, l3;
 
-		if (o->os_index == HWLOC_UNKNOWN_INDEX || o->os_index > CPUSET_MAX_ID)
-			return tk_diag_set(d, src, 0, 0, "CPU L#%u has no usable OS index (max %d)",
-					   o->logical_index, CPUSET_MAX_ID);
+		if (o->os_index == HWLOC_UNKNOWN_INDEX)
+			return tk_diag_set(d, src, 0, 0, "CPU L#%u has no OS index", o->logical_index);
+		if (o->os_index > CPUSET_MAX_ID)
+			return tk_diag_set(d, src, 0, 0, "CPU L#%u has OS index %u, above %d",
+					   o->logical_index, o->os_index, CPUSET_MAX_ID);
 		c->id = (int)o->os_index;
 		core = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_CORE, o);
 		c->core = core && core->cpuset ? hwloc_bitmap_first(core->cpuset) : c->id;
