@@ -383,3 +383,19 @@ shape() {
 	_topo_discover
 	[ "${COMPREPLY[*]}" = "single-numa-node" ]
 }
+
+@test "golden outputs in tests/expected/topo-discover are reproduced byte for byte" {
+	local exp="$EXPECTED/topo-discover" name args bad=""
+	while IFS='|' read -r name args; do
+		eval "run --separate-stderr topo-discover $args"
+		[ "$status" -eq 0 ] || { bad+="$name: exit $status"$'\n'; continue; }
+		[ "$output" = "$(cat "$exp/$name")" ] || bad+="$name differs"$'\n'
+	done <<-'EOF2'
+	synthetic-2s-4n-8c-2t.json|-s "package:2 numa:2 core:2 pu:2"
+	memorysidecaches.json|--no-devices -i "$XMLDIR/memorysidecaches.xml"
+	nvidiaDGX2.json|-i "$XMLDIR/nvidiaDGX2.xml"
+	nvidiaDGX2.nrt.json|-i "$XMLDIR/nvidiaDGX2.xml" -o nrt --node-name dgx2 --topology-manager-policy single-numa-node
+	64intel64-fakeKNL-SNC4-hybrid.txt|-i "$XMLDIR/64intel64-fakeKNL-SNC4-hybrid.xml" -o text
+	EOF2
+	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
+}
