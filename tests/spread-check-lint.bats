@@ -98,11 +98,30 @@ ZONE_OK='topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSched
 	has TSC008
 }
 
-@test "TSC009 field-type fires on a quoted maxSkew" {
+@test "TSC009 field-type fires on a quoted maxSkew, and is an input error (exit 2)" {
 	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: '1', $ZONE_OK}]")
-	lint "$f"
+	run --separate-stderr spread-check lint "$f"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"$f:"*": spec.template.spec.topologySpreadConstraints[0].maxSkew: cannot unmarshal string"* ]]
+	rules=$(printf '%s' "$output" | jq -r '[.findings[].rule] | unique | join(" ")')
 	has TSC009
 	lacks TSC001
+}
+
+@test "a named empty file or a List of non-objects is an input error; a directory skips other YAML" {
+	: >"$BATS_TEST_TMPDIR/empty.yaml"
+	run --separate-stderr spread-check lint "$BATS_TEST_TMPDIR/empty.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"empty.yaml: empty input"* ]]
+	printf 'kind: List\nitems: [1, 2]\n' >"$BATS_TEST_TMPDIR/ints.yaml"
+	run --separate-stderr spread-check lint "$BATS_TEST_TMPDIR/ints.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"ints.yaml:2:9: not a Kubernetes object"* ]]
+	mkdir "$BATS_TEST_TMPDIR/repo"
+	printf -- '- hosts: all\n  tasks: []\n' >"$BATS_TEST_TMPDIR/repo/playbook.yml"
+	: >"$BATS_TEST_TMPDIR/repo/empty.yaml"
+	run --separate-stderr spread-check lint "$BATS_TEST_TMPDIR/repo"
+	[ "$status" -eq 0 ]
 }
 
 @test "TSC101 selector-mismatch fires when the selector misses the template labels" {

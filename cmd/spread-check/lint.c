@@ -92,13 +92,25 @@ static void list_rules(const struct lint_ctx *ctx)
 struct stream_arg {
 	struct lint_ctx *ctx;
 	const char *file;
+	bool explicit;   /* named on the command line, not found in a directory */
 };
 
 static int on_item(const struct tk_node *item, const char *file, void *arg)
 {
 	struct stream_arg *a = arg;
+	struct tk_diag d;
 
 	(void)file;
+	/* A named file must hold Kubernetes objects; YAML of other shapes met
+	 * while walking a directory (Ansible lists, values files) is skipped. */
+	if (item->kind != TK_MAP) {
+		if (!a->explicit)
+			return 0;
+		tk_node_error(a->file, item, &d, "not a Kubernetes object: a %s where a mapping was expected",
+			      tk_kind_name(item->kind));
+		lint_ctx_release(a->ctx);
+		tk_fatal_diag(&d);
+	}
 	return lint_item(a->ctx, item, a->file);
 }
 
@@ -108,17 +120,39 @@ static bool skip_kind(const char *kind, void *arg)
 	return lint_podless_kind(kind);
 }
 
-static void lint_file(struct lint_ctx *ctx, const char *path)
+static void lint_file(struct lint_ctx *ctx, const char *path, bool explicit)
 {
 	struct stream_arg a;
 	struct tk_diag d;
 
 	a.ctx = ctx;
+	a.explicit = explicit;
 	a.file = lint_ctx_add_file(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path);
 	if (tk_doc_stream_skip(path, NULL, skip_kind, on_item, &a, &d) < 0) {
 		lint_ctx_release(ctx);
 		tk_fatal_diag(&d);
 	}
+}
+
+/* An object the API server could not even decode (TSC009: a string where
+ * a number belongs, a list for a map) is an input error, not a finding
+ * about spread: say so on stderr as every tool does, and exit 2. The
+ * finding stays in the report for CI annotations. */
+static bool report_undecodable(const struct lint_ctx *ctx)
+{
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < ctx->nfindings; i++) {
+		const struct lint_finding *f = &ctx->findings[i];
+
+		if (strcmp(f->rule->id, "TSC009"))
+			continue;
+		fprintf(stderr, "%s: %s:%u:%u: %s: %s\n", tk_prog, f->file, f->line, f->col, f->path,
+			f->message);
+		any = true;
+	}
+	return any;
 }
 
 static bool lintable_name(const char *name)
@@ -144,7 +178,7 @@ static void lint_path(struct lint_ctx *ctx, const char *path, bool explicit, uns
 	size_t n = 0, i;
 
 	if (strcmp(path, "-") == 0) {
-		lint_file(ctx, path);
+		lint_file(ctx, path, true);
 		return;
 	}
 	if (stat(path, &st) != 0) {
@@ -154,8 +188,12 @@ static void lint_path(struct lint_ctx *ctx, const char *path, bool explicit, uns
 		tk_fatal("%s: %s", path, strerror(e));
 	}
 	if (!S_ISDIR(st.st_mode)) {
+		if (explicit && S_ISREG(st.st_mode) && st.st_size == 0) {
+			lint_ctx_release(ctx);
+			tk_fatal("%s: empty input: no Kubernetes object to lint", path);
+		}
 		if (explicit || lintable_name(path))
-			lint_file(ctx, path);
+			lint_file(ctx, path, explicit);
 		return;
 	}
 	if (depth > 64)
@@ -201,7 +239,6 @@ int cmd_lint(int argc, char **argv)
 	struct tk_diag d;
 	int c, i, rc;
 
-	tk_prog = "spread-check lint";
 	lint_ctx_init(&ctx);
 	while ((c = getopt_long(argc, argv, "d:e:hn:o:sV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -226,16 +263,14 @@ int cmd_lint(int argc, char **argv)
 			break;
 		case 'V':
 			lint_ctx_release(&ctx);
-			tk_prog = "spread-check";
-			tk_print_version();
+			sc_version();
 			break;
 		case OPT_LIST_RULES:
 			opts.list_rules = true;
 			break;
 		default:
 			lint_ctx_release(&ctx);
-			fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
-			exit(TK_EXIT_USAGE);
+			sc_try_help();
 		}
 	}
 	if (opts.list_rules) {
@@ -260,6 +295,8 @@ int cmd_lint(int argc, char **argv)
 		lint_path(&ctx, argv[i], true, 0);
 
 	rc = ctx.nerrors || (opts.strict && ctx.nwarnings) ? TK_EXIT_NO : TK_EXIT_OK;
+	if (report_undecodable(&ctx))
+		rc = TK_EXIT_USAGE;
 	if (lint_render(&ctx, opts.output, stdout) < 0)
 		rc = TK_EXIT_USAGE;
 	if (opts.nodes)
