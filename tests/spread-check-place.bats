@@ -87,6 +87,23 @@ run_cases() {
 	stderr_has "missing POD file"
 }
 
+@test "every subcommand's misuse names the subcommand in its message and try-help line" {
+	local sub
+	for sub in lint place simulate audit; do
+		run -2 --separate-stderr spread-check "$sub" --no-such-option
+		[ -z "$output" ]
+		stderr_has "spread-check $sub: unrecognized option '--no-such-option'"
+		stderr_has "Try 'spread-check $sub --help' for more information."
+		run -2 --separate-stderr spread-check "$sub" -o nope
+		stderr_has "Try 'spread-check $sub --help' for more information."
+	done
+	run -2 --separate-stderr spread-check simulate --nodes x --replicas many w.yaml
+	[ "$stderr" = "spread-check simulate: invalid --replicas value 'many'
+Try 'spread-check simulate --help' for more information." ]
+	run -0 spread-check place --version
+	[ "$output" = "spread-check (topokit) 0.1.0" ]
+}
+
 @test "place: system default constraints take the selector of Services and the controlling StatefulSet" {
 	M=$PLACE/misc
 	# app=web (Service) AND tier in (db) (StatefulSet): 1/0/2/0 pods per node, 1/2 per zone

@@ -74,7 +74,7 @@ static void parse_opts(int argc, char **argv, struct audit_opts *o)
 			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
 			break;
 		case 'V':
-			tk_print_version();
+			sc_version();
 		case OPT_NODES:
 			o->nodes = optarg;
 			break;
@@ -82,13 +82,13 @@ static void parse_opts(int argc, char **argv, struct audit_opts *o)
 			o->pods = optarg;
 			break;
 		default:
-			tk_usage_error("audit: invalid option");
+			sc_try_help();
 		}
 	}
 	if (!o->nodes || !o->pods)
-		tk_usage_error("audit: --nodes and --pods are required");
+		tk_usage_error("--nodes and --pods are required");
 	if (optind != argc)
-		tk_usage_error("audit: unexpected argument '%s'", argv[optind]);
+		tk_usage_error("unexpected argument '%s'", argv[optind]);
 }
 
 static const struct sc_cluster *sort_cluster;

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cluster.h"
 #include "diag.h"
@@ -959,13 +960,29 @@ static int node_item(const struct tk_node *item, const char *file, void *arg)
 	return 0;
 }
 
+/* tk_doc_stream_skip's filter, used only to notice that some document has a
+ * kind (an empty NodeList is an empty cluster; an empty file is no cluster). */
+static bool note_kind(const char *kind, void *arg)
+{
+	(void)kind;
+	*(bool *)((void **)arg)[2] = true;
+	return false;
+}
+
 int sc_load_nodes(struct sc_cluster *c, const char *path, struct tk_diag *d)
 {
-	void *arg[2] = { c, d };
+	bool saw_kind = false;
+	void *arg[3] = { c, d, &saw_kind };
 
 	if (d)
 		d->msg[0] = '\0';
-	return tk_doc_stream(path, NULL, node_item, arg, d) == 0 ? 0 : -1;
+	if (tk_doc_stream_skip(path, NULL, note_kind, node_item, arg, d) != 0)
+		return -1;
+	/* no document with a kind and no node: a wrong file, not a verdict */
+	if (!saw_kind && c->nnodes == 0)
+		return tk_diag_set(d, strcmp(path, "-") ? path : "<stdin>", 0, 0,
+				   "no Node objects: expected `kubectl get nodes -o json` output");
+	return 0;
 }
 
 static int read_owner(struct sc_cluster *c, const char *file, const struct tk_node *meta,

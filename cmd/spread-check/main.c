@@ -2,7 +2,10 @@
  *
  * main() only dispatches: the first argument names a subcommand from the
  * table below (git's commands[] in git.c); the subcommand parses the rest.
- * Top-level options are --help and --version only.
+ * Top-level options are --help and --version only. While a subcommand runs,
+ * tk_prog (every message's prefix and the try-help line) and its argv[0]
+ * (getopt's messages) read "spread-check <command>", as git names
+ * "git <command>" in its usage lines.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,20 @@ static const struct subcommand subcommands[] = {
 	{ "simulate", cmd_simulate, "place a workload's replicas one by one" },
 	{ "audit",    cmd_audit,    "measure the skew of running workloads" },
 };
+
+static char prog_sub[64];
+
+void sc_try_help(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
+	exit(TK_EXIT_USAGE);
+}
+
+void sc_version(void)
+{
+	tk_prog = "spread-check";
+	tk_print_version();
+}
 
 static void usage(void)
 {
@@ -65,7 +82,11 @@ int main(int argc, char **argv)
 	if (name[0] == '-')
 		tk_usage_error("unrecognized option '%s'", name);
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (strcmp(name, subcommands[i].name) == 0)
+		if (strcmp(name, subcommands[i].name) == 0) {
+			snprintf(prog_sub, sizeof(prog_sub), "spread-check %s", name);
+			tk_prog = prog_sub;
+			argv[1] = prog_sub;
 			return subcommands[i].fn(argc - 1, argv + 1);
+		}
 	tk_usage_error("unknown command '%s'", name);
 }

@@ -86,7 +86,7 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
 			break;
 		case 'V':
-			tk_print_version();
+			sc_version();
 		case OPT_NODES:
 			o->nodes = optarg;
 			break;
@@ -106,13 +106,13 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 			o->counts = true;
 			break;
 		default:
-			tk_usage_error("place: invalid option");
+			sc_try_help();
 		}
 	}
 	if (!o->nodes)
-		tk_usage_error("place: --nodes is required");
+		tk_usage_error("--nodes is required");
 	if (optind + 1 != argc)
-		tk_usage_error(optind == argc ? "place: missing POD file" : "place: too many arguments");
+		tk_usage_error(optind == argc ? "missing POD file" : "too many arguments");
 	o->pod = argv[optind];
 }
 
@@ -133,7 +133,7 @@ static bool *failed_nodes(const struct sc_cluster *c, const char *list)
 
 			free(copy);
 			free(failed);
-			tk_usage_error("place: --failed-nodes: unknown node '%s'", name);
+			tk_usage_error("--failed-nodes: unknown node '%s'", name);
 		}
 		failed[i] = true;
 	}

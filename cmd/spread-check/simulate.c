@@ -102,7 +102,7 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
 			break;
 		case 'V':
-			tk_print_version();
+			sc_version();
 		case OPT_NODES:
 			o->nodes = optarg;
 			break;
@@ -110,17 +110,17 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 			o->pods = optarg;
 			break;
 		case OPT_REPLICAS:
-			o->replicas = tk_opt_ll("--replicas", optarg, 0, 1000000);
+			o->replicas = tk_opt_ll("replicas", optarg, 0, 1000000);
 			break;
 		case OPT_FAIL:
 			if (!strchr(optarg, '=') || optarg[0] == '=')
-				tk_usage_error("simulate: invalid --fail value '%s' (want KEY=VALUE)", optarg);
+				tk_usage_error("invalid --fail value '%s' (want KEY=VALUE)", optarg);
 			o->fail = xreallocarray(o->fail, o->nfail + 1, sizeof(*o->fail));
 			o->fail[o->nfail++] = optarg;
 			break;
 		case OPT_SEED:
 			o->seeded = true;
-			o->seed = (unsigned long long)tk_opt_ll("--seed", optarg, 0, 9223372036854775807LL);
+			o->seed = (unsigned long long)tk_opt_ll("seed", optarg, 0, 9223372036854775807LL);
 			break;
 		case OPT_DEFAULTS:
 			o->defaults = optarg;
@@ -130,16 +130,16 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 			break;
 		default:
 			free(o->fail);
-			tk_usage_error("simulate: invalid option");
+			sc_try_help();
 		}
 	}
 	if (!o->nodes) {
 		free(o->fail);
-		tk_usage_error("simulate: --nodes is required");
+		tk_usage_error("--nodes is required");
 	}
 	if (optind + 1 != argc) {
 		free(o->fail);
-		tk_usage_error(optind == argc ? "simulate: missing WORKLOAD file" : "simulate: too many arguments");
+		tk_usage_error(optind == argc ? "missing WORKLOAD file" : "too many arguments");
 	}
 	o->workload = argv[optind];
 }

@@ -6,6 +6,10 @@
  * parses its own options (including its own --help) and returns an exit code
  * from common/exitcodes.h (0 good verdict, 1 bad verdict, 2 usage/input).
  *
+ * main() sets tk_prog to "spread-check <name>" first, so tk_usage_error()
+ * and diagnostics name the subcommand; sc_try_help() ends a misuse getopt
+ * has already reported, sc_version() prints the binary's version.
+ *
  *   lint      lint*.c      topologySpreadConstraints as the API server
  *                          validates them, plus advisory rules
  *   place     place.c      PodTopologySpread Filter + Score for one pod
@@ -19,5 +23,10 @@ int cmd_lint(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+
+/* "Try 'spread-check <name> --help' ..." on stderr, exit 2. */
+void sc_try_help(void) __attribute__((noreturn));
+/* "spread-check (topokit) VERSION" on stdout, exit 0. */
+void sc_version(void) __attribute__((noreturn));
 
 #endif
