@@ -171,6 +171,38 @@ static void check_cpu_options(struct nv_kcfg *k, const struct tk_node *root, con
 	k->strict_reservation = opt_true(opts, "strict-cpu-reservation");
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* policy_none.go NewNonePolicy: options need the static policy. The map is
+ * printed as Go's %v prints a map[string]string (keys sorted). */
+static void none_options(struct nv_kcfg *k, const struct tk_node *opts)
+{
+	char **kv, *out, *p;
+	size_t i, len = 0;
+
+	if (!opts || opts->kind != TK_MAP || opts->n == 0)
+		return;
+	kv = xcalloc(opts->n, sizeof(*kv));
+	for (i = 0; i < opts->n; i++) {
+		const char *v = tk_scalar_text(opts->items[i]);
+
+		kv[i] = xasprintf("%s:%s", opts->keys[i]->text, v ? v : "");
+		len += strlen(kv[i]) + 1;
+	}
+	qsort(kv, opts->n, sizeof(*kv), cmp_str);
+	out = p = xmalloc(len + 1);
+	for (i = 0; i < opts->n; i++) {
+		p += snprintf(p, len + 1 - (size_t)(p - out), "%s%s", i ? " " : "", kv[i]);
+		free(kv[i]);
+	}
+	free(kv);
+	nv_strv_addf(&k->problems, "None policy: received unsupported options=map[%s]", out);
+	free(out);
+}
+
 static long long max_numa_nodes(struct nv_kcfg *k, const struct tk_node *opts)
 {
 	long long max = 8;
@@ -446,6 +478,8 @@ int nv_kcfg_check(struct nv_kcfg *k, const char *path, const char *display,
 		check_cpu_options(k, root, tk_get(root, "cpuManagerPolicyOptions"));
 	} else if (strcmp(k->cpu_policy, "none")) {
 		nv_strv_addf(&k->problems, "unknown policy: \"%s\"", k->cpu_policy);
+	} else {
+		none_options(k, tk_get(root, "cpuManagerPolicyOptions"));
 	}
 	if (strcmp(k->mm_policy, "None") && strcmp(k->mm_policy, "Static"))
 		nv_strv_addf(&k->problems, "unknown policy: \"%s\"", k->mm_policy);
