@@ -28,7 +28,7 @@ const struct tk_limits tk_default_limits = {
 	.max_depth = 256,
 	.max_scalar = 4u << 20,
 	.max_input = 64u << 20,
-	.max_nodes = 1000000,
+	.max_nodes = 500000,
 };
 
 /* ---- string hash set (anchors, duplicate keys of big maps) ---- */

@@ -69,7 +69,7 @@ struct tk_limits {
 	size_t max_nodes;          /* nodes per document after alias expansion */
 };
 
-/* Defaults: depth 256, scalar 4 MiB, input 64 MiB, nodes 1,000,000 per
+/* Defaults: depth 256, scalar 4 MiB, input 64 MiB, nodes 500,000 per
  * document (per item when streaming). */
 extern const struct tk_limits tk_default_limits;
 

@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# The bad-input matrix: every tool x every input it reads x every class of
+# hostile input. Each must end in exit 2 with a message that names the file
+# (and the position, where the input has one), within 2 s and 256 MiB.
+# Valid-but-odd input (CRLF, a BOM, JSON instead of YAML) must work.
+load test_helper/common
+
+setup_file() {
+	export BAD=$BATS_FILE_TMPDIR/bad
+	mkdir -p "$BAD"
+	: >"$BAD/empty.yaml"
+	python3 - "$BAD" <<'PY'
+import random, sys
+d = sys.argv[1]
+rnd = random.Random(7)
+open(f"{d}/garbage.yaml", "wb").write(bytes(rnd.randrange(256) for _ in range(4096)))
+open(f"{d}/badutf8.yaml", "wb").write(b"kind: Pod\nmetadata:\n  name: \xff\xfe\xfd\n")
+open(f"{d}/truncated.yaml", "w").write('kind: Pod\nspec:\n  containers:\n  - name: "x\n    image: [a, b\n')
+open(f"{d}/wrongtypes.yaml", "w").write("""apiVersion: [apps/v1]
+kind: Deployment
+metadata: "x"
+spec:
+  replicas: "three"
+  template:
+    metadata: [1]
+    spec:
+      topologySpreadConstraints: {maxSkew: "one"}
+      containers: "nope"
+cpus: "all"
+numa: 7
+policyName: [static]
+defaultCpuSet: {a: 1}
+entries: "x"
+topologyManagerPolicy: [restricted]
+""")
+open(f"{d}/numbers.yaml", "w").write("""kind: Deployment
+metadata: {name: n}
+spec:
+  replicas: 9223372036854775808
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      topologySpreadConstraints:
+      - {maxSkew: 1e400, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {a: b}}}
+      containers: [{name: c, resources: {requests: {cpu: 1e400}}}]
+cpus: [{id: 9223372036854775808, numa: -1}]
+""")
+open(f"{d}/dupkeys.yaml", "w").write("kind: Pod\nmetadata:\n  name: a\n  name: b\n")
+open(f"{d}/deep.yaml", "w").write("[" * 10000 + "]" * 10000 + "\n")
+with open(f"{d}/bomb.yaml", "w") as f:
+    f.write('a: &a ["x","x","x","x","x","x","x","x","x","x"]\n')
+    p = "a"
+    for l in "bcdefghijklmnopqrstuvw":
+        f.write(f"{l}: &{l} [" + ",".join([f"*{p}"] * 10) + "]\n")
+        p = l
+with open(f"{d}/bigscalar.yaml", "w") as f:
+    f.write("kind: Pod\nmetadata:\n  name: ")
+    f.write("x" * (100 * 1024 * 1024))
+    f.write("\n")
+with open(f"{d}/million.yaml", "w") as f:
+    f.write('{"kind":"List","items":[' + ",".join(["0"] * 1000000) + "]}\n")
+open(f"{d}/nul.yaml", "wb").write(b"kind: Pod\nmetadata:\n  name: a\x00b\n")
+PY
+}
+
+classes="empty garbage badutf8 truncated wrongtypes numbers dupkeys deep bomb bigscalar million nul"
+
+# check_matrix TEMPLATE...: runs the command with FILE replaced by each class's file
+check_matrix() {
+	local class f rc secs mem fails=""
+	for class in $classes; do
+		case " ${SKIP_CLASSES:-} " in *" $class "*) continue ;; esac
+		f=$BAD/$class.yaml
+		local args=() a
+		for a in "$@"; do args+=("${a//FILE/$f}"); done
+		rc=0
+		/usr/bin/time -f '%e %M' -o "$BATS_TEST_TMPDIR/time" \
+			timeout 10 "${args[@]}" >/dev/null 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
+		# time(1) prepends a "Command exited" line on failure: read the last line
+		read -r secs mem < <(tail -1 "$BATS_TEST_TMPDIR/time") || { secs=99; mem=0; }
+		[ "$rc" -eq 2 ] || fails+="$class: exit $rc ($(head -c 200 "$BATS_TEST_TMPDIR/err"))"$'\n'
+		grep -q "$class.yaml" "$BATS_TEST_TMPDIR/err" ||
+			fails+="$class: message does not name the file: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n'
+		case $class in
+		empty|wrongtypes) ;;  # no position for an empty file; type errors say where
+		*) grep -Eq "$class.yaml:[0-9]+:[0-9]+: " "$BATS_TEST_TMPDIR/err" ||
+			fails+="$class: no file:line:col: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n' ;;
+		esac
+		if [ -z "${TK_SANITIZE:-}" ]; then
+			awk -v s="$secs" 'BEGIN { exit !(s < 2.0) }' || fails+="$class: took ${secs}s"$'\n'
+			[ "$mem" -lt 262144 ] || fails+="$class: used ${mem} KiB"$'\n'
+		fi
+	done
+	[ -z "$fails" ] || { printf '%s' "$fails"; return 1; }
+}
+
+TOPO=$FIXTURES/seed/2s-2n-8c-2t.json
+POD=$FIXTURES/seed/numa-database.yaml
+
+@test "topo-discover -t: every hostile input class" {
+	check_matrix "$TK_BIN/topo-discover" -t FILE
+}
+
+@test "topo-admit -t TOPO: every hostile input class" {
+	check_matrix "$TK_BIN/topo-admit" -t FILE "$POD"
+}
+
+@test "topo-admit MANIFEST: every hostile input class" {
+	check_matrix "$TK_BIN/topo-admit" -t "$TOPO" FILE
+}
+
+@test "topo-admit --hints: every hostile input class" {
+	check_matrix "$TK_BIN/topo-admit" --policy restricted --numa-nodes 0,1 --hints FILE
+}
+
+@test "cpuset-alloc -t TOPO: every hostile input class" {
+	check_matrix "$TK_BIN/cpuset-alloc" -t FILE --count 2
+}
+
+@test "cpuset-alloc --state: every hostile input class" {
+	check_matrix "$TK_BIN/cpuset-alloc" -t "$TOPO" --count 2 --state FILE
+}
+
+@test "cpuset-alloc --admit (a topo-admit result): every hostile input class" {
+	check_matrix "$TK_BIN/cpuset-alloc" -t "$TOPO" --admit FILE
+}
+
+@test "spread-check lint: every hostile input class" {
+	check_matrix "$TK_BIN/spread-check" lint FILE
+}
+
+@test "spread-check place --nodes / --pods / POD: every hostile input class" {
+	local c=$FIXTURES/spread-check/place/cases
+	c=$c/$(ls "$c" | head -1)
+	check_matrix "$TK_BIN/spread-check" place --nodes FILE --pods "$c/pods.json" "$c/pod.json"
+	# no pods running is a valid cluster dump
+	SKIP_CLASSES=empty check_matrix "$TK_BIN/spread-check" place --nodes "$c/nodes.json" --pods FILE "$c/pod.json"
+	check_matrix "$TK_BIN/spread-check" place --nodes "$c/nodes.json" --pods "$c/pods.json" FILE
+}
+
+@test "spread-check simulate and audit: every hostile input class" {
+	local c=$FIXTURES/spread-check/place/cases
+	c=$c/$(ls "$c" | head -1)
+	check_matrix "$TK_BIN/spread-check" simulate --nodes FILE "$FIXTURES/seed/web-frontend-deployment.yaml"
+	check_matrix "$TK_BIN/spread-check" simulate --nodes "$c/nodes.json" FILE
+	check_matrix "$TK_BIN/spread-check" audit --nodes FILE --pods "$c/pods.json"
+	SKIP_CLASSES=empty check_matrix "$TK_BIN/spread-check" audit --nodes "$c/nodes.json" --pods FILE
+}
+
+@test "numa-verify -t / --cpu-manager-state / --kubelet-config: every hostile input class" {
+	check_matrix "$TK_BIN/numa-verify" -t FILE --all
+	check_matrix "$TK_BIN/numa-verify" --cpu-manager-state FILE
+	check_matrix "$TK_BIN/numa-verify" --kubelet-config FILE
+}
+
+# ---- valid but odd input must work ----
+
+odd() {  # odd SRC KIND: write SRC as CRLF+BOM and as JSON into $BATS_TEST_TMPDIR
+	python3 - "$1" "$BATS_TEST_TMPDIR" <<'PY'
+import json, sys
+src, d = sys.argv[1], sys.argv[2]
+text = open(src).read()
+open(f"{d}/odd-crlf.yaml", "wb").write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+try:
+    import yaml  # optional
+    obj = yaml.safe_load(text)
+except Exception:
+    obj = json.loads(text)
+open(f"{d}/odd.json", "w").write(json.dumps(obj))
+PY
+}
+
+@test "CRLF, a BOM and JSON give the same answer as plain YAML" {
+	local plain crlf js
+	odd "$TOPO"
+	plain=$("$TK_BIN/topo-discover" -t "$TOPO")
+	crlf=$("$TK_BIN/topo-discover" -t "$BATS_TEST_TMPDIR/odd-crlf.yaml")
+	js=$("$TK_BIN/topo-discover" -t "$BATS_TEST_TMPDIR/odd.json")
+	[ "$plain" = "$crlf" ] && [ "$plain" = "$js" ]
+	for tool in "cpuset-alloc --count 2 -t" "numa-verify --all -t"; do
+		[ -x "$TK_BIN/${tool%% *}" ] || continue
+		run "$TK_BIN/"$tool "$BATS_TEST_TMPDIR/odd-crlf.yaml"
+		[ "$status" -ne 2 ] || { echo "$tool refused CRLF+BOM: $output"; return 1; }
+	done
+}
+
+@test "a CRLF+BOM manifest lints and admits like the plain one" {
+	local want got
+	python3 -c '
+import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\xbf"+t.replace("\n","\r\n").encode())' \
+		"$FIXTURES/seed/web-frontend-deployment.yaml" "$BATS_TEST_TMPDIR/web.yaml"
+	run "$TK_BIN/spread-check" lint -o json "$FIXTURES/seed/web-frontend-deployment.yaml"; want=$status
+	run "$TK_BIN/spread-check" lint -o json "$BATS_TEST_TMPDIR/web.yaml"; got=$status
+	[ "$want" = "$got" ]
+	python3 -c '
+import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\xbf"+t.replace("\n","\r\n").encode())' \
+		"$POD" "$BATS_TEST_TMPDIR/pod.yaml"
+	want=$("$TK_BIN/topo-admit" -t "$TOPO" --policy restricted --cpu-manager-policy static "$POD" 2>/dev/null | jq -c '.admit')
+	got=$("$TK_BIN/topo-admit" -t "$TOPO" --policy restricted --cpu-manager-policy static "$BATS_TEST_TMPDIR/pod.yaml" 2>/dev/null | jq -c '.admit')
+	[ -n "$want" ] && [ "$want" = "$got" ]
+}
+
+@test "no tool runs a shell or another program" {
+	# Only cpuset-alloc --exec may exec, and it execs argv directly
+	run grep -nE '\b(system|popen|execl|execlp|execle)\s*\(' "$TK_ROOT"/cmd/*/*.c "$TK_ROOT"/common/*.c
+	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+}
