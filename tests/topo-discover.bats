@@ -297,6 +297,9 @@ shape() {
 	run --separate-stderr topo-discover -i "$FIX/pu-id-too-big.xml"
 	[ "$status" -eq 2 ]
 	stderr_has "pu-id-too-big.xml: CPU L#1 has OS index 99999, above 65535"
+	run --separate-stderr topo-discover -i "$FIX/pu-id-twice.xml"
+	[ "$status" -eq 2 ]
+	stderr_has "pu-id-twice.xml: cpu 0 is listed twice"
 }
 
 @test "-i - reads the XML export from stdin, checked like a file" {

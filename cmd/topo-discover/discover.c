@@ -649,8 +649,11 @@ int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d)
 	if (o->devices)
 		fill_devices(topo, t, o);
 	t->hostname = source_hostname(topo, o);
-	if (topo_finish(t, d) < 0)
+	if (topo_finish(t, d) < 0) {
+		if (d && !d->file[0] && src)   /* name the source, not just the fault */
+			snprintf(d->file, sizeof(d->file), "%s", src);
 		goto out;
+	}
 	ret = 0;
 out:
 	hwloc_topology_destroy(topo);
