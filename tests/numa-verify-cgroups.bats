@@ -90,7 +90,7 @@ U4=b24d1f5b-3e4a-4f88-8d3b-4a5c6d7e8f94
 @test "a node without kubepods: --all still judges processes" {
 	run -1 --separate-stderr numa-verify --root "$NV/bad" --all
 	jq_is '.containers' '[]'
-	jq_is '.processes|length' 7
+	jq_is '.processes|length' 8
 }
 
 @test "--pod takes the systemd driver's spelling of the UID too; the topology is in the JSON" {

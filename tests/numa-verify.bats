@@ -228,3 +228,9 @@ time.sleep(30)
 	jq_is '.processes[0].reasons' \
 		'["memory policy of 2 mappings binds to NUMA node 0, not NUMA node 1 of its cpus","only 0.4% of memory is on NUMA node 1 (--min-local 90)"]'
 }
+
+@test "a thread moved to another NUMA node makes its process misaligned, and only that thread is named" {
+	run -1 --separate-stderr numa-verify --root "$NV/bad" 109
+	jq_is '.processes[0]|[.cpus,.cpuNuma,[.threads[].tid],.reasons]' \
+		'["0-7",[0,1],[111],["thread 111 (C2 CompilerThre) cpus 8-9 on NUMA node 1"]]'
+}

@@ -26,7 +26,7 @@ static const char *nodes_word(const struct cpuset *s)
 
 void nv_judge_proc(struct nv_proc *p, const struct nv_topo *t, const struct nv_vopts *o)
 {
-	struct cpuset local = CPUSET_INIT, known = CPUSET_INIT;
+	struct cpuset local = CPUSET_INIT, known = CPUSET_INIT, main_numa = CPUSET_INIT;
 	char *a, *b;
 	size_t i;
 	bool unknown = false;
@@ -47,22 +47,24 @@ void nv_judge_proc(struct nv_proc *p, const struct nv_topo *t, const struct nv_v
 		goto out;
 	}
 
-	/* CPUs: one NUMA node, or within --expect-numa */
+	/* CPUs: one NUMA node, or within --expect-numa. The process's own
+	 * CPUs set the local nodes; a thread elsewhere is a reason of its own. */
+	nv_topo_numa_of(t, &p->cpus, &main_numa);
 	if (o->have_expect) {
 		cpuset_copy(&local, &o->expect);
-		if (!cpuset_is_subset(&p->cpu_numa, &o->expect)) {
-			a = fmt_list(&p->cpu_numa);
+		if (!cpuset_is_subset(&main_numa, &o->expect)) {
+			a = fmt_list(&main_numa);
 			b = fmt_list(&o->expect);
 			nv_strv_addf(&p->reasons, "cpus on %s %s, outside --expect-numa %s",
-				     nodes_word(&p->cpu_numa), a, b);
+				     nodes_word(&main_numa), a, b);
 			free(a);
 			free(b);
 		}
 	} else {
-		cpuset_copy(&local, &p->cpu_numa);
-		if (cpuset_count(&p->cpu_numa) > 1) {
+		cpuset_copy(&local, &main_numa);
+		if (cpuset_count(&main_numa) > 1) {
 			a = fmt_list(&p->cpus);
-			b = fmt_list(&p->cpu_numa);
+			b = fmt_list(&main_numa);
 			nv_strv_addf(&p->reasons, "cpus %s span NUMA nodes %s", a, b);
 			free(a);
 			free(b);
@@ -71,8 +73,7 @@ void nv_judge_proc(struct nv_proc *p, const struct nv_topo *t, const struct nv_v
 	for (i = 0; i < p->nthreads; i++) {
 		const struct nv_thread *th = &p->threads[i];
 
-		if (cpuset_is_subset(&th->cpu_numa, &local) &&
-		    (o->have_expect || cpuset_count(&p->cpu_numa) <= 1))
+		if (cpuset_is_subset(&th->cpu_numa, &local))
 			continue;
 		a = fmt_list(&th->cpus);
 		b = fmt_list(&th->cpu_numa);
@@ -136,6 +137,7 @@ void nv_judge_proc(struct nv_proc *p, const struct nv_topo *t, const struct nv_v
 out:
 	cpuset_release(&local);
 	cpuset_release(&known);
+	cpuset_release(&main_numa);
 }
 
 void nv_judge_container(struct nv_container *c, const struct nv_topo *t,
