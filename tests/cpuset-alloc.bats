@@ -121,6 +121,48 @@ teardown() { rm -rf "$TMP"; }
 	jq_is '.containers[0] | [.name, .cpus, .numaAffinity]' '["worker","0,2,6,8",[0]]'
 }
 
+@test "pipeline: every pod of a manifest, each from what the pods before it left" {
+	topo-admit -t "$T2" --cpu-manager-policy static "$FIXTURES/cpuset-alloc/two-pods.yaml" >"$TMP/r.jsonl"
+	[ "$(wc -l <"$TMP/r.jsonl")" -eq 2 ]
+	run --separate-stderr cpuset-alloc -t "$T2" <"$TMP/r.jsonl"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	# the app container reuses CPUs of its pod's init container (cpusToReuse);
+	# the next pod gets neither
+	jq_is '[.pod, [.containers[] | [.name, .cpus]]]' '["db",[["migrate","0,2,6,8"],["server","0,6"]]]
+["web",[["app","1,4,10"]]]'
+	run --separate-stderr cpuset-alloc -t "$T2" -o text <"$TMP/r.jsonl"
+	[ "$status" -eq 0 ]
+	output_has "pod web:"
+}
+
+@test "pipeline: a sidecar's CPUs are not reused; an init container's are" {
+	local c='{"name":"app","exclusiveCpus":2,"hint":null}'
+	run --separate-stderr cpuset-alloc -t "$T2" <<<"{\"containers\":[{\"name\":\"i\",\"exclusiveCpus\":2,\"init\":true},$c]}"
+	[ "$status" -eq 0 ]
+	jq_is '[.containers[].cpus]' '["0,6","0,6"]'
+	run --separate-stderr cpuset-alloc -t "$T2" <<<"{\"containers\":[{\"name\":\"s\",\"exclusiveCpus\":2,\"init\":true,\"restartPolicy\":\"Always\"},$c]}"
+	[ "$status" -eq 0 ]
+	jq_is '[.containers[].cpus]' '["0,6","2,8"]'
+}
+
+@test "pipeline: a pod that cannot be served is rejected, gives its CPUs back, and the next pod goes on (exit 1)" {
+	printf '%s\n' '{"pod":"p1","containers":[{"name":"a","exclusiveCpus":4}]}' \
+		'{"pod":"p2","containers":[{"name":"b","exclusiveCpus":2},{"name":"c","exclusiveCpus":9}]}' \
+		'{"pod":"p3","admit":false,"reason":"TopologyAffinityError","containers":[]}' \
+		'{"pod":"p4","containers":[{"name":"d","exclusiveCpus":8}]}' >"$TMP/r.jsonl"
+	run --separate-stderr cpuset-alloc -t "$T2" --admit "$TMP/r.jsonl"
+	[ "$status" -eq 1 ]
+	jq_is '[.pod, .error, .container, (.containers // [] | map(.cpus))]' '["p1",null,null,["0,2,6,8"]]
+["p2","not enough cpus available to satisfy request: requested=9, available=6","c",[]]
+["p3","pod was not admitted: TopologyAffinityError",null,[]]
+["p4",null,null,["1,3-5,7,9-11"]]'
+	printf '%s\n' '{"pod":"p","containers":[]}' '{"pod":"q","containers":[]}' >"$TMP/r.jsonl"
+	run --separate-stderr cpuset-alloc -t "$T2" --admit "$TMP/r.jsonl" --state "$TMP/s" --pod uid
+	[ "$status" -eq 2 ]
+	stderr_has "--pod records one pod, but the input holds 2 topo-admit results"
+}
+
 @test "pipeline: a pod that was not admitted gets no CPUs (exit 1)" {
 	run --separate-stderr cpuset-alloc -t "$T2" <<<'{"admit":false,"reason":"TopologyAffinityError","message":"Resources cannot be allocated with Topology locality","containers":[]}'
 	[ "$status" -eq 1 ]
@@ -130,7 +172,7 @@ teardown() { rm -rf "$TMP"; }
 @test "pipeline: a container that does not fit names itself, and nothing is recorded" {
 	run --separate-stderr cpuset-alloc -t "$T1" --state "$TMP/s" --pod p <<<'{"containers":[{"name":"a","exclusiveCpus":6},{"name":"b","exclusiveCpus":4}]}'
 	[ "$status" -eq 1 ]
-	jq_is '.' '{"error":"not enough cpus available to satisfy request: requested=4, available=2","container":"b"}'
+	jq_is '.' '{"pod":"p","error":"not enough cpus available to satisfy request: requested=4, available=2","container":"b"}'
 	[ ! -s "$TMP/s" ]
 }
 
@@ -191,6 +233,18 @@ teardown() { rm -rf "$TMP"; }
 	run --separate-stderr cpuset-alloc -t "$T2" --admit "$TMP/r.json"
 	[ "$status" -eq 2 ]
 	stderr_has "no 'containers' list"
+	# in a stream, positions are those of the stream
+	printf '%s\n' '{"containers":[]}' '  {"containers": [{"name": "a", "exclusiveCpus": "x"}]}' >"$TMP/r.jsonl"
+	run --separate-stderr cpuset-alloc -t "$T2" --admit "$TMP/r.jsonl"
+	[ "$status" -eq 2 ]
+	stderr_has "$TMP/r.jsonl:2:50:"
+	printf '%s\n' '{"containers":[]}' 'garbage' >"$TMP/r.jsonl"
+	run --separate-stderr cpuset-alloc -t "$T2" --admit "$TMP/r.jsonl"
+	[ "$status" -eq 2 ]
+	stderr_has "$TMP/r.jsonl:2:1: expected a topo-admit result"
+	run --separate-stderr cpuset-alloc -t "$T2" --admit /dev/null
+	[ "$status" -eq 2 ]
+	stderr_has "no topo-admit result"
 	run --separate-stderr cpuset-alloc -t - <"$T2"
 	[ "$status" -eq 2 ]
 	stderr_has "standard input cannot carry both"

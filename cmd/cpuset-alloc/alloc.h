@@ -22,6 +22,8 @@ struct alloc_item {
 	bool has_numa;          /* a NUMA affinity was given */
 	struct cpuset numa;     /* that affinity */
 	bool existing;          /* already recorded in the state file */
+	bool reusable;          /* an init container that is not a sidecar: its
+				   CPUs are reused by the pod's next containers */
 };
 
 void alloc_item_release(struct alloc_item *it);
@@ -31,15 +33,22 @@ json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it, bool w
 void alloc_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o,
 		   const struct alloc_item *it, const struct cpuset *reserved);
 
-/* pipeline.c: a topo-admit pod result -> container requests. Returns 0,
- * 1 when the pod was not admitted (*why set, malloc'd), -1 with d filled. */
+/* One pod's requests: a topo-admit pod result, or the one --count. */
 struct admit_req {
+	char *pod;                  /* the result's "pod" (its name), or NULL */
+	char *why;                  /* not admitted: the reason, else NULL */
 	size_t n;
-	struct alloc_item *items;   /* name, count, has_numa/numa filled */
+	struct alloc_item *items;   /* name, count, has_numa/numa, reusable filled */
 };
-int admit_load(const char *path, const struct ktopo *k, struct admit_req *req, char **why,
+
+/* pipeline.c: topo-admit's output -> one admit_req per pod result. The input
+ * is JSON lines (topo-admit prints one object per pod) or YAML/JSON
+ * documents. Returns 0 with *reqs and *nreqs set (free with admit_free), or -1
+ * with d filled (file:line:col of the stream). */
+int admit_load(const char *path, const struct ktopo *k, struct admit_req **reqs, size_t *nreqs,
 	       struct tk_diag *d);
 void admit_release(struct admit_req *req);
+void admit_free(struct admit_req *reqs, size_t n);
 
 /* bind.c: bind to cpus (and memory to their NUMA nodes unless no_membind)
  * through hwloc, then execvp(argv). Returns only on failure (message in

@@ -245,14 +245,19 @@ static void emit(json_t *j)
 	json_decref(j);
 }
 
-static int fail(const struct opts *o, const char *container, const char *reason)
+/* A request that cannot be met: the kubelet's reason, and which pod and
+ * container it was (pipeline mode). */
+static int fail(const struct opts *o, const char *pod, const char *container, const char *reason)
 {
 	if (o->out == TK_OUT_TEXT) {
-		printf("cannot allocate%s%s%s: %s\n", container ? " for container '" : "",
+		printf("%s%s%scannot allocate%s%s%s: %s\n", pod ? "pod '" : "", pod ? pod : "",
+		       pod ? "': " : "", container ? " for container '" : "",
 		       container ? container : "", container ? "'" : "", reason);
 	} else {
 		json_t *j = json_object();
 
+		if (pod)
+			json_object_set_new(j, "pod", json_string(pod));
 		json_object_set_new(j, "error", json_string(reason));
 		if (container)
 			json_object_set_new(j, "container", json_string(container));
@@ -302,6 +307,59 @@ static int do_release(const struct opts *o, struct state *st, const struct cpuse
 	return TK_EXIT_OK;
 }
 
+/* Why a pod got no CPUs: the kubelet's reason and the container it failed on. */
+struct pod_error {
+	char *reason;
+	char *container;
+};
+
+/* staticPolicy.Allocate for each container of one pod, in order. A
+ * container already in the state keeps its CPUs; an init container's CPUs
+ * are reused by the containers after it (updateCPUsToReuse). When one
+ * container cannot be served the pod is rejected and all of its CPUs go
+ * back to free (the kubelet drops a rejected pod's assignments). */
+static int allocate_pod(const struct opts *o, const struct ktopo *k, struct state *st,
+			struct admit_req *r, struct cpuset *free_set, const struct cpuset *reserved,
+			struct pod_error *pe)
+{
+	struct cpuset reuse = CPUSET_INIT, before = CPUSET_INIT;
+	char err[1024];
+	int ret = -1;
+	size_t i;
+
+	cpuset_copy(&before, free_set);
+	for (i = 0; i < r->n; i++) {
+		struct alloc_item *it = &r->items[i];
+		const char *cname = it->name ? it->name : o->container;
+		const char *have = o->pod && cname ? find_entry(st, o->pod, cname) : NULL;
+
+		if (have) {
+			cpuset_parse_list(&it->cpus, have, CPUSET_MAX_ID, NULL);
+			it->existing = true;
+		} else if (policy_allocate(&o->policy, k, free_set, reserved, &reuse, it->count,
+					   it->has_numa ? &it->numa : NULL, &it->cpus, err,
+					   sizeof(err)) != ALLOC_OK) {
+			pe->reason = xstrdup(err);
+			if (r->n > 1 || o->count < 0)
+				pe->container = it->name ? xstrdup(it->name) : NULL;
+			cpuset_copy(free_set, &before);
+			for (i = 0; i < r->n; i++)
+				cpuset_clear_all(&r->items[i].cpus);
+			goto out;
+		}
+		cpuset_andnot(free_set, &it->cpus);
+		if (it->reusable)
+			cpuset_or(&reuse, &it->cpus);
+		else
+			cpuset_andnot(&reuse, &it->cpus);
+	}
+	ret = 0;
+out:
+	cpuset_release(&reuse);
+	cpuset_release(&before);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -309,7 +367,9 @@ int main(int argc, char **argv)
 	struct ktopo k;
 	struct tk_diag d;
 	struct cpuset pool = CPUSET_INIT, reserved = CPUSET_INIT, free_set = CPUSET_INIT;
-	struct admit_req req = { 0, NULL };
+	struct admit_req *reqs = NULL;
+	size_t nreqs = 0;
+	struct pod_error *errs = NULL;
 	struct state st;
 	bool have_state = false, writing;
 	char err[1024];
@@ -346,35 +406,30 @@ int main(int argc, char **argv)
 		 policy_reserve(&o.policy, &k, (int)o.reserved_count, &reserved, err, sizeof(err)) < 0)
 		refuse(err);
 
-	/* the requests: one --count, or every container of a topo-admit result */
+	/* the requests: one --count, or every pod result topo-admit printed */
 	if (o.count >= 0) {
-		req.n = 1;
-		req.items = xcalloc(1, sizeof(*req.items));
-		req.items[0].count = (int)o.count;
+		nreqs = 1;
+		reqs = xcalloc(1, sizeof(*reqs));
+		reqs[0].n = 1;
+		reqs[0].items = xcalloc(1, sizeof(*reqs[0].items));
+		reqs[0].items[0].count = (int)o.count;
 		if (o.container)
-			req.items[0].name = xstrdup(o.container);
+			reqs[0].items[0].name = xstrdup(o.container);
 		if (o.numa) {
-			opt_list("numa-affinity", o.numa, &req.items[0].numa, &k, true);
-			req.items[0].has_numa = true;
+			opt_list("numa-affinity", o.numa, &reqs[0].items[0].numa, &k, true);
+			reqs[0].items[0].has_numa = true;
 		}
 	} else if (!o.release) {
-		char *why = NULL;
-		int rc;
-
 		if (o.numa)
 			tk_usage_error("--numa-affinity needs --count (a topo-admit result carries its own hints)");
 		if (!o.admit && !strcmp(o.topo, "-"))
 			tk_usage_error("standard input cannot carry both the topology and the topo-admit result");
 		if (!o.admit && isatty(STDIN_FILENO))
 			tk_usage_error("missing --count (or a topo-admit result on standard input)");
-		rc = admit_load(o.admit ? o.admit : "-", &k, &req, &why, &d);
-		if (rc < 0)
+		if (admit_load(o.admit ? o.admit : "-", &k, &reqs, &nreqs, &d) < 0)
 			tk_fatal_diag(&d);
-		if (rc == 1) {
-			ret = fail(&o, NULL, why);
-			free(why);
-			goto out;
-		}
+		if (o.pod && nreqs > 1)
+			tk_fatal("--pod records one pod, but the input holds %zu topo-admit results", nreqs);
 	}
 
 	writing = o.pod != NULL;
@@ -395,35 +450,28 @@ int main(int argc, char **argv)
 				 o.state);
 	}
 
+	/* each pod in turn takes its CPUs from what the pods before it left */
 	cpuset_copy(&free_set, &pool);
-	for (i = 0; i < req.n; i++) {
-		struct alloc_item *it = &req.items[i];
-		const char *cname = it->name ? it->name : o.container;
-		const char *have = writing && cname ? find_entry(&st, o.pod, cname) : NULL;
-
-		if (have) {
-			/* Allocate: a container already in the state keeps its CPUs */
-			cpuset_parse_list(&it->cpus, have, CPUSET_MAX_ID, NULL);
-			it->existing = true;
-			continue;
+	errs = xcalloc(nreqs ? nreqs : 1, sizeof(*errs));
+	for (i = 0; i < nreqs; i++) {
+		if (reqs[i].why) {
+			errs[i].reason = xstrdup(reqs[i].why);
+			ret = TK_EXIT_NO;
+		} else if (allocate_pod(&o, &k, &st, &reqs[i], &free_set, &reserved, &errs[i]) < 0) {
+			ret = TK_EXIT_NO;
 		}
-		if (policy_allocate(&o.policy, &k, &free_set, &reserved, it->count,
-				    it->has_numa ? &it->numa : NULL, &it->cpus, err, sizeof(err)) != ALLOC_OK) {
-			ret = fail(&o, req.n > 1 || o.count < 0 ? it->name : NULL, err);
-			goto out;
-		}
-		cpuset_andnot(&free_set, &it->cpus);
 	}
 
-	if (writing) {
+	if (writing && ret == TK_EXIT_OK) {
 		char *s;
 
-		for (i = 0; i < req.n; i++) {
-			const char *cname = req.items[i].name ? req.items[i].name : o.container;
+		for (i = 0; i < reqs[0].n; i++) {
+			const struct alloc_item *it = &reqs[0].items[i];
+			const char *cname = it->name ? it->name : o.container;
 
-			if (req.items[i].existing || cpuset_is_empty(&req.items[i].cpus))
+			if (it->existing || cpuset_is_empty(&it->cpus))
 				continue;
-			s = cpuset_format_list(&req.items[i].cpus);
+			s = cpuset_format_list(&it->cpus);
 			tk_cpu_checkpoint_set(&st.cp, o.pod, cname, s);
 			free(s);
 		}
@@ -440,36 +488,52 @@ int main(int argc, char **argv)
 		have_state = false;
 	}
 
-	if (o.exec) {
-		bind_and_exec(&k, &req.items[0].cpus, o.no_membind, o.argv, err, sizeof(err));
+	if (o.exec && ret == TK_EXIT_OK) {
+		bind_and_exec(&k, &reqs[0].items[0].cpus, o.no_membind, o.argv, err, sizeof(err));
 		tk_fatal("%s", err);
 	}
 
-	if (o.out == TK_OUT_TEXT) {
-		for (i = 0; i < req.n; i++)
-			alloc_explain(stdout, &k, &o.policy, &req.items[i], &reserved);
-	} else if (o.count >= 0) {
-		json_t *j = alloc_to_json(&k, &req.items[0], false);
+	for (i = 0; i < nreqs; i++) {
+		const struct admit_req *r = &reqs[i];
+		/* the pod is named by --pod (its UID) or by topo-admit (its name) */
+		const char *pod = o.pod ? o.pod : r->pod;
+		size_t j;
 
-		if (o.pod)
-			json_object_set_new(j, "pod", json_string(o.pod));
-		if (o.container)
-			json_object_set_new(j, "container", json_string(o.container));
-		emit(j);
-	} else {
-		json_t *j = json_object(), *cs = json_array();
+		if (errs[i].reason) {
+			fail(&o, o.count >= 0 ? NULL : pod, errs[i].container, errs[i].reason);
+		} else if (o.out == TK_OUT_TEXT) {
+			if (o.count < 0 && pod)
+				printf("pod %s:\n", pod);
+			for (j = 0; j < r->n; j++)
+				alloc_explain(stdout, &k, &o.policy, &r->items[j], &reserved);
+		} else if (o.count >= 0) {
+			json_t *j1 = alloc_to_json(&k, &r->items[0], false);
 
-		for (i = 0; i < req.n; i++)
-			json_array_append_new(cs, alloc_to_json(&k, &req.items[i], true));
-		if (o.pod)
-			json_object_set_new(j, "pod", json_string(o.pod));
-		json_object_set_new(j, "containers", cs);
-		emit(j);
+			if (o.pod)
+				json_object_set_new(j1, "pod", json_string(o.pod));
+			if (o.container)
+				json_object_set_new(j1, "container", json_string(o.container));
+			emit(j1);
+		} else {
+			json_t *j1 = json_object(), *cs = json_array();
+
+			for (j = 0; j < r->n; j++)
+				json_array_append_new(cs, alloc_to_json(&k, &r->items[j], true));
+			if (pod)
+				json_object_set_new(j1, "pod", json_string(pod));
+			json_object_set_new(j1, "containers", cs);
+			emit(j1);
+		}
 	}
 out:
 	if (have_state)
 		state_close(&st);
-	admit_release(&req);
+	for (i = 0; errs && i < nreqs; i++) {
+		free(errs[i].reason);
+		free(errs[i].container);
+	}
+	free(errs);
+	admit_free(reqs, nreqs);
 	cpuset_release(&pool);
 	cpuset_release(&reserved);
 	cpuset_release(&free_set);

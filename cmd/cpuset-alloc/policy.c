@@ -107,8 +107,8 @@ static void aligned_cpus(const struct policy_opts *o, const struct ktopo *k,
 
 enum alloc_fail policy_allocate(const struct policy_opts *o, const struct ktopo *k,
 				const struct cpuset *default_set, const struct cpuset *reserved,
-				int num, const struct cpuset *numa, struct cpuset *result,
-				char *err, size_t errlen)
+				const struct cpuset *reusable, int num, const struct cpuset *numa,
+				struct cpuset *result, char *err, size_t errlen)
 {
 	struct cpuset allocatable = CPUSET_INIT, part = CPUSET_INIT, rest = CPUSET_INIT;
 	enum alloc_fail ret = ALLOC_NO_CPUS;
@@ -144,9 +144,12 @@ enum alloc_fail policy_allocate(const struct policy_opts *o, const struct ktopo 
 			return ALLOC_SMT;
 		}
 	}
-	/* allocateCPUs: GetAvailableCPUs = default set minus reserved */
+	/* allocateCPUs: GetAvailableCPUs (default set minus reserved) plus the
+	 * pod's reusable CPUs */
 	cpuset_copy(&allocatable, default_set);
 	cpuset_andnot(&allocatable, reserved);
+	if (reusable)
+		cpuset_or(&allocatable, reusable);
 	if (numa) {
 		struct cpuset aligned = CPUSET_INIT;
 		int n;

@@ -104,11 +104,12 @@ enum alloc_fail {
 };
 
 /* staticPolicy.Allocate + allocateCPUs for one container: default_set is
- * the shared pool (defaultCpuSet), reserved the reserved CPUs; numa, when
- * not NULL, the topology hint's NUMA affinity. */
+ * the shared pool (defaultCpuSet), reserved the reserved CPUs, reusable
+ * (may be NULL) the pod's cpusToReuse (CPUs of its finished init
+ * containers); numa, when not NULL, the topology hint's NUMA affinity. */
 enum alloc_fail policy_allocate(const struct policy_opts *o, const struct ktopo *k,
 				const struct cpuset *default_set, const struct cpuset *reserved,
-				int num, const struct cpuset *numa, struct cpuset *result,
-				char *err, size_t errlen);
+				const struct cpuset *reusable, int num, const struct cpuset *numa,
+				struct cpuset *result, char *err, size_t errlen);
 
 #endif
