@@ -1,30 +1,38 @@
 #!/usr/bin/env bash
-# make demo: the main job on this machine, step by step. Each step is shown
-# with the command, so an operator can copy it.
+# make demo: the main job, step by step, each step shown with its command so
+# an operator can copy it. First this machine, then the seed guide's example
+# node (2 sockets, 2 NUMA nodes, 32 CPUs, a GPU on NUMA node 1), where the
+# guide's pods have room to land.
 set -u
 cd "$(dirname "$0")/.."
 PATH=$PWD/bin:$PATH
-F=tests/fixtures
+F=tests/fixtures/seed
+SEED=$F/2s-2n-8c-2t.json
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit $?)"; }
-have() { [ -x "bin/$1" ]; }
+say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
+step() { printf '\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit $?)"; }
+pipe() { printf '\033[1m$ %s\033[0m\n' "$1"; bash -c "$1"; echo "(exit $?)"; }
 
-have topo-discover && {
-	step topo-discover -o text
-	topo-discover >"$tmp/node.json" 2>/dev/null || topo-discover --no-devices >"$tmp/node.json"
-}
-if have topo-admit && [ -s "$tmp/node.json" ]; then
-	for pod in "$F"/seed/gpu-inference.yaml "$F"/seed/numa-database.yaml; do
-		step topo-admit -t "$tmp/node.json" --policy restricted --cpu-manager-policy static -o text "$pod"
-	done
-	if have cpuset-alloc; then
-		printf '\n\033[1m$ topo-admit -t node.json --policy best-effort --cpu-manager-policy static %s | cpuset-alloc -t node.json\033[0m\n' "$F/seed/numa-database.yaml"
-		topo-admit -t "$tmp/node.json" --policy best-effort --cpu-manager-policy static "$F/seed/numa-database.yaml" |
-			cpuset-alloc -t "$tmp/node.json"
-		echo "(exit $?)"
-	fi
-fi
-have cpuset-alloc && step cpuset-alloc -t "$F/seed/2s-2n-8c-2t.json" --count 4 -o text
-have spread-check && step spread-check lint -o text "$F/seed/web-frontend-deployment.yaml"
-have numa-verify && step numa-verify -o text $$
+say "1. This node's topology, as the kubelet sees it"
+step topo-discover -o text
+topo-discover >"$tmp/node.json" 2>/dev/null || topo-discover --no-devices >"$tmp/node.json"
+
+say "2. Would the kubelet admit the guide's database pod here (restricted policy, static CPU manager)?"
+step topo-admit -t "$tmp/node.json" --policy restricted --cpu-manager-policy static -o text "$F/numa-database.yaml"
+
+say "3. The same pods on the guide's example node ($SEED)"
+step topo-discover -t "$SEED" -o text
+for pod in "$F/gpu-inference.yaml" "$F/numa-database.yaml"; do
+	step topo-admit -t "$SEED" --policy single-numa-node --cpu-manager-policy static -o text "$pod"
+done
+
+say "4. Which CPUs would the static CPU manager give each container?"
+pipe "topo-admit -t $SEED --policy single-numa-node --cpu-manager-policy static $F/gpu-inference.yaml 2>/dev/null | cpuset-alloc -t $SEED"
+step cpuset-alloc -t "$SEED" --count 4 --full-pcpus-only -o text
+
+say "5. Lint the guide's Deployment and its multi-constraint example"
+step spread-check lint -o text "$F/web-frontend-deployment.yaml" "$F/database-constraints.yaml"
+
+say "6. Is this shell really NUMA-aligned?"
+step numa-verify -o text $$
 true
