@@ -62,7 +62,11 @@ run_pod_table() {
 		IFS=, read -ra cs <<<"$conts"
 		for c in "${cs[@]}"; do
 			[ "$i" -gt 0 ] && js+=','
-			js+="{\"name\":\"c$i\",\"exclusiveCpus\":$c,\"hint\":null}"
+			case $c in
+			i*) js+="{\"name\":\"c$i\",\"exclusiveCpus\":${c#i},\"init\":true,\"hint\":null}" ;;
+			s*) js+="{\"name\":\"c$i\",\"exclusiveCpus\":${c#s},\"init\":true,\"restartPolicy\":\"Always\",\"hint\":null}" ;;
+			*) js+="{\"name\":\"c$i\",\"exclusiveCpus\":$c,\"hint\":null}" ;;
+			esac
 			i=$((i + 1))
 		done
 		js+=']}'
@@ -71,6 +75,7 @@ run_pod_table() {
 		case $want in
 		uncore=*) got="uncore=$(printf '%s' "$out" | jq -r '[.containers[].uncoreCaches[]] | unique | map(tostring) | join(",")')" ;;
 		cpus=*) got="cpus=$(printf '%s' "$out" | jq -r '.containers[0].cpus')" ;;
+		all=*) got="all=$(printf '%s' "$out" | jq -r '[.containers[].cpus] | join(";")')" ;;
 		esac
 		if [ "$got" != "$want" ]; then
 			printf 'FAIL %s\n  %s | cpuset-alloc -t %s %s\n  got [%s] want [%s]\n' "$name" "$js" "$fx" "$args" "$got" "$want" >&2
@@ -83,4 +88,8 @@ run_pod_table() {
 
 @test "uncore cache alignment cases of the static policy (pods through the pipeline)" {
 	run_pod_table "$CASES/uncore-policy.tsv"
+}
+
+@test "init containers' CPUs are reused by the pod's next containers, a sidecar's are not" {
+	run_pod_table "$CASES/pod-policy.tsv"
 }

@@ -18,7 +18,7 @@ void alloc_item_release(struct alloc_item *it)
 }
 
 /* Ids of one level touched by cpus, and those whose CPUs all are in cpus. */
-static void touched(const struct ktopo *k, const struct cpuset *cpus, const int *cpu_level,
+static void touched(const struct ktopo *k, const struct cpuset *cpus,
 		    const int *ids, const struct ilist *groups, int ngroups,
 		    struct cpuset *any, struct cpuset *whole)
 {
@@ -37,7 +37,6 @@ static void touched(const struct ktopo *k, const struct cpuset *cpus, const int 
 		if (in && in == groups[g].n)
 			cpuset_set(whole, (unsigned)ids[g]);
 	}
-	(void)cpu_level;
 }
 
 json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it, bool with_name)
@@ -50,15 +49,15 @@ json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it, bool w
 		json_object_set_new(o, "name", json_string(it->name));
 	json_object_set_new(o, "cpus", tk_json_cpulist(&it->cpus));
 	json_object_set_new(o, "count", json_integer((json_int_t)cpuset_count(&it->cpus)));
-	touched(k, &it->cpus, k->cpu_numa, k->numa_id, k->numa_cpus, k->nnuma, &any, &whole);
+	touched(k, &it->cpus, k->numa_id, k->numa_cpus, k->nnuma, &any, &whole);
 	json_object_set_new(o, "numa", tk_json_int_array(&any));
-	touched(k, &it->cpus, k->cpu_socket, k->socket_id, k->socket_cpus, k->nsocket, &any, &whole);
+	touched(k, &it->cpus, k->socket_id, k->socket_cpus, k->nsocket, &any, &whole);
 	json_object_set_new(o, "sockets", tk_json_int_array(&any));
-	touched(k, &it->cpus, k->cpu_core, k->core_id, k->core_cpus, k->ncore, &any, &whole);
+	touched(k, &it->cpus, k->core_id, k->core_cpus, k->ncore, &any, &whole);
 	json_object_set_new(o, "cores", tk_json_int_array(&any));
 	whole_cores = cpuset_equal(&any, &whole);
 	json_object_set_new(o, "wholeCores", json_boolean(whole_cores));
-	touched(k, &it->cpus, k->cpu_l3, k->l3_id, k->l3_cpus, k->nl3, &any, &whole);
+	touched(k, &it->cpus, k->l3_id, k->l3_cpus, k->nl3, &any, &whole);
 	json_object_set_new(o, "uncoreCaches", tk_json_int_array(&any));
 	if (it->has_numa)
 		json_object_set_new(o, "numaAffinity", tk_json_int_array(&it->numa));
@@ -91,17 +90,17 @@ void alloc_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o
 		fputs("  the container runs in the shared pool\n", out);
 		return;
 	}
-	touched(k, &it->cpus, k->cpu_numa, k->numa_id, k->numa_cpus, k->nnuma, &any, &whole);
+	touched(k, &it->cpus, k->numa_id, k->numa_cpus, k->nnuma, &any, &whole);
 	print_set(out, "NUMA nodes:", &any);
 	print_set(out, "  taken whole:", &whole);
-	touched(k, &it->cpus, k->cpu_socket, k->socket_id, k->socket_cpus, k->nsocket, &any, &whole);
+	touched(k, &it->cpus, k->socket_id, k->socket_cpus, k->nsocket, &any, &whole);
 	print_set(out, "sockets:", &any);
 	print_set(out, "  taken whole:", &whole);
-	touched(k, &it->cpus, k->cpu_core, k->core_id, k->core_cpus, k->ncore, &any, &whole);
+	touched(k, &it->cpus, k->core_id, k->core_cpus, k->ncore, &any, &whole);
 	print_set(out, "cores:", &any);
 	print_set(out, "  taken whole:", &whole);
 	if (k->nl3 > 1) {
-		touched(k, &it->cpus, k->cpu_l3, k->l3_id, k->l3_cpus, k->nl3, &any, &whole);
+		touched(k, &it->cpus, k->l3_id, k->l3_cpus, k->nl3, &any, &whole);
 		print_set(out, "uncore caches:", &any);
 		print_set(out, "  taken whole:", &whole);
 	}
