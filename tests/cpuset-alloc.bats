@@ -163,6 +163,14 @@ teardown() { rm -rf "$TMP"; }
 	stderr_has "--pod records one pod, but the input holds 2 topo-admit results"
 }
 
+@test "pipeline: align-by-socket under the single-numa-node Topology Manager policy is refused (ValidateStaticPolicyOptions)" {
+	run --separate-stderr cpuset-alloc -t "$FIXTURES/topo/2s-4n-40c-2t.json" --align-by-socket <<<'{"policy":"single-numa-node","containers":[]}'
+	[ "$status" -eq 2 ]
+	jq_is '.error' '"Topolgy manager single-numa-node policy is incompatible with CPUManager align-by-socket policy option"'
+	run --separate-stderr cpuset-alloc -t "$FIXTURES/topo/2s-4n-40c-2t.json" --align-by-socket <<<'{"policy":"restricted","containers":[]}'
+	[ "$status" -eq 0 ]
+}
+
 @test "pipeline: a pod that was not admitted gets no CPUs (exit 1)" {
 	run --separate-stderr cpuset-alloc -t "$T2" <<<'{"admit":false,"reason":"TopologyAffinityError","message":"Resources cannot be allocated with Topology locality","containers":[]}'
 	[ "$status" -eq 1 ]

@@ -36,6 +36,7 @@ void alloc_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o
 /* One pod's requests: a topo-admit pod result, or the one --count. */
 struct admit_req {
 	char *pod;                  /* the result's "pod" (its name), or NULL */
+	char *tm_policy;            /* the result's Topology Manager "policy", or NULL */
 	char *why;                  /* not admitted: the reason, else NULL */
 	size_t n;
 	struct alloc_item *items;   /* name, count, has_numa/numa, reusable filled */

@@ -383,7 +383,7 @@ int main(int argc, char **argv)
 	if (topo_load(&t, o.topo, &d) < 0)
 		tk_fatal_diag(&d);
 	ktopo_build(&k, &t);
-	if (policy_validate(&o.policy, &k, err, sizeof(err)) < 0)
+	if (policy_validate(&o.policy, &k, NULL, err, sizeof(err)) < 0)
 		refuse(err);
 
 	if (o.available)
@@ -430,6 +430,10 @@ int main(int argc, char **argv)
 			tk_fatal_diag(&d);
 		if (o.pod && nreqs > 1)
 			tk_fatal("--pod records one pod, but the input holds %zu topo-admit results", nreqs);
+		/* the results name the Topology Manager policy the kubelet runs */
+		for (i = 0; i < nreqs; i++)
+			if (policy_validate(&o.policy, &k, reqs[i].tm_policy, err, sizeof(err)) < 0)
+				refuse(err);
 	}
 
 	writing = o.pod != NULL;

@@ -25,6 +25,7 @@ void admit_release(struct admit_req *req)
 		alloc_item_release(&req->items[i]);
 	free(req->items);
 	free(req->pod);
+	free(req->tm_policy);
 	free(req->why);
 	memset(req, 0, sizeof(*req));
 }
@@ -111,6 +112,8 @@ static int read_pod(struct admit_req *req, const char *file, const struct tk_nod
 		return tk_node_error(file, adm, d, "'admit' must be true or false");
 	if ((pod = tk_str(tk_get(root, "pod"))))
 		req->pod = xstrdup(pod);
+	if ((pod = tk_str(tk_get(root, "policy"))))
+		req->tm_policy = xstrdup(pod);
 	if (adm && !adm->v.b) {
 		const char *reason = tk_str(tk_get(root, "reason"));
 		const char *msg = tk_str(tk_get(root, "message"));

@@ -15,7 +15,8 @@
 
 /* NewStaticPolicyOptions then ValidateStaticPolicyOptions, in the kubelet's
  * order of checks. */
-int policy_validate(const struct policy_opts *o, const struct ktopo *k, char *err, size_t errlen)
+int policy_validate(const struct policy_opts *o, const struct ktopo *k, const char *tm_policy,
+		    char *err, size_t errlen)
 {
 	static const char both[] = "static policy options %s and %s can not be used at the same time";
 
@@ -33,6 +34,12 @@ int policy_validate(const struct policy_opts *o, const struct ktopo *k, char *er
 	}
 	if (o->align_by_uncore && o->distribute_across_numa) {
 		snprintf(err, errlen, both, BY_UNCORE, ACROSS_NUMA);
+		return -1;
+	}
+	/* (the kubelet's own spelling) */
+	if (o->align_by_socket && tm_policy && !strcmp(tm_policy, "single-numa-node")) {
+		snprintf(err, errlen, "Topolgy manager single-numa-node policy is incompatible with CPUManager %s policy option",
+			 BY_SOCKET);
 		return -1;
 	}
 	if (o->align_by_socket && k->nsocket > k->nnuma) {

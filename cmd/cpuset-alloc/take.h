@@ -85,8 +85,11 @@ struct policy_opts {
 };
 
 /* NewStaticPolicyOptions' compatibility checks and
- * ValidateStaticPolicyOptions. Returns 0, or -1 with the kubelet's reason. */
-int policy_validate(const struct policy_opts *o, const struct ktopo *k, char *err, size_t errlen);
+ * ValidateStaticPolicyOptions; tm_policy is the Topology Manager policy
+ * ("single-numa-node", ...) or NULL when unknown. Returns 0, or -1 with the
+ * kubelet's reason. */
+int policy_validate(const struct policy_opts *o, const struct ktopo *k, const char *tm_policy,
+		    char *err, size_t errlen);
 
 /* staticPolicy.takeByTopology: the options pick packed or distributed. */
 int policy_take(const struct policy_opts *o, const struct ktopo *k, const struct cpuset *avail,
