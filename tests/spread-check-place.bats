@@ -134,3 +134,9 @@ Try 'spread-check simulate --help' for more information." ]
 	run -0 --separate-stderr spread-check place --nodes "$M/nodes-sel.yaml" --pods "$M/pods-sel.yaml" --counts "$M/taints-none.yaml"
 	jq_is '.constraints[0].domains' '{"z1":1,"z2":1,"z3":1}'
 }
+
+@test "place: a node affinity term with an invalid label key or value matches no node (nodeaffinity ignores the parse error)" {
+	M=$PLACE/misc
+	run -0 --separate-stderr spread-check place --nodes "$M/nodes-sel.yaml" --pods "$M/pods-sel.yaml" --counts "$M/badterm.yaml"
+	jq_is '.constraints[0].domains' '{"z2":1}'
+}

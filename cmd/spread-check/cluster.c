@@ -14,6 +14,7 @@
 #include "cluster.h"
 #include "diag.h"
 #include "doc.h"
+#include "labels.h"
 #include "numparse.h"
 #include "quantity.h"
 #include "xalloc.h"
@@ -412,168 +413,142 @@ static int get_string(struct sc_cluster *c, const char *file, const struct tk_no
 	return 0;
 }
 
+/* The parsing of selectors is common/labels.c's (tk_labels_from_node,
+ * tk_selector_from_node, tk_node_term_from_node); what follows interns its
+ * result so that evaluation compares pointers. */
+
+static enum sc_op op_of(enum tk_sel_op op)
+{
+	switch (op) {
+	case TK_OP_IN:
+		return SC_IN;
+	case TK_OP_NOT_IN:
+		return SC_NOT_IN;
+	case TK_OP_EXISTS:
+		return SC_EXISTS;
+	case TK_OP_DOES_NOT_EXIST:
+		return SC_DOES_NOT_EXIST;
+	case TK_OP_GT:
+		return SC_GT;
+	case TK_OP_LT:
+		return SC_LT;
+	}
+	return SC_NEVER;
+}
+
+/* Append one parsed requirement to out (values interned). */
+static void req_intern(struct sc_cluster *c, const struct tk_requirement *tr, enum sc_op op,
+		       struct sc_sel *out)
+{
+	const char *stackvals[8], **vals = stackvals;
+	struct sc_req r = { 0 };
+	size_t i;
+
+	if (tr->nvalues > 8)
+		vals = xreallocarray(NULL, tr->nvalues, sizeof(*vals));
+	for (i = 0; i < tr->nvalues; i++)
+		vals[i] = sc_intern_str(&c->strs, tr->values[i]);
+	r.key = sc_intern_str(&c->strs, tr->key);
+	r.op = op;
+	r.nvals = (uint32_t)tr->nvalues;
+	r.vals = vals;
+	if ((op == SC_GT || op == SC_LT) && !(r.nvals == 1 && parse_i64(vals[0], &r.num)))
+		r.op = SC_NEVER;
+	sc_sel_add(out, &r);
+	if (vals != stackvals)
+		free(vals);
+}
+
 int sc_sel_from_map(struct sc_cluster *c, const char *file, const struct tk_node *map,
 		    struct sc_sel *out, struct tk_diag *d)
 {
+	struct tk_labels l = { 0 };
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	if (!map || map->kind == TK_NULL)
-		return 0;
-	if (map->kind != TK_MAP)
-		return tk_node_error(file, map, d, "selector must be a map");
-	for (i = 0; i < map->n; i++) {
-		const char *k = tk_scalar_text(map->keys[i]), *v = tk_scalar_text(map->items[i]);
-		struct sc_req r = { 0 };
-
-		if (!v && map->items[i]->kind != TK_NULL) {
-			sc_sel_release(out);
-			return tk_node_error(file, map->items[i], d, "selector value must be a string");
-		}
-		v = sc_intern_str(&c->strs, v && map->items[i]->kind != TK_NULL ? v : "");
-		r.key = sc_intern_str(&c->strs, k);
-		r.op = SC_IN;
-		r.nvals = 1;
-		r.vals = &v;
-		sc_sel_add(out, &r);
+	if (tk_labels_from_node(&l, file, map, d) < 0) {
+		tk_labels_release(&l);
+		return -1;
 	}
+	for (i = 0; i < l.n; i++) {
+		struct tk_requirement tr = { l.keys[i], TK_OP_IN, 1, &l.vals[i] };
+
+		req_intern(c, &tr, SC_IN, out);
+	}
+	tk_labels_release(&l);
 	return 0;
 }
 
 int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_node *sel,
 		     struct sc_sel *out, struct tk_diag *d)
 {
-	const struct tk_node *ml, *me;
+	struct tk_selector ts;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	if (!sel || sel->kind == TK_NULL) {
-		out->nothing = true;
-		return 0;
-	}
-	if (sel->kind != TK_MAP)
-		return tk_node_error(file, sel, d, "labelSelector must be a map");
-	if (get_field(file, sel, "matchLabels", TK_MAP, &ml, d) < 0 ||
-	    get_field(file, sel, "matchExpressions", TK_SEQ, &me, d) < 0)
+	if (tk_selector_from_node(&ts, file, sel, d) < 0)
 		return -1;
-	if (ml && sc_sel_from_map(c, file, ml, out, d) < 0)
-		return -1;
-	for (i = 0; me && i < me->n; i++) {
-		const struct tk_node *e = me->items[i];
-		const char *key, *op;
-		struct sc_req r = { 0 };
-
-		if (e->kind != TK_MAP) {
-			sc_sel_release(out);
-			return tk_node_error(file, e, d, "matchExpressions item must be a map");
-		}
-		if (get_string(c, file, e, "key", &key, d) < 0 ||
-		    get_string(c, file, e, "operator", &op, d) < 0) {
-			sc_sel_release(out);
-			return -1;
-		}
-		if (!key)
-			key = sc_intern_str(&c->strs, "");
-		if (!op) {
-			sc_sel_release(out);
-			return tk_node_error(file, e, d, "matchExpressions item has no operator");
-		}
-		r.key = key;
-		if (strcmp(op, "In") == 0)
-			r.op = SC_IN;
-		else if (strcmp(op, "NotIn") == 0)
-			r.op = SC_NOT_IN;
-		else if (strcmp(op, "Exists") == 0)
-			r.op = SC_EXISTS;
-		else if (strcmp(op, "DoesNotExist") == 0)
-			r.op = SC_DOES_NOT_EXIST;
-		else {
-			sc_sel_release(out);
-			return tk_node_error(file, tk_get(e, "operator"), d,
-					     "\"%s\" is not a valid label selector operator", op);
-		}
-		if (read_values(c, file, tk_get(e, "values"), &r.vals, &r.nvals, d) < 0) {
-			sc_sel_release(out);
-			return -1;
-		}
-		/* metav1.LabelSelectorAsSelector rejects these (labels.NewRequirement) */
-		if (((r.op == SC_IN || r.op == SC_NOT_IN) && r.nvals == 0) ||
-		    ((r.op == SC_EXISTS || r.op == SC_DOES_NOT_EXIST) && r.nvals != 0)) {
-			free(r.vals);
-			sc_sel_release(out);
-			return tk_node_error(file, e, d, "%s: %s", op,
-					     r.nvals ? "values set must be empty for exists and does not exist"
-						     : "for 'in', 'notin' operators, values set can't be empty");
-		}
-		sc_sel_add(out, &r);
-		free(r.vals);
-	}
+	out->nothing = ts.nothing;
+	for (i = 0; i < ts.n; i++)
+		req_intern(c, &ts.reqs[i], op_of(ts.reqs[i].op), out);
+	tk_selector_release(&ts);
 	return 0;
 }
 
-/* One v1.NodeSelectorTerm as nodeaffinity parses it: any invalid
- * requirement makes the whole term match nothing, as does an empty term. */
+/* labels.NewRequirement's syntax checks, which nodeaffinity applies to a
+ * term's matchExpressions: a bad key or value is a parse error. */
+static bool req_syntax_ok(const struct tk_requirement *r)
+{
+	struct tk_strv errs = { 0 };
+	size_t i, n = tk_validate_qualified_name(r->key, &errs);
+
+	for (i = 0; i < r->nvalues; i++)
+		n += tk_validate_label_value(r->values[i], &errs);
+	tk_strv_free(&errs);
+	return n == 0;
+}
+
+/* One v1.NodeSelectorTerm as nodeaffinity.NewLazyErrorNodeSelector reads it:
+ * a term that does not parse matches no node (its error is ignored, as the
+ * scheduler ignores it), and so does an empty term. Only a term of the wrong
+ * shape, which would not decode into a Pod, is an input error. */
 static int term_from_node(struct sc_cluster *c, const char *file, const struct tk_node *term,
 			  struct sc_sel *out, struct tk_diag *d)
 {
-	const struct tk_node *lists[2];
-	size_t i, li;
-	int any = 0;
+	const struct tk_node *me, *mf;
+	struct tk_diag ignored;
+	struct tk_selector ts;
+	size_t i, nexpr;
 
 	memset(out, 0, sizeof(*out));
-	if (!term || term->kind != TK_MAP) {
-		if (term && term->kind != TK_NULL)
-			return tk_node_error(file, term, d, "nodeSelectorTerms item must be a map");
-		out->nothing = true;
+	out->nothing = true;
+	if (!term || term->kind == TK_NULL)
+		return 0;
+	if (term->kind != TK_MAP)
+		return tk_node_error(file, term, d, "nodeSelectorTerms item must be a map");
+	if (get_field(file, term, "matchExpressions", TK_SEQ, &me, d) < 0 ||
+	    get_field(file, term, "matchFields", TK_SEQ, &mf, d) < 0)
+		return -1;
+	memset(&ignored, 0, sizeof(ignored));
+	if (tk_node_term_from_node(&ts, file, term, &ignored) < 0 || ts.nothing) {
+		tk_selector_release(&ts);
 		return 0;
 	}
-	if (get_field(file, term, "matchExpressions", TK_SEQ, &lists[0], d) < 0 ||
-	    get_field(file, term, "matchFields", TK_SEQ, &lists[1], d) < 0)
-		return -1;
-	for (li = 0; li < 2; li++) {
-		for (i = 0; lists[li] && i < lists[li]->n; i++) {
-			const struct tk_node *e = lists[li]->items[i];
-			const char *key, *op;
-			struct sc_req r = { 0 };
-
-			if (e->kind != TK_MAP) {
-				sc_sel_release(out);
-				return tk_node_error(file, e, d, "node selector requirement must be a map");
-			}
-			if (get_string(c, file, e, "key", &key, d) < 0 ||
-			    get_string(c, file, e, "operator", &op, d) < 0 ||
-			    read_values(c, file, tk_get(e, "values"), &r.vals, &r.nvals, d) < 0) {
-				sc_sel_release(out);
-				return -1;
-			}
-			any = 1;
-			r.key = key ? key : sc_intern_str(&c->strs, "");
-			r.op = SC_NEVER;
-			if (!op) {
-				/* invalid: leaves SC_NEVER */
-			} else if (li == 1) {
-				if (key && strcmp(key, "metadata.name") == 0 && r.nvals == 1) {
-					if (strcmp(op, "In") == 0)
-						r.op = SC_NAME_IN;
-					else if (strcmp(op, "NotIn") == 0)
-						r.op = SC_NAME_NOT_IN;
-				}
-			} else if (strcmp(op, "In") == 0 || strcmp(op, "NotIn") == 0) {
-				if (r.nvals)
-					r.op = op[0] == 'I' ? SC_IN : SC_NOT_IN;
-			} else if (strcmp(op, "Exists") == 0 || strcmp(op, "DoesNotExist") == 0) {
-				if (!r.nvals)
-					r.op = op[0] == 'E' ? SC_EXISTS : SC_DOES_NOT_EXIST;
-			} else if (strcmp(op, "Gt") == 0 || strcmp(op, "Lt") == 0) {
-				if (r.nvals == 1 && parse_i64(r.vals[0], &r.num))
-					r.op = op[0] == 'G' ? SC_GT : SC_LT;
-			}
-			sc_sel_add(out, &r);
-			free(r.vals);
-		}
+	/* tk_node_term_from_node lists matchExpressions first, then matchFields
+	 * (key metadata.name, In or NotIn, one value) */
+	nexpr = me ? me->n : 0;
+	for (i = 0; i < nexpr; i++)
+		if (!req_syntax_ok(&ts.reqs[i]))
+			break;
+	if (i == nexpr) {
+		out->nothing = false;
+		for (i = 0; i < ts.n; i++)
+			req_intern(c, &ts.reqs[i],
+				   i < nexpr ? op_of(ts.reqs[i].op)
+					     : ts.reqs[i].op == TK_OP_IN ? SC_NAME_IN : SC_NAME_NOT_IN,
+				   out);
 	}
-	if (!any)
-		out->nothing = true;
+	tk_selector_release(&ts);
 	return 0;
 }
 
