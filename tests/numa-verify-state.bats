@@ -18,7 +18,9 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 		[ "$extra" = - ] || read -ra args <<<"$extra"
 		run --separate-stderr numa-verify -o text --root "$NV/2n-smt" \
 			--cpu-manager-state "$NV/state/$file" "${args[@]}"
-		if [ "$status" -ne "$code" ] || { [ "$want" != - ] && [[ $output != *"$want"* ]]; } ||
+		local got=$output
+		[ "$code" -eq 2 ] && got=$stderr
+		if [ "$status" -ne "$code" ] || { [ "$want" != - ] && [[ $got != *"$want"* ]]; } ||
 			{ [ "$want" = - ] && [[ $output != *": valid"* ]]; }; then
 			printf 'FAIL %s (%s)\n  want %s %s\n  got  %s %s %s\n' "$name" "$file" "$code" "$want" \
 				"$status" "$output" "$stderr" >&2

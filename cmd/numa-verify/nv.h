@@ -173,8 +173,9 @@ struct nv_kcfg;
 #define NV_DEFAULT_STATE "/var/lib/kubelet/cpu_manager_state"
 
 void nv_state_release(struct nv_state *s);
-/* Load and check. Problems found go to s->problems (a verdict); an
- * unreadable file returns -1 with d filled. all: the node's CPUs. kc may be
+/* Load and check. Problems found go to s->problems (a verdict); a file
+ * that cannot be read or is no checkpoint at all (not JSON, wrong shape)
+ * returns -1 with d filled (file:line:col). all: the node's CPUs. kc may be
  * NULL; it gives the expected policy and reserved CPUs. */
 int nv_state_check(struct nv_state *s, const char *path, const char *display,
 		   const struct cpuset *all, const struct nv_kcfg *kc,

@@ -174,7 +174,6 @@ int nv_state_check(struct nv_state *s, const char *path, const char *display,
 		   const char *expect_policy, const struct cpuset *reserved, struct tk_diag *d)
 {
 	struct tk_cpu_checkpoint cp;
-	struct tk_diag pd;
 	char *buf = NULL;
 	size_t len = 0, i, off;
 	int rc;
@@ -189,16 +188,16 @@ int nv_state_check(struct nv_state *s, const char *path, const char *display,
 		snprintf(d->file, sizeof(d->file), "%s", display);
 		return -1;
 	}
-	if (tk_cpu_checkpoint_parse(&cp, display, buf, len, &pd)) {
-		char why[2048];
+	if (tk_cpu_checkpoint_parse(&cp, display, buf, len, d)) {
+		/* not a checkpoint at all: an input error (exit 2) with its
+		 * position; the kubelet would fail the same way to restore it */
+		size_t ml = strlen(d->msg);
 
-		if (pd.line)
-			snprintf(why, sizeof(why), "%s:%u:%u: %s", pd.file, pd.line, pd.col, pd.msg);
-		else
-			snprintf(why, sizeof(why), "%s", pd.msg);
-		restore_failed(s, why);
+		snprintf(d->msg + ml, sizeof(d->msg) - ml, " (the kubelet %s)", "cannot restore this checkpoint");
+		if (!d->file[0])
+			snprintf(d->file, sizeof(d->file), "%s", display);
 		free(buf);
-		return 0;
+		return -1;
 	}
 	free(buf);
 	s->parsed = true;
