@@ -24,16 +24,6 @@
 #include "spread.h"
 #include "xalloc.h"
 
-enum {
-	OPT_NODES = TK_OPT_LONG_BASE,
-	OPT_PODS,
-};
-
-struct audit_opts {
-	const char *nodes, *pods;
-	enum tk_out out;
-};
-
 static void __attribute__((noreturn)) usage(void)
 {
 	fputs("Usage:\n"
@@ -42,49 +32,24 @@ static void __attribute__((noreturn)) usage(void)
 	      "Measure the topology spread of running workloads against their\n"
 	      "topologySpreadConstraints.\n"
 	      "\n"
-	      "Options:\n"
-	      "     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n"
-	      "     --pods FILE             pods (kubectl get pods -A -o json)\n", stdout);
-	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
-	tk_help_common(stdout);
-	fputs("\nSee spread-check(1).\n", stdout);
+	      "Options:\n", stdout);
+	sc_help_inputs(stdout, "pods (kubectl get pods -A -o json)");
+	sc_help_tail(stdout);
 	exit(TK_EXIT_OK);
 }
 
-static void parse_opts(int argc, char **argv, struct audit_opts *o)
+static void parse_opts(int argc, char **argv, struct sc_inputs *o)
 {
 	static const struct option longopts[] = {
-		{ "nodes",   required_argument, NULL, OPT_NODES },
-		{ "pods",    required_argument, NULL, OPT_PODS },
-		{ "output",  required_argument, NULL, 'o' },
-		{ "help",    no_argument,       NULL, 'h' },
-		{ "version", no_argument,       NULL, 'V' },
+		SC_INPUT_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
-	memset(o, 0, sizeof(*o));
-	o->out = TK_OUT_JSON;
+	sc_inputs_init(o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			usage();
-		case 'o':
-			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
-			break;
-		case 'V':
-			sc_version();
-		case OPT_NODES:
-			o->nodes = optarg;
-			break;
-		case OPT_PODS:
-			o->pods = optarg;
-			break;
-		default:
-			sc_try_help();
-		}
-	}
+	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1)
+		sc_inputs_opt(o, ch, optarg, usage);
 	if (!o->nodes || !o->pods)
 		tk_usage_error("--nodes and --pods are required");
 	if (optind != argc)
@@ -233,7 +198,7 @@ static int render_text(json_t *root)
 
 int cmd_audit(int argc, char **argv)
 {
-	struct audit_opts o;
+	struct sc_inputs o;
 	struct sc_cluster c;
 	json_t *root, *arr;
 	uint32_t *order, *byns;

@@ -6,7 +6,75 @@
 #include "clusterio.h"
 #include "diag.h"
 #include "doc.h"
+#include "exitcodes.h"
+#include "spread.h"
 #include "xalloc.h"
+
+void sc_inputs_init(struct sc_inputs *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->out = TK_OUT_JSON;
+}
+
+void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void))
+{
+	switch (ch) {
+	case 'h':
+		usage();
+		exit(TK_EXIT_OK);
+	case 'o':
+		in->out = tk_parse_output(arg, TK_OUT_JSON | TK_OUT_TEXT);
+		break;
+	case 'V':
+		sc_version();
+	case SC_OPT_NODES:
+		in->nodes = arg;
+		break;
+	case SC_OPT_PODS:
+		in->pods = arg;
+		break;
+	case SC_OPT_DEFAULTS:
+		in->defaults = arg;
+		break;
+	case SC_OPT_OBJECTS:
+		in->objects = arg;
+		break;
+	default:
+		sc_try_help();
+	}
+}
+
+void sc_help_inputs(FILE *out, const char *pods_help)
+{
+	fputs("     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n", out);
+	fprintf(out, "     --pods FILE             %s\n", pods_help);
+}
+
+void sc_help_defaults(FILE *out)
+{
+	fputs("     --default-constraints system|FILE\n"
+	      "                             cluster default constraints (default: system)\n"
+	      "     --objects FILE          Services, ReplicaSets, StatefulSets and\n"
+	      "                             ReplicationControllers for default selectors\n", out);
+}
+
+void sc_help_tail(FILE *out)
+{
+	tk_help_output(out, TK_OUT_JSON | TK_OUT_TEXT);
+	tk_help_common(out);
+	fputs("\nSee spread-check(1).\n", out);
+}
+
+void sc_must_load_inputs(struct sc_cluster *c, const struct sc_inputs *in, const char *podfile,
+			 struct sc_podspec *pod, struct pts_defaults *defs, struct pts_objects *objs)
+{
+	sc_must_load_nodes(c, in->nodes);
+	if (in->pods)
+		sc_must_load_pods(c, in->pods);
+	sc_must_load_podspec(c, podfile, pod);
+	sc_must_load_defaults(c, in->defaults, defs);
+	sc_must_load_objects(c, in->objects, objs);
+}
 
 void sc_must_load_nodes(struct sc_cluster *c, const char *path)
 {

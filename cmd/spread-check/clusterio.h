@@ -4,8 +4,55 @@
 #ifndef SC_CLUSTERIO_H
 #define SC_CLUSTERIO_H
 
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
 #include "cluster.h"
 #include "podtopo.h"
+
+/* ---- the options place, simulate and audit share ----
+ * A subcommand puts SC_INPUT_LONGOPTS (and, where it builds constraints for
+ * a pod, SC_DEFAULTS_LONGOPTS) into its getopt_long table with optstring
+ * "ho:V", numbers its own long options from SC_OPT_OWN, and passes every
+ * option it does not handle itself to sc_inputs_opt(). */
+enum {
+	SC_OPT_NODES = TK_OPT_LONG_BASE,
+	SC_OPT_PODS,
+	SC_OPT_DEFAULTS,
+	SC_OPT_OBJECTS,
+	SC_OPT_OWN,
+};
+#define SC_INPUT_LONGOPTS \
+	{ "nodes",               required_argument, NULL, SC_OPT_NODES }, \
+	{ "pods",                required_argument, NULL, SC_OPT_PODS }, \
+	{ "output",              required_argument, NULL, 'o' }, \
+	{ "help",                no_argument,       NULL, 'h' }, \
+	{ "version",             no_argument,       NULL, 'V' }
+#define SC_DEFAULTS_LONGOPTS \
+	{ "default-constraints", required_argument, NULL, SC_OPT_DEFAULTS }, \
+	{ "objects",             required_argument, NULL, SC_OPT_OBJECTS }
+
+struct sc_inputs {
+	const char *nodes, *pods, *defaults, *objects;   /* NULL: not given */
+	enum tk_out out;                                 /* TK_OUT_JSON unless -o */
+};
+void sc_inputs_init(struct sc_inputs *in);
+/* Handle one shared option: -h calls usage(), -V prints the version, a bad
+ * -o exits 2. Anything else (an unknown option getopt has reported) ends in
+ * sc_try_help(). */
+void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void));
+/* Help lines: --nodes (always) and --pods (pods_help), in the usage layout. */
+void sc_help_inputs(FILE *out, const char *pods_help);
+/* Help lines of --default-constraints and --objects. */
+void sc_help_defaults(FILE *out);
+/* The end of every usage: -o, -h, -V and "See spread-check(1).". */
+void sc_help_tail(FILE *out);
+
+/* Load what place and simulate read: NODES, PODS (when given), the pod or
+ * workload in podfile, the default constraints and the objects. */
+void sc_must_load_inputs(struct sc_cluster *c, const struct sc_inputs *in, const char *podfile,
+			 struct sc_podspec *pod, struct pts_defaults *defs, struct pts_objects *objs);
 
 void sc_must_load_nodes(struct sc_cluster *c, const char *path);
 void sc_must_load_pods(struct sc_cluster *c, const char *path);

@@ -22,18 +22,14 @@
 #include "xalloc.h"
 
 enum {
-	OPT_NODES = TK_OPT_LONG_BASE,
-	OPT_PODS,
-	OPT_FAILED,
-	OPT_DEFAULTS,
-	OPT_OBJECTS,
+	OPT_FAILED = SC_OPT_OWN,
 	OPT_COUNTS,
 };
 
 struct place_opts {
-	const char *nodes, *pods, *failed, *defaults, *objects, *pod;
+	struct sc_inputs in;
+	const char *failed, *pod;
 	bool counts;
-	enum tk_out out;
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -44,72 +40,42 @@ static void __attribute__((noreturn)) usage(void)
 	      "Show what kube-scheduler's PodTopologySpread plugin decides for POD on\n"
 	      "every node: Filter verdict and normalized score (0-100).\n"
 	      "\n"
-	      "Options:\n"
-	      "     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n"
-	      "     --pods FILE             pods (kubectl get pods -A -o json)\n"
-	      "     --failed-nodes A,B      nodes that failed another filter: counted, not scored\n"
-	      "     --default-constraints system|FILE\n"
-	      "                             cluster default constraints (default: system)\n"
-	      "     --objects FILE          Services, ReplicaSets, StatefulSets and\n"
-	      "                             ReplicationControllers for default selectors\n"
-	      "     --counts                also print the counted pods per domain\n", stdout);
-	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
-	tk_help_common(stdout);
-	fputs("\nSee spread-check(1).\n", stdout);
+	      "Options:\n", stdout);
+	sc_help_inputs(stdout, "pods (kubectl get pods -A -o json)");
+	fputs("     --failed-nodes A,B      nodes that failed another filter: counted, not scored\n", stdout);
+	sc_help_defaults(stdout);
+	fputs("     --counts                also print the counted pods per domain\n", stdout);
+	sc_help_tail(stdout);
 	exit(TK_EXIT_OK);
 }
 
 static void parse_opts(int argc, char **argv, struct place_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "nodes",               required_argument, NULL, OPT_NODES },
-		{ "pods",                required_argument, NULL, OPT_PODS },
+		SC_INPUT_LONGOPTS,
+		SC_DEFAULTS_LONGOPTS,
 		{ "failed-nodes",        required_argument, NULL, OPT_FAILED },
-		{ "default-constraints", required_argument, NULL, OPT_DEFAULTS },
-		{ "objects",             required_argument, NULL, OPT_OBJECTS },
 		{ "counts",              no_argument,       NULL, OPT_COUNTS },
-		{ "output",              required_argument, NULL, 'o' },
-		{ "help",                no_argument,       NULL, 'h' },
-		{ "version",             no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
-	o->out = TK_OUT_JSON;
+	sc_inputs_init(&o->in);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage();
-		case 'o':
-			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
-			break;
-		case 'V':
-			sc_version();
-		case OPT_NODES:
-			o->nodes = optarg;
-			break;
-		case OPT_PODS:
-			o->pods = optarg;
-			break;
 		case OPT_FAILED:
 			o->failed = optarg;
-			break;
-		case OPT_DEFAULTS:
-			o->defaults = optarg;
-			break;
-		case OPT_OBJECTS:
-			o->objects = optarg;
 			break;
 		case OPT_COUNTS:
 			o->counts = true;
 			break;
 		default:
-			sc_try_help();
+			sc_inputs_opt(&o->in, ch, optarg, usage);
 		}
 	}
-	if (!o->nodes)
+	if (!o->in.nodes)
 		tk_usage_error("--nodes is required");
 	if (optind + 1 != argc)
 		tk_usage_error(optind == argc ? "missing POD file" : "too many arguments");
@@ -219,7 +185,7 @@ static int place_render(const struct pts_state *st, const struct place_result *r
 	size_t n;
 	int rc;
 
-	if (o->out == TK_OUT_TEXT) {
+	if (o->in.out == TK_OUT_TEXT) {
 		for (n = 0; n < r->n; n++) {
 			if (r->reason[n])
 				printf("%s\tinfeasible\t%s\n", c->nodes[n].name, r->reason[n]);
@@ -272,12 +238,7 @@ int cmd_place(int argc, char **argv)
 
 	parse_opts(argc, argv, &o);
 	sc_cluster_init(&c);
-	sc_must_load_nodes(&c, o.nodes);
-	if (o.pods)
-		sc_must_load_pods(&c, o.pods);
-	sc_must_load_podspec(&c, o.pod, &pod);
-	sc_must_load_defaults(&c, o.defaults, &defs);
-	sc_must_load_objects(&c, o.objects, &objs);
+	sc_must_load_inputs(&c, &o.in, o.pod, &pod, &defs, &objs);
 	sc_workload_owner(&c, &pod, &objs);
 	failed = failed_nodes(&c, o.failed);
 

@@ -28,23 +28,19 @@
 #include "xalloc.h"
 
 enum {
-	OPT_NODES = TK_OPT_LONG_BASE,
-	OPT_PODS,
-	OPT_REPLICAS,
+	OPT_REPLICAS = SC_OPT_OWN,
 	OPT_FAIL,
 	OPT_SEED,
-	OPT_DEFAULTS,
-	OPT_OBJECTS,
 };
 
 struct sim_opts {
-	const char *nodes, *pods, *defaults, *objects, *workload;
+	struct sc_inputs in;
+	const char *workload;
 	long long replicas;          /* -1: from the workload */
 	bool seeded;
 	unsigned long long seed;
 	size_t nfail;
 	char **fail;                 /* KEY=VALUE */
-	enum tk_out out;
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -55,66 +51,44 @@ static void __attribute__((noreturn)) usage(void)
 	      "Place a workload's replicas one by one as kube-scheduler would and report\n"
 	      "the spread per topology domain and every replica left Pending.\n"
 	      "\n"
-	      "Options:\n"
-	      "     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n"
-	      "     --pods FILE             pods already running (kubectl get pods -A -o json)\n"
-	      "     --replicas N            replicas to place (default: spec.replicas, or 1)\n"
+	      "Options:\n", stdout);
+	sc_help_inputs(stdout, "pods already running (kubectl get pods -A -o json)");
+	fputs("     --replicas N            replicas to place (default: spec.replicas, or 1)\n"
 	      "     --fail KEY=VALUE        then lose the nodes labelled KEY=VALUE and their\n"
 	      "                             pods, and reschedule the lost replicas (repeatable)\n"
 	      "     --seed N                break score ties at random (seeded) instead of\n"
-	      "                             by the lowest node name\n"
-	      "     --default-constraints system|FILE\n"
-	      "                             cluster default constraints (default: system)\n"
-	      "     --objects FILE          Services, ReplicaSets, StatefulSets and\n"
-	      "                             ReplicationControllers for default selectors\n", stdout);
-	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
-	tk_help_common(stdout);
-	fputs("\nSee spread-check(1).\n", stdout);
+	      "                             by the lowest node name\n", stdout);
+	sc_help_defaults(stdout);
+	sc_help_tail(stdout);
 	exit(TK_EXIT_OK);
 }
 
 static void parse_opts(int argc, char **argv, struct sim_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "nodes",               required_argument, NULL, OPT_NODES },
-		{ "pods",                required_argument, NULL, OPT_PODS },
+		SC_INPUT_LONGOPTS,
+		SC_DEFAULTS_LONGOPTS,
 		{ "replicas",            required_argument, NULL, OPT_REPLICAS },
 		{ "fail",                required_argument, NULL, OPT_FAIL },
 		{ "seed",                required_argument, NULL, OPT_SEED },
-		{ "default-constraints", required_argument, NULL, OPT_DEFAULTS },
-		{ "objects",             required_argument, NULL, OPT_OBJECTS },
-		{ "output",              required_argument, NULL, 'o' },
-		{ "help",                no_argument,       NULL, 'h' },
-		{ "version",             no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
-	o->out = TK_OUT_JSON;
+	sc_inputs_init(&o->in);
 	o->replicas = -1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage();
-		case 'o':
-			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
-			break;
-		case 'V':
-			sc_version();
-		case OPT_NODES:
-			o->nodes = optarg;
-			break;
-		case OPT_PODS:
-			o->pods = optarg;
-			break;
 		case OPT_REPLICAS:
 			o->replicas = tk_opt_ll("replicas", optarg, 0, 1000000);
 			break;
 		case OPT_FAIL:
-			if (!strchr(optarg, '=') || optarg[0] == '=')
+			if (!strchr(optarg, '=') || optarg[0] == '=') {
+				free(o->fail);
 				tk_usage_error("invalid --fail value '%s' (want KEY=VALUE)", optarg);
+			}
 			o->fail = xreallocarray(o->fail, o->nfail + 1, sizeof(*o->fail));
 			o->fail[o->nfail++] = optarg;
 			break;
@@ -122,18 +96,21 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 			o->seeded = true;
 			o->seed = (unsigned long long)tk_opt_ll("seed", optarg, 0, 9223372036854775807LL);
 			break;
-		case OPT_DEFAULTS:
-			o->defaults = optarg;
-			break;
-		case OPT_OBJECTS:
-			o->objects = optarg;
+		case 'h':
+		case 'o':
+		case 'V':
+		case SC_OPT_NODES:
+		case SC_OPT_PODS:
+		case SC_OPT_DEFAULTS:
+		case SC_OPT_OBJECTS:
+			sc_inputs_opt(&o->in, ch, optarg, usage);
 			break;
 		default:
 			free(o->fail);
 			sc_try_help();
 		}
 	}
-	if (!o->nodes) {
+	if (!o->in.nodes) {
 		free(o->fail);
 		tk_usage_error("--nodes is required");
 	}
@@ -475,7 +452,7 @@ static int render(struct sim *s, const struct sim_opts *o, json_t *failed)
 	json_object_set_new(root, "pendingReplicas", pend);
 	if (failed)
 		json_object_set_new(root, "failed", failed);
-	if (o->out == TK_OUT_TEXT) {
+	if (o->in.out == TK_OUT_TEXT) {
 		json_t *d, *e;
 		size_t j;
 		const char *key;
@@ -602,12 +579,7 @@ int cmd_simulate(int argc, char **argv)
 
 	parse_opts(argc, argv, &o);
 	sc_cluster_init(&c);
-	sc_must_load_nodes(&c, o.nodes);
-	if (o.pods)
-		sc_must_load_pods(&c, o.pods);
-	sc_must_load_podspec(&c, o.workload, &pod);
-	sc_must_load_defaults(&c, o.defaults, &defs);
-	sc_must_load_objects(&c, o.objects, &objs);
+	sc_must_load_inputs(&c, &o.in, o.workload, &pod, &defs, &objs);
 	add_template_hash(&c, &pod);
 	sc_workload_owner(&c, &pod, &objs);
 
