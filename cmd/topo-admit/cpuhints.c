@@ -36,8 +36,9 @@ static bool cpu_in_mask(const struct topo *t, int cpu, ta_mask m)
 	return c && c->numa >= 0 && c->numa < TA_MAX_NUMA && (m >> c->numa & 1);
 }
 
-static void visit(struct gen *g, ta_mask m)
+static void visit(ta_mask m, void *arg)
 {
+	struct gen *g = arg;
 	int c, matching = 0;
 
 	if ((int)cpus_in_mask(g->t, m) >= g->request && ta_mask_count(m) < g->min_affinity)
@@ -60,17 +61,26 @@ static void visit(struct gen *g, ta_mask m)
 	g->v[g->n++] = (struct ta_hint){ true, m, false };
 }
 
-/* IterateBitMasks: sizes 1..n; each size in lexicographic order of ids */
-static void iterate(struct gen *g, const int *ids, size_t nids, ta_mask acc, size_t have, size_t size)
+/* bitmask.IterateBitMasks: sizes 1..n; each size in lexicographic order of ids */
+static void iterate(const int *ids, size_t nids, ta_mask acc, size_t have, size_t size,
+		    void (*fn)(ta_mask, void *), void *arg)
 {
 	size_t i;
 
 	if (have == size) {
-		visit(g, acc);
+		fn(acc, arg);
 		return;
 	}
 	for (i = 0; i < nids; i++)
-		iterate(g, ids + i + 1, nids - i - 1, acc | (ta_mask)1 << ids[i], have + 1, size);
+		iterate(ids + i + 1, nids - i - 1, acc | (ta_mask)1 << ids[i], have + 1, size, fn, arg);
+}
+
+void ta_iterate_masks(const int *ids, size_t n, void (*fn)(ta_mask m, void *arg), void *arg)
+{
+	size_t size;
+
+	for (size = 1; size <= n; size++)
+		iterate(ids, n, 0, 0, size, fn, arg);
 }
 
 static bool socket_aligned(const struct topo *t, ta_mask m, int min_affinity)
@@ -117,8 +127,7 @@ struct ta_hint *ta_cpu_hints(const struct topo *t, const struct cpuset *availabl
 	g.reusable = reusable;
 	g.request = request;
 	g.min_affinity = (int)nids;
-	for (i = 1; i <= nids; i++)
-		iterate(&g, ids, nids, 0, 0, i);
+	ta_iterate_masks(ids, nids, visit, &g);
 	free(ids);
 
 	for (i = 0; i < g.n; i++) {

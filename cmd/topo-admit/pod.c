@@ -153,6 +153,7 @@ struct pod {
 	size_t n;
 	struct ctr *c;           /* init containers first, then app containers */
 	bool pod_level;          /* spec.resources given (PodLevelResources) */
+	bool pod_level_set;      /* IsPodLevelResourcesSet: it names cpu, memory or huge pages */
 	struct rl preq, plim;
 	enum ta_qos qos;
 };
@@ -306,6 +307,18 @@ out:
 	return q;
 }
 
+/* IsSupportedPodLevelResource (component-helpers/resource): cpu, memory,
+ * huge pages */
+static bool pod_level_set(const struct rl *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (qos_resource(l->v[i].name) || is_hugepages(l->v[i].name))
+			return true;
+	return false;
+}
+
 static const char *const pod_kinds[][2] = {
 	{ "Pod", "spec" },
 	{ "Deployment", "spec.template" },
@@ -362,6 +375,7 @@ static int pod_parse(struct pod *p, const struct tk_node *obj, const char *file,
 		    rl_parse(&p->plim, file, tk_get(res, "limits"), d))
 			return -1;
 		default_requests(&p->preq, &p->plim);
+		p->pod_level_set = pod_level_set(&p->preq) || pod_level_set(&p->plim);
 	}
 	p->qos = compute_qos(p);
 	return 0;
@@ -378,6 +392,17 @@ struct node_state {
 	uint64_t *free;                /* [numa index * nmem + r] */
 	unsigned *assignments;         /* per numa index: NumberOfAssignments */
 	ta_mask *cells;                /* per numa index: the group it is used with */
+};
+
+/* What a pod's init containers hold that its later containers take over:
+ * cpusToReuse (cpumanager), devicesToReuse (devicemanager) and
+ * initContainersReusableMemory (memorymanager, by exact NUMA mask). */
+struct reuse {
+	struct cpuset cpus;
+	bool *devs;                    /* per topo device */
+	size_t nmem, stride;           /* masks; memory resources per mask */
+	ta_mask *mem_mask;
+	uint64_t *mem;                 /* [mask k * stride + resource r] */
 };
 
 static int mem_index(const struct node_state *s, const char *name)
@@ -419,17 +444,23 @@ static void state_init(struct node_state *s, const struct topo *t, const struct 
 
 		if (t->numa[i].id >= 0 && t->numa[i].id < TA_MAX_NUMA)
 			res = cfg->reserved_mem[t->numa[i].id];
-		s->alloc[i * s->nmem] = mem > res ? mem - res : 0;
+		/* getDefaultMachineState: memory less reserved and less the huge
+		 * page pools, which MemTotal includes */
+		mem = mem > res ? mem - res : 0;
 		for (j = 0; j < t->numa[i].nhugepages; j++) {
 			char *n = xasprintf("hugepages-%s", t->numa[i].hugepages[j].size);
 			struct tk_qty q;
 			int r = mem_index(s, n);
 
-			if (r >= 0 && !tk_qty_parse(t->numa[i].hugepages[j].size, &q))
-				s->alloc[i * s->nmem + (size_t)r] =
-					(uint64_t)tk_qty_value(&q) * t->numa[i].hugepages[j].pages;
+			if (r >= 0 && !tk_qty_parse(t->numa[i].hugepages[j].size, &q)) {
+				uint64_t pool = (uint64_t)tk_qty_value(&q) * t->numa[i].hugepages[j].pages;
+
+				s->alloc[i * s->nmem + (size_t)r] = pool;
+				mem = mem > pool ? mem - pool : 0;
+			}
 			free(n);
 		}
+		s->alloc[i * s->nmem] = mem;
 		if (t->numa[i].id >= 0 && t->numa[i].id < TA_MAX_NUMA)
 			s->cells[i] = (ta_mask)1 << t->numa[i].id;
 	}
@@ -565,6 +596,11 @@ static void provider_add(struct ta_provider *pv, const char *name, struct ta_hin
 
 /* ---- CPU Manager ---- */
 
+static bool topo_cpu_in_mask(const struct topo_cpu *c, ta_mask m)
+{
+	return c->numa >= 0 && c->numa < TA_MAX_NUMA && (m >> c->numa & 1);
+}
+
 static void cpu_available(const struct node_state *s, const struct ta_config *cfg, struct cpuset *out)
 {
 	/* GetAvailableCPUs: defaultCpuSet minus reservedSystemCPUs */
@@ -601,23 +637,31 @@ static void cpu_why(const struct topo *t, const struct cpuset *avail, const stru
 	r->why = xstrdup(buf);
 }
 
+/* GetTopologyHints / GetPodTopologyHints of cpumanager/policy_static.go;
+ * reusable is NULL in pod scope (a new pod has nothing to reuse) */
 static void cpu_hints(const struct topo *t, const struct node_state *s, const struct ta_config *cfg,
-		      const struct cpuset *reusable, int request, struct ta_provider *pv,
-		      struct ta_container_report *cr)
+		      const struct pod *p, const struct cpuset *reusable, int request,
+		      struct ta_provider *pv, struct ta_container_report *cr)
 {
+	static const struct cpuset none = CPUSET_INIT;
 	struct ta_res_report *r;
 	struct ta_hint_list hl = { 0 };
 	struct cpuset avail = CPUSET_INIT;
 
 	if (!cfg->cpu_static)
 		return;
-	if (request == 0) {
+	if (request == 0 || p->pod_level_set) {
 		/* no preference: the provider returns nil */
 		r = res_add(cr, "cpu");
 		r->nil_hints = true;
-		r->why = xstrdup("shared CPUs (not Guaranteed with an integer CPU request): no NUMA preference");
+		r->why = xstrdup(request == 0
+				 ? "shared CPUs (not Guaranteed with an integer CPU request): no NUMA preference"
+				 : "pod-level resources: the static CPU Manager leaves the pod on shared CPUs, "
+				   "no NUMA preference");
 		return;
 	}
+	if (!reusable)
+		reusable = &none;
 	cpu_available(s, cfg, &avail);
 	hl.v = ta_cpu_hints(t, &avail, reusable, request, cfg->align_by_socket, &hl.n);
 	r = res_add(cr, "cpu");
@@ -701,6 +745,53 @@ static void take_cpus(const struct topo *t, const struct cpuset *pool, int n, co
 	cpuset_release(&left);
 }
 
+/* staticPolicy.Allocate and allocateCPUs: take from the free and reusable
+ * CPUs, the hint's NUMA nodes (or their sockets with align-by-socket) first;
+ * takeByTopology fails when the rest does not hold the remainder. A regular
+ * init container's CPUs become reusable (updateCPUsToReuse). */
+static int cpu_allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
+			struct reuse *ru, int n, const struct ta_hint *h, bool regular_init,
+			char *err, size_t errlen)
+{
+	struct cpuset pool = CPUSET_INIT, got = CPUSET_INIT, socks = CPUSET_INIT;
+	size_t a = 0, i;
+	int rc = 0;
+
+	cpu_available(s, cfg, &pool);
+	cpuset_or(&pool, &ru->cpus);
+	/* getAlignedCPUs: the hint's NUMA nodes, or their whole sockets */
+	for (i = 0; h->has_mask && i < t->ncpus; i++)
+		if (topo_cpu_in_mask(&t->cpus[i], h->mask) && t->cpus[i].socket >= 0)
+			cpuset_set(&socks, (unsigned)t->cpus[i].socket);
+	for (i = 0; h->has_mask && i < t->ncpus; i++) {
+		const struct topo_cpu *c = &t->cpus[i];
+		bool in = cfg->align_by_socket ? c->socket >= 0 && cpuset_test(&socks, (unsigned)c->socket)
+					       : topo_cpu_in_mask(c, h->mask);
+
+		if (in && cpuset_test(&pool, (unsigned)c->id))
+			a++;
+	}
+	if (a > (size_t)n)
+		a = (size_t)n;
+	if ((size_t)n - a > cpuset_count(&pool) - a) {
+		snprintf(err, errlen, "not enough cpus available to satisfy request: requested=%zu, available=%zu",
+			 (size_t)n - a, cpuset_count(&pool) - a);
+		rc = -1;
+		goto out;
+	}
+	take_cpus(t, &pool, n, h, &got);
+	cpuset_andnot(&s->free_cpus, &got);
+	if (regular_init)
+		cpuset_or(&ru->cpus, &got);
+	else
+		cpuset_andnot(&ru->cpus, &got);
+out:
+	cpuset_release(&pool);
+	cpuset_release(&socks);
+	cpuset_release(&got);
+	return rc;
+}
+
 /* ---- Device Manager ---- */
 
 static bool is_device_resource(const struct topo *t, const char *name)
@@ -713,130 +804,162 @@ static bool is_device_resource(const struct topo *t, const char *name)
 	return false;
 }
 
-static void dev_hints_for(const struct topo *t, const struct node_state *s, const struct ta_numa_info *ni,
-			  const char *res, long long request, struct ta_provider *pv,
-			  struct ta_container_report *cr)
+static bool dev_is(const struct topo_device *dv, const char *res)
 {
-	struct ta_hint_list hl = { 0 };
+	return dv->resource && !strcmp(dv->resource, res);
+}
+
+/* mask.AnySet(the device's NUMA nodes) */
+static bool dev_in(const struct topo_device *dv, ta_mask m)
+{
+	return dv->numa >= 0 && dv->numa < TA_MAX_NUMA && (m >> dv->numa & 1);
+}
+
+struct devgen {
+	const struct topo *t;
+	const struct node_state *s;
+	const struct reuse *ru;         /* NULL: pod scope, nothing to reuse */
+	const char *res;
+	long long request;
+	int min_affinity;
+	struct ta_hint_list hl;
+};
+
+/* the IterateBitMasks callback of generateDeviceTopologyHints */
+static void dev_visit(ta_mask m, void *arg)
+{
+	struct devgen *g = arg;
+	long long in_mask = 0, matching = 0;
+	size_t i;
+
+	for (i = 0; i < g->t->ndevices; i++)
+		if (dev_is(&g->t->devices[i], g->res) && dev_in(&g->t->devices[i], m))
+			in_mask++;
+	if (in_mask >= g->request && ta_mask_count(m) < g->min_affinity)
+		g->min_affinity = ta_mask_count(m);
+	/* every reusable device that has a NUMA node must lie inside the mask */
+	for (i = 0; g->ru && i < g->t->ndevices; i++) {
+		const struct topo_device *dv = &g->t->devices[i];
+
+		if (!dev_is(dv, g->res) || !g->ru->devs[i] || dv->numa < 0)
+			continue;
+		if (!dev_in(dv, m))
+			return;
+		matching++;
+	}
+	for (i = 0; i < g->t->ndevices; i++)
+		if (dev_is(&g->t->devices[i], g->res) && !g->s->dev_used[i] && dev_in(&g->t->devices[i], m))
+			matching++;
+	if (matching < g->request)
+		return;
+	g->hl.v = xreallocarray(g->hl.v, g->hl.n + 1, sizeof(*g->hl.v));
+	g->hl.v[g->hl.n++] = (struct ta_hint){ true, m, false };
+}
+
+/* GetTopologyHints / GetPodTopologyHints of devicemanager/topology_hints.go
+ * for one extended resource */
+static void dev_hints_for(const struct topo *t, const struct node_state *s, const struct ta_numa_info *ni,
+			  const struct reuse *ru, const char *res, long long request,
+			  struct ta_provider *pv, struct ta_container_report *cr)
+{
+	struct devgen g = { t, s, ru, res, request, (int)ni->n, { 0 } };
 	struct ta_res_report *r = res_add(cr, res);
-	size_t i, avail = 0, total = 0;
+	size_t i, avail = 0, reusable = 0, total = 0;
 	bool aligned = false;
-	int min_affinity = (int)ni->n;
-	ta_mask m;
-	char buf[1024];
+	char buf[1024], *ph;
+	size_t o;
 
 	r->request = request;
 	r->exclusive = true;
 	for (i = 0; i < t->ndevices; i++) {
-		if (!t->devices[i].resource || strcmp(t->devices[i].resource, res))
+		if (!dev_is(&t->devices[i], res))
 			continue;
 		total++;
 		if (t->devices[i].numa >= 0)
 			aligned = true;
 		if (!s->dev_used[i])
 			avail++;
+		else if (ru && ru->devs[i])
+			reusable++;
 	}
 	if (!aligned) {
 		/* deviceHasTopologyAlignment: no NUMA information, no preference */
-		hl.is_nil = true;
-		res_set_hints(r, &hl);
+		g.hl.is_nil = true;
+		res_set_hints(r, &g.hl);
 		r->why = xasprintf("%lld device(s); the devices have no NUMA node: no NUMA preference", request);
-		provider_add(pv, res, hl);
+		provider_add(pv, res, g.hl);
 		return;
 	}
-	if ((long long)avail < request) {
-		res_set_hints(r, &hl);
-		r->why = xasprintf("%lld device(s); only %zu of %zu free on the node", request, avail, total);
-		provider_add(pv, res, hl);
+	if ((long long)(avail + reusable) < request) {
+		res_set_hints(r, &g.hl);
+		r->why = xasprintf("%lld device(s); only %zu of %zu free on the node", request, avail + reusable,
+				   total);
+		provider_add(pv, res, g.hl);
 		return;
 	}
-	/* generateDeviceTopologyHints over bitmask.IterateBitMasks(numaNodes) */
-	{
-		size_t size, nn = ni->n;
-		/* enumerate combinations of ni->nodes by size, lexicographically */
-		for (size = 1; size <= nn; size++) {
-			size_t idx[TA_MAX_NUMA], k;
+	ta_iterate_masks(ni->nodes, ni->n, dev_visit, &g);
+	for (i = 0; i < g.hl.n; i++)
+		if (ta_mask_count(g.hl.v[i].mask) == g.min_affinity)
+			g.hl.v[i].preferred = true;
+	res_set_hints(r, &g.hl);
+	ph = hints_phrase(&g.hl);
+	o = (size_t)snprintf(buf, sizeof(buf), "%lld device(s); %s", request, ph);
+	free(ph);
+	for (i = 0; i < ni->n && o + 80 < sizeof(buf); i++) {
+		size_t j, f = 0;
 
-			for (k = 0; k < size; k++)
-				idx[k] = k;
-			for (;;) {
-				size_t in_mask = 0, matching = 0;
-
-				m = 0;
-				for (k = 0; k < size; k++)
-					m |= (ta_mask)1 << ni->nodes[idx[k]];
-				for (i = 0; i < t->ndevices; i++) {
-					const struct topo_device *dv = &t->devices[i];
-					bool hit;
-
-					if (!dv->resource || strcmp(dv->resource, res))
-						continue;
-					hit = dv->numa >= 0 && dv->numa < TA_MAX_NUMA && (m >> dv->numa & 1);
-					if (hit)
-						in_mask++;
-					if (hit && !s->dev_used[i])
-						matching++;
-				}
-				if ((long long)in_mask >= request && ta_mask_count(m) < min_affinity)
-					min_affinity = ta_mask_count(m);
-				if ((long long)matching >= request) {
-					hl.v = xreallocarray(hl.v, hl.n + 1, sizeof(*hl.v));
-					hl.v[hl.n++] = (struct ta_hint){ true, m, false };
-				}
-				/* next combination */
-				k = size;
-				while (k > 0 && idx[k - 1] == nn - size + k - 1)
-					k--;
-				if (k == 0)
-					break;
-				idx[k - 1]++;
-				for (; k < size; k++)
-					idx[k] = idx[k - 1] + 1;
-			}
-		}
-	}
-	for (i = 0; i < hl.n; i++)
-		if (ta_mask_count(hl.v[i].mask) == min_affinity)
-			hl.v[i].preferred = true;
-	res_set_hints(r, &hl);
-	{
-		char *ph = hints_phrase(&hl);
-		size_t o = (size_t)snprintf(buf, sizeof(buf), "%lld device(s); %s", request, ph);
-
-		free(ph);
-		for (i = 0; i < ni->n && o + 80 < sizeof(buf); i++) {
-			size_t j, f = 0;
-
-			for (j = 0; j < t->ndevices; j++)
-				if (t->devices[j].resource && !strcmp(t->devices[j].resource, res) &&
-				    t->devices[j].numa == ni->nodes[i] && !s->dev_used[j])
-					f++;
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "; NUMA %d has %zu free", ni->nodes[i], f);
-		}
+		for (j = 0; j < t->ndevices; j++)
+			if (dev_is(&t->devices[j], res) && t->devices[j].numa == ni->nodes[i] &&
+			    (!s->dev_used[j] || (ru && ru->devs[j])))
+				f++;
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "; NUMA %d has %zu free", ni->nodes[i], f);
 	}
 	r->why = xstrdup(buf);
-	provider_add(pv, res, hl);
+	provider_add(pv, res, g.hl);
 }
 
-static void take_devices(const struct topo *t, struct node_state *s, const char *res, long long n,
-			 const struct ta_hint *h)
+/* devicesToAllocate (devicemanager/manager.go): the pod's reusable devices
+ * first, then free devices on the hint's NUMA nodes, then any. A regular init
+ * container's devices become reusable; later containers take them over. */
+static int dev_allocate(const struct topo *t, struct node_state *s, struct reuse *ru, const char *res,
+			long long needed, const struct ta_hint *h, bool regular_init, char *err, size_t errlen)
 {
-	int pass;
-	size_t i;
+	bool *got = xcalloc(t->ndevices + 1, sizeof(bool));
+	size_t i, avail = 0;
+	int pass, rc = 0;
 
-	for (pass = 0; pass < 2 && n > 0; pass++)
-		for (i = 0; i < t->ndevices && n > 0; i++) {
+	for (i = 0; i < t->ndevices && needed > 0; i++)
+		if (dev_is(&t->devices[i], res) && ru->devs[i]) {
+			got[i] = true;
+			needed--;
+		}
+	for (i = 0; i < t->ndevices && needed > 0; i++)
+		if (dev_is(&t->devices[i], res) && !s->dev_used[i])
+			avail++;
+	if (needed > 0 && (long long)avail < needed) {
+		snprintf(err, errlen, "requested number of devices unavailable for %s. Requested: %lld, Available: %zu",
+			 res, needed, avail);
+		rc = -1;
+		goto out;
+	}
+	for (pass = 0; pass < 2 && needed > 0; pass++)
+		for (i = 0; i < t->ndevices && needed > 0; i++) {
 			const struct topo_device *dv = &t->devices[i];
-			bool in;
 
-			if (!dv->resource || strcmp(dv->resource, res) || s->dev_used[i])
+			if (!dev_is(dv, res) || s->dev_used[i])
 				continue;
-			in = h->has_mask && dv->numa >= 0 && dv->numa < TA_MAX_NUMA && (h->mask >> dv->numa & 1);
-			if (pass == 0 && !in)
+			if (pass == 0 && !(h->has_mask && dev_in(dv, h->mask)))
 				continue;
 			s->dev_used[i] = true;
-			n--;
+			got[i] = true;
+			needed--;
 		}
+	for (i = 0; i < t->ndevices; i++)
+		if (got[i])
+			ru->devs[i] = regular_init;
+out:
+	free(got);
+	return rc;
 }
 
 /* ---- Memory Manager ---- */
@@ -848,81 +971,99 @@ struct memreq {
 	const char *name[32];
 };
 
-/* calculateHints: every NUMA combination that can hold all of mr, the same
+/* getPodReusableMemory: what the pod's init containers left on exactly
+ * this NUMA mask */
+static uint64_t mem_reusable(const struct reuse *ru, ta_mask m, int r)
+{
+	size_t k;
+
+	for (k = 0; ru && k < ru->nmem; k++)
+		if (ru->mem_mask[k] == m)
+			return ru->mem[k * ru->stride + (size_t)r];
+	return 0;
+}
+
+struct memgen {
+	const struct topo *t;
+	const struct node_state *s;
+	const struct memreq *mr;
+	const struct reuse *ru;
+	int min_affinity;
+	struct ta_hint_list hl;
+};
+
+static uint64_t mem_sum(const struct topo *t, const struct node_state *s, const uint64_t *tab, ta_mask m, int r)
+{
+	uint64_t tot = 0;
+	size_t i;
+
+	for (i = 0; i < t->nnuma; i++)
+		if (t->numa[i].id >= 0 && t->numa[i].id < TA_MAX_NUMA && (m >> t->numa[i].id & 1))
+			tot += tab[i * s->nmem + (size_t)r];
+	return tot;
+}
+
+/* the IterateBitMasks callback of calculateHints */
+static void mem_visit(ta_mask m, void *arg)
+{
+	struct memgen *g = arg;
+	const struct node_state *s = g->s;
+	bool single = ta_mask_count(m) == 1;
+	size_t r, i;
+
+	for (r = 0; r < g->mr->n; r++)
+		if (mem_sum(g->t, s, s->alloc, m, g->mr->idx[r]) < g->mr->bytes[r])
+			return;
+	if (ta_mask_count(m) < g->min_affinity)
+		g->min_affinity = ta_mask_count(m);
+	for (i = 0; i < g->t->nnuma; i++) {
+		int id = g->t->numa[i].id;
+
+		if (id < 0 || id >= TA_MAX_NUMA || !(m >> id & 1))
+			continue;
+		/* a node grouped with others takes no single-NUMA allocation; a
+		 * used node joins no other group than its own */
+		if (single && ta_mask_count(s->cells[i]) > 1)
+			return;
+		if (!single && s->assignments[i] > 0 &&
+		    (ta_mask_count(s->cells[i]) == 1 || s->cells[i] != m))
+			return;
+	}
+	for (r = 0; r < g->mr->n; r++)
+		if (mem_sum(g->t, s, s->free, m, g->mr->idx[r]) + mem_reusable(g->ru, m, g->mr->idx[r]) <
+		    g->mr->bytes[r])
+			return;
+	g->hl.v = xreallocarray(g->hl.v, g->hl.n + 1, sizeof(*g->hl.v));
+	g->hl.v[g->hl.n++] = (struct ta_hint){ true, m, false };
+}
+
+/* calculateHints: every NUMA combination that can hold all of mr; the same
  * list for each memory resource */
 static struct ta_hint_list mem_calc(const struct topo *t, const struct node_state *s,
-				    const struct memreq *mr)
+				    const struct memreq *mr, const struct reuse *ru)
 {
-	struct ta_hint_list hl = { 0 };
-	size_t nn = t->nnuma, size, k, i, r;
-	int min_affinity = (int)nn;
+	struct memgen g = { t, s, mr, ru, (int)t->nnuma, { 0 } };
+	int ids[TA_MAX_NUMA];
+	size_t n = 0, i;
 
-	/* calculateHints: the same masks apply to every memory resource */
-	for (size = 1; size <= nn && nn <= TA_MAX_NUMA; size++) {
-		size_t idx[TA_MAX_NUMA];
-
-		for (k = 0; k < size; k++)
-			idx[k] = k;
-		for (;;) {
-			ta_mask m = 0;
-			bool ok = true, single = size == 1;
-
-			for (k = 0; k < size; k++)
-				m |= (ta_mask)1 << t->numa[idx[k]].id;
-			for (r = 0; r < mr->n && ok; r++) {
-				uint64_t tot = 0;
-
-				for (k = 0; k < size; k++)
-					tot += s->alloc[idx[k] * s->nmem + (size_t)mr->idx[r]];
-				if (tot < mr->bytes[r])
-					ok = false;
-			}
-			if (ok) {
-				if ((int)size < min_affinity)
-					min_affinity = (int)size;
-				if (single && ta_mask_count(s->cells[idx[0]]) > 1)
-					ok = false;
-				for (k = 0; k < size && ok && !single; k++)
-					if (s->assignments[idx[k]] > 0 &&
-					    (ta_mask_count(s->cells[idx[k]]) == 1 || s->cells[idx[k]] != m))
-						ok = false;
-				for (r = 0; r < mr->n && ok; r++) {
-					uint64_t tot = 0;
-
-					for (k = 0; k < size; k++)
-						tot += s->free[idx[k] * s->nmem + (size_t)mr->idx[r]];
-					if (tot < mr->bytes[r])
-						ok = false;
-				}
-				if (ok) {
-					hl.v = xreallocarray(hl.v, hl.n + 1, sizeof(*hl.v));
-					hl.v[hl.n++] = (struct ta_hint){ true, m, false };
-				}
-			}
-			k = size;
-			while (k > 0 && idx[k - 1] == nn - size + k - 1)
-				k--;
-			if (k == 0)
-				break;
-			idx[k - 1]++;
-			for (; k < size; k++)
-				idx[k] = idx[k - 1] + 1;
-		}
-	}
-	for (i = 0; i < hl.n; i++)
-		hl.v[i].preferred = ta_mask_count(hl.v[i].mask) == min_affinity;
-	return hl;
+	for (i = 0; i < t->nnuma && n < TA_MAX_NUMA; i++)
+		if (t->numa[i].id >= 0 && t->numa[i].id < TA_MAX_NUMA)
+			ids[n++] = t->numa[i].id;
+	ta_iterate_masks(ids, n, mem_visit, &g);
+	for (i = 0; i < g.hl.n; i++)
+		g.hl.v[i].preferred = ta_mask_count(g.hl.v[i].mask) == g.min_affinity;
+	return g.hl;
 }
 
 static void mem_hints(const struct topo *t, const struct node_state *s, const struct memreq *mr,
-		      struct ta_provider *pv, struct ta_container_report *cr)
+		      const struct reuse *ru, struct ta_provider *pv, struct ta_container_report *cr)
 {
 	struct ta_hint_list hl;
 	size_t nn = t->nnuma, i, r;
 
 	if (mr->n == 0)
 		return;
-	hl = mem_calc(t, s, mr);
+	hl = mem_calc(t, s, mr, ru);
 	/* a resource no mask can hold is absent from the map (no preference) */
 	for (r = 0; r < mr->n; r++) {
 		struct ta_res_report *rr = res_add(cr, mr->name[r]);
@@ -961,16 +1102,18 @@ static void mem_hints(const struct topo *t, const struct node_state *s, const st
 	free(hl.v);
 }
 
-/* requested memory and huge pages of a container, or of the pod */
-static int mem_request(const struct pod *p, const struct ctr *c, const struct node_state *s,
-		       struct memreq *mr, struct ta_container_report *cr)
+/* requested memory and huge pages of a container (getRequestedResources),
+ * or of the pod (getPodRequestedResources) */
+static void mem_request(const struct pod *p, const struct ctr *c, const struct node_state *s,
+			struct memreq *mr, struct ta_container_report *cr)
 {
 	size_t i, j;
 	const struct rl *src;
 
 	memset(mr, 0, sizeof(*mr));
-	if (p->qos != TA_QOS_GUARANTEED)
-		return 0;
+	/* the static policy serves Guaranteed pods without pod-level resources */
+	if (p->qos != TA_QOS_GUARANTEED || p->pod_level_set)
+		return;
 	/* pod scope: resources named by app containers, aggregated */
 	for (j = 0; j < p->n; j++) {
 		if (c && &p->c[j] != c)
@@ -993,8 +1136,11 @@ static int mem_request(const struct pod *p, const struct ctr *c, const struct no
 			idx = mem_index(s, n);
 			if (idx < 0) {
 				/* huge pages of a size this node does not have */
-				struct ta_res_report *rr = res_add(cr, n);
+				struct ta_res_report *rr;
 
+				if (!cr)
+					continue;
+				rr = res_add(cr, n);
 				rr->request = tk_qty_value(&src->v[i].q);
 				rr->exclusive = true;
 				rr->nil_hints = true;
@@ -1008,40 +1154,145 @@ static int mem_request(const struct pod *p, const struct ctr *c, const struct no
 			mr->n++;
 		}
 	}
-	return 0;
 }
 
-static void take_memory(const struct topo *t, struct node_state *s, const struct memreq *mr,
-			const struct ta_hint *h)
+/* findBestHint: preferred first, then the narrowest */
+static struct ta_hint mem_best(const struct ta_hint_list *hl)
 {
-	size_t r, i;
-	ta_mask group = 0;
+	struct ta_hint best = hl->v[0];
+	size_t i;
 
+	for (i = 1; i < hl->n; i++) {
+		if (hl->v[i].preferred && !best.preferred)
+			best = hl->v[i];
+		else if (hl->v[i].preferred == best.preferred && ta_mask_narrower(hl->v[i].mask, best.mask))
+			best = hl->v[i];
+	}
+	return best;
+}
+
+/* isAffinityViolatingNUMAAllocations */
+static bool mem_violates(const struct topo *t, const struct node_state *s, ta_mask m)
+{
+	size_t i;
+
+	if (ta_mask_count(m) == 1)
+		return false;
+	for (i = 0; i < t->nnuma; i++) {
+		int id = t->numa[i].id;
+
+		if (id < 0 || id >= TA_MAX_NUMA || !(m >> id & 1) || s->assignments[i] == 0)
+			continue;
+		if (ta_mask_count(s->cells[i]) == 1 || s->cells[i] != m)
+			return true;
+	}
+	return false;
+}
+
+/* updatePodReusableMemory */
+static void mem_update_reusable(struct reuse *ru, const struct memreq *mr, ta_mask m, bool regular_init)
+{
+	size_t k, r;
+
+	for (k = 0; k < ru->nmem; k++)
+		if (ru->mem_mask[k] == m)
+			break;
+	if (k == ru->nmem) {
+		if (!regular_init)
+			return;
+		ru->mem_mask = xreallocarray(ru->mem_mask, ru->nmem + 1, sizeof(*ru->mem_mask));
+		ru->mem = xreallocarray(ru->mem, (ru->nmem + 1) * ru->stride, sizeof(*ru->mem));
+		memset(&ru->mem[ru->nmem * ru->stride], 0, ru->stride * sizeof(*ru->mem));
+		ru->mem_mask[ru->nmem++] = m;
+	}
 	for (r = 0; r < mr->n; r++) {
-		uint64_t left = mr->bytes[r];
+		uint64_t *have = &ru->mem[k * ru->stride + (size_t)mr->idx[r]];
 
-		for (i = 0; i < t->nnuma && left; i++) {
+		if (regular_init)
+			*have = mr->bytes[r] > *have ? mr->bytes[r] : *have;
+		else
+			*have = mr->bytes[r] >= *have ? 0 : *have - mr->bytes[r];
+	}
+}
+
+/* staticPolicy.Allocate (memorymanager/policy_static.go): a nil hint becomes
+ * the default one (getDefaultHint), a hint too small is extended
+ * (extendTopologyManagerHint), the NUMA group rule is checked, then each
+ * resource is taken from the mask's nodes, less what init containers left
+ * on the same mask (updateMachineState). */
+static int mem_allocate(const struct topo *t, struct node_state *s, struct reuse *ru, const struct memreq *mr,
+			const struct ta_hint *h, bool regular_init, char *err, size_t errlen)
+{
+	struct ta_hint best = *h;
+	struct ta_hint_list hl = { 0 };
+	const char *msg = NULL;
+	size_t r, i, k;
+
+	if (mr->n == 0)
+		return 0;
+	if (!best.has_mask) {
+		hl = mem_calc(t, s, mr, ru);
+		if (!hl.n) {
+			msg = "[memorymanager] failed to get the default NUMA affinity, no NUMA nodes with enough memory is available";
+			goto out;
+		}
+		if (!mem_best(&hl).preferred && best.preferred) {
+			msg = "[memorymanager] failed to find the default preferred hint";
+			goto out;
+		}
+		best = mem_best(&hl);
+		free(hl.v);
+		hl.v = NULL;
+		hl.n = 0;
+	}
+	for (r = 0; r < mr->n; r++)
+		if (mem_sum(t, s, s->free, best.mask, mr->idx[r]) < mr->bytes[r])
+			break;
+	if (r < mr->n) {
+		/* isAffinitySatisfyRequest failed: extend to a hint holding the mask */
+		hl = mem_calc(t, s, mr, ru);
+		for (i = k = 0; i < hl.n; i++)
+			if ((hl.v[i].mask & best.mask) == best.mask)
+				hl.v[k++] = hl.v[i];
+		hl.n = k;
+		if (!hl.n) {
+			msg = "[memorymanager] failed to find NUMA nodes to extend the current topology hint";
+			goto out;
+		}
+		if (!mem_best(&hl).preferred && best.preferred) {
+			msg = "[memorymanager] failed to find the extended preferred hint";
+			goto out;
+		}
+		best = mem_best(&hl);
+	}
+	if (mem_violates(t, s, best.mask)) {
+		msg = "[memorymanager] preferred hint violates NUMA node allocation";
+		goto out;
+	}
+	for (r = 0; r < mr->n; r++) {
+		uint64_t left = mr->bytes[r], reuse = mem_reusable(ru, best.mask, mr->idx[r]);
+
+		left = reuse >= left ? 0 : left - reuse;
+		for (i = 0; i < t->nnuma; i++) {
 			uint64_t *f = &s->free[i * s->nmem + (size_t)mr->idx[r]];
 			uint64_t take;
 			int id = t->numa[i].id;
 
-			if (h->has_mask && !(id >= 0 && id < TA_MAX_NUMA && (h->mask >> id & 1)))
+			if (id < 0 || id >= TA_MAX_NUMA || !(best.mask >> id & 1))
 				continue;
+			s->assignments[i]++;
+			s->cells[i] = best.mask;
 			take = *f < left ? *f : left;
 			*f -= take;
 			left -= take;
 		}
 	}
-	if (!mr->n || !h->has_mask)
-		return;
-	for (i = 0; i < t->nnuma; i++)
-		if (t->numa[i].id < TA_MAX_NUMA && (h->mask >> t->numa[i].id & 1))
-			group |= (ta_mask)1 << t->numa[i].id;
-	for (i = 0; i < t->nnuma; i++)
-		if (t->numa[i].id < TA_MAX_NUMA && (group >> t->numa[i].id & 1)) {
-			s->assignments[i]++;
-			s->cells[i] = group;
-		}
+	mem_update_reusable(ru, mr, best.mask, regular_init);
+out:
+	free(hl.v);
+	if (msg)
+		snprintf(err, errlen, "%s", msg);
+	return msg ? -1 : 0;
 }
 
 /* ---- admission ---- */
@@ -1062,12 +1313,13 @@ static void providers_release(struct ta_provider *pv, size_t n)
 		ta_provider_release(&pv[i]);
 }
 
-/* Collect the three providers' hints for one container (c) or the pod (c NULL). */
+/* Collect the three providers' hints for one container (c) or the pod (c
+ * NULL), in the order the kubelet registers them. */
 static void gather(const struct topo *t, const struct node_state *s, const struct ta_config *cfg,
 		   const struct ta_numa_info *ni, const struct pod *p, const struct ctr *c,
-		   const struct cpuset *reusable, struct ta_provider pv[3], struct ta_container_report *cr,
-		   struct memreq *mr, int *cpus)
+		   const struct reuse *ru, struct ta_provider pv[3], struct ta_container_report *cr, int *cpus)
 {
+	struct memreq mr;
 	size_t i;
 
 	memset(pv, 0, 3 * sizeof(*pv));
@@ -1075,7 +1327,8 @@ static void gather(const struct topo *t, const struct node_state *s, const struc
 	if (c) {
 		for (i = 0; i < c->lim.n; i++)
 			if (is_device_resource(t, c->lim.v[i].name))
-				dev_hints_for(t, s, ni, c->lim.v[i].name, tk_qty_value(&c->lim.v[i].q), &pv[0], cr);
+				dev_hints_for(t, s, ni, ru, c->lim.v[i].name, tk_qty_value(&c->lim.v[i].q),
+					      &pv[0], cr);
 	} else {
 		struct rl names = { 0 };
 		size_t j;
@@ -1086,110 +1339,51 @@ static void gather(const struct topo *t, const struct node_state *s, const struc
 				    !rl_get(&names, p->c[j].lim.v[i].name))
 					rl_put(&names, p->c[j].lim.v[i].name, &p->c[j].lim.v[i].q);
 		for (i = 0; i < names.n; i++)
-			dev_hints_for(t, s, ni, names.v[i].name, pod_amount(p, val_limit, names.v[i].name),
+			dev_hints_for(t, s, ni, NULL, names.v[i].name, pod_amount(p, val_limit, names.v[i].name),
 				      &pv[0], cr);
 		rl_release(&names);
 	}
 	/* CPU Manager */
 	*cpus = c ? guaranteed_cpus(p, c) : (int)pod_amount(p, val_cpus, NULL);
-	cpu_hints(t, s, cfg, reusable, *cpus, &pv[1], cr);
+	cpu_hints(t, s, cfg, p, c ? &ru->cpus : NULL, *cpus, &pv[1], cr);
+	if (p->pod_level_set)
+		*cpus = 0;
 	/* Memory Manager */
-	memset(mr, 0, sizeof(*mr));
 	if (cfg->mem_static) {
-		mem_request(p, c, s, mr, cr);
-		mem_hints(t, s, mr, &pv[2], cr);
+		mem_request(p, c, s, &mr, cr);
+		mem_hints(t, s, &mr, c ? ru : NULL, &pv[2], cr);
 	}
 }
 
-/* The Memory Manager's Allocate (policy_static.go) can still fail after the
- * Topology Manager admitted: with no hint it needs a default one
- * (getDefaultHint), with a hint too small it must extend it
- * (extendTopologyManagerHint). Returns the error text, or NULL. */
-static const char *mem_allocate_error(const struct topo *t, const struct node_state *s,
-				      const struct memreq *mr, const struct ta_hint *h)
+/* allocateAlignedResources: each provider's Allocate in registration order;
+ * the first error fails the pod. Returns 0, or -1 with err filled. */
+static int allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
+		    const struct pod *p, const struct ctr *c, const struct ta_hint *h,
+		    struct reuse *ru, char *err, size_t errlen)
 {
-	struct ta_hint_list hl;
-	const char *err = NULL;
-	size_t r, i;
-	bool enough = true;
-
-	if (mr->n == 0)
-		return NULL;
-	hl = mem_calc(t, s, mr);
-	if (!h->has_mask) {
-		if (hl.n == 0)
-			err = "[memorymanager] failed to get the default NUMA affinity, no NUMA nodes with enough memory is available";
-		free(hl.v);
-		return err;
-	}
-	for (r = 0; r < mr->n; r++) {
-		uint64_t tot = 0;
-
-		for (i = 0; i < t->nnuma; i++)
-			if (t->numa[i].id < TA_MAX_NUMA && (h->mask >> t->numa[i].id & 1))
-				tot += s->free[i * s->nmem + (size_t)mr->idx[r]];
-		if (tot < mr->bytes[r])
-			enough = false;
-	}
-	if (!enough) {
-		bool found = false;
-
-		for (i = 0; i < hl.n; i++)
-			if ((hl.v[i].mask & h->mask) == h->mask)
-				found = true;
-		if (!found)
-			err = "[memorymanager] failed to find NUMA nodes to extend the current topology hint";
-	}
-	free(hl.v);
-	return err;
-}
-
-static const char *allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
-			    const struct pod *p, const struct ctr *c, const struct ta_hint *h,
-			    struct cpuset *reusable)
-{
-	int n = guaranteed_cpus(p, c);
+	bool regular_init = c->init && !c->restartable;
+	int n = p->pod_level_set ? 0 : guaranteed_cpus(p, c);
 	struct memreq mr;
-	struct ta_container_report scratch = { 0 };
-	const char *err = NULL;
 	size_t i;
 
-	if (cfg->mem_static) {
-		mem_request(p, c, s, &mr, &scratch);
-		for (i = 0; i < scratch.nres; i++) {
-			free(scratch.res[i].name);
-			free(scratch.res[i].why);
-		}
-		free(scratch.res);
-		err = mem_allocate_error(t, s, &mr, h);
-		if (err)
-			return err;
-		if (!(c->init && !c->restartable))
-			take_memory(t, s, &mr, h);
-	}
-	if (cfg->cpu_static && n > 0) {
-		struct cpuset pool = CPUSET_INIT, got = CPUSET_INIT;
-
-		cpu_available(s, cfg, &pool);
-		cpuset_or(&pool, reusable);
-		take_cpus(t, &pool, n, h, &got);
-		cpuset_andnot(&s->free_cpus, &got);
-		/* updateCPUsToReuse */
-		if (c->init && !c->restartable)
-			cpuset_or(reusable, &got);
-		else
-			cpuset_andnot(reusable, &got);
-		cpuset_release(&pool);
-		cpuset_release(&got);
-	}
 	for (i = 0; i < c->lim.n; i++)
-		if (is_device_resource(t, c->lim.v[i].name) && !(c->init && !c->restartable))
-			take_devices(t, s, c->lim.v[i].name, tk_qty_value(&c->lim.v[i].q), h);
-	return NULL;
+		if (is_device_resource(t, c->lim.v[i].name) &&
+		    dev_allocate(t, s, ru, c->lim.v[i].name, tk_qty_value(&c->lim.v[i].q), h, regular_init,
+				 err, errlen))
+			return -1;
+	if (cfg->cpu_static && n > 0 && cpu_allocate(t, s, cfg, ru, n, h, regular_init, err, errlen))
+		return -1;
+	if (cfg->mem_static) {
+		mem_request(p, c, s, &mr, NULL);
+		if (mem_allocate(t, s, ru, &mr, h, regular_init, err, errlen))
+			return -1;
+	}
+	return 0;
 }
 
-static void unexpected(struct ta_pod_report *r, const char *err)
+static void unexpected(struct ta_pod_report *r, struct ta_container_report *cr, const char *err)
 {
+	cr->admit = false;
 	r->admit = false;
 	r->reason = xstrdup("UnexpectedAdmissionError");
 	r->message = xasprintf("Allocate failed due to %s, which is unexpected", err);
@@ -1227,12 +1421,11 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 		 struct tk_diag *d)
 {
 	struct pod p;
-	struct cpuset reusable = CPUSET_INIT;
+	struct reuse ru = { CPUSET_INIT, NULL, 0, 0, NULL, NULL };
 	struct ta_provider pv[3];
-	struct memreq mr;
+	char err[512];
 	size_t i, j;
 	int rc, cpus;
-	const char *err;
 
 	memset(r, 0, sizeof(*r));
 	rc = pod_parse(&p, obj, file, d);
@@ -1244,6 +1437,8 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 		g_state = xcalloc(1, sizeof(*g_state));
 		state_init(g_state, t, cfg);
 	}
+	ru.devs = xcalloc(t->ndevices + 1, sizeof(bool));
+	ru.stride = g_state->nmem;
 	r->kind = xstrdup(p.kind);
 	r->name = xstrdup(p.name ? p.name : "");
 	r->qos = p.qos;
@@ -1280,60 +1475,38 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 						  n + 10));
 		}
 
-	if (pol == TA_POLICY_NONE) {
-		/* no alignment: the hint providers allocate without a hint */
-		for (i = 0; i < p.n; i++) {
+	if (pol == TA_POLICY_NONE || scope == TA_SCOPE_CONTAINER) {
+		/* containerScope.Admit: init containers, then app containers, each
+		 * merged and allocated before the next; policy none (noneScope)
+		 * allocates without a hint */
+		for (i = 0; i < p.n && r->admit; i++) {
 			struct ta_container_report *cr = &r->containers[i];
 
-			gather(t, g_state, cfg, ni, &p, &p.c[i], &reusable, pv, cr, &mr, &cpus);
-			providers_release(pv, 3);
-			cr->have_hint = true;
-			cr->hint = (struct ta_hint){ false, 0, false };
-			cr->admit = true;
-			cr->exclusive_cpus = cfg->cpu_static ? cpus : 0;
-			err = allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
-			if (err) {
-				cr->admit = false;
-				unexpected(r, err);
-				break;
+			gather(t, g_state, cfg, ni, &p, &p.c[i], &ru, pv, cr, &cpus);
+			if (pol == TA_POLICY_NONE) {
+				cr->hint = (struct ta_hint){ false, 0, false };
+				cr->admit = true;
+			} else {
+				ta_merge(pol, o, ni, pv, 3, &cr->hint, &cr->admit);
 			}
-		}
-	} else if (scope == TA_SCOPE_CONTAINER) {
-		/* containerScope.Admit: init containers, then app containers */
-		for (i = 0; i < p.n; i++) {
-			struct ta_container_report *cr = &r->containers[i];
-			bool admit;
-
-			gather(t, g_state, cfg, ni, &p, &p.c[i], &reusable, pv, cr, &mr, &cpus);
-			ta_merge(pol, o, ni, pv, 3, &cr->hint, &admit);
 			providers_release(pv, 3);
 			cr->have_hint = true;
-			cr->admit = admit;
 			cr->exclusive_cpus = cfg->cpu_static ? cpus : 0;
-			if (!admit) {
+			if (!cr->admit)
 				r->admit = false;
-				break;
-			}
-			err = allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
-			if (err) {
-				cr->admit = false;
-				unexpected(r, err);
-				break;
-			}
+			else if (allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &ru, err, sizeof(err)))
+				unexpected(r, cr, err);
 		}
 	} else {
-		/* podScope.Admit: one merge for the whole pod */
+		/* podScope.Admit: one merge for the whole pod, then each container
+		 * allocated with the pod's hint */
 		struct ta_container_report podr = { 0 };
 		bool admit;
 
-		gather(t, g_state, cfg, ni, &p, NULL, &reusable, pv, &podr, &mr, &cpus);
+		gather(t, g_state, cfg, ni, &p, NULL, &ru, pv, &podr, &cpus);
 		ta_merge(pol, o, ni, pv, 3, &r->pod_hint, &admit);
 		providers_release(pv, 3);
 		r->admit = admit;
-		if (!admit) {
-			r->reason = xstrdup("TopologyAffinityError");
-			r->message = xstrdup("Resources cannot be allocated with Topology locality");
-		}
 		/* the pod-level resource report goes with the first container */
 		for (i = 0; i < p.n; i++) {
 			struct ta_container_report *cr = &r->containers[i];
@@ -1341,20 +1514,15 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 			cr->have_hint = true;
 			cr->hint = r->pod_hint;
 			cr->admit = admit;
-			cr->exclusive_cpus = cfg->cpu_static ? guaranteed_cpus(&p, &p.c[i]) : 0;
+			cr->exclusive_cpus = cfg->cpu_static && !p.pod_level_set ? guaranteed_cpus(&p, &p.c[i]) : 0;
 			if (i == 0) {
 				cr->res = podr.res;
 				cr->nres = podr.nres;
 				podr.res = NULL;
 				podr.nres = 0;
 			}
-			if (admit && r->admit) {
-				err = allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &reusable);
-				if (err) {
-					cr->admit = false;
-					unexpected(r, err);
-				}
-			}
+			if (r->admit && allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &ru, err, sizeof(err)))
+				unexpected(r, cr, err);
 		}
 		free(podr.res);
 	}
@@ -1362,7 +1530,10 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 		r->reason = xstrdup("TopologyAffinityError");
 		r->message = xstrdup("Resources cannot be allocated with Topology locality");
 	}
-	cpuset_release(&reusable);
+	cpuset_release(&ru.cpus);
+	free(ru.devs);
+	free(ru.mem_mask);
+	free(ru.mem);
 	pod_release(&p);
 	return 0;
 }

@@ -40,6 +40,10 @@ void ta_numa_info_from_topo(struct ta_numa_info *ni, const struct topo *t);
 
 /* ---- cpuhints.c ---- */
 
+/* bitmask.IterateBitMasks: every combination of the n ids (ascending), by
+ * size from 1 to n, each size in lexicographic order; fn sees each mask. */
+void ta_iterate_masks(const int *ids, size_t n, void (*fn)(ta_mask m, void *arg), void *arg);
+
 /* generateCPUTopologyHints (policy_static.go): every NUMA combination, in
  * bitmask.IterateBitMasks order, that holds request CPUs of available plus
  * all of reusable; preferred when of the minimal size. *n may be 0. */
