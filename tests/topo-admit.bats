@@ -278,3 +278,19 @@ pod_json() {
 	run -1 topo-admit -t "$TOPO" --policy none "${STATIC[@]}" "$F/too-much-memory.yaml"
 	jq_is '.message' '"Allocate failed due to [memorymanager] failed to get the default NUMA affinity, no NUMA nodes with enough memory is available, which is unexpected"'
 }
+
+@test "pod: more exclusive CPUs than free fails in the CPU Manager's Allocate (takeByTopology), after the merge" {
+	run -1 --separate-stderr topo-admit -t "$TOPO" --policy best-effort --cpu-manager-policy static \
+		--available 0-15 "$F/twenty-cpus.yaml"
+	jq_is '[.reason, .message]' '["UnexpectedAdmissionError","Allocate failed due to not enough cpus available to satisfy request: requested=4, available=0, which is unexpected"]'
+	run -1 --separate-stderr topo-admit -t "$TOPO" --policy none --cpu-manager-policy static \
+		--available 0-15 "$F/twenty-cpus.yaml"
+	jq_is '.message' '"Allocate failed due to not enough cpus available to satisfy request: requested=20, available=16, which is unexpected"'
+}
+
+@test "pod: a device request beyond the free devices fails in the Device Manager's Allocate under best-effort" {
+	run -1 --separate-stderr topo-admit -t "$TOPO" --policy best-effort \
+		<(printf 'kind: Pod\nmetadata: {name: g}\nspec:\n  containers:\n  - name: g\n    resources:\n      limits: {nvidia.com/gpu: "2"}\n')
+	jq_is '[.containers[0].resources["nvidia.com/gpu"].hints, .reason]' '[[],"UnexpectedAdmissionError"]'
+	jq_is '.message' '"Allocate failed due to requested number of devices unavailable for nvidia.com/gpu. Requested: 2, Available: 1, which is unexpected"'
+}
