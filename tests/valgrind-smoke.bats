@@ -51,5 +51,5 @@ ran() {
 	run "$TK_BIN/numa-verify" $$
 	[ "$status" -le 1 ]
 	ran 2 "$TK_BIN/numa-verify" --cpu-manager-state "$FIXTURES/lib/no-such-state"
-	ran 1 "$TK_BIN/numa-verify" --cpu-manager-state "$FIXTURES/lib/typing.yaml"
+	ran 2 "$TK_BIN/numa-verify" --cpu-manager-state "$FIXTURES/lib/typing.yaml"
 }
