@@ -294,3 +294,14 @@ pod_json() {
 	jq_is '[.containers[0].resources["nvidia.com/gpu"].hints, .reason]' '[[],"UnexpectedAdmissionError"]'
 	jq_is '.message' '"Allocate failed due to requested number of devices unavailable for nvidia.com/gpu. Requested: 2, Available: 1, which is unexpected"'
 }
+
+@test "pod: full-pcpus-only rejects a partial core and a request beyond the free whole cores (SMTAlignmentError)" {
+	run -1 --separate-stderr topo-admit -t "$TOPO" --kubelet-config "$F/kubelet-config-full-pcpus.yaml" "$F/three-cpus.yaml"
+	jq_is '[.reason, .message]' '["SMTAlignmentError","SMT Alignment Error: requested 3 cpus not multiple cpus per core = 2"]'
+	# CPUs 0-2,16-18 free; 0 is reserved, so its core (0,16) is not whole: 4 CPUs left
+	run -0 --separate-stderr topo-admit -t "$TOPO" --kubelet-config "$F/kubelet-config-full-pcpus.yaml" \
+		--available 0-2,16-18 "$F/four-cpus.yaml"
+	run -1 --separate-stderr topo-admit -t "$TOPO" --kubelet-config "$F/kubelet-config-full-pcpus.yaml" \
+		--available 0-2,16-18 "$F/big-pod.yaml"
+	jq_is '.message' '"SMT Alignment Error: not enough free physical CPUs: available physical CPUs = 4, requested CPUs = 10, CPUs per core = 2"'
+}

@@ -117,7 +117,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "                                  (prefer-closest-numa-nodes, max-allowable-numa-nodes)\n"
 	      "     --kubelet-config FILE        read a KubeletConfiguration; flags override it\n"
 	      "     --cpu-manager-policy POLICY  none or static (default: none)\n"
-	      "     --cpu-option NAME=VALUE      CPU Manager policy option (align-by-socket)\n"
+	      "     --cpu-option NAME=VALUE      CPU Manager policy option (align-by-socket,\n"
+	      "                                    full-pcpus-only)\n"
 	      "     --memory-manager-policy P    None or Static (default: None)\n"
 	      "     --available CPULIST          CPUs free for exclusive use (default: all)\n"
 	      "     --state FILE                 kubelet cpu_manager_state: free CPUs = defaultCpuSet\n"
@@ -599,7 +600,11 @@ static int ta_run_pod(const struct opts *o)
 					tk_fatal("bad value for option \"align-by-socket\": strconv.ParseBool: parsing \"%s\": invalid syntax",
 						 cov[i]);
 			}
-			/* other CPU Manager options do not change the hints */
+			if (!strcmp(con[i], "full-pcpus-only") && tk_parse_bool(cov[i], &cfg.full_pcpus_only))
+				tk_fatal("bad value for option \"full-pcpus-only\": strconv.ParseBool: parsing \"%s\": invalid syntax",
+					 cov[i]);
+			/* other CPU Manager options do not change the hints or the
+			 * admission */
 		}
 		if (rsv && cpuset_parse_list(&cfg.reserved, rsv, CPUSET_MAX_ID, NULL))
 			tk_fatal("invalid reservedSystemCPUs '%s'", rsv);

@@ -751,13 +751,45 @@ static void take_cpus(const struct topo *t, const struct cpuset *pool, int n, co
  * init container's CPUs become reusable (updateCPUsToReuse). */
 static int cpu_allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
 			struct reuse *ru, int n, const struct ta_hint *h, bool regular_init,
-			char *err, size_t errlen)
+			const char **reason, char *err, size_t errlen)
 {
 	struct cpuset pool = CPUSET_INIT, got = CPUSET_INIT, socks = CPUSET_INIT;
 	size_t a = 0, i;
 	int rc = 0;
 
 	cpu_available(s, cfg, &pool);
+	if (cfg->full_pcpus_only) {
+		/* SMTAlignmentError: whole cores only, and not the cores of
+		 * reservedSystemCPUs */
+		size_t per = topo_cpus_per_core(t), free_cpus;
+		struct cpuset rsv = CPUSET_INIT, core = CPUSET_INIT;
+		int c;
+
+		for (c = cpuset_first(&cfg->reserved); c >= 0; c = cpuset_next(&cfg->reserved, c)) {
+			const struct topo_cpu *tc = topo_cpu(t, c);
+
+			if (tc) {
+				topo_cpus_of_core(t, tc->core, &core);
+				cpuset_or(&rsv, &core);
+			}
+		}
+		free_cpus = cpuset_count(&pool) - cpuset_count_and(&pool, &rsv);
+		cpuset_release(&rsv);
+		cpuset_release(&core);
+		if (per && (size_t)n % per) {
+			*reason = "SMTAlignmentError";
+			snprintf(err, errlen, "SMT Alignment Error: requested %d cpus not multiple cpus per core = %zu", n, per);
+			rc = -1;
+			goto out;
+		}
+		if ((size_t)n > free_cpus) {
+			*reason = "SMTAlignmentError";
+			snprintf(err, errlen, "SMT Alignment Error: not enough free physical CPUs: available physical CPUs = %zu, requested CPUs = %d, CPUs per core = %zu",
+				 free_cpus, n, per);
+			rc = -1;
+			goto out;
+		}
+	}
 	cpuset_or(&pool, &ru->cpus);
 	/* getAlignedCPUs: the hint's NUMA nodes, or their whole sockets */
 	for (i = 0; h->has_mask && i < t->ncpus; i++)
@@ -1356,10 +1388,11 @@ static void gather(const struct topo *t, const struct node_state *s, const struc
 }
 
 /* allocateAlignedResources: each provider's Allocate in registration order;
- * the first error fails the pod. Returns 0, or -1 with err filled. */
+ * the first error fails the pod. Returns 0, or -1 with err filled and
+ * *reason set when the error has its own admission reason. */
 static int allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
 		    const struct pod *p, const struct ctr *c, const struct ta_hint *h,
-		    struct reuse *ru, char *err, size_t errlen)
+		    struct reuse *ru, const char **reason, char *err, size_t errlen)
 {
 	bool regular_init = c->init && !c->restartable;
 	int n = p->pod_level_set ? 0 : guaranteed_cpus(p, c);
@@ -1371,7 +1404,7 @@ static int allocate(const struct topo *t, struct node_state *s, const struct ta_
 		    dev_allocate(t, s, ru, c->lim.v[i].name, tk_qty_value(&c->lim.v[i].q), h, regular_init,
 				 err, errlen))
 			return -1;
-	if (cfg->cpu_static && n > 0 && cpu_allocate(t, s, cfg, ru, n, h, regular_init, err, errlen))
+	if (cfg->cpu_static && n > 0 && cpu_allocate(t, s, cfg, ru, n, h, regular_init, reason, err, errlen))
 		return -1;
 	if (cfg->mem_static) {
 		mem_request(p, c, s, &mr, NULL);
@@ -1381,12 +1414,15 @@ static int allocate(const struct topo *t, struct node_state *s, const struct ta_
 	return 0;
 }
 
-static void unexpected(struct ta_pod_report *r, struct ta_container_report *cr, const char *err)
+/* admission.GetPodAdmitResult for an Allocate error: its own reason and
+ * message, or UnexpectedAdmissionError around the text */
+static void alloc_failed(struct ta_pod_report *r, struct ta_container_report *cr, const char *reason,
+			 const char *err)
 {
 	cr->admit = false;
 	r->admit = false;
-	r->reason = xstrdup("UnexpectedAdmissionError");
-	r->message = xasprintf("Allocate failed due to %s, which is unexpected", err);
+	r->reason = xstrdup(reason ? reason : "UnexpectedAdmissionError");
+	r->message = reason ? xstrdup(err) : xasprintf("Allocate failed due to %s, which is unexpected", err);
 }
 
 static void warn(struct ta_pod_report *r, char *msg)
@@ -1424,6 +1460,7 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 	struct reuse ru = { CPUSET_INIT, NULL, 0, 0, NULL, NULL };
 	struct ta_provider pv[3];
 	char err[512];
+	const char *reason = NULL;
 	size_t i, j;
 	int rc, cpus;
 
@@ -1494,8 +1531,8 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 			cr->exclusive_cpus = cfg->cpu_static ? cpus : 0;
 			if (!cr->admit)
 				r->admit = false;
-			else if (allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &ru, err, sizeof(err)))
-				unexpected(r, cr, err);
+			else if (allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &ru, &reason, err, sizeof(err)))
+				alloc_failed(r, cr, reason, err);
 		}
 	} else {
 		/* podScope.Admit: one merge for the whole pod, then each container
@@ -1521,8 +1558,8 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 				podr.res = NULL;
 				podr.nres = 0;
 			}
-			if (r->admit && allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &ru, err, sizeof(err)))
-				unexpected(r, cr, err);
+			if (r->admit && allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &ru, &reason, err, sizeof(err)))
+				alloc_failed(r, cr, reason, err);
 		}
 		free(podr.res);
 	}

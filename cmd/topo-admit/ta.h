@@ -67,6 +67,7 @@ struct ta_config {
 	struct cpuset available;        /* free CPUs (defaultCpuSet) */
 	struct cpuset reserved;
 	bool align_by_socket;
+	bool full_pcpus_only;           /* cpuManagerPolicyOptions full-pcpus-only */
 	/* reservedMemory per NUMA node (bytes), by node id; hugepages not kept */
 	uint64_t reserved_mem[TA_MAX_NUMA];
 };

@@ -5,7 +5,7 @@ complete -c topo-admit -l scope -x -a 'container pod' -d 'Topology Manager scope
 complete -c topo-admit -l option -x -a 'prefer-closest-numa-nodes=true max-allowable-numa-nodes=' -d 'Topology Manager policy option'
 complete -c topo-admit -l kubelet-config -r -F -d 'read a KubeletConfiguration'
 complete -c topo-admit -l cpu-manager-policy -x -a 'none static' -d 'CPU Manager policy'
-complete -c topo-admit -l cpu-option -x -a 'align-by-socket=true' -d 'CPU Manager policy option'
+complete -c topo-admit -l cpu-option -x -a 'align-by-socket=true full-pcpus-only=true' -d 'CPU Manager policy option'
 complete -c topo-admit -l memory-manager-policy -x -a 'None Static' -d 'Memory Manager policy'
 complete -c topo-admit -l available -x -d 'CPUs free for exclusive use'
 complete -c topo-admit -l state -r -F -d "kubelet cpu_manager_state file"
