@@ -354,6 +354,20 @@ bool sc_sel_matches(const struct sc_sel *s, const struct sc_lset *ls, const char
 	return true;
 }
 
+/* The items of an optional list field: 0 when it is absent or null, -1 with
+ * d filled ("<what> must be a list") when it is something else. */
+static int list_items(const char *file, const struct tk_node *seq, const char *what, size_t *n,
+		      struct tk_diag *d)
+{
+	*n = 0;
+	if (!seq || seq->kind == TK_NULL)
+		return 0;
+	if (seq->kind != TK_SEQ)
+		return tk_node_error(file, seq, d, "%s must be a list", what);
+	*n = seq->n;
+	return 0;
+}
+
 /* Strings of a values list (interned into vals, which the caller frees). */
 static int read_values(struct sc_cluster *c, const char *file, const struct tk_node *seq,
 		       const char ***vals, uint32_t *n, struct tk_diag *d)
@@ -833,15 +847,13 @@ int32_t sc_node_index(const struct sc_cluster *c, const char *name)
 static int read_taints(struct sc_cluster *c, const char *file, const struct tk_node *seq,
 		       struct sc_taint **out, uint32_t *n, struct tk_diag *d)
 {
-	size_t i;
+	size_t i, len;
 
 	*out = NULL;
 	*n = 0;
-	if (!seq || seq->kind == TK_NULL)
-		return 0;
-	if (seq->kind != TK_SEQ)
-		return tk_node_error(file, seq, d, "taints must be a list");
-	if (!seq->n)
+	if (list_items(file, seq, "taints", &len, d) < 0)
+		return -1;
+	if (!len)
 		return 0;
 	*out = xcalloc(seq->n, sizeof(**out));
 	for (i = 0; i < seq->n; i++) {
@@ -1165,15 +1177,13 @@ static int policy_of(const char *file, const struct tk_node *t, const char *key,
 int sc_tsc_list_from_node(struct sc_cluster *c, const char *file, const struct tk_node *seq,
 			  struct sc_tsc **out, uint32_t *n, struct tk_diag *d)
 {
-	size_t i;
+	size_t i, len;
 
 	*out = NULL;
 	*n = 0;
-	if (!seq || seq->kind == TK_NULL)
-		return 0;
-	if (seq->kind != TK_SEQ)
-		return tk_node_error(file, seq, d, "topologySpreadConstraints must be a list");
-	if (!seq->n)
+	if (list_items(file, seq, "topologySpreadConstraints", &len, d) < 0)
+		return -1;
+	if (!len)
 		return 0;
 	*out = xcalloc(seq->n, sizeof(**out));
 	for (i = 0; i < seq->n; i++) {
@@ -1242,13 +1252,11 @@ fail:
 static int read_tolerations(struct sc_cluster *c, const char *file, const struct tk_node *seq,
 			    struct sc_podspec *p, struct tk_diag *d)
 {
-	size_t i;
+	size_t i, len;
 
-	if (!seq || seq->kind == TK_NULL)
-		return 0;
-	if (seq->kind != TK_SEQ)
-		return tk_node_error(file, seq, d, "tolerations must be a list");
-	if (!seq->n)
+	if (list_items(file, seq, "tolerations", &len, d) < 0)
+		return -1;
+	if (!len)
 		return 0;
 	p->tol = xcalloc(seq->n, sizeof(*p->tol));
 	for (i = 0; i < seq->n; i++) {

@@ -366,28 +366,29 @@ static int get_string(struct obj *o, const struct tk_node *map, const char *key,
 
 /* ---- label selector (metav1validation.ValidateLabelSelector) ---- */
 
-static void label_name(struct obj *o, const struct tk_node *at, const char *key, const char *path,
-		       enum rule_ix ix)
+/* One finding per message of a common/labels.c syntax check on s. */
+static void label_syntax(struct obj *o, const struct tk_node *at, const char *s, const char *path,
+			 enum rule_ix ix, size_t (*check)(const char *, struct tk_strv *))
 {
 	struct tk_strv errs = { 0, NULL };
 	size_t i;
 
-	tk_validate_qualified_name(key, &errs);
+	check(s, &errs);
 	for (i = 0; i < errs.n; i++)
-		report(o, ix, at, xstrdup(path), invalid_str(key, errs.v[i]), NULL);
+		report(o, ix, at, xstrdup(path), invalid_str(s, errs.v[i]), NULL);
 	tk_strv_free(&errs);
+}
+
+static void label_name(struct obj *o, const struct tk_node *at, const char *key, const char *path,
+		       enum rule_ix ix)
+{
+	label_syntax(o, at, key, path, ix, tk_validate_qualified_name);
 }
 
 static void label_value(struct obj *o, const struct tk_node *at, const char *val, const char *path,
 			enum rule_ix ix)
 {
-	struct tk_strv errs = { 0, NULL };
-	size_t i;
-
-	tk_validate_label_value(val, &errs);
-	for (i = 0; i < errs.n; i++)
-		report(o, ix, at, xstrdup(path), invalid_str(val, errs.v[i]), NULL);
-	tk_strv_free(&errs);
+	label_syntax(o, at, val, path, ix, tk_validate_label_value);
 }
 
 /* Returns false after a type error (the selector cannot be used). */
