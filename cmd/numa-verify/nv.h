@@ -180,8 +180,6 @@ void nv_state_release(struct nv_state *s);
 int nv_state_check(struct nv_state *s, const char *path, const char *display,
 		   const struct cpuset *all, const struct nv_kcfg *kc,
 		   const char *expect_policy, const struct cpuset *reserved, struct tk_diag *d);
-/* The kubelet's checksum of a v2 checkpoint (FNV-32a of its go-spew text). */
-uint32_t nv_state_checksum(const struct nv_state *s);
 /* Exclusive entry for (pod, cpus): the entry of pod whose cpuset equals cpus;
  * NULL when none. *pod_has (may be NULL) tells whether the pod has entries. */
 const struct nv_entry *nv_state_find(const struct nv_state *s, const char *pod,

@@ -44,11 +44,6 @@ void nv_state_release(struct nv_state *s)
 	memset(s, 0, sizeof(*s));
 }
 
-uint32_t nv_state_checksum(const struct nv_state *s)
-{
-	return s->computed;
-}
-
 const struct nv_entry *nv_state_find(const struct nv_state *s, const char *pod,
 				     const struct cpuset *cpus, bool *pod_has)
 {
@@ -193,7 +188,7 @@ int nv_state_check(struct nv_state *s, const char *path, const char *display,
 		 * position; the kubelet would fail the same way to restore it */
 		size_t ml = strlen(d->msg);
 
-		snprintf(d->msg + ml, sizeof(d->msg) - ml, " (the kubelet %s)", "cannot restore this checkpoint");
+		snprintf(d->msg + ml, sizeof(d->msg) - ml, " (the kubelet cannot restore this checkpoint)");
 		if (!d->file[0])
 			snprintf(d->file, sizeof(d->file), "%s", display);
 		free(buf);
