@@ -58,7 +58,7 @@ int policy_take(const struct policy_opts *o, const struct ktopo *k, const struct
 	if (o->distribute_across_numa) {
 		int group = o->full_pcpus_only ? k->cpus_per_core : 1;
 
-		return take_distributed(k, avail, num, group, sort, result, err, errlen);
+		return take_distributed(k, avail, num, group, sort, o->align_by_socket, result, err, errlen);
 	}
 	return take_packed(k, avail, num, sort, o->align_by_uncore, result, err, errlen);
 }

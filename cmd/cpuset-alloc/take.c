@@ -783,10 +783,13 @@ struct dist {
 	int nnumas;
 	int *pos;             /* numa level idx -> position in numas, or -1 */
 	int num, group;
+	bool align_socket;    /* align-by-socket: prefer combinations in one socket */
+	int *numa_socket;     /* numa level idx -> its socket idx, -1 when it spans several */
 	/* best over the combinations of one size */
 	double best_balance;
 	struct gslice best_combo;
 	bool have_best;
+	bool best_in_one_socket;
 	struct gslice best_remainder;
 	bool have_remainder;
 	/* per combo */
@@ -856,14 +859,31 @@ static enum loop_control remainder_fn(struct gslice subset, void *arg)
 	return LOOP_CONTINUE;
 }
 
+static int min_int(int a, int b) { return a < b ? a : b; }
+
+/* CPUDetails.AreNUMANodesInSameSocket: all CPUs of the combination's NUMA
+ * nodes lie in one socket. (takeByTopologyNUMADistributed's alignBySocket,
+ * as kubelet master has it; see its resize twin in cpu_assignment_resize.go) */
+static bool one_socket(const struct dist *d, struct gslice combo)
+{
+	int i;
+
+	for (i = 0; i < combo.len; i++)
+		if (d->numa_socket[combo.arr[i]] < 0 ||
+		    d->numa_socket[combo.arr[i]] != d->numa_socket[combo.arr[0]])
+			return false;
+	return true;
+}
+
 static enum loop_control combo_fn_main(struct gslice combo, void *arg)
 {
 	struct dist *d = arg;
 	struct acc *a = d->a;
 	int i, total = 0, groups = 0, distribution, nrem = 0, kk;
+	bool better, in_one_socket = false;
 	int *rem;
 
-	if (d->have_best && d->best_balance == 0)
+	if (d->have_best && d->best_balance == 0 && (!d->align_socket || d->best_in_one_socket))
 		return LOOP_BREAK;
 	for (i = 0; i < combo.len; i++)
 		total += a->nfree[L_NUMA][combo.arr[i]];
@@ -874,6 +894,9 @@ static enum loop_control combo_fn_main(struct gslice combo, void *arg)
 	if (groups * d->group < d->num)
 		return LOOP_CONTINUE;
 	distribution = (d->num / combo.len / d->group) * d->group;
+	/* align-by-socket: no NUMA node is asked for more whole groups than it has */
+	for (i = 0; d->align_socket && i < combo.len; i++)
+		distribution = min_int(distribution, a->nfree[L_NUMA][combo.arr[i]] / d->group * d->group);
 	for (i = 0; i < combo.len; i++)
 		if (a->nfree[L_NUMA][combo.arr[i]] < distribution)
 			return LOOP_CONTINUE;
@@ -907,12 +930,22 @@ static enum loop_control combo_fn_main(struct gslice combo, void *arg)
 		iterate_combinations(d->pool, rem, nrem, kk, remainder_fn, d);
 	free(rem);
 
-	if (d->local_balance < (d->have_best ? d->best_balance : HUGE_VAL)) {
+	/* align-by-socket: a combination within one socket beats any that
+	 * crosses sockets; within a category the lower balance wins */
+	better = d->local_balance < (d->have_best ? d->best_balance : HUGE_VAL);
+	if (d->align_socket) {
+		in_one_socket = one_socket(d, combo);
+		if (in_one_socket != d->best_in_one_socket)
+			better = in_one_socket;
+	}
+	if (better) {
 		d->best_balance = d->local_balance;
 		d->have_best = true;
 		d->best_combo = combo;
 		d->best_remainder = d->local_remainder;
 		d->have_remainder = d->have_local_remainder;
+		if (d->align_socket)
+			d->best_in_one_socket = in_one_socket;
 	}
 	return LOOP_CONTINUE;
 }
@@ -943,7 +976,8 @@ static void take_from_numa(struct dist *d, int numa, int count)
 }
 
 int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num, int group,
-		     enum take_sort sort, struct cpuset *result, char *err, size_t errlen)
+		     enum take_sort sort, bool align_socket, struct cpuset *result,
+		     char *err, size_t errlen)
 {
 	struct acc a;
 	struct gpool pool = { NULL, 0, 0, 0, 0 };
@@ -994,18 +1028,34 @@ int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num,
 		d.pos[numas.v[i]] = i;
 	d.after = xmalloc(sizeof(int) * (size_t)(numas.n + 1));
 	d.scratch = xmalloc(sizeof(int) * (size_t)(numas.n + 1));
+	d.align_socket = align_socket;
+	d.numa_socket = xmalloc(sizeof(int) * (size_t)(k->nnuma + 1));
+	for (i = 0; i < k->nnuma; i++) {
+		const struct ilist *g = &k->numa_cpus[i];
+		int j;
+
+		d.numa_socket[i] = g->n ? k->cpu_socket[g->v[0]] : -1;
+		for (j = 1; j < g->n; j++)
+			if (k->cpu_socket[g->v[j]] != d.numa_socket[i])
+				d.numa_socket[i] = -1;
+	}
 
 	for (kk = min_numas; kk <= max_numas; kk++) {
 		int distribution, remainder;
 
 		d.have_best = false;
 		d.best_balance = HUGE_VAL;
+		d.best_in_one_socket = false;
 		d.have_remainder = false;
 		iterate_combinations(&pool, numas.v, numas.n, kk, combo_fn_main, &d);
 		if (!d.have_best)
 			continue;
 
+		/* no chosen NUMA node is asked for more whole groups than it has
+		 * (only align-by-socket can have chosen such a combination) */
 		distribution = (num / d.best_combo.len / group) * group;
+		for (i = 0; i < d.best_combo.len; i++)
+			distribution = min_int(distribution, a.nfree[L_NUMA][d.best_combo.arr[i]] / group * group);
 		for (i = 0; i < d.best_combo.len; i++)
 			take_from_numa(&d, d.best_combo.arr[i], distribution);
 		remainder = num - distribution * d.best_combo.len;
@@ -1044,6 +1094,7 @@ int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num,
 	free(d.pos);
 	free(d.after);
 	free(d.scratch);
+	free(d.numa_socket);
 	gpool_free(&pool);
 	acc_release(&a);
 	return take_packed(k, avail, num, sort, false, result, err, errlen);
@@ -1052,6 +1103,7 @@ out:
 	free(d.pos);
 	free(d.after);
 	free(d.scratch);
+	free(d.numa_socket);
 	gpool_free(&pool);
 	acc_release(&a);
 	if (ret)

@@ -70,9 +70,11 @@ int take_packed(const struct ktopo *k, const struct cpuset *avail, int num,
 		enum take_sort sort, bool align_uncore, struct cpuset *result,
 		char *err, size_t errlen);
 
-/* takeByTopologyNUMADistributed with cpuGroupSize group. */
+/* takeByTopologyNUMADistributed with cpuGroupSize group; align_socket
+ * (align-by-socket) prefers NUMA node combinations within one socket. */
 int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num, int group,
-		     enum take_sort sort, struct cpuset *result, char *err, size_t errlen);
+		     enum take_sort sort, bool align_socket, struct cpuset *result,
+		     char *err, size_t errlen);
 
 /* ---- the static policy (policy.c) ---- */
 
