@@ -1,4 +1,6 @@
-/* emit.c - deterministic JSON output (see emit.h). */
+/* emit.c - deterministic JSON output (see emit.h).
+ * Reals get 15 significant digits, so 98.8 prints as 98.8, not as its
+ * 17-digit binary neighbour. */
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -8,14 +10,14 @@
 
 int tk_emit_json(const json_t *j, FILE *out)
 {
-	if (json_dumpf(j, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
+	if (json_dumpf(j, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) != 0)
 		return -1;
 	return fputc('\n', out) == EOF ? -1 : 0;
 }
 
 int tk_emit_json_pretty(const json_t *j, FILE *out)
 {
-	if (json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
+	if (json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) != 0)
 		return -1;
 	return fputc('\n', out) == EOF ? -1 : 0;
 }

@@ -191,9 +191,7 @@ int main(int argc, char **argv)
 	} else {
 		json_t *j = nv_report_json(&o, &r);
 
-		/* 15 significant digits print 98.8 as 98.8, not 98.799999999999997 */
-		if (json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) ||
-		    putchar('\n') == EOF)
+		if (tk_emit_json(j, stdout))
 			tk_fatal("write error");
 		json_decref(j);
 	}
