@@ -28,6 +28,14 @@ struct alloc_item {
 
 void alloc_item_release(struct alloc_item *it);
 
+/* policy.c: staticPolicy.Allocate for the containers of one pod, in order,
+ * from free_set (which loses their CPUs); items marked existing keep
+ * theirs. Returns 0, or -1 with *failed the container that could not be
+ * served, err its reason, free_set as before and every item's CPUs empty. */
+int policy_allocate_pod(const struct policy_opts *o, const struct ktopo *k, struct cpuset *free_set,
+			const struct cpuset *reserved, struct alloc_item *items, size_t n,
+			size_t *failed, char *err, size_t errlen);
+
 /* render.c: the JSON object of one allocation; text explanation. */
 json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it, bool with_name);
 void alloc_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o,

@@ -313,51 +313,32 @@ struct pod_error {
 	char *container;
 };
 
-/* staticPolicy.Allocate for each container of one pod, in order. A
- * container already in the state keeps its CPUs; an init container's CPUs
- * are reused by the containers after it (updateCPUsToReuse). When one
- * container cannot be served the pod is rejected and all of its CPUs go
- * back to free (the kubelet drops a rejected pod's assignments). */
+/* One pod: containers the state file already holds keep their CPUs, the
+ * others are allocated in order from free_set. */
 static int allocate_pod(const struct opts *o, const struct ktopo *k, struct state *st,
 			struct admit_req *r, struct cpuset *free_set, const struct cpuset *reserved,
 			struct pod_error *pe)
 {
-	struct cpuset reuse = CPUSET_INIT, before = CPUSET_INIT;
 	char err[1024];
-	int ret = -1;
-	size_t i;
+	size_t i, failed;
 
-	cpuset_copy(&before, free_set);
-	for (i = 0; i < r->n; i++) {
+	for (i = 0; o->pod && i < r->n; i++) {
 		struct alloc_item *it = &r->items[i];
 		const char *cname = it->name ? it->name : o->container;
-		const char *have = o->pod && cname ? find_entry(st, o->pod, cname) : NULL;
+		const char *have = cname ? find_entry(st, o->pod, cname) : NULL;
 
 		if (have) {
 			cpuset_parse_list(&it->cpus, have, CPUSET_MAX_ID, NULL);
 			it->existing = true;
-		} else if (policy_allocate(&o->policy, k, free_set, reserved, &reuse, it->count,
-					   it->has_numa ? &it->numa : NULL, &it->cpus, err,
-					   sizeof(err)) != ALLOC_OK) {
-			pe->reason = xstrdup(err);
-			if (r->n > 1 || o->count < 0)
-				pe->container = it->name ? xstrdup(it->name) : NULL;
-			cpuset_copy(free_set, &before);
-			for (i = 0; i < r->n; i++)
-				cpuset_clear_all(&r->items[i].cpus);
-			goto out;
 		}
-		cpuset_andnot(free_set, &it->cpus);
-		if (it->reusable)
-			cpuset_or(&reuse, &it->cpus);
-		else
-			cpuset_andnot(&reuse, &it->cpus);
 	}
-	ret = 0;
-out:
-	cpuset_release(&reuse);
-	cpuset_release(&before);
-	return ret;
+	if (policy_allocate_pod(&o->policy, k, free_set, reserved, r->items, r->n, &failed,
+				err, sizeof(err)) == 0)
+		return 0;
+	pe->reason = xstrdup(err);
+	if ((r->n > 1 || o->count < 0) && r->items[failed].name)
+		pe->container = xstrdup(r->items[failed].name);
+	return -1;
 }
 
 int main(int argc, char **argv)

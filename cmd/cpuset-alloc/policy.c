@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "take.h"
 
 #define FULL_PCPUS "full-pcpus-only"
@@ -184,5 +185,44 @@ out:
 	cpuset_release(&allocatable);
 	cpuset_release(&part);
 	cpuset_release(&rest);
+	return ret;
+}
+
+/* staticPolicy.Allocate for each container of one pod, in order: an init
+ * container's CPUs are reused by the containers after it, a sidecar's and
+ * an app container's are not (updateCPUsToReuse). When one container
+ * cannot be served the pod is rejected: every container's CPUs go back to
+ * free_set (the kubelet drops a rejected pod's assignments). */
+int policy_allocate_pod(const struct policy_opts *o, const struct ktopo *k, struct cpuset *free_set,
+			const struct cpuset *reserved, struct alloc_item *items, size_t n,
+			size_t *failed, char *err, size_t errlen)
+{
+	struct cpuset reuse = CPUSET_INIT, before = CPUSET_INIT;
+	int ret = -1;
+	size_t i;
+
+	cpuset_copy(&before, free_set);
+	for (i = 0; i < n; i++) {
+		struct alloc_item *it = &items[i];
+
+		if (!it->existing &&
+		    policy_allocate(o, k, free_set, reserved, &reuse, it->count,
+				    it->has_numa ? &it->numa : NULL, &it->cpus, err, errlen) != ALLOC_OK) {
+			*failed = i;
+			cpuset_copy(free_set, &before);
+			for (i = 0; i < n; i++)
+				cpuset_clear_all(&items[i].cpus);
+			goto out;
+		}
+		cpuset_andnot(free_set, &it->cpus);
+		if (it->reusable)
+			cpuset_or(&reuse, &it->cpus);
+		else
+			cpuset_andnot(&reuse, &it->cpus);
+	}
+	ret = 0;
+out:
+	cpuset_release(&reuse);
+	cpuset_release(&before);
 	return ret;
 }
