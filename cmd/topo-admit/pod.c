@@ -340,6 +340,9 @@ static int pod_parse(struct pod *p, const struct tk_node *obj, const char *file,
 
 	memset(p, 0, sizeof(*p));
 	p->file = file;
+	if (obj->kind != TK_MAP)
+		return tk_node_error(file, obj, d, "not a Kubernetes object: a %s where a mapping was expected",
+				     tk_kind_name(obj->kind));
 	if (!kind)
 		return 1;
 	for (i = 0; i < sizeof(pod_kinds) / sizeof(pod_kinds[0]); i++)
@@ -1122,6 +1125,9 @@ static void mem_hints(const struct topo *t, const struct node_state *s, const st
 		free(ph);
 		for (i = 0; i < nn && o + 80 < sizeof(buf); i++) {
 			uint64_t f = s->free[i * s->nmem + (size_t)mr->idx[r]];
+
+			if (t->numa[i].id >= 0 && t->numa[i].id < TA_MAX_NUMA)
+				f += mem_reusable(ru, (ta_mask)1 << t->numa[i].id, mr->idx[r]);
 
 			if (f < mr->bytes[r]) {
 				fmt_bytes(f, q, sizeof(q));

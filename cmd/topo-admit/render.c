@@ -142,7 +142,10 @@ void ta_pod_report_text(const struct ta_pod_report *r, void *fp)
 		else
 			snprintf(buf, sizeof(buf), "not reached");
 		fprintf(out, "  %scontainer %s: %s, %d exclusive CPUs%s\n", c->init ? "init " : "", c->name,
-			buf, c->exclusive_cpus, c->admit ? "" : ", cannot be aligned");
+			buf, c->exclusive_cpus,
+			c->admit ? ""
+			: r->reason && strcmp(r->reason, "TopologyAffinityError") ? ", allocation fails"
+			: ", cannot be aligned");
 		for (j = 0; j < c->nres; j++)
 			fprintf(out, "    %s: %s\n", c->res[j].name, c->res[j].why ? c->res[j].why : "");
 	}
