@@ -294,27 +294,43 @@ static int run_hints(const struct opts *o)
 
 /* ---- CPU-hints mode ---- */
 
+/* The CPU Manager policy options topo-admit models (NewStaticPolicyOptions):
+ * align-by-socket changes the preferred hints, full-pcpus-only the
+ * admission. Others change neither: pod mode ignores them, CPU-hints mode
+ * (strict) refuses them. */
+static void cpu_option(struct ta_config *cfg, const char *name, const char *value, bool strict)
+{
+	bool *b = !strcmp(name, "align-by-socket") ? &cfg->align_by_socket
+		: !strcmp(name, "full-pcpus-only") ? &cfg->full_pcpus_only : NULL;
+
+	if (!b) {
+		if (strict)
+			tk_fatal("unknown CPU Manager Policy option: \"%s\"", name);
+		return;
+	}
+	if (tk_parse_bool(value, b))
+		tk_fatal("bad value for option \"%s\": strconv.ParseBool: parsing \"%s\": invalid syntax",
+			 name, value);
+}
+
 static int run_cpu_hints(const struct opts *o)
 {
 	struct topo t;
 	struct tk_diag d;
 	struct cpuset avail = CPUSET_INIT, reusable = CPUSET_INIT, reserved = CPUSET_INIT;
 	struct ta_hint *h;
+	struct ta_config copts = { 0 };
 	size_t n, i;
-	bool align = false;
+	bool align;
 	json_t *j;
 
 	if (!o->topology)
 		tk_usage_error("--cpu-hints needs -t TOPO");
 	if (!o->have_count)
 		tk_usage_error("--cpu-hints needs --count N");
-	for (i = 0; i < o->ncpuopts; i++) {
-		if (strcmp(o->cpuopt_names[i], "align-by-socket"))
-			tk_fatal("unknown CPU Manager Policy option: \"%s\"", o->cpuopt_names[i]);
-		if (tk_parse_bool(o->cpuopt_values[i], &align))
-			tk_fatal("bad value for option \"align-by-socket\": strconv.ParseBool: parsing \"%s\": invalid syntax",
-				 o->cpuopt_values[i]);
-	}
+	for (i = 0; i < o->ncpuopts; i++)
+		cpu_option(&copts, o->cpuopt_names[i], o->cpuopt_values[i], true);
+	align = copts.align_by_socket;
 	topo_init(&t);
 	if (topo_load(&t, o->topology, &d))
 		tk_fatal_diag(&d);
@@ -594,18 +610,8 @@ static int ta_run_pod(const struct opts *o)
 			cfg.mem_static = true;
 		else if (strcmp(mp, "None"))
 			tk_fatal("unknown policy: \"%s\"", mp);
-		for (i = 0; i < nco; i++) {
-			if (!strcmp(con[i], "align-by-socket")) {
-				if (tk_parse_bool(cov[i], &cfg.align_by_socket))
-					tk_fatal("bad value for option \"align-by-socket\": strconv.ParseBool: parsing \"%s\": invalid syntax",
-						 cov[i]);
-			}
-			if (!strcmp(con[i], "full-pcpus-only") && tk_parse_bool(cov[i], &cfg.full_pcpus_only))
-				tk_fatal("bad value for option \"full-pcpus-only\": strconv.ParseBool: parsing \"%s\": invalid syntax",
-					 cov[i]);
-			/* other CPU Manager options do not change the hints or the
-			 * admission */
-		}
+		for (i = 0; i < nco; i++)
+			cpu_option(&cfg, con[i], cov[i], false);
 		if (rsv && cpuset_parse_list(&cfg.reserved, rsv, CPUSET_MAX_ID, NULL))
 			tk_fatal("invalid reservedSystemCPUs '%s'", rsv);
 	}
