@@ -68,12 +68,15 @@ static int write_all(int fd, const char *p, size_t len)
 int tk_atomic_write(const char *path, const void *buf, size_t len, unsigned mode,
 		    struct tk_diag *d)
 {
-	char *tmp = xasprintf("%s.tmpXXXXXX", path);
+	/* One fixed name: the caller holds the exclusive lock, so no other writer
+	 * uses it now, and a temp file left by a writer killed mid-way is
+	 * truncated and reused instead of piling up beside the state. */
+	char *tmp = xasprintf("%s.tmp", path);
 	char *dir = xstrdup(path);
 	char *slash;
 	int fd = -1, dfd, ret = -1;
 
-	fd = mkostemp(tmp, O_CLOEXEC);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		tk_diag_set(d, path, 0, 0, "cannot create temporary file: %s", strerror(errno));
 		goto out;

@@ -44,9 +44,10 @@ int tk_lock_path(const char *path, bool exclusive, struct tk_diag *d);
 /* Release a lock taken by tk_lock_path (closes fd; -1 is ignored). */
 void tk_unlock(int fd);
 
-/* Replace path with len bytes of buf atomically (temp file in the same
- * directory, write, fsync, rename, fsync of the directory). mode is used for
- * a new file. Returns 0, or -1 with d filled (the temp file is removed). */
+/* Replace path with len bytes of buf atomically (temp file path.tmp in the
+ * same directory, write, fsync, rename, fsync of the directory). The caller
+ * must hold tk_lock_path(path, true). mode is used for a new file. Returns 0,
+ * or -1 with d filled (the temp file is removed). */
 int tk_atomic_write(const char *path, const void *buf, size_t len, unsigned mode,
 		    struct tk_diag *d);
 
