@@ -73,7 +73,7 @@ STATIC=(--cpu-manager-policy static --memory-manager-policy Static)
 			bad=$((bad + 1))
 		fi
 	done <"$F/cases/qos.tsv"
-	[ "$n" -ge 16 ] && [ "$bad" -eq 0 ]
+	[ "$n" -ge 30 ] && [ "$bad" -eq 0 ]
 }
 
 @test "pod: init containers are admitted first and their CPUs are reused by the app" {
