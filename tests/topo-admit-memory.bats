@@ -60,3 +60,9 @@ hints_of() {
 	jq_is '[.qosClass, .containers[0].exclusiveCpus, .containers[0].hint.numaAffinity]' '["Guaranteed",0,null]'
 	jq_is '.containers[0].resources | [has("memory"), .cpu.hints]' '[false,null]'
 }
+
+@test "memory: reservedMemory of huge pages is not handed out (getResourceSystemReserved)" {
+	run -0 --separate-stderr topo-admit -t "$MEM4" --kubelet-config "$F/reserve-hugepages.yaml" "$F/one-hugepage.yaml"
+	jq_is '.containers[0].hint' '{"numaAffinity":[1],"preferred":true}'
+	jq_is '.containers[0].resources["hugepages-1Gi"].hints[0:3] | map(.numaAffinity)' '[[1],[2],[3]]'
+}

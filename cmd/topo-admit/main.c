@@ -474,23 +474,44 @@ static void reserved_memory(struct ta_config *cfg, const char *file, const struc
 	if (tk_expect(file, list, TK_SEQ, "reservedMemory", &d))
 		tk_fatal_diag(&d);
 	for (i = 0; i < list->n; i++) {
-		const struct tk_node *e = list->items[i], *mem;
+		const struct tk_node *e = list->items[i], *lim;
 		long long id;
-		struct tk_qty q;
-		const char *txt;
+		size_t j;
 
 		if (tk_expect(file, e, TK_MAP, "reservedMemory entry", &d) ||
 		    tk_get_int(file, e, "numaNode", true, 0, TA_MAX_NUMA - 1, &id, &d))
 			tk_fatal_diag(&d);
-		mem = tk_path(e, "limits.memory");
-		if (!mem)
+		lim = tk_get(e, "limits");
+		if (!lim || lim->kind == TK_NULL)
 			continue;
-		txt = tk_scalar_text(mem);
-		if (!txt || tk_qty_parse(txt, &q) || q.milli < 0) {
-			tk_node_error(file, mem, &d, "invalid quantity '%s' for memory", txt ? txt : "...");
+		if (tk_expect(file, lim, TK_MAP, "reservedMemory limits", &d))
 			tk_fatal_diag(&d);
+		for (j = 0; j < lim->n; j++) {
+			const char *name = tk_str(lim->keys[j]), *txt = tk_scalar_text(lim->items[j]);
+			struct tk_qty q;
+			struct ta_reserved_hp *hp;
+
+			if (!name || (strcmp(name, "memory") && strncmp(name, "hugepages-", 10)))
+				continue;
+			if (!txt || tk_qty_parse(txt, &q) || q.milli < 0) {
+				tk_node_error(file, lim->items[j], &d, "invalid quantity '%s' for %s", txt ? txt : "...",
+					      name);
+				tk_fatal_diag(&d);
+			}
+			if (!strcmp(name, "memory")) {
+				cfg->reserved_mem[id] += (uint64_t)tk_qty_value(&q);
+				continue;
+			}
+			if (cfg->nreserved_hp == sizeof(cfg->reserved_hp) / sizeof(cfg->reserved_hp[0]) ||
+			    strlen(name) >= sizeof(hp->name)) {
+				tk_node_error(file, lim->keys[j], &d, "too many reservedMemory huge page entries");
+				tk_fatal_diag(&d);
+			}
+			hp = &cfg->reserved_hp[cfg->nreserved_hp++];
+			hp->numa = (int)id;
+			snprintf(hp->name, sizeof(hp->name), "%s", name);
+			hp->bytes = (uint64_t)tk_qty_value(&q);
 		}
-		cfg->reserved_mem[id] += (uint64_t)tk_qty_value(&q);
 	}
 }
 

@@ -456,9 +456,13 @@ static void state_init(struct node_state *s, const struct topo *t, const struct 
 			int r = mem_index(s, n);
 
 			if (r >= 0 && !tk_qty_parse(t->numa[i].hugepages[j].size, &q)) {
-				uint64_t pool = (uint64_t)tk_qty_value(&q) * t->numa[i].hugepages[j].pages;
+				uint64_t pool = (uint64_t)tk_qty_value(&q) * t->numa[i].hugepages[j].pages, hres = 0;
+				size_t k;
 
-				s->alloc[i * s->nmem + (size_t)r] = pool;
+				for (k = 0; k < cfg->nreserved_hp; k++)
+					if (cfg->reserved_hp[k].numa == t->numa[i].id && !strcmp(cfg->reserved_hp[k].name, n))
+						hres += cfg->reserved_hp[k].bytes;
+				s->alloc[i * s->nmem + (size_t)r] = pool > hres ? pool - hres : 0;
 				mem = mem > pool ? mem - pool : 0;
 			}
 			free(n);

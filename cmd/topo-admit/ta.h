@@ -68,8 +68,15 @@ struct ta_config {
 	struct cpuset reserved;
 	bool align_by_socket;
 	bool full_pcpus_only;           /* cpuManagerPolicyOptions full-pcpus-only */
-	/* reservedMemory per NUMA node (bytes), by node id; hugepages not kept */
+	/* reservedMemory per NUMA node (bytes), by node id */
 	uint64_t reserved_mem[TA_MAX_NUMA];
+	/* reservedMemory of huge pages: node id, "hugepages-1Gi", bytes */
+	size_t nreserved_hp;
+	struct ta_reserved_hp {
+		int numa;
+		char name[40];
+		uint64_t bytes;
+	} reserved_hp[64];
 };
 
 /* Per-resource detail the text output explains. */
