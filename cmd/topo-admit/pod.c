@@ -8,19 +8,23 @@
  *   provider     the hint providers in the order the kubelet registers them
  *                (container_manager_linux.go): Device Manager, CPU Manager,
  *                Memory Manager.
+ *   reuse        what a pod's regular init containers hold and its later
+ *                containers take over (CPUs, devices, memory by NUMA mask).
  *
  * Follows: pkg/apis/core/v1/helper/qos ComputePodQOS; SetDefaults_Pod
  * (requests default to limits); cpumanager/policy_static.go (guaranteedCPUs,
- * podGuaranteedCPUs, GetTopologyHints, GetPodTopologyHints, allocateCPUs);
- * devicemanager/topology_hints.go (GetTopologyHints, getPodDeviceRequest,
- * generateDeviceTopologyHints); memorymanager/policy_static.go
- * (getRequestedResources, getPodRequestedResources, calculateHints);
- * topologymanager/scope_container.go and scope_pod.go (Admit).
+ * podGuaranteedCPUs, GetTopologyHints, GetPodTopologyHints, Allocate,
+ * allocateCPUs, updateCPUsToReuse); devicemanager/topology_hints.go
+ * (GetTopologyHints, GetPodTopologyHints, generateDeviceTopologyHints) and
+ * manager.go (devicesToAllocate); memorymanager/policy_static.go
+ * (getRequestedResources, getPodRequestedResources, calculateHints,
+ * Allocate); topologymanager/scope_container.go and scope_pod.go (Admit,
+ * allocateAlignedResources).
  *
- * What is approximated, and said so in topo-admit(1): which CPUs, devices
- * and memory an admitted container takes (the kubelet's takeByTopology and
- * the memory manager's allocation): this only matters to the hints of the
- * containers admitted after it. cpuset-alloc computes the exact CPUs.
+ * What is approximated, and said so in topo-admit(1): which CPUs and devices
+ * an admitted container takes (takeByTopology, the device plugin's preferred
+ * allocation); it only matters to the hints of the containers admitted after
+ * it. cpuset-alloc computes the exact CPUs.
  */
 #include <stdio.h>
 #include <stdlib.h>
