@@ -16,7 +16,7 @@ BUILD ?= build
 BIN ?= bin
 SANITIZE ?=
 
-DEPS_PKGS = libhwloc-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq
+DEPS_PKGS = libhwloc-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq zsh fish
 PKGS = yaml-0.1 jansson
 WARN = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wshadow
 CFLAGS ?= -O2 -g

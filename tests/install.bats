@@ -1,0 +1,38 @@
+#!/usr/bin/env bats
+# make install, and the completions as the shells themselves parse them
+load test_helper/common
+
+@test "make install puts binaries, man pages and completions under DESTDIR/PREFIX" {
+	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || skip "installs the plain build"
+	local d=$BATS_TEST_TMPDIR/root t
+	run make -s -C "$TK_ROOT" install PREFIX=/usr DESTDIR="$d"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	for t in topo-discover topo-admit cpuset-alloc spread-check numa-verify; do
+		[ -x "$d/usr/bin/$t" ] || { echo "no $t"; return 1; }
+		[ -f "$d/usr/share/man/man1/$t.1" ] || { echo "no $t.1"; return 1; }
+		[ -f "$d/usr/share/bash-completion/completions/$t" ] || { echo "no bash $t"; return 1; }
+		[ -f "$d/usr/share/zsh/site-functions/_$t" ] || { echo "no zsh $t"; return 1; }
+		[ -f "$d/usr/share/fish/vendor_completions.d/$t.fish" ] || { echo "no fish $t"; return 1; }
+	done
+	[ -f "$d/usr/share/man/man7/topokit.7" ]
+	"$d/usr/bin/topo-discover" --version
+}
+
+@test "bash, zsh and fish parse every completion file" {
+	local f
+	for f in "$TK_ROOT"/completions/bash/*; do bash -n "$f" || { echo "bash: $f"; return 1; }; done
+	if command -v zsh >/dev/null; then
+		for f in "$TK_ROOT"/completions/zsh/_*; do zsh -n "$f" || { echo "zsh: $f"; return 1; }; done
+	fi
+	if command -v fish >/dev/null; then
+		for f in "$TK_ROOT"/completions/fish/*.fish; do fish --no-execute "$f" || { echo "fish: $f"; return 1; }; done
+	fi
+}
+
+@test "bash completion offers each tool's long options" {
+	local t
+	for t in topo-discover topo-admit cpuset-alloc numa-verify; do
+		run bash -c "source '$TK_ROOT/completions/bash/$t'; COMP_WORDS=($t --); COMP_CWORD=1; COMP_LINE='$t --'; COMP_POINT=\${#COMP_LINE}; f=\$(complete -p $t | sed 's/.*-F \\([^ ]*\\).*/\\1/'); \$f $t -- $t; printf '%s\\n' \"\${COMPREPLY[@]}\""
+		[[ "$output" == *"--help"* ]] || { echo "$t: $output"; return 1; }
+	done
+}
