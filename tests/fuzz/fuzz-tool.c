@@ -7,6 +7,7 @@
  * output is not wanted) and ASAN_OPTIONS=detect_leaks=0 (an exit path leaves
  * what the process would have freed at exit).
  */
+#include <dirent.h>
 #include <getopt.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -21,6 +22,29 @@ int tk_fuzz_atexit(void (*fn)(void));
 
 static jmp_buf back;
 static char path[64];
+static char fd_open_before[1024];  /* descriptors the fuzzer itself holds */
+
+/* The tool's exit would have closed what it opened (a state file's lock, an
+ * input it was reading); after the jump back, close it here instead. */
+static void scan_fds(int close_new)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] == '.' || fd < 3 || fd >= (int)sizeof(fd_open_before) || fd == dirfd(dir))
+			continue;
+		if (!close_new)
+			fd_open_before[fd] = 1;
+		else if (!fd_open_before[fd])
+			close(fd);
+	}
+	closedir(dir);
+}
 
 void tk_fuzz_exit(int code)
 {
@@ -42,8 +66,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *tok, *save = NULL;
 	FILE *fp;
 
-	if (!path[0])
+	if (!path[0]) {
 		snprintf(path, sizeof(path), "/tmp/fuzz-tool-%d.yaml", (int)getpid());
+		scan_fds(0);
+	}
 	fp = fopen(path, "wb");
 	if (!fp)
 		return 0;
@@ -56,5 +82,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	optind = 0;  /* GNU getopt: full re-initialisation for the next run */
 	if (setjmp(back) == 0)
 		tool_main(argc, argv);
+	scan_fds(1);
 	return 0;
 }
