@@ -97,6 +97,8 @@ json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 		json_object_set_new(co, "hint", c->have_hint ? ta_hint_to_json(&c->hint) : json_null());
 		json_object_set_new(co, "exclusiveCpus", json_integer(c->exclusive_cpus));
 		json_object_set_new(co, "init", json_boolean(c->init));
+		/* a sidecar keeps its CPUs; cpuset-alloc reuses only plain init containers' */
+		json_object_set_new(co, "restartable", json_boolean(c->restartable));
 		json_object_set_new(co, "admit", json_boolean(c->admit));
 		json_array_append_new(cs, co);
 	}
