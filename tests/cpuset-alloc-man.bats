@@ -3,33 +3,11 @@
 # literal blocks) runs and prints what the page shows.
 load test_helper/common
 
-# examples FILE: records "CMD<US>EXPECTED<RS>"; a command continues on the
-# next line after a trailing "\" or "|"
-examples() {
-	awk '
-	/^\.Sh EXAMPLES/ { ex = 1; next }
-	/^\.Sh / { ex = 0 }
-	!ex { next }
-	/^\.Bd -literal/ { inb = 1; next }
-	/^\.Ed/ { if (cmd != "") printf "%s\037%s\036", cmd, out; cmd = ""; out = ""; inb = 0; next }
-	!inb { next }
-	{
-		line = $0
-		gsub(/\\e/, "\\", line)
-		if (cont) { cmd = cmd "\n" line; cont = (line ~ /[\\|]$/); next }
-		if (line ~ /^\$ /) {
-			if (cmd != "") printf "%s\037%s\036", cmd, out
-			cmd = substr(line, 3); out = ""; cont = (line ~ /[\\|]$/); next
-		}
-		sub(/^ +/, "", line); out = out line
-	}' "$1"
-}
-
 @test "man: the EXAMPLES of cpuset-alloc(1) run and print what they show" {
 	local n=0 bad=0 cmd want got
 	cd "$BATS_TEST_TMPDIR"
 	ln -s "$TK_ROOT/tests" tests
-	examples "$TK_ROOT/man/cpuset-alloc.1" >"$BATS_TEST_TMPDIR/ex"
+	man_examples "$TK_ROOT/man/cpuset-alloc.1" >"$BATS_TEST_TMPDIR/ex"
 	while IFS=$'\037' read -r -d $'\036' cmd want; do
 		[ -n "$cmd" ] || continue
 		n=$((n + 1))

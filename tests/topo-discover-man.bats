@@ -2,30 +2,10 @@
 # Every EXAMPLES command of man/topo-discover.1 runs and succeeds.
 load test_helper/common
 
-# commands of the EXAMPLES section: "$ " lines of literal displays, with
-# "\e" continuations joined
-examples() {
-	awk '
-	/^\.Sh EXAMPLES/ { ex = 1; next }
-	/^\.Sh / { ex = 0 }
-	!ex { next }
-	/^\.Bd -literal/ { inb = 1; next }
-	/^\.Ed/ { inb = 0; next }
-	!inb { next }
-	{
-		line = $0
-		gsub(/\\e/, "\\", line)
-		if (cont) { cmd = cmd " " line } else if (line ~ /^\$ /) { cmd = substr(line, 3) } else next
-		cont = (line ~ /\\$/)
-		if (cont) { sub(/\\$/, "", cmd); next }
-		print cmd
-	}' "$1"
-}
-
 @test "man: the EXAMPLES of topo-discover(1) run" {
 	local n=0 cmd
 	cd "$BATS_TEST_TMPDIR"
-	# the valgrind wrappers of tests/run name tests/valgrind.supp relative to $PWD
+	# the examples name files under tests/
 	ln -s "$TK_ROOT/tests" tests
 	cp "$SHARED/data/hwloc-xml/linux-32intel64-2p8co2t+8ve.xml" node.xml
 	cp "$FIXTURES/topo-discover/usnic-map.yaml" map.yaml
@@ -33,11 +13,11 @@ examples() {
 	mkdir shim
 	printf '#!/bin/sh\n[ "$*" = "apply -f -" ] && jq -e ".kind == \\"NodeResourceTopology\\"" >/dev/null\n' >shim/kubectl
 	chmod +x shim/kubectl
-	while IFS= read -r cmd; do
+	while IFS=$'\037' read -r -d $'\036' cmd _; do
 		n=$((n + 1))
 		run --separate-stderr env PATH="$PWD/shim:$PATH" bash -o pipefail -c "$cmd"
 		[ "$status" -eq 0 ] || { printf 'example %d: %s\nexit %s: %s\n' "$n" "$cmd" "$status" "$stderr" >&2; return 1; }
-	done < <(examples "$TK_ROOT/man/topo-discover.1")
+	done < <(man_examples "$TK_ROOT/man/topo-discover.1")
 	[ "$n" -ge 7 ]
 	# the saved document was shown again
 	[ -s node.json ] && [ -s 2s.json ]

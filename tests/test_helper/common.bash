@@ -33,3 +33,29 @@ output_has() {
 	printf 'output lacks: %s\noutput was: %s\n' "$1" "$output" >&2
 	return 1
 }
+
+# man_examples PAGE: the commands of PAGE's EXAMPLES section, one record per
+# "$ " line of a literal display: "CMD<US>EXPECTED<RS>". A command goes on
+# over the next lines after a trailing "\" or "|", and an `echo '...` command
+# over the lines that follow it; other lines are the expected output, joined
+# without line breaks.
+man_examples() {
+	awk '
+	/^\.Sh EXAMPLES/ { ex = 1; next }
+	/^\.Sh / { ex = 0 }
+	!ex { next }
+	/^\.Bd -literal/ { inb = 1; next }
+	/^\.Ed/ { if (cmd != "") printf "%s\037%s\036", cmd, out; cmd = ""; out = ""; inb = 0; next }
+	!inb { next }
+	{
+		line = $0
+		gsub(/\\e/, "\\", line)
+		if (cont) { cmd = cmd "\n" line; cont = (line ~ /[\\|]$/); next }
+		if (line ~ /^\$ /) {
+			if (cmd != "") printf "%s\037%s\036", cmd, out
+			cmd = substr(line, 3); out = ""; cont = (line ~ /[\\|]$/); next
+		}
+		if (cmd ~ /^echo /) { cmd = cmd "\n" line; next }
+		sub(/^ +/, "", line); out = out line
+	}' "$1"
+}
