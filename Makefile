@@ -16,7 +16,7 @@ BUILD ?= build
 BIN ?= bin
 SANITIZE ?=
 
-DEPS_PKGS = libhwloc-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq zsh fish
+DEPS_PKGS = libhwloc-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq bzip2 time zsh fish
 PKGS = yaml-0.1 jansson
 WARN = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wshadow
 CFLAGS ?= -O2 -g
@@ -67,7 +67,8 @@ $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 # Install the Debian packages when something is missing (root), else say how.
 deps:
 	@if $(PKG_CONFIG) --exists $(PKGS) hwloc 2>/dev/null && command -v bats >/dev/null \
-	   && command -v jq >/dev/null; then :; \
+	   && command -v jq >/dev/null && command -v mandoc >/dev/null && command -v bzip2 >/dev/null \
+	   && [ -x /usr/bin/time ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "installing: $(DEPS_PKGS)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS_PKGS) >/dev/null; \
