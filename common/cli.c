@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cpuset.h"
 #include "diag.h"
 #include "exitcodes.h"
 #include "numparse.h"
@@ -110,6 +111,18 @@ long long tk_opt_ll(const char *name, const char *arg, long long min, long long 
 	if (rc)
 		tk_usage_error("invalid --%s value '%s'", name, arg);
 	return v;
+}
+
+void tk_opt_cpulist(const char *name, const char *arg, struct cpuset *dst)
+{
+	size_t off = 0;
+	int rc = cpuset_parse_list(dst, arg, CPUSET_MAX_ID, &off);
+
+	if (rc == -2)
+		tk_usage_error("--%s value '%s': id out of range (0-%d) at offset %zu", name, arg,
+			       CPUSET_MAX_ID, off);
+	if (rc)
+		tk_usage_error("invalid --%s value '%s'", name, arg);
 }
 
 void tk_close_stdout(void)

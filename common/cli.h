@@ -39,6 +39,12 @@ enum tk_out tk_parse_output(const char *arg, unsigned allowed);
 /* Strict integer option value: exits 2 with "invalid --name value 'x'". */
 long long tk_opt_ll(const char *name, const char *arg, long long min, long long max);
 
+/* Cpulist option value into dst (replaced): exits 2 with "invalid --name
+ * value 'x'", or the out-of-range id, on bad syntax. An empty list is
+ * accepted; callers that need members check cpuset_is_empty(). */
+struct cpuset;
+void tk_opt_cpulist(const char *name, const char *arg, struct cpuset *dst);
+
 /* Flush stdout and turn a failed write into exit 2 (install with atexit). */
 void tk_close_stdout(void);
 

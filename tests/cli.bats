@@ -123,3 +123,15 @@ check_docs() {
 @test "numa-verify: --version exits 0" { check_version numa-verify; }
 @test "numa-verify: an unknown option exits 2 with a try-help line on stderr" { check_misuse numa-verify; }
 @test "numa-verify: every long option of --help is in the man page and the completions" { check_docs numa-verify; }
+
+@test "cpulist options share one parser: bad syntax and out-of-range ids exit 2 naming the option" {
+	local topo=$FIXTURES/seed/2s-2n-8c-2t.json
+	run -2 --separate-stderr "$TK_BIN/cpuset-alloc" -t "$topo" --count 1 --available 0-x
+	[[ "$stderr" == *"invalid --available value '0-x'"* ]]
+	run -2 --separate-stderr "$TK_BIN/cpuset-alloc" -t "$topo" --count 1 --reserved 0-999999
+	[[ "$stderr" == *"--reserved value '0-999999': id out of range (0-65535)"* ]]
+	run -2 --separate-stderr "$TK_BIN/topo-admit" --cpu-hints -t "$topo" --count 1 --available 3-1
+	[[ "$stderr" == *"invalid --available value '3-1'"* ]]
+	run -2 --separate-stderr "$TK_BIN/numa-verify" --expect-numa "" $$
+	[[ "$stderr" == *"invalid --expect-numa value ''"* ]]
+}

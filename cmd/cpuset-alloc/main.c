@@ -206,13 +206,9 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 static void opt_list(const char *name, const char *arg, struct cpuset *dst,
 		     const struct ktopo *k, bool numa)
 {
-	size_t off = 0;
-	int rc = cpuset_parse_list(dst, arg, CPUSET_MAX_ID, &off), c;
+	int c;
 
-	if (rc == -2)
-		tk_usage_error("--%s value '%s': id out of range at offset %zu", name, arg, off);
-	if (rc)
-		tk_usage_error("invalid --%s value '%s'", name, arg);
+	tk_opt_cpulist(name, arg, dst);
 	for (c = cpuset_first(dst); c >= 0; c = cpuset_next(dst, c)) {
 		bool known = false;
 

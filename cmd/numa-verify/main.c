@@ -91,12 +91,8 @@ static void __attribute__((noreturn)) usage(void)
 
 static void parse_list_opt(const char *name, const char *arg, struct cpuset *s)
 {
-	size_t off = 0;
-	int rc = cpuset_parse_list(s, arg, CPUSET_MAX_ID, &off);
-
-	if (rc == 0 && cpuset_is_empty(s))
-		rc = -1;
-	if (rc)
+	tk_opt_cpulist(name, arg, s);
+	if (cpuset_is_empty(s))
 		tk_usage_error("invalid --%s value '%s'", name, arg);
 }
 

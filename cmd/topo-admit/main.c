@@ -151,14 +151,6 @@ static void push_kv(const char *opt, const char *arg, size_t *n, char ***names, 
 	(*n)++;
 }
 
-static void parse_cpulist_opt(struct cpuset *s, const char *name, const char *arg)
-{
-	int rc = cpuset_parse_list(s, arg, CPUSET_MAX_ID, NULL);
-
-	if (rc)
-		tk_usage_error("invalid --%s value '%s'", name, arg);
-}
-
 static void free_kv(size_t n, char **names, char **values)
 {
 	size_t i;
@@ -335,15 +327,15 @@ static int run_cpu_hints(const struct opts *o)
 	if (topo_load(&t, o->topology, &d))
 		tk_fatal_diag(&d);
 	if (o->available)
-		parse_cpulist_opt(&avail, "available", o->available);
+		tk_opt_cpulist("available", o->available, &avail);
 	else
 		cpuset_copy(&avail, &t.all);
 	if (o->reserved) {
-		parse_cpulist_opt(&reserved, "reserved", o->reserved);
+		tk_opt_cpulist("reserved", o->reserved, &reserved);
 		cpuset_andnot(&avail, &reserved);
 	}
 	if (o->reusable)
-		parse_cpulist_opt(&reusable, "reusable", o->reusable);
+		tk_opt_cpulist("reusable", o->reusable, &reusable);
 	if (!cpuset_is_subset(&avail, &t.all) || !cpuset_is_subset(&reusable, &t.all))
 		tk_fatal("%s: --available/--reusable name CPUs the topology does not have", o->topology);
 	if (o->count == 0) {
@@ -354,7 +346,7 @@ static int run_cpu_hints(const struct opts *o)
 		 * to the container; a count that differs gives no hint at all */
 		struct cpuset alloc = CPUSET_INIT, none = CPUSET_INIT;
 
-		parse_cpulist_opt(&alloc, "allocated", o->allocated);
+		tk_opt_cpulist("allocated", o->allocated, &alloc);
 		if (!cpuset_is_subset(&alloc, &t.all))
 			tk_fatal("%s: --allocated names CPUs the topology does not have", o->topology);
 		if ((long long)cpuset_count(&alloc) != o->count) {
@@ -637,7 +629,7 @@ static int ta_run_pod(const struct opts *o)
 			tk_fatal("invalid reservedSystemCPUs '%s'", rsv);
 	}
 	if (o->available) {
-		parse_cpulist_opt(&cfg.available, "available", o->available);
+		tk_opt_cpulist("available", o->available, &cfg.available);
 		if (!cpuset_is_subset(&cfg.available, &t.all))
 			tk_fatal("%s: --available names CPUs the topology does not have", o->topology);
 	} else if (o->state) {
