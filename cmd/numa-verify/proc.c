@@ -97,41 +97,44 @@ static const char *status_field(const char *buf, const char *key, size_t *len)
 	return NULL;
 }
 
+/* A cpulist field of a status text into dst. Returns 0, 1 when the field is
+ * absent, -1 with d filled when it does not parse. */
+static int status_cpulist(const char *file, const char *buf, const char *field,
+			  struct cpuset *dst, struct tk_diag *d)
+{
+	size_t len;
+	const char *v = status_field(buf, field, &len);
+	char *text;
+	int rc;
+
+	if (!v)
+		return 1;
+	text = xstrndup(v, len);
+	rc = cpuset_parse_list(dst, text, CPUSET_MAX_ID, NULL);
+	if (rc)
+		tk_diag_set(d, file, 0, 0, "invalid %s '%s'", field, text);
+	free(text);
+	return rc ? -1 : 0;
+}
+
 /* Fill comm, cpus, mems (and kthread) from a status text. */
 static int parse_status(const char *file, const char *buf, char **comm, struct cpuset *cpus,
 			struct cpuset *mems, bool *kthread, struct tk_diag *d)
 {
 	const char *v;
-	size_t len, off = 0;
-	char *tmp;
+	size_t len;
 	int rc;
 
 	v = status_field(buf, "Name", &len);
 	if (!v)
 		return tk_diag_set(d, file, 0, 0, "no 'Name:' line");
 	*comm = xstrndup(v, len);
-	v = status_field(buf, "Cpus_allowed_list", &len);
-	if (!v)
+	rc = status_cpulist(file, buf, "Cpus_allowed_list", cpus, d);
+	if (rc > 0)
 		return tk_diag_set(d, file, 0, 0, "no 'Cpus_allowed_list:' line");
-	tmp = xstrndup(v, len);
-	rc = cpuset_parse_list(cpus, tmp, CPUSET_MAX_ID, &off);
-	if (rc) {
-		tk_diag_set(d, file, 0, 0, "invalid Cpus_allowed_list '%s'", tmp);
-		free(tmp);
+	/* Mems_allowed_list is optional (kernels without NUMA) */
+	if (rc < 0 || status_cpulist(file, buf, "Mems_allowed_list", mems, d) < 0)
 		return -1;
-	}
-	free(tmp);
-	v = status_field(buf, "Mems_allowed_list", &len);
-	if (v) {
-		tmp = xstrndup(v, len);
-		rc = cpuset_parse_list(mems, tmp, CPUSET_MAX_ID, &off);
-		if (rc) {
-			tk_diag_set(d, file, 0, 0, "invalid Mems_allowed_list '%s'", tmp);
-			free(tmp);
-			return -1;
-		}
-		free(tmp);
-	}
 	if (kthread)
 		*kthread = status_field(buf, "VmSize", &len) == NULL;
 	return 0;
