@@ -127,7 +127,7 @@ clean:
 # ---- fuzzing (clang libFuzzer); see tests/fuzz/README.md ----
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD = build-fuzz
-FUZZ_SRC = $(filter-out tests/fuzz/fuzz-tool.c,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
+FUZZ_SRC = $(filter-out tests/fuzz/fuzz-tool.c tests/fuzz/fuzz-procfs.c,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -147,9 +147,9 @@ $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_BUILD)/libtopokit.a
 fuzz-build: $(FUZZ_BIN)
 	@tests/fuzz/build-tools $(FUZZ_BUILD)
 
-# Long runs: make fuzz FUZZ_SECONDS=600
+# Long runs: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGETS="fuzz-doc fuzz-procfs"]
 fuzz: deps fuzz-build
-	@tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # CI: replay kept crashers, then a short run of each target
 fuzz-smoke: deps fuzz-build
