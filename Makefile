@@ -76,9 +76,12 @@ deps:
 
 build-all: all $(UNIT_BIN) $(HELPER_BIN)
 
+# bats files run TEST_JOBS at a time (TEST_JOBS=1 streams the output)
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 check: deps
 	@$(MAKE) --no-print-directory build-all
-	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) tests/run
+	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_JOBS=$(TEST_JOBS) tests/run
 
 # A sanitizer failure exits 97, so that it can never pass for a verdict.
 sanitize: export ASAN_OPTIONS = exitcode=97:detect_leaks=1
@@ -89,16 +92,12 @@ sanitize: deps
 	@$(MAKE) --no-print-directory check BUILD=build-san BIN=build-san/bin \
 	  SANITIZE=address,undefined CFLAGS="-O1 -g"
 
-# Every tool run by the tests goes through valgrind (slow: not in CI whole).
-# VALGRIND_TESTS picks bats files; CI runs valgrind-smoke.
+# The whole suite again, every tool run inside valgrind (memcheck, definite
+# leaks are errors). VALGRIND_TESTS picks bats files.
 valgrind: deps
 	@$(MAKE) --no-print-directory build-all
-	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 tests/run $(VALGRIND_TESTS)
-
-VALGRIND_SMOKE = tests/lib-topo.bats tests/valgrind-smoke.bats
-valgrind-smoke: deps
-	@$(MAKE) --no-print-directory build-all
-	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 TK_WITH_UNIT=1 tests/run $(VALGRIND_SMOKE)
+	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 TK_JOBS=$(TEST_JOBS) \
+	  $(if $(VALGRIND_TESTS),TK_WITH_UNIT=1) tests/run $(VALGRIND_TESTS)
 
 bench: all
 	@for b in tests/bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
@@ -122,7 +121,7 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz bin
 
-.PHONY: all deps build-all check sanitize valgrind valgrind-smoke bench demo install clean
+.PHONY: all deps build-all check sanitize valgrind bench demo install clean
 
 # ---- fuzzing (clang libFuzzer); see tests/fuzz/README.md ----
 FUZZ_SECONDS ?= 60

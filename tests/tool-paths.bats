@@ -1,8 +1,7 @@
 #!/usr/bin/env bats
-# One representative run of each tool's main paths, good and bad input. In
-# `make check` these only check the exit codes; `make valgrind-smoke` (CI)
-# runs them under valgrind, where any memory error or definite leak turns
-# into exit 99.
+# One representative run of each tool's main paths, good and bad input: a
+# quick memory check while working (make valgrind VALGRIND_TESTS=tests/tool-paths.bats),
+# where any memory error or definite leak turns into exit 99.
 load test_helper/common
 
 TOPO=$FIXTURES/seed/2s-2n-8c-2t.json
