@@ -128,7 +128,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD = build-fuzz
 FUZZ_SRC = $(filter-out tests/fuzz/fuzz-tool.c tests/fuzz/fuzz-procfs.c,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
 $(FUZZ_BUILD)/lib/%.o: %.c $(wildcard common/*.h)
