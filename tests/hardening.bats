@@ -72,6 +72,12 @@ check_matrix() {
 	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || limit=120
 	for class in $classes; do
 		case " ${SKIP_CLASSES:-} " in *" $class "*) continue ;; esac
+		# a million items takes 7 s in valgrind and mostly exercises the shared
+		# loader's limits: there, once per tool is enough
+		if [ -n "${TK_VALGRIND:-}" ] && [ "$class" = million ]; then
+			[ ! -e "$BATS_FILE_TMPDIR/million-${1##*/}" ] || continue
+			: >"$BATS_FILE_TMPDIR/million-${1##*/}"
+		fi
 		f=$BAD/$class.yaml
 		local args=() a
 		for a in "$@"; do args+=("${a//FILE/$f}"); done
