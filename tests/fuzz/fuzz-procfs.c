@@ -64,16 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int i;
 
 	if (!root[0]) {
+		static const char *const dirs[] = { "", "/proc", "/proc/1" };
 		char dir[128];
 
 		snprintf(root, sizeof(root), "/tmp/fuzz-procfs-%d", (int)getpid());
-		snprintf(dir, sizeof(dir), "%s/proc/1", root);
-		if (mkdir(root, 0700) && errno != EEXIST)
-			abort();
-		snprintf(dir, sizeof(dir), "%s/proc", root);
-		mkdir(dir, 0700);
-		snprintf(dir, sizeof(dir), "%s/proc/1", root);
-		mkdir(dir, 0700);
+		for (i = 0; i < 3; i++) {
+			snprintf(dir, sizeof(dir), "%s%s", root, dirs[i]);
+			if (mkdir(dir, 0700) && errno != EEXIST)
+				abort();
+		}
 	}
 	for (i = 0; i < 3; i++) {
 		parts[i] = data;
