@@ -152,6 +152,6 @@ fuzz: deps fuzz-build
 
 # CI: replay kept crashers, then a short run of each target
 fuzz-smoke: deps fuzz-build
-	@tests/fuzz/run $(FUZZ_BUILD) $(or $(FUZZ_SMOKE_SECONDS),5)
+	@tests/fuzz/run $(FUZZ_BUILD) $(or $(FUZZ_SMOKE_SECONDS),20)
 
 .PHONY: fuzz fuzz-build fuzz-smoke
