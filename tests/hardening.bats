@@ -67,9 +67,8 @@ classes="empty garbage badutf8 truncated wrongtypes numbers dupkeys deep bomb bi
 
 # check_matrix TEMPLATE...: runs the command with FILE replaced by each class's file
 check_matrix() {
-	local class f rc secs mem fails="" limit=10
-	# under ASan or valgrind the bounds measure the instrumentation, not us
-	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || limit=120
+	local class f rc secs mem fails="" limit
+	limit=$(time_limit 10)
 	for class in $classes; do
 		case " ${SKIP_CLASSES:-} " in *" $class "*) continue ;; esac
 		# a million items takes 7 s in valgrind and mostly exercises the shared

@@ -62,7 +62,7 @@ teardown() { rm -rf "$TMP"; }
 	{ echo 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'; p=a
 	  for l in b c d e f g h i j k l m n o p q r s t u v w; do
 	    printf '%s: &%s [*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s]\n' $l $l $p $p $p $p $p $p $p $p $p $p; p=$l; done; } >"$TMP/bomb.yaml"
-	run -2 --separate-stderr timeout 5 "$TK_TEST" doc "$TMP/bomb.yaml"
+	run -2 --separate-stderr timeout "$(time_limit 5)" "$TK_TEST" doc "$TMP/bomb.yaml"
 	stderr_has "bomb.yaml:"
 	stderr_has "after alias expansion"
 }

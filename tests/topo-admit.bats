@@ -259,13 +259,13 @@ pod_json() {
 		printf '%s: &%s [*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s]\n' $l $l $p $p $p $p $p $p $p $p $p $p; p=$l
 	  done; } >"$BATS_TEST_TMPDIR/bomb.yaml"
 	for f in garbage bomb; do
-		run -2 --separate-stderr timeout 5 topo-admit -t "$TOPO" "$BATS_TEST_TMPDIR/$f.yaml"
+		run -2 --separate-stderr timeout "$(time_limit 5)" topo-admit -t "$TOPO" "$BATS_TEST_TMPDIR/$f.yaml"
 		stderr_has "$f.yaml:"
-		run -2 --separate-stderr timeout 5 topo-admit -t "$BATS_TEST_TMPDIR/$f.yaml"
+		run -2 --separate-stderr timeout "$(time_limit 5)" topo-admit -t "$BATS_TEST_TMPDIR/$f.yaml"
 		stderr_has "$f.yaml:"
-		run -2 --separate-stderr timeout 5 topo-admit --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/$f.yaml"
+		run -2 --separate-stderr timeout "$(time_limit 5)" topo-admit --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/$f.yaml"
 		stderr_has "$f.yaml:"
-		run -2 --separate-stderr timeout 5 topo-admit -t "$TOPO" --kubelet-config "$BATS_TEST_TMPDIR/$f.yaml" "$F/four-cpus.yaml"
+		run -2 --separate-stderr timeout "$(time_limit 5)" topo-admit -t "$TOPO" --kubelet-config "$BATS_TEST_TMPDIR/$f.yaml" "$F/four-cpus.yaml"
 		stderr_has "$f.yaml:"
 	done
 }

@@ -324,7 +324,7 @@ shape() {
 @test "bad synthetic descriptions: exit 2, and huge ones are refused before hwloc builds them" {
 	local desc
 	for desc in "" "foo:3" "package:2 core:x" "pu:0" "core:1000 pu:1000" "package:abc"; do
-		run --separate-stderr timeout 5 topo-discover --synthetic "$desc"
+		run --separate-stderr timeout "$(time_limit 5)" topo-discover --synthetic "$desc"
 		[ "$status" -eq 2 ] || { echo "'$desc': exit $status" >&2; return 1; }
 		stderr_has "--synthetic"
 	done
@@ -338,7 +338,7 @@ shape() {
 	} >"$BATS_TEST_TMPDIR/bomb.yaml"
 	local f
 	for f in garbage bomb; do
-		run --separate-stderr timeout 2 topo-discover -t "$BATS_TEST_TMPDIR/$f.yaml"
+		run --separate-stderr timeout "$(time_limit 2)" topo-discover -t "$BATS_TEST_TMPDIR/$f.yaml"
 		[ "$status" -eq 2 ]
 		stderr_has "$f.yaml"
 	done
