@@ -19,24 +19,29 @@ pages_by_hand() {
 	tr ' ' '\n' </proc/$1/numa_maps | awk -F= '/^N[0-9]+=/ {s += $2} END {print s + 0}'
 }
 
+# verify_live_pages PID: runs numa-verify on a sleeping PID and sets $by_hand
+# to its pages summed by hand. A loaded machine can leave the process still
+# faulting in pages after it started to sleep, so a count only counts once it
+# is the same before and after the tool read it.
+verify_live_pages() {
+	local pid=$1 after tries=0
+	while :; do
+		[ "$(cut -d' ' -f3 /proc/$pid/stat)" = S ] || { sleep 0.05; continue; }
+		by_hand=$(pages_by_hand "$pid")
+		run -0 --separate-stderr numa-verify --no-threads "$pid"
+		after=$(pages_by_hand "$pid")
+		[ "$by_hand" = "$after" ] && return
+		(( ++tries < 50 )) || return
+		sleep 0.1
+	done
+}
+
 @test "live: a sleeping process's pages per node match numa_maps summed by hand" {
 	[ -r /proc/$BASHPID/numa_maps ] || skip "no numa_maps on this kernel"
 	sleep 30 & local pid=$!
-	# A loaded machine can leave sleep still faulting in its pages after the
-	# exec; a count taken then moves under the tool, so compare only once the
-	# count is the same before and after the tool read it.
-	local before after tries=0
-	while :; do
-		[ "$(cut -d' ' -f3 /proc/$pid/stat)" = S ] || { sleep 0.05; continue; }
-		before=$(pages_by_hand $pid)
-		run -0 --separate-stderr numa-verify --no-threads $pid
-		after=$(pages_by_hand $pid)
-		[ "$before" = "$after" ] && break
-		(( ++tries < 50 )) || break
-		sleep 0.1
-	done
+	verify_live_pages $pid
 	kill $pid
-	jq_is '[.processes[0].memoryPages[]]|add // 0' "$before"
+	jq_is '[.processes[0].memoryPages[]]|add // 0' "$by_hand"
 }
 
 @test "aligned: CPUs on NUMA node 0, 99.6% of memory there (huge pages counted by size)" {
@@ -231,10 +236,9 @@ time.sleep(30)
 	local pid=$!
 	while ! grep -q ready "$BATS_TEST_TMPDIR/ready"; do sleep 0.05; done
 	[ "$(wc -c </proc/$pid/numa_maps)" -gt 8192 ]
-	want=$(tr ' ' '\n' </proc/$pid/numa_maps | awk -F= '/^N[0-9]+=/ {s += $2} END {print s + 0}')
-	run -0 --separate-stderr numa-verify --no-threads $pid
+	verify_live_pages $pid
 	kill $pid
-	jq_is '[.processes[0].memoryPages[]]|add' "$want"
+	jq_is '[.processes[0].memoryPages[]]|add' "$by_hand"
 }
 
 @test "a memory policy (numactl --membind) that binds away from the CPUs' node is named" {
