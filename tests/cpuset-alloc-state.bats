@@ -32,6 +32,21 @@ teardown() { rm -rf "$TMP"; }
 	jq_is '[.cpus, .existing]' '["0,6",true]'
 }
 
+@test "strict-cpu-reservation keeps the reserved CPUs out of defaultCpuSet (validateState), also after --release" {
+	# TestStaticPolicyStartWithResvList "empty cpuset with StrictCPUReservationOption enabled":
+	# the shared pool starts as 2-11 instead of 0-11
+	run --separate-stderr cpuset-alloc -t "$T2" --reserved-count 2 --reserved 0,1 --strict-cpu-reservation \
+		--count 2 --state "$TMP/s" --pod p1 --container c1
+	[ "$status" -eq 0 ]
+	jq_is '.cpus' '"2,8"'
+	output=$(cat "$TMP/s")
+	jq_is '.defaultCpuSet' '"3-7,9-11"'
+	run --separate-stderr cpuset-alloc -t "$T2" --reserved 0,1 --strict-cpu-reservation --state "$TMP/s" --release --pod p1
+	[ "$status" -eq 0 ]
+	output=$(cat "$TMP/s")
+	jq_is '.defaultCpuSet' '"2-11"'
+}
+
 @test "--release frees a container's CPUs, or a whole pod's" {
 	cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p1 --container c1 >/dev/null
 	cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p1 --container c2 >/dev/null

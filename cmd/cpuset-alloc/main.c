@@ -39,6 +39,7 @@ enum {
 	OPT_RELEASE,
 	OPT_RESERVED_COUNT,
 	OPT_STATE,
+	OPT_STRICT_RESERVED,
 };
 
 struct opts {
@@ -83,6 +84,8 @@ static void usage(void)
 	      "     --align-by-socket        policy option align-by-socket\n"
 	      "     --distribute-across-cores  policy option distribute-cpus-across-cores\n"
 	      "     --align-by-uncore-cache  policy option prefer-align-cpus-by-uncorecache\n"
+	      "     --strict-cpu-reservation policy option strict-cpu-reservation: the shared\n"
+	      "                              pool recorded in --state leaves out the reserved CPUs\n"
 	      "     --state FILE             read (and with --pod, update) a CPU Manager state file\n"
 	      "     --pod UID                pod to record the allocation under\n"
 	      "     --container NAME         container to record the allocation under\n"
@@ -117,6 +120,7 @@ static const struct option longopts[] = {
 	{ "reserved",                required_argument, NULL, 'r' },
 	{ "reserved-count",          required_argument, NULL, OPT_RESERVED_COUNT },
 	{ "state",                   required_argument, NULL, OPT_STATE },
+	{ "strict-cpu-reservation",  no_argument,       NULL, OPT_STRICT_RESERVED },
 	{ "topology",                required_argument, NULL, 't' },
 	{ "help",                    no_argument,       NULL, 'h' },
 	{ "version",                 no_argument,       NULL, 'V' },
@@ -174,6 +178,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		case OPT_RELEASE: o->release = true; break;
 		case OPT_RESERVED_COUNT: o->reserved_count = tk_opt_ll("reserved-count", optarg, 0, 65536); break;
 		case OPT_STATE: o->state = optarg; break;
+		case OPT_STRICT_RESERVED: o->policy.strict_cpu_reservation = true; break;
 		default: tk_usage_error("unrecognized usage");
 		}
 	}
@@ -420,6 +425,10 @@ int main(int argc, char **argv)
 		state_open(&st, o.state, writing);
 		have_state = true;
 		if (o.release) {
+			/* validateState: under strict-cpu-reservation the reserved
+			 * CPUs are never part of defaultCpuSet */
+			if (o.policy.strict_cpu_reservation)
+				cpuset_andnot(&pool, &reserved);
 			ret = do_release(&o, &st, &pool);
 			goto out;
 		}
@@ -462,6 +471,8 @@ int main(int argc, char **argv)
 			opt_list("available", o.available, &pool, &k, false);
 		else
 			ktopo_all(&k, &pool);
+		if (o.policy.strict_cpu_reservation)
+			cpuset_andnot(&pool, &reserved);
 		state_commit(&st, o.force, &pool);
 	}
 	if (have_state) {

@@ -84,6 +84,8 @@ struct policy_opts {
 	bool align_by_socket;          /* align-by-socket */
 	bool distribute_across_cores;  /* distribute-cpus-across-cores */
 	bool align_by_uncore;          /* prefer-align-cpus-by-uncorecache */
+	bool strict_cpu_reservation;   /* strict-cpu-reservation: the reserved CPUs
+					  are not in the shared pool (defaultCpuSet) */
 };
 
 /* NewStaticPolicyOptions' compatibility checks and

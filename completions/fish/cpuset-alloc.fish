@@ -11,6 +11,7 @@ complete -c cpuset-alloc -l distribute-across-numa -d 'policy option distribute-
 complete -c cpuset-alloc -l align-by-socket -d 'policy option align-by-socket'
 complete -c cpuset-alloc -l distribute-across-cores -d 'policy option distribute-cpus-across-cores'
 complete -c cpuset-alloc -l align-by-uncore-cache -d 'policy option prefer-align-cpus-by-uncorecache'
+complete -c cpuset-alloc -l strict-cpu-reservation -d 'policy option strict-cpu-reservation'
 complete -c cpuset-alloc -l state -r -F -d 'CPU Manager state file'
 complete -c cpuset-alloc -l pod -x -d 'pod UID to record under'
 complete -c cpuset-alloc -l container -x -d 'container name to record under'
