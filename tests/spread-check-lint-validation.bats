@@ -42,9 +42,9 @@ lint_case() {
 	esac
 }
 
-@test "validation case table has 37 cases" {
+@test "validation case table has 43 cases" {
 	run grep -vc '^#' "$CASES"
-	[ "$output" = 37 ]
+	[ "$output" = 43 ]
 }
 
 @test "validation: all required fields ok" { lint_case "all required fields ok"; }
@@ -84,3 +84,9 @@ lint_case() {
 @test "validation: null constraints are none" { lint_case "null constraints are none"; }
 @test "validation: empty list is valid" { lint_case "empty list is valid"; }
 @test "validation: quoted whenUnsatisfiable is a string" { lint_case "quoted whenUnsatisfiable is a string"; }
+@test "validation: merge: matchLabelKeys key the pod carries, also in matchExpressions" { lint_case "merge: matchLabelKeys key the pod carries, also in matchExpressions"; }
+@test "validation: merge: matchLabelKeys key the pod carries, also in matchLabels" { lint_case "merge: matchLabelKeys key the pod carries, also in matchLabels"; }
+@test "validation: merge: a key named twice in matchLabelKeys is reported at its last index" { lint_case "merge: a key named twice in matchLabelKeys is reported at its last index"; }
+@test "validation: merge: key the pod does not carry, also in matchLabels" { lint_case "merge: key the pod does not carry, also in matchLabels"; }
+@test "validation: merge: without labelSelector only Forbidden, keys are not checked" { lint_case "merge: without labelSelector only Forbidden, keys are not checked"; }
+@test "validation: merge: bad key names with a labelSelector" { lint_case "merge: bad key names with a labelSelector"; }

@@ -672,11 +672,42 @@ static void check_policy(struct obj *o, const struct tsc *t, const char *key)
 	free(p);
 }
 
+/* Does the selector's matchLabels map hold key? */
+static bool match_labels_has(const struct tk_node *ml, const char *key)
+{
+	size_t j;
+
+	if (!ml || ml->kind != TK_MAP)
+		return false;
+	for (j = 0; j < ml->n; j++)
+		if (strcmp(tk_scalar_text(ml->keys[j]), key) == 0)
+			return true;
+	return false;
+}
+
+/* The matchLabelKeys rules of an API server with
+ * MatchLabelKeysInPodTopologySpreadSelectorMerge (on by default since 1.34):
+ * ValidateMatchLabelKeysAndMismatchLabelKeys, called with the constraint's
+ * path. For a Pod, PrepareForCreate (pkg/registry/core/pod/strategy.go,
+ * applyMatchLabelKeys) has first appended "key In (value)" to
+ * matchExpressions for every key the pod's labels carry. A pod template is
+ * validated unmerged, but every pod made from it is merged and validated
+ * like this, so a template is checked as its pods will be (a Deployment's
+ * pods also carry pod-template-hash). Then:
+ *   - validateLabelKeys: a nil labelSelector gives one Forbidden and no
+ *     per-key check, else every key must be a label name;
+ *   - a matchExpressions key (authored, then merged, in order) that
+ *     matchLabelKeys names and that matchLabels or an earlier expression
+ *     already holds is Invalid at <constraint>[i], i the last index of the
+ *     key in matchLabelKeys. */
 static void check_match_label_keys(struct obj *o, const struct tsc *t)
 {
 	const struct tk_node *mlk = tk_get(t->node, "matchLabelKeys");
 	const struct tk_node *ml, *me;
-	size_t i, j;
+	struct tk_strv seen = { 0, NULL };
+	bool merge = o->has_labels;
+	bool hash = o->kind && strcmp(o->kind, "Deployment") == 0;
+	size_t i, j, nexpr;
 	char *p;
 
 	if (!mlk || mlk->kind == TK_NULL)
@@ -687,45 +718,72 @@ static void check_match_label_keys(struct obj *o, const struct tsc *t)
 		free(p);
 		return;
 	}
+	for (i = 0; i < mlk->n; i++) {
+		const struct tk_node *k = mlk->items[i];
+
+		if (k->kind != TK_STR && k->kind != TK_NULL) {
+			char *kp = xasprintf("%s[%zu]", p, i);
+
+			type_error(o, k, kp, "TopologySpreadConstraint.matchLabelKeys", "string");
+			free(kp);
+		}
+	}
 	if (mlk->n == 0) {
 		free(p);
 		return;
 	}
-	if (!t->sel)
-		report(o, R_MATCH_LABEL_KEYS, mlk, xstrdup(p),
+	if (!t->sel) {
+		report(o, R_MATCH_LABEL_KEYS, mlk, p,
 		       xstrdup("Forbidden: must not be specified when labelSelector is not set"),
 		       "set a labelSelector, or remove matchLabelKeys");
-	ml = t->sel ? tk_get(t->sel, "matchLabels") : NULL;
-	me = t->sel ? tk_get(t->sel, "matchExpressions") : NULL;
+		return;
+	}
 	for (i = 0; i < mlk->n; i++) {
 		const struct tk_node *k = mlk->items[i];
-		char *kp = xasprintf("%s[%zu]", p, i);
-		bool both = false;
+		char *kp;
 
-		if (k->kind != TK_STR && k->kind != TK_NULL) {
-			type_error(o, k, kp, "TopologySpreadConstraint.matchLabelKeys", "string");
-			free(kp);
+		if (k->kind != TK_STR && k->kind != TK_NULL)
 			continue;
-		}
+		kp = xasprintf("%s[%zu]", p, i);
 		label_name(o, k, k->kind == TK_NULL ? "" : k->text, kp, R_MATCH_LABEL_KEYS);
-		if (k->kind == TK_STR) {
-			if (ml && ml->kind == TK_MAP)
-				for (j = 0; j < ml->n && !both; j++)
-					both = strcmp(tk_scalar_text(ml->keys[j]), k->text) == 0;
-			if (me && me->kind == TK_SEQ)
-				for (j = 0; j < me->n && !both; j++) {
-					const char *ek = tk_str(tk_get(me->items[j], "key"));
-
-					both = ek && strcmp(ek, k->text) == 0;
-				}
-		}
-		if (both)
-			report(o, R_MATCH_LABEL_KEYS, k, xstrdup(kp),
-			       invalid_str(k->text, "exists in both matchLabelKeys and labelSelector"),
-			       "remove the key from matchLabelKeys or from the labelSelector");
 		free(kp);
 	}
 	free(p);
+	ml = tk_get(t->sel, "matchLabels");
+	me = tk_get(t->sel, "matchExpressions");
+	nexpr = me && me->kind == TK_SEQ ? me->n : 0;
+	for (i = 0; i < nexpr + (merge ? mlk->n : 0); i++) {
+		const struct tk_node *at;
+		const char *ek;
+		size_t last = SIZE_MAX;
+		bool dup;
+
+		if (i < nexpr) {
+			at = me->items[i];
+			ek = tk_str(tk_get(at, "key"));
+		} else {
+			/* applyLabelKeysToLabelSelector: keys the pod carries */
+			at = mlk->items[i - nexpr];
+			ek = tk_str(at);
+			if (ek && !tk_labels_get(&o->labels, ek) &&
+			    !(hash && strcmp(ek, "pod-template-hash") == 0))
+				ek = NULL;
+		}
+		if (!ek)
+			continue;
+		for (j = 0; j < mlk->n; j++)
+			if (tk_str(mlk->items[j]) && strcmp(tk_str(mlk->items[j]), ek) == 0)
+				last = j;
+		dup = match_labels_has(ml, ek);
+		for (j = 0; j < seen.n && !dup; j++)
+			dup = strcmp(seen.v[j], ek) == 0;
+		if (last != SIZE_MAX && dup)
+			report(o, R_MATCH_LABEL_KEYS, mlk->items[last], xasprintf("%s[%zu]", t->path, last),
+			       invalid_str(ek, "exists in both matchLabelKeys and labelSelector"),
+			       "remove the key from matchLabelKeys or from the labelSelector");
+		tk_strv_push(&seen, xstrdup(ek));
+	}
+	tk_strv_free(&seen);
 }
 
 static bool has_match_label_key(const struct tsc *t, const char *key)
