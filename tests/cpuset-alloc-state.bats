@@ -30,6 +30,10 @@ teardown() { rm -rf "$TMP"; }
 	run --separate-stderr cpuset-alloc -t "$T2" --count 2 --state "$TMP/s" --pod p1 --container c1
 	[ "$status" -eq 0 ]
 	jq_is '[.cpus, .existing]' '["0,6",true]'
+	# staticPolicy.Allocate checks SMT alignment before it finds the container in the state
+	run --separate-stderr cpuset-alloc -t "$T2" --count 3 --state "$TMP/s" --pod p1 --container c2 --full-pcpus-only
+	[ "$status" -eq 1 ]
+	jq_is '.error' '"SMT Alignment Error: requested 3 cpus not multiple cpus per core = 2"'
 }
 
 @test "strict-cpu-reservation keeps the reserved CPUs out of defaultCpuSet (validateState), also after --release" {

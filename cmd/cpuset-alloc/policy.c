@@ -204,10 +204,17 @@ int policy_allocate_pod(const struct policy_opts *o, const struct ktopo *k, stru
 	cpuset_copy(&before, free_set);
 	for (i = 0; i < n; i++) {
 		struct alloc_item *it = &items[i];
+		/* staticPolicy.Allocate checks the SMT alignment of the request
+		 * before it looks for the container in the state */
+		bool misaligned = it->existing && o->full_pcpus_only && k->cpus_per_core > 0 &&
+				  it->count % k->cpus_per_core != 0;
 
-		if (!it->existing &&
+		if (misaligned)
+			snprintf(err, errlen, "SMT Alignment Error: requested %d cpus not multiple cpus per core = %d",
+				 it->count, k->cpus_per_core);
+		if (misaligned || (!it->existing &&
 		    policy_allocate(o, k, free_set, reserved, &reuse, it->count,
-				    it->has_numa ? &it->numa : NULL, &it->cpus, err, errlen) != ALLOC_OK) {
+				    it->has_numa ? &it->numa : NULL, &it->cpus, err, errlen) != ALLOC_OK)) {
 			*failed = i;
 			cpuset_copy(free_set, &before);
 			for (i = 0; i < n; i++)
