@@ -78,6 +78,33 @@ CLOSEST8=(--distances "$FIXTURES/topo-admit/dist-8.json" --option prefer-closest
 	run_suite closest best-effort 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
 	run_suite closest restricted 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
 }
+@test "merge: prefer-closest-numa-nodes as numa_info_test.go TestClosest compares masks" {
+	local c4=(--distances "$FIXTURES/topo-admit/dist-4.json" --option prefer-closest-numa-nodes=true)
+	local flat=(--distances "$FIXTURES/topo-admit/dist-4-flat.json" --option prefer-closest-numa-nodes=true)
+	run_suite closest4 best-effort 0-3 '[0,1,2,3]' "${c4[@]}"
+	run_suite closest4 restricted 0-3 '[0,1,2,3]' "${c4[@]}"
+	run_suite closestflat best-effort 0-3 '[0,1,2,3]' "${flat[@]}"
+	run_suite closestflat restricted 0-3 '[0,1,2,3]' "${flat[@]}"
+}
+@test "merge: single-numa-node ignores prefer-closest-numa-nodes (NewHintMerger)" {
+	# NUMA 1's own distance is the shorter: Closest takes [1], Narrowest [0]
+	local d=(--numa-nodes 0-1 --distances "$FIXTURES/topo-admit/dist-2-diag.json"
+		--option prefer-closest-numa-nodes=true --hints "$BATS_TEST_TMPDIR/h.json")
+	echo '[{"resource":[{"numaAffinity":[0],"preferred":true},{"numaAffinity":[1],"preferred":true}]}]' \
+		>"$BATS_TEST_TMPDIR/h.json"
+	run -0 topo-admit --policy best-effort "${d[@]}"
+	[ "$output" = '{"admit":true,"hint":{"numaAffinity":[1],"preferred":true}}' ]
+	run -0 topo-admit --policy single-numa-node "${d[@]}"
+	[ "$output" = '{"admit":true,"hint":{"numaAffinity":[0],"preferred":true}}' ]
+}
+@test "merge: masks above NUMA node 7 with max-allowable-numa-nodes=12" {
+	# bestNonPreferredAffinityCount is 2: [9,10] beats the narrower [10]
+	echo '[{"a":[{"numaAffinity":[10],"preferred":false},{"numaAffinity":[9,10],"preferred":false}]},{"b":[{"numaAffinity":[9,10,11],"preferred":false},{"numaAffinity":[9,10],"preferred":false}]}]' \
+		>"$BATS_TEST_TMPDIR/h.json"
+	run -1 topo-admit --policy restricted --numa-nodes 0-11 --option max-allowable-numa-nodes=12 \
+		--hints "$BATS_TEST_TMPDIR/h.json"
+	[ "$output" = '{"admit":false,"hint":{"numaAffinity":[9,10],"preferred":false}}' ]
+}
 @test "merge: single-numa-node cases" {
 	run_suite snn single-numa-node 0-3 '[0,1,2,3]'
 }
