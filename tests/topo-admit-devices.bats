@@ -72,3 +72,39 @@ pod_json() {
 	done <"$FIXTURES/topo-admit/cases/device-hints.tsv"
 	[ "$n" -ge 12 ] && [ "$bad" -eq 0 ]
 }
+
+@test "device hints: pod scope, optimal on 1 NUMA node, forced cross-NUMA (getPodScopeTestCases)" {
+	# the kubelet test's other pod holds Dev1 and Dev3 of each resource: here
+	# other1 takes NUMA 0's first device of each, other2 (its CPUs fit only
+	# NUMA 1) NUMA 1's first
+	local topo="$BATS_TEST_TMPDIR/topo.json"
+	jq -c --argjson d "$(devices_json "testdevice1=0,0,1,1 testdevice2=0,0,1,1")" '.devices = $d' \
+		"$FIXTURES/topo-admit/2n-8c.json" >"$topo"
+	cat >"$BATS_TEST_TMPDIR/p.yaml" <<'Y'
+kind: Pod
+metadata: {name: other1}
+spec:
+  containers:
+  - {name: a, resources: {limits: {cpu: 500m, memory: 64Mi, testdevice1: "1", testdevice2: "1"}}}
+---
+kind: Pod
+metadata: {name: other2}
+spec:
+  containers:
+  - {name: a, resources: {limits: {cpu: "2", memory: 64Mi, testdevice1: "1", testdevice2: "1"}}}
+---
+kind: Pod
+metadata: {name: fakePod}
+spec:
+  containers:
+  - {name: fakeContainer1, resources: {limits: {cpu: 500m, memory: 64Mi, testdevice1: "1", testdevice2: "1"}}}
+  - {name: fakeContainer2, resources: {limits: {cpu: 500m, memory: 64Mi, testdevice1: "1", testdevice2: "1"}}}
+  - {name: fakeContainer3, resources: {limits: {cpu: 500m, memory: 64Mi}}}
+Y
+	run -0 --separate-stderr topo-admit -t "$topo" --cpu-manager-policy static --available 0,4-7 \
+		--policy best-effort --scope pod "$BATS_TEST_TMPDIR/p.yaml"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "other2") | .containers[0].hint.numaAffinity')" = '[1]' ]
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "fakePod") | .containers[0].resources |
+		[.testdevice1.hints, .testdevice2.hints]')" = \
+		'[[{"numaAffinity":[0,1],"preferred":false}],[{"numaAffinity":[0,1],"preferred":false}]]' ]
+}

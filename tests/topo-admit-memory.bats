@@ -66,3 +66,40 @@ hints_of() {
 	jq_is '.containers[0].hint' '{"numaAffinity":[1],"preferred":true}'
 	jq_is '.containers[0].resources["hugepages-1Gi"].hints[0:3] | map(.numaAffinity)' '[[1],[2],[3]]'
 }
+
+# mem_pod INIT APP: a Guaranteed pod of mem-requests.tsv's container specs
+mem_pod() {
+	local list kind spec specs mem hp rp sep=''
+	printf 'kind: Pod\nmetadata: {name: p}\nspec:\n'
+	for kind in initContainers containers; do
+		if [ "$kind" = initContainers ]; then list=$1; else list=$2; fi
+		printf '  %s:\n' "$kind"
+		IFS=, read -ra specs <<<"$list"
+		for spec in "${specs[@]}"; do
+			rp=''
+			case $spec in *r) rp=', restartPolicy: Always'; spec=${spec%r} ;; esac
+			mem=${spec%/*} hp=${spec#*/}
+			printf '  - {name: c%s%s, resources: {limits: {cpu: "1", memory: %sGi, hugepages-1Gi: %sGi}}}\n' \
+				"${#sep}" "$rp" "$mem" "$hp"
+			sep+=x
+		done
+	done
+}
+
+@test "memory: pod scope asks for what getPodRequestedResources counts (Test_getPodRequestedResources)" {
+	local init app mem hp name n=0 bad=0 got want
+	while IFS=$'\t' read -r init app mem hp name; do
+		case $init in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		mem_pod "$init" "$app" >"$BATS_TEST_TMPDIR/p.yaml"
+		run --separate-stderr topo-admit -t "$FIXTURES/topo/2s-2n-16c-2t-gpu1.json" --memory-manager-policy Static \
+			--policy best-effort --scope pod "$BATS_TEST_TMPDIR/p.yaml"
+		got=$(printf '%s' "$output" | jq -c '.containers[0].resources | [.memory.request, .["hugepages-1Gi"].request]')
+		want="[$((mem << 30)),$((hp << 30))]"
+		if [ "$got" != "$want" ]; then
+			printf 'FAIL %s\n  want %s\n  got  %s (exit %s) %s\n' "$name" "$want" "$got" "$status" "$stderr" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$F/cases/mem-requests.tsv"
+	[ "$n" -eq 5 ] && [ "$bad" -eq 0 ]
+}

@@ -15,6 +15,7 @@ load test_helper/common
 			case $kv in
 			-) ;;
 			@dist4) args+=(--distances "$FIXTURES/topo-admit/dist-4.json") ;;
+			@dist=*) args+=(--distances "$FIXTURES/topo-admit/${kv#@dist=}") ;;
 			*) args+=(--option "$kv") ;;
 			esac
 		done
@@ -25,7 +26,7 @@ load test_helper/common
 			bad=$((bad + 1))
 		fi
 	done <"$FIXTURES/topo-admit/cases/options.tsv"
-	[ "$n" -ge 20 ] && [ "$bad" -eq 0 ]
+	[ "$n" -ge 23 ] && [ "$bad" -eq 0 ]
 }
 
 @test "options: an unknown option is reported before an unknown policy (NewManager order)" {
