@@ -67,3 +67,21 @@ J
 	run -2 --separate-stderr topo-admit --policy best-effort --scope unknown --numa-nodes 0-1 --hints "$BATS_TEST_TMPDIR/h.json"
 	[ "$stderr" = 'topo-admit: unknown scope: "unknown"' ]
 }
+
+@test "options: CPU Manager policy options, checked as the kubelet checks them after the Topology Manager" {
+	local tm cpu topo opts code msg name bad=0 n=0 kv
+	while IFS=$'\t' read -r tm cpu topo opts code msg name; do
+		case $tm in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		local args=()
+		[ "$msg" = - ] && msg=
+		for kv in $opts; do args+=(--cpu-option "$kv"); done
+		run --separate-stderr topo-admit -t "$FIXTURES/topo/$topo" --policy "$tm" --cpu-manager-policy "$cpu" \
+			"${args[@]}" "$FIXTURES/topo-admit/four-cpus.yaml"
+		if [ "$status" -ne "$code" ] || { [ -n "$msg" ] && [ "$stderr" != "topo-admit: $msg" ]; }; then
+			printf 'FAIL %s\n  want %s %s\n  got  %s %s\n' "$name" "$code" "$msg" "$status" "$stderr" >&2
+			bad=$((bad + 1))
+		fi
+	done <"$FIXTURES/topo-admit/cases/cpu-options.tsv"
+	[ "$n" -eq 13 ] && [ "$bad" -eq 0 ]
+}

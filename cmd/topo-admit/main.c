@@ -118,7 +118,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --kubelet-config FILE        read a KubeletConfiguration; flags override it\n"
 	      "     --cpu-manager-policy POLICY  none or static (default: none)\n"
 	      "     --cpu-option NAME=VALUE      CPU Manager policy option (align-by-socket,\n"
-	      "                                    full-pcpus-only)\n"
+	      "                                    full-pcpus-only, ...; checked as the kubelet does)\n"
 	      "     --memory-manager-policy P    None or Static (default: None)\n"
 	      "     --available CPULIST          CPUs free for exclusive use (default: all)\n"
 	      "     --state FILE                 kubelet cpu_manager_state: free CPUs = defaultCpuSet\n"
@@ -286,23 +286,113 @@ static int run_hints(const struct opts *o)
 
 /* ---- CPU-hints mode ---- */
 
-/* The CPU Manager policy options topo-admit models (NewStaticPolicyOptions):
- * align-by-socket changes the preferred hints, full-pcpus-only the
- * admission. Others change neither: pod mode ignores them, CPU-hints mode
- * (strict) refuses them. */
-static void cpu_option(struct ta_config *cfg, const char *name, const char *value, bool strict)
-{
-	bool *b = !strcmp(name, "align-by-socket") ? &cfg->align_by_socket
-		: !strcmp(name, "full-pcpus-only") ? &cfg->full_pcpus_only : NULL;
+/* The CPU Manager static policy options (cpumanager/policy_options.go).
+ * topo-admit models align-by-socket (which hints are preferred) and
+ * full-pcpus-only (SMTAlignmentError); the others are parsed and checked
+ * as the kubelet checks them, and change nothing here. The
+ * CPUManagerPolicyAlphaOptions/BetaOptions gates count as enabled. */
+enum cpu_opt {
+	CO_FULL_PCPUS,
+	CO_ACROSS_NUMA,
+	CO_BY_SOCKET,
+	CO_ACROSS_CORES,
+	CO_STRICT_RESERVATION,
+	CO_BY_UNCORE,
+	CO_COUNT,
+};
 
-	if (!b) {
-		if (strict)
-			tk_fatal("unknown CPU Manager Policy option: \"%s\"", name);
-		return;
+static const char *const cpu_opt_names[CO_COUNT] = {
+	[CO_FULL_PCPUS] = "full-pcpus-only",
+	[CO_ACROSS_NUMA] = "distribute-cpus-across-numa",
+	[CO_BY_SOCKET] = "align-by-socket",
+	[CO_ACROSS_CORES] = "distribute-cpus-across-cores",
+	[CO_STRICT_RESERVATION] = "strict-cpu-reservation",
+	[CO_BY_UNCORE] = "prefer-align-cpus-by-uncorecache",
+};
+
+/* NewStaticPolicyOptions, then ValidateStaticPolicyOptions when t is given;
+ * tm_policy is the Topology Manager policy, NULL when there is none (CPU-hints
+ * mode). Returns 0, or -1 with the kubelet's message in err. */
+static int cpu_options(struct ta_config *cfg, size_t n, char *const *names, char *const *values,
+		       const struct topo *t, const char *tm_policy, char *err, size_t errlen)
+{
+	static const int excl[][2] = {
+		{ CO_FULL_PCPUS, CO_ACROSS_CORES },
+		{ CO_ACROSS_NUMA, CO_ACROSS_CORES },
+		{ CO_BY_UNCORE, CO_ACROSS_CORES },
+		{ CO_BY_UNCORE, CO_ACROSS_NUMA },
+	};
+	bool on[CO_COUNT] = { false };
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < CO_COUNT; j++)
+			if (!strcmp(names[i], cpu_opt_names[j]))
+				break;
+		if (j == CO_COUNT) {
+			snprintf(err, errlen, "unknown CPU Manager Policy option: \"%s\"", names[i]);
+			return -1;
+		}
+		if (tk_parse_bool(values[i], &on[j])) {
+			snprintf(err, errlen, "bad value for option \"%s\": strconv.ParseBool: parsing \"%s\": invalid syntax",
+				 names[i], values[i]);
+			return -1;
+		}
 	}
-	if (tk_parse_bool(value, b))
-		tk_fatal("bad value for option \"%s\": strconv.ParseBool: parsing \"%s\": invalid syntax",
-			 name, value);
+	for (i = 0; i < sizeof(excl) / sizeof(excl[0]); i++)
+		if (on[excl[i][0]] && on[excl[i][1]]) {
+			snprintf(err, errlen, "static policy options %s and %s can not be used at the same time",
+				 cpu_opt_names[excl[i][0]], cpu_opt_names[excl[i][1]]);
+			return -1;
+		}
+	if (on[CO_BY_SOCKET] && tm_policy && !strcmp(tm_policy, "single-numa-node")) {
+		/* the kubelet's own spelling */
+		snprintf(err, errlen, "Topolgy manager single-numa-node policy is incompatible with CPUManager %s policy option",
+			 cpu_opt_names[CO_BY_SOCKET]);
+		return -1;
+	}
+	if (on[CO_BY_SOCKET] && t && topo_num_sockets(t) > topo_num_numa_with_cpus(t)) {
+		snprintf(err, errlen,
+			 "Align by socket is not compatible with hardware where number of sockets are more than number of NUMA");
+		return -1;
+	}
+	cfg->align_by_socket = on[CO_BY_SOCKET];
+	cfg->full_pcpus_only = on[CO_FULL_PCPUS];
+	return 0;
+}
+
+/* NewNonePolicy: "map[a:b c:d]" is Go's rendering of the options map (keys
+ * sorted). */
+static void none_policy_options_error(size_t n, char *const *names, char *const *values)
+{
+	size_t *ord = xcalloc(n + 1, sizeof(*ord)), i, j, len = 0, cap = 64;
+	char *buf = xmalloc(cap);
+
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(names[ord[j - 1]], names[ord[j]]) > 0; j--) {
+			size_t tmp = ord[j];
+
+			ord[j] = ord[j - 1];
+			ord[j - 1] = tmp;
+		}
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t need;
+
+		/* a repeated name keeps its last value, as in a Go map */
+		if (i + 1 < n && !strcmp(names[ord[i]], names[ord[i + 1]]))
+			continue;
+		need = len + strlen(names[ord[i]]) + strlen(values[ord[i]]) + 3;
+		if (need > cap) {
+			cap = need * 2;
+			buf = xrealloc(buf, cap);
+		}
+		len += (size_t)sprintf(buf + len, "%s%s:%s", len ? " " : "", names[ord[i]], values[ord[i]]);
+	}
+	free(ord);
+	tk_fatal("new none policy error: None policy: received unsupported options=map[%s]", buf);
 }
 
 static int run_cpu_hints(const struct opts *o)
@@ -312,6 +402,7 @@ static int run_cpu_hints(const struct opts *o)
 	struct cpuset avail = CPUSET_INIT, reusable = CPUSET_INIT, reserved = CPUSET_INIT;
 	struct ta_hint *h;
 	struct ta_config copts = { 0 };
+	char err[512];
 	size_t n, i;
 	bool align;
 	json_t *j;
@@ -320,12 +411,12 @@ static int run_cpu_hints(const struct opts *o)
 		tk_usage_error("--cpu-hints needs -t TOPO");
 	if (!o->have_count)
 		tk_usage_error("--cpu-hints needs --count N");
-	for (i = 0; i < o->ncpuopts; i++)
-		cpu_option(&copts, o->cpuopt_names[i], o->cpuopt_values[i], true);
-	align = copts.align_by_socket;
 	topo_init(&t);
 	if (topo_load(&t, o->topology, &d))
 		tk_fatal_diag(&d);
+	if (cpu_options(&copts, o->ncpuopts, o->cpuopt_names, o->cpuopt_values, &t, NULL, err, sizeof(err)))
+		tk_fatal("%s", err);
+	align = copts.align_by_socket;
 	if (o->available)
 		tk_opt_cpulist("available", o->available, &avail);
 	else
@@ -586,7 +677,6 @@ static int ta_run_pod(const struct opts *o)
 	struct ta_options to;
 	struct opts eff = *o;
 	struct pod_run pr = { 0 };
-	size_t i;
 
 	if (!o->topology)
 		tk_usage_error("missing -t TOPO (a topology document, see topo-discover(1))");
@@ -607,27 +697,6 @@ static int ta_run_pod(const struct opts *o)
 		eff.opt_values = k.opt_values;
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	{
-		const char *cp = o->cpu_policy ? o->cpu_policy : k.cpu_policy ? k.cpu_policy : "none";
-		const char *mp = o->mem_policy ? o->mem_policy : k.mem_policy ? k.mem_policy : "None";
-		size_t nco = o->ncpuopts ? o->ncpuopts : k.ncpuopts;
-		char **con = o->ncpuopts ? o->cpuopt_names : k.cpuopt_names;
-		char **cov = o->ncpuopts ? o->cpuopt_values : k.cpuopt_values;
-		const char *rsv = o->reserved ? o->reserved : k.reserved_cpus;
-
-		if (!strcmp(cp, "static"))
-			cfg.cpu_static = true;
-		else if (strcmp(cp, "none"))
-			tk_fatal("unknown policy: \"%s\"", cp);
-		if (!strcmp(mp, "Static"))
-			cfg.mem_static = true;
-		else if (strcmp(mp, "None"))
-			tk_fatal("unknown policy: \"%s\"", mp);
-		for (i = 0; i < nco; i++)
-			cpu_option(&cfg, con[i], cov[i], false);
-		if (rsv && cpuset_parse_list(&cfg.reserved, rsv, CPUSET_MAX_ID, NULL))
-			tk_fatal("invalid reservedSystemCPUs '%s'", rsv);
-	}
 	if (o->available) {
 		tk_opt_cpulist("available", o->available, &cfg.available);
 		if (!cpuset_is_subset(&cfg.available, &t.all))
@@ -644,6 +713,34 @@ static int ta_run_pod(const struct opts *o)
 	if (o->distances && ta_distances_load(&ni, o->distances, &d))
 		tk_fatal_diag(&d);
 	manager_new(&eff, &ni, &pr.p, &pr.s, &to);
+	/* NewContainerManager creates the CPU Manager, then the Memory Manager,
+	 * after the Topology Manager */
+	{
+		const char *cp = o->cpu_policy ? o->cpu_policy : k.cpu_policy ? k.cpu_policy : "none";
+		const char *mp = o->mem_policy ? o->mem_policy : k.mem_policy ? k.mem_policy : "None";
+		size_t nco = o->ncpuopts ? o->ncpuopts : k.ncpuopts;
+		char **con = o->ncpuopts ? o->cpuopt_names : k.cpuopt_names;
+		char **cov = o->ncpuopts ? o->cpuopt_values : k.cpuopt_values;
+		const char *rsv = o->reserved ? o->reserved : k.reserved_cpus;
+		char err[512];
+
+		if (!strcmp(cp, "static")) {
+			cfg.cpu_static = true;
+			if (cpu_options(&cfg, nco, con, cov, &t, eff.policy, err, sizeof(err)))
+				tk_fatal("new static policy error: %s", err);
+		} else if (!strcmp(cp, "none")) {
+			if (nco)
+				none_policy_options_error(nco, con, cov);
+		} else {
+			tk_fatal("unknown policy: \"%s\"", cp);
+		}
+		if (!strcmp(mp, "Static"))
+			cfg.mem_static = true;
+		else if (strcmp(mp, "None"))
+			tk_fatal("unknown policy: \"%s\"", mp);
+		if (rsv && cpuset_parse_list(&cfg.reserved, rsv, CPUSET_MAX_ID, NULL))
+			tk_fatal("invalid reservedSystemCPUs '%s'", rsv);
+	}
 
 	pr.o = o;
 	pr.t = &t;
