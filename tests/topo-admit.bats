@@ -305,3 +305,13 @@ pod_json() {
 		--available 0-2,16-18 "$F/big-pod.yaml"
 	jq_is '.message' '"SMT Alignment Error: not enough free physical CPUs: available physical CPUs = 4, requested CPUs = 10, CPUs per core = 2"'
 }
+
+@test "pod: the CPUs a container takes are takeByTopologyNUMAPacked's: whole cores first, then the emptiest NUMA node's" {
+	# 4 CPUs on hint [0,1] from 1,3 (NUMA 1) and 6,10,11 (NUMA 0): the
+	# kubelet takes core 10-11 whole, then 6 and 1, leaving 3 on NUMA 1
+	printf -- '---\nkind: Pod\nmetadata: {name: %s}\nspec:\n  containers:\n  - {name: c, resources: {limits: {cpu: "%s", memory: 64Mi}}}\n' \
+		a 4 b 1 >"$BATS_TEST_TMPDIR/p.yaml"
+	run -0 --separate-stderr topo-admit -t "$FIXTURES/topo/3s-3n-9c-2t.json" --cpu-manager-policy static \
+		--available 1,3,6,10,11,13,14,16 --policy best-effort "$BATS_TEST_TMPDIR/p.yaml"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "b") | .containers[0].resources.cpu.hints | map(select(.preferred) | .numaAffinity)')" = '[[1],[2]]' ]
+}

@@ -21,10 +21,10 @@
  * Allocate); topologymanager/scope_container.go and scope_pod.go (Admit,
  * allocateAlignedResources).
  *
- * What is approximated, and said so in topo-admit(1): which CPUs and devices
- * an admitted container takes (takeByTopology, the device plugin's preferred
- * allocation); it only matters to the hints of the containers admitted after
- * it. cpuset-alloc computes the exact CPUs.
+ * What is approximated, and said so in topo-admit(1): which devices an
+ * admitted container takes (the device plugin's preferred allocation), and
+ * the CPUs under the policy options that change takeByTopology (take.c);
+ * they only matter to the hints of the containers admitted after it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -684,78 +684,6 @@ static void cpu_hints(const struct topo *t, const struct node_state *s, const st
 	cpuset_release(&avail);
 }
 
-/* Which CPUs an admitted container takes (approximating allocateCPUs and
- * takeByTopology): inside the hint's NUMA nodes first, the fullest NUMA node
- * first, whole free cores before single threads, then anywhere. */
-static void take_cpus(const struct topo *t, const struct cpuset *pool, int n, const struct ta_hint *h,
-		      struct cpuset *out)
-{
-	struct cpuset left = CPUSET_INIT;
-	int pass, c;
-
-	cpuset_clear_all(out);
-	cpuset_copy(&left, pool);
-	for (pass = 0; pass < 2 && (int)cpuset_count(out) < n; pass++) {
-		size_t order[TA_MAX_NUMA], no = 0, i, j;
-
-		for (i = 0; i < t->nnuma && no < TA_MAX_NUMA; i++) {
-			int id = t->numa[i].id;
-			bool in = h->has_mask && id >= 0 && id < TA_MAX_NUMA && (h->mask >> id & 1);
-
-			if (pass == 0 ? in : !in)
-				order[no++] = i;
-		}
-		/* fullest (fewest free CPUs) first, then by id */
-		for (i = 1; i < no; i++)
-			for (j = i; j > 0; j--) {
-				struct cpuset a = CPUSET_INIT, b = CPUSET_INIT;
-				size_t fa, fb;
-
-				topo_cpus_of_numa(t, t->numa[order[j - 1]].id, &a);
-				topo_cpus_of_numa(t, t->numa[order[j]].id, &b);
-				fa = cpuset_count_and(&a, &left);
-				fb = cpuset_count_and(&b, &left);
-				cpuset_release(&a);
-				cpuset_release(&b);
-				if (fa <= fb)
-					break;
-				size_t tmp = order[j];
-				order[j] = order[j - 1];
-				order[j - 1] = tmp;
-			}
-		for (i = 0; i < no && (int)cpuset_count(out) < n; i++) {
-			struct cpuset in = CPUSET_INIT;
-			int round;
-
-			topo_cpus_of_numa(t, t->numa[order[i]].id, &in);
-			cpuset_and(&in, &left);
-			for (round = 0; round < 2; round++)
-				for (c = cpuset_first(&in); c >= 0 && (int)cpuset_count(out) < n;
-				     c = cpuset_next(&in, c)) {
-					struct cpuset core = CPUSET_INIT;
-					const struct topo_cpu *tc = topo_cpu(t, c);
-
-					if (!cpuset_test(&left, (unsigned)c))
-						continue;
-					topo_cpus_of_core(t, tc->core, &core);
-					if (round == 1 || (cpuset_is_subset(&core, &left) &&
-							   (int)(cpuset_count(out) + cpuset_count(&core)) <= n)) {
-						if (round == 0) {
-							cpuset_or(out, &core);
-							cpuset_andnot(&left, &core);
-						} else {
-							cpuset_set(out, (unsigned)c);
-							cpuset_clear(&left, (unsigned)c);
-						}
-					}
-					cpuset_release(&core);
-				}
-			cpuset_release(&in);
-		}
-	}
-	cpuset_release(&left);
-}
-
 /* staticPolicy.Allocate and allocateCPUs: take from the free and reusable
  * CPUs, the hint's NUMA nodes (or their sockets with align-by-socket) first;
  * takeByTopology fails when the rest does not hold the remainder. A regular
@@ -764,7 +692,7 @@ static int cpu_allocate(const struct topo *t, struct node_state *s, const struct
 			struct reuse *ru, int n, const struct ta_hint *h, bool regular_init,
 			const char **reason, char *err, size_t errlen)
 {
-	struct cpuset pool = CPUSET_INIT, got = CPUSET_INIT, socks = CPUSET_INIT;
+	struct cpuset pool = CPUSET_INIT, got = CPUSET_INIT, more = CPUSET_INIT, socks = CPUSET_INIT;
 	size_t a = 0, i;
 	int rc = 0;
 
@@ -802,27 +730,34 @@ static int cpu_allocate(const struct topo *t, struct node_state *s, const struct
 		}
 	}
 	cpuset_or(&pool, &ru->cpus);
-	/* getAlignedCPUs: the hint's NUMA nodes, or their whole sockets */
-	for (i = 0; h->has_mask && i < t->ncpus; i++)
-		if (topo_cpu_in_mask(&t->cpus[i], h->mask) && t->cpus[i].socket >= 0)
-			cpuset_set(&socks, (unsigned)t->cpus[i].socket);
-	for (i = 0; h->has_mask && i < t->ncpus; i++) {
-		const struct topo_cpu *c = &t->cpus[i];
-		bool in = cfg->align_by_socket ? c->socket >= 0 && cpuset_test(&socks, (unsigned)c->socket)
-					       : topo_cpu_in_mask(c, h->mask);
+	if (h->has_mask) {
+		/* getAlignedCPUs: the hint's NUMA nodes, or their whole sockets */
+		struct cpuset aligned = CPUSET_INIT;
 
-		if (in && cpuset_test(&pool, (unsigned)c->id))
-			a++;
+		for (i = 0; i < t->ncpus; i++)
+			if (topo_cpu_in_mask(&t->cpus[i], h->mask) && t->cpus[i].socket >= 0)
+				cpuset_set(&socks, (unsigned)t->cpus[i].socket);
+		for (i = 0; i < t->ncpus; i++) {
+			const struct topo_cpu *c = &t->cpus[i];
+			bool in = cfg->align_by_socket ? c->socket >= 0 && cpuset_test(&socks, (unsigned)c->socket)
+						       : topo_cpu_in_mask(c, h->mask);
+
+			if (in && cpuset_test(&pool, (unsigned)c->id))
+				cpuset_set(&aligned, (unsigned)c->id);
+		}
+		a = cpuset_count(&aligned);
+		/* takes at most what aligned holds: cannot fail */
+		ta_take_packed(t, &aligned, a < (size_t)n ? (int)a : n, &got);
+		cpuset_release(&aligned);
 	}
-	if (a > (size_t)n)
-		a = (size_t)n;
-	if ((size_t)n - a > cpuset_count(&pool) - a) {
-		snprintf(err, errlen, "not enough cpus available to satisfy request: requested=%zu, available=%zu",
-			 (size_t)n - a, cpuset_count(&pool) - a);
+	cpuset_andnot(&pool, &got);
+	if (ta_take_packed(t, &pool, n - (int)cpuset_count(&got), &more)) {
+		snprintf(err, errlen, "not enough cpus available to satisfy request: requested=%d, available=%zu",
+			 n - (int)cpuset_count(&got), cpuset_count(&pool));
 		rc = -1;
 		goto out;
 	}
-	take_cpus(t, &pool, n, h, &got);
+	cpuset_or(&got, &more);
 	cpuset_andnot(&s->free_cpus, &got);
 	if (regular_init)
 		cpuset_or(&ru->cpus, &got);
@@ -832,6 +767,7 @@ out:
 	cpuset_release(&pool);
 	cpuset_release(&socks);
 	cpuset_release(&got);
+	cpuset_release(&more);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
  *
  *   hints.c     HINTS.json and DIST.json into merge.h types
  *   cpuhints.c  the CPU Manager's static-policy hint generation
+ *   take.c      the CPUs the static CPU Manager takes (takeByTopology)
  *   pod.c       pod mode: QoS, the hint providers, the scopes, admission
  *   render.c    JSON and text output
  *   main.c      options and mode dispatch
@@ -50,6 +51,13 @@ void ta_iterate_masks(const int *ids, size_t n, void (*fn)(ta_mask m, void *arg)
 struct ta_hint *ta_cpu_hints(const struct topo *t, const struct cpuset *available,
 			     const struct cpuset *reusable, int request, bool align_by_socket,
 			     size_t *n);
+
+/* ---- take.c ---- */
+
+/* takeByTopologyNUMAPacked (cpu_assignment.go): num CPUs of avail (CPUs
+ * outside t are ignored) into result. Returns 0, or -1 when avail holds
+ * fewer than num (result empty). */
+int ta_take_packed(const struct topo *t, const struct cpuset *avail, int num, struct cpuset *result);
 
 /* ---- pod.c ---- */
 
