@@ -92,6 +92,13 @@ ZONE_OK='topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSched
 	has TSC007
 }
 
+@test "TSC007 checks a template as its pods: a Deployment's pods carry pod-template-hash, merged before validation" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: pod-template-hash, operator: Exists}]}, matchLabelKeys: [pod-template-hash]}]")
+	lint "$f"
+	has TSC007
+	[ "$(printf '%s' "$output" | jq -r '.findings[] | select(.rule == "TSC007") | .path')" = "spec.template.spec.topologySpreadConstraints[0][0]" ]
+}
+
 @test "TSC008 label-selector fires on a Gt operator" {
 	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchExpressions: [{key: app, operator: Gt, values: ['1']}]}}]")
 	lint "$f"
