@@ -315,3 +315,17 @@ pod_json() {
 		--available 1,3,6,10,11,13,14,16 --policy best-effort "$BATS_TEST_TMPDIR/p.yaml"
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "b") | .containers[0].resources.cpu.hints | map(select(.preferred) | .numaAffinity)')" = '[[1],[2]]' ]
 }
+
+@test "pod: 12 NUMA nodes with max-allowable-numa-nodes=12; prefer-closest-numa-nodes takes the closest three" {
+	# 12n-24c.json: two CPUs and 4Gi per NUMA node; nodes 9-11 are 11 apart,
+	# every other pair 20. 5 CPUs and 9Gi need three nodes.
+	local args=(-t "$F/12n-24c.json" --cpu-manager-policy static --memory-manager-policy Static)
+	printf 'kind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n  - {name: c, resources: {limits: {cpu: "5", memory: 9Gi}}}\n' \
+		>"$BATS_TEST_TMPDIR/p.yaml"
+	run -0 --separate-stderr topo-admit "${args[@]}" --policy restricted --option max-allowable-numa-nodes=12 \
+		"$BATS_TEST_TMPDIR/p.yaml"
+	jq_is '.containers[0].hint' '{"numaAffinity":[0,1,2],"preferred":true}'
+	run -0 --separate-stderr topo-admit "${args[@]}" --policy best-effort --option max-allowable-numa-nodes=12 \
+		--option prefer-closest-numa-nodes=true "$BATS_TEST_TMPDIR/p.yaml"
+	jq_is '.containers[0].hint' '{"numaAffinity":[9,10,11],"preferred":true}'
+}
