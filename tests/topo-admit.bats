@@ -329,3 +329,30 @@ pod_json() {
 		--option prefer-closest-numa-nodes=true "$BATS_TEST_TMPDIR/p.yaml"
 	jq_is '.containers[0].hint' '{"numaAffinity":[9,10,11],"preferred":true}'
 }
+
+@test "pod: under each CPU Manager option that moves CPUs, a later pod's hints are those of the CPUs cpuset-alloc gives the earlier one" {
+	local topo=$FIXTURES/seed/2s-2n-8c-2t.json p pair opt flag co held alone together packed=""
+	for p in a:20 b:8; do
+		printf -- '---\nkind: Pod\nmetadata: {name: %s}\nspec:\n  containers:\n  - {name: c, resources: {limits: {cpu: "%s", memory: 64Mi}}}\n' \
+			"${p%:*}" "${p#*:}" >"$BATS_TEST_TMPDIR/${p%:*}.yaml"
+	done
+	cat "$BATS_TEST_TMPDIR/a.yaml" "$BATS_TEST_TMPDIR/b.yaml" >"$BATS_TEST_TMPDIR/ab.yaml"
+	for pair in ":" distribute-cpus-across-numa:--distribute-across-numa \
+		distribute-cpus-across-cores:--distribute-across-cores prefer-align-cpus-by-uncorecache:--align-by-uncore-cache; do
+		opt=${pair%%:*} flag=${pair#*:} co=()
+		[ -z "$opt" ] || co=(--cpu-option "$opt=true")
+		together=$(topo-admit -t "$topo" --cpu-manager-policy static --policy best-effort "${co[@]}" "$BATS_TEST_TMPDIR/ab.yaml" |
+			jq -c 'select(.pod == "b") | .containers[0].resources.cpu.hints')
+		held=$(topo-admit -t "$topo" --cpu-manager-policy static --policy best-effort "${co[@]}" "$BATS_TEST_TMPDIR/a.yaml" |
+			cpuset-alloc -t "$topo" ${flag:+"$flag"} | jq -r '.containers[0].cpus')
+		# --reserved takes a's CPUs out of the free ones
+		alone=$(topo-admit --cpu-hints -t "$topo" --count 8 "${co[@]}" --reserved "$held" | jq -c '.hints')
+		[ "$together" = "$alone" ] || { echo "$opt: two pods gave $together, after cpuset-alloc's $held: $alone" >&2; return 1; }
+		[ -n "$opt" ] || packed=$together
+	done
+	# the option matters: spread over both nodes, a leaves no node 8 CPUs
+	[ "$packed" = '[{"numaAffinity":[1],"preferred":true},{"numaAffinity":[0,1],"preferred":false}]' ]
+	run -0 --separate-stderr topo-admit -t "$topo" --cpu-manager-policy static --policy best-effort \
+		--cpu-option distribute-cpus-across-numa=true "$BATS_TEST_TMPDIR/ab.yaml"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "b") | .containers[0].resources.cpu.hints')" = '[{"numaAffinity":[0,1],"preferred":false}]' ]
+}

@@ -1,4 +1,4 @@
-/* alloc.h - cpuset-alloc's pieces around the kubelet port (take.h):
+/* alloc.h - cpuset-alloc's pieces around the kubelet port (cpumanager.h):
  * rendering, the state file, the topo-admit pipeline and binding.
  */
 #ifndef CPUSET_ALLOC_ALLOC_H
@@ -9,7 +9,7 @@
 
 #include "cpuset.h"
 #include "statefile.h"
-#include "take.h"
+#include "cpumanager.h"
 
 typedef struct json_t json_t;
 struct tk_diag;

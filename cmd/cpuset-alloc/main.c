@@ -1,6 +1,6 @@
 /* cpuset-alloc - predict (and optionally record and apply) the exclusive
  * CPUs the kubelet's static CPU Manager policy gives a Guaranteed
- * container: options -> struct opts, load the topology, ask take.c / policy.c,
+ * container: options -> struct opts, load the topology, ask common/cpumanager.h,
  * print JSON or an explanation, optionally record it in a state file and
  * exec a command bound to the CPUs. */
 #include <getopt.h>
@@ -19,7 +19,7 @@
 #include "emit.h"
 #include "exitcodes.h"
 #include "statefile.h"
-#include "take.h"
+#include "cpumanager.h"
 #include "topo.h"
 #include "xalloc.h"
 

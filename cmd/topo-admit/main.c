@@ -286,79 +286,27 @@ static int run_hints(const struct opts *o)
 
 /* ---- CPU-hints mode ---- */
 
-/* The CPU Manager static policy options (cpumanager/policy_options.go).
- * topo-admit models align-by-socket (which hints are preferred) and
- * full-pcpus-only (SMTAlignmentError); the others are parsed and checked
- * as the kubelet checks them, and change nothing here. The
- * CPUManagerPolicyAlphaOptions/BetaOptions gates count as enabled. */
-enum cpu_opt {
-	CO_FULL_PCPUS,
-	CO_ACROSS_NUMA,
-	CO_BY_SOCKET,
-	CO_ACROSS_CORES,
-	CO_STRICT_RESERVATION,
-	CO_BY_UNCORE,
-	CO_COUNT,
-};
-
-static const char *const cpu_opt_names[CO_COUNT] = {
-	[CO_FULL_PCPUS] = "full-pcpus-only",
-	[CO_ACROSS_NUMA] = "distribute-cpus-across-numa",
-	[CO_BY_SOCKET] = "align-by-socket",
-	[CO_ACROSS_CORES] = "distribute-cpus-across-cores",
-	[CO_STRICT_RESERVATION] = "strict-cpu-reservation",
-	[CO_BY_UNCORE] = "prefer-align-cpus-by-uncorecache",
-};
-
-/* NewStaticPolicyOptions, then ValidateStaticPolicyOptions when t is given;
- * tm_policy is the Topology Manager policy, NULL when there is none (CPU-hints
- * mode). Returns 0, or -1 with the kubelet's message in err. */
-static int cpu_options(struct ta_config *cfg, size_t n, char *const *names, char *const *values,
-		       const struct topo *t, const char *tm_policy, char *err, size_t errlen)
+/* The CPU Manager static policy options, parsed and checked as
+ * NewStaticPolicyOptions and ValidateStaticPolicyOptions do, after the
+ * Topology Manager (tm_policy NULL in CPU-hints mode, which has none). Every
+ * option counts: the CPUs a pod's earlier containers take (cpupolicy.c)
+ * decide the hints of the later ones. The CPUManagerPolicyAlphaOptions and
+ * BetaOptions gates count as enabled. */
+static void cpu_options(struct ta_config *cfg, size_t n, char *const *names, char *const *values,
+			const struct topo *t, const char *tm_policy, const char *prefix)
 {
-	static const int excl[][2] = {
-		{ CO_FULL_PCPUS, CO_ACROSS_CORES },
-		{ CO_ACROSS_NUMA, CO_ACROSS_CORES },
-		{ CO_BY_UNCORE, CO_ACROSS_CORES },
-		{ CO_BY_UNCORE, CO_ACROSS_NUMA },
-	};
-	bool on[CO_COUNT] = { false };
-	size_t i, j;
+	struct ktopo k;
+	char err[512];
+	int rc;
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < CO_COUNT; j++)
-			if (!strcmp(names[i], cpu_opt_names[j]))
-				break;
-		if (j == CO_COUNT) {
-			snprintf(err, errlen, "unknown CPU Manager Policy option: \"%s\"", names[i]);
-			return -1;
-		}
-		if (tk_parse_bool(values[i], &on[j])) {
-			snprintf(err, errlen, "bad value for option \"%s\": strconv.ParseBool: parsing \"%s\": invalid syntax",
-				 names[i], values[i]);
-			return -1;
-		}
+	rc = policy_opts_parse(&cfg->cpu_opts, n, names, values, err, sizeof(err));
+	if (!rc) {
+		ktopo_build(&k, t);
+		rc = policy_validate(&cfg->cpu_opts, &k, tm_policy, err, sizeof(err));
+		ktopo_release(&k);
 	}
-	for (i = 0; i < sizeof(excl) / sizeof(excl[0]); i++)
-		if (on[excl[i][0]] && on[excl[i][1]]) {
-			snprintf(err, errlen, "static policy options %s and %s can not be used at the same time",
-				 cpu_opt_names[excl[i][0]], cpu_opt_names[excl[i][1]]);
-			return -1;
-		}
-	if (on[CO_BY_SOCKET] && tm_policy && !strcmp(tm_policy, "single-numa-node")) {
-		/* the kubelet's own spelling */
-		snprintf(err, errlen, "Topolgy manager single-numa-node policy is incompatible with CPUManager %s policy option",
-			 cpu_opt_names[CO_BY_SOCKET]);
-		return -1;
-	}
-	if (on[CO_BY_SOCKET] && t && topo_num_sockets(t) > topo_num_numa_with_cpus(t)) {
-		snprintf(err, errlen,
-			 "Align by socket is not compatible with hardware where number of sockets are more than number of NUMA");
-		return -1;
-	}
-	cfg->align_by_socket = on[CO_BY_SOCKET];
-	cfg->full_pcpus_only = on[CO_FULL_PCPUS];
-	return 0;
+	if (rc)
+		tk_fatal("%s%s", prefix, err);
 }
 
 /* NewNonePolicy: "map[a:b c:d]" is Go's rendering of the options map (keys
@@ -402,7 +350,6 @@ static int run_cpu_hints(const struct opts *o)
 	struct cpuset avail = CPUSET_INIT, reusable = CPUSET_INIT, reserved = CPUSET_INIT;
 	struct ta_hint *h;
 	struct ta_config copts = { 0 };
-	char err[512];
 	size_t n, i;
 	bool align;
 	json_t *j;
@@ -414,9 +361,8 @@ static int run_cpu_hints(const struct opts *o)
 	topo_init(&t);
 	if (topo_load(&t, o->topology, &d))
 		tk_fatal_diag(&d);
-	if (cpu_options(&copts, o->ncpuopts, o->cpuopt_names, o->cpuopt_values, &t, NULL, err, sizeof(err)))
-		tk_fatal("%s", err);
-	align = copts.align_by_socket;
+	cpu_options(&copts, o->ncpuopts, o->cpuopt_names, o->cpuopt_values, &t, NULL, "");
+	align = copts.cpu_opts.align_by_socket;
 	if (o->available)
 		tk_opt_cpulist("available", o->available, &avail);
 	else
@@ -722,12 +668,10 @@ static int ta_run_pod(const struct opts *o)
 		char **con = o->ncpuopts ? o->cpuopt_names : k.cpuopt_names;
 		char **cov = o->ncpuopts ? o->cpuopt_values : k.cpuopt_values;
 		const char *rsv = o->reserved ? o->reserved : k.reserved_cpus;
-		char err[512];
 
 		if (!strcmp(cp, "static")) {
 			cfg.cpu_static = true;
-			if (cpu_options(&cfg, nco, con, cov, &t, eff.policy, err, sizeof(err)))
-				tk_fatal("new static policy error: %s", err);
+			cpu_options(&cfg, nco, con, cov, &t, eff.policy, "new static policy error: ");
 		} else if (!strcmp(cp, "none")) {
 			if (nco)
 				none_policy_options_error(nco, con, cov);

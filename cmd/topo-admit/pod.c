@@ -21,10 +21,11 @@
  * Allocate); topologymanager/scope_container.go and scope_pod.go (Admit,
  * allocateAlignedResources).
  *
- * What is approximated, and said so in topo-admit(1): which devices an
- * admitted container takes (the device plugin's preferred allocation), and
- * the CPUs under the policy options that change takeByTopology (take.c);
- * they only matter to the hints of the containers admitted after it.
+ * The CPUs an admitted container takes come from the CPU Manager port that
+ * cpuset-alloc prints (common/cpumanager.h), under every policy option.
+ * What is approximated, and said so in topo-admit(1): which devices it takes
+ * (the device plugin's preferred allocation); that only matters to the
+ * hints of the containers admitted after it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,6 +392,7 @@ static int pod_parse(struct pod *p, const struct tk_node *obj, const char *file,
 /* ---- node state ---- */
 
 struct node_state {
+	struct ktopo k;                /* the CPU Manager's view of the topology */
 	struct cpuset free_cpus;       /* defaultCpuSet */
 	bool *dev_used;                /* per topo device */
 	size_t nmem;                   /* memory resources tracked per NUMA node */
@@ -427,6 +429,7 @@ static void state_init(struct node_state *s, const struct topo *t, const struct 
 	size_t i, j;
 
 	memset(s, 0, sizeof(*s));
+	ktopo_build(&s->k, t);
 	cpuset_copy(&s->free_cpus, &cfg->available);
 	s->dev_used = xcalloc(t->ndevices + 1, sizeof(bool));
 	s->mem_names = xcalloc(1, sizeof(char *));
@@ -482,6 +485,7 @@ static void state_release(struct node_state *s)
 {
 	size_t i;
 
+	ktopo_release(&s->k);
 	cpuset_release(&s->free_cpus);
 	free(s->dev_used);
 	for (i = 0; i < s->nmem; i++)
@@ -607,11 +611,6 @@ static void provider_add(struct ta_provider *pv, const char *name, struct ta_hin
 
 /* ---- CPU Manager ---- */
 
-static bool topo_cpu_in_mask(const struct topo_cpu *c, ta_mask m)
-{
-	return c->numa >= 0 && c->numa < TA_MAX_NUMA && (m >> c->numa & 1);
-}
-
 static void cpu_available(const struct node_state *s, const struct ta_config *cfg, struct cpuset *out)
 {
 	/* GetAvailableCPUs: defaultCpuSet minus reservedSystemCPUs */
@@ -674,7 +673,7 @@ static void cpu_hints(const struct topo *t, const struct node_state *s, const st
 	if (!reusable)
 		reusable = &none;
 	cpu_available(s, cfg, &avail);
-	hl.v = ta_cpu_hints(t, &avail, reusable, request, cfg->align_by_socket, &hl.n);
+	hl.v = ta_cpu_hints(t, &avail, reusable, request, cfg->cpu_opts.align_by_socket, &hl.n);
 	r = res_add(cr, "cpu");
 	r->request = request;
 	r->exclusive = true;
@@ -684,91 +683,34 @@ static void cpu_hints(const struct topo *t, const struct node_state *s, const st
 	cpuset_release(&avail);
 }
 
-/* staticPolicy.Allocate and allocateCPUs: take from the free and reusable
- * CPUs, the hint's NUMA nodes (or their sockets with align-by-socket) first;
- * takeByTopology fails when the rest does not hold the remainder. A regular
- * init container's CPUs become reusable (updateCPUsToReuse). */
+/* staticPolicy.Allocate for one container, over the node's free CPUs; a
+ * regular init container's CPUs become reusable (updateCPUsToReuse). */
 static int cpu_allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
 			struct reuse *ru, int n, const struct ta_hint *h, bool regular_init,
 			const char **reason, char *err, size_t errlen)
 {
-	struct cpuset pool = CPUSET_INIT, got = CPUSET_INIT, more = CPUSET_INIT, socks = CPUSET_INIT;
-	size_t a = 0, i;
-	int rc = 0;
+	struct cpuset numa = CPUSET_INIT, got = CPUSET_INIT;
+	enum alloc_fail rc;
+	size_t i;
 
-	cpu_available(s, cfg, &pool);
-	if (cfg->full_pcpus_only) {
-		/* SMTAlignmentError: whole cores only, and not the cores of
-		 * reservedSystemCPUs */
-		size_t per = topo_cpus_per_core(t), free_cpus;
-		struct cpuset rsv = CPUSET_INIT, core = CPUSET_INIT;
-		int c;
-
-		for (c = cpuset_first(&cfg->reserved); c >= 0; c = cpuset_next(&cfg->reserved, c)) {
-			const struct topo_cpu *tc = topo_cpu(t, c);
-
-			if (tc) {
-				topo_cpus_of_core(t, tc->core, &core);
-				cpuset_or(&rsv, &core);
-			}
-		}
-		free_cpus = cpuset_count(&pool) - cpuset_count_and(&pool, &rsv);
-		cpuset_release(&rsv);
-		cpuset_release(&core);
-		if (per && (size_t)n % per) {
-			*reason = "SMTAlignmentError";
-			snprintf(err, errlen, "SMT Alignment Error: requested %d cpus not multiple cpus per core = %zu", n, per);
-			rc = -1;
-			goto out;
-		}
-		if ((size_t)n > free_cpus) {
-			*reason = "SMTAlignmentError";
-			snprintf(err, errlen, "SMT Alignment Error: not enough free physical CPUs: available physical CPUs = %zu, requested CPUs = %d, CPUs per core = %zu",
-				 free_cpus, n, per);
-			rc = -1;
-			goto out;
-		}
+	if (h->has_mask)
+		for (i = 0; i < t->nnuma; i++)
+			if (t->numa[i].id >= 0 && t->numa[i].id < TA_MAX_NUMA && (h->mask >> t->numa[i].id & 1))
+				cpuset_set(&numa, (unsigned)t->numa[i].id);
+	rc = policy_allocate(&cfg->cpu_opts, &s->k, &s->free_cpus, &cfg->reserved, &ru->cpus, n,
+			     h->has_mask ? &numa : NULL, &got, err, errlen);
+	if (rc == ALLOC_SMT)
+		*reason = "SMTAlignmentError";
+	if (rc == ALLOC_OK) {
+		cpuset_andnot(&s->free_cpus, &got);
+		if (regular_init)
+			cpuset_or(&ru->cpus, &got);
+		else
+			cpuset_andnot(&ru->cpus, &got);
 	}
-	cpuset_or(&pool, &ru->cpus);
-	if (h->has_mask) {
-		/* getAlignedCPUs: the hint's NUMA nodes, or their whole sockets */
-		struct cpuset aligned = CPUSET_INIT;
-
-		for (i = 0; i < t->ncpus; i++)
-			if (topo_cpu_in_mask(&t->cpus[i], h->mask) && t->cpus[i].socket >= 0)
-				cpuset_set(&socks, (unsigned)t->cpus[i].socket);
-		for (i = 0; i < t->ncpus; i++) {
-			const struct topo_cpu *c = &t->cpus[i];
-			bool in = cfg->align_by_socket ? c->socket >= 0 && cpuset_test(&socks, (unsigned)c->socket)
-						       : topo_cpu_in_mask(c, h->mask);
-
-			if (in && cpuset_test(&pool, (unsigned)c->id))
-				cpuset_set(&aligned, (unsigned)c->id);
-		}
-		a = cpuset_count(&aligned);
-		/* takes at most what aligned holds: cannot fail */
-		ta_take_packed(t, &aligned, a < (size_t)n ? (int)a : n, &got);
-		cpuset_release(&aligned);
-	}
-	cpuset_andnot(&pool, &got);
-	if (ta_take_packed(t, &pool, n - (int)cpuset_count(&got), &more)) {
-		snprintf(err, errlen, "not enough cpus available to satisfy request: requested=%d, available=%zu",
-			 n - (int)cpuset_count(&got), cpuset_count(&pool));
-		rc = -1;
-		goto out;
-	}
-	cpuset_or(&got, &more);
-	cpuset_andnot(&s->free_cpus, &got);
-	if (regular_init)
-		cpuset_or(&ru->cpus, &got);
-	else
-		cpuset_andnot(&ru->cpus, &got);
-out:
-	cpuset_release(&pool);
-	cpuset_release(&socks);
+	cpuset_release(&numa);
 	cpuset_release(&got);
-	cpuset_release(&more);
-	return rc;
+	return rc == ALLOC_OK ? 0 : -1;
 }
 
 /* ---- Device Manager ---- */

@@ -2,7 +2,6 @@
  *
  *   hints.c     HINTS.json and DIST.json into merge.h types
  *   cpuhints.c  the CPU Manager's static-policy hint generation
- *   take.c      the CPUs the static CPU Manager takes (takeByTopology)
  *   pod.c       pod mode: QoS, the hint providers, the scopes, admission
  *   render.c    JSON and text output
  *   main.c      options and mode dispatch
@@ -16,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpumanager.h"
 #include "cpuset.h"
 #include "merge.h"
 
@@ -52,13 +52,6 @@ struct ta_hint *ta_cpu_hints(const struct topo *t, const struct cpuset *availabl
 			     const struct cpuset *reusable, int request, bool align_by_socket,
 			     size_t *n);
 
-/* ---- take.c ---- */
-
-/* takeByTopologyNUMAPacked (cpu_assignment.go): num CPUs of avail (CPUs
- * outside t are ignored) into result. Returns 0, or -1 when avail holds
- * fewer than num (result empty). */
-int ta_take_packed(const struct topo *t, const struct cpuset *avail, int num, struct cpuset *result);
-
 /* ---- pod.c ---- */
 
 enum ta_qos {
@@ -74,8 +67,7 @@ struct ta_config {
 	bool mem_static;                /* memoryManagerPolicy Static */
 	struct cpuset available;        /* free CPUs (defaultCpuSet) */
 	struct cpuset reserved;
-	bool align_by_socket;
-	bool full_pcpus_only;           /* cpuManagerPolicyOptions full-pcpus-only */
+	struct policy_opts cpu_opts;    /* cpuManagerPolicyOptions */
 	/* reservedMemory per NUMA node (bytes), by node id */
 	uint64_t reserved_mem[TA_MAX_NUMA];
 	/* reservedMemory of huge pages: node id, "hugepages-1Gi", bytes */

@@ -1,4 +1,4 @@
-/* take.c - port of pkg/kubelet/cm/cpumanager/cpu_assignment.go.
+/* cpumanager.c - port of pkg/kubelet/cm/cpumanager/cpu_assignment.go.
  *
  * Each function below follows the kubelet function it names. The kubelet
  * recomputes sets from maps on every comparison; here every level keeps a
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "take.h"
+#include "cpumanager.h"
 #include "topo.h"
 #include "xalloc.h"
 

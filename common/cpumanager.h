@@ -1,6 +1,8 @@
-/* take.h - the kubelet CPU Manager's choice of CPUs, ported from
- * pkg/kubelet/cm/cpumanager (cpu_assignment.go, policy_static.go,
- * policy_options.go). Pure: no I/O, no printing.
+/* cpumanager.h - the kubelet CPU Manager's choice of CPUs, ported from
+ * pkg/kubelet/cm/cpumanager (cpu_assignment.go in cpumanager.c;
+ * policy_static.go and policy_options.go in cpupolicy.c). Pure: no I/O, no
+ * printing. cpuset-alloc prints these choices; topo-admit replays them to
+ * know which CPUs a pod's earlier containers hold.
  *
  * Terminology (the kubelet's):
  *   details    the CPUs still free during one allocation (CPUDetails.KeepOnly)
@@ -15,8 +17,8 @@
  * uncore cache under a dense index (idx) in ascending order of its id, so
  * comparing two indices compares their ids. Results are cpusets of OS ids.
  */
-#ifndef CPUSET_ALLOC_TAKE_H
-#define CPUSET_ALLOC_TAKE_H
+#ifndef TK_CPUMANAGER_H
+#define TK_CPUMANAGER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,7 +78,7 @@ int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num,
 		     enum take_sort sort, bool align_socket, struct cpuset *result,
 		     char *err, size_t errlen);
 
-/* ---- the static policy (policy.c) ---- */
+/* ---- the static policy (cpupolicy.c) ---- */
 
 struct policy_opts {
 	bool full_pcpus_only;          /* full-pcpus-only */
@@ -87,6 +89,13 @@ struct policy_opts {
 	bool strict_cpu_reservation;   /* strict-cpu-reservation: the reserved CPUs
 					  are not in the shared pool (defaultCpuSet) */
 };
+
+/* NewStaticPolicyOptions' parsing of cpuManagerPolicyOptions (names and
+ * values as given, e.g. "full-pcpus-only" and "true") into o. Returns 0, or
+ * -1 with the kubelet's message for an unknown name or a value that is not
+ * a boolean. */
+int policy_opts_parse(struct policy_opts *o, size_t n, char *const *names, char *const *values,
+		      char *err, size_t errlen);
 
 /* NewStaticPolicyOptions' compatibility checks and
  * ValidateStaticPolicyOptions; tm_policy is the Topology Manager policy
