@@ -90,16 +90,23 @@ struct policy_opts {
 					  are not in the shared pool (defaultCpuSet) */
 };
 
+/* The feature gates CPUManagerPolicyAlphaOptions and
+ * CPUManagerPolicyBetaOptions (the kubelet's defaults: off and on). */
+struct policy_gates {
+	bool alpha, beta;
+};
+
 /* NewStaticPolicyOptions' parsing of cpuManagerPolicyOptions (names and
  * values as given, e.g. "full-pcpus-only" and "true") into o. Returns 0, or
- * -1 with the kubelet's message for an unknown name or a value that is not
- * a boolean. */
+ * -1 with the kubelet's message for the first unknown name, option whose
+ * gate is off, or value that is not a boolean. */
 int policy_opts_parse(struct policy_opts *o, size_t n, char *const *names, char *const *values,
-		      char *err, size_t errlen);
+		      const struct policy_gates *gates, char *err, size_t errlen);
 
 /* NewStaticPolicyOptions' compatibility checks and
  * ValidateStaticPolicyOptions; tm_policy is the Topology Manager policy
- * ("single-numa-node", ...) or NULL when unknown. Returns 0, or -1 with the
+ * ("single-numa-node", ...) or NULL when unknown, k NULL when the machine is
+ * unknown (its socket check is then skipped). Returns 0, or -1 with the
  * kubelet's reason. */
 int policy_validate(const struct policy_opts *o, const struct ktopo *k, const char *tm_policy,
 		    char *err, size_t errlen);

@@ -19,36 +19,67 @@
 
 #define STRICT_RESERVATION "strict-cpu-reservation"
 
-/* NewStaticPolicyOptions' first pass: each name must be one it knows and
- * each value a Go boolean; a repeated name keeps its last value, as the
+/* Go's %q for the option names and values in the kubelet's messages (the
+ * quotes and backslashes escaped; enough for text from a YAML scalar). */
+static void go_quote(char *dst, size_t len, const char *s)
+{
+	size_t j = 0;
+
+	if (len < 3)
+		return;
+	dst[j++] = '"';
+	for (; *s && j + 3 < len; s++) {
+		if (*s == '"' || *s == '\\')
+			dst[j++] = '\\';
+		dst[j++] = *s;
+	}
+	dst[j++] = '"';
+	dst[j] = '\0';
+}
+
+/* NewStaticPolicyOptions' loop: CheckPolicyOptionAvailable (a known name,
+ * its maturity's feature gate on), then strconv.ParseBool of the value; the
+ * first error ends it. A repeated name keeps its last value, as the
  * kubelet's map does. */
 int policy_opts_parse(struct policy_opts *o, size_t n, char *const *names, char *const *values,
-		      char *err, size_t errlen)
+		      const struct policy_gates *gates, char *err, size_t errlen)
 {
+	enum maturity { ALPHA, BETA, GA };
 	const struct {
 		const char *name;
+		enum maturity m;
 		bool *flag;
 	} known[] = {
-		{ FULL_PCPUS, &o->full_pcpus_only },
-		{ ACROSS_NUMA, &o->distribute_across_numa },
-		{ BY_SOCKET, &o->align_by_socket },
-		{ ACROSS_CORES, &o->distribute_across_cores },
-		{ STRICT_RESERVATION, &o->strict_cpu_reservation },
-		{ BY_UNCORE, &o->align_by_uncore },
+		{ FULL_PCPUS, GA, &o->full_pcpus_only },
+		{ ACROSS_NUMA, BETA, &o->distribute_across_numa },
+		{ BY_SOCKET, ALPHA, &o->align_by_socket },
+		{ ACROSS_CORES, ALPHA, &o->distribute_across_cores },
+		{ STRICT_RESERVATION, BETA, &o->strict_cpu_reservation },
+		{ BY_UNCORE, BETA, &o->align_by_uncore },
 	};
 	size_t i, j, nknown = sizeof(known) / sizeof(known[0]);
+	char qn[300], qv[300];
 
 	for (i = 0; i < n; i++) {
+		go_quote(qn, sizeof(qn), names[i]);
 		for (j = 0; j < nknown; j++)
 			if (!strcmp(names[i], known[j].name))
 				break;
 		if (j == nknown) {
-			snprintf(err, errlen, "unknown CPU Manager Policy option: \"%s\"", names[i]);
+			snprintf(err, errlen, "unknown CPU Manager Policy option: %s", qn);
+			return -1;
+		}
+		if (known[j].m == ALPHA && !gates->alpha) {
+			snprintf(err, errlen, "CPU Manager Policy Alpha-level Options not enabled, but option %s provided", qn);
+			return -1;
+		}
+		if (known[j].m == BETA && !gates->beta) {
+			snprintf(err, errlen, "CPU Manager Policy Beta-level Options not enabled, but option %s provided", qn);
 			return -1;
 		}
 		if (tk_parse_bool(values[i], known[j].flag)) {
-			snprintf(err, errlen, "bad value for option \"%s\": strconv.ParseBool: parsing \"%s\": invalid syntax",
-				 names[i], values[i]);
+			go_quote(qv, sizeof(qv), values[i]);
+			snprintf(err, errlen, "bad value for option %s: strconv.ParseBool: parsing %s: invalid syntax", qn, qv);
 			return -1;
 		}
 	}
@@ -84,7 +115,7 @@ int policy_validate(const struct policy_opts *o, const struct ktopo *k, const ch
 			 BY_SOCKET);
 		return -1;
 	}
-	if (o->align_by_socket && k->nsocket > k->nnuma) {
+	if (o->align_by_socket && k && k->nsocket > k->nnuma) {
 		snprintf(err, errlen, "Align by socket is not compatible with hardware where number of sockets are more than number of NUMA");
 		return -1;
 	}

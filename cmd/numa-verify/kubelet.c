@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpumanager.h"
 #include "cpuset.h"
 #include "diag.h"
 #include "doc.h"
@@ -97,78 +98,38 @@ static void check_bool_option(struct nv_strv *out, const char *prefix, const cha
 	}
 }
 
-enum maturity { ALPHA, BETA, GA };
-
-static const struct {
-	const char *name;
-	enum maturity m;
-} cpu_options[] = {
-	{ "full-pcpus-only", GA },
-	{ "distribute-cpus-across-numa", BETA },
-	{ "align-by-socket", ALPHA },
-	{ "distribute-cpus-across-cores", ALPHA },
-	{ "strict-cpu-reservation", BETA },
-	{ "prefer-align-cpus-by-uncorecache", BETA },
-};
-
-static bool opt_true(const struct tk_node *opts, const char *name)
-{
-	const char *v = tk_scalar_text(tk_get(opts, name));
-	bool b = false;
-
-	return v && tk_parse_bool(v, &b) == 0 && b;
-}
-
+/* NewStaticPolicy's option checks (common/cpupolicy.c), under the gates of
+ * this configuration; the machine's socket check needs the topology and is
+ * left out. */
 static void check_cpu_options(struct nv_kcfg *k, const struct tk_node *root, const struct tk_node *opts)
 {
-	static const char *pfx = "new static policy error: ";
-	static const char *const conflicts[][2] = {
-		{ "full-pcpus-only", "distribute-cpus-across-cores" },
-		{ "distribute-cpus-across-numa", "distribute-cpus-across-cores" },
-		{ "prefer-align-cpus-by-uncorecache", "distribute-cpus-across-cores" },
-		{ "prefer-align-cpus-by-uncorecache", "distribute-cpus-across-numa" },
+	struct policy_gates gates = {
+		.alpha = gate(root, "CPUManagerPolicyAlphaOptions", false),
+		.beta = gate(root, "CPUManagerPolicyBetaOptions", true),
 	};
-	bool alpha = gate(root, "CPUManagerPolicyAlphaOptions", false);
-	bool beta = gate(root, "CPUManagerPolicyBetaOptions", true);
-	size_t i, j;
-	bool bad = false;
+	struct policy_opts po = { 0 };
+	char **names, **values, err[512];
+	size_t i;
+	int rc;
 
 	if (!opts || opts->kind != TK_MAP)
 		return;
+	names = xcalloc(opts->n + 1, sizeof(*names));
+	values = xcalloc(opts->n + 1, sizeof(*values));
 	for (i = 0; i < opts->n; i++) {
-		const char *name = opts->keys[i]->text;
-		const char *value = tk_scalar_text(opts->items[i]);
-		char *qn = q(name);
+		const char *v = tk_scalar_text(opts->items[i]);
 
-		for (j = 0; j < sizeof(cpu_options) / sizeof(cpu_options[0]); j++)
-			if (!strcmp(cpu_options[j].name, name))
-				break;
-		if (j == sizeof(cpu_options) / sizeof(cpu_options[0])) {
-			nv_strv_addf(&k->problems, "%sunknown CPU Manager Policy option: %s", pfx, qn);
-			bad = true;
-		} else if (cpu_options[j].m == ALPHA && !alpha) {
-			nv_strv_addf(&k->problems,
-				     "%sCPU Manager Policy Alpha-level Options not enabled, but option %s provided", pfx, qn);
-			bad = true;
-		} else if (cpu_options[j].m == BETA && !beta) {
-			nv_strv_addf(&k->problems,
-				     "%sCPU Manager Policy Beta-level Options not enabled, but option %s provided", pfx, qn);
-			bad = true;
-		} else {
-			check_bool_option(&k->problems, pfx, name, value ? value : "");
-		}
-		free(qn);
+		names[i] = opts->keys[i]->text;
+		values[i] = (char *)(v ? v : "");
 	}
-	if (bad)
-		return;
-	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++)
-		if (opt_true(opts, conflicts[i][0]) && opt_true(opts, conflicts[i][1]))
-			nv_strv_addf(&k->problems, "%sstatic policy options %s and %s can not be used at the same time",
-				     pfx, conflicts[i][0], conflicts[i][1]);
-	if (opt_true(opts, "align-by-socket") && !strcmp(k->tm_policy, "single-numa-node"))
-		nv_strv_addf(&k->problems,
-			     "Topolgy manager single-numa-node policy is incompatible with CPUManager align-by-socket policy option");
-	k->strict_reservation = opt_true(opts, "strict-cpu-reservation");
+	rc = policy_opts_parse(&po, opts->n, names, values, &gates, err, sizeof(err));
+	if (!rc)
+		rc = policy_validate(&po, NULL, k->tm_policy, err, sizeof(err));
+	if (rc)
+		nv_strv_addf(&k->problems, "new static policy error: %s", err);
+	k->strict_reservation = po.strict_cpu_reservation;
+	free(names);
+	free(values);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -295,11 +295,12 @@ static int run_hints(const struct opts *o)
 static void cpu_options(struct ta_config *cfg, size_t n, char *const *names, char *const *values,
 			const struct topo *t, const char *tm_policy, const char *prefix)
 {
+	static const struct policy_gates all_gates = { .alpha = true, .beta = true };
 	struct ktopo k;
 	char err[512];
 	int rc;
 
-	rc = policy_opts_parse(&cfg->cpu_opts, n, names, values, err, sizeof(err));
+	rc = policy_opts_parse(&cfg->cpu_opts, n, names, values, &all_gates, err, sizeof(err));
 	if (!rc) {
 		ktopo_build(&k, t);
 		rc = policy_validate(&cfg->cpu_opts, &k, tm_policy, err, sizeof(err));
