@@ -103,6 +103,10 @@ struct policy_gates {
 int policy_opts_parse(struct policy_opts *o, size_t n, char *const *names, char *const *values,
 		      const struct policy_gates *gates, char *err, size_t errlen);
 
+/* NewNonePolicy's refusal of any option: the kubelet's message (malloc'd),
+ * or NULL when there is none (n == 0). */
+char *policy_none_options_error(size_t n, char *const *names, char *const *values);
+
 /* NewStaticPolicyOptions' compatibility checks and
  * ValidateStaticPolicyOptions; tm_policy is the Topology Manager policy
  * ("single-numa-node", ...) or NULL when unknown, k NULL when the machine is

@@ -10,6 +10,7 @@
 
 #include "cpumanager.h"
 #include "numparse.h"
+#include "xalloc.h"
 
 #define FULL_PCPUS "full-pcpus-only"
 #define ACROSS_NUMA "distribute-cpus-across-numa"
@@ -86,29 +87,69 @@ int policy_opts_parse(struct policy_opts *o, size_t n, char *const *names, char 
 	return 0;
 }
 
+/* NewNonePolicy: Go prints the options map as map[a:1 b:2], keys sorted, a
+ * repeated key with its last value. */
+char *policy_none_options_error(size_t n, char *const *names, char *const *values)
+{
+	size_t *ord, i, j, len = 0, cap = 64;
+	char *buf, *msg;
+
+	if (!n)
+		return NULL;
+	ord = xcalloc(n, sizeof(*ord));
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	/* insertion sort is stable: a repeated name's last value comes last */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(names[ord[j - 1]], names[ord[j]]) > 0; j--) {
+			size_t tmp = ord[j];
+
+			ord[j] = ord[j - 1];
+			ord[j - 1] = tmp;
+		}
+	buf = xmalloc(cap);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t need;
+
+		if (i + 1 < n && !strcmp(names[ord[i]], names[ord[i + 1]]))
+			continue;
+		need = len + strlen(names[ord[i]]) + strlen(values[ord[i]]) + 3;
+		if (need > cap) {
+			cap = need * 2;
+			buf = xrealloc(buf, cap);
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s:%s", len ? " " : "", names[ord[i]], values[ord[i]]);
+	}
+	free(ord);
+	msg = xasprintf("None policy: received unsupported options=map[%s]", buf);
+	free(buf);
+	return msg;
+}
+
 /* NewStaticPolicyOptions then ValidateStaticPolicyOptions, in the kubelet's
  * order of checks. */
 int policy_validate(const struct policy_opts *o, const struct ktopo *k, const char *tm_policy,
 		    char *err, size_t errlen)
 {
-	static const char both[] = "static policy options %s and %s can not be used at the same time";
+	/* the pairs NewStaticPolicyOptions refuses together, in its order */
+	const struct {
+		bool a, b;
+		const char *name_a, *name_b;
+	} excl[] = {
+		{ o->full_pcpus_only, o->distribute_across_cores, FULL_PCPUS, ACROSS_CORES },
+		{ o->distribute_across_numa, o->distribute_across_cores, ACROSS_NUMA, ACROSS_CORES },
+		{ o->align_by_uncore, o->distribute_across_cores, BY_UNCORE, ACROSS_CORES },
+		{ o->align_by_uncore, o->distribute_across_numa, BY_UNCORE, ACROSS_NUMA },
+	};
+	size_t i;
 
-	if (o->full_pcpus_only && o->distribute_across_cores) {
-		snprintf(err, errlen, both, FULL_PCPUS, ACROSS_CORES);
-		return -1;
-	}
-	if (o->distribute_across_numa && o->distribute_across_cores) {
-		snprintf(err, errlen, both, ACROSS_NUMA, ACROSS_CORES);
-		return -1;
-	}
-	if (o->align_by_uncore && o->distribute_across_cores) {
-		snprintf(err, errlen, both, BY_UNCORE, ACROSS_CORES);
-		return -1;
-	}
-	if (o->align_by_uncore && o->distribute_across_numa) {
-		snprintf(err, errlen, both, BY_UNCORE, ACROSS_NUMA);
-		return -1;
-	}
+	for (i = 0; i < sizeof(excl) / sizeof(excl[0]); i++)
+		if (excl[i].a && excl[i].b) {
+			snprintf(err, errlen, "static policy options %s and %s can not be used at the same time",
+				 excl[i].name_a, excl[i].name_b);
+			return -1;
+		}
 	/* (the kubelet's own spelling) */
 	if (o->align_by_socket && tm_policy && !strcmp(tm_policy, "single-numa-node")) {
 		snprintf(err, errlen, "Topolgy manager single-numa-node policy is incompatible with CPUManager %s policy option",

@@ -98,70 +98,51 @@ static void check_bool_option(struct nv_strv *out, const char *prefix, const cha
 	}
 }
 
-/* NewStaticPolicy's option checks (common/cpupolicy.c), under the gates of
- * this configuration; the machine's socket check needs the topology and is
- * left out. */
-static void check_cpu_options(struct nv_kcfg *k, const struct tk_node *root, const struct tk_node *opts)
+/* cpuManagerPolicyOptions as the name and value lists common/cpupolicy.c
+ * takes (pointers into the document); false when absent or not a map. */
+static bool cpu_option_lists(const struct tk_node *opts, char ***names, char ***values)
 {
+	size_t i;
+
+	if (!opts || opts->kind != TK_MAP)
+		return false;
+	*names = xcalloc(opts->n + 1, sizeof(**names));
+	*values = xcalloc(opts->n + 1, sizeof(**values));
+	for (i = 0; i < opts->n; i++) {
+		const char *v = tk_scalar_text(opts->items[i]);
+
+		(*names)[i] = opts->keys[i]->text;
+		(*values)[i] = (char *)(v ? v : "");
+	}
+	return true;
+}
+
+/* NewManager's CPU policy: NewStaticPolicy's option checks under the gates
+ * of this configuration (the machine's socket check needs the topology and
+ * is left out), or NewNonePolicy's refusal of any option. */
+static void check_cpu_options(struct nv_kcfg *k, const struct tk_node *root, bool is_static)
+{
+	const struct tk_node *opts = tk_get(root, "cpuManagerPolicyOptions");
 	struct policy_gates gates = {
 		.alpha = gate(root, "CPUManagerPolicyAlphaOptions", false),
 		.beta = gate(root, "CPUManagerPolicyBetaOptions", true),
 	};
 	struct policy_opts po = { 0 };
-	char **names, **values, err[512];
-	size_t i;
-	int rc;
+	char **names, **values, err[512], *none;
 
-	if (!opts || opts->kind != TK_MAP)
+	if (!cpu_option_lists(opts, &names, &values))
 		return;
-	names = xcalloc(opts->n + 1, sizeof(*names));
-	values = xcalloc(opts->n + 1, sizeof(*values));
-	for (i = 0; i < opts->n; i++) {
-		const char *v = tk_scalar_text(opts->items[i]);
-
-		names[i] = opts->keys[i]->text;
-		values[i] = (char *)(v ? v : "");
+	if (is_static) {
+		if (policy_opts_parse(&po, opts->n, names, values, &gates, err, sizeof(err)) ||
+		    policy_validate(&po, NULL, k->tm_policy, err, sizeof(err)))
+			nv_strv_addf(&k->problems, "new static policy error: %s", err);
+		k->strict_reservation = po.strict_cpu_reservation;
+	} else if ((none = policy_none_options_error(opts->n, names, values))) {
+		nv_strv_addf(&k->problems, "new none policy error: %s", none);
+		free(none);
 	}
-	rc = policy_opts_parse(&po, opts->n, names, values, &gates, err, sizeof(err));
-	if (!rc)
-		rc = policy_validate(&po, NULL, k->tm_policy, err, sizeof(err));
-	if (rc)
-		nv_strv_addf(&k->problems, "new static policy error: %s", err);
-	k->strict_reservation = po.strict_cpu_reservation;
 	free(names);
 	free(values);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* policy_none.go NewNonePolicy: options need the static policy. The map is
- * printed as Go's %v prints a map[string]string (keys sorted). */
-static void none_options(struct nv_kcfg *k, const struct tk_node *opts)
-{
-	char **kv, *out, *p;
-	size_t i, len = 0;
-
-	if (!opts || opts->kind != TK_MAP || opts->n == 0)
-		return;
-	kv = xcalloc(opts->n, sizeof(*kv));
-	for (i = 0; i < opts->n; i++) {
-		const char *v = tk_scalar_text(opts->items[i]);
-
-		kv[i] = xasprintf("%s:%s", opts->keys[i]->text, v ? v : "");
-		len += strlen(kv[i]) + 1;
-	}
-	qsort(kv, opts->n, sizeof(*kv), cmp_str);
-	out = p = xmalloc(len + 1);
-	for (i = 0; i < opts->n; i++) {
-		p += snprintf(p, len + 1 - (size_t)(p - out), "%s%s", i ? " " : "", kv[i]);
-		free(kv[i]);
-	}
-	free(kv);
-	nv_strv_addf(&k->problems, "None policy: received unsupported options=map[%s]", out);
-	free(out);
 }
 
 static long long max_numa_nodes(struct nv_kcfg *k, const struct tk_node *opts)
@@ -436,11 +417,11 @@ int nv_kcfg_check(struct nv_kcfg *k, const char *path, const char *display,
 			free(a);
 			free(b);
 		}
-		check_cpu_options(k, root, tk_get(root, "cpuManagerPolicyOptions"));
+		check_cpu_options(k, root, true);
 	} else if (strcmp(k->cpu_policy, "none")) {
 		nv_strv_addf(&k->problems, "unknown policy: \"%s\"", k->cpu_policy);
 	} else {
-		none_options(k, tk_get(root, "cpuManagerPolicyOptions"));
+		check_cpu_options(k, root, false);
 	}
 	if (strcmp(k->mm_policy, "None") && strcmp(k->mm_policy, "Static"))
 		nv_strv_addf(&k->problems, "unknown policy: \"%s\"", k->mm_policy);

@@ -310,40 +310,6 @@ static void cpu_options(struct ta_config *cfg, size_t n, char *const *names, cha
 		tk_fatal("%s%s", prefix, err);
 }
 
-/* NewNonePolicy: "map[a:b c:d]" is Go's rendering of the options map (keys
- * sorted). */
-static void none_policy_options_error(size_t n, char *const *names, char *const *values)
-{
-	size_t *ord = xcalloc(n + 1, sizeof(*ord)), i, j, len = 0, cap = 64;
-	char *buf = xmalloc(cap);
-
-	for (i = 0; i < n; i++)
-		ord[i] = i;
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && strcmp(names[ord[j - 1]], names[ord[j]]) > 0; j--) {
-			size_t tmp = ord[j];
-
-			ord[j] = ord[j - 1];
-			ord[j - 1] = tmp;
-		}
-	buf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		size_t need;
-
-		/* a repeated name keeps its last value, as in a Go map */
-		if (i + 1 < n && !strcmp(names[ord[i]], names[ord[i + 1]]))
-			continue;
-		need = len + strlen(names[ord[i]]) + strlen(values[ord[i]]) + 3;
-		if (need > cap) {
-			cap = need * 2;
-			buf = xrealloc(buf, cap);
-		}
-		len += (size_t)sprintf(buf + len, "%s%s:%s", len ? " " : "", names[ord[i]], values[ord[i]]);
-	}
-	free(ord);
-	tk_fatal("new none policy error: None policy: received unsupported options=map[%s]", buf);
-}
-
 static int run_cpu_hints(const struct opts *o)
 {
 	struct topo t;
@@ -674,8 +640,10 @@ static int ta_run_pod(const struct opts *o)
 			cfg.cpu_static = true;
 			cpu_options(&cfg, nco, con, cov, &t, eff.policy, "new static policy error: ");
 		} else if (!strcmp(cp, "none")) {
-			if (nco)
-				none_policy_options_error(nco, con, cov);
+			char *none = policy_none_options_error(nco, con, cov);
+
+			if (none)
+				tk_fatal("new none policy error: %s", none);
 		} else {
 			tk_fatal("unknown policy: \"%s\"", cp);
 		}

@@ -2,6 +2,7 @@
  * and ValidateStaticPolicyOptions take them (cases from policy_options_test.go
  * and the kubelet's messages). */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpumanager.h"
@@ -76,5 +77,15 @@ int main(void)
 	       !strcmp(err, "Topolgy manager single-numa-node policy is incompatible with CPUManager align-by-socket policy option"),
 	       "align-by-socket under single-numa-node (the kubelet's spelling)");
 	TAP_OK(!check(socket, 1, true, true, "restricted", &o), "align-by-socket under restricted, no machine given");
+	{
+		char *names[] = { (char *)"full-pcpus-only", (char *)"align-by-socket", (char *)"full-pcpus-only" };
+		char *values[] = { (char *)"true", (char *)"1", (char *)"false" };
+		char *msg = policy_none_options_error(3, names, values);
+
+		TAP_OK(msg && !strcmp(msg, "None policy: received unsupported options=map[align-by-socket:1 full-pcpus-only:false]"),
+		       "the none policy names every option as Go prints a map: keys sorted, the last value of a repeated key");
+		free(msg);
+		TAP_OK(!policy_none_options_error(0, names, values), "and has nothing to say without options");
+	}
 	return TAP_DONE();
 }
