@@ -76,12 +76,13 @@ deps:
 
 build-all: all $(UNIT_BIN) $(HELPER_BIN)
 
-# bats files run TEST_JOBS at a time (TEST_JOBS=1 streams the output)
+# bats files run TEST_JOBS at a time (TEST_JOBS=1 streams the output);
+# TESTS="tests/a.bats tests/b.bats" runs only those (check, sanitize, valgrind)
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 check: deps
 	@$(MAKE) --no-print-directory build-all
-	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_JOBS=$(TEST_JOBS) tests/run
+	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_JOBS=$(TEST_JOBS) tests/run $(TESTS)
 
 # A sanitizer failure exits 97, so that it can never pass for a verdict.
 sanitize: export ASAN_OPTIONS = exitcode=97:detect_leaks=1
@@ -93,11 +94,11 @@ sanitize: deps
 	  SANITIZE=address,undefined CFLAGS="-O1 -g"
 
 # The whole suite again, every tool run inside valgrind (memcheck, definite
-# leaks are errors). VALGRIND_TESTS picks bats files.
+# leaks are errors). TESTS (or VALGRIND_TESTS) picks bats files.
 valgrind: deps
 	@$(MAKE) --no-print-directory build-all
 	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 TK_JOBS=$(TEST_JOBS) \
-	  $(if $(VALGRIND_TESTS),TK_WITH_UNIT=1) tests/run $(VALGRIND_TESTS)
+	  $(if $(VALGRIND_TESTS),TK_WITH_UNIT=1) tests/run $(or $(TESTS),$(VALGRIND_TESTS))
 
 bench: all
 	@for b in tests/bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
