@@ -54,7 +54,7 @@ run_table() {
 
 # run_pod_table FILE: each line's containers go through the topo-admit pipeline
 run_pod_table() {
-	local fx args conts want name js i c out got bad=0 n=0
+	local fx args conts want name js i c out rc got bad=0 n=0
 	local -a cs
 	while IFS=$'\t' read -r fx args conts want name; do
 		case $fx in '#'* | '') continue ;; esac
@@ -73,14 +73,16 @@ run_pod_table() {
 		done
 		js+=']}'
 		# shellcheck disable=SC2086
-		out=$(printf '%s' "$js" | cpuset-alloc -t "$FIXTURES/topo/$fx" $args 2>&1) || true
+		out=$(printf '%s' "$js" | cpuset-alloc -t "$FIXTURES/topo/$fx" $args 2>&1) && rc=0 || rc=$?
 		case $want in
 		uncore=*) got="uncore=$(printf '%s' "$out" | jq -r '[.containers[].uncoreCaches[]] | unique | map(tostring) | join(",")')" ;;
 		cpus=*) got=${out#*'"cpus":"'} got="cpus=${got%%'"'*}" ;;
 		all=*) got="all=$(printf '%s' "$out" | jq -r '[.containers[].cpus] | join(";")')" ;;
 		esac
-		if [ "$got" != "$want" ]; then
-			printf 'FAIL %s\n  %s | cpuset-alloc -t %s %s\n  got [%s] want [%s]\n' "$name" "$js" "$fx" "$args" "$got" "$want" >&2
+		# every case allocates: exit 0
+		if [ "$rc" != 0 ] || [ "$got" != "$want" ]; then
+			printf 'FAIL %s\n  %s | cpuset-alloc -t %s %s\n  exit %s (want 0), got [%s] want [%s]\n' \
+				"$name" "$js" "$fx" "$args" "$rc" "$got" "$want" >&2
 			bad=$((bad + 1))
 		fi
 	done <"$1"

@@ -100,6 +100,7 @@ teardown() { rm -rf "$TMP"; }
 	output_has "taken whole: 0"
 	output_has "takeByTopologyNUMAPacked"
 	run --separate-stderr cpuset-alloc -t "$T4" --count 22 --distribute-across-numa -o text
+	[ "$status" -eq 0 ]
 	output_has "takeByTopologyNUMADistributed"
 }
 

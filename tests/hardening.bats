@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The bad-input matrix: every tool x every input it reads x every class of
 # hostile input. Each must end in exit 2 with a message that names the file
-# (and the position, where the input has one), within 2 s and 256 MiB.
+# (and the position, where the input has one), in at most 256 MiB of memory.
 # Valid-but-odd input (CRLF, a BOM, JSON instead of YAML) must work.
 load test_helper/common
 
@@ -67,7 +67,7 @@ classes="empty garbage badutf8 truncated wrongtypes numbers dupkeys deep bomb bi
 
 # check_matrix TEMPLATE...: runs the command with FILE replaced by each class's file
 check_matrix() {
-	local class f rc secs mem fails="" limit
+	local class f rc mem fails="" limit
 	limit=$(time_limit 10)
 	for class in $classes; do
 		case " ${SKIP_CLASSES:-} " in *" $class "*) continue ;; esac
@@ -85,10 +85,10 @@ check_matrix() {
 		local args=() a
 		for a in "$@"; do args+=("${a//FILE/$f}"); done
 		rc=0
-		/usr/bin/time -f '%e %M' -o "$BATS_TEST_TMPDIR/time" \
+		/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/time" \
 			timeout "$limit" "${args[@]}" >/dev/null 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
 		# time(1) prepends a "Command exited" line on failure: read the last line
-		read -r secs mem < <(tail -1 "$BATS_TEST_TMPDIR/time") || { secs=99; mem=0; }
+		mem=$(tail -1 "$BATS_TEST_TMPDIR/time")
 		[ "$rc" -eq 2 ] || fails+="$class: exit $rc ($(head -c 200 "$BATS_TEST_TMPDIR/err"))"$'\n'
 		grep -q "$class.yaml" "$BATS_TEST_TMPDIR/err" ||
 			fails+="$class: message does not name the file: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n'
@@ -97,8 +97,8 @@ check_matrix() {
 		*) grep -Eq "$class.yaml:[0-9]+:[0-9]+: " "$BATS_TEST_TMPDIR/err" ||
 			fails+="$class: no file:line:col: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n' ;;
 		esac
-		if [ "$limit" = 10 ]; then
-			awk -v s="$secs" 'BEGIN { exit !(s < 2.0) }' || fails+="$class: took ${secs}s"$'\n'
+		# memory is bounded, not time (the hang guard above only ends a run)
+		if [ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ]; then
 			[ "$mem" -lt 262144 ] || fails+="$class: used ${mem} KiB"$'\n'
 		fi
 	done
@@ -187,28 +187,39 @@ PY
 	plain=$("$TK_BIN/topo-discover" -t "$TOPO")
 	crlf=$("$TK_BIN/topo-discover" -t "$BATS_TEST_TMPDIR/odd-crlf.yaml")
 	js=$("$TK_BIN/topo-discover" -t "$BATS_TEST_TMPDIR/odd.json")
-	[ "$plain" = "$crlf" ] && [ "$plain" = "$js" ]
-	for tool in "cpuset-alloc --count 2 -t" "numa-verify --all -t"; do
-		[ -x "$TK_BIN/${tool%% *}" ] || continue
-		run "$TK_BIN/"$tool "$BATS_TEST_TMPDIR/odd-crlf.yaml"
-		[ "$status" -ne 2 ] || { echo "$tool refused CRLF+BOM: $output"; return 1; }
-	done
+	[ "$plain" = "$crlf" ]
+	[ "$plain" = "$js" ]
+	run "$TK_BIN/cpuset-alloc" --count 2 -t "$TOPO"
+	[ "$status" -eq 0 ]
+	plain=$output
+	run "$TK_BIN/cpuset-alloc" --count 2 -t "$BATS_TEST_TMPDIR/odd-crlf.yaml"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$plain" ]
+	# numa-verify judges the live machine: only the verdict's exit (0 or 1, not 2)
+	run "$TK_BIN/numa-verify" --all -t "$BATS_TEST_TMPDIR/odd-crlf.yaml"
+	[ "$status" -le 1 ] || { echo "numa-verify refused CRLF+BOM (exit $status): $output"; return 1; }
 }
 
 @test "a CRLF+BOM manifest lints and admits like the plain one" {
-	local want got
+	local want
 	python3 -c '
 import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\xbf"+t.replace("\n","\r\n").encode())' \
 		"$FIXTURES/seed/web-frontend-deployment.yaml" "$BATS_TEST_TMPDIR/web.yaml"
-	run "$TK_BIN/spread-check" lint -o json "$FIXTURES/seed/web-frontend-deployment.yaml"; want=$status
-	run "$TK_BIN/spread-check" lint -o json "$BATS_TEST_TMPDIR/web.yaml"; got=$status
-	[ "$want" = "$got" ]
+	run "$TK_BIN/spread-check" lint -o json "$FIXTURES/seed/web-frontend-deployment.yaml"
+	[ "$status" -le 1 ]
+	want=$status
+	run "$TK_BIN/spread-check" lint -o json "$BATS_TEST_TMPDIR/web.yaml"
+	[ "$status" = "$want" ]
 	python3 -c '
 import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\xbf"+t.replace("\n","\r\n").encode())' \
 		"$POD" "$BATS_TEST_TMPDIR/pod.yaml"
-	want=$("$TK_BIN/topo-admit" -t "$TOPO" --policy restricted --cpu-manager-policy static "$POD" 2>/dev/null | jq -c '.admit')
-	got=$("$TK_BIN/topo-admit" -t "$TOPO" --policy restricted --cpu-manager-policy static "$BATS_TEST_TMPDIR/pod.yaml" 2>/dev/null | jq -c '.admit')
-	[ -n "$want" ] && [ "$want" = "$got" ]
+	run --separate-stderr "$TK_BIN/topo-admit" -t "$TOPO" --policy restricted --cpu-manager-policy static "$POD"
+	[ "$status" -le 1 ]
+	want=$(jq -c '.admit' <<<"$output")
+	[ -n "$want" ]
+	run --separate-stderr "$TK_BIN/topo-admit" -t "$TOPO" --policy restricted --cpu-manager-policy static "$BATS_TEST_TMPDIR/pod.yaml"
+	[ "$status" -le 1 ]
+	jq_is '.admit' "$want"
 }
 
 @test "no tool runs a shell or another program" {

@@ -33,6 +33,7 @@ load test_helper/common
 	local t
 	for t in topo-discover topo-admit cpuset-alloc numa-verify; do
 		run bash -c "source '$TK_ROOT/completions/bash/$t'; COMP_WORDS=($t --); COMP_CWORD=1; COMP_LINE='$t --'; COMP_POINT=\${#COMP_LINE}; f=\$(complete -p $t | sed 's/.*-F \\([^ ]*\\).*/\\1/'); \$f $t -- $t; printf '%s\\n' \"\${COMPREPLY[@]}\""
+		[ "$status" -eq 0 ] || { echo "$t: exit $status: $output"; return 1; }
 		[[ "$output" == *"--help"* ]] || { echo "$t: $output"; return 1; }
 	done
 }

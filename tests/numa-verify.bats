@@ -200,7 +200,9 @@ verify_live_pages() {
 	command -v mandoc >/dev/null || skip "mandoc not installed"
 	run -0 mandoc -Tlint -W warning "$TK_ROOT/man/numa-verify.1"
 	[ -z "$output" ]
-	for o in $(numa-verify --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	local help
+	help=$(numa-verify --help)
+	for o in $(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u); do
 		grep -q -- "${o#--}" "$TK_ROOT/man/numa-verify.1" || { echo "man lacks $o" >&2; return 1; }
 		for c in bash/numa-verify zsh/_numa-verify fish/numa-verify.fish; do
 			grep -q -- "${o#--}" "$TK_ROOT/completions/$c" || { echo "$c lacks $o" >&2; return 1; }

@@ -19,6 +19,7 @@ golden() {  # FORMAT EXT
 	golden json json
 	cd "$FIXTURES/spread-check/lint"
 	run --separate-stderr spread-check lint golden.yaml
+	[ "$status" -eq 1 ]
 	diff -u "$G/golden.json" <(printf '%s\n' "$output")
 }
 
@@ -35,6 +36,7 @@ golden() {  # FORMAT EXT
 	cp "$FIXTURES/spread-check/lint/golden.yaml" "$BATS_TEST_TMPDIR/a,b:c.yaml"
 	cd "$BATS_TEST_TMPDIR"
 	run --separate-stderr spread-check lint -o github "a,b:c.yaml"
+	[ "$status" -eq 1 ]
 	output_has '::error file=a%2Cb%3Ac.yaml,line=11,col=14,'
 }
 
@@ -59,6 +61,7 @@ golden() {  # FORMAT EXT
 @test "junit: warnings are failures under --strict" {
 	cd "$FIXTURES/spread-check/lint"
 	run --separate-stderr spread-check lint -o junit --strict golden.yaml
+	[ "$status" -eq 1 ]
 	output_has '<testsuites name="spread-check lint" tests="2" failures="2" errors="0">'
 	output_has '<failure type="spread-check" message="3 findings">'
 }
@@ -66,11 +69,15 @@ golden() {  # FORMAT EXT
 @test "no finding: every format stays valid" {
 	cd "$FIXTURES/spread-check/lint"
 	run --separate-stderr spread-check lint -o text clean.yaml
-	[ "$status" -eq 0 ] && [ -z "$output" ]
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 	run --separate-stderr spread-check lint -o github clean.yaml
-	[ "$status" -eq 0 ] && [ -z "$output" ]
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 	run --separate-stderr spread-check lint -o sarif clean.yaml
+	[ "$status" -eq 0 ]
 	jq_is '.runs[0].results' '[]'
 	run --separate-stderr spread-check lint -o junit clean.yaml
+	[ "$status" -eq 0 ]
 	output_has '<testcase classname="clean.yaml" name="Deployment/shop/web (line 2)"/>'
 }

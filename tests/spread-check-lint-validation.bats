@@ -43,7 +43,7 @@ lint_case() {
 }
 
 @test "validation case table has 43 cases" {
-	run grep -vc '^#' "$CASES"
+	run -0 grep -vc '^#' "$CASES"
 	[ "$output" = 43 ]
 }
 

@@ -11,7 +11,7 @@ deploy() {
 	local kind=${KIND:-Deployment}
 	{
 		printf 'apiVersion: apps/v1\nkind: %s\nmetadata: {name: %s, namespace: ns}\nspec:\n' "$kind" "$1"
-		[ -n "${2:-}" ] && printf '  replicas: %s\n' "$2"
+		if [ -n "${2:-}" ]; then printf '  replicas: %s\n' "$2"; fi
 		printf '  selector: {matchLabels: {app: web}}\n  template:\n'
 		printf '    metadata: {labels: {app: web}%s}\n' "${TMPL_META:-}"
 		printf '    spec:\n      containers: [{name: c, image: nginx}]\n'
@@ -457,22 +457,26 @@ EOF
 @test "man page: mandoc -Tlint clean; every lint option and rule id documented" {
 	command -v mandoc >/dev/null || skip "mandoc not installed"
 	run -0 mandoc -Tlint -W warning "$TK_ROOT/man/spread-check.1"
-	local o id
-	for o in $(spread-check lint --help | grep -o -- '--[a-z-]*' | sort -u); do
+	local o id help rules
+	help=$(spread-check lint --help)
+	rules=$(spread-check lint --list-rules)
+	for o in $(grep -o -- '--[a-z-]*' <<<"$help" | sort -u); do
 		grep -q -- "${o#--}" "$TK_ROOT/man/spread-check.1" || { echo "man lacks $o" >&2; return 1; }
 	done
-	for id in $(spread-check lint --list-rules | cut -d' ' -f1); do
+	for id in $(cut -d' ' -f1 <<<"$rules"); do
 		grep -q "^\.It $id " "$TK_ROOT/man/spread-check.1" || { echo "man lacks $id" >&2; return 1; }
 	done
 }
 
 @test "completions: every lint option, subcommand and rule id" {
-	local c o id
+	local c o id help rules
+	help=$(spread-check lint --help)
+	rules=$(spread-check lint --list-rules)
 	for c in bash/spread-check zsh/_spread-check fish/spread-check.fish; do
-		for o in $(spread-check lint --help | grep -o -- '--[a-z-]*' | sort -u) lint place simulate audit; do
+		for o in $(grep -o -- '--[a-z-]*' <<<"$help" | sort -u) lint place simulate audit; do
 			grep -q -- "${o#--}" "$TK_ROOT/completions/$c" || { echo "$c lacks $o" >&2; return 1; }
 		done
-		for id in $(spread-check lint --list-rules | awk '{print $1, $3}'); do
+		for id in $(awk '{print $1, $3}' <<<"$rules"); do
 			grep -q -- "$id" "$TK_ROOT/completions/$c" || { echo "$c lacks $id" >&2; return 1; }
 		done
 	done

@@ -63,6 +63,9 @@ pod_json() {
 			res=${pair%%=*}
 			exp=$(printf '%s' "${pair#*=}" | expand_hints)
 			got=$(printf '%s' "$output" | jq -c --arg r "$res" ".containers[$idx].resources[\$r].hints")
+			# the exit says the verdict (more devices than the node has are
+			# refused by the device manager's Allocate, whatever the policy)
+			case $status:$(jq -r .admit <<<"$output") in 0:true | 1:false) ;; *) got="exit $status, $got" ;; esac
 			if [ "$got" != "$exp" ]; then
 				printf 'FAIL %s: %s\n  want %s\n  got  %s (exit %s) %s\n' "$name" "$res" "$exp" "$got" \
 					"$status" "$stderr" >&2

@@ -244,6 +244,7 @@ check_lstopo() {
 @test "fsroot memorysidecaches (SNC-2, 2M + 1G hugepages) matches lscpu" {
 	check_lscpu "$(tree_dir memorysidecaches)"
 	run --separate-stderr topo-discover --no-devices -r "$(tree_dir memorysidecaches)"
+	[ "$status" -eq 0 ]
 	jq_is '[.numa[] | .hugepages | keys] | unique' '[["1Gi","2Mi"]]'
 }
 

@@ -174,6 +174,7 @@ shape() {
 	output_has $'\nDevices:\n'
 	output_has $'  0000:34:00.0 gpu         10de:1db8 NUMA 0 nvidia.com/gpu\n'
 	run --separate-stderr topo-discover -i "$XMLDIR/32em64t-2n8c2t-pci-wholeio.xml" -o text
+	[ "$status" -eq 0 ]
 	output_has '0000:84:00.1 gpu         1002:6798 NUMA 1 amd.com/gpu "Tahiti XT [Radeon HD 7970/8970 OEM / R9 280X]"'
 }
 
@@ -240,6 +241,7 @@ shape() {
 	[ "$status" -eq 0 ]
 	jq_is '[.devices[] | select(.resource != null)] | length' '0'
 	run --separate-stderr topo-discover -i "$XMLDIR/16intel64-manyVFs.xml" --resource-map "$FIX/only-map.yaml"
+	[ "$status" -eq 0 ]
 	jq_is '[.devices[].resource] | unique' '[null,"cisco.com/vic"]'
 }
 
@@ -250,6 +252,7 @@ shape() {
 		'["nvidia.com/gpu","nvidia.com/gpu","nvidia.com/gpu","amd.com/gpu"]'
 	jq_is '[.devices[] | select(.vendor == "102b") | .class]' '["other"]'
 	run --separate-stderr topo-discover -i "$XMLDIR/96em64t-4n4d3ca2co-pci.xml"
+	[ "$status" -eq 0 ]
 	jq_is '[.devices[] | select(.vendor == "1002") | [.class, .resource]]' '[["gpu","amd.com/gpu"]]'
 }
 
@@ -305,7 +308,9 @@ shape() {
 @test "-i - reads the XML export from stdin, checked like a file" {
 	run --separate-stderr topo-discover -i - <"$XMLDIR/memorysidecaches.xml"
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(topo-discover -i "$XMLDIR/memorysidecaches.xml")" ]
+	local file
+	file=$(topo-discover -i "$XMLDIR/memorysidecaches.xml")
+	[ "$output" = "$file" ]
 	run --separate-stderr topo-discover -i - <"$FIX/hwloc3.xml"
 	[ "$status" -eq 2 ]
 	stderr_has "<stdin>: hwloc XML format version 3.x"
