@@ -5,7 +5,7 @@ load test_helper/common
 SEED=$FIXTURES/seed/2s-2n-8c-2t.json
 
 @test "topo-discover -t | topo-admit -t - | cpuset-alloc: the GPU pod lands on the GPU's NUMA node" {
-	run --separate-stderr bash -c "topo-discover -t '$SEED' | topo-admit -t - --policy single-numa-node --cpu-manager-policy static '$FIXTURES/seed/gpu-inference.yaml' | cpuset-alloc -t '$SEED'"
+	run --separate-stderr bash -o pipefail -c "topo-discover -t '$SEED' | topo-admit -t - --policy single-numa-node --cpu-manager-policy static '$FIXTURES/seed/gpu-inference.yaml' | cpuset-alloc -t '$SEED'"
 	[ "$status" -eq 0 ]
 	jq_is '.containers[0] | [.name, .cpus, .numa]' '["inference","8-9,24-25",[1]]'
 }
@@ -15,7 +15,7 @@ SEED=$FIXTURES/seed/2s-2n-8c-2t.json
 	[ "$status" -eq 0 ]
 	jq_is '[.containers[] | [.name, .init, .restartable, .exclusiveCpus]]' \
 		'[["setup",true,false,4],["proxy",true,true,2],["app",false,false,4]]'
-	run --separate-stderr bash -c "topo-admit -t '$SEED' --policy best-effort --cpu-manager-policy static '$FIXTURES/pipeline/init-sidecar.yaml' | cpuset-alloc -t '$SEED'"
+	run --separate-stderr bash -o pipefail -c "topo-admit -t '$SEED' --policy best-effort --cpu-manager-policy static '$FIXTURES/pipeline/init-sidecar.yaml' | cpuset-alloc -t '$SEED'"
 	[ "$status" -eq 0 ]
 	local setup proxy app
 	setup=$(jq -r '.containers[] | select(.name == "setup") | .cpus' <<<"$output")
@@ -30,7 +30,7 @@ SEED=$FIXTURES/seed/2s-2n-8c-2t.json
 
 @test "several pods in one manifest are allocated in turn from what is left" {
 	{ cat "$FIXTURES/seed/numa-database.yaml"; echo '---'; sed 's/name: numa-database/name: numa-database-2/' "$FIXTURES/seed/numa-database.yaml"; } >"$BATS_TEST_TMPDIR/two.yaml"
-	run --separate-stderr bash -c "topo-admit -t '$SEED' --policy best-effort --cpu-manager-policy static '$BATS_TEST_TMPDIR/two.yaml' | cpuset-alloc -t '$SEED'"
+	run --separate-stderr bash -o pipefail -c "topo-admit -t '$SEED' --policy best-effort --cpu-manager-policy static '$BATS_TEST_TMPDIR/two.yaml' | cpuset-alloc -t '$SEED'"
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 2 ]
 	local a b

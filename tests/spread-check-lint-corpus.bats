@@ -10,7 +10,7 @@ M=$SHARED/data/manifests
 V=$FIXTURES/spread-check/lint/peer-verdicts.tsv
 
 setup() {
-	[ -d "$M" ] || skip "no $M"
+	need_shared data/manifests
 }
 
 @test "every real manifest lints without exit 2" {

@@ -74,6 +74,7 @@ EOF
 TEST "x" {
 	want=$("$TK_BIN/topo-admit" -t t.json p.yaml | jq -c .admit)
 	topo-discover -i a.xml | grep -q numa
+	run -0 bash -c "topo-discover -i '$x' | jq .numa"
 	[ -n "$want" ]
 }
 EOF
@@ -92,6 +93,22 @@ TEST "x" {
 	x=$("$TK_BIN/topo-admit" a; echo done)
 }
 EOF
+	sample status-ne <<'EOF'
+TEST "x" {
+	run topo-admit a.yaml
+	[ "$status" -ne 2 ] || { echo "exit 2"; return 1; }
+	run topo-admit b.yaml
+	[ "$status" -gt 0 ]
+	run ! topo-admit c.yaml
+	! "$TK_BIN/topo-admit" d.yaml
+}
+EOF
+	sample shared <<'EOF'
+XMLDIR=$SHARED/data/hwloc-xml
+TEST "x" {
+	run -0 topo-discover -i "$XMLDIR/a.xml"
+}
+EOF
 	sample negation <<'EOF'
 TEST "x" {
 	! grep -q x file
@@ -100,19 +117,20 @@ TEST "x" {
 EOF
 	cd "$BATS_TEST_TMPDIR"
 	run "$TK_ROOT/tests/lint-tests" and-list.bats cmd-and.bats or-true.bats run-status.bats pipe.bats \
-		helper-pipe.bats subst.bats negation.bats
+		helper-pipe.bats subst.bats status-ne.bats shared.bats negation.bats
 	[ "$status" -eq 1 ]
 	local want n
 	# FILE:LINE: test "TITLE": RULE: ... for each finding, nothing more
 	for want in and-list.bats:3:and-list cmd-and.bats:2:and-list or-true.bats:2:or-true \
 		or-true.bats:3:or-true run-status.bats:2:run-status run-status.bats:7:run-status \
-		pipe.bats:2:pipe pipe.bats:3:pipe helper-pipe.bats:3:pipe subst.bats:2:subst subst.bats:3:subst \
-		subst.bats:4:subst subst.bats:5:subst subst.bats:6:subst negation.bats:2:negation; do
+		pipe.bats:2:pipe pipe.bats:3:pipe pipe.bats:4:pipe helper-pipe.bats:3:pipe subst.bats:2:subst subst.bats:3:subst \
+		subst.bats:4:subst subst.bats:5:subst subst.bats:6:subst status-ne.bats:3:status-ne status-ne.bats:5:status-ne status-ne.bats:6:status-ne \
+		status-ne.bats:7:status-ne shared.bats:2:shared negation.bats:2:negation; do
 		[[ $output == *"${want%:*}: test \"x\": ${want##*:}: "* || $output == *"${want%:*}: test \"y\": ${want##*:}: "* ]] ||
 			{ echo "no ${want##*:} finding at ${want%:*} in: $output"; return 1; }
 	done
 	n=$(grep -c '^[a-z-]*\.bats:[0-9]*: ' <<<"$output")
-	[ "$n" -eq 15 ] || { echo "$n findings, want 15: $output"; return 1; }
+	[ "$n" -eq 21 ] || { echo "$n findings, want 21: $output"; return 1; }
 }
 
 @test "lint-tests: allows the idioms that do check (and the last command's list)" {
@@ -136,7 +154,9 @@ TEST "conditional actions, handled lists, checked statuses" {
 	out=$("$TK_BIN/topo-discover" -i a.xml)
 	printf '%s' "$out" | spread-check lint -
 	got=$(jq -c .admit <<<"$out")
-	run ! topo-admit bad.yaml
+	run topo-admit bad.yaml
+	[ "$status" -le 1 ] || { echo "exit $status"; return 1; }
+	if [ "$status" -ne 0 ]; then echo "refused"; fi
 	probe '{}'
 	[ "$status" -eq 0 ]
 	echo "a && b | c" | grep -c '&&'
@@ -150,7 +170,13 @@ TEST "a run checked after either branch" {
 	fi
 	[ "$status" -eq 0 ]
 }
+XMLDIR=$SHARED/data/hwloc-xml
+TEST "reads ../shared after need_shared" {
+	need_shared data/hwloc-xml
+	run -0 topo-discover -i "$XMLDIR/a.xml"
+}
 TEST "pipefail keeps the status" {
+	run -0 bash -o pipefail -c "topo-discover -i '$x' | jq .numa"
 	set -o pipefail
 	topo-discover -i a.xml | jq .numa
 }

@@ -11,7 +11,7 @@ load test_helper/common
 	while IFS=$'\037' read -r -d $'\036' cmd want; do
 		[ -n "$cmd" ] || continue
 		n=$((n + 1))
-		run bash -c "$cmd"
+		run bash -o pipefail -c "$cmd"
 		if [ "$status" -gt 1 ] || { [ -n "$want" ] && [ "$(printf '%s' "$output" | tr -d '\n ')" != "$(printf '%s' "$want" | tr -d ' ')" ]; }; then
 			printf 'FAIL example %d: %s\n  exit %s\n  want %s\n  got  %s\n' "$n" "$cmd" "$status" "$want" "$output" >&2
 			bad=$((bad + 1))

@@ -4,6 +4,7 @@ load test_helper/common
 
 @test "man: the EXAMPLES of topo-discover(1) run" {
 	local n=0 cmd
+	need_shared data/hwloc-xml/linux-32intel64-2p8co2t+8ve.xml
 	cd "$BATS_TEST_TMPDIR"
 	# the examples name files under tests/
 	ln -s "$TK_ROOT/tests" tests

@@ -5,6 +5,9 @@ TK_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 TK_BIN=${TK_BIN:-$TK_ROOT/bin}
 FIXTURES=$TK_ROOT/tests/fixtures
 EXPECTED=$TK_ROOT/tests/expected
+# ../shared (TK_SHARED): data from outside the repository - real machines'
+# hwloc XML and /sys trees, real manifests, the guide (see README.md). CI has
+# it; a plain clone does not, and the tests that read it skip (need_shared).
 SHARED=${TK_SHARED:-$TK_ROOT/../shared}
 TK_BUILD=${TK_BUILD:-$TK_ROOT/build}
 TK_TEST=${TK_TEST:-$TK_BUILD/tests/tk-test}
@@ -65,4 +68,19 @@ man_examples() {
 # than our code (the run must still end, and exit as the test says)
 time_limit() {
 	if [ -n "${TK_SANITIZE:-}${TK_VALGRIND:-}" ]; then echo 120; else echo "$1"; fi
+}
+
+# need_shared PATH...: skips the test (or, from setup_file, the file) unless
+# ../shared/PATH exists for each PATH. With TK_REQUIRE_SHARED=1 (CI, which
+# has ../shared) a missing PATH fails instead, so that nothing skips there.
+need_shared() {
+	local p
+	for p in "$@"; do
+		[ ! -e "$SHARED/$p" ] || continue
+		if [ "${TK_REQUIRE_SHARED:-}" = 1 ]; then
+			echo "TK_REQUIRE_SHARED=1 but $SHARED/$p is missing" >&2
+			return 1
+		fi
+		skip "needs ../shared/$p (real data from outside the repository; CI has it)"
+	done
 }
