@@ -7,6 +7,7 @@
  * main() parses options into struct opts, loads the inputs, calls the pure
  * functions of merge.c / cpuhints.c / pod.c and renders their result.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -231,7 +232,9 @@ static int run_hints(const struct opts *o)
 	enum ta_policy p;
 	enum ta_scope s;
 	struct ta_hint best;
-	bool admit;
+	bool admit, stall;
+	char warning[1024];
+	double combinations;
 	json_t *j;
 
 	if (o->numa_nodes) {
@@ -263,8 +266,12 @@ static int run_hints(const struct opts *o)
 		tk_fatal_diag(&d);
 	}
 	manager_new(o, &ni, &p, &s, &to);
+	if (ta_merge_check(p, &ni, hd.providers, hd.n, warning, sizeof(warning))) {
+		ta_hints_release(&hd);
+		tk_fatal("%s: %s", o->hints, warning);
+	}
+	stall = ta_merge_stall_warning(p, hd.providers, hd.n, warning, sizeof(warning), &combinations);
 	ta_merge(p, &to, &ni, hd.providers, hd.n, &best, &admit);
-	ta_hints_release(&hd);
 
 	if (o->out == TK_OUT_TEXT) {
 		char m[256];
@@ -274,13 +281,28 @@ static int run_hints(const struct opts *o)
 		printf("admit: %s\nhint: %s%s, %s\n", admit ? "yes" : "no",
 		       best.has_mask ? "NUMA " : "any NUMA node", best.has_mask ? m : "",
 		       best.preferred ? "preferred" : "not preferred");
+		if (stall)
+			printf("warning: %s\n", warning);
 	} else {
 		j = json_object();
 		json_object_set_new(j, "admit", json_boolean(admit));
 		json_object_set_new(j, "hint", ta_hint_to_json(&best));
+		if (stall) {
+			char digits[400], *end;
+			long long n;
+
+			/* exact while it fits JSON's usual 64-bit integers */
+			ta_merge_combinations(p, hd.providers, hd.n, digits, sizeof(digits));
+			errno = 0;
+			n = strtoll(digits, &end, 10);
+			json_object_set_new(j, "kubeletCombinations", errno || *end ?
+					    json_real(combinations) : json_integer(n));
+			json_object_set_new(j, "warnings", json_pack("[s]", warning));
+		}
 		if (emit(j))
 			tk_fatal("write error");
 	}
+	ta_hints_release(&hd);
 	return admit ? TK_EXIT_OK : TK_EXIT_NO;
 }
 

@@ -102,6 +102,30 @@ void ta_merge(enum ta_policy p, const struct ta_options *o, const struct ta_numa
 	      const struct ta_provider *providers, size_t nproviders,
 	      struct ta_hint *best, bool *admit);
 
+/* How many permutations the kubelet's HintMerger visits for this Merge (the
+ * product of the filtered hint lists' lengths), as decimal digits in buf;
+ * returned as a double too. 0 under policy none, which merges nothing. */
+double ta_merge_combinations(enum ta_policy p, const struct ta_provider *providers, size_t nproviders,
+			     char *buf, size_t len);
+/* From this many permutations on, the kubelet's admission of the pod stalls
+ * (Go spends some hundred nanoseconds on each). */
+#define TA_KUBELET_STALL 1e7
+/* From TA_KUBELET_STALL combinations on: a warning that says so into buf,
+ * true. The count goes to *combinations when that is not NULL. */
+bool ta_merge_stall_warning(enum ta_policy p, const struct ta_provider *providers, size_t nproviders,
+			    char *buf, size_t len, double *combinations);
+
+/* ta_merge never visits permutations: it follows the set of reachable merged
+ * masks, at most 2^N for N NUMA nodes, as a hash set or (up to
+ * TA_DENSE_MAX_NUMA nodes) as counts over all 2^N masks, whichever is less
+ * work. ta_merge_check says, before any merging, whether that work stays
+ * within TA_MERGE_MAX_WORK steps (about 4 s here): 0, or -1 with the message
+ * in err. */
+#define TA_DENSE_MAX_NUMA 24
+#define TA_MERGE_MAX_WORK 5e9
+int ta_merge_check(enum ta_policy p, const struct ta_numa_info *ni, const struct ta_provider *providers,
+		   size_t nproviders, char *err, size_t errlen);
+
 /* IsNarrowerThan from bitmask.go. */
 bool ta_mask_narrower(ta_mask a, ta_mask b);
 int ta_mask_count(ta_mask m);

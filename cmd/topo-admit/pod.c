@@ -1323,6 +1323,16 @@ static void warn(struct ta_pod_report *r, char *msg)
 	r->warnings[r->nwarnings++] = msg;
 }
 
+/* Say so when the kubelet's own merge of these hints would stall. */
+static void stall_warning(struct ta_pod_report *r, enum ta_policy pol, const struct ta_provider *pv,
+			  const char *container)
+{
+	char msg[1024];
+
+	if (ta_merge_stall_warning(pol, pv, 3, msg, sizeof(msg), NULL))
+		warn(r, container ? xasprintf("container %s: %s", container, msg) : xasprintf("pod: %s", msg));
+}
+
 static void check_annotations(const struct pod *p, struct ta_pod_report *r)
 {
 	static const char *const fake[] = { "kubernetes.io/topology-policy", "cpu-set.kubernetes.io/numa-node" };
@@ -1416,6 +1426,7 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 				cr->hint = (struct ta_hint){ false, 0, false };
 				cr->admit = true;
 			} else {
+				stall_warning(r, pol, pv, cr->name);
 				ta_merge(pol, o, ni, pv, 3, &cr->hint, &cr->admit);
 			}
 			providers_release(pv, 3);
@@ -1433,6 +1444,7 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 		bool admit;
 
 		gather(t, g_state, cfg, ni, &p, NULL, &ru, pv, &podr, &cpus);
+		stall_warning(r, pol, pv, NULL);
 		ta_merge(pol, o, ni, pv, 3, &r->pod_hint, &admit);
 		providers_release(pv, 3);
 		r->admit = admit;
