@@ -1,5 +1,6 @@
 /* statefile.c - locked, atomic state files and the CPU Manager checkpoint
  * (see statefile.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -15,38 +18,187 @@
 #include "cpuset.h"
 #include "diag.h"
 #include "doc.h"
+#include "safeopen.h"
 #include "statefile.h"
 #include "xalloc.h"
 
-/* ---- locking and atomic writes ---- */
+/* ---- state files ---- */
 
-int tk_lock_path(const char *path, bool exclusive, struct tk_diag *d)
+/* random characters in a temp file's name: 62^10, never guessed */
+#define TEMP_SUFFIX_LEN 10
+
+static void sleep_ms(long ms)
 {
-	char *lpath = xasprintf("%s.lock", path);
-	int fd, ret = -1;
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		tk_diag_set(d, lpath, 0, 0, "cannot open lock file: %s", strerror(errno));
-		goto out;
-	}
-	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-		if (errno == EINTR)
-			continue;
-		tk_diag_set(d, lpath, 0, 0, "cannot lock: %s", strerror(errno));
-		close(fd);
-		goto out;
-	}
-	ret = fd;
-out:
-	free(lpath);
-	return ret;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
-void tk_unlock(int fd)
+static double now_s(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The lock file <base>.lock: ours alone (see statefile.h). Returns its fd
+ * with the flock held, or -1 with d filled. */
+static int take_lock(struct tk_state_file *sf, double wait_s, struct tk_diag *d)
+{
+	char *name = xasprintf("%s.lock", sf->base), *shown = xasprintf("%s.lock", sf->path);
+	double deadline = now_s() + (wait_s > 0 ? wait_s : 0);
+	long nap = 1;
+	int fd = -1;
+
+	for (;;) {
+		struct stat st, again;
+
+		fd = openat(sf->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			    0600);
+		if (fd < 0) {
+			tk_diag_set(d, shown, 0, 0, "cannot open lock file: %s",
+				    errno == ELOOP ? "is a symbolic link (refused)" : strerror(errno));
+			goto fail;
+		}
+		if (fstat(fd, &st) < 0) {
+			tk_diag_set(d, shown, 0, 0, "cannot open lock file: %s", strerror(errno));
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+			tk_diag_set(d, shown, 0, 0, "lock file is not a regular file with one link (refused)");
+			goto fail;
+		}
+		/* whoever can open it can flock it: another user must not */
+		if (st.st_uid != geteuid()) {
+			tk_diag_set(d, shown, 0, 0, "lock file belongs to uid %u, not to us (refused: remove it)",
+				    (unsigned)st.st_uid);
+			goto fail;
+		}
+		if ((st.st_mode & 077) && fchmod(fd, 0600) < 0) {
+			tk_diag_set(d, shown, 0, 0, "cannot restrict the lock file: %s", strerror(errno));
+			goto fail;
+		}
+		while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno != EWOULDBLOCK && errno != EINTR) {
+				tk_diag_set(d, shown, 0, 0, "cannot lock: %s", strerror(errno));
+				goto fail;
+			}
+			if (now_s() >= deadline) {
+				tk_diag_set(d, shown, 0, 0,
+					    "still locked by another process after %g s (see --wait); nothing changed",
+					    wait_s > 0 ? wait_s : 0);
+				goto fail;
+			}
+			sleep_ms(nap);
+			if (nap < 64)
+				nap *= 2;
+		}
+		/* the name may have been replaced while we waited: lock the file
+		 * that is there now */
+		if (fstatat(sf->dirfd, name, &again, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    again.st_dev == st.st_dev && again.st_ino == st.st_ino)
+			break;
+		close(fd);
+	}
+	free(name);
+	free(shown);
+	return fd;
+fail:
 	if (fd >= 0)
-		close(fd);   /* closing the last descriptor drops the flock */
+		close(fd);
+	free(name);
+	free(shown);
+	return -1;
+}
+
+/* Under the lock no other writer has a temp file open: any <base>.tmp-*
+ * of ours is left by a writer killed mid-way, and would pile up. Files of
+ * other users are not ours to remove. */
+static void remove_stale_temps(struct tk_state_file *sf)
+{
+	int fd = openat(sf->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *prefix = xasprintf("%s.tmp-", sf->base);
+	size_t plen = strlen(prefix);
+	struct dirent *de;
+	DIR *dir;
+
+	dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		free(prefix);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		struct stat st;
+
+		if (strncmp(de->d_name, prefix, plen) || strlen(de->d_name + plen) != TEMP_SUFFIX_LEN)
+			continue;
+		if (fstatat(sf->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid())
+			unlinkat(sf->dirfd, de->d_name, 0);
+	}
+	closedir(dir);
+	free(prefix);
+}
+
+void tk_state_close(struct tk_state_file *sf)
+{
+	if (sf->lock >= 0)
+		close(sf->lock);   /* the last descriptor closed drops the flock */
+	if (sf->dirfd >= 0)
+		close(sf->dirfd);
+	free(sf->path);
+	free(sf->base);
+	free(sf->buf);
+	memset(sf, 0, sizeof(*sf));
+	sf->lock = sf->dirfd = -1;
+}
+
+int tk_state_open(struct tk_state_file *sf, const char *path, bool update, double wait_s,
+		  struct tk_diag *d)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc;
+
+	memset(sf, 0, sizeof(*sf));
+	sf->lock = sf->dirfd = -1;
+	sf->path = xstrdup(path);
+	sf->base = xstrdup(slash ? slash + 1 : path);
+	if (!*sf->base || !strcmp(sf->base, ".") || !strcmp(sf->base, "..")) {
+		tk_diag_set(d, path, 0, 0, "not a regular file");
+		goto fail;
+	}
+	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	sf->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sf->dirfd < 0) {
+		tk_diag_set(d, dir, 0, 0, "cannot open directory: %s", strerror(errno));
+		free(dir);
+		goto fail;
+	}
+	free(dir);
+	if (update) {
+		if ((sf->lock = take_lock(sf, wait_s, d)) < 0)
+			goto fail;
+		remove_stale_temps(sf);
+	}
+	rc = tk_read_regular(sf->dirfd, sf->base, path, TK_OPEN_NOFOLLOW, TK_STATE_MAX, &sf->buf,
+			     &sf->len, &sf->st, d);
+	if (rc < 0)
+		goto fail;
+	sf->exists = rc == 0;
+	if (update && sf->exists && sf->st.st_uid != geteuid() && sf->st.st_uid != 0) {
+		tk_diag_set(d, path, 0, 0, "belongs to uid %u, neither to us nor to root (refused)",
+			    (unsigned)sf->st.st_uid);
+		goto fail;
+	}
+	return 0;
+fail:
+	tk_state_close(sf);
+	return -1;
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -65,62 +217,146 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int tk_atomic_write(const char *path, const void *buf, size_t len, unsigned mode,
-		    struct tk_diag *d)
+/* A temp file no other user can have planted or guessed (Go's os.CreateTemp):
+ * <base>.tmp-<random> created O_EXCL. Returns the fd and its name in *name. */
+static int create_temp(struct tk_state_file *sf, char **name)
 {
-	/* One fixed name: the caller holds the exclusive lock, so no other writer
-	 * uses it now, and a temp file left by a writer killed mid-way is
-	 * truncated and reused instead of piling up beside the state. */
-	char *tmp = xasprintf("%s.tmp", path);
-	char *dir = xstrdup(path);
-	char *slash;
-	int fd = -1, dfd, ret = -1;
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	int tries, fd;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		tk_diag_set(d, path, 0, 0, "cannot create temporary file: %s", strerror(errno));
-		goto out;
+	for (tries = 0; tries < 100; tries++) {
+		unsigned char rnd[TEMP_SUFFIX_LEN];
+		char suffix[sizeof(rnd) + 1];
+		size_t i;
+
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return -1;
+		for (i = 0; i < sizeof(rnd); i++)
+			suffix[i] = alnum[rnd[i] % (sizeof(alnum) - 1)];
+		suffix[sizeof(rnd)] = '\0';
+		*name = xasprintf("%s.tmp-%s", sf->base, suffix);
+		fd = openat(sf->dirfd, *name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			return fd;
+		free(*name);
+		*name = NULL;
+		if (errno != EEXIST)
+			return -1;
 	}
-	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
-		tk_diag_set(d, path, 0, 0, "cannot write: %s", strerror(errno));
-		goto out_unlink;
+	errno = EEXIST;
+	return -1;
+}
+
+/* Is the file still what tk_state_open (or our last replace) saw? */
+static bool unchanged(const struct tk_state_file *sf)
+{
+	struct stat st;
+	char *buf;
+	size_t len;
+	int fd, rc;
+	bool same;
+
+	fd = tk_open_regular(sf->dirfd, sf->base, TK_OPEN_NOFOLLOW, &st);
+	if (fd == -ENOENT)
+		return !sf->exists;
+	if (fd < 0 || !sf->exists) {
+		if (fd >= 0)
+			close(fd);
+		return false;
 	}
-	if (close(fd) < 0) {
-		fd = -1;
-		tk_diag_set(d, path, 0, 0, "cannot write: %s", strerror(errno));
-		goto out_unlink;
+	same = st.st_dev == sf->st.st_dev && st.st_ino == sf->st.st_ino && st.st_size == sf->st.st_size;
+	rc = same ? tk_read_fd(fd, TK_STATE_MAX, &buf, &len) : -1;
+	close(fd);
+	if (rc < 0)
+		return false;
+	same = len == sf->len && !memcmp(buf, sf->buf, len);
+	free(buf);
+	return same;
+}
+
+static void sync_dir(int dirfd)
+{
+	fsync(dirfd);   /* makes the rename durable; nothing to undo if it fails */
+}
+
+int tk_state_replace(struct tk_state_file *sf, const void *buf, size_t len, struct tk_diag *d)
+{
+	static const char changed[] =
+		"changed since it was read (the kubelet takes no lock); nothing written, try again";
+	char *tmp = NULL;
+	struct stat st;
+	int fd = -1, rc;
+
+	if (!buf) {
+		if (!unchanged(sf))
+			return tk_diag_set(d, sf->path, 0, 0, changed);
+		if (sf->exists && unlinkat(sf->dirfd, sf->base, 0) < 0)
+			return tk_diag_set(d, sf->path, 0, 0, "cannot remove: %s", strerror(errno));
+		sync_dir(sf->dirfd);
+		free(sf->buf);
+		sf->buf = NULL;
+		sf->len = 0;
+		sf->exists = false;
+		return 0;
 	}
+	fd = create_temp(sf, &tmp);
+	if (fd < 0)
+		return tk_diag_set(d, sf->path, 0, 0, "cannot create a temporary file: %s", strerror(errno));
+	/* an existing file keeps its owner and mode (chown first: it clears
+	 * set-id bits); a new one is 0600 whatever the umask */
+	if (sf->exists && (sf->st.st_uid != geteuid() || sf->st.st_gid != getegid()) &&
+	    fchown(fd, sf->st.st_uid, sf->st.st_gid) < 0) {
+		tk_diag_set(d, sf->path, 0, 0, "cannot keep the owner: %s", strerror(errno));
+		goto fail;
+	}
+	if (fchmod(fd, sf->exists ? sf->st.st_mode & 07777 : 0600) < 0 || write_all(fd, buf, len) < 0 ||
+	    fsync(fd) < 0 || fstat(fd, &st) < 0) {
+		tk_diag_set(d, sf->path, 0, 0, "cannot write: %s", strerror(errno));
+		goto fail;
+	}
+	rc = close(fd);
 	fd = -1;
-	if (rename(tmp, path) < 0) {
-		tk_diag_set(d, path, 0, 0, "cannot replace: %s", strerror(errno));
-		goto out_unlink;
+	if (rc < 0) {
+		tk_diag_set(d, sf->path, 0, 0, "cannot write: %s", strerror(errno));
+		goto fail;
 	}
-	/* make the rename itself durable */
-	slash = strrchr(dir, '/');
-	if (slash)
-		slash[slash == dir ? 1 : 0] = '\0';
-	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
+	if (!unchanged(sf)) {
+		tk_diag_set(d, sf->path, 0, 0, changed);
+		goto fail;
 	}
-	ret = 0;
-	goto out;
-out_unlink:
-	unlink(tmp);
-out:
+	/* a file that appeared since we looked is never replaced */
+	rc = sf->exists ? -1 : renameat2(sf->dirfd, tmp, sf->dirfd, sf->base, RENAME_NOREPLACE);
+	if (rc < 0 && !sf->exists && errno == EEXIST) {
+		tk_diag_set(d, sf->path, 0, 0, changed);
+		goto fail;
+	}
+	if (rc < 0)
+		rc = renameat(sf->dirfd, tmp, sf->dirfd, sf->base);
+	if (rc < 0) {
+		tk_diag_set(d, sf->path, 0, 0, "cannot replace: %s", strerror(errno));
+		goto fail;
+	}
+	sync_dir(sf->dirfd);
+	free(tmp);
+	free(sf->buf);
+	sf->buf = xmalloc(len + 1);
+	memcpy(sf->buf, buf, len);
+	sf->buf[len] = '\0';
+	sf->len = len;
+	sf->st = st;
+	sf->exists = true;
+	return 0;
+fail:
 	if (fd >= 0)
 		close(fd);
+	unlinkat(sf->dirfd, tmp, 0);
 	free(tmp);
-	free(dir);
-	return ret;
+	return -1;
 }
 
 int tk_read_file(const char *path, char **bufp, size_t *lenp, struct tk_diag *d)
 {
-	size_t len = 0, cap = 4096;
-	char *buf;
-	int fd;
+	int fd, rc;
 
 	*bufp = NULL;
 	*lenp = 0;
@@ -130,35 +366,12 @@ int tk_read_file(const char *path, char **bufp, size_t *lenp, struct tk_diag *d)
 			return 1;
 		return tk_diag_set(d, path, 0, 0, "cannot open: %s", strerror(errno));
 	}
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			if (cap > (size_t)256 << 20) {
-				free(buf);
-				close(fd);
-				return tk_diag_set(d, path, 0, 0, "file too large");
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			close(fd);
-			return tk_diag_set(d, path, 0, 0, "cannot read: %s", strerror(errno));
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	rc = tk_read_fd(fd, (size_t)256 << 20, bufp, lenp);
 	close(fd);
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
+	if (rc == -EFBIG)
+		return tk_diag_set(d, path, 0, 0, "file too large");
+	if (rc < 0)
+		return tk_diag_set(d, path, 0, 0, "cannot read: %s", strerror(-rc));
 	return 0;
 }
 

@@ -5,6 +5,8 @@
  *   lock file   FILE.lock next to the state file; flock(2) on it serializes
  *               read-modify-write cycles. The state file itself cannot carry
  *               the lock because every write replaces its inode (rename).
+ *               The kubelet takes no lock on its checkpoints: a write checks
+ *               just before its rename that the file is still what was read.
  *   atomic      a write goes to a temp file in the same directory, is
  *               fsync'ed, renamed over the target, and the directory is
  *               fsync'ed: a reader (or a kill -9 at any instant) sees either
@@ -33,26 +35,61 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 struct tk_diag;
 
-/* ---- locking and atomic writes ---- */
+/* ---- state files: locked, atomic, regular files only ---- */
 
-/* Take an exclusive (or shared) flock on "<path>.lock", creating it (0644).
- * Blocks until granted. Returns the lock fd (>= 0), or -1 with d filled. */
-int tk_lock_path(const char *path, bool exclusive, struct tk_diag *d);
-/* Release a lock taken by tk_lock_path (closes fd; -1 is ignored). */
-void tk_unlock(int fd);
+/* The largest state or checkpoint file read (an exact cap: fstat first, then
+ * a bounded read). The kubelet's are a few kB even on a full node. */
+#define TK_STATE_MAX ((size_t)16 << 20)
 
-/* Replace path with len bytes of buf atomically (temp file path.tmp in the
- * same directory, write, fsync, rename, fsync of the directory). The caller
- * must hold tk_lock_path(path, true). mode is used for a new file. Returns 0,
- * or -1 with d filled (the temp file is removed). */
-int tk_atomic_write(const char *path, const void *buf, size_t len, unsigned mode,
-		    struct tk_diag *d);
+/* One state file held for a run.
+ *   query   tk_state_open(..., update false): read, nothing locked, nothing
+ *           created (writes replace the file by rename, so a reader sees the
+ *           old or the new content without any lock).
+ *   update  an exclusive flock on "<file>.lock" in the same directory: opened
+ *           without following a symbolic link, created 0600, refused unless
+ *           it is a regular file of ours with one link, so no other user can
+ *           hold it (and so block us) or point it elsewhere. The wait for it
+ *           is bounded.
+ * The state file itself is opened without following a symbolic link and only
+ * as a regular file of at most TK_STATE_MAX bytes; for an update it must be
+ * owned by us or by root (its content is trusted). */
+struct tk_state_file {
+	char *path;          /* as given (diagnostics) */
+	int dirfd;           /* its directory: every name below is relative to it */
+	char *base;          /* its last component */
+	int lock;            /* flock'd lock file; -1 for a query */
+	bool exists;
+	struct stat st;      /* of the file read, when exists */
+	char *buf;           /* its content, NUL-terminated; NULL when absent */
+	size_t len;
+};
 
-/* Read a whole file into a malloc'd NUL-terminated buffer. Returns 0,
- * 1 when the file does not exist (*buf NULL), -1 with d filled otherwise. */
+/* Open and read path. For an update, wait at most wait_s seconds (0: try
+ * once) for the lock. Returns 0, or -1 with d filled (sf released). */
+int tk_state_open(struct tk_state_file *sf, const char *path, bool update, double wait_s,
+		  struct tk_diag *d);
+
+/* Replace the file's content with len bytes of buf (buf NULL: remove the
+ * file) under the lock: a temp file created O_EXCL|O_NOFOLLOW under an
+ * unpredictable name in the same directory, written, fsync'ed, renamed over
+ * the file, and the directory fsync'ed. A new file is 0600 whatever the
+ * umask; an existing one keeps its mode and owner. Just before the rename
+ * the file is read again: if anyone (a kubelet takes no lock) changed it
+ * since we read it, nothing is written and -1 is returned. On success sf
+ * describes the new content. Returns 0, or -1 with d filled and the file as
+ * it was. */
+int tk_state_replace(struct tk_state_file *sf, const void *buf, size_t len, struct tk_diag *d);
+
+/* Drop the lock and free sf (a zeroed or released sf is fine). */
+void tk_state_close(struct tk_state_file *sf);
+
+/* Read a whole input (a path, "/dev/stdin", a pipe) into a malloc'd
+ * NUL-terminated buffer, at most 256 MiB. Returns 0, 1 when the file does
+ * not exist (*buf NULL), -1 with d filled otherwise. */
 int tk_read_file(const char *path, char **buf, size_t *len, struct tk_diag *d);
 
 /* FNV-1a, 32 bit (Go's hash/fnv New32a). */

@@ -59,31 +59,40 @@ int admit_load(const char *path, const struct ktopo *k, struct admit_req **reqs,
 void admit_release(struct admit_req *req);
 void admit_free(struct admit_req *reqs, size_t n);
 
-/* bind.c: bind to cpus (and memory to their NUMA nodes unless no_membind)
- * through hwloc, then execvp(argv). Returns only on failure (message in
- * err). */
-void bind_and_exec(const struct ktopo *k, const struct cpuset *cpus, bool no_membind,
-		   char *const argv[], char *err, size_t errlen);
+/* bind.c: bind this process to cpus (and memory to their NUMA nodes unless
+ * no_membind) through hwloc, then read the affinity back: a partial bind (a
+ * cpuset cgroup, or a machine, that allows fewer of the CPUs) is an error as
+ * numactl --physcpubind treats it. Returns 0, or -1 with err filled. */
+int bind_cpus(const struct ktopo *k, const struct cpuset *cpus, bool no_membind, char *err,
+	      size_t errlen);
 
 /* state.c: a CPU Manager state file held for one run. */
 struct state {
+	struct tk_state_file sf;    /* common/statefile.h: lock, content, replace */
 	const char *path;
-	int lock;                   /* flock'd FILE.lock, -1 when reading without one */
 	bool exists;
 	enum tk_ck_owner owner;
 	struct tk_cpu_checkpoint cp;
+	bool committed;             /* state_commit wrote; state_undo can restore */
+	char *before;               /* the content before that write (NULL: none) */
+	size_t before_len;
 };
 
-/* Lock (exclusive when write), read and verify path; exits 2 on a corrupt
- * file or a checksum that matches neither the kubelet's nor ours. */
-void state_open(struct state *s, const char *path, bool write);
+/* Read and verify path; for a write (write true) first take the lock,
+ * waiting at most wait_s seconds. Exits 2 on a corrupt file, a checksum that
+ * matches neither the kubelet's nor ours, or a lock not granted in time. */
+void state_open(struct state *s, const char *path, bool write, double wait_s);
 /* Every CPU recorded in the entries. */
 void state_assigned(const struct state *s, struct cpuset *dst);
 /* The entry of pod/container, or NULL. */
 const char *find_entry(const struct state *s, const char *pod, const char *container);
 /* Write back atomically, defaultCpuSet = pool minus the recorded CPUs;
- * refuses (exit 2) a kubelet-written file unless force. */
-void state_commit(struct state *s, bool force, const struct cpuset *pool);
+ * refuses a kubelet-written file unless force. Returns 0, or -1 with d
+ * filled and the file unchanged. */
+int state_commit(struct state *s, bool force, const struct cpuset *pool, struct tk_diag *d);
+/* Put back what state_commit replaced (or remove the file it created).
+ * Returns 0, or -1 with d filled. */
+int state_undo(struct state *s, struct tk_diag *d);
 void state_close(struct state *s);
 
 #endif

@@ -3,6 +3,7 @@
  * container: options -> struct opts, load the topology, ask common/cpumanager.h,
  * print JSON or an explanation, optionally record it in a state file and
  * exec a command bound to the CPUs. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@ enum {
 	OPT_RESERVED_COUNT,
 	OPT_STATE,
 	OPT_STRICT_RESERVED,
+	OPT_WAIT,
 };
 
 struct opts {
@@ -53,6 +55,7 @@ struct opts {
 	struct policy_opts policy;
 	const char *state, *pod, *container;
 	bool release, force, exec, no_membind;
+	long long wait;             /* --wait: seconds for the state file's lock */
 	char **argv;                /* --exec command */
 	enum tk_out out;
 };
@@ -91,6 +94,8 @@ static void usage(void)
 	      "     --container NAME         container to record the allocation under\n"
 	      "     --release                free the CPUs of --pod (or of one --container)\n"
 	      "     --force                  write a state file the kubelet wrote\n"
+	      "     --wait SECONDS           wait at most this long for the state file's lock\n"
+	      "                              (default 60)\n"
 	      "     --exec                   bind to the CPUs and execute the command after --\n"
 	      "     --no-membind             with --exec, do not bind memory to the NUMA nodes\n", out);
 	tk_help_output(out, TK_OUT_JSON | TK_OUT_TEXT);
@@ -124,6 +129,7 @@ static const struct option longopts[] = {
 	{ "topology",                required_argument, NULL, 't' },
 	{ "help",                    no_argument,       NULL, 'h' },
 	{ "version",                 no_argument,       NULL, 'V' },
+	{ "wait",                    required_argument, NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -148,6 +154,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->count = -1;
 	o->reserved_count = -1;
+	o->wait = -1;
 	o->out = TK_OUT_JSON;
 	while ((c = getopt_long(argc, argv, "+a:c:ho:r:t:V", longopts, NULL)) != -1) {
 		if (c >= 0 && c < (int)(sizeof(seen) / sizeof(seen[0])))
@@ -179,6 +186,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		case OPT_RESERVED_COUNT: o->reserved_count = tk_opt_ll("reserved-count", optarg, 0, 65536); break;
 		case OPT_STATE: o->state = optarg; break;
 		case OPT_STRICT_RESERVED: o->policy.strict_cpu_reservation = true; break;
+		case OPT_WAIT: o->wait = tk_opt_ll("wait", optarg, 0, 86400); break;
 		default: tk_usage_error("unrecognized usage");
 		}
 	}
@@ -205,6 +213,10 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		tk_usage_error("--exec needs --count");
 	if (o->force && !o->state)
 		tk_usage_error("--force needs --state");
+	if (o->wait >= 0 && !o->state)
+		tk_usage_error("--wait needs --state");
+	if (o->wait < 0)
+		o->wait = 60;
 }
 
 /* A cpulist option naming only CPUs (or NUMA nodes) of the topology. */
@@ -267,6 +279,22 @@ static int fail(const struct opts *o, const char *pod, const char *container, co
 	return TK_EXIT_NO;
 }
 
+/* Output first, then the record: exit 2 must mean that nothing changed, so
+ * a state file is written only once the output is out without error. */
+static void flush_output(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		tk_fatal("write error");
+}
+
+static void commit_or_die(struct state *st, bool force, const struct cpuset *pool)
+{
+	struct tk_diag d;
+
+	if (state_commit(st, force, pool, &d) < 0)
+		tk_fatal_diag(&d);
+}
+
 static int do_release(const struct opts *o, struct state *st, const struct cpuset *pool)
 {
 	struct cpuset freed = CPUSET_INIT, one = CPUSET_INIT, still = CPUSET_INIT;
@@ -287,7 +315,9 @@ static int do_release(const struct opts *o, struct state *st, const struct cpuse
 	/* RemoveContainer: CPUs a sibling still holds stay assigned */
 	state_assigned(st, &still);
 	cpuset_andnot(&freed, &still);
-	state_commit(st, o->force, pool);
+	if (st->exists && st->owner != TK_CK_OWNER_TOPOKIT && !o->force)
+		tk_fatal("%s: refusing to write a state file the kubelet wrote (its checksum is the kubelet's); use --force",
+			 o->state);
 	if (o->out == TK_OUT_TEXT) {
 		char *txt = cpuset_format_list(&freed);
 
@@ -302,6 +332,8 @@ static int do_release(const struct opts *o, struct state *st, const struct cpuse
 			json_object_set_new(j, "container", json_string(o->container));
 		emit(j);
 	}
+	flush_output();
+	commit_or_die(st, o->force, pool);
 	cpuset_release(&freed);
 	cpuset_release(&one);
 	cpuset_release(&still);
@@ -340,6 +372,46 @@ static int allocate_pod(const struct opts *o, const struct ktopo *k, struct stat
 	if ((r->n > 1 || o->count < 0) && r->items[failed].name)
 		pe->container = xstrdup(r->items[failed].name);
 	return -1;
+}
+
+/* What was allocated (or why not), pod by pod. */
+static void print_results(const struct opts *o, const struct ktopo *k, const struct admit_req *reqs,
+			  size_t nreqs, const struct pod_error *errs, const struct cpuset *reserved)
+{
+	size_t i;
+
+	for (i = 0; i < nreqs; i++) {
+		const struct admit_req *r = &reqs[i];
+		/* the pod is named by --pod (its UID) or by topo-admit (its name) */
+		const char *pod = o->pod ? o->pod : r->pod;
+		size_t j;
+
+		if (errs[i].reason) {
+			fail(o, o->count >= 0 ? NULL : pod, errs[i].container, errs[i].reason);
+		} else if (o->out == TK_OUT_TEXT) {
+			if (o->count < 0 && pod)
+				printf("pod %s:\n", pod);
+			for (j = 0; j < r->n; j++)
+				alloc_explain(stdout, k, &o->policy, &r->items[j], reserved);
+		} else if (o->count >= 0) {
+			json_t *j1 = alloc_to_json(k, &r->items[0], false);
+
+			if (o->pod)
+				json_object_set_new(j1, "pod", json_string(o->pod));
+			if (o->container)
+				json_object_set_new(j1, "container", json_string(o->container));
+			emit(j1);
+		} else {
+			json_t *j1 = json_object(), *cs = json_array();
+
+			for (j = 0; j < r->n; j++)
+				json_array_append_new(cs, alloc_to_json(k, &r->items[j], true));
+			if (pod)
+				json_object_set_new(j1, "pod", json_string(pod));
+			json_object_set_new(j1, "containers", cs);
+			emit(j1);
+		}
+	}
 }
 
 int main(int argc, char **argv)
@@ -422,7 +494,7 @@ int main(int argc, char **argv)
 	if (o.state) {
 		struct cpuset assigned = CPUSET_INIT;
 
-		state_open(&st, o.state, writing);
+		state_open(&st, o.state, writing, (double)o.wait);
 		have_state = true;
 		if (o.release) {
 			/* validateState: under strict-cpu-reservation the reserved
@@ -473,50 +545,36 @@ int main(int argc, char **argv)
 			ktopo_all(&k, &pool);
 		if (o.policy.strict_cpu_reservation)
 			cpuset_andnot(&pool, &reserved);
-		state_commit(&st, o.force, &pool);
-	}
-	if (have_state) {
-		state_close(&st);
-		have_state = false;
 	}
 
 	if (o.exec && ret == TK_EXIT_OK) {
-		bind_and_exec(&k, &reqs[0].items[0].cpus, o.no_membind, o.argv, err, sizeof(err));
-		tk_fatal("%s", err);
-	}
+		/* bind, record, run: a bind that fails or is partial leaves no
+		 * entry behind, and neither does a command that cannot start */
+		if (bind_cpus(&k, &reqs[0].items[0].cpus, o.no_membind, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", tk_prog, err);
+			exit(TK_EXIT_EXEC_FAILED);
+		}
+		if (writing && state_commit(&st, o.force, &pool, &d) < 0) {
+			tk_diag_print(&d, tk_prog, stderr);
+			exit(TK_EXIT_EXEC_FAILED);
+		}
+		fflush(NULL);
+		/* the lock descriptor is close-on-exec: the command does not hold it */
+		execvp(o.argv[0], o.argv);
+		{
+			int e = errno;
 
-	for (i = 0; i < nreqs; i++) {
-		const struct admit_req *r = &reqs[i];
-		/* the pod is named by --pod (its UID) or by topo-admit (its name) */
-		const char *pod = o.pod ? o.pod : r->pod;
-		size_t j;
-
-		if (errs[i].reason) {
-			fail(&o, o.count >= 0 ? NULL : pod, errs[i].container, errs[i].reason);
-		} else if (o.out == TK_OUT_TEXT) {
-			if (o.count < 0 && pod)
-				printf("pod %s:\n", pod);
-			for (j = 0; j < r->n; j++)
-				alloc_explain(stdout, &k, &o.policy, &r->items[j], &reserved);
-		} else if (o.count >= 0) {
-			json_t *j1 = alloc_to_json(&k, &r->items[0], false);
-
-			if (o.pod)
-				json_object_set_new(j1, "pod", json_string(o.pod));
-			if (o.container)
-				json_object_set_new(j1, "container", json_string(o.container));
-			emit(j1);
-		} else {
-			json_t *j1 = json_object(), *cs = json_array();
-
-			for (j = 0; j < r->n; j++)
-				json_array_append_new(cs, alloc_to_json(&k, &r->items[j], true));
-			if (pod)
-				json_object_set_new(j1, "pod", json_string(pod));
-			json_object_set_new(j1, "containers", cs);
-			emit(j1);
+			fprintf(stderr, "%s: cannot execute '%s': %s\n", tk_prog, o.argv[0], strerror(e));
+			if (writing && state_undo(&st, &d) < 0)
+				tk_diag_print(&d, tk_prog, stderr);
+			exit(e == ENOENT ? TK_EXIT_NOT_FOUND : TK_EXIT_CANNOT_INVOKE);
 		}
 	}
+
+	print_results(&o, &k, reqs, nreqs, errs, &reserved);
+	flush_output();
+	if (writing && ret == TK_EXIT_OK)
+		commit_or_die(&st, o.force, &pool);
 out:
 	if (have_state)
 		state_close(&st);

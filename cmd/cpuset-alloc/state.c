@@ -1,6 +1,6 @@
-/* state.c - cpuset-alloc's side of the CPU Manager state file: lock, read,
- * verify who wrote it, record or release assignments, write back atomically
- * (the file format itself is common/statefile.c). */
+/* state.c - cpuset-alloc's side of the CPU Manager state file: read, verify
+ * who wrote it, record or release assignments, write back (locking, atomic
+ * replacement and the checks around them are common/statefile.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,36 +11,31 @@
 #include "statefile.h"
 #include "xalloc.h"
 
-void state_open(struct state *s, const char *path, bool write)
+void state_open(struct state *s, const char *path, bool write, double wait_s)
 {
 	struct tk_diag d;
-	char *buf = NULL;
-	size_t len = 0;
-	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->path = path;
-	s->lock = tk_lock_path(path, write, &d);
-	/* reading the kubelet's own file needs no lock file next to it (the
-	 * kubelet does not take ours anyway, and /var/lib/kubelet may not be
-	 * writable): only writers must have the lock */
-	if (s->lock < 0 && write)
+	/* a query takes no lock: writers replace the file by rename, so it
+	 * reads the old or the new content, and creates nothing next to it */
+	if (tk_state_open(&s->sf, path, write, wait_s, &d) < 0)
 		tk_fatal_diag(&d);
-	rc = tk_read_file(path, &buf, &len, &d);
-	if (rc < 0)
-		tk_fatal_diag(&d);
-	if (rc == 1) {
+	if (!s->sf.exists) {
 		s->owner = TK_CK_OWNER_TOPOKIT;
 		return;
 	}
 	s->exists = true;
-	if (tk_cpu_checkpoint_parse(&s->cp, path, buf, len, &d) < 0)
+	if (tk_cpu_checkpoint_parse(&s->cp, path, s->sf.buf, s->sf.len, &d) < 0) {
+		tk_state_close(&s->sf);
 		tk_fatal_diag(&d);
-	free(buf);
+	}
 	s->owner = tk_cpu_checkpoint_owner(&s->cp);
-	if (s->owner == TK_CK_OWNER_BAD)
+	if (s->owner == TK_CK_OWNER_BAD) {
+		tk_state_close(&s->sf);
 		tk_fatal("%s: checksum %llu does not match the content (corrupt checkpoint)", path,
 			 (unsigned long long)s->cp.checksum);
+	}
 }
 
 /* CPUs recorded in the state's entries (all of them, or all but one pod). */
@@ -57,16 +52,16 @@ void state_assigned(const struct state *s, struct cpuset *dst)
 	cpuset_release(&one);
 }
 
-void state_commit(struct state *s, bool force, const struct cpuset *pool)
+int state_commit(struct state *s, bool force, const struct cpuset *pool, struct tk_diag *d)
 {
-	struct tk_diag d;
 	struct cpuset assigned = CPUSET_INIT, def = CPUSET_INIT;
 	bool kubelet = s->owner == TK_CK_OWNER_KUBELET || s->owner == TK_CK_OWNER_LEGACY;
 	char *json;
+	int rc;
 
 	if (s->exists && kubelet && !force)
-		tk_fatal("%s: refusing to write a state file the kubelet wrote (its checksum is the kubelet's); use --force",
-			 s->path);
+		return tk_diag_set(d, s->path, 0, 0,
+				   "refusing to write a state file the kubelet wrote (its checksum is the kubelet's); use --force");
 	state_assigned(s, &assigned);
 	cpuset_copy(&def, pool);
 	cpuset_andnot(&def, &assigned);
@@ -76,19 +71,38 @@ void state_commit(struct state *s, bool force, const struct cpuset *pool)
 	s->cp.default_cpuset = cpuset_format_list(&def);
 	/* a forced write keeps the kubelet's checksum so the kubelet still reads it */
 	json = tk_cpu_checkpoint_marshal(&s->cp, !(s->exists && kubelet));
-	if (tk_atomic_write(s->path, json, strlen(json), 0644, &d) < 0)
-		tk_fatal_diag(&d);
+	free(s->before);
+	s->before = NULL;
+	s->before_len = s->sf.len;
+	if (s->sf.exists) {
+		s->before = xmalloc(s->sf.len + 1);
+		memcpy(s->before, s->sf.buf, s->sf.len + 1);
+	}
+	rc = tk_state_replace(&s->sf, json, strlen(json), d);
+	s->committed = rc == 0;
 	free(json);
 	cpuset_release(&assigned);
 	cpuset_release(&def);
+	return rc;
+}
+
+int state_undo(struct state *s, struct tk_diag *d)
+{
+	if (!s->committed)
+		return 0;
+	if (tk_state_replace(&s->sf, s->before, s->before_len, d) < 0)
+		return -1;
+	s->committed = false;
+	return 0;
 }
 
 void state_close(struct state *s)
 {
-	tk_unlock(s->lock);
+	tk_state_close(&s->sf);
 	tk_cpu_checkpoint_release(&s->cp);
+	free(s->before);
+	s->before = NULL;
 }
-
 
 const char *find_entry(const struct state *s, const char *pod, const char *container)
 {
