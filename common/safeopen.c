@@ -121,6 +121,8 @@ int tk_read_regular(int dirfd, const char *path, const char *name, unsigned flag
 		return 1;
 	if (fd == -ELOOP && (flags & TK_OPEN_NOFOLLOW))
 		return tk_diag_set(d, name, 0, 0, "is a symbolic link (refused)");
+	if (fd == -TK_ENOTREG)
+		return tk_diag_set(d, name, 0, 0, "not a regular file (refused)");
 	if (fd < 0)
 		return tk_diag_set(d, name, 0, 0, "cannot open: %s", tk_strerror(-fd));
 	rc = tk_read_fd(fd, max, buf, len);

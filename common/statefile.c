@@ -58,8 +58,14 @@ static int take_lock(struct tk_state_file *sf, double wait_s, struct tk_diag *d)
 		fd = openat(sf->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
 			    0600);
 		if (fd < 0) {
-			tk_diag_set(d, shown, 0, 0, "cannot open lock file: %s",
-				    errno == ELOOP ? "is a symbolic link (refused)" : strerror(errno));
+			int e = errno;
+			struct stat lst;
+
+			/* a planted symlink may fail as EACCES (sticky directory) or ELOOP */
+			if (fstatat(sf->dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
+				tk_diag_set(d, shown, 0, 0, "cannot open lock file: is a symbolic link (refused)");
+			else
+				tk_diag_set(d, shown, 0, 0, "cannot open lock file: %s", strerror(e));
 			goto fail;
 		}
 		if (fstat(fd, &st) < 0) {
