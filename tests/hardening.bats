@@ -156,6 +156,7 @@ POD=$FIXTURES/seed/numa-database.yaml
 	check_matrix "$TK_BIN/spread-check" simulate --nodes "$c/nodes.json" FILE
 	check_matrix "$TK_BIN/spread-check" audit --nodes FILE --pods "$c/pods.json"
 	SKIP_CLASSES=empty check_matrix "$TK_BIN/spread-check" audit --nodes "$c/nodes.json" --pods FILE
+	check_matrix "$TK_BIN/spread-check" audit --cluster FILE
 }
 
 @test "numa-verify -t / --cpu-manager-state / --kubelet-config: every hostile input class" {

@@ -28,5 +28,5 @@ AUD=$FIXTURES/spread-check/audit
 
 @test "audit: --pods is required" {
 	run -2 --separate-stderr spread-check audit --nodes "$AUD/3zones.yaml"
-	stderr_has "--nodes and --pods are required"
+	stderr_has "--cluster, or --nodes and --pods, are required"
 }

@@ -27,7 +27,7 @@
 static void __attribute__((noreturn)) usage(void)
 {
 	fputs("Usage:\n"
-	      " spread-check audit --nodes NODES --pods PODS [options]\n"
+	      " spread-check audit --cluster DUMP | --nodes NODES --pods PODS [options]\n"
 	      "\n"
 	      "Measure the topology spread of running workloads against their\n"
 	      "topologySpreadConstraints.\n"
@@ -51,7 +51,7 @@ static void parse_opts(int argc, char **argv, struct sc_inputs *o)
 	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1)
 		sc_inputs_opt(o, ch, optarg, usage);
 	if (!o->nodes || !o->pods)
-		tk_usage_error("--nodes and --pods are required");
+		tk_usage_error("--cluster, or --nodes and --pods, are required");
 	if (optind != argc)
 		tk_usage_error("unexpected argument '%s'", argv[optind]);
 }
@@ -208,8 +208,7 @@ int cmd_audit(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	sc_cluster_init(&c);
 	c.want_groups = true;
-	sc_must_load_nodes(&c, o.nodes);
-	sc_must_load_pods(&c, o.pods);
+	sc_must_load_nodes_pods(&c, &o, NULL);
 
 	sort_cluster = &c;
 	order = xcalloc(c.ngroups + 1, sizeof(*order));

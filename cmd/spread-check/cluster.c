@@ -1152,6 +1152,88 @@ int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d)
 	return tk_doc_stream(path, NULL, pod_item, arg, d) == 0 ? 0 : -1;
 }
 
+/* A combined dump, as `kubectl get nodes,pods -A -o json` prints it: one
+ * pass dispatches on kind. Pods look their node up when they are read, so a
+ * Node after a Pod is refused rather than silently leaving pods unbound. */
+struct cluster_stream {
+	struct sc_cluster *c;
+	struct tk_diag *d;
+	tk_item_fn other;
+	void *other_arg;
+	bool saw_pod, saw_kind;
+	const char *first_kind;          /* first item of another kind: where */
+	unsigned first_line, first_col;  /* a dump without Nodes or Pods went wrong */
+};
+
+/* builds every document (kubectl's dump is one List, whose items always are)
+ * and notes that one had a kind: an empty List is an empty cluster, an empty
+ * file no dump */
+static bool cluster_note_kind(const char *kind, void *arg)
+{
+	(void)kind;
+	((struct cluster_stream *)arg)->saw_kind = true;
+	return false;
+}
+
+static int cluster_item(const struct tk_node *item, const char *file, void *arg)
+{
+	struct cluster_stream *s = arg;
+	bool saw_kind = false;
+	void *na[3] = { s->c, s->d, &saw_kind };
+	const char *kind;
+	size_t i;
+
+	if (item->kind == TK_SEQ) {
+		for (i = 0; i < item->n; i++)
+			if (cluster_item(item->items[i], file, arg) != 0)
+				return -1;
+		return 0;
+	}
+	if (item->kind != TK_MAP)
+		return tk_node_error(file, item, s->d, "object must be a map, not %s", tk_kind_name(item->kind));
+	if (get_string(s->c, file, item, "kind", &kind, s->d) < 0)
+		return -1;
+	if (!kind)
+		return tk_node_error(file, item, s->d, "object has no kind");
+	if (strcmp(kind, "Node") == 0) {
+		if (s->saw_pod)
+			return tk_node_error(file, item, s->d,
+					     "Node after Pods: list the nodes first, as `kubectl get nodes,pods -A -o json` does");
+		return node_item(item, file, na);
+	}
+	if (strcmp(kind, "Pod") == 0) {
+		s->saw_pod = true;
+		return pod_item(item, file, na);
+	}
+	if (!s->first_kind) {
+		s->first_kind = kind;
+		s->first_line = item->line;
+		s->first_col = item->col;
+	}
+	return s->other ? s->other(item, file, s->other_arg) : 0;
+}
+
+int sc_load_cluster(struct sc_cluster *c, const char *path, tk_item_fn other, void *other_arg,
+		    struct tk_diag *d)
+{
+	struct cluster_stream s = { c, d, other, other_arg, false, false, NULL, 0, 0 };
+	const char *file = strcmp(path, "-") ? path : "<stdin>";
+
+	if (d)
+		d->msg[0] = '\0';
+	if (tk_doc_stream_skip(path, NULL, cluster_note_kind, cluster_item, &s, d) != 0)
+		return -1;
+	if (c->nnodes || s.saw_pod)
+		return 0;
+	if (s.first_kind)
+		return tk_diag_set(d, file, s.first_line, s.first_col,
+				   "kind '%s' and no Node or Pod: expected `kubectl get nodes,pods -A -o json` output",
+				   s.first_kind);
+	if (!s.saw_kind)
+		return tk_diag_set(d, file, 0, 0, "no objects: expected `kubectl get nodes,pods -A -o json` output");
+	return 0;
+}
+
 /* ---- pod specs ---- */
 
 static int policy_of(const char *file, const struct tk_node *t, const char *key, bool dflt,

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "doc.h"
 
 struct tk_node;
 struct tk_diag;
@@ -210,6 +211,10 @@ uint32_t sc_lset_intern(struct sc_cluster *c, struct sc_label *labels, uint32_t 
 int sc_load_nodes(struct sc_cluster *c, const char *path, struct tk_diag *d);
 /* Stream PODS into c (call after sc_load_nodes so pods find their node). */
 int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d);
+/* Stream a combined dump (Nodes before Pods, as `kubectl get nodes,pods -A
+ * -o json`) into c once; items of other kinds go to other (NULL: skipped). */
+int sc_load_cluster(struct sc_cluster *c, const char *path, tk_item_fn other, void *other_arg,
+		    struct tk_diag *d);
 int32_t sc_node_index(const struct sc_cluster *c, const char *name);
 
 /* Parse a pod (kind Pod) or a workload with spec.template into p.

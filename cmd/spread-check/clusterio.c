@@ -1,6 +1,7 @@
 /* clusterio.c - input loading for place, simulate and audit (see clusterio.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "clusterio.h"
@@ -28,10 +29,16 @@ void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(
 	case 'V':
 		sc_version();
 	case SC_OPT_NODES:
-		in->nodes = arg;
-		break;
 	case SC_OPT_PODS:
-		in->pods = arg;
+	case SC_OPT_CLUSTER:
+		if (in->cluster || (ch == SC_OPT_CLUSTER && (in->nodes || in->pods)))
+			tk_usage_error("--cluster replaces --nodes and --pods");
+		if (ch != SC_OPT_PODS)
+			in->nodes = arg;
+		if (ch != SC_OPT_NODES)
+			in->pods = arg;
+		if (ch == SC_OPT_CLUSTER)
+			in->cluster = arg;
 		break;
 	case SC_OPT_DEFAULTS:
 		in->defaults = arg;
@@ -46,7 +53,9 @@ void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(
 
 void sc_help_inputs(FILE *out, const char *pods_help)
 {
-	fputs("     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n", out);
+	fputs("     --cluster FILE          nodes and pods in one dump\n"
+	      "                             (kubectl get nodes,pods -A -o json), '-' for stdin\n"
+	      "     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n", out);
 	fprintf(out, "     --pods FILE             %s\n", pods_help);
 }
 
@@ -68,12 +77,42 @@ void sc_help_tail(FILE *out)
 void sc_must_load_inputs(struct sc_cluster *c, const struct sc_inputs *in, const char *podfile,
 			 struct sc_podspec *pod, struct pts_defaults *defs, struct pts_objects *objs)
 {
-	sc_must_load_nodes(c, in->nodes);
-	if (in->pods)
-		sc_must_load_pods(c, in->pods);
+	memset(objs, 0, sizeof(*objs));
+	sc_must_load_nodes_pods(c, in, objs);
 	sc_must_load_podspec(c, podfile, pod);
 	sc_must_load_defaults(c, in->defaults, defs);
 	sc_must_load_objects(c, in->objects, objs);
+}
+
+/* --nodes and --pods name one file: the same path (stdin cannot be read
+ * twice), or the same inode under two names. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return false;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int object_item(const struct tk_node *item, const char *file, void *arg);
+
+void sc_must_load_nodes_pods(struct sc_cluster *c, const struct sc_inputs *in, struct pts_objects *objs)
+{
+	struct tk_diag d;
+	void *arg[3] = { c, objs, &d };
+
+	if (!in->pods || !same_file(in->nodes, in->pods)) {
+		sc_must_load_nodes(c, in->nodes);
+		if (in->pods)
+			sc_must_load_pods(c, in->pods);
+		return;
+	}
+	memset(&d, 0, sizeof(d));
+	if (sc_load_cluster(c, in->nodes, objs ? object_item : NULL, arg, &d) < 0)
+		tk_fatal_diag(&d);
 }
 
 void sc_must_load_nodes(struct sc_cluster *c, const char *path)
@@ -213,7 +252,6 @@ void sc_must_load_objects(struct sc_cluster *c, const char *path, struct pts_obj
 	struct tk_diag d;
 	void *arg[3] = { c, objs, &d };
 
-	memset(objs, 0, sizeof(*objs));
 	if (!path)
 		return;
 	memset(&d, 0, sizeof(d));

@@ -21,11 +21,13 @@ enum {
 	SC_OPT_PODS,
 	SC_OPT_DEFAULTS,
 	SC_OPT_OBJECTS,
+	SC_OPT_CLUSTER,
 	SC_OPT_OWN,
 };
 #define SC_INPUT_LONGOPTS \
 	{ "nodes",               required_argument, NULL, SC_OPT_NODES }, \
 	{ "pods",                required_argument, NULL, SC_OPT_PODS }, \
+	{ "cluster",             required_argument, NULL, SC_OPT_CLUSTER }, \
 	{ "output",              required_argument, NULL, 'o' }, \
 	{ "help",                no_argument,       NULL, 'h' }, \
 	{ "version",             no_argument,       NULL, 'V' }
@@ -35,6 +37,7 @@ enum {
 
 struct sc_inputs {
 	const char *nodes, *pods, *defaults, *objects;   /* NULL: not given */
+	const char *cluster;        /* --cluster: nodes and pods both name it */
 	enum tk_out out;                                 /* TK_OUT_JSON unless -o */
 };
 void sc_inputs_init(struct sc_inputs *in);
@@ -42,7 +45,7 @@ void sc_inputs_init(struct sc_inputs *in);
  * -o exits 2. Anything else (an unknown option getopt has reported) ends in
  * sc_try_help(). */
 void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void));
-/* Help lines: --nodes (always) and --pods (pods_help), in the usage layout. */
+/* Help lines: --cluster, --nodes and --pods (pods_help), in the usage layout. */
 void sc_help_inputs(FILE *out, const char *pods_help);
 /* Help lines of --default-constraints and --objects. */
 void sc_help_defaults(FILE *out);
@@ -54,6 +57,12 @@ void sc_help_tail(FILE *out);
 void sc_must_load_inputs(struct sc_cluster *c, const struct sc_inputs *in, const char *podfile,
 			 struct sc_podspec *pod, struct pts_defaults *defs, struct pts_objects *objs);
 
+/* Load the nodes and (when given) the pods: one pass over a combined dump
+ * when --cluster names it or --nodes and --pods name the same file (stdin
+ * included), whose Services, ReplicaSets, StatefulSets and
+ * ReplicationControllers then join objs (NULL: they are skipped). */
+void sc_must_load_nodes_pods(struct sc_cluster *c, const struct sc_inputs *in,
+			     struct pts_objects *objs);
 void sc_must_load_nodes(struct sc_cluster *c, const char *path);
 void sc_must_load_pods(struct sc_cluster *c, const char *path);
 /* The first item of path: a Pod, or a workload with a pod template. */
@@ -63,7 +72,7 @@ void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_pods
  * defaulting off. */
 void sc_must_load_defaults(struct sc_cluster *c, const char *arg, struct pts_defaults *defs);
 void sc_defaults_release(struct pts_defaults *defs);
-/* Services, ReplicationControllers, ReplicaSets, StatefulSets. */
+/* Add path's Services, ReplicationControllers, ReplicaSets, StatefulSets to objs. */
 void sc_must_load_objects(struct sc_cluster *c, const char *path, struct pts_objects *objs);
 
 /* A workload (Deployment, ReplicaSet, StatefulSet, ReplicationController)

@@ -35,7 +35,7 @@ struct place_opts {
 static void __attribute__((noreturn)) usage(void)
 {
 	fputs("Usage:\n"
-	      " spread-check place --nodes NODES [--pods PODS] [options] POD\n"
+	      " spread-check place --cluster DUMP | --nodes NODES [--pods PODS] [options] POD\n"
 	      "\n"
 	      "Show what kube-scheduler's PodTopologySpread plugin decides for POD on\n"
 	      "every node: Filter verdict and normalized score (0-100).\n"
@@ -76,7 +76,7 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 		}
 	}
 	if (!o->in.nodes)
-		tk_usage_error("--nodes is required");
+		tk_usage_error("--cluster or --nodes is required");
 	if (optind + 1 != argc)
 		tk_usage_error(optind == argc ? "missing POD file" : "too many arguments");
 	o->pod = argv[optind];

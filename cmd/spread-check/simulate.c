@@ -46,7 +46,7 @@ struct sim_opts {
 static void __attribute__((noreturn)) usage(void)
 {
 	fputs("Usage:\n"
-	      " spread-check simulate --nodes NODES [--pods PODS] [options] WORKLOAD\n"
+	      " spread-check simulate --cluster DUMP | --nodes NODES [--pods PODS] [options] WORKLOAD\n"
 	      "\n"
 	      "Place a workload's replicas one by one as kube-scheduler would and report\n"
 	      "the spread per topology domain and every replica left Pending.\n"
@@ -101,6 +101,7 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 		case 'V':
 		case SC_OPT_NODES:
 		case SC_OPT_PODS:
+		case SC_OPT_CLUSTER:
 		case SC_OPT_DEFAULTS:
 		case SC_OPT_OBJECTS:
 			sc_inputs_opt(&o->in, ch, optarg, usage);
@@ -112,7 +113,7 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 	}
 	if (!o->in.nodes) {
 		free(o->fail);
-		tk_usage_error("--nodes is required");
+		tk_usage_error("--cluster or --nodes is required");
 	}
 	if (optind + 1 != argc) {
 		free(o->fail);

@@ -16,6 +16,7 @@ complete -c spread-check -n '__fish_seen_subcommand_from lint' -s s -l strict -d
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -s n -l nodes -r -F -d 'cluster nodes for cluster-aware rules'
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -l list-rules -d 'list the rules and exit'
 # place, simulate, audit
+complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l cluster -r -F -d 'nodes and pods in one dump'
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l nodes -r -F -d 'nodes (kubectl get nodes -o json)'
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l pods -r -F -d 'pods (kubectl get pods -A -o json)'
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -s o -l output -x -a 'json text' -d 'output format'
