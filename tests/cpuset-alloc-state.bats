@@ -117,11 +117,17 @@ teardown() { rm -rf "$TMP"; }
 }
 
 @test "100 parallel allocations on one file never hand out a CPU twice" {
-	local i
+	local i rc bad="" pids=()
 	for i in $(seq 1 100); do
 		cpuset-alloc -t "$BIG" --count 2 --state "$TMP/s" --pod pod --container "c$i" >"$TMP/out.$i" &
+		pids[i]=$!
 	done
-	wait
+	for i in "${!pids[@]}"; do
+		rc=0
+		wait "${pids[i]}" || rc=$?
+		[ "$rc" -eq 0 ] || bad+=" $i:$rc"
+	done
+	[ -z "$bad" ] || { echo "allocations that failed (number:exit):$bad"; return 1; }
 	output=$(cat "$TMP/s")
 	jq_is '.entries.pod | length' '100'
 	# 200 distinct CPUs across the entries, none of them in the shared pool

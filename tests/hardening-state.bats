@@ -23,7 +23,7 @@ no_cpu_twice() {
 }
 
 @test "500 kill -9 at random instants: the state file always loads and never holds a CPU twice" {
-	local k pid n=500
+	local k pid rc n=500
 	# instrumented runs are 10x (ASan) to 50x (valgrind) slower; what the
 	# loop tests (rename is atomic) does not need them 500 times
 	[ -z "${TK_SANITIZE:-}" ] || n=100
@@ -40,7 +40,10 @@ no_cpu_twice() {
 		# kill anywhere from before exec to after the rename
 		[ $((RANDOM % 4)) -eq 0 ] || sleep "0.00$((RANDOM % 10))"
 		kill -9 "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
+		# killed (128 + 9), or it had ended: 0, or 1 (no CPU left)
+		rc=0
+		wait "$pid" 2>/dev/null || rc=$?
+		[ "$rc" -le 1 ] || [ "$rc" -eq 137 ] || { echo "run $k: exit $rc"; return 1; }
 		# read-only use loads and verifies the file: 0, or 1 when no CPU is left
 		run --separate-stderr cpuset-alloc -t "$TOPO" --count 1 --state "$TMP/s"
 		[ "$status" -le 1 ] || { echo "after kill $k: exit $status: $stderr"; cat "$TMP/s"; return 1; }
@@ -49,7 +52,7 @@ no_cpu_twice() {
 }
 
 @test "100 writers and releasers at once: every allocation recorded, no CPU twice" {
-	local i n=100
+	local i n=100 rc bad="" pids=()
 	# in valgrind each writer holds 60 MB and 0.3 s of start-up on 2 CPUs:
 	# 24 still queue on the lock, and the plain and ASan runs keep all 100
 	[ -z "${TK_VALGRIND:-}" ] || n=24
@@ -59,8 +62,15 @@ no_cpu_twice() {
 		else
 			cpuset-alloc -t "$TOPO" --count 1 --state "$TMP/s" --pod p --container "c$i" >"$TMP/out.$i" 2>&1 &
 		fi
+		pids[i]=$!
 	done
-	wait
+	# each exits 0, or 1 when no CPU is left (a crash's 97 or 99 is neither)
+	for i in "${!pids[@]}"; do
+		rc=0
+		wait "${pids[i]}" || rc=$?
+		[ "$rc" -le 1 ] || bad+=" $i:$rc"
+	done
+	[ -z "$bad" ] || { echo "writers that failed (number:exit):$bad"; return 1; }
 	# read-only use: loads and verifies the file (0) or finds no CPU left (1)
 	run --separate-stderr cpuset-alloc -t "$TOPO" --count 1 --state "$TMP/s"
 	[ "$status" -le 1 ] || { echo "exit $status: $stderr"; return 1; }

@@ -113,6 +113,12 @@ TEST "x" {
 	run -0 topo-discover -i "$XMLDIR/a.xml"
 }
 EOF
+	sample bg <<'EOF'
+TEST "x" {
+	cpuset-alloc -t t.json --count 1 --state s >out.1 &
+	wait
+}
+EOF
 	sample negation <<'EOF'
 TEST "x" {
 	! grep -q x file
@@ -121,7 +127,7 @@ TEST "x" {
 EOF
 	cd "$BATS_TEST_TMPDIR"
 	run "$TK_ROOT/tests/lint-tests" and-list.bats cmd-and.bats or-true.bats run-status.bats pipe.bats \
-		helper-pipe.bats subst.bats status-ne.bats shared.bats negation.bats
+		helper-pipe.bats subst.bats status-ne.bats shared.bats bg.bats negation.bats
 	[ "$status" -eq 1 ]
 	local want n
 	# FILE:LINE: test "TITLE": RULE: ... for each finding, nothing more
@@ -129,12 +135,12 @@ EOF
 		or-true.bats:3:or-true run-status.bats:2:run-status run-status.bats:7:run-status run-status.bats:12:run-status \
 		pipe.bats:2:pipe pipe.bats:3:pipe pipe.bats:4:pipe helper-pipe.bats:3:pipe subst.bats:2:subst subst.bats:3:subst \
 		subst.bats:4:subst subst.bats:5:subst subst.bats:6:subst status-ne.bats:3:status-ne status-ne.bats:5:status-ne status-ne.bats:6:status-ne \
-		status-ne.bats:7:status-ne shared.bats:2:shared negation.bats:2:negation; do
+		status-ne.bats:7:status-ne shared.bats:2:shared bg.bats:2:bg negation.bats:2:negation; do
 		[[ $output =~ ${want%:*}:\ test\ \"[xyz]\":\ ${want##*:}:\  ]] ||
 			{ echo "no ${want##*:} finding at ${want%:*} in: $output"; return 1; }
 	done
 	n=$(grep -c '^[a-z-]*\.bats:[0-9]*: ' <<<"$output")
-	[ "$n" -eq 22 ] || { echo "$n findings, want 22: $output"; return 1; }
+	[ "$n" -eq 23 ] || { echo "$n findings, want 23: $output"; return 1; }
 }
 
 @test "lint-tests: allows the idioms that do check (and the last command's list)" {
@@ -178,6 +184,11 @@ XMLDIR=$SHARED/data/hwloc-xml
 TEST "reads ../shared after need_shared" {
 	need_shared data/hwloc-xml
 	run -0 topo-discover -i "$XMLDIR/a.xml"
+}
+TEST "a background tool waited for by its pid" {
+	cpuset-alloc -t t.json --count 1 --state s >out.1 &
+	pid=$!
+	wait "$pid"
 }
 TEST "pipefail keeps the status" {
 	run -0 bash -o pipefail -c "topo-discover -i '$x' | jq .numa"
