@@ -167,6 +167,8 @@ TEST "conditional actions, handled lists, checked statuses" {
 	run topo-admit bad.yaml
 	[ "$status" -le 1 ] || { echo "exit $status"; return 1; }
 	if [ "$status" -ne 0 ]; then echo "refused"; fi
+	run sh -c 'echo x >/proc/version'
+	[ "$status" -ne 0 ]
 	probe '{}'
 	[ "$status" -eq 0 ]
 	echo "a && b | c" | grep -c '&&'
