@@ -154,6 +154,8 @@ TEST "the last command may be a list" {
 TEST "conditional actions, handled lists, checked statuses" {
 	local want rc
 	[ "$want" = - ] && want=
+	[ -n "$want" ] && printf 'replicas: %s\n' "$want"
+	[ "$want" = x ] && fail "x is no answer"
 	for x in 1 2; do [ "$x" = 1 ] && continue; done
 	[ -d d ] && { echo d; return 0; }
 	[ "$(id -u)" = 0 ] && command -v su >/dev/null || skip "needs root"
