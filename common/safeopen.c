@@ -32,11 +32,17 @@ int tk_open_regular(int dirfd, const char *path, unsigned flags, struct stat *st
 {
 	struct stat st;
 	int fd, fl;
+	int oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | ((flags & TK_OPEN_NOFOLLOW) ? O_NOFOLLOW : 0);
 
-	fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
-		    ((flags & TK_OPEN_NOFOLLOW) ? O_NOFOLLOW : 0));
-	if (fd < 0)
-		return -errno;
+	if (flags & TK_OPEN_BENEATH) {
+		fd = tk_open_beneath(dirfd, path, oflags);
+		if (fd < 0)
+			return fd;
+	} else {
+		fd = openat(dirfd, path, oflags | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 

@@ -37,6 +37,7 @@ const char *tk_strerror(int err);
 
 /* Flags for tk_open_regular / tk_read_regular. */
 #define TK_OPEN_NOFOLLOW 0x1u   /* a symbolic link as last component is refused */
+#define TK_OPEN_BENEATH  0x2u   /* path is below dirfd as its root (tk_open_beneath) */
 
 /* Open path (relative to dirfd, or AT_FDCWD) for reading: regular files only,
  * never blocking. st (may be NULL) receives its fstat. Returns the descriptor

@@ -166,3 +166,80 @@ hold_lock() {
 	[ ! -e "$D/ran" ]
 	[ ! -e "$D/b" ]
 }
+
+# A small two-node tree under $1, built by whoever runs this: CPUs 0-3, node 0
+# has 0-1 and node 1 has 2-3; process 1 (a host daemon) may run anywhere,
+# process 2 is pinned to node 0 with its memory there.
+make_tree() {
+	local t=$1
+	mkdir -p "$t/sys/devices/system/cpu" "$t/sys/devices/system/node/node0" \
+		"$t/sys/devices/system/node/node1" "$t/proc/1" "$t/proc/2"
+	echo 0-3 >"$t/sys/devices/system/cpu/online"
+	echo 0-1 >"$t/sys/devices/system/node/node0/cpulist"
+	echo 2-3 >"$t/sys/devices/system/node/node1/cpulist"
+	printf 'Name:\tsystemd\nVmSize:\t1 kB\nThreads:\t1\nCpus_allowed_list:\t0-3\nMems_allowed_list:\t0-1\n' \
+		>"$t/proc/1/status"
+	echo '7f0000000000 default anon=20 dirty=20 N0=10 N1=10 kernelpagesize_kB=4' >"$t/proc/1/numa_maps"
+	printf 'Name:\tdb\nVmSize:\t1 kB\nThreads:\t1\nCpus_allowed_list:\t0-1\nMems_allowed_list:\t0-1\n' \
+		>"$t/proc/2/status"
+	echo '7f0000000000 default anon=100 dirty=100 N0=100 kernelpagesize_kB=4' >"$t/proc/2/numa_maps"
+}
+
+@test "numa-verify --root: symbolic links in the tree never lead outside it" {
+	# outside the tree: a process status and a checkpoint that must never be read
+	printf 'Name:\tsecret\nVmSize:\t1 kB\nCpus_allowed_list:\t0\n' >"$D/secret"
+	cp "$FIXTURES/cpuset-alloc/state/kubelet-v2.json" "$D/secret-state"
+	as_nobody bash -c "$(declare -f make_tree); make_tree \"\$1/t\"; mkdir -p \"\$1/t/proc/3\" \"\$1/t/var/lib/kubelet\"
+		ln -s \"\$1/secret\" \"\$1/t/proc/3/status\"
+		ln -sf ../../../../secret \"\$1/t/proc/2/status\"
+		ln -s \"\$1/secret-state\" \"\$1/t/var/lib/kubelet/cpu_manager_state\"" _ "$D"
+	run --separate-stderr numa-verify --root "$D/t" 3
+	[ "$status" -eq 2 ]
+	stderr_has "process 3 not found"
+	run --separate-stderr numa-verify --root "$D/t" 2
+	[ "$status" -eq 2 ]
+	stderr_has "process 2 not found"
+	run --separate-stderr numa-verify --root "$D/t" --cpu-manager-state var/lib/kubelet/cpu_manager_state
+	[ "$status" -eq 2 ]
+	stderr_has "var/lib/kubelet/cpu_manager_state: cannot read: No such file or directory"
+	# a whole directory pointing at the live /proc
+	as_nobody sh -c 'rm -rf "$1/t/proc" && ln -s /proc "$1/t/proc"' _ "$D"
+	run --separate-stderr numa-verify --root "$D/t" $$
+	[ "$status" -eq 2 ]
+	[[ $output != *secret* ]]
+}
+
+@test "numa-verify --root: a FIFO planted as numa_maps or status never blocks; only regular files are read" {
+	as_nobody bash -c "$(declare -f make_tree); make_tree \"\$1/t\"
+		rm \"\$1/t/proc/2/numa_maps\" \"\$1/t/proc/1/status\"
+		mkfifo \"\$1/t/proc/2/numa_maps\" \"\$1/t/proc/1/status\"" _ "$D"
+	run --separate-stderr timeout "$(time_limit 30)" numa-verify --root "$D/t" 2
+	[ "$status" -eq 0 ]
+	jq_is '[.processes[0].verdict, .processes[0].reasons]' '["unknown",["cannot read /proc/2/numa_maps: not a regular file"]]'
+	run --separate-stderr timeout "$(time_limit 30)" numa-verify --root "$D/t" 1
+	[ "$status" -eq 2 ]
+	stderr_has "/proc/1/status: cannot read: not a regular file"
+}
+
+@test "numa-verify: a PID that does not exist is an input error (exit 2), never aligned" {
+	make_tree "$D/t"
+	run --separate-stderr numa-verify --root "$D/t" 2 4242
+	[ "$status" -eq 2 ]
+	stderr_has "numa-verify: process 4242 not found"
+	[ -z "$output" ]
+}
+
+@test "numa-verify --all: a host daemon allowed on every CPU is unpinned, not misaligned; a healthy node passes" {
+	make_tree "$D/t"
+	run --separate-stderr numa-verify --root "$D/t" --all
+	[ "$status" -eq 0 ]
+	jq_is '[.processes[]|[.pid,.verdict,.reasons]]' '[[1,"unpinned",[]],[2,"aligned",[]]]'
+	jq_is '.verdict' '"aligned"'
+	# told where it belongs, the same daemon is misaligned
+	run --separate-stderr numa-verify --root "$D/t" --expect-numa 0 1
+	[ "$status" -eq 1 ]
+	jq_is '.processes[0].verdict' '"misaligned"'
+	run --separate-stderr numa-verify --root "$D/t" -o text --all
+	[ "$status" -eq 0 ]
+	output_has "unpinned"
+}

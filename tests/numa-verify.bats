@@ -12,7 +12,7 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 	jq_is '.processes[0].pid' "$$"
 	want=$(awk '/^Cpus_allowed_list:/ {print $2}' /proc/$$/status)
 	jq_is '.processes[0].cpus' "\"$want\""
-	jq_is '.processes[0].verdict|IN("aligned","misaligned","unknown")' true
+	jq_is '.processes[0].verdict|IN("aligned","misaligned","unknown","unpinned")' true
 }
 
 pages_by_hand() {
@@ -107,15 +107,14 @@ verify_live_pages() {
 	jq_is '.processes[1].reasons' '["/proc/102/numa_maps:1:18: invalid node page count '"'"'N0=12x'"'"'"]'
 }
 
-@test "a vanished process is skipped, not fatal" {
-	run -0 --separate-stderr numa-verify --root "$NV/bad" 100 104 99999
-	jq_is '[.processes[].pid]' '[100]'
-	jq_is '.skipped' 2
-	stderr_has 'process 104 vanished or cannot be read; skipped'
+@test "a PID given that does not exist is an input error, as an unknown --pod is" {
+	run -2 --separate-stderr numa-verify --root "$NV/bad" 100 104 99999
+	stderr_has 'numa-verify: process 104 not found'
+	[ -z "$output" ]
 }
 
-@test "a status file without Cpus_allowed_list: a clear message, the process skipped" {
-	run -0 --separate-stderr numa-verify --root "$NV/bad" 103
+@test "a status file without Cpus_allowed_list: a clear message, exit 2 for a PID given" {
+	run -2 --separate-stderr numa-verify --root "$NV/bad" 103
 	stderr_has 'numa-verify: /proc/103/status: no '"'"'Cpus_allowed_list:'"'"' line'
 }
 
@@ -126,10 +125,10 @@ verify_live_pages() {
 	jq_is '.processes[1].reasons' '["cpus 40-47 are not online CPUs of this node"]'
 }
 
-@test "--all skips kernel threads and judges every process" {
+@test "--all skips kernel threads and judges every process; sshd (allowed on every CPU) is unpinned" {
 	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" --all
 	jq_is '[.processes[].pid]' '[812,1000,1001,2001,3001,4001]'
-	jq_is '[.processes[]|select(.pid==812)|.verdict]' '["misaligned"]'
+	jq_is '[.processes[]|select(.pid==812)|[.verdict,.reasons]]' '[["unpinned",[]]]'
 }
 
 @test "-o text: a numastat-like table with one column per NUMA node" {

@@ -45,11 +45,11 @@ void nv_cgroups_release(struct nv_cgroups *g)
 	memset(g, 0, sizeof(*g));
 }
 
-static bool is_dir(const char *path)
+static bool is_dir(const char *root, const char *path)
 {
-	struct stat st;
+	bool dir = false;
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return nv_exists(root, path, &dir) && dir;
 }
 
 static bool is_hex_id(const char *s, size_t len)
@@ -132,13 +132,13 @@ static char *parse_pod_name(const char *name, const char **qos)
 	return uid;
 }
 
-static int read_cpus(const char *dir, const char *const *files, struct cpuset *s)
+static int read_cpus(const char *root, const char *dir, const char *const *files, struct cpuset *s)
 {
 	size_t i;
 
 	for (i = 0; files[i]; i++) {
 		char *path = xasprintf("%s/%s", dir, files[i]), *buf;
-		int rc = nv_read_file("", path, &buf, NULL);
+		int rc = nv_read_file(root, path, &buf, NULL);
 
 		free(path);
 		if (rc)
@@ -151,11 +151,11 @@ static int read_cpus(const char *dir, const char *const *files, struct cpuset *s
 	return -1;
 }
 
-static void read_pids(const char *dir, struct nv_container *c)
+static void read_pids(const char *root, const char *dir, struct nv_container *c)
 {
 	char *path = xasprintf("%s/cgroup.procs", dir), *buf, *p, *end;
 
-	if (nv_read_file("", path, &buf, NULL) == 0) {
+	if (nv_read_file(root, path, &buf, NULL) == 0) {
 		for (p = buf; *p; p = end) {
 			long pid = strtol(p, &end, 10);
 
@@ -175,6 +175,7 @@ static void read_pids(const char *dir, struct nv_container *c)
 
 struct walk {
 	struct nv_cgroups *g;
+	const char *root;   /* every path below is under it */
 	const char *mount;  /* the cgroup tree's directory */
 };
 
@@ -193,8 +194,8 @@ static void add_container(struct walk *w, const char *dir, const char *pod, cons
 	c->runtime = xstrdup(runtime);
 	c->qos = xstrdup(qos);
 	c->cgroup = xstrdup(dir + strlen(w->mount));
-	c->have_cpus = read_cpus(dir, w->g->version == 2 ? v2files : v1files, &c->cpus) == 0;
-	read_pids(dir, c);
+	c->have_cpus = read_cpus(w->root, dir, w->g->version == 2 ? v2files : v1files, &c->cpus) == 0;
+	read_pids(w->root, dir, c);
 }
 
 static void walk_dir(struct walk *w, const char *dir, int depth, const char *pod, const char *qos)
@@ -204,7 +205,7 @@ static void walk_dir(struct walk *w, const char *dir, int depth, const char *pod
 	char **names = NULL;
 	size_t n = 0, i;
 
-	if (depth > 4 || !(d = opendir(dir)))
+	if (depth > 4 || !(d = nv_opendir(w->root, dir)))
 		return;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
@@ -218,7 +219,7 @@ static void walk_dir(struct walk *w, const char *dir, int depth, const char *pod
 		const char *q = qos, *runtime;
 		char *uid, *id;
 
-		if (!is_dir(sub)) {
+		if (!is_dir(w->root, sub)) {
 			free(sub);
 			continue;
 		}
@@ -251,14 +252,14 @@ static int cmp_container(const void *a, const void *b)
 int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d)
 {
 	static const char *const tops[] = { "kubepods.slice", "kubepods" };
-	char *base = nv_path(root, "/sys/fs/cgroup"), *probe, *mount = NULL, *top = NULL;
+	char *base = xstrdup("/sys/fs/cgroup"), *probe, *mount = NULL, *top = NULL;
 	struct walk w;
 	size_t i;
 
 	(void)d;
 	memset(g, 0, sizeof(*g));
 	probe = xasprintf("%s/cgroup.controllers", base);
-	if (access(probe, F_OK) == 0) {
+	if (nv_exists(root, probe, NULL)) {
 		g->version = 2;
 		mount = xstrdup(base);
 	} else {
@@ -269,7 +270,7 @@ int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d)
 	for (i = 0; i < 2 && !top; i++) {
 		char *t = xasprintf("%s/%s", mount, tops[i]);
 
-		if (is_dir(t)) {
+		if (is_dir(root, t)) {
 			top = t;
 			g->driver = xstrdup(i == 0 ? "systemd" : "cgroupfs");
 		} else {
@@ -283,6 +284,7 @@ int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d)
 		return 0;
 	}
 	w.g = g;
+	w.root = root;
 	w.mount = mount;
 	walk_dir(&w, top, 0, NULL, "guaranteed");
 	/* a bare <id> (cgroupfs driver) does not name its runtime: its socket does */
@@ -300,11 +302,7 @@ int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d)
 		if (strcmp(g->c[i].runtime, "unknown"))
 			continue;
 		for (k = 0; k < sizeof(socks) / sizeof(socks[0]); k++) {
-			char *sp = nv_path(root, socks[k].sock);
-			bool hit = access(sp, F_OK) == 0;
-
-			free(sp);
-			if (hit) {
+			if (nv_exists(root, socks[k].sock, NULL)) {
 				free(g->c[i].runtime);
 				g->c[i].runtime = xstrdup(socks[k].runtime);
 				break;

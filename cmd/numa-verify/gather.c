@@ -19,12 +19,11 @@ bool nv_nothing_to_verify(const struct nv_opts *o)
 	return !o->all && !o->npids && !o->npods && !o->nctrs && !o->state && !o->kubelet;
 }
 
-/* A state or config path: relative ones are read under --root. */
-static char *input_path(const struct nv_opts *o, const char *path)
+/* The root a state or config path is read under: relative ones are below
+ * --root (and never leave it); an absolute one is the file the user named. */
+static const char *input_root(const struct nv_opts *o, const char *path)
 {
-	if (path[0] == '/' || !o->root[0])
-		return xstrdup(path);
-	return nv_path(o->root, path);
+	return path[0] == '/' ? "" : o->root;
 }
 
 static bool have_proc(const struct nv_report *r, int pid)
@@ -155,38 +154,40 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 	sys.threads = !o->no_threads;
 
 	if (o->kubelet) {
-		char *path = input_path(o, o->kubelet);
-
-		if (nv_kcfg_check(&r->kcfg, path, o->kubelet, &r->topo, &d)) {
-			free(path);
+		if (nv_kcfg_check(&r->kcfg, input_root(o, o->kubelet), o->kubelet, &r->topo, &d))
 			fail_diag(r, &d);
-		}
-		free(path);
 		r->have_kcfg = true;
 		if (r->kcfg.problems.n)
 			r->inconsistent = true;
 	}
 	if (o->state) {
-		char *path = input_path(o, o->state);
 		const struct cpuset *reserved = o->have_reserved ? &o->reserved : NULL;
 
-		if (nv_state_check(&r->state, path, o->state, &r->topo.cpus,
-				   r->have_kcfg ? &r->kcfg : NULL, o->policy, reserved, &d)) {
-			free(path);
+		if (nv_state_check(&r->state, input_root(o, o->state), o->state, &r->topo.cpus,
+				   r->have_kcfg ? &r->kcfg : NULL, o->policy, reserved, &d))
 			fail_diag(r, &d);
-		}
-		free(path);
 		r->have_state = true;
 		if (r->state.problems.n)
 			r->inconsistent = true;
 	}
 
+	/* a PID named on the command line must be there, as a --pod must: a
+	 * typo is never "aligned" */
 	for (i = 0; i < o->npids; i++) {
-		size_t before = r->nprocs;
+		struct nv_proc p;
+		int rc;
 
-		add_proc(r, &sys, o->pids[i], false);
-		if (r->nprocs == before && !have_proc(r, o->pids[i]))
-			tk_warn("process %d vanished or cannot be read; skipped", o->pids[i]);
+		if (have_proc(r, o->pids[i]))
+			continue;
+		rc = nv_proc_read(&sys, o->pids[i], &p, &d);
+		if (rc) {
+			nv_proc_release(&p);
+			if (rc < 0)
+				fail_diag(r, &d);
+			fail(r, "process %d not found", o->pids[i]);
+		}
+		r->procs = xreallocarray(r->procs, r->nprocs + 1, sizeof(*r->procs));
+		r->procs[r->nprocs++] = p;
 	}
 	if (o->all || o->npods || o->nctrs) {
 		if (nv_cgroups_scan(&r->cg, o->root, &d))
@@ -201,14 +202,10 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 		}
 		/* Tell exclusive from shared CPUs by the kubelet's own state when
 		 * it was not given: read, never judged. */
-		if (!r->have_state) {
-			char *path = nv_path(o->root, NV_DEFAULT_STATE);
-
-			if (nv_state_check(&r->auto_state, path, NV_DEFAULT_STATE, &r->topo.cpus, NULL, NULL,
-					   NULL, &d) == 0)
-				r->have_auto_state = r->auto_state.parsed;
-			free(path);
-		}
+		if (!r->have_state &&
+		    nv_state_check(&r->auto_state, o->root, NV_DEFAULT_STATE, &r->topo.cpus, NULL, NULL,
+				   NULL, &d) == 0)
+			r->have_auto_state = r->auto_state.parsed;
 		for (i = 0; i < o->npods; i++) {
 			bool found = false;
 

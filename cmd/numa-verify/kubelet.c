@@ -332,10 +332,12 @@ static void check_memory(struct nv_kcfg *k, const struct tk_node *root, const st
 	}
 }
 
-int nv_kcfg_check(struct nv_kcfg *k, const char *path, const char *display,
+int nv_kcfg_check(struct nv_kcfg *k, const char *dir, const char *display,
 		  const struct nv_topo *t, struct tk_diag *d)
 {
 	struct tk_doc *doc;
+	char *buf;
+	size_t len;
 	const struct tk_node *root, *rsc;
 	const char *kind, *s;
 	char *qv;
@@ -343,12 +345,16 @@ int nv_kcfg_check(struct nv_kcfg *k, const char *path, const char *display,
 
 	memset(k, 0, sizeof(*k));
 	k->file = xstrdup(display);
-	doc = tk_doc_load(path, NULL, d);
-	if (!doc) {
-		if (strcmp(path, display) && !strncmp(d->file, path, strlen(path)))
-			snprintf(d->file, sizeof(d->file), "%s", display);
-		return -1;
+	if (!strcmp(display, "-")) {
+		doc = tk_doc_load(display, NULL, d);
+	} else {
+		if (nv_read_input(dir, display, display, &buf, &len, d) < 0)
+			return -1;
+		doc = tk_doc_load_mem(display, buf, len, NULL, d);
+		free(buf);
 	}
+	if (!doc)
+		return -1;
 	if (doc->nitems != 1 || doc->items[0]->kind != TK_MAP) {
 		tk_diag_set(d, display, 0, 0, "expected one KubeletConfiguration document");
 		goto out;

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <dirent.h>
 
 #include "cpuset.h"
 #include "emit.h"
@@ -45,6 +46,7 @@ enum nv_verdict {
 	NV_MISALIGNED,
 	NV_UNKNOWN,
 	NV_SHARED,
+	NV_UNPINNED,   /* allowed on every online CPU: nobody pinned it */
 };
 const char *nv_verdict_name(enum nv_verdict v);
 
@@ -72,9 +74,19 @@ int nv_topo_from_sys(struct nv_topo *t, const char *root, struct tk_diag *d);
 int nv_topo_from_file(struct nv_topo *t, const char *path, struct tk_diag *d);
 /* NUMA node ids of cpus into numa (replaced). */
 void nv_topo_numa_of(const struct nv_topo *t, const struct cpuset *cpus, struct cpuset *numa);
-/* Read a whole small file below root into a malloc'd NUL-terminated buffer.
- * Returns 0, or -errno. */
+/* Files below root ("" = the live system). Under a --root tree nothing
+ * outside it is ever opened: every path resolves with the tree as "/"
+ * (common/safeopen.h). */
+/* Read a whole small regular file into a malloc'd NUL-terminated buffer,
+ * without blocking on a FIFO. Returns 0, or -errno (-TK_ENOTREG, -EFBIG). */
 int nv_read_file(const char *root, const char *path, char **out, size_t *len);
+/* The same for an input file named display in messages: 0, or -1 with d. */
+int nv_read_input(const char *root, const char *path, const char *display, char **buf, size_t *len,
+		  struct tk_diag *d);
+/* Does path exist (anything, a dangling symlink no)? *is_dir may be NULL. */
+bool nv_exists(const char *root, const char *path, bool *is_dir);
+/* opendir(3) of a directory below root. */
+DIR *nv_opendir(const char *root, const char *path);
 /* root + path ("" root keeps path); malloc'd. */
 char *nv_path(const char *root, const char *path);
 
@@ -173,11 +185,12 @@ struct nv_kcfg;
 #define NV_DEFAULT_STATE "/var/lib/kubelet/cpu_manager_state"
 
 void nv_state_release(struct nv_state *s);
-/* Load and check. Problems found go to s->problems (a verdict); a file
+/* Load the file display below root (nv_read_file: "" is the live system)
+ * and check it. Problems found go to s->problems (a verdict); a file
  * that cannot be read or is no checkpoint at all (not JSON, wrong shape)
  * returns -1 with d filled (file:line:col). all: the node's CPUs. kc may be
  * NULL; it gives the expected policy and reserved CPUs. */
-int nv_state_check(struct nv_state *s, const char *path, const char *display,
+int nv_state_check(struct nv_state *s, const char *root, const char *display,
 		   const struct cpuset *all, const struct nv_kcfg *kc,
 		   const char *expect_policy, const struct cpuset *reserved, struct tk_diag *d);
 /* Exclusive entry for (pod, cpus): the entry of pod whose cpuset equals cpus;
@@ -201,10 +214,11 @@ struct nv_kcfg {
 };
 
 void nv_kcfg_release(struct nv_kcfg *k);
-/* Load and check a KubeletConfiguration. t gives the NUMA node count (may be
+/* Load the KubeletConfiguration display below dir (as nv_state_check;
+ * "-" is standard input) and check it. t gives the NUMA node count (may be
  * NULL). Returns 0 (problems in k), or -1 with d filled when the file cannot
  * be read or is not a KubeletConfiguration. */
-int nv_kcfg_check(struct nv_kcfg *k, const char *path, const char *display,
+int nv_kcfg_check(struct nv_kcfg *k, const char *dir, const char *display,
 		  const struct nv_topo *t, struct tk_diag *d);
 
 /* ---- pods and containers through cgroups (cgroup.c) ---- */

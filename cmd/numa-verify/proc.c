@@ -21,6 +21,7 @@
 #include "cpuset.h"
 #include "diag.h"
 #include "nv.h"
+#include "safeopen.h"
 #include "xalloc.h"
 
 void nv_sys_init(struct nv_sys *s, const char *root)
@@ -293,13 +294,11 @@ static int cmp_int(const void *a, const void *b)
 static void read_threads(const struct nv_sys *s, struct nv_proc *p)
 {
 	char *dpath = xasprintf("/proc/%d/task", p->pid);
-	char *full = nv_path(s->root, dpath);
-	DIR *dir = opendir(full);
+	DIR *dir = nv_opendir(s->root, dpath);
 	struct dirent *de;
 	int *tids = NULL;
 	size_t ntids = 0, i;
 
-	free(full);
 	free(dpath);
 	if (!dir)
 		return;
@@ -359,7 +358,7 @@ int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_d
 	if (rc) {
 		if (vanished(rc))
 			return 1;
-		return tk_diag_set(d, path, 0, 0, "cannot read: %s", strerror(-rc));
+		return tk_diag_set(d, path, 0, 0, "cannot read: %s", tk_strerror(-rc));
 	}
 	rc = parse_status(path, buf, &p->comm, &p->cpus, &p->mems, &p->kthread, d);
 	{
@@ -375,15 +374,14 @@ int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_d
 	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
 	rc = nv_read_file(s->root, path, &buf, NULL);
 	if (rc) {
-		char *dir = xasprintf("/proc/%d", pid), *full = nv_path(s->root, dir);
-		bool gone = access(full, F_OK) != 0;
+		char *dir = xasprintf("/proc/%d", pid);
+		bool gone = !nv_exists(s->root, dir, NULL);
 
 		free(dir);
-		free(full);
 		/* exited between the two reads: skip it like numastat would have */
 		if (vanished(rc) && (rc != -ENOENT || gone))
 			return 1;
-		p->mem_error = xasprintf("cannot read %s: %s", path, strerror(-rc));
+		p->mem_error = xasprintf("cannot read %s: %s", path, tk_strerror(-rc));
 	} else {
 		struct tk_diag md;
 
@@ -405,19 +403,19 @@ int nv_proc_read(const struct nv_sys *s, int pid, struct nv_proc *p, struct tk_d
 
 int *nv_list_pids(const char *root, size_t *n, struct tk_diag *d)
 {
-	char *full = nv_path(root, "/proc");
-	DIR *dir = opendir(full);
+	DIR *dir = nv_opendir(root, "/proc");
 	struct dirent *de;
 	int *pids = NULL;
 	size_t cap = 0;
 
 	*n = 0;
 	if (!dir) {
-		tk_diag_set(d, full, 0, 0, "cannot open: %s", strerror(errno));
+		char *full = nv_path(root, "/proc");
+
+		tk_diag_set(d, full, 0, 0, "cannot open: %s", tk_strerror(errno));
 		free(full);
 		return NULL;
 	}
-	free(full);
 	while ((de = readdir(dir))) {
 		char *end;
 		long pid;

@@ -164,7 +164,7 @@ static void validate_static(struct nv_state *s, const struct cpuset *all,
 	cpuset_release(&tmp);
 }
 
-int nv_state_check(struct nv_state *s, const char *path, const char *display,
+int nv_state_check(struct nv_state *s, const char *root, const char *display,
 		   const struct cpuset *all, const struct nv_kcfg *kc,
 		   const char *expect_policy, const struct cpuset *reserved, struct tk_diag *d)
 {
@@ -176,13 +176,9 @@ int nv_state_check(struct nv_state *s, const char *path, const char *display,
 
 	memset(s, 0, sizeof(*s));
 	s->file = xstrdup(display);
-	rc = tk_read_file(path, &buf, &len, d);
-	if (rc == 1)
-		return tk_diag_set(d, display, 0, 0, "cannot read: No such file or directory");
-	if (rc < 0) {
-		snprintf(d->file, sizeof(d->file), "%s", display);
+	rc = nv_read_input(root, display, display, &buf, &len, d);
+	if (rc < 0)
 		return -1;
-	}
 	if (tk_cpu_checkpoint_parse(&cp, display, buf, len, d)) {
 		/* not a checkpoint at all: an input error (exit 2) with its
 		 * position; the kubelet would fail the same way to restore it */

@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cpuset.h"
 #include "diag.h"
 #include "nv.h"
+#include "safeopen.h"
 #include "xalloc.h"
 
 /* Files read here (status, numa_maps, cpulist) are small, except numa_maps
@@ -55,6 +57,7 @@ const char *nv_verdict_name(enum nv_verdict v)
 	case NV_ALIGNED: return "aligned";
 	case NV_MISALIGNED: return "misaligned";
 	case NV_SHARED: return "shared";
+	case NV_UNPINNED: return "unpinned";
 	case NV_UNKNOWN: break;
 	}
 	return "unknown";
@@ -67,49 +70,113 @@ char *nv_path(const char *root, const char *path)
 	return xasprintf("%s%s%s", root, path[0] == '/' ? "" : "/", path);
 }
 
+/* The --root tree, opened once: every path below it is resolved with the
+ * tree as "/" (common/safeopen.h), so a symlink in a recorded or hostile
+ * tree never leads outside it. -1: the live system ("" or "/"). */
+static struct {
+	char *root;
+	int fd;
+} root_cache = { NULL, -1 };
+
+static bool live(const char *root)
+{
+	return !root || !*root || (root[0] == '/' && !root[1]);
+}
+
+static int root_fd(const char *root)
+{
+	if (live(root))
+		return -1;
+	if (!root_cache.root || strcmp(root_cache.root, root)) {
+		if (root_cache.fd >= 0)
+			close(root_cache.fd);
+		free(root_cache.root);
+		root_cache.root = xstrdup(root);
+		root_cache.fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root_cache.fd < 0)
+			root_cache.fd = -errno - 1;   /* remembered: -(errno) - 1 */
+	}
+	return root_cache.fd;
+}
+
+/* A descriptor for path under root (oflags as openat), or -errno. */
+static int nv_open(const char *root, const char *path, int oflags)
+{
+	int rfd = root_fd(root), fd;
+
+	if (live(root)) {
+		fd = open(path, oflags | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	if (rfd < 0)
+		return rfd + 1;
+	return tk_open_beneath(rfd, path, oflags);
+}
+
+bool nv_exists(const char *root, const char *path, bool *is_dir)
+{
+	struct stat st;
+	int fd = nv_open(root, path, O_PATH);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = fstat(fd, &st) == 0;
+	close(fd);
+	if (is_dir)
+		*is_dir = ok && S_ISDIR(st.st_mode);
+	return ok;
+}
+
+DIR *nv_opendir(const char *root, const char *path)
+{
+	int fd = nv_open(root, path, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+	DIR *dir;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	dir = fdopendir(fd);
+	if (!dir)
+		close(fd);
+	return dir;
+}
+
 int nv_read_file(const char *root, const char *path, char **out, size_t *len)
 {
-	char *full = nv_path(root, path);
-	size_t cap = 4096, n = 0;  /* a page: what seq_file hands out per read() */
-	char *buf;
-	int fd, err = 0;
+	size_t n;
+	int fd, rc;
 
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	free(full);
+	/* regular files only, opened without blocking: a FIFO planted as
+	 * numa_maps must not hang the run */
+	if (live(root)) {
+		fd = tk_open_regular(AT_FDCWD, path, 0, NULL);
+	} else {
+		int rfd = root_fd(root);
+
+		fd = rfd < 0 ? rfd + 1 : tk_open_regular(rfd, path, TK_OPEN_BENEATH, NULL);
+	}
 	if (fd < 0)
-		return -errno;
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t r;
-
-		if (n + 1 >= cap) {
-			if (cap >= NV_MAX_FILE) {
-				err = -EFBIG;
-				break;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		r = read(fd, buf + n, cap - n - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
+		return fd;
+	rc = tk_read_fd(fd, NV_MAX_FILE, out, &n);
 	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[n] = '\0';
-	*out = buf;
+	if (rc < 0)
+		return rc;
 	if (len)
 		*len = n;
+	return 0;
+}
+
+int nv_read_input(const char *root, const char *path, const char *display, char **buf, size_t *len,
+		  struct tk_diag *d)
+{
+	int rc = nv_read_file(root, path, buf, len);
+
+	if (rc == -EFBIG)
+		return tk_diag_set(d, display, 0, 0, "file too large (more than %u bytes)", NV_MAX_FILE);
+	if (rc < 0)
+		return tk_diag_set(d, display, 0, 0, "cannot read: %s", tk_strerror(-rc));
 	return 0;
 }
 
@@ -139,7 +206,7 @@ static int read_cpulist(const char *root, const char *path, struct cpuset *s, st
 	size_t off = 0;
 
 	if (rc)
-		return tk_diag_set(d, path, 0, 0, "cannot read: %s", strerror(-rc));
+		return tk_diag_set(d, path, 0, 0, "cannot read: %s", tk_strerror(-rc));
 	rc = cpuset_parse_list(s, buf, CPUSET_MAX_ID, &off);
 	free(buf);
 	if (rc)
@@ -150,12 +217,10 @@ static int read_cpulist(const char *root, const char *path, struct cpuset *s, st
 int nv_topo_from_sys(struct nv_topo *t, const char *root, struct tk_diag *d)
 {
 	const char *nodedir = "/sys/devices/system/node";
-	char *dirpath = nv_path(root, nodedir);
-	DIR *dir = opendir(dirpath);
+	DIR *dir = nv_opendir(root, nodedir);
 	struct dirent *de;
 	int ret = -1;
 
-	free(dirpath);
 	memset(t, 0, sizeof(*t));
 	t->source = xstrdup("sysfs");
 	if (read_cpulist(root, "/sys/devices/system/cpu/online", &t->cpus, d))

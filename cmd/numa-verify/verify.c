@@ -4,7 +4,8 @@
  * affinity differs) sit on one NUMA node, or inside --expect-numa, and at
  * least --min-local percent of its memory is on those nodes. It is
  * misaligned with one reason per broken rule, and unknown when a rule cannot
- * be evaluated (no memory pages to count, numa_maps unreadable).
+ * be evaluated (no memory pages to count, numa_maps unreadable). One allowed
+ * on every online CPU is unpinned: no rule applies (without --expect-numa).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,12 +129,19 @@ void nv_judge_proc(struct nv_proc *p, const struct nv_topo *t, const struct nv_v
 			free(a);
 		}
 	}
-	if (unknown && p->reasons.n == 1)
+	/* Allowed on every CPU: nobody pinned it (a host daemon), so no rule
+	 * applies; its memory is still counted. --expect-numa still says where
+	 * it belongs. */
+	if (!o->have_expect && cpuset_is_subset(&t->cpus, &p->cpus)) {
+		nv_strv_free(&p->reasons);
+		p->verdict = NV_UNPINNED;
+	} else if (unknown && p->reasons.n == 1) {
 		p->verdict = NV_UNKNOWN;
-	else if (p->reasons.n)
+	} else if (p->reasons.n) {
 		p->verdict = NV_MISALIGNED;
-	else
+	} else {
 		p->verdict = NV_ALIGNED;
+	}
 out:
 	cpuset_release(&local);
 	cpuset_release(&known);
