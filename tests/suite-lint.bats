@@ -119,6 +119,15 @@ TEST "x" {
 	wait
 }
 EOF
+	sample cond-func <<'EOF'
+nonempty() {
+	[ -s "$1" ]
+	grep -q x "$1"
+}
+TEST "x" {
+	nonempty f || { echo "f is empty"; return 1; }
+}
+EOF
 	sample negation <<'EOF'
 TEST "x" {
 	! grep -q x file
@@ -127,7 +136,7 @@ TEST "x" {
 EOF
 	cd "$BATS_TEST_TMPDIR"
 	run "$TK_ROOT/tests/lint-tests" and-list.bats cmd-and.bats or-true.bats run-status.bats pipe.bats \
-		helper-pipe.bats subst.bats status-ne.bats shared.bats bg.bats negation.bats
+		helper-pipe.bats subst.bats status-ne.bats shared.bats bg.bats cond-func.bats negation.bats
 	[ "$status" -eq 1 ]
 	local want n
 	# FILE:LINE: test "TITLE": RULE: ... for each finding, nothing more
@@ -135,12 +144,13 @@ EOF
 		or-true.bats:3:or-true run-status.bats:2:run-status run-status.bats:7:run-status run-status.bats:12:run-status \
 		pipe.bats:2:pipe pipe.bats:3:pipe pipe.bats:4:pipe helper-pipe.bats:3:pipe subst.bats:2:subst subst.bats:3:subst \
 		subst.bats:4:subst subst.bats:5:subst subst.bats:6:subst status-ne.bats:3:status-ne status-ne.bats:5:status-ne status-ne.bats:6:status-ne \
-		status-ne.bats:7:status-ne shared.bats:2:shared bg.bats:2:bg negation.bats:2:negation; do
-		[[ $output =~ ${want%:*}:\ test\ \"[xyz]\":\ ${want##*:}:\  ]] ||
+		status-ne.bats:7:status-ne shared.bats:2:shared bg.bats:2:bg \
+		cond-func.bats:2:cond-func negation.bats:2:negation; do
+		[[ $output =~ ${want%:*}:\ (test\ \"[xyz]\"|[a-z]+\(\)):\ ${want##*:}:\  ]] ||
 			{ echo "no ${want##*:} finding at ${want%:*} in: $output"; return 1; }
 	done
 	n=$(grep -c '^[a-z-]*\.bats:[0-9]*: ' <<<"$output")
-	[ "$n" -eq 23 ] || { echo "$n findings, want 23: $output"; return 1; }
+	[ "$n" -eq 24 ] || { echo "$n findings, want 24: $output"; return 1; }
 }
 
 @test "lint-tests: allows the idioms that do check (and the last command's list)" {
@@ -193,6 +203,13 @@ TEST "a background tool waited for by its pid" {
 	cpuset-alloc -t t.json --count 1 --state s >out.1 &
 	pid=$!
 	wait "$pid"
+}
+nonempty() {
+	[ -s "$1" ] || return 1
+	grep -q x "$1"
+}
+TEST "a function called as a condition returns its checks" {
+	nonempty f || { echo "f is empty"; return 1; }
 }
 TEST "pipefail keeps the status" {
 	run -0 bash -o pipefail -c "topo-discover -i '$x' | jq .numa"
