@@ -234,3 +234,27 @@ void ta_numa_info_from_topo(struct ta_numa_info *ni, const struct topo *t)
 		ni->has_dist[a] = true;
 	}
 }
+
+int ta_topo_check(const struct topo *t, const char *file, bool enumerate, struct tk_diag *d)
+{
+	size_t i;
+
+	/* every NUMA id a hint can name: the nodes, the CPUs', the devices' */
+	for (i = 0; i < t->nnuma; i++)
+		if (t->numa[i].id < 0 || t->numa[i].id >= TA_MAX_NUMA)
+			goto bad_id;
+	for (i = 0; i < t->ncpus; i++)
+		if (t->cpus[i].numa >= TA_MAX_NUMA)
+			return tk_diag_set(d, file, 0, 0, TA_BAD_ID, t->cpus[i].numa, TA_MAX_NUMA - 1);
+	for (i = 0; i < t->ndevices; i++)
+		if (t->devices[i].numa >= TA_MAX_NUMA)
+			return tk_diag_set(d, file, 0, 0, TA_BAD_ID, t->devices[i].numa, TA_MAX_NUMA - 1);
+	if (enumerate && t->nnuma > TA_ENUM_MAX_NUMA)
+		return tk_diag_set(d, file, 0, 0,
+				   "%zu NUMA nodes: the hint providers offer every NUMA combination (2^%zu per "
+				   "resource); topo-admit enumerates them on at most %d NUMA nodes",
+				   t->nnuma, t->nnuma, TA_ENUM_MAX_NUMA);
+	return 0;
+bad_id:
+	return tk_diag_set(d, file, 0, 0, TA_BAD_ID, t->numa[i].id, TA_MAX_NUMA - 1);
+}

@@ -243,7 +243,7 @@ static int run_hints(const struct opts *o)
 			struct ta_numa_info tn;
 
 			topo_init(&t);
-			if (topo_load(&t, o->topology, &d))
+			if (topo_load(&t, o->topology, &d) || ta_topo_check(&t, o->topology, false, &d))
 				tk_fatal_diag(&d);
 			ta_numa_info_from_topo(&tn, &t);
 			memcpy(ni.has_dist, tn.has_dist, sizeof(ni.has_dist));
@@ -252,7 +252,7 @@ static int run_hints(const struct opts *o)
 		}
 	} else if (o->topology) {
 		topo_init(&t);
-		if (topo_load(&t, o->topology, &d))
+		if (topo_load(&t, o->topology, &d) || ta_topo_check(&t, o->topology, false, &d))
 			tk_fatal_diag(&d);
 		ta_numa_info_from_topo(&ni, &t);
 		topo_release(&t);
@@ -348,7 +348,7 @@ static int run_cpu_hints(const struct opts *o)
 	if (!o->have_count)
 		tk_usage_error("--cpu-hints needs --count N");
 	topo_init(&t);
-	if (topo_load(&t, o->topology, &d))
+	if (topo_load(&t, o->topology, &d) || ta_topo_check(&t, o->topology, true, &d))
 		tk_fatal_diag(&d);
 	cpu_options(&copts, o->ncpuopts, o->cpuopt_names, o->cpuopt_values, &t, NULL, "");
 	align = copts.cpu_opts.align_by_socket;
@@ -616,7 +616,7 @@ static int ta_run_pod(const struct opts *o)
 	if (!o->topology)
 		tk_usage_error("missing -t TOPO (a topology document, see topo-discover(1))");
 	topo_init(&t);
-	if (topo_load(&t, o->topology, &d))
+	if (topo_load(&t, o->topology, &d) || ta_topo_check(&t, o->topology, false, &d))
 		tk_fatal_diag(&d);
 	if (o->kubelet_config)
 		kcfg_load(&k, o->kubelet_config);
@@ -648,6 +648,9 @@ static int ta_run_pod(const struct opts *o)
 	if (o->distances && ta_distances_load(&ni, o->distances, &d))
 		tk_fatal_diag(&d);
 	manager_new(&eff, &ni, &pr.p, &pr.s, &to);
+	/* after NewManager's own NUMA node limit, before any hint */
+	if (ta_topo_check(&t, o->topology, true, &d))
+		tk_fatal_diag(&d);
 	/* NewContainerManager creates the CPU Manager, then the Memory Manager,
 	 * after the Topology Manager */
 	{

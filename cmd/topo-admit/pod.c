@@ -736,6 +736,15 @@ static bool dev_in(const struct topo_device *dv, ta_mask m)
 	return dv->numa >= 0 && dv->numa < TA_MAX_NUMA && (m >> dv->numa & 1);
 }
 
+/* Append a non-preferred hint; the array doubles at powers of two (16 NUMA
+ * nodes give 65535 hints per resource). */
+static void hint_push(struct ta_hint_list *l, ta_mask m)
+{
+	if (l->n >= 16 ? !(l->n & (l->n - 1)) : l->n == 0)
+		l->v = xreallocarray(l->v, l->n ? 2 * l->n : 16, sizeof(*l->v));
+	l->v[l->n++] = (struct ta_hint){ true, m, false };
+}
+
 struct devgen {
 	const struct topo *t;
 	const struct node_state *s;
@@ -773,8 +782,7 @@ static void dev_visit(ta_mask m, void *arg)
 			matching++;
 	if (matching < g->request)
 		return;
-	g->hl.v = xreallocarray(g->hl.v, g->hl.n + 1, sizeof(*g->hl.v));
-	g->hl.v[g->hl.n++] = (struct ta_hint){ true, m, false };
+	hint_push(&g->hl, m);
 }
 
 /* GetTopologyHints / GetPodTopologyHints of devicemanager/topology_hints.go
@@ -954,8 +962,7 @@ static void mem_visit(ta_mask m, void *arg)
 		if (mem_sum(g->t, s, s->free, m, g->mr->idx[r]) + mem_reusable(g->ru, m, g->mr->idx[r]) <
 		    g->mr->bytes[r])
 			return;
-	g->hl.v = xreallocarray(g->hl.v, g->hl.n + 1, sizeof(*g->hl.v));
-	g->hl.v[g->hl.n++] = (struct ta_hint){ true, m, false };
+	hint_push(&g->hl, m);
 }
 
 /* calculateHints: every NUMA combination that can hold all of mr; the same

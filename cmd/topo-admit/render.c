@@ -5,11 +5,13 @@
  * and "hint" keep their names and shapes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "ta.h"
+#include "xalloc.h"
 
 void ta_mask_format(ta_mask m, char *buf, size_t len)
 {
@@ -54,22 +56,106 @@ json_t *ta_hint_to_json(const struct ta_hint *h)
 	return o;
 }
 
-json_t *ta_hints_to_json(const struct ta_hint *v, size_t n)
+/* One JSON value per distinct hint, shared by every list that holds it: on
+ * 16 NUMA nodes each resource has 65535 hints, most of them alike. */
+struct hint_cache {
+	size_t n, cap;          /* cap a power of two */
+	struct hint_slot {
+		json_t *j;      /* NULL: empty */
+		struct ta_hint h;
+	} *v;
+	json_t *ids[TA_MAX_NUMA];
+};
+
+static void cache_release(struct hint_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->cap; i++)
+		json_decref(c->v[i].j);
+	for (i = 0; i < TA_MAX_NUMA; i++)
+		json_decref(c->ids[i]);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+static json_t *hint_json(struct hint_cache *c, const struct ta_hint *h)
+{
+	json_t *o, *a;
+	size_t i, k;
+	int b;
+
+	if (!c->cap) {
+		c->cap = 256;
+		c->v = xcalloc(c->cap, sizeof(*c->v));
+	}
+	k = (size_t)(((h->mask * 2 + h->has_mask) * 2 + h->preferred) * 0x9e3779b97f4a7c15ULL >> 32);
+	for (i = k & (c->cap - 1); c->v[i].j; i = (i + 1) & (c->cap - 1))
+		if (c->v[i].h.has_mask == h->has_mask && c->v[i].h.mask == h->mask &&
+		    c->v[i].h.preferred == h->preferred)
+			return json_incref(c->v[i].j);
+	o = json_object();
+	if (h->has_mask) {
+		a = json_array();
+		for (b = 0; b < TA_MAX_NUMA; b++)
+			if (h->mask >> b & 1) {
+				if (!c->ids[b])
+					c->ids[b] = json_integer(b);
+				json_array_append(a, c->ids[b]);
+			}
+	} else {
+		a = json_null();
+	}
+	json_object_set_new(o, "numaAffinity", a);
+	json_object_set_new(o, "preferred", json_boolean(h->preferred));
+	c->v[i].j = o;
+	c->v[i].h = *h;
+	if (++c->n * 2 > c->cap) {
+		struct hint_cache big = { 0, c->cap * 2, NULL, { NULL } };
+
+		big.v = xcalloc(big.cap, sizeof(*big.v));
+		for (i = 0; i < c->cap; i++) {
+			const struct ta_hint *x = &c->v[i].h;
+
+			if (!c->v[i].j)
+				continue;
+			k = (size_t)(((x->mask * 2 + x->has_mask) * 2 + x->preferred) * 0x9e3779b97f4a7c15ULL >> 32);
+			for (k &= big.cap - 1; big.v[k].j; k = (k + 1) & (big.cap - 1))
+				;
+			big.v[k] = c->v[i];
+		}
+		free(c->v);
+		c->v = big.v;
+		c->cap = big.cap;
+	}
+	return json_incref(o);
+}
+
+static json_t *hints_json(struct hint_cache *c, const struct ta_hint *v, size_t n)
 {
 	json_t *a = json_array();
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, ta_hint_to_json(&v[i]));
+		json_array_append_new(a, hint_json(c, &v[i]));
 	return a;
 }
 
-static json_t *res_to_json(const struct ta_res_report *r)
+json_t *ta_hints_to_json(const struct ta_hint *v, size_t n)
+{
+	struct hint_cache c = { 0 };
+	json_t *a = hints_json(&c, v, n);
+
+	cache_release(&c);
+	return a;
+}
+
+static json_t *res_to_json(struct hint_cache *c, const struct ta_res_report *r)
 {
 	json_t *o = json_object();
 
 	json_object_set_new(o, "request", json_integer(r->request));
-	json_object_set_new(o, "hints", r->nil_hints ? json_null() : ta_hints_to_json(r->hints, r->nhints));
+	json_object_set_new(o, "hints", r->nil_hints ? json_null() : hints_json(c, r->hints, r->nhints));
 	json_object_set_new(o, "exclusive", json_boolean(r->exclusive));
 	if (r->why)
 		json_object_set_new(o, "why", json_string(r->why));
@@ -80,6 +166,7 @@ static json_t *res_to_json(const struct ta_res_report *r)
 json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 {
 	json_t *o = json_object(), *cs = json_array(), *w = json_array();
+	struct hint_cache hc = { 0 };
 	size_t i, j;
 
 	json_object_set_new(o, "admit", json_boolean(r->admit));
@@ -92,7 +179,7 @@ json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 
 		json_object_set_new(co, "name", json_string(c->name));
 		for (j = 0; j < c->nres; j++)
-			json_object_set_new(res, c->res[j].name, res_to_json(&c->res[j]));
+			json_object_set_new(res, c->res[j].name, res_to_json(&hc, &c->res[j]));
 		json_object_set_new(co, "resources", res);
 		json_object_set_new(co, "hint", c->have_hint ? ta_hint_to_json(&c->hint) : json_null());
 		json_object_set_new(co, "exclusiveCpus", json_integer(c->exclusive_cpus));
@@ -102,6 +189,7 @@ json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 		json_object_set_new(co, "admit", json_boolean(c->admit));
 		json_array_append_new(cs, co);
 	}
+	cache_release(&hc);
 	json_object_set_new(o, "containers", cs);
 	json_object_set_new(o, "reason", r->reason ? json_string(r->reason) : json_null());
 	json_object_set_new(o, "message", r->message ? json_string(r->message) : json_null());

@@ -36,6 +36,13 @@ int ta_hints_load(struct ta_hints_doc *h, const char *path, const struct ta_numa
 void ta_hints_release(struct ta_hints_doc *h);
 /* Load DIST.json ({"0":[10,21],"1":[21,10]}) into ni (nodes must be set). */
 int ta_distances_load(struct ta_numa_info *ni, const char *path, struct tk_diag *d);
+/* Refuse a topology with NUMA ids beyond 0-63 (the kubelet's bitmask), and
+ * when enumerate is set (pod and --cpu-hints modes, which offer every NUMA
+ * combination) one with more than TA_ENUM_MAX_NUMA NUMA nodes: -1 with d
+ * filled, before any work starts. */
+#define TA_ENUM_MAX_NUMA 16
+#define TA_BAD_ID "NUMA node %d is beyond the ids 0-%d that topo-admit and the kubelet's NUMA bitmask support"
+int ta_topo_check(const struct topo *t, const char *file, bool enumerate, struct tk_diag *d);
 /* NUMA nodes and distances of a topology document. */
 void ta_numa_info_from_topo(struct ta_numa_info *ni, const struct topo *t);
 
