@@ -193,15 +193,18 @@ make_tree() {
 		ln -s \"\$1/secret\" \"\$1/t/proc/3/status\"
 		ln -sf ../../../../secret \"\$1/t/proc/2/status\"
 		ln -s \"\$1/secret-state\" \"\$1/t/var/lib/kubelet/cpu_manager_state\"" _ "$D"
+	# openat2 resolves the links inside the tree, where nothing is found; the
+	# walk used without it (and under valgrind) refuses every symbolic link
 	run --separate-stderr numa-verify --root "$D/t" 3
 	[ "$status" -eq 2 ]
-	stderr_has "process 3 not found"
+	[[ $stderr == *"process 3 not found"* || $stderr == *"/proc/3/status: cannot read: Too many levels of symbolic links"* ]]
 	run --separate-stderr numa-verify --root "$D/t" 2
 	[ "$status" -eq 2 ]
-	stderr_has "process 2 not found"
+	[[ $stderr == *"process 2 not found"* || $stderr == *"/proc/2/status: cannot read: Too many levels of symbolic links"* ]]
 	run --separate-stderr numa-verify --root "$D/t" --cpu-manager-state var/lib/kubelet/cpu_manager_state
 	[ "$status" -eq 2 ]
-	stderr_has "var/lib/kubelet/cpu_manager_state: cannot read: No such file or directory"
+	stderr_has "var/lib/kubelet/cpu_manager_state: cannot read: "
+	[[ $stderr != *"checkpoint"* ]]
 	# a whole directory pointing at the live /proc
 	as_nobody sh -c 'rm -rf "$1/t/proc" && ln -s /proc "$1/t/proc"' _ "$D"
 	run --separate-stderr numa-verify --root "$D/t" $$
