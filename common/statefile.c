@@ -360,6 +360,11 @@ fail:
 	return -1;
 }
 
+int tk_read_checkpoint(const char *path, char **buf, size_t *len, struct tk_diag *d)
+{
+	return tk_read_regular(AT_FDCWD, path, path, 0, TK_STATE_MAX, buf, len, NULL, d);
+}
+
 int tk_read_file(const char *path, char **bufp, size_t *lenp, struct tk_diag *d)
 {
 	int fd, rc;

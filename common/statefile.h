@@ -87,6 +87,12 @@ int tk_state_replace(struct tk_state_file *sf, const void *buf, size_t len, stru
 /* Drop the lock and free sf (a zeroed or released sf is fine). */
 void tk_state_close(struct tk_state_file *sf);
 
+/* Read a kubelet checkpoint (or any state file) to look at it: a regular
+ * file only (a FIFO, a device, a directory is refused at once, never read),
+ * at most TK_STATE_MAX bytes, no lock. Returns 0, 1 when it does not exist
+ * (*buf NULL), -1 with d filled. Every reader of a checkpoint uses this. */
+int tk_read_checkpoint(const char *path, char **buf, size_t *len, struct tk_diag *d);
+
 /* Read a whole input (a path, "/dev/stdin", a pipe) into a malloc'd
  * NUL-terminated buffer, at most 256 MiB. Returns 0, 1 when the file does
  * not exist (*buf NULL), -1 with d filled otherwise. */

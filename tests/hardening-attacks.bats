@@ -246,3 +246,15 @@ make_tree() {
 	[ "$status" -eq 0 ]
 	output_has "unpinned"
 }
+
+@test "topo-admit --state, a reader of the kubelet's checkpoint: a FIFO or a device is refused at once" {
+	as_nobody mkfifo "$D/fifo"
+	run --separate-stderr timeout "$(time_limit 30)" topo-admit -t "$FIXTURES/topo/2s-2n-16c-2t-gpu1.json" \
+		--policy single-numa-node --cpu-manager-policy static --state "$D/fifo" "$FIXTURES/topo-admit/four-cpus.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "$D/fifo: not a regular file (refused)"
+	run --separate-stderr topo-admit -t "$FIXTURES/topo/2s-2n-16c-2t-gpu1.json" \
+		--policy single-numa-node --cpu-manager-policy static --state /dev/zero "$FIXTURES/topo-admit/four-cpus.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "/dev/zero: not a regular file (refused)"
+}

@@ -539,7 +539,7 @@ static void load_state(struct cpuset *avail, const struct topo *t, const char *p
 	struct tk_diag d;
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = tk_read_file(path, &buf, &len, &d);
+	int rc = tk_read_checkpoint(path, &buf, &len, &d);
 
 	if (rc == 1)
 		tk_fatal("%s: no such file", path);
