@@ -11,47 +11,46 @@
 #include "xalloc.h"
 
 struct gen {
-	const struct topo *t;
-	const struct cpuset *available, *reusable;
 	int request;
 	int min_affinity;
+	/* per NUMA id: the topology's CPUs, and the available ones, on it */
+	int total[TA_MAX_NUMA], avail[TA_MAX_NUMA];
+	/* the NUMA nodes every mask must hold for the reusable CPUs; no mask
+	 * holds one whose NUMA node is unknown */
+	ta_mask reusable_numa;
+	bool reusable_lost;
+	int nreusable;
 	size_t n, cap;
 	struct ta_hint *v;
 };
 
-static size_t cpus_in_mask(const struct topo *t, ta_mask m)
+static int sum_in_mask(const int *per, ta_mask m)
 {
-	size_t i, n = 0;
+	int n = 0;
 
-	for (i = 0; i < t->ncpus; i++)
-		if (t->cpus[i].numa >= 0 && t->cpus[i].numa < TA_MAX_NUMA && (m >> t->cpus[i].numa & 1))
-			n++;
+	for (; m; m &= m - 1)
+		n += per[__builtin_ctzll(m)];
 	return n;
 }
 
-static bool cpu_in_mask(const struct topo *t, int cpu, ta_mask m)
+static bool numa_known(int numa)
 {
-	const struct topo_cpu *c = topo_cpu(t, cpu);
-
-	return c && c->numa >= 0 && c->numa < TA_MAX_NUMA && (m >> c->numa & 1);
+	return numa >= 0 && numa < TA_MAX_NUMA;
 }
 
+/* the IterateBitMasks callback of generateCPUTopologyHints, from per-NUMA
+ * counts: the same CPUs it counts one by one */
 static void visit(ta_mask m, void *arg)
 {
 	struct gen *g = arg;
-	int c, matching = 0;
+	int matching;
 
-	if ((int)cpus_in_mask(g->t, m) >= g->request && ta_mask_count(m) < g->min_affinity)
+	if (sum_in_mask(g->total, m) >= g->request && ta_mask_count(m) < g->min_affinity)
 		g->min_affinity = ta_mask_count(m);
 	/* every reusable CPU must lie inside the mask */
-	for (c = cpuset_first(g->reusable); c >= 0; c = cpuset_next(g->reusable, c)) {
-		if (!cpu_in_mask(g->t, c, m))
-			return;
-		matching++;
-	}
-	for (c = cpuset_first(g->available); c >= 0; c = cpuset_next(g->available, c))
-		if (cpu_in_mask(g->t, c, m))
-			matching++;
+	if (g->reusable_lost || (g->reusable_numa & ~m))
+		return;
+	matching = g->nreusable + sum_in_mask(g->avail, m);
 	if (matching < g->request)
 		return;
 	if (g->n == g->cap) {
@@ -83,24 +82,19 @@ void ta_iterate_masks(const int *ids, size_t n, void (*fn)(ta_mask m, void *arg)
 		iterate(ids, n, 0, 0, size, fn, arg);
 }
 
-static bool socket_aligned(const struct topo *t, ta_mask m, int min_affinity)
+/* isHintSocketAligned: the mask's CPUs span exactly the fewest sockets that
+ * min_affinity NUMA nodes need. socks[id] holds NUMA node id's sockets. */
+static bool socket_aligned(const struct cpuset *socks, int per_socket, ta_mask m, int min_affinity)
 {
-	size_t nnuma = topo_num_numa_with_cpus(t), nsock = topo_num_sockets(t), i;
-	struct cpuset socks = CPUSET_INIT;
-	int per, min_sockets;
+	struct cpuset span = CPUSET_INIT;
 	bool ok;
 
-	if (!nsock)
+	if (per_socket == 0)
 		return false;
-	per = (int)(nnuma / nsock);
-	if (per == 0)
-		return false;
-	min_sockets = (min_affinity + per - 1) / per;
-	for (i = 0; i < t->ncpus; i++)
-		if (t->cpus[i].numa >= 0 && t->cpus[i].numa < TA_MAX_NUMA && (m >> t->cpus[i].numa & 1))
-			cpuset_set(&socks, (unsigned)t->cpus[i].socket);
-	ok = (int)cpuset_count(&socks) == min_sockets;
-	cpuset_release(&socks);
+	for (; m; m &= m - 1)
+		cpuset_or(&span, &socks[__builtin_ctzll(m)]);
+	ok = (int)cpuset_count(&span) == (min_affinity + per_socket - 1) / per_socket;
+	cpuset_release(&span);
 	return ok;
 }
 
@@ -122,22 +116,48 @@ struct ta_hint *ta_cpu_hints(const struct topo *t, const struct cpuset *availabl
 		ids[nids++] = id;
 	cpuset_release(&numas);
 
-	g.t = t;
-	g.available = available;
-	g.reusable = reusable;
+	for (i = 0; i < t->ncpus; i++)
+		if (numa_known(t->cpus[i].numa))
+			g.total[t->cpus[i].numa]++;
+	for (id = cpuset_first(available); id >= 0; id = cpuset_next(available, id)) {
+		const struct topo_cpu *c = topo_cpu(t, id);
+
+		if (c && numa_known(c->numa))
+			g.avail[c->numa]++;
+	}
+	for (id = cpuset_first(reusable); id >= 0; id = cpuset_next(reusable, id)) {
+		const struct topo_cpu *c = topo_cpu(t, id);
+
+		if (c && numa_known(c->numa))
+			g.reusable_numa |= (ta_mask)1 << c->numa;
+		else
+			g.reusable_lost = true;
+		g.nreusable++;
+	}
 	g.request = request;
 	g.min_affinity = (int)nids;
 	ta_iterate_masks(ids, nids, visit, &g);
 	free(ids);
 
-	for (i = 0; i < g.n; i++) {
-		if (align_by_socket && socket_aligned(t, g.v[i].mask, g.min_affinity)) {
-			g.v[i].preferred = true;
-			continue;
-		}
+	if (align_by_socket) {
+		size_t nsock = topo_num_sockets(t);
+		int per = nsock ? (int)(topo_num_numa_with_cpus(t) / nsock) : 0;
+		struct cpuset socks[TA_MAX_NUMA];
+
+		for (i = 0; i < TA_MAX_NUMA; i++)
+			cpuset_init(&socks[i]);
+		for (i = 0; i < t->ncpus; i++)
+			if (numa_known(t->cpus[i].numa))
+				cpuset_set(&socks[t->cpus[i].numa], (unsigned)t->cpus[i].socket);
+		for (i = 0; i < g.n; i++)
+			if (socket_aligned(socks, per, g.v[i].mask, g.min_affinity))
+				g.v[i].preferred = true;
+		for (i = 0; i < TA_MAX_NUMA; i++)
+			cpuset_release(&socks[i]);
+	}
+	for (i = 0; i < g.n; i++)
 		if (ta_mask_count(g.v[i].mask) == g.min_affinity)
 			g.v[i].preferred = true;
-	}
 	*n = g.n;
 	return g.v;
 }
