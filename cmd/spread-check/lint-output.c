@@ -12,6 +12,7 @@
  */
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "cli.h"
 #include "emit.h"
 #include "lint.h"
+#include "statefile.h"
 
 static json_t *jstr_or_null(const char *s)
 {
@@ -116,95 +118,239 @@ static int render_github(const struct lint_ctx *ctx, FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
+/* ---- SARIF ---- */
+
+/* The repository root that relative paths resolve against (GitHub code
+ * scanning resolves %SRCROOT% to the checkout), and standard input. */
+#define SARIF_SRCROOT "%SRCROOT%"
+#define SARIF_STDIN "STDIN"
+
+/* A path as an RFC 3986 URI reference: every byte but the unreserved
+ * characters and '/' is percent-encoded (so ':' never reads as a scheme,
+ * and '%', '#', '?', spaces and non-ASCII bytes survive). */
+static char *uri_escape(const char *prefix, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(prefix), len = strlen(path);
+	char *out = malloc(n + 3 * len + 1), *o;
+
+	if (!out)
+		return NULL;
+	memcpy(out, prefix, n);
+	o = out + n;
+	for (; *path; path++) {
+		unsigned char c = (unsigned char)*path;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* artifactLocation of a finding's file: an absolute path as a file: URI,
+ * a relative one (leading "./" dropped) relative to %SRCROOT%, stdin as
+ * "stdin" under STDIN (described in originalUriBaseIds). */
+static json_t *sarif_artifact(const char *file)
+{
+	json_t *loc;
+	char *uri;
+
+	if (strcmp(file, "<stdin>") == 0)
+		return json_pack("{s:s,s:s}", "uri", "stdin", "uriBaseId", SARIF_STDIN);
+	if (file[0] == '/') {
+		uri = uri_escape("file://", file);
+		if (!uri)
+			return NULL;
+		loc = json_pack("{s:s}", "uri", uri);
+	} else {
+		while (file[0] == '.' && file[1] == '/')
+			for (file += 2; *file == '/'; file++)
+				;
+		uri = uri_escape("", file);
+		if (!uri)
+			return NULL;
+		loc = json_pack("{s:s,s:s}", "uri", uri, "uriBaseId", SARIF_SRCROOT);
+	}
+	free(uri);
+	return loc;
+}
+
+/* partialFingerprints: the rule, the file, the object and the field path,
+ * not the line, so that a finding keeps its identity when lines above it
+ * move and code scanning does not open it again as new. */
+static json_t *sarif_fingerprint(const struct lint_finding *f, const char *uri, const char *fqn)
+{
+	char *key = NULL, hexsum[9];
+	int n = asprintf(&key, "%s%c%s%c%s%c%s", f->rule->id, 0, uri, 0, fqn, 0, f->path);
+
+	if (n < 0)
+		return NULL;
+	snprintf(hexsum, sizeof(hexsum), "%08x", (unsigned)tk_fnv32a(key, (size_t)n));
+	free(key);
+	return json_pack("{s:s}", "spreadCheckFinding/v1", hexsum);
+}
+
+static json_t *sarif_rule(const struct lint_ctx *ctx, size_t i)
+{
+	const struct lint_rule *r = &lint_rules[i];
+	char *md = NULL, *full = NULL;
+	json_t *j;
+
+	if (asprintf(&full, "%s; fix: %s", r->summary, r->fix) < 0)
+		return NULL;
+	if (asprintf(&md, "**%s %s** (%s%s): %s.\n\nFix: %s.\n\nSee the RULES section of spread-check(1).",
+		     r->id, r->name, lint_sev_name(r->sev),
+		     r->flags & LINT_NEEDS_NODES ? ", needs --nodes" : "", r->summary, r->fix) < 0) {
+		free(full);
+		return NULL;
+	}
+	j = json_pack("{s:s,s:s,s:{s:s},s:{s:s},s:s,s:{s:s,s:s},s:{s:s,s:b},s:{s:[s,s],s:s,s:s}}",
+		      "id", r->id, "name", r->name,
+		      "shortDescription", "text", r->summary,
+		      "fullDescription", "text", full,
+		      "helpUri", "man:spread-check(1)",
+		      "help", "text", r->fix, "markdown", md,
+		      "defaultConfiguration", "level", lint_sev_name(r->sev), "enabled", ctx->enabled[i],
+		      "properties", "tags", "kubernetes", "topology-spread", "precision", "very-high",
+		      "problem.severity", lint_sev_name(r->sev));
+	free(md);
+	free(full);
+	return j;
+}
+
+static json_t *sarif_result(const struct lint_ctx *ctx, const struct lint_finding *f)
+{
+	const struct lint_object *o = &ctx->objects[f->object];
+	json_t *res = NULL, *art, *fp;
+	char *msg = NULL, *fqn = NULL;
+
+	if (asprintf(&msg, "%s: %s", f->path, f->message) < 0)
+		return NULL;
+	if (asprintf(&fqn, "%s/%s%s%s", o->kind, o->ns ? o->ns : "", o->ns ? "/" : "", o->name) < 0) {
+		free(msg);
+		return NULL;
+	}
+	art = sarif_artifact(f->file);
+	fp = art ? sarif_fingerprint(f, json_string_value(json_object_get(art, "uri")), fqn) : NULL;
+	if (art && fp)
+		res = json_pack("{s:s,s:I,s:s,s:{s:s},s:[{s:{s:O,s:{s:i,s:i}},s:[{s:s,s:s}]}],s:O,s:{s:s,s:s}}",
+				"ruleId", f->rule->id, "ruleIndex", (json_int_t)(f->rule - lint_rules),
+				"level", lint_sev_name(f->rule->sev),
+				"message", "text", msg,
+				"locations", "physicalLocation", "artifactLocation", art,
+				"region", "startLine", (int)f->line, "startColumn", (int)f->col,
+				"logicalLocations", "fullyQualifiedName", fqn, "kind", "object",
+				"partialFingerprints", fp,
+				"properties", "path", f->path, "fix", f->fix);
+	json_decref(art);
+	json_decref(fp);
+	free(msg);
+	free(fqn);
+	return res;
+}
+
 static int render_sarif(const struct lint_ctx *ctx, FILE *out)
 {
-	json_t *root = json_object(), *runs = json_array(), *run = json_object();
-	json_t *tool = json_object(), *driver = json_object(), *rules = json_array();
-	json_t *results = json_array();
+	json_t *root, *rules = json_array(), *results = json_array(), *x;
 	size_t i;
 	int rc;
 
-	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
-	json_object_set_new(root, "version", json_string("2.1.0"));
-	json_object_set_new(driver, "name", json_string("spread-check"));
-	json_object_set_new(driver, "version", json_string(TK_VERSION));
 	for (i = 0; i < lint_nrules; i++) {
-		const struct lint_rule *r = &lint_rules[i];
-		json_t *j = json_object(), *cfg = json_object();
-
-		json_object_set_new(j, "id", json_string(r->id));
-		json_object_set_new(j, "name", json_string(r->name));
-		json_object_set_new(j, "shortDescription", json_pack("{s:s}", "text", r->summary));
-		json_object_set_new(j, "help", json_pack("{s:s}", "text", r->fix));
-		json_object_set_new(cfg, "level", json_string(lint_sev_name(r->sev)));
-		json_object_set_new(cfg, "enabled", json_boolean(ctx->enabled[i]));
-		json_object_set_new(j, "defaultConfiguration", cfg);
-		json_array_append_new(rules, j);
+		if (!(x = sarif_rule(ctx, i)))
+			goto oom;
+		json_array_append_new(rules, x);
 	}
-	json_object_set_new(driver, "rules", rules);
-	json_object_set_new(tool, "driver", driver);
-	json_object_set_new(run, "tool", tool);
 	for (i = 0; i < ctx->nfindings; i++) {
-		const struct lint_finding *f = &ctx->findings[i];
-		const struct lint_object *o = &ctx->objects[f->object];
-		json_t *res = json_object(), *loc = json_object(), *phys = json_object();
-		json_t *logical = json_object();
-		char *msg = NULL, *fqn = NULL;
-
-		if (asprintf(&msg, "%s: %s", f->path, f->message) < 0 ||
-		    asprintf(&fqn, "%s/%s%s%s", o->kind, o->ns ? o->ns : "", o->ns ? "/" : "", o->name) < 0) {
-			json_decref(res);
-			json_decref(loc);
-			json_decref(phys);
-			json_decref(logical);
-			json_decref(results);
-			json_decref(run);
-			json_decref(runs);
-			json_decref(root);
-			return -1;
-		}
-		json_object_set_new(res, "ruleId", json_string(f->rule->id));
-		json_object_set_new(res, "ruleIndex", json_integer(f->rule - lint_rules));
-		json_object_set_new(res, "level", json_string(lint_sev_name(f->rule->sev)));
-		json_object_set_new(res, "message", json_pack("{s:s}", "text", msg));
-		json_object_set_new(phys, "artifactLocation", json_pack("{s:s}", "uri", f->file));
-		json_object_set_new(phys, "region", json_pack("{s:i,s:i}", "startLine", (int)f->line,
-							      "startColumn", (int)f->col));
-		json_object_set_new(loc, "physicalLocation", phys);
-		json_object_set_new(logical, "fullyQualifiedName", json_string(fqn));
-		json_object_set_new(logical, "kind", json_string("object"));
-		json_object_set_new(loc, "logicalLocations", json_pack("[o]", logical));
-		json_object_set_new(res, "locations", json_pack("[o]", loc));
-		json_object_set_new(res, "properties", json_pack("{s:s,s:s}", "path", f->path, "fix", f->fix));
-		json_array_append_new(results, res);
-		free(msg);
-		free(fqn);
+		if (!(x = sarif_result(ctx, &ctx->findings[i])))
+			goto oom;
+		json_array_append_new(results, x);
 	}
-	json_object_set_new(run, "results", results);
-	json_array_append_new(runs, run);
-	json_object_set_new(root, "runs", runs);
+	root = json_pack("{s:s,s:s,s:[{s:{s:{s:s,s:s,s:s,s:o}},s:{s:{s:{s:s}},s:{s:{s:s}}},s:s,s:o}]}",
+			 "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
+			 "version", "2.1.0",
+			 "runs", "tool", "driver", "name", "spread-check", "version", TK_VERSION,
+			 "informationUri", "man:spread-check(1)", "rules", rules,
+			 "originalUriBaseIds",
+			 SARIF_SRCROOT, "description", "text", "the directory spread-check lint ran in",
+			 SARIF_STDIN, "description", "text", "standard input (lint -)",
+			 "columnKind", "unicodeCodePoints",
+			 "results", results);
+	if (!root)
+		return -1;
 	rc = tk_emit_json_pretty(root, out);
 	json_decref(root);
 	return rc;
+oom:
+	json_decref(rules);
+	json_decref(results);
+	return -1;
 }
 
-static void xml_escape(FILE *out, const char *s)
+/* Length of the UTF-8 sequence at s when it encodes a character XML 1.0
+ * allows, else 0 (control characters, surrogates, overlong or broken
+ * sequences, U+FFFE/U+FFFF). A NUL ends a sequence early, so s's end is
+ * never passed. */
+static size_t xml_char_len(const unsigned char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	uint32_t cp;
+	size_t n, i;
 
-		switch (c) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&apos;", out); break;
-		default:
-			/* XML 1.0 has no place for other control characters */
-			if (c < 0x20 && c != '\n' && c != '\t')
-				fputc('?', out);
-			else
-				fputc(c, out);
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
+	if ((s[0] & 0xE0) == 0xC0) {
+		n = 2;
+		cp = s[0] & 0x1F;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		n = 3;
+		cp = s[0] & 0x0F;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF || cp > 0x10FFFF)
+		return 0;
+	return n;
+}
+
+/* Text or an attribute value: markup characters as entities, CR as a
+ * reference (a parser would turn a raw one into LF), and what XML cannot
+ * hold (file names are any bytes) as '?'. */
+static void xml_escape(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n;
+
+	while (*s) {
+		switch (*s) {
+		case '&': fputs("&amp;", out); s++; continue;
+		case '<': fputs("&lt;", out); s++; continue;
+		case '>': fputs("&gt;", out); s++; continue;
+		case '"': fputs("&quot;", out); s++; continue;
+		case '\'': fputs("&apos;", out); s++; continue;
+		case '\r': fputs("&#13;", out); s++; continue;
+		}
+		n = xml_char_len(s);
+		if (n) {
+			fwrite(s, 1, n, out);
+			s += n;
+		} else {
+			fputc('?', out);
+			s++;
 		}
 	}
 }
@@ -216,7 +362,8 @@ static bool fails(const struct lint_ctx *ctx, const struct lint_finding *f)
 
 static void junit_finding(FILE *out, const struct lint_finding *f)
 {
-	fprintf(out, "%s:%u:%u: %s: ", f->file, f->line, f->col, lint_sev_name(f->rule->sev));
+	xml_escape(out, f->file);
+	fprintf(out, ":%u:%u: %s: ", f->line, f->col, lint_sev_name(f->rule->sev));
 	xml_escape(out, f->path);
 	fputs(": ", out);
 	xml_escape(out, f->message);
