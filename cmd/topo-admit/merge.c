@@ -486,12 +486,21 @@ static void mset_add(struct mset *s, ta_mask x)
 	s->n++;
 }
 
+/* A hash-set step (insert and probe) costs about as much as this many steps
+ * over a dense array. */
+#define SPARSE_STEP_COST 20
+/* The most masks a hash set holds: 2^22 masks take 64 MiB, twice over while
+ * one step builds the next set. */
+#define SPARSE_MAX_STATES 4194304.0
+
 struct reach_plan {
 	int nnuma;          /* bits of the default affinity */
 	bool dense;
-	double sparse_work, dense_work;
+	double sparse_work, sparse_states, dense_work;
 };
 
+/* Upper bounds on each way's work (in dense steps) and on the hash set's
+ * size, from the list lengths alone; the cheaper way wins. */
 static void reach_plan(const struct ta_hint_list *lists, size_t nlists, ta_mask def, struct reach_plan *pl)
 {
 	double states = 1, full;
@@ -500,15 +509,19 @@ static void reach_plan(const struct ta_hint_list *lists, size_t nlists, ta_mask 
 	pl->nnuma = ta_mask_count(def);
 	full = ldexp(1.0, pl->nnuma);
 	pl->sparse_work = 0;
+	pl->sparse_states = 1;
 	pl->dense_work = 3.0 * pl->nnuma * full;
 	for (i = 0; i < nlists; i++) {
 		double d = (double)lists[i].n;
 
-		pl->sparse_work += states * d;
+		pl->sparse_work += SPARSE_STEP_COST * states * d;
 		states = states * d < full ? states * d : full;
+		if (states > pl->sparse_states)
+			pl->sparse_states = states;
 		pl->dense_work += (d < pl->nnuma ? d : pl->nnuma) * full;
 	}
-	pl->dense = pl->nnuma <= TA_DENSE_MAX_NUMA && pl->dense_work < pl->sparse_work;
+	pl->dense = pl->nnuma <= TA_DENSE_MAX_NUMA &&
+		    (pl->dense_work < pl->sparse_work || pl->sparse_states > SPARSE_MAX_STATES);
 }
 
 static void reach_sparse(struct merger *m, const struct ta_hint_list *lists, size_t nlists)
@@ -851,11 +864,15 @@ int ta_merge_check(enum ta_policy p, const struct ta_numa_info *ni, const struct
 	if (m.have_best)
 		goto out;
 	reach_plan(lists, nlists, m.default_affinity, &pl);
-	if (pl.dense ? pl.dense_work > TA_MERGE_MAX_WORK : pl.sparse_work > TA_MERGE_MAX_WORK) {
+	if (pl.dense ? pl.dense_work > TA_MERGE_MAX_WORK :
+	    pl.sparse_work > TA_MERGE_MAX_WORK || pl.sparse_states > SPARSE_MAX_STATES) {
 		snprintf(err, errlen,
-			 "the hint merge over %d NUMA nodes and %zu hint lists needs up to %.3g steps, "
-			 "more than the %.3g topo-admit takes on",
-			 pl.nnuma, nlists, pl.dense ? pl.dense_work : pl.sparse_work, (double)TA_MERGE_MAX_WORK);
+			 "the hint merge over %d NUMA nodes and %zu hint lists needs up to %.3g steps and "
+			 "%.3g merged masks; topo-admit takes on %.3g steps, and more than %.3g masks only "
+			 "on up to %d NUMA nodes",
+			 pl.nnuma, nlists, pl.dense ? pl.dense_work : pl.sparse_work,
+			 pl.dense ? ldexp(1.0, pl.nnuma) : pl.sparse_states, (double)TA_MERGE_MAX_WORK,
+			 SPARSE_MAX_STATES, TA_DENSE_MAX_NUMA);
 		rc = -1;
 	}
 out:
