@@ -94,6 +94,9 @@ check_matrix() {
 			fails+="$class: message does not name the file: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n'
 		case $class in
 		empty|wrongtypes) ;;  # no position for an empty file; type errors say where
+		# a file refused for its size is never read: no position to give
+		bigscalar) grep -Eq "$class.yaml(:[0-9]+:[0-9]+: |: file too large)" "$BATS_TEST_TMPDIR/err" ||
+			fails+="$class: no file:line:col nor 'file too large': $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n' ;;
 		*) grep -Eq "$class.yaml:[0-9]+:[0-9]+: " "$BATS_TEST_TMPDIR/err" ||
 			fails+="$class: no file:line:col: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n' ;;
 		esac
@@ -224,7 +227,11 @@ import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\
 }
 
 @test "no tool runs a shell or another program" {
-	# Only cpuset-alloc --exec may exec, and it execs argv directly
-	run grep -nE '\b(system|popen|execl|execlp|execle)\s*\(' "$TK_ROOT"/cmd/*/*.c "$TK_ROOT"/common/*.c
-	[ "$status" -eq 1 ] || { echo "$output"; return 1; }
+	# what the objects call, not what the sources mention (a comment may say
+	# "system ("): only cpuset-alloc --exec may exec, and it execs argv directly
+	local calls
+	run -0 nm -uA "$TK_BUILD"/cmd/*/*.o "$TK_BUILD"/common/*.o
+	calls=$(awk '$NF ~ /^(system|popen|execl|execlp|execle|execv|execve|execvp|execvpe|posix_spawnp?|fork|vfork)$/ &&
+		!($1 ~ /\/cmd\/cpuset-alloc\/[^\/]*\.o:$/ && $NF == "execvp") { print $1, $NF }' <<<"$output")
+	[ -z "$calls" ] || { echo "$calls"; return 1; }
 }
