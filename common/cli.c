@@ -73,6 +73,7 @@ static const struct {
 	{ TK_OUT_GITHUB, "github" },
 	{ TK_OUT_SARIF, "sarif" },
 	{ TK_OUT_JUNIT, "junit" },
+	{ TK_OUT_PROMETHEUS, "prometheus" },
 };
 
 static void list_outputs(FILE *out, unsigned allowed, const char *sep)

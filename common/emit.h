@@ -19,6 +19,7 @@ enum tk_out {
 	TK_OUT_GITHUB = 1 << 3,
 	TK_OUT_SARIF = 1 << 4,
 	TK_OUT_JUNIT = 1 << 5,
+	TK_OUT_PROMETHEUS = 1 << 6,
 };
 
 /* Write j and a newline. Returns 0 or -1 on a write error. */

@@ -81,7 +81,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --reserved-cpus LIST     the kubelet's reservedSystemCPUs\n"
 	      " -t, --topology FILE          NodeTopology document instead of /sys\n"
 	      "     --root DIR               read proc/, sys/ and relative files under DIR\n", stdout);
-	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
+	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT | TK_OUT_PROMETHEUS);
 	tk_help_common(stdout);
 	tk_help_cpulist(stdout);
 	fputs("\nExit status: 0 aligned, 1 misaligned or inconsistent, 2 usage or input error.\n"
@@ -109,7 +109,7 @@ static void parse_opts(struct nv_opts *o, int argc, char **argv)
 		case 'h':
 			usage();
 		case 'o':
-			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
+			o->out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT | TK_OUT_PROMETHEUS);
 			break;
 		case 't':
 			o->topo = optarg;
@@ -184,6 +184,8 @@ int main(int argc, char **argv)
 	nv_gather(&o, &r);
 	if (o.out == TK_OUT_TEXT) {
 		nv_render_text(&o, &r);
+	} else if (o.out == TK_OUT_PROMETHEUS) {
+		nv_render_prometheus(&o, &r);
 	} else {
 		json_t *j = nv_report_json(&o, &r);
 

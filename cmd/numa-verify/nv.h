@@ -304,5 +304,7 @@ bool nv_container_selected(const struct nv_opts *o, const struct nv_container *c
 json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r);
 /* The numastat-like table and the findings, on stdout. */
 void nv_render_text(const struct nv_opts *o, const struct nv_report *r);
+/* Prometheus text format for node_exporter's textfile collector (prom.c). */
+void nv_render_prometheus(const struct nv_opts *o, const struct nv_report *r);
 
 #endif

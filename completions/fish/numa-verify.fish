@@ -11,7 +11,7 @@ complete -c numa-verify -l policy -x -a 'none static' -d 'CPU manager policy the
 complete -c numa-verify -l reserved-cpus -x -d "the kubelet's reservedSystemCPUs"
 complete -c numa-verify -s t -l topology -r -F -d 'NodeTopology document instead of /sys'
 complete -c numa-verify -l root -x -a '(__fish_complete_directories)' -d 'read proc/ and sys/ under DIR'
-complete -c numa-verify -s o -l output -x -a 'json text' -d 'output format'
+complete -c numa-verify -s o -l output -x -a 'json text prometheus' -d 'output format'
 complete -c numa-verify -s h -l help -d 'display help'
 complete -c numa-verify -s V -l version -d 'display version'
 complete -c numa-verify -x -a '(__fish_complete_pids)'

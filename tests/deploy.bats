@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# deploy/: the node agent's loops (topokit-agent) with their consumers -
+# promtool for the textfile collector's metrics, a stub kubectl for the NRT
+# publisher - and the manifests as spread-check lint and kubectl decode them.
+load test_helper/common
+
+NV=$FIXTURES/numa-verify
+K=$FIXTURES/kubectl
+
+setup() {
+	AGENT=$TK_ROOT/deploy/topokit-agent
+	cd "$BATS_TEST_TMPDIR"
+}
+
+@test "numa-verify -o prometheus: promtool accepts it; misaligned containers carry pod, container and NUMA labels" {
+	run -1 --separate-stderr numa-verify --root "$NV/4n-smt" --all --cpu-manager-state var/lib/kubelet/cpu_manager_state -o prometheus
+	printf '%s\n' "$output" >nv.prom
+	output_has 'topokit_numa_verify_containers{verdict="misaligned"} 1'
+	output_has 'topokit_numa_verify_misaligned_container{pod_uid="8e2b9d3f-1c2e-4d66-8b1f-2e3a4b5c6d72",container_id="1111111111111111111111111111111111111111111111111111111111111111",container="app",numa_nodes="1,3"} 1'
+	output_has 'topokit_numa_verify_state_problems{file="var/lib/kubelet/cpu_manager_state"} 0'
+	output_has 'topokit_numa_verify_policy_info{cpu_manager_policy="static"} 1'
+	output_has 'topokit_numa_verify_misaligned 1'
+	command -v promtool >/dev/null || skip "needs promtool (Debian package prometheus)"
+	run -0 promtool check metrics <nv.prom
+	# the check can fail: promtool's linter refuses a gauge named like a counter
+	sed 's/topokit_numa_verify_skipped_processes/topokit_numa_verify_skipped_total/' nv.prom >bad.prom
+	run -3 promtool check metrics <bad.prom
+	[[ "$output" == *'topokit_numa_verify_skipped_total non-counter metrics should not have "_total" suffix'* ]]
+}
+
+@test "topokit-agent metrics: the file appears by rename in the collector directory, never half-written" {
+	mkdir textfile
+	run -0 --separate-stderr "$AGENT" metrics --rounds 1 --interval 0 --dir textfile -- \
+		--root "$NV/4n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state
+	[ "$(ls -A textfile)" = numa_verify.prom ]
+	grep -qx 'topokit_numa_verify_misaligned 1' textfile/numa_verify.prom
+	if command -v promtool >/dev/null; then run -0 promtool check metrics <textfile/numa_verify.prom; fi
+	# numa-verify failing (exit 2) keeps the last file and leaves no temporary
+	run -0 --separate-stderr "$AGENT" metrics --rounds 1 --interval 0 --dir textfile -- --root "$BATS_TEST_TMPDIR/none" --pod nope
+	[[ "$stderr" == *"numa-verify failed (exit 2); the last metrics stay"* ]]
+	[ "$(ls -A textfile)" = numa_verify.prom ]
+	grep -qx 'topokit_numa_verify_misaligned 1' textfile/numa_verify.prom
+}
+
+@test "topokit-agent nrt: applies this node's NodeResourceTopology once, again only on change or resync" {
+	export PATH="$K/stub:$PATH" KUBECTL_LOG=$BATS_TEST_TMPDIR/kubectl.log KUBECTL_APPLIED=$BATS_TEST_TMPDIR/applied NODE_NAME=worker-7
+	: >"$KUBECTL_LOG"
+	run -0 --separate-stderr "$AGENT" nrt --rounds 2 --interval 0 -- -s "pack:2 numa:1 core:2 pu:1" --no-devices
+	[ "$(grep -c '^apply$' "$KUBECTL_LOG")" -eq 1 ]
+	grep -qx -- '--server-side' "$KUBECTL_LOG"
+	run -0 jq -r '[.kind, .metadata.name] | join(" ")' "$KUBECTL_APPLIED"
+	[ "$output" = "NodeResourceTopology worker-7" ]
+	: >"$KUBECTL_LOG"
+	run -0 --separate-stderr "$AGENT" nrt --rounds 2 --interval 0 --resync 0 -- -s "pack:2 numa:1 core:2 pu:1" --no-devices
+	[ "$(grep -c '^apply$' "$KUBECTL_LOG")" -eq 2 ]
+}
+
+@test "deploy/kubernetes: spread-check lint is clean; kubectl decodes every object" {
+	run -0 --separate-stderr spread-check lint "$TK_ROOT/deploy/kubernetes"
+	jq_is '[(.findings | length), .summary.files]' '[0,5]'
+	[ -n "$(command -v kubectl)" ] || skip "needs kubectl for the API's own decoding"
+	# --local: no cluster; set env decodes the DaemonSet into its Go types
+	# (a string where an integer belongs fails), label reads every object
+	run -0 kubectl set env --local -f "$TK_ROOT/deploy/kubernetes/daemonset.yaml" TOPOKIT=1 -o name
+	[ "$output" = daemonset.apps/topokit-agent ]
+	run -0 kubectl label --local -o name x=y -f "$TK_ROOT/deploy/kubernetes/namespace.yaml" \
+		-f "$TK_ROOT/deploy/kubernetes/rbac.yaml" -f "$TK_ROOT/deploy/kubernetes/noderesourcetopology-crd.yaml"
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 5 ]
+	sed 's/runAsUser: 0/runAsUser: "0"/' "$TK_ROOT/deploy/kubernetes/daemonset.yaml" >ds.yaml
+	run -1 kubectl set env --local -f ds.yaml TOPOKIT=1 -o name
+	[[ "$output" == *"cannot unmarshal string"*"runAsUser"* ]]
+}
