@@ -47,6 +47,10 @@ enum {
 	OPT_COUNT,
 	OPT_REUSABLE,
 	OPT_ALLOCATED,
+	OPT_NRT,
+	OPT_NODES,
+	OPT_SCORING_STRATEGY,
+	OPT_RESOURCE_WEIGHT,
 };
 
 static const struct option longopts[] = {
@@ -68,6 +72,10 @@ static const struct option longopts[] = {
 	{ "count",                 required_argument, NULL, OPT_COUNT },
 	{ "reusable",              required_argument, NULL, OPT_REUSABLE },
 	{ "allocated",             required_argument, NULL, OPT_ALLOCATED },
+	{ "nrt",                   required_argument, NULL, OPT_NRT },
+	{ "nodes",                 required_argument, NULL, OPT_NODES },
+	{ "scoring-strategy",      required_argument, NULL, OPT_SCORING_STRATEGY },
+	{ "resource-weight",       required_argument, NULL, OPT_RESOURCE_WEIGHT },
 	{ "output",                required_argument, NULL, 'o' },
 	{ "help",                  no_argument,       NULL, 'h' },
 	{ "version",               no_argument,       NULL, 'V' },
@@ -97,6 +105,7 @@ struct opts {
 	char **cpuopt_names, **cpuopt_values;
 	enum tk_out out;
 	const char *manifest;
+	struct ta_nrt_opts nrt;
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -105,6 +114,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " topo-admit -t TOPO [options] MANIFEST\n"
 	      " topo-admit --hints HINTS.json --numa-nodes LIST [--policy P] [--option NAME=VALUE]...\n"
 	      " topo-admit --cpu-hints -t TOPO --count N [--available CPULIST]\n"
+	      " topo-admit --nrt NRT_FILE [--nodes NODES_FILE] [--scoring-strategy S] POD_FILE\n"
 	      "\n"
 	      "Predict the kubelet Topology Manager's admit decision for a pod on a node,\n"
 	      "and explain on which NUMA nodes its CPUs, devices and memory would land.\n"
@@ -130,7 +140,15 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --cpu-hints                  CPU-hints mode: the CPU Manager's hints\n"
 	      "     --count N                    CPU-hints mode: CPUs requested\n"
 	      "     --reusable CPULIST           CPU-hints mode: CPUs reusable from init containers\n"
-	      "     --allocated CPULIST          CPU-hints mode: CPUs the container already holds\n", stdout);
+	      "     --allocated CPULIST          CPU-hints mode: CPUs the container already holds\n"
+	      "     --nrt FILE                   NodeResourceTopology objects: decide per node as\n"
+	      "                                  the scheduler's NodeResourceTopologyMatch plugin\n"
+	      "     --nodes FILE                 NRT mode: Node objects (allocatable of resources\n"
+	      "                                  no zone reports; the nodes to decide on)\n"
+	      "     --scoring-strategy STRATEGY  NRT mode: LeastAllocated (default), MostAllocated,\n"
+	      "                                  BalancedAllocation or LeastNUMANodes\n"
+	      "     --resource-weight NAME=WEIGHT  NRT mode: a resource's weight in scoring\n"
+	      "                                  (default 1 each)\n", stdout);
 	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
 	tk_help_common(stdout);
 	tk_help_cpulist(stdout);
@@ -776,6 +794,18 @@ int main(int argc, char **argv)
 		case OPT_ALLOCATED:
 			o.allocated = optarg;
 			break;
+		case OPT_NRT:
+			o.nrt.nrt = optarg;
+			break;
+		case OPT_NODES:
+			o.nrt.nodes = optarg;
+			break;
+		case OPT_SCORING_STRATEGY:
+			o.nrt.strategy = optarg;
+			break;
+		case OPT_RESOURCE_WEIGHT:
+			ta_nrt_push_weight(&o.nrt, optarg);
+			break;
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
 			return TK_EXIT_USAGE;
@@ -786,7 +816,14 @@ int main(int argc, char **argv)
 	if (o.hints && o.cpu_hints)
 		tk_usage_error("--hints and --cpu-hints are mutually exclusive");
 
-	if (o.hints) {
+	if (o.nrt.nrt) {
+		if (optind + 1 < argc)
+			tk_usage_error("unexpected argument '%s'", argv[optind + 1]);
+		o.nrt.manifest = optind < argc ? argv[optind] : NULL;
+		o.nrt.text = o.out == TK_OUT_TEXT;
+		rc = ta_run_nrt(&o.nrt);
+		ta_nrt_opts_release(&o.nrt);
+	} else if (o.hints) {
 		if (optind < argc)
 			tk_usage_error("unexpected argument '%s'", argv[optind]);
 		if (!o.policy)

@@ -1520,3 +1520,70 @@ void ta_pod_report_release(struct ta_pod_report *r)
 	free(r->message);
 	memset(r, 0, sizeof(*r));
 }
+
+/* ---- requests for other deciders (nrt.c) ---- */
+
+static void reqs_copy(const struct rl *l, size_t *n, struct ta_req **out)
+{
+	size_t i;
+
+	*n = l->n;
+	*out = xcalloc(l->n ? l->n : 1, sizeof(**out));
+	for (i = 0; i < l->n; i++) {
+		(*out)[i].name = xstrdup(l->v[i].name);
+		(*out)[i].q = l->v[i].q;
+	}
+}
+
+int ta_pod_requests(struct ta_pod_req *out, const struct tk_node *obj, const char *file,
+		    struct tk_diag *d)
+{
+	struct pod p;
+	struct rl overhead;
+	size_t i;
+	int rc = pod_parse(&p, obj, file, d);
+
+	memset(out, 0, sizeof(*out));
+	if (rc) {
+		pod_release(&p);
+		return rc;
+	}
+	if (rl_parse(&overhead, file, tk_get(p.spec, "overhead"), d)) {
+		pod_release(&p);
+		return -1;
+	}
+	out->name = xstrdup(p.name ? p.name : "");
+	out->kind = xstrdup(p.kind);
+	out->qos = p.qos;
+	out->n = p.n;
+	out->c = xcalloc(p.n ? p.n : 1, sizeof(*out->c));
+	for (i = 0; i < p.n; i++) {
+		out->c[i].name = xstrdup(p.c[i].name);
+		out->c[i].init = p.c[i].init;
+		out->c[i].restartable = p.c[i].restartable;
+		reqs_copy(&p.c[i].req, &out->c[i].n, &out->c[i].req);
+	}
+	reqs_copy(&overhead, &out->noverhead, &out->overhead);
+	rl_release(&overhead);
+	pod_release(&p);
+	return 0;
+}
+
+void ta_pod_req_release(struct ta_pod_req *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++) {
+		for (j = 0; j < r->c[i].n; j++)
+			free(r->c[i].req[j].name);
+		free(r->c[i].req);
+		free(r->c[i].name);
+	}
+	free(r->c);
+	for (j = 0; j < r->noverhead; j++)
+		free(r->overhead[j].name);
+	free(r->overhead);
+	free(r->name);
+	free(r->kind);
+	memset(r, 0, sizeof(*r));
+}

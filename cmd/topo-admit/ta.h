@@ -3,6 +3,7 @@
  *   hints.c     HINTS.json and DIST.json into merge.h types
  *   cpuhints.c  the CPU Manager's static-policy hint generation
  *   pod.c       pod mode: QoS, the hint providers, the scopes, admission
+ *   nrt.c       --nrt: the scheduler's NodeResourceTopologyMatch filter and score
  *   render.c    JSON and text output
  *   main.c      options and mode dispatch
  *
@@ -18,6 +19,7 @@
 #include "cpumanager.h"
 #include "cpuset.h"
 #include "merge.h"
+#include "quantity.h"
 
 struct tk_diag;
 struct tk_node;
@@ -135,6 +137,49 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 		 const struct topo *t, const struct ta_config *cfg, enum ta_policy p,
 		 enum ta_scope s, const struct ta_options *o, const struct ta_numa_info *ni,
 		 struct tk_diag *d);
+
+/* A pod's requests as the scheduler reads them (SetDefaults_Pod applied:
+ * requests default to limits), for nrt.c. Init containers come first. */
+struct ta_req {
+	char *name;
+	struct tk_qty q;
+};
+struct ta_ctr_req {
+	char *name;
+	bool init, restartable;
+	size_t n;
+	struct ta_req *req;
+};
+struct ta_pod_req {
+	char *name, *kind;
+	enum ta_qos qos;
+	size_t n;
+	struct ta_ctr_req *c;
+	size_t noverhead;
+	struct ta_req *overhead;    /* spec.overhead */
+};
+/* 0, 1 when obj is not a pod or workload, -1 with d filled. */
+int ta_pod_requests(struct ta_pod_req *out, const struct tk_node *obj, const char *file,
+		    struct tk_diag *d);
+void ta_pod_req_release(struct ta_pod_req *r);
+
+/* ---- nrt.c ---- */
+
+/* topo-admit --nrt: the NodeResourceTopologyMatch plugin's filter and score. */
+struct ta_nrt_opts {
+	const char *nrt;            /* NRT_FILE */
+	const char *nodes;          /* NODES_FILE or NULL */
+	const char *strategy;       /* scoring strategy or NULL (LeastAllocated) */
+	size_t nweights;
+	char **weight_names;
+	long long *weights;
+	const char *manifest;
+	bool text;
+};
+int ta_run_nrt(const struct ta_nrt_opts *o);
+/* --resource-weight NAME=WEIGHT (exits 2 on misuse) */
+void ta_nrt_push_weight(struct ta_nrt_opts *o, const char *arg);
+void ta_nrt_opts_release(struct ta_nrt_opts *o);
 
 /* ---- render.c ---- */
 
