@@ -270,23 +270,25 @@ struct stream_ctx {
 	bool failed;
 };
 
-/* only NodeResourceTopology objects and Lists are built */
-static bool skip_other(const char *kind, void *arg)
-{
-	size_t n = strlen(kind);
-
-	(void)arg;
-	return strcmp(kind, nrt_kind) && !(n >= 4 && !strcmp(kind + n - 4, "List"));
-}
-
 static int on_item(const struct tk_node *item, const char *file, void *arg)
 {
 	struct stream_ctx *c = arg;
 	struct tk_nrt n;
 	int rc;
 
-	if (!tk_nrt_is(item))
-		return 0;
+	if (item->kind == TK_NULL)
+		return 0;   /* an empty document */
+	if (!tk_nrt_is(item)) {
+		const char *kind = tk_str(tk_get(item, "kind"));
+
+		if (kind)
+			tk_node_error(file, item, c->d, "expected a %s, got kind '%s'", nrt_kind, kind);
+		else
+			tk_node_error(file, item, c->d, "expected a %s, got %s", nrt_kind,
+				      item->kind == TK_MAP ? "an object without a kind" : tk_kind_name(item->kind));
+		c->failed = true;
+		return -1;
+	}
 	if (tk_nrt_parse(&n, item, file, c->d)) {
 		c->failed = true;
 		return -1;
@@ -300,7 +302,7 @@ static int on_item(const struct tk_node *item, const char *file, void *arg)
 int tk_nrt_stream(const char *path, tk_nrt_fn fn, void *arg, size_t *count, struct tk_diag *d)
 {
 	struct stream_ctx c = { fn, arg, 0, d, false };
-	int rc = tk_doc_stream_skip(path, NULL, skip_other, on_item, &c, d);
+	int rc = tk_doc_stream(path, NULL, on_item, &c, d);
 
 	if (count)
 		*count = c.count;

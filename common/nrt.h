@@ -79,10 +79,11 @@ const struct tk_nrt_res *tk_nrt_zone_res(const struct tk_nrt_zone *z, const char
 const char *tk_nrt_attr(const struct tk_nrt *n, const char *name);
 
 /* Stream every NodeResourceTopology of path (a List or a stream of
- * documents; other kinds are skipped unparsed) to fn, one at a time: the
- * object passed is freed after fn returns. fn returns non-zero to stop.
- * Returns 0 at the end, fn's value when it stopped, -1 on a parse error
- * (d filled). *count (may be NULL) receives the number of objects seen. */
+ * documents; empty documents are skipped, any other object is an error) to
+ * fn, one at a time: the object passed is freed after fn returns. fn returns
+ * non-zero to stop. Returns 0 at the end, fn's value when it stopped, -1 on
+ * a parse error (d filled). *count (may be NULL) receives the number of
+ * objects seen. */
 typedef int (*tk_nrt_fn)(const struct tk_nrt *n, void *arg);
 int tk_nrt_stream(const char *path, tk_nrt_fn fn, void *arg, size_t *count, struct tk_diag *d);
 

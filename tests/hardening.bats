@@ -127,6 +127,20 @@ POD=$FIXTURES/seed/numa-database.yaml
 	check_matrix "$TK_BIN/topo-admit" --policy restricted --numa-nodes 0,1 --hints FILE
 }
 
+NRT=$FIXTURES/topo-admit/nrt/filter
+
+@test "topo-admit --nrt NRT_FILE: every hostile input class" {
+	check_matrix "$TK_BIN/topo-admit" --nrt FILE "$NRT/pods.yaml"
+}
+
+@test "topo-admit --nrt --nodes NODES_FILE: every hostile input class" {
+	check_matrix "$TK_BIN/topo-admit" --nrt "$NRT/nrt.json" --nodes FILE "$NRT/pods.yaml"
+}
+
+@test "topo-admit --nrt POD_FILE: every hostile input class" {
+	check_matrix "$TK_BIN/topo-admit" --nrt "$NRT/nrt.json" FILE
+}
+
 @test "cpuset-alloc -t TOPO: every hostile input class" {
 	check_matrix "$TK_BIN/cpuset-alloc" -t FILE --count 2
 }

@@ -77,3 +77,53 @@ run_set() {
 		[ "$status" -eq 0 ]
 	done
 }
+
+MISC=$NRT/misc
+
+@test "--nrt: policy sources, nodes without NRT or Node, non-NUMA zones (hand-made nodes)" {
+	run --separate-stderr topo-admit --nrt "$MISC/nrt.yaml" --nodes "$MISC/nodes.yaml" "$MISC/pod.yaml"
+	[ "$status" -eq 0 ]
+	# in NODES_FILE order; v1alpha1 topologyPolicies; attributes beat the
+	# legacy list; other policies and unknown values do not filter; a node
+	# without NRT passes with score 0; Socket zones are not NUMA zones.
+	# legacy-pod-scope: NUMA 0 scores 56, NUMA 1 (2 CPUs free) 43: the lowest non-zero
+	jq_is '[.nodes[] | [.name, .feasible, .score, .reason]]' \
+		'[["legacy-pod-scope",true,43,""],["attributes-win",false,0,"cannot align pod"],["no-nrt",true,0,""],["restricted",true,0,""],["unknown-policy",true,0,""],["no-numa-zones",false,0,"cannot align container"]]'
+	stderr_has "NodeResourceTopology 'not-a-node' has no Node in"
+}
+
+@test "--nrt -o text: the zone that fits, the resource that does not; --resource-weight" {
+	run --separate-stderr topo-admit -o text --resource-weight cpu=3 --scoring-strategy LeastAllocated \
+		--nrt "$MISC/nrt.yaml" --nodes "$MISC/nodes.yaml" "$MISC/pod.yaml"
+	[ "$status" -eq 0 ]
+	# cpu weighs 3: NUMA 1 scores (0*3 + 87) / 4
+	output_has "legacy-pod-scope: feasible, score 21: pod on node-0"
+	output_has "attributes-win: not feasible: cannot align pod (no NUMA zone has enough cpu)"
+	output_has "no-nrt: feasible, score 0: no NodeResourceTopology"
+	output_has "no-numa-zones: not feasible: cannot align container (container 'db': no NUMA zone has enough cpu)"
+}
+
+@test "--nrt: exit 1 when no node fits; without --nodes every NRT is a node" {
+	run --separate-stderr topo-admit --nrt "$NRT/filter-pod-scope/nrt.json" - <<<'{"kind":"Pod","metadata":{"name":"big"},"spec":{"containers":[{"name":"c","resources":{"limits":{"cpu":"33","memory":"1Gi"}}}]}}'
+	[ "$status" -eq 1 ]
+	jq_is '.nodes' '[{"name":"host0","feasible":false,"score":0,"reason":"cannot align pod"}]'
+}
+
+@test "--nrt: misuse and bad input exit 2" {
+	run --separate-stderr topo-admit --nrt "$MISC/nrt.yaml" --scoring-strategy Fastest "$MISC/pod.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "invalid --scoring-strategy 'Fastest'"
+	run --separate-stderr topo-admit --nrt "$MISC/nrt.yaml" --resource-weight cpu "$MISC/pod.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "invalid --resource-weight value 'cpu'"
+	run --separate-stderr topo-admit --nrt "$MISC/nrt.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "missing POD_FILE"
+	run --separate-stderr topo-admit --nrt "$MISC/pod.yaml" "$MISC/pod.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "pod.yaml:1:1: expected a NodeResourceTopology, got kind 'Pod'"
+	printf 'kind: NodeResourceTopology\nmetadata: {name: x1}\nzones:\n- {name: node-0, type: Node, resources: [{name: cpu, available: 4x}]}\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr topo-admit --nrt "$BATS_TEST_TMPDIR/bad.yaml" "$MISC/pod.yaml"
+	[ "$status" -eq 2 ]
+	stderr_has "bad.yaml:4:65: invalid quantity '4x' for available"
+}

@@ -370,23 +370,36 @@ static void node_index(struct node_table *t)
 	}
 }
 
+struct node_load {
+	struct node_table *t;
+	struct tk_diag *d;
+};
+
 static int node_item(const struct tk_node *item, const char *file, void *arg)
 {
-	struct node_table *t = arg;
+	struct node_load *nl = arg;
+	struct node_table *t = nl->t;
 	const char *kind = tk_str(tk_get(item, "kind")), *name;
-	const struct tk_node *alloc;
+	const struct tk_node *alloc, *status;
 	struct node_obj *o;
 	size_t i;
 
-	if (!kind || strcmp(kind, "Node"))
+	if (item->kind == TK_NULL)
 		return 0;
-	name = tk_str(tk_path(item, "metadata.name"));
-	alloc = tk_path(item, "status.allocatable");
-	if (!name || !*name || (alloc && alloc->kind != TK_MAP && alloc->kind != TK_NULL)) {
-		tk_warn("%s:%u:%u: Node without a name or with a malformed status.allocatable; skipped",
-			file, item->line, item->col);
-		return 0;
-	}
+	if (kind && strcmp(kind, "Node"))
+		return tk_node_error(file, item, nl->d, "expected a Node, got kind '%s'", kind);
+	if (!kind)
+		return tk_node_error(file, item, nl->d, "expected a Node, got %s",
+				     item->kind == TK_MAP ? "an object without a kind" : tk_kind_name(item->kind));
+	if (tk_expect(file, tk_get(item, "metadata"), TK_MAP, "metadata", nl->d) ||
+	    tk_get_str(file, tk_get(item, "metadata"), "name", true, &name, nl->d))
+		return -1;
+	status = tk_get(item, "status");
+	if (status && status->kind != TK_NULL && tk_expect(file, status, TK_MAP, "status", nl->d))
+		return -1;
+	alloc = tk_get(status, "allocatable");
+	if (alloc && alloc->kind != TK_NULL && tk_expect(file, alloc, TK_MAP, "allocatable", nl->d))
+		return -1;
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 64;
 		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
@@ -1128,9 +1141,13 @@ int ta_run_nrt(const struct ta_nrt_opts *o)
 		tk_fatal("%s: no Pod or workload with a pod template",
 			 strcmp(o->manifest, "-") ? o->manifest : "<stdin>");
 	if (o->nodes) {
+		struct node_load nl = { &r.nodes, &d };
+
 		r.have_nodes = true;
-		if (tk_doc_stream(o->nodes, NULL, node_item, &r.nodes, &d) < 0)
+		if (tk_doc_stream(o->nodes, NULL, node_item, &nl, &d) != 0)
 			tk_fatal_diag(&d);
+		if (!r.nodes.n)
+			tk_fatal("%s: no Node objects", strcmp(o->nodes, "-") ? o->nodes : "<stdin>");
 		node_index(&r.nodes);
 	}
 	if (tk_nrt_stream(o->nrt, on_nrt, &r, &count, &d) < 0)
