@@ -67,6 +67,11 @@ struct hint_cache {
 	json_t *ids[TA_MAX_NUMA];
 };
 
+static size_t hint_hash(const struct ta_hint *h)
+{
+	return (size_t)(((h->mask * 2 + h->has_mask) * 2 + h->preferred) * 0x9e3779b97f4a7c15ULL >> 32);
+}
+
 static void cache_release(struct hint_cache *c)
 {
 	size_t i;
@@ -89,7 +94,7 @@ static json_t *hint_json(struct hint_cache *c, const struct ta_hint *h)
 		c->cap = 256;
 		c->v = xcalloc(c->cap, sizeof(*c->v));
 	}
-	k = (size_t)(((h->mask * 2 + h->has_mask) * 2 + h->preferred) * 0x9e3779b97f4a7c15ULL >> 32);
+	k = hint_hash(h);
 	for (i = k & (c->cap - 1); c->v[i].j; i = (i + 1) & (c->cap - 1))
 		if (c->v[i].h.has_mask == h->has_mask && c->v[i].h.mask == h->mask &&
 		    c->v[i].h.preferred == h->preferred)
@@ -119,7 +124,7 @@ static json_t *hint_json(struct hint_cache *c, const struct ta_hint *h)
 
 			if (!c->v[i].j)
 				continue;
-			k = (size_t)(((x->mask * 2 + x->has_mask) * 2 + x->preferred) * 0x9e3779b97f4a7c15ULL >> 32);
+			k = hint_hash(x);
 			for (k &= big.cap - 1; big.v[k].j; k = (k + 1) & (big.cap - 1))
 				;
 			big.v[k] = c->v[i];
