@@ -712,7 +712,24 @@ static long long score_numa(enum strategy s, const struct weights *ws, const str
 
 /* ---- LeastNUMANodes (least_numa.go) ---- */
 
-static float avg_distance(const struct numa *numa, const int *idx, size_t k)
+/* dist[i * n + j]: zone i's cost to zone j (list indexes), 255 when the
+ * zone gives none; built once per node */
+static int *distances(const struct numa *numa, size_t n)
+{
+	int *dist = xcalloc(n ? n * n : 1, sizeof(*dist));
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			int c = numa_cost(&numa[i], numa[j].id);
+
+			dist[i * n + j] = c < 0 ? MAX_DISTANCE : c;
+		}
+	return dist;
+}
+
+/* nodesAvgDistance, in float32 as the plugin */
+static float avg_distance(const int *dist, size_t n, const int *idx, size_t k)
 {
 	long long acc = 0;
 	size_t i, j;
@@ -720,11 +737,8 @@ static float avg_distance(const struct numa *numa, const int *idx, size_t k)
 	if (!k)
 		return MAX_DISTANCE;
 	for (i = 0; i < k; i++)
-		for (j = 0; j < k; j++) {
-			int c = numa_cost(&numa[idx[i]], numa[idx[j]].id);
-
-			acc += c < 0 ? MAX_DISTANCE : c;
-		}
+		for (j = 0; j < k; j++)
+			acc += dist[(size_t)idx[i] * n + (size_t)idx[j]];
 	return (float)acc / (float)(k * k);
 }
 
@@ -781,7 +795,7 @@ static bool comb_fits(enum ta_qos qos, const struct numa *numa, const int *idx, 
 
 /* numaNodesRequired: the fewest NUMA zones (a mask of ids) that hold req,
  * preferring the combination of minimal average distance; 0 when none */
-static uint64_t numa_required(enum ta_qos qos, const struct numa *numa, size_t n,
+static uint64_t numa_required(enum ta_qos qos, const struct numa *numa, size_t n, const int *dist,
 			      const struct rl *req, bool *min_distance)
 {
 	int idx[MAX_NUMA_ID], best[MAX_NUMA_ID];
@@ -794,7 +808,7 @@ static uint64_t numa_required(enum ta_qos qos, const struct numa *numa, size_t n
 
 		first_comb(idx, k);
 		do {
-			float dd = avg_distance(numa, idx, k);
+			float dd = avg_distance(dist, n, idx, k);
 
 			if (dd < min_avg)
 				min_avg = dd;
@@ -805,7 +819,7 @@ static uint64_t numa_required(enum ta_qos qos, const struct numa *numa, size_t n
 
 			if (!comb_fits(qos, numa, idx, k, req))
 				continue;
-			dd = avg_distance(numa, idx, k);
+			dd = avg_distance(dist, n, idx, k);
 			if (dd == min_avg) {
 				memcpy(best, idx, k * sizeof(*idx));
 				have = true;
@@ -877,26 +891,45 @@ static void subtract_numas(const struct rl *req, struct numa *numa, size_t n, ui
 	}
 }
 
+static long long least_numa_containers(const struct pod *p, enum ta_qos qos, struct numa *numa,
+				       size_t n, const int *dist, const struct tm_conf *c);
+
 static long long least_numa_score(const struct pod *p, enum ta_qos qos, struct numa *numa, size_t n,
 				  const struct tm_conf *c)
+{
+	uint64_t m;
+	bool min_d;
+	int *dist;
+	long long score;
+
+	if (!strcmp(c->scope, "pod")) {
+		if (only_non_numa(numa, n, &p->effective))
+			return MAX_NODE_SCORE;
+		dist = distances(numa, n);
+		m = numa_required(qos, numa, n, dist, &p->effective, &min_d);
+		free(dist);
+		if (!m)
+			return 0;
+		return normalize_numa(__builtin_popcountll(m), min_d, c->max_numa);
+	}
+	dist = distances(numa, n);
+	score = least_numa_containers(p, qos, numa, n, dist, c);
+	free(dist);
+	return score;
+}
+
+static long long least_numa_containers(const struct pod *p, enum ta_qos qos, struct numa *numa,
+				       size_t n, const int *dist, const struct tm_conf *c)
 {
 	uint64_t m;
 	bool min_d, all_min = true;
 	int maxcount = 0;
 	size_t i;
 
-	if (!strcmp(c->scope, "pod")) {
-		if (only_non_numa(numa, n, &p->effective))
-			return MAX_NODE_SCORE;
-		m = numa_required(qos, numa, n, &p->effective, &min_d);
-		if (!m)
-			return 0;
-		return normalize_numa(__builtin_popcountll(m), min_d, c->max_numa);
-	}
 	for (i = 0; i < p->r.n; i++) {
 		if (only_non_numa(numa, n, &p->ctr[i]))
 			continue;
-		m = numa_required(qos, numa, n, &p->ctr[i], &min_d);
+		m = numa_required(qos, numa, n, dist, &p->ctr[i], &min_d);
 		if (!m)
 			return 0;
 		if (!min_d)

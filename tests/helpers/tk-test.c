@@ -2,6 +2,7 @@
  *
  *   tk-test doc FILE       items, one line per value: path kind line:col text
  *   tk-test stream FILE    same through tk_doc_stream
+ *   tk-test count FILE     the number of items tk_doc_stream builds (a bare parse)
  *   tk-test cpulist STR    canonical form, or the parse error code
  *   tk-test quantity STR   milli value, Value() and whether it is integral
  *   tk-test topo FILE      the topology document re-emitted
@@ -41,6 +42,14 @@ static void dump(const struct tk_node *n, char *path, size_t plen, size_t cap)
 	}
 }
 
+static int count_item(const struct tk_node *item, const char *file, void *arg)
+{
+	(void)item;
+	(void)file;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
 static int dump_item(const struct tk_node *item, const char *file, void *arg)
 {
 	char path[4096];
@@ -58,7 +67,7 @@ int main(int argc, char **argv)
 
 	tk_prog = "tk-test";
 	if (argc != 3) {
-		fprintf(stderr, "usage: tk-test doc|stream|cpulist|quantity|topo ARG\n");
+		fprintf(stderr, "usage: tk-test doc|stream|count|cpulist|quantity|topo ARG\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "doc")) {
@@ -71,6 +80,14 @@ int main(int argc, char **argv)
 		for (i = 0; i < doc->nitems; i++)
 			dump_item(doc->items[i], doc->file, &count);
 		tk_doc_free(doc);
+		return 0;
+	}
+	if (!strcmp(argv[1], "count")) {
+		size_t n = 0;
+
+		if (tk_doc_stream(argv[2], NULL, count_item, &n, &d) < 0)
+			tk_fatal_diag(&d);
+		printf("%zu\n", n);
 		return 0;
 	}
 	if (!strcmp(argv[1], "stream")) {
