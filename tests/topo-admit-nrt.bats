@@ -78,6 +78,20 @@ run_set() {
 	done
 }
 
+@test "nodeconfig/topologymanager_test.go: the configuration read from attributes and topologyPolicies" {
+	local line bad=0 n=0
+	run --separate-stderr topo-admit -o text --scoring-strategy LeastNUMANodes \
+		--nrt "$NRT/conf/nrt.json" "$NRT/conf/pod.yaml"
+	[ "$status" -eq 0 ]
+	# each line: the policy and scope read, and the LeastNUMANodes score
+	# that topologyManagerMaxNUMANodes normalises
+	while IFS= read -r line; do
+		n=$((n + 1))
+		case $output in *"$line: "*) ;; *) echo "missing: $line" >&2; bad=$((bad + 1)) ;; esac
+	done <"$NRT/conf/expected-text"
+	[ "$n" -eq 22 ] && [ "$bad" -eq 0 ]
+}
+
 MISC=$NRT/misc
 
 @test "--nrt: policy sources, nodes without NRT or Node, non-NUMA zones (hand-made nodes)" {
@@ -97,10 +111,11 @@ MISC=$NRT/misc
 		--nrt "$MISC/nrt.yaml" --nodes "$MISC/nodes.yaml" "$MISC/pod.yaml"
 	[ "$status" -eq 0 ]
 	# cpu weighs 3: NUMA 1 scores (0*3 + 87) / 4
-	output_has "legacy-pod-scope: feasible, score 21: pod on node-0"
-	output_has "attributes-win: not feasible: cannot align pod (no NUMA zone has enough cpu)"
+	output_has "legacy-pod-scope (single-numa-node, pod scope): feasible, score 21: pod on node-0"
+	output_has "attributes-win (single-numa-node, pod scope): not feasible: cannot align pod (no NUMA zone has enough cpu)"
 	output_has "no-nrt: feasible, score 0: no NodeResourceTopology"
-	output_has "no-numa-zones: not feasible: cannot align container (container 'db': no NUMA zone has enough cpu)"
+	output_has "unknown-policy (none, container scope): feasible, score 0: policy none: not filtered"
+	output_has "no-numa-zones (single-numa-node, container scope): not feasible: cannot align container (container 'db': no NUMA zone has enough cpu)"
 }
 
 @test "--nrt: exit 1 when no node fits; without --nodes every NRT is a node" {

@@ -150,6 +150,7 @@ struct verdict {
 	bool feasible;
 	long long score;
 	const char *reason;         /* the plugin's status message, "" when feasible */
+	char *conf;                 /* text output: the node's Topology Manager as read */
 	char *detail;               /* text output: zones that fit, or what did not */
 };
 
@@ -988,6 +989,9 @@ static void decide(struct run *r, struct pod *p, const struct tk_nrt *nrt,
 		return;
 	}
 	c = tm_from_nrt(nrt);
+	v->conf = c.max_numa == DEFAULT_MAX_NUMA
+			  ? xasprintf("%s, %s scope", c.policy, c.scope)
+			  : xasprintf("%s, %s scope, %d NUMA nodes at most", c.policy, c.scope, c.max_numa);
 	single = !strcmp(c.policy, "single-numa-node");
 	numa = numa_list(nrt, &nnuma);
 	if (qos == TA_QOS_BESTEFFORT && !p->non_native) {
@@ -1110,13 +1114,15 @@ static void render(const struct run *r, const struct pod *p)
 		for (i = 0; i < p->nnodes; i++) {
 			const struct verdict *v = &p->v[i];
 
+			printf("  %s%s%s%s", v->node, v->conf ? " (" : "", v->conf ? v->conf : "",
+			       v->conf ? ")" : "");
 			if (v->feasible)
-				printf("  %s: feasible, score %lld%s%s\n", v->node, v->score,
+				printf(": feasible, score %lld%s%s\n", v->score,
 				       v->detail ? ": " : "", v->detail ? v->detail : "");
 			else if (v->detail)
-				printf("  %s: not feasible: %s (%s)\n", v->node, v->reason, v->detail);
+				printf(": not feasible: %s (%s)\n", v->reason, v->detail);
 			else
-				printf("  %s: not feasible: %s\n", v->node, v->reason);
+				printf(": not feasible: %s\n", v->reason);
 		}
 		return;
 	}
@@ -1211,6 +1217,7 @@ int ta_run_nrt(const struct ta_nrt_opts *o)
 		for (j = 0; j < p->nnodes; j++) {
 			free(p->v[j].node);
 			free(p->v[j].detail);
+			free(p->v[j].conf);
 		}
 		free(p->v);
 		for (j = 0; j < p->r.n; j++)
