@@ -70,7 +70,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "\n"
 	      "Options:\n"
 	      "     --all                    every process, and every container under kubepods\n"
-	      "     --pod UID                the containers of one pod (repeatable)\n"
+	      "     --pod UID|NS/NAME        the containers of one pod (repeatable)\n"
 	      "     --container ID           one container, by ID or unique prefix (repeatable)\n"
 	      "     --expect-numa LIST       CPUs and memory belong on these NUMA nodes\n"
 	      "     --min-local PCT          least share of memory on them (default 90)\n"
@@ -137,8 +137,9 @@ static void parse_opts(struct nv_opts *o, int argc, char **argv)
 			o->no_threads = true;
 			break;
 		case OPT_POD:
-			/* the systemd driver's spelling (underscores) is accepted too */
-			for (char *u = optarg; *u; u++)
+			/* the systemd driver's spelling (underscores) is accepted
+			 * too; NAMESPACE/NAME is resolved after parsing */
+			for (char *u = optarg; *u && !strchr(optarg, '/'); u++)
 				if (*u == '_')
 					*u = '-';
 			o->pods = xreallocarray(o->pods, o->npods + 1, sizeof(*o->pods));
@@ -181,6 +182,7 @@ int main(int argc, char **argv)
 	tk_prog = "numa-verify";
 	atexit(tk_close_stdout);
 	parse_opts(&o, argc, argv);
+	nv_resolve_pod_names(&o);
 	nv_gather(&o, &r);
 	if (o.out == TK_OUT_TEXT) {
 		nv_render_text(&o, &r);
@@ -199,6 +201,7 @@ int main(int argc, char **argv)
 	cpuset_release(&o.reserved);
 	free(o.pids);
 	free(o.pods);
+	nv_pod_names_release();
 	free(o.ctrs);
 	return ret;
 }

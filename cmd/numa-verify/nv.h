@@ -304,6 +304,10 @@ bool nv_container_selected(const struct nv_opts *o, const struct nv_container *c
 json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r);
 /* The numastat-like table and the findings, on stdout. */
 void nv_render_text(const struct nv_opts *o, const struct nv_report *r);
+/* --pod NAMESPACE/NAME: replace each by the pod's UID from the kubelet's
+ * /var/log/pods directories (podname.c); an unknown pod exits 2. */
+void nv_resolve_pod_names(struct nv_opts *o);
+void nv_pod_names_release(void);
 /* Prometheus text format for node_exporter's textfile collector (prom.c). */
 void nv_render_prometheus(const struct nv_opts *o, const struct nv_report *r);
 
