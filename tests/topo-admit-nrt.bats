@@ -92,6 +92,20 @@ run_set() {
 	[ "$n" -eq 22 ] && [ "$bad" -eq 0 ]
 }
 
+@test "least_numa_test.go TestNUMANodesRequired, TestNormalizeScore: the zones chosen and the score" {
+	local line bad=0 n=0 got
+	run --separate-stderr topo-admit -o text --scoring-strategy LeastNUMANodes \
+		--nrt "$NRT/least-numa-required/nrt.json" "$NRT/least-numa-required/pods.yaml"
+	[ "$status" -eq 0 ]
+	# "caseN:" + each node line of pod caseN's section
+	got=$(printf '%s\n' "$output" | awk '/^Pod / { pod = $2; next } { print pod ":" $0 }')
+	while IFS= read -r line; do
+		n=$((n + 1))
+		printf '%s\n' "$got" | grep -qxF -- "$line" || { echo "missing: $line" >&2; bad=$((bad + 1)); }
+	done <"$NRT/least-numa-required/expected-text"
+	[ "$n" -eq 12 ] && [ "$bad" -eq 0 ]
+}
+
 MISC=$NRT/misc
 
 @test "--nrt: policy sources, nodes without NRT or Node, non-NUMA zones (hand-made nodes)" {

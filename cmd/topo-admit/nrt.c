@@ -895,8 +895,21 @@ static void subtract_numas(const struct rl *req, struct numa *numa, size_t n, ui
 static long long least_numa_containers(const struct pod *p, enum ta_qos qos, struct numa *numa,
 				       size_t n, const int *dist, const struct tm_conf *c);
 
+static char *mask_note(uint64_t m, bool min_d)
+{
+	char buf[64 * 8] = "", *w = buf;
+	int id;
+
+	if (!m)
+		return xstrdup("least NUMA nodes: no combination of zones fits");
+	for (id = 0; id < MAX_NUMA_ID; id++)
+		if (m & ((uint64_t)1 << id))
+			w += snprintf(w, sizeof(buf) - (size_t)(w - buf), "%snode-%d", w == buf ? "" : ",", id);
+	return xasprintf("least NUMA nodes: %s%s", buf, min_d ? " at the minimal distance" : "");
+}
+
 static long long least_numa_score(const struct pod *p, enum ta_qos qos, struct numa *numa, size_t n,
-				  const struct tm_conf *c)
+				  const struct tm_conf *c, char **note)
 {
 	uint64_t m;
 	bool min_d;
@@ -909,6 +922,7 @@ static long long least_numa_score(const struct pod *p, enum ta_qos qos, struct n
 		dist = distances(numa, n);
 		m = numa_required(qos, numa, n, dist, &p->effective, &min_d);
 		free(dist);
+		*note = mask_note(m, min_d);
 		if (!m)
 			return 0;
 		return normalize_numa(__builtin_popcountll(m), min_d, c->max_numa);
@@ -1015,8 +1029,17 @@ static void decide(struct run *r, struct pod *p, const struct tk_nrt *nrt,
 		} else if (r->strategy == S_LEAST_NUMA) {
 			struct numa *work = numa_list_dup(numa, nnuma);
 
-			v->score = least_numa_score(p, qos, work, nnuma, &c);
+			char *note = NULL;
+
+			v->score = least_numa_score(p, qos, work, nnuma, &c, &note);
 			numa_list_free(work, nnuma);
+			if (note) {
+				char *both = xasprintf("%s; %s", v->detail ? v->detail : "", note);
+
+				free(v->detail);
+				free(note);
+				v->detail = both;
+			}
 		} else if (!single) {
 			v->score = 0;
 		} else if (!strcmp(c.scope, "pod")) {
