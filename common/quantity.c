@@ -136,3 +136,12 @@ bool tk_qty_is_integer(const struct tk_qty *q)
 {
 	return !q->inexact && q->milli % 1000 == 0;
 }
+
+int tk_qty_cmp(const struct tk_qty *a, const struct tk_qty *b)
+{
+	if (a->milli != b->milli)
+		return a->milli < b->milli ? -1 : 1;
+	if (a->inexact != b->inexact)
+		return a->inexact ? -1 : 1;
+	return 0;
+}

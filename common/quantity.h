@@ -29,5 +29,8 @@ int64_t tk_qty_milli(const struct tk_qty *q);
 /* True when the quantity is a whole number of units (the CPU Manager's
  * integer-CPU test: Value()*1000 == MilliValue()). */
 bool tk_qty_is_integer(const struct tk_qty *q);
+/* Quantity.Cmp: -1, 0 or 1 (a value rounded up to the milli sorts just
+ * below that milli). */
+int tk_qty_cmp(const struct tk_qty *a, const struct tk_qty *b);
 
 #endif

@@ -41,16 +41,6 @@ static bool qty_zero(const struct tk_qty *q)
 	return q->milli == 0 && !q->inexact;
 }
 
-/* Quantity.Cmp on our exact-to-the-milli values */
-static int qty_cmp(const struct tk_qty *a, const struct tk_qty *b)
-{
-	if (a->milli != b->milli)
-		return a->milli < b->milli ? -1 : 1;
-	if (a->inexact != b->inexact)
-		return a->inexact ? -1 : 1;
-	return 0;
-}
-
 static void qty_add(struct tk_qty *a, const struct tk_qty *b)
 {
 	if (__builtin_add_overflow(a->milli, b->milli, &a->milli))
@@ -130,7 +120,7 @@ static bool set_suitable(enum ta_qos qos, const char *name, const struct tk_qty 
 {
 	if (qos != TA_QOS_GUARANTEED && is_numa_affine(name))
 		return true;
-	return qty_cmp(have, want) >= 0;
+	return tk_qty_cmp(have, want) >= 0;
 }
 
 /* ---- the pods ---- */
@@ -167,7 +157,7 @@ static void effective_request(struct pod *p)
 
 			if (c->init) {
 				have = rl_find(&init, c->req[j].name);
-				if (!have || qty_cmp(&c->req[j].q, &have->q) > 0)
+				if (!have || tk_qty_cmp(&c->req[j].q, &have->q) > 0)
 					rl_set(&init, c->req[j].name, &c->req[j].q);
 			} else if ((have = rl_find(eff, c->req[j].name))) {
 				qty_add(&have->q, &c->req[j].q);
@@ -179,7 +169,7 @@ static void effective_request(struct pod *p)
 	for (i = 0; i < init.n; i++) {
 		struct ta_req *have = rl_find(eff, init.v[i].name);
 
-		if (!have || qty_cmp(&init.v[i].q, &have->q) > 0)
+		if (!have || tk_qty_cmp(&init.v[i].q, &have->q) > 0)
 			rl_set(eff, init.v[i].name, &init.v[i].q);
 	}
 	free(init.v);
@@ -442,8 +432,10 @@ static bool node_has(const struct node_obj *o, const struct tk_nrt *n, const cha
 	    !strcmp(res, "ephemeral-storage"))
 		return true;
 	if (o) {
-		if (!strchr(res, '/') && !is_hugepages(res))
-			return false;     /* other unprefixed native names are not kept */
+		/* NodeInfo keeps scalar resources only: other unprefixed native
+		 * names are dropped */
+		if (!strchr(res, '/') && !is_hugepages(res) && strncmp(res, "attachable-volumes-", 19))
+			return false;
 		for (i = 0; i < o->nres; i++)
 			if (!strcmp(o->res[i], res))
 				return true;
@@ -635,7 +627,7 @@ static long long allocated_score(bool most, const struct tk_qty *req, const stru
 {
 	int64_t cv, rv;
 
-	if (qty_zero(cap) || qty_cmp(req, cap) > 0)
+	if (qty_zero(cap) || tk_qty_cmp(req, cap) > 0)
 		return 0;
 	cv = tk_qty_value(cap);
 	rv = tk_qty_value(req);
@@ -881,7 +873,7 @@ static void subtract_numas(const struct rl *req, struct numa *numa, size_t n, ui
 				break;
 			if ((size_t)id >= n || !(have = rl_find(&numa[id].res, req->v[i].name)))
 				continue;
-			if (qty_cmp(&want, &have->q) >= 0) {
+			if (tk_qty_cmp(&want, &have->q) >= 0) {
 				qty_sub(&want, &have->q);
 				memset(&have->q, 0, sizeof(have->q));
 			} else {

@@ -109,16 +109,6 @@ static int rl_parse(struct rl *l, const char *file, const struct tk_node *map, s
 	return 0;
 }
 
-/* Quantity.Cmp for our exact milli values (inexact ones round up) */
-static int qty_cmp(const struct tk_qty *a, const struct tk_qty *b)
-{
-	if (a->milli != b->milli)
-		return a->milli < b->milli ? -1 : 1;
-	if (a->inexact != b->inexact)
-		return a->inexact ? -1 : 1;
-	return 0;
-}
-
 static bool is_hugepages(const char *name)
 {
 	return !strncmp(name, "hugepages-", 10);
@@ -300,7 +290,7 @@ static enum ta_qos compute_qos(const struct pod *p)
 		for (i = 0; i < req.n; i++) {
 			const struct tk_qty *l = rl_get(&lim, req.v[i].name);
 
-			if (!l || qty_cmp(l, &req.v[i].q) != 0) {
+			if (!l || tk_qty_cmp(l, &req.v[i].q) != 0) {
 				guaranteed = false;
 				break;
 			}
