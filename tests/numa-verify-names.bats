@@ -38,3 +38,39 @@ setup() {
 	run -2 --separate-stderr numa-verify --root "$NV/2n-smt" --pod shop/db-0
 	stderr_has "cannot read /var/log/pods"
 }
+
+# kubelet_root DIR: a node whose kubelet runs with a config file saying
+# cpuManagerPolicy none and a flag saying static
+kubelet_root() {
+	mkdir -p "$1/proc/4242" "$1/proc/77" "$1/var/lib/kubelet"
+	printf 'bash\n' >"$1/proc/77/comm"
+	printf 'kubelet\n' >"$1/proc/4242/comm"
+	printf '/usr/bin/kubelet\0--config=/var/lib/kubelet/config.yaml\0--cpu-manager-policy\0static\0--reserved-cpus=0-1\0--v=2\0' \
+		>"$1/proc/4242/cmdline"
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncpuManagerPolicy: none\ntopologyManagerPolicy: single-numa-node\n' \
+		>"$1/var/lib/kubelet/config.yaml"
+}
+
+@test "--kubelet-config running: the running kubelet's flags win over its --config file" {
+	kubelet_root "$NODE"
+	run -0 --separate-stderr numa-verify --root "$NODE" --kubelet-config running
+	jq_is '.kubeletConfig | [.file, .cpuManagerPolicy, .topologyManagerPolicy, .valid]' \
+		'["kubelet pid 4242: /var/lib/kubelet/config.yaml","static","single-numa-node",true]'
+	# the same file without the flags: nothing is aligned, which is a warning
+	run -0 --separate-stderr numa-verify --root "$NODE" --kubelet-config var/lib/kubelet/config.yaml
+	jq_is '.kubeletConfig | [.cpuManagerPolicy, (.warnings | length)]' '["none",1]'
+}
+
+@test "--kubelet-config running: without a kubelet process, kubeadm-flags.env and kubeadm's config file" {
+	kubelet_root "$NODE"
+	rm -r "$NODE/proc/4242"
+	run -2 --separate-stderr numa-verify --root "$NODE" --kubelet-config running
+	stderr_has "--kubelet-config running: no kubelet process in /proc and no /var/lib/kubelet/kubeadm-flags.env"
+	printf 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --cpu-manager-policy=static"\n' \
+		>"$NODE/var/lib/kubelet/kubeadm-flags.env"
+	# static without any CPU reservation: the kubelet would not start
+	run -1 --separate-stderr numa-verify --root "$NODE" --kubelet-config running
+	jq_is '.kubeletConfig | [.file, .cpuManagerPolicy, .valid]' \
+		'["/var/lib/kubelet/kubeadm-flags.env: /var/lib/kubelet/config.yaml","static",false]'
+	jq_is '.kubeletConfig.problems[0] | startswith("[cpumanager] unable to determine reserved CPU resources")' 'true'
+}

@@ -154,7 +154,9 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 	sys.threads = !o->no_threads;
 
 	if (o->kubelet) {
-		if (nv_kcfg_check(&r->kcfg, input_root(o, o->kubelet), o->kubelet, &r->topo, &d))
+		if (strcmp(o->kubelet, "running") == 0
+		    ? nv_kcfg_check_running(&r->kcfg, o->root, &r->topo, &d)
+		    : nv_kcfg_check(&r->kcfg, input_root(o, o->kubelet), o->kubelet, &r->topo, &d))
 			fail_diag(r, &d);
 		r->have_kcfg = true;
 		if (r->kcfg.problems.n)

@@ -335,6 +335,15 @@ static void check_memory(struct nv_kcfg *k, const struct tk_node *root, const st
 int nv_kcfg_check(struct nv_kcfg *k, const char *dir, const char *display,
 		  const struct nv_topo *t, struct tk_diag *d)
 {
+	return nv_kcfg_check_flags(k, dir, display, display, NULL, t, d);
+}
+
+/* A kubelet started without --config runs on the defaults and its flags. */
+static const char no_config[] = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n";
+
+int nv_kcfg_check_flags(struct nv_kcfg *k, const char *dir, const char *display, const char *label,
+			const struct nv_kflags *flags, const struct nv_topo *t, struct tk_diag *d)
+{
 	struct tk_doc *doc;
 	char *buf;
 	size_t len;
@@ -344,8 +353,10 @@ int nv_kcfg_check(struct nv_kcfg *k, const char *dir, const char *display,
 	int ret = -1;
 
 	memset(k, 0, sizeof(*k));
-	k->file = xstrdup(display);
-	if (!strcmp(display, "-")) {
+	k->file = xstrdup(label);
+	if (!display) {
+		doc = tk_doc_load_mem(label, no_config, sizeof(no_config) - 1, NULL, d);
+	} else if (!strcmp(display, "-")) {
 		doc = tk_doc_load(display, NULL, d);
 	} else {
 		if (nv_read_input(dir, display, display, &buf, &len, d) < 0)
@@ -370,6 +381,19 @@ int nv_kcfg_check(struct nv_kcfg *k, const char *dir, const char *display,
 	k->tm_policy = xstrdup(str_or(root, "topologyManagerPolicy", "none"));
 	k->tm_scope = xstrdup(str_or(root, "topologyManagerScope", "container"));
 	k->mm_policy = xstrdup(str_or(root, "memoryManagerPolicy", "None"));
+	/* the kubelet's flags win over its config file */
+	if (flags) {
+		const char *const *from[] = { &flags->cpu_policy, &flags->tm_policy, &flags->tm_scope,
+					      &flags->mm_policy };
+		char **to[] = { &k->cpu_policy, &k->tm_policy, &k->tm_scope, &k->mm_policy };
+		size_t i;
+
+		for (i = 0; i < sizeof(to) / sizeof(to[0]); i++)
+			if (*from[i]) {
+				free(*to[i]);
+				*to[i] = xstrdup(*from[i]);
+			}
+	}
 
 	/* ValidateKubeletConfiguration */
 	if (strcmp(k->tm_policy, "none") && strcmp(k->tm_policy, "best-effort") &&
@@ -388,7 +412,10 @@ int nv_kcfg_check(struct nv_kcfg *k, const char *dir, const char *display,
 		free(qv);
 	}
 	rsc = tk_get(root, "reservedSystemCPUs");
-	if (rsc && (s = tk_scalar_text(rsc)) && *s) {
+	s = rsc ? tk_scalar_text(rsc) : NULL;
+	if (flags && flags->reserved_cpus)
+		s = flags->reserved_cpus;
+	if (s && *s) {
 		if (tk_get(root, "systemReservedCgroup") || tk_get(root, "kubeReservedCgroup"))
 			nv_strv_addf(&k->problems,
 				     "invalid configuration: can't use reservedSystemCPUs (--reserved-cpus) with systemReservedCgroup (--system-reserved-cgroup) or kubeReservedCgroup (--kube-reserved-cgroup)");

@@ -220,6 +220,20 @@ void nv_kcfg_release(struct nv_kcfg *k);
  * be read or is not a KubeletConfiguration. */
 int nv_kcfg_check(struct nv_kcfg *k, const char *dir, const char *display,
 		  const struct nv_topo *t, struct tk_diag *d);
+/* The kubelet's flags that override its config file (NULL: not given). */
+struct nv_kflags {
+	const char *cpu_policy, *tm_policy, *tm_scope, *mm_policy, *reserved_cpus;
+};
+/* nv_kcfg_check with flags (may be NULL) over the file; display NULL checks
+ * the defaults (no --config); label names the configuration in the report. */
+int nv_kcfg_check_flags(struct nv_kcfg *k, const char *dir, const char *display, const char *label,
+			const struct nv_kflags *flags, const struct nv_topo *t, struct tk_diag *d);
+/* --kubelet-config running: the running kubelet's flags (/proc/PID/cmdline
+ * of the process named kubelet below root), else kubeadm's
+ * /var/lib/kubelet/kubeadm-flags.env with kubeadm's config file; its
+ * --config file is read below root too (kflags.c). */
+int nv_kcfg_check_running(struct nv_kcfg *k, const char *root, const struct nv_topo *t,
+			  struct tk_diag *d);
 
 /* ---- pods and containers through cgroups (cgroup.c) ---- */
 
