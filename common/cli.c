@@ -1,6 +1,10 @@
 /* cli.c - shared option handling and messages (see cli.h). */
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +34,47 @@ void tk_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
 	exit(TK_EXIT_USAGE);
+}
+
+static void occupy_if_closed(int fd, int flags)
+{
+	int null;
+
+	if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+		return;
+	null = open("/dev/null", flags | O_CLOEXEC);
+	if (null >= 0 && null != fd) {
+		dup2(null, fd);
+		close(null);
+	}
+}
+
+void tk_cli_start(const char *prog)
+{
+	tk_prog = prog;
+	/* lowest free descriptor first, so each open lands on its own fd */
+	occupy_if_closed(STDIN_FILENO, O_WRONLY);
+	occupy_if_closed(STDOUT_FILENO, O_RDONLY);
+	occupy_if_closed(STDERR_FILENO, O_RDONLY);
+	opterr = 0;
+	atexit(tk_close_stdout);
+}
+
+void tk_getopt_error(int c, char *const argv[])
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	bool is_long = arg && strncmp(arg, "--", 2) == 0;
+	int namelen = is_long ? (int)strcspn(arg, "=") : 0;
+
+	if (c == ':' && (!is_long || (optopt > 0 && optopt < 256 && arg[1] != '-')))
+		tk_usage_error("option requires an argument -- '%c'", optopt);
+	if (c == ':')
+		tk_usage_error("option '%.*s' requires an argument", namelen, arg);
+	if (!is_long)
+		tk_usage_error("invalid option -- '%c'", optopt);
+	if (optopt != 0 && arg[namelen] == '=')
+		tk_usage_error("option '%.*s' doesn't allow an argument", namelen, arg);
+	tk_usage_error("unrecognized option '%s'", arg);
 }
 
 void tk_warn(const char *fmt, ...)
@@ -128,12 +173,18 @@ void tk_opt_cpulist(const char *name, const char *arg, struct cpuset *dst)
 
 void tk_close_stdout(void)
 {
-	if (fflush(stdout) != 0 || ferror(stdout) || close(STDOUT_FILENO) != 0) {
-		if (errno == EBADF)
-			return;
-		fprintf(stderr, "%s: write error: %s\n", tk_prog, strerror(errno ? errno : EIO));
-		_exit(TK_EXIT_USAGE);
-	}
+	bool pending = __fpending(stdout) != 0;
+	bool failed_before = ferror(stdout) != 0;
+	int err;
+
+	errno = 0;
+	if (fclose(stdout) == 0 && !failed_before)
+		return;
+	err = errno;
+	if (!failed_before && !pending && err == EBADF)
+		return;
+	fprintf(stderr, "%s: write error%s%s\n", tk_prog, err ? ": " : "", err ? strerror(err) : "");
+	_exit(TK_EXIT_USAGE);
 }
 
 void tk_help_cpulist(FILE *out)
@@ -148,6 +199,20 @@ void tk_help_output(FILE *out, unsigned allowed)
 	fputs(" (default: ", out);
 	list_outputs(out, allowed & TK_OUT_JSON ? TK_OUT_JSON : allowed & -allowed, "");
 	fputs(")\n", out);
+}
+
+void tk_help_exit_status(FILE *out, const char *ok, const char *bad)
+{
+	char line[256];
+	int n;
+
+	if (bad)
+		n = snprintf(line, sizeof(line), "Exit status: 0 %s, 1 %s,", ok, bad);
+	else
+		n = snprintf(line, sizeof(line), "Exit status: 0 %s,", ok);
+	/* one line when it fits 80 columns */
+	fprintf(out, "\n%s%s2 usage or input error.\n", line,
+		n + (int)sizeof(" 2 usage or input error.") <= 80 ? " " : "\n");
 }
 
 void tk_help_common(FILE *out)

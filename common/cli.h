@@ -20,6 +20,18 @@
 /* Set once by main; used in every message. */
 extern const char *tk_prog;
 
+/* First call of every main: names messages after prog; occupies a closed
+ * descriptor 0-2 with /dev/null opened the wrong way round, so that no file
+ * the tool opens becomes its stdout/stderr and a write to a closed stdout
+ * still fails; silences getopt (tk_getopt_error reports instead, without
+ * argv[0]'s path); and turns a lost write to stdout into exit 2 at exit. */
+void tk_cli_start(const char *prog);
+
+/* getopt_long returned '?' or ':' (optstring starts with ':', after any
+ * '+'): one line naming the option as glibc words it, the try-help line,
+ * exit 2. */
+void tk_getopt_error(int c, char *const argv[]) __attribute__((noreturn));
+
 /* "prog: message" + try-help line on stderr, exit 2. */
 void tk_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Print "prog: message" on stderr (no exit). */
@@ -45,12 +57,17 @@ long long tk_opt_ll(const char *name, const char *arg, long long min, long long 
 struct cpuset;
 void tk_opt_cpulist(const char *name, const char *arg, struct cpuset *dst);
 
-/* Flush stdout and turn a failed write into exit 2 (install with atexit). */
+/* Flush stdout and turn a failed write into exit 2 (tk_cli_start installs
+ * it with atexit). As coreutils' close_stdout: a closed stdout with nothing
+ * pending is no error. */
 void tk_close_stdout(void);
 
 /* Shared help lines for argument grammars. */
 void tk_help_cpulist(FILE *out);
 void tk_help_output(FILE *out, unsigned allowed);
 void tk_help_common(FILE *out);   /* -h/--help, -V/--version lines */
+/* The closing "Exit status: 0 ok, 1 bad, 2 usage or input error." line
+ * (bad NULL: the tool has no bad verdict). */
+void tk_help_exit_status(FILE *out, const char *ok, const char *bad);
 
 #endif

@@ -101,7 +101,10 @@ static void usage(void)
 	tk_help_output(out, TK_OUT_JSON | TK_OUT_TEXT);
 	tk_help_common(out);
 	tk_help_cpulist(out);
-	fputs("\nSee cpuset-alloc(1).\n", out);
+	tk_help_exit_status(out, "allocated or released", "the request cannot be met");
+	fputs("With --exec: 125 the binding failed, 126 the command cannot run, 127 not found;\n"
+	      "otherwise the command's own status.\n"
+	      "\nSee cpuset-alloc(1).\n", out);
 	exit(TK_EXIT_OK);
 }
 
@@ -156,7 +159,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	o->reserved_count = -1;
 	o->wait = -1;
 	o->out = TK_OUT_JSON;
-	while ((c = getopt_long(argc, argv, "+a:c:ho:r:t:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:a:c:ho:r:t:V", longopts, NULL)) != -1) {
 		if (c >= 0 && c < (int)(sizeof(seen) / sizeof(seen[0])))
 			seen[c] = true;
 		for (i = 0; i < sizeof(excl) / sizeof(excl[0]); i++)
@@ -187,7 +190,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		case OPT_STATE: o->state = optarg; break;
 		case OPT_STRICT_RESERVED: o->policy.strict_cpu_reservation = true; break;
 		case OPT_WAIT: o->wait = tk_opt_ll("wait", optarg, 0, 86400); break;
-		default: tk_usage_error("unrecognized usage");
+		default: tk_getopt_error(c, argv);
 		}
 	}
 	if (o->exec) {
@@ -430,8 +433,7 @@ int main(int argc, char **argv)
 	int ret = TK_EXIT_OK;
 	size_t i;
 
-	tk_prog = "cpuset-alloc";
-	atexit(tk_close_stdout);
+	tk_cli_start("cpuset-alloc");
 	parse_opts(&o, argc, argv);
 
 	if (topo_load(&t, o.topo, &d) < 0)

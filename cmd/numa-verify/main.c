@@ -86,8 +86,8 @@ static void __attribute__((noreturn)) usage(void)
 	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT | TK_OUT_PROMETHEUS);
 	tk_help_common(stdout);
 	tk_help_cpulist(stdout);
-	fputs("\nExit status: 0 aligned, 1 misaligned or inconsistent, 2 usage or input error.\n"
-	      "\nSee numa-verify(1).\n", stdout);
+	tk_help_exit_status(stdout, "aligned", "misaligned or inconsistent");
+	fputs("\nSee numa-verify(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 
@@ -106,7 +106,7 @@ static void parse_opts(struct nv_opts *o, int argc, char **argv)
 	o->root = "";
 	o->v.min_local = 90;
 	o->out = TK_OUT_JSON;
-	while ((c = getopt_long(argc, argv, "ho:t:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:t:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage();
@@ -161,8 +161,7 @@ static void parse_opts(struct nv_opts *o, int argc, char **argv)
 			o->state = optarg;
 			break;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
-			exit(TK_EXIT_USAGE);
+			tk_getopt_error(c, argv);
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -181,8 +180,7 @@ int main(int argc, char **argv)
 	struct nv_report r;
 	int ret;
 
-	tk_prog = "numa-verify";
-	atexit(tk_close_stdout);
+	tk_cli_start("numa-verify");
 	parse_opts(&o, argc, argv);
 	nv_resolve_pod_names(&o);
 	nv_gather(&o, &r);

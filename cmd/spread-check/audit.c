@@ -34,7 +34,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "\n"
 	      "Options:\n", stdout);
 	sc_help_inputs(stdout, "pods (kubectl get pods -A -o json)");
-	sc_help_tail(stdout);
+	sc_help_tail(stdout, "every workload within maxSkew", "skew above maxSkew");
 	exit(TK_EXIT_OK);
 }
 
@@ -48,8 +48,8 @@ static void parse_opts(int argc, char **argv, struct sc_inputs *o)
 
 	sc_inputs_init(o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1)
-		sc_inputs_opt(o, ch, optarg, usage);
+	while ((ch = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1)
+		sc_inputs_opt(o, ch, optarg, usage, argv);
 	if (!o->nodes || !o->pods)
 		tk_usage_error("--cluster, or --nodes and --pods, are required");
 	if (optind != argc)

@@ -17,7 +17,7 @@ void sc_inputs_init(struct sc_inputs *in)
 	in->out = TK_OUT_JSON;
 }
 
-void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void))
+void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void), char **argv)
 {
 	switch (ch) {
 	case 'h':
@@ -47,7 +47,7 @@ void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(
 		in->objects = arg;
 		break;
 	default:
-		sc_try_help();
+		sc_option_error(ch, argv);
 	}
 }
 
@@ -67,10 +67,11 @@ void sc_help_defaults(FILE *out)
 	      "                             ReplicationControllers for default selectors\n", out);
 }
 
-void sc_help_tail(FILE *out)
+void sc_help_tail(FILE *out, const char *ok, const char *bad)
 {
 	tk_help_output(out, TK_OUT_JSON | TK_OUT_TEXT);
 	tk_help_common(out);
+	tk_help_exit_status(out, ok, bad);
 	fputs("\nSee spread-check(1).\n", out);
 }
 

@@ -43,14 +43,15 @@ struct sc_inputs {
 void sc_inputs_init(struct sc_inputs *in);
 /* Handle one shared option: -h calls usage(), -V prints the version, a bad
  * -o exits 2. Anything else (an unknown option getopt has reported) ends in
- * sc_try_help(). */
-void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void));
+ * sc_option_error(). */
+void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void), char **argv);
 /* Help lines: --cluster, --nodes and --pods (pods_help), in the usage layout. */
 void sc_help_inputs(FILE *out, const char *pods_help);
 /* Help lines of --default-constraints and --objects. */
 void sc_help_defaults(FILE *out);
-/* The end of every usage: -o, -h, -V and "See spread-check(1).". */
-void sc_help_tail(FILE *out);
+/* The end of every usage: -o, -h, -V, the exit statuses (what 0 and 1
+ * mean here) and "See spread-check(1).". */
+void sc_help_tail(FILE *out, const char *ok, const char *bad);
 
 /* Load what place and simulate read: NODES, PODS (when given), the pod or
  * workload in podfile, the default constraints and the objects. */

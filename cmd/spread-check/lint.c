@@ -54,10 +54,9 @@ static void usage(void)
 	tk_help_common(stdout);
 	fputs("\nPATH is a file, a directory (searched for *.yaml, *.yml, *.json) or - for\n"
 	      "stdin. Silence rules on one object with the annotation\n"
-	      "spread-check.topokit.io/ignore: \"TSC101,TSC105\".\n"
-	      "\nExit status: 0 no error, 1 errors found (or warnings with --strict),\n"
-	      "2 usage or unreadable input.\n"
-	      "\nSee spread-check(1).\n", stdout);
+	      "spread-check.topokit.io/ignore: \"TSC101,TSC105\".\n", stdout);
+	tk_help_exit_status(stdout, "no error", "errors found (or warnings with --strict)");
+	fputs("\nSee spread-check(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 
@@ -240,7 +239,7 @@ int cmd_lint(int argc, char **argv)
 	int c, i, rc;
 
 	lint_ctx_init(&ctx);
-	while ((c = getopt_long(argc, argv, "d:e:hn:o:sV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:e:hn:o:sV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			set_rules(&ctx, optarg, false);
@@ -270,7 +269,7 @@ int cmd_lint(int argc, char **argv)
 			break;
 		default:
 			lint_ctx_release(&ctx);
-			sc_try_help();
+			sc_option_error(c, argv);
 		}
 	}
 	if (opts.list_rules) {

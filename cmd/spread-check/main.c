@@ -30,10 +30,9 @@ static const struct subcommand subcommands[] = {
 
 static char prog_sub[64];
 
-void sc_try_help(void)
+void sc_option_error(int c, char **argv)
 {
-	fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
-	exit(TK_EXIT_USAGE);
+	tk_getopt_error(c, argv);
 }
 
 void sc_version(void)
@@ -60,8 +59,9 @@ static void usage(void)
 	      " -h, --help     display this help\n"
 	      " -V, --version  display version\n"
 	      "\n"
-	      "Run 'spread-check <command> --help' for the options of a command.\n"
-	      "See spread-check(1).\n", stdout);
+	      "Run 'spread-check <command> --help' for the options of a command.\n", stdout);
+	tk_help_exit_status(stdout, "the verdict is good", "the verdict is bad (see each command)");
+	fputs("\nSee spread-check(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 
@@ -70,8 +70,7 @@ int main(int argc, char **argv)
 	const char *name;
 	size_t i;
 
-	tk_prog = "spread-check";
-	atexit(tk_close_stdout);
+	tk_cli_start("spread-check");
 	if (argc < 2)
 		tk_usage_error("missing command");
 	name = argv[1];

@@ -45,7 +45,7 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("     --failed-nodes A,B      nodes that failed another filter: counted, not scored\n", stdout);
 	sc_help_defaults(stdout);
 	fputs("     --counts                also print the counted pods per domain\n", stdout);
-	sc_help_tail(stdout);
+	sc_help_tail(stdout, "a feasible node", "no feasible node");
 	exit(TK_EXIT_OK);
 }
 
@@ -63,7 +63,7 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 	memset(o, 0, sizeof(*o));
 	sc_inputs_init(&o->in);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_FAILED:
 			o->failed = optarg;
@@ -72,7 +72,7 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 			o->counts = true;
 			break;
 		default:
-			sc_inputs_opt(&o->in, ch, optarg, usage);
+			sc_inputs_opt(&o->in, ch, optarg, usage, argv);
 		}
 	}
 	if (!o->in.nodes)

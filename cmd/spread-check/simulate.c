@@ -59,7 +59,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --seed N                break score ties at random (seeded) instead of\n"
 	      "                             by the lowest node name\n", stdout);
 	sc_help_defaults(stdout);
-	sc_help_tail(stdout);
+	sc_help_tail(stdout, "every replica placed", "replicas left Pending");
 	exit(TK_EXIT_OK);
 }
 
@@ -79,7 +79,7 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 	sc_inputs_init(&o->in);
 	o->replicas = -1;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ho:V", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_REPLICAS:
 			o->replicas = tk_opt_ll("replicas", optarg, 0, 1000000);
@@ -104,11 +104,11 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 		case SC_OPT_CLUSTER:
 		case SC_OPT_DEFAULTS:
 		case SC_OPT_OBJECTS:
-			sc_inputs_opt(&o->in, ch, optarg, usage);
+			sc_inputs_opt(&o->in, ch, optarg, usage, argv);
 			break;
 		default:
 			free(o->fail);
-			sc_try_help();
+			sc_option_error(ch, argv);
 		}
 	}
 	if (!o->in.nodes) {

@@ -7,7 +7,7 @@
  * from common/exitcodes.h (0 good verdict, 1 bad verdict, 2 usage/input).
  *
  * main() sets tk_prog to "spread-check <name>" first, so tk_usage_error()
- * and diagnostics name the subcommand; sc_try_help() ends a misuse getopt
+ * and diagnostics name the subcommand; sc_option_error() ends a misuse getopt
  * has already reported, sc_version() prints the binary's version.
  *
  *   lint      lint*.c      topologySpreadConstraints as the API server
@@ -24,8 +24,9 @@ int cmd_place(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
-/* "Try 'spread-check <name> --help' ..." on stderr, exit 2. */
-void sc_try_help(void) __attribute__((noreturn));
+/* getopt_long's '?' or ':' in a subcommand: the option named, "Try
+ * 'spread-check <name> --help' ...", exit 2. */
+void sc_option_error(int c, char **argv) __attribute__((noreturn));
 /* "spread-check (topokit) VERSION" on stdout, exit 0. */
 void sc_version(void) __attribute__((noreturn));
 

@@ -152,8 +152,8 @@ static void __attribute__((noreturn)) usage(void)
 	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
 	tk_help_common(stdout);
 	tk_help_cpulist(stdout);
-	fputs("\nExit status: 0 admitted, 1 rejected, 2 usage or input error.\n"
-	      "\nSee topo-admit(1).\n", stdout);
+	tk_help_exit_status(stdout, "admitted (a feasible node with --nrt)", "rejected (no feasible node)");
+	fputs("\nSee topo-admit(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 
@@ -727,10 +727,9 @@ int main(int argc, char **argv)
 	struct opts o = { 0 };
 	int c, rc;
 
-	tk_prog = "topo-admit";
-	atexit(tk_close_stdout);
+	tk_cli_start("topo-admit");
 	o.out = TK_OUT_JSON;
-	while ((c = getopt_long(argc, argv, "ho:t:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:t:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage();
@@ -807,8 +806,7 @@ int main(int argc, char **argv)
 			ta_nrt_push_weight(&o.nrt, optarg);
 			break;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
-			return TK_EXIT_USAGE;
+			tk_getopt_error(c, argv);
 		}
 	}
 	if (o.available && o.state)

@@ -77,6 +77,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        with -o nrt: container or pod\n", stdout);
 	tk_help_output(stdout, OUTPUTS);
 	tk_help_common(stdout);
+	tk_help_exit_status(stdout, "the topology was printed", NULL);
 	fputs("\nSee topo-discover(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
@@ -160,14 +161,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case OPT_TM_SCOPE:
 			o->scope = one_of("topology-manager-scope", optarg, scopes);
 			break;
-		case ':':
-			if (optopt)
-				tk_usage_error("option requires an argument -- '%c'", optopt);
-			tk_usage_error("option '%s' requires an argument", argv[optind - 1]);
 		default:
-			if (optopt)
-				tk_usage_error("invalid option -- '%c'", optopt);
-			tk_usage_error("unrecognized option '%s'", argv[optind - 1]);
+			tk_getopt_error(c, argv);
 		}
 	}
 	if (optind < argc)
@@ -212,8 +207,7 @@ int main(int argc, char **argv)
 	json_t *j = NULL;
 	int rc;
 
-	tk_prog = "topo-discover";
-	atexit(tk_close_stdout);
+	tk_cli_start("topo-discover");
 	parse_args(&o, argc, argv);
 	topo_init(&t);
 	if (load(&t, &o, &d) < 0) {
