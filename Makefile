@@ -110,22 +110,39 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
+# kubectl plugins (kubectl-<name>, as krew lays them out) install beside the tools
+PLUGINS = $(notdir $(wildcard plugins/kubectl-*))
+MAN1 = $(notdir $(wildcard man/*.1))
+MAN7 = $(notdir $(wildcard man/*.7))
+
+# Every path is quoted (a DESTDIR or PREFIX with a space stays one path) and
+# any failed step fails the target.
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	install -m 755 $(TOOLS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)
-	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
-	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man7" \
+	  "$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(ZSHCOMPDIR)" "$(DESTDIR)$(FISHCOMPDIR)"
+	install -m 755 $(TOOLS:%=$(BIN)/%) $(PLUGINS:%=plugins/%) "$(DESTDIR)$(BINDIR)"
+	install -m 644 $(MAN1:%=man/%) "$(DESTDIR)$(MANDIR)/man1"
+	install -m 644 $(MAN7:%=man/%) "$(DESTDIR)$(MANDIR)/man7"
+	set -e; for t in $(TOOLS); do \
+	  install -m 644 completions/bash/$$t "$(DESTDIR)$(BASHCOMPDIR)/$$t"; \
+	  install -m 644 completions/zsh/_$$t "$(DESTDIR)$(ZSHCOMPDIR)/_$$t"; \
+	  install -m 644 completions/fish/$$t.fish "$(DESTDIR)$(FISHCOMPDIR)/$$t.fish"; \
+	done
+
+# Removes exactly what install put there (directories are shared, they stay).
+uninstall:
+	set -e; for f in $(TOOLS) $(PLUGINS); do rm -f "$(DESTDIR)$(BINDIR)/$$f"; done; \
+	for f in $(MAN1); do rm -f "$(DESTDIR)$(MANDIR)/man1/$$f"; done; \
+	for f in $(MAN7); do rm -f "$(DESTDIR)$(MANDIR)/man7/$$f"; done; \
 	for t in $(TOOLS); do \
-	  [ -f completions/bash/$$t ] && install -m 644 completions/bash/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; \
-	  [ -f completions/zsh/_$$t ] && install -m 644 completions/zsh/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; \
-	  [ -f completions/fish/$$t.fish ] && install -m 644 completions/fish/$$t.fish $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
-	done; true
+	  rm -f "$(DESTDIR)$(BASHCOMPDIR)/$$t" "$(DESTDIR)$(ZSHCOMPDIR)/_$$t" \
+	    "$(DESTDIR)$(FISHCOMPDIR)/$$t.fish"; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz bin
 
-.PHONY: all deps build-all check sanitize valgrind bench demo install clean
+.PHONY: all deps build-all check sanitize valgrind bench demo install uninstall clean
 
 # ---- fuzzing (clang libFuzzer); see tests/fuzz/README.md ----
 FUZZ_SECONDS ?= 60

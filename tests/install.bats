@@ -29,11 +29,42 @@ load test_helper/common
 	fi
 }
 
-@test "bash completion offers each tool's long options" {
+@test "bash completion offers every tool's --help and --version after '--'" {
 	local t
-	for t in topo-discover topo-admit cpuset-alloc numa-verify; do
+	for t in topo-discover topo-admit cpuset-alloc spread-check numa-verify; do
 		run bash -c "source '$TK_ROOT/completions/bash/$t'; COMP_WORDS=($t --); COMP_CWORD=1; COMP_LINE='$t --'; COMP_POINT=\${#COMP_LINE}; f=\$(complete -p $t | sed 's/.*-F \\([^ ]*\\).*/\\1/'); \$f $t -- $t; printf '%s\\n' \"\${COMPREPLY[@]}\""
 		[ "$status" -eq 0 ] || { echo "$t: exit $status: $output"; return 1; }
 		[[ "$output" == *"--help"* ]] || { echo "$t: $output"; return 1; }
+		[[ "$output" == *"--version"* ]] || { echo "$t: $output"; return 1; }
 	done
+}
+
+@test "make install and uninstall keep a DESTDIR and PREFIX with spaces whole, and uninstall removes every file" {
+	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || skip "installs the plain build"
+	local d="$BATS_TEST_TMPDIR/dest dir" n
+	run make -s -C "$TK_ROOT" install PREFIX="/opt/top kit" DESTDIR="$d"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ -x "$d/opt/top kit/bin/topo-admit" ]
+	[ -x "$d/opt/top kit/bin/kubectl-spread_check" ]
+	[ -f "$d/opt/top kit/share/fish/vendor_completions.d/numa-verify.fish" ]
+	# nothing escaped to a path cut at the space
+	[ ! -e "$BATS_TEST_TMPDIR/dest" ]
+	[ ! -e "/opt/top" ]
+	n=$(find "$d" -type f | wc -l)
+	[ "$n" -ge 25 ] || { echo "only $n files installed"; return 1; }
+	run make -s -C "$TK_ROOT" uninstall PREFIX="/opt/top kit" DESTDIR="$d"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run find "$d" -type f
+	[ "$status" -eq 0 ]
+	[ -z "$output" ] || { echo "left behind: $output"; return 1; }
+}
+
+@test "make install fails when a completion cannot be installed" {
+	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || skip "installs the plain build"
+	local d=$BATS_TEST_TMPDIR/root
+	# the fish completion's target is a non-empty directory: install refuses it
+	mkdir -p "$d/usr/share/fish/vendor_completions.d/spread-check.fish/spread-check.fish/x"
+	run make -s -C "$TK_ROOT" install PREFIX=/usr DESTDIR="$d"
+	[ "$status" -ne 0 ] || { echo "make install succeeded: $output"; return 1; }
+	[[ "$output" == *"spread-check.fish"* ]]
 }
