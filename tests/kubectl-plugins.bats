@@ -68,11 +68,15 @@ kubectl_called_with() {
 @test "kubectl topo-admit --nrt: NodeResourceTopologies and Nodes fetched and handed to topo-admit --nrt" {
 	run -0 topo-admit --help
 	case $output in *--nrt*) ;; *) skip "topo-admit has no --nrt yet (issue 11)" ;; esac
-	run --separate-stderr kubectl-topo_admit --nrt --context lab "$CL/web-new.yaml"
+	KUBECTL_DUMPS=$K/nrt run --separate-stderr kubectl-topo_admit --nrt --context lab "$CL/web-new.yaml"
 	[ "$status" -le 1 ]
 	kubectl_called_with get noderesourcetopologies.topology.node.k8s.io -o json --context lab
 	kubectl_called_with get nodes -o json --context lab
 	jq_is '[.nodes[].name] | sort' '["worker-node-a","worker-node-b"]'
+	local via_plugin=$output
+	run -0 --separate-stderr topo-admit --nrt "$K/nrt/get-noderesourcetopologies.topology.node.k8s.io.json" \
+		--nodes "$K/nrt/get-nodes.json" "$CL/web-new.yaml"
+	[ "$output" = "$via_plugin" ]
 }
 
 @test "krew: package's archive and manifests agree, and the plugin runs its own tool once krew links it" {
