@@ -27,7 +27,9 @@ long_options() {
 # the long option each option line starts with (" -o, --output FORMAT",
 # "     --no-devices"), not options quoted in descriptions
 option_names() {
-	long_options "$1" | sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*).*/\2/p' | sort -u
+	local help
+	help=$(long_options "$1") || return 1
+	printf '%s\n' "$help" | sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*).*/\2/p' | sort -u
 }
 
 check_help() {
@@ -67,7 +69,7 @@ has_word() {
 }
 
 check_docs() {
-	local tool=$1 opt name bad="" f
+	local tool=$1 opt opts name bad="" f
 	need_tool "$tool"
 	# a tool whose docs are not begun is work in progress (../shared/acceptance
 	# reports it); once one file exists, all must
@@ -78,7 +80,8 @@ check_docs() {
 		[ -f "$TK_ROOT/$f" ] || bad+="missing $f"$'\n'
 	done
 	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
-	for opt in $(option_names "$tool"); do
+	opts=$(option_names "$tool")
+	for opt in $opts; do
 		name=${opt#--}
 		# "Fl -name", "Fl x , -name" (Fl prefixes each argument) or "--name"
 		has_word "$TK_ROOT/man/$tool.1" "(Fl (.* )?-|--)$name" || bad+="man/$tool.1 lacks $opt"$'\n'
@@ -149,7 +152,7 @@ check_docs() {
 	[ "$status" -eq 1 ] || { echo "exit $status"; return 1; }
 	for f in "$dir"/* "$dir"/.*; do
 		[ -f "$f" ] || continue
-		! grep -q 'cpuset-alloc' "$f" || { echo "error text in $f: $(cat "$f")"; return 1; }
+		if grep -q 'cpuset-alloc' "$f"; then echo "error text in $f: $(cat "$f")"; return 1; fi
 	done
 	# and stdout to a file with stderr closed gets only the output
 	run sh -c '"$1" --synthetic "numa:2 core:2 pu:1" --no-such-option >"$2/out" 2>&-' _ "$TK_BIN/topo-discover" "$dir"

@@ -9,33 +9,10 @@ load test_helper/common
 sample() { sed 's/^TEST /@test /' >"$BATS_TEST_TMPDIR/$1.bats"; }
 
 @test "every tests/*.bats and test_helper file passes tests/lint-tests" {
-	local f files=()
 	cd "$TK_ROOT"
-	for f in tests/*.bats tests/test_helper/*.bash; do
-		# tests/cli.bats is checked on its own below
-		[ "$f" = tests/cli.bats ] || files+=("$f")
-	done
-	run tests/lint-tests "${files[@]}"
+	run tests/lint-tests tests/*.bats tests/test_helper/*.bash
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	[ -z "$output" ]
-}
-
-@test "tests/cli.bats passes tests/lint-tests (but for two findings its owner is fixing)" {
-	cd "$TK_ROOT"
-	run tests/lint-tests tests/cli.bats
-	[ "$status" -le 1 ] || { echo "$output"; return 1; }
-	[ "$status" -eq 1 ] || return 0
-	# option_names pipes --help into sed; check_docs loops over $(option_names)
-	local finding known=0 other=""
-	while IFS= read -r finding; do
-		case $finding in
-		"    "*) ;;
-		*"option_names(): pipe: "* | *"check_docs(): subst: "*) known=$((known + 1)) ;;
-		*) other+="$finding"$'\n' ;;
-		esac
-	done <<<"$output"
-	[ -z "$other" ] || { echo "$output"; return 1; }
-	skip "tests/cli.bats: $known known findings of tests/lint-tests, left to its owner"
 }
 
 @test "lint-tests: rejects each pattern that hides a failure" {
