@@ -156,3 +156,16 @@ MISC=$NRT/misc
 	[ "$status" -eq 2 ]
 	stderr_has "bad.yaml:4:65: invalid quantity '4x' for available"
 }
+
+@test "pipeline: topo-discover -o nrt on three nodes -> topo-admit --nrt picks the one whose GPU shares a NUMA zone with 12 CPUs" {
+	local t
+	for t in 1s-1n-8c-2t-2l3 2s-2n-16c-2t-gpu1 2s-4n-40c-2t; do
+		topo-discover -t "$FIXTURES/topo/$t.json" -o nrt --node-name "$t" \
+			--topology-manager-policy single-numa-node --topology-manager-scope container
+		echo ---
+	done >"$BATS_TEST_TMPDIR/nrt.yaml"
+	run --separate-stderr topo-admit --nrt "$BATS_TEST_TMPDIR/nrt.yaml" - <<<'{"kind":"Pod","metadata":{"name":"infer"},"spec":{"containers":[{"name":"c","resources":{"limits":{"cpu":"12","memory":"8Gi","nvidia.com/gpu":"1"}}}]}}'
+	[ "$status" -eq 0 ]
+	jq_is '[.nodes[] | select(.feasible) | .name]' '["2s-2n-16c-2t-gpu1"]'
+	jq_is '[.nodes[] | .reason]' '["cannot align container","","cannot align container"]'
+}
