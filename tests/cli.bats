@@ -29,7 +29,7 @@ long_options() {
 option_names() {
 	local help
 	help=$(long_options "$1") || return 1
-	printf '%s\n' "$help" | sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*).*/\2/p' | sort -u
+	printf '%s\n' "$help" | sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9.-]*).*/\2/p' | sort -u
 }
 
 check_help() {

@@ -1256,6 +1256,41 @@ static int policy_of(const char *file, const struct tk_node *t, const char *key,
 	return 0;
 }
 
+/* metav1.LabelSelectorAsSelector's syntax checks (labels.NewRequirement):
+ * for the incoming pod the plugin's PreFilter fails on a selector it cannot
+ * convert, so placing it is an input error naming the constraint. */
+static int tsc_selector_convertible(const char *file, const struct tk_node *sel, size_t idx,
+				    struct tk_diag *d)
+{
+	struct tk_selector ts;
+	struct tk_strv errs = { 0 };
+	size_t i, j;
+	int rc = 0;
+
+	if (tk_selector_from_node(&ts, file, sel, d) < 0)
+		return -1;
+	for (i = 0; i < ts.n && !errs.n; i++) {
+		const struct tk_requirement *r = &ts.reqs[i];
+
+		if (tk_validate_qualified_name(r->key, &errs)) {
+			rc = tk_node_error(file, sel, d,
+					   "topologySpreadConstraints[%zu].labelSelector: key: Invalid value: \"%s\": %s",
+					   idx, r->key, errs.v[0]);
+			break;
+		}
+		for (j = 0; j < r->nvalues; j++)
+			if (tk_validate_label_value(r->values[j], &errs)) {
+				rc = tk_node_error(file, sel, d,
+						   "topologySpreadConstraints[%zu].labelSelector: values[%zu][%s]: Invalid value: \"%s\": %s",
+						   idx, j, r->key, r->values[j], errs.v[0]);
+				break;
+			}
+	}
+	tk_strv_free(&errs);
+	tk_selector_release(&ts);
+	return rc;
+}
+
 int sc_tsc_list_from_node(struct sc_cluster *c, const char *file, const struct tk_node *seq,
 			  struct sc_tsc **out, uint32_t *n, struct tk_diag *d)
 {
@@ -1300,6 +1335,8 @@ int sc_tsc_list_from_node(struct sc_cluster *c, const char *file, const struct t
 			goto fail;
 		}
 		if (sc_sel_from_node(c, file, tk_get(t, "labelSelector"), &x->sel, d) < 0)
+			goto fail;
+		if (c->check_selectors && tsc_selector_convertible(file, tk_get(t, "labelSelector"), i, d) < 0)
 			goto fail;
 		x->min_domains = 1;
 		r = tk_get_int(file, t, "minDomains", false, 1, 2147483647, &md, d);

@@ -187,6 +187,13 @@ struct sc_cluster {
 	struct sc_pod *pods;
 	/* audit: per-group specs, filled only when want_groups */
 	bool want_groups;
+	/* set while the incoming pod is read: its spread constraints' selectors
+	 * must convert as the plugin converts them (else exit 2) */
+	bool check_selectors;
+	/* kube-scheduler before 1.38 (kubernetes PR 141340): an empty
+	 * labelSelector ({}) counted no pod; since then it counts every pod of
+	 * the namespace, and only an absent selector counts none */
+	bool empty_selector_counts_nothing;
 	size_t ngroups, groups_cap;
 	struct sc_podspec *groups;
 	size_t group_slots_cap;

@@ -40,6 +40,9 @@ void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(
 		if (ch == SC_OPT_CLUSTER)
 			in->cluster = arg;
 		break;
+	case SC_OPT_BEFORE_1_38:
+		in->before_1_38 = true;
+		break;
 	case SC_OPT_DEFAULTS:
 		in->defaults = arg;
 		break;
@@ -57,6 +60,8 @@ void sc_help_inputs(FILE *out, const char *pods_help)
 	      "                             (kubectl get nodes,pods -A -o json), '-' for stdin\n"
 	      "     --nodes FILE            nodes (kubectl get nodes -o json), '-' for stdin\n", out);
 	fprintf(out, "     --pods FILE             %s\n", pods_help);
+	fputs("     --scheduler-before-1.38 count as kube-scheduler before 1.38: a constraint\n"
+	      "                             with labelSelector: {} counts no pod\n", out);
 }
 
 void sc_help_defaults(FILE *out)
@@ -105,6 +110,8 @@ void sc_must_load_nodes_pods(struct sc_cluster *c, const struct sc_inputs *in, s
 	struct tk_diag d;
 	void *arg[3] = { c, objs, &d };
 
+	c->empty_selector_counts_nothing = in->before_1_38;
+
 	if (!in->pods || !same_file(in->nodes, in->pods)) {
 		sc_must_load_nodes(c, in->nodes);
 		if (in->pods)
@@ -147,10 +154,12 @@ void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_pods
 		tk_doc_free(doc);
 		tk_fatal("%s: no object found", strcmp(path, "-") == 0 ? "<stdin>" : path);
 	}
+	c->check_selectors = true;
 	if (sc_podspec_from_node(c, p, doc->file, doc->items[0], &d) < 0) {
 		tk_doc_free(doc);
 		tk_fatal_diag(&d);
 	}
+	c->check_selectors = false;
 	tk_doc_free(doc);
 }
 

@@ -22,12 +22,14 @@ enum {
 	SC_OPT_DEFAULTS,
 	SC_OPT_OBJECTS,
 	SC_OPT_CLUSTER,
+	SC_OPT_BEFORE_1_38,
 	SC_OPT_OWN,
 };
 #define SC_INPUT_LONGOPTS \
 	{ "nodes",               required_argument, NULL, SC_OPT_NODES }, \
 	{ "pods",                required_argument, NULL, SC_OPT_PODS }, \
 	{ "cluster",             required_argument, NULL, SC_OPT_CLUSTER }, \
+	{ "scheduler-before-1.38", no_argument,    NULL, SC_OPT_BEFORE_1_38 }, \
 	{ "output",              required_argument, NULL, 'o' }, \
 	{ "help",                no_argument,       NULL, 'h' }, \
 	{ "version",             no_argument,       NULL, 'V' }
@@ -39,6 +41,7 @@ struct sc_inputs {
 	const char *nodes, *pods, *defaults, *objects;   /* NULL: not given */
 	const char *cluster;        /* --cluster: nodes and pods both name it */
 	enum tk_out out;                                 /* TK_OUT_JSON unless -o */
+	bool before_1_38;           /* --scheduler-before-1.38 */
 };
 void sc_inputs_init(struct sc_inputs *in);
 /* Handle one shared option: -h calls usage(), -V prints the version, a bad

@@ -207,6 +207,13 @@ static bool included(const struct pts_state *st, const struct pts_constraint *k,
 	return true;
 }
 
+/* countPodsMatchSelector's short cut: an absent selector matches nothing
+ * anyway; an empty one counted nothing only before 1.38 */
+static bool counts_pods(const struct pts_state *st, const struct pts_constraint *k)
+{
+	return !(st->c->empty_selector_counts_nothing && sc_sel_empty(&k->sel));
+}
+
 static bool lset_matches(const struct pts_state *st, struct pts_constraint *k, uint32_t ls)
 {
 	if (k->lset_match[ls] < 0)
@@ -228,8 +235,8 @@ void pts_recount(struct pts_state *st)
 		k->lset_match = xmalloc(c->nlsets ? c->nlsets : 1);
 		memset(k->lset_match, -1, c->nlsets ? c->nlsets : 1);
 	}
-	/* countPodsMatchSelector: same namespace, not terminating; an empty
-	 * selector counts nothing. Succeeded/Failed pods are not in the
+	/* countPodsMatchSelector: same namespace, not terminating (see
+	 * counts_pods for empty selectors). Succeeded/Failed pods are not in the
 	 * scheduler's cache (its informer filters them out). */
 	for (p = 0; p < (st->pod_idx ? st->npod_idx : c->npods); p++) {
 		const struct sc_pod *pod = &c->pods[st->pod_idx ? st->pod_idx[p] : p];
@@ -241,7 +248,7 @@ void pts_recount(struct pts_state *st)
 		for (i = 0; i < st->n; i++) {
 			struct pts_constraint *k = &st->k[i];
 
-			if (!sc_sel_empty(&k->sel) && lset_matches(st, k, pod->lset))
+			if (counts_pods(st, k) && lset_matches(st, k, pod->lset))
 				k->cnt[pod->node]++;
 		}
 	}
@@ -535,7 +542,7 @@ void pts_add_pod(struct pts_state *st, uint32_t node, int delta)
 	for (i = 0; i < st->n; i++) {
 		struct pts_constraint *k = &st->k[i];
 
-		if (k->self_match && !sc_sel_empty(&k->sel))
+		if (k->self_match && counts_pods(st, k))
 			k->cnt[node] += delta;
 	}
 }
@@ -547,7 +554,7 @@ void pts_add_pod_lset(struct pts_state *st, uint32_t node, uint32_t lset, int de
 	for (i = 0; i < st->n; i++) {
 		struct pts_constraint *k = &st->k[i];
 
-		if (!sc_sel_empty(&k->sel) && lset_matches(st, k, lset))
+		if (counts_pods(st, k) && lset_matches(st, k, lset))
 			k->cnt[node] += delta;
 	}
 }

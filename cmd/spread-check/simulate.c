@@ -102,6 +102,7 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 		case SC_OPT_NODES:
 		case SC_OPT_PODS:
 		case SC_OPT_CLUSTER:
+		case SC_OPT_BEFORE_1_38:
 		case SC_OPT_DEFAULTS:
 		case SC_OPT_OBJECTS:
 			sc_inputs_opt(&o->in, ch, optarg, usage, argv);

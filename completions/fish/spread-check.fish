@@ -17,6 +17,7 @@ complete -c spread-check -n '__fish_seen_subcommand_from lint' -s n -l nodes -r 
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -l list-rules -d 'list the rules and exit'
 # place, simulate, audit
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l cluster -r -F -d 'nodes and pods in one dump'
+complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l scheduler-before-1.38 -d 'count as kube-scheduler before 1.38 (labelSelector {} counts no pod)'
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l nodes -r -F -d 'nodes (kubectl get nodes -o json)'
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l pods -r -F -d 'pods (kubectl get pods -A -o json)'
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -s o -l output -x -a 'json text' -d 'output format'
