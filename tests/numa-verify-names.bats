@@ -20,10 +20,13 @@ setup() {
 @test "--pod NAMESPACE/NAME finds the newest pod of that name and judges its containers" {
 	run -0 --separate-stderr numa-verify --root "$NODE" --pod shop/db-0 "${STATE[@]}"
 	jq_is '[.containers[].pod] | unique' "[\"$U1\"]"
-	# the same pod by UID gives the same report
+	# the same pod by UID gives the same report (not again under valgrind:
+	# the same code as any --pod UID)
 	local by_name=$output
-	run -0 --separate-stderr numa-verify --root "$NODE" --pod "$U1" "${STATE[@]}"
-	[ "$output" = "$by_name" ]
+	if [ -z "${TK_VALGRIND:-}" ]; then
+		run -0 --separate-stderr numa-verify --root "$NODE" --pod "$U1" "${STATE[@]}"
+		[ "$output" = "$by_name" ]
+	fi
 	# once the newer directory is gone, the name is the older, misaligned pod
 	rm -r "$NODE/var/log/pods/shop_db-0_$U1"
 	run -1 --separate-stderr numa-verify --root "$NODE" --pod shop/db-0 "${STATE[@]}"

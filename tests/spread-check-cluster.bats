@@ -12,6 +12,8 @@ AUD=$FIXTURES/spread-check/audit
 	jq_is '.workloads[0].constraints[0].counts' '{"a":3,"b":1,"c":0}'
 	run -1 --separate-stderr spread-check audit --cluster "$CL/dump.json"
 	[ "$output" = "$want" ]
+	# the same loader again: the plain and ASan runs are enough for these
+	[ -z "${TK_VALGRIND:-}" ] || return 0
 	ln -s "$CL/dump.json" "$BATS_TEST_TMPDIR/alias.json"
 	run -1 --separate-stderr spread-check audit --nodes "$CL/dump.json" --pods "$BATS_TEST_TMPDIR/alias.json"
 	[ "$output" = "$want" ]
@@ -29,6 +31,7 @@ AUD=$FIXTURES/spread-check/audit
 	jq_is '[.nodes[].score] | unique | length > 1' 'true'
 	run -0 --separate-stderr spread-check place --cluster "$CL/dump.json" "$CL/web-new.yaml"
 	[ "$output" = "$want" ]
+	[ -z "${TK_VALGRIND:-}" ] || return 0
 	run -0 --separate-stderr spread-check place --nodes "$AUD/3zones.yaml" --pods "$AUD/web-skewed.yaml" "$CL/web-new.yaml"
 	jq_is '[.nodes[].score] | unique' '[0]'
 }
