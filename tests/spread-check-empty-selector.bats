@@ -71,3 +71,13 @@ scores() { jq -r '[.nodes[] | "\(.name):\(.score)"] | join(" ")' <<<"$output"; }
 	[[ "$stderr" == "spread-check simulate: $F/bad-key.yaml:"*"topologySpreadConstraints[0].labelSelector: key: Invalid value: \"my key\": name part must"* ]] ||
 		{ echo "$stderr"; return 1; }
 }
+
+@test "place and simulate refuse a second object with its position, never drop it" {
+	local two=$TK_ROOT/tests/fixtures/spread-check/place/misc/two-objects.yaml cmd
+	for cmd in place simulate; do
+		run --separate-stderr spread-check "$cmd" --nodes "$F/nodes.json" --pods "$F/pods.json" "$two"
+		[ "$status" -eq 2 ] || { echo "$cmd: exit $status"; return 1; }
+		[ "$stderr" = "spread-check $cmd: $two:6:1: a second object (Deployment b): give one pod or workload per run" ] ||
+			{ echo "$cmd: $stderr"; return 1; }
+	done
+}

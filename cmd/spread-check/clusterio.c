@@ -154,6 +154,17 @@ void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_pods
 		tk_doc_free(doc);
 		tk_fatal("%s: no object found", strcmp(path, "-") == 0 ? "<stdin>" : path);
 	}
+	if (doc->nitems > 1) {
+		/* never drop an object silently: one run places one pod/workload */
+		const char *kind = tk_str(tk_get(doc->items[1], "kind"));
+		const char *name = tk_str(tk_path(doc->items[1], "metadata.name"));
+
+		tk_node_error(doc->file, doc->items[1], &d,
+			      "a second object (%s %s): give one pod or workload per run",
+			      kind ? kind : "without kind", name ? name : "without name");
+		tk_doc_free(doc);
+		tk_fatal_diag(&d);
+	}
 	c->check_selectors = true;
 	if (sc_podspec_from_node(c, p, doc->file, doc->items[0], &d) < 0) {
 		tk_doc_free(doc);
