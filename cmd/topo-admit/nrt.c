@@ -558,7 +558,7 @@ static void filter_single_numa(struct verdict *v, const struct pod *p, struct fi
 			v->detail = why(id, "", bad);
 			return;
 		}
-		detail_add(&v->detail, "pod on %snode-%d", "", id);
+		v->detail = xasprintf("pod on node-%d", id);
 		v->feasible = true;
 		return;
 	}
