@@ -331,9 +331,11 @@ static int walk_map(struct sb *b, const struct gtype *t, const struct tk_node *n
 		qsort(kv, n->n, sizeof(*kv), cmp_kv);
 		for (i = 0; i < n->n; i++) {
 			if (i && kv[i].k == kv[i - 1].k) {
+				const struct tk_node *dup = n->keys[kv[i].i];
+				long long k = kv[i].k;
+
 				free(kv);
-				return tk_node_error(file, n->keys[kv[i].i], d, "duplicate key '%lld'",
-						     kv[i].k);
+				return tk_node_error(file, dup, d, "duplicate key '%lld'", k);
 			}
 			if (i)
 				sb_add(b, " ");
