@@ -169,3 +169,15 @@ MISC=$NRT/misc
 	jq_is '[.nodes[] | select(.feasible) | .name]' '["2s-2n-16c-2t-gpu1"]'
 	jq_is '[.nodes[] | .reason]' '["cannot align container","","cannot align container"]'
 }
+
+@test "--nrt LeastNUMANodes: a node of 40, or 100 repeated, NUMA zones ends with a warning instead of enumerating every combination" {
+	run --separate-stderr timeout "$(time_limit 10)" topo-admit -o text --scoring-strategy LeastNUMANodes \
+		--nrt "$NRT/wide/nrt.json" "$NRT/wide/pod.yaml"
+	[ "$status" -eq 0 ]
+	output_has "wide (best-effort, pod scope): feasible, score 0: policy best-effort: not filtered; least NUMA nodes: not enumerated (too many combinations of 40 zones"
+	output_has "repeated-zone (best-effort, container scope): feasible, score 0"
+	stderr_has "warning: repeated-zone: least NUMA nodes: not enumerated (too many combinations of 100 zones"
+	# 64 zones whose CPUs together are too few: no combination fits, known at once
+	output_has "too-small (best-effort, container scope): feasible, score 0: policy best-effort: not filtered"
+	[[ $stderr != *too-small* ]]
+}

@@ -788,16 +788,85 @@ static bool comb_fits(enum ta_qos qos, const struct numa *numa, const int *idx, 
 
 /* numaNodesRequired: the fewest NUMA zones (a mask of ids) that hold req,
  * preferring the combination of minimal average distance; 0 when none */
+/* The plugin tries every combination of zones, size by size: beyond some
+ * dozen zones that is more than it could ever finish. We stop at this much
+ * work (combinations x zones^2) and say so. */
+#define COMB_BUDGET (1ULL << 25)
+
+/* C(n, k), saturated at the budget */
+static unsigned long long binomial(size_t n, size_t k)
+{
+	unsigned long long c = 1;
+	size_t i;
+
+	for (i = 1; i <= k; i++) {
+		c = c * (n - k + i) / i;
+		if (c > COMB_BUDGET)
+			return COMB_BUDGET + 1;
+	}
+	return c;
+}
+
+/* No combination can fit when all the zones that hold every requested
+ * resource together do not (available quantities only add up) */
+static bool union_fits(enum ta_qos qos, const struct numa *numa, size_t n, const struct rl *req)
+{
+	size_t i, z, holders = 0;
+
+	for (z = 0; z < n; z++) {
+		bool all = true;
+
+		for (i = 0; i < req->n && all; i++)
+			all = rl_find(&numa[z].res, req->v[i].name) != NULL;
+		holders += all;
+	}
+	if (!holders)
+		return false;
+	for (i = 0; i < req->n; i++) {
+		struct tk_qty sum = { 0, false };
+
+		if (qty_zero(&req->v[i].q))
+			continue;
+		for (z = 0; z < n; z++) {
+			const struct ta_req *have;
+			size_t j;
+			bool all = true;
+
+			for (j = 0; j < req->n && all; j++)
+				all = rl_find(&numa[z].res, req->v[j].name) != NULL;
+			if (!all)
+				continue;
+			have = rl_find(&numa[z].res, req->v[i].name);
+			if (have->q.milli < 0)
+				return true;    /* a negative amount: no shortcut */
+			qty_add(&sum, &have->q);
+		}
+		if (!set_suitable(qos, req->v[i].name, &req->v[i].q, &sum))
+			return false;
+	}
+	return true;
+}
+
 static uint64_t numa_required(enum ta_qos qos, const struct numa *numa, size_t n, const int *dist,
-			      const struct rl *req, bool *min_distance)
+			      const struct rl *req, bool *min_distance, bool *gave_up)
 {
 	int idx[MAX_NUMA_ID], best[MAX_NUMA_ID];
+	unsigned long long work = 0;
 	size_t k, i;
 
 	*min_distance = false;
+	*gave_up = false;
+	if (!union_fits(qos, numa, n, req))
+		return 0;
 	for (k = 1; k <= n; k++) {
 		float min_avg = MAX_DISTANCE, best_d = 256;
 		bool have = false;
+
+		work += 2 * binomial(n, k) * k * k;
+		if (k > MAX_NUMA_ID || work > COMB_BUDGET) {
+			*gave_up = true;
+			return 0;
+		}
 
 		first_comb(idx, k);
 		do {
@@ -885,7 +954,13 @@ static void subtract_numas(const struct rl *req, struct numa *numa, size_t n, ui
 }
 
 static long long least_numa_containers(const struct pod *p, enum ta_qos qos, struct numa *numa,
-				       size_t n, const int *dist, const struct tm_conf *c);
+				       size_t n, const int *dist, const struct tm_conf *c, bool *gave_up);
+
+static char *gave_up_note(size_t n)
+{
+	return xasprintf("least NUMA nodes: not enumerated (too many combinations of %zu zones; "
+			 "the plugin would not finish either)", n);
+}
 
 static char *mask_note(uint64_t m, bool min_d)
 {
@@ -904,7 +979,7 @@ static long long least_numa_score(const struct pod *p, enum ta_qos qos, struct n
 				  const struct tm_conf *c, char **note)
 {
 	uint64_t m;
-	bool min_d;
+	bool min_d, gave_up = false;
 	int *dist;
 	long long score;
 
@@ -912,21 +987,25 @@ static long long least_numa_score(const struct pod *p, enum ta_qos qos, struct n
 		if (only_non_numa(numa, n, &p->effective))
 			return MAX_NODE_SCORE;
 		dist = distances(numa, n);
-		m = numa_required(qos, numa, n, dist, &p->effective, &min_d);
+		m = numa_required(qos, numa, n, dist, &p->effective, &min_d, &gave_up);
 		free(dist);
-		*note = mask_note(m, min_d);
+		*note = gave_up ? gave_up_note(n) : mask_note(m, min_d);
 		if (!m)
 			return 0;
 		return normalize_numa(__builtin_popcountll(m), min_d, c->max_numa);
 	}
 	dist = distances(numa, n);
-	score = least_numa_containers(p, qos, numa, n, dist, c);
+	score = least_numa_containers(p, qos, numa, n, dist, c, &gave_up);
 	free(dist);
+	if (gave_up) {
+		free(*note);
+		*note = gave_up_note(n);
+	}
 	return score;
 }
 
 static long long least_numa_containers(const struct pod *p, enum ta_qos qos, struct numa *numa,
-				       size_t n, const int *dist, const struct tm_conf *c)
+				       size_t n, const int *dist, const struct tm_conf *c, bool *gave_up)
 {
 	uint64_t m;
 	bool min_d, all_min = true;
@@ -936,7 +1015,7 @@ static long long least_numa_containers(const struct pod *p, enum ta_qos qos, str
 	for (i = 0; i < p->r.n; i++) {
 		if (only_non_numa(numa, n, &p->ctr[i]))
 			continue;
-		m = numa_required(qos, numa, n, dist, &p->ctr[i], &min_d);
+		m = numa_required(qos, numa, n, dist, &p->ctr[i], &min_d, gave_up);
 		if (!m)
 			return 0;
 		if (!min_d)
@@ -1025,6 +1104,8 @@ static void decide(struct run *r, struct pod *p, const struct tk_nrt *nrt,
 
 			v->score = least_numa_score(p, qos, work, nnuma, &c, &note);
 			numa_list_free(work, nnuma);
+			if (note && strstr(note, "not enumerated"))
+				tk_warn("warning: %s: %s; scored 0", nrt->name, note);
 			if (note) {
 				char *both = xasprintf("%s; %s", v->detail ? v->detail : "", note);
 
