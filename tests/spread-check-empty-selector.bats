@@ -81,3 +81,29 @@ scores() { jq -r '[.nodes[] | "\(.name):\(.score)"] | join(" ")' <<<"$output"; }
 			{ echo "$cmd: $stderr"; return 1; }
 	done
 }
+
+# counts: the first DoNotSchedule constraint's counted pods per domain
+counts() { jq -c '.constraints[0].domains' <<<"$output"; }
+
+@test "labelSelector {} counts every live pod of the namespace whatever its labels; so do empty matchLabels and matchExpressions" {
+	# pods-mixed: web-1, web-2, db-1 in zone a, an unlabelled pod in b; not
+	# another namespace's, a terminating or a Succeeded pod
+	place_json empty-hard --counts --pods "$F/pods-mixed.yaml"
+	[ "$(counts)" = '{"a":3,"b":1}' ] || { counts; return 1; }
+	place_json empty-forms-hard --counts --pods "$F/pods-mixed.yaml"
+	[ "$(counts)" = '{"a":3,"b":1}' ] || { counts; return 1; }
+}
+
+@test "labelSelector {} with matchLabelKeys the pod has is app=web (mergeLabelSetWithSelector), before and after 1.38" {
+	place_json empty-mlk-present-hard --counts --pods "$F/pods-mixed.yaml"
+	[ "$(counts)" = '{"a":2,"b":0}' ] || { counts; return 1; }
+	place_json empty-mlk-present-hard --counts --pods "$F/pods-mixed.yaml" --scheduler-before-1.38
+	[ "$(counts)" = '{"a":2,"b":0}' ] || { counts; return 1; }
+}
+
+@test "audit: labelSelector {} measures skew over every pod of the namespace; --scheduler-before-1.38 over none" {
+	run -1 --separate-stderr spread-check audit --nodes "$F/nodes.json" --pods "$F/audit-pods.yaml"
+	jq_is '.workloads[0].constraints[0] | [.counts, .skew, .violation]' '[{"a":2,"b":0},2,true]'
+	run -0 --separate-stderr spread-check audit --scheduler-before-1.38 --nodes "$F/nodes.json" --pods "$F/audit-pods.yaml"
+	jq_is '.workloads[0].constraints[0] | [.counts, .skew, .violation]' '[{"a":0,"b":0},0,false]'
+}
