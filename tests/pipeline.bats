@@ -38,3 +38,16 @@ SEED=$FIXTURES/seed/2s-2n-8c-2t.json
 	b=$(jq -r '.containers[0].cpus' <<<"${lines[1]}")
 	[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]
 }
+
+@test "a pipeline under the CPU Manager policy none says the kubelet pins nothing (exit 1), not an empty cpuset" {
+	run --separate-stderr topo-admit -t "$SEED" "$FIXTURES/seed/gpu-inference.yaml"
+	[ "$status" -eq 0 ]
+	jq_is '.cpuManagerPolicy' '"none"'
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/admitted.json"
+	run --separate-stderr cpuset-alloc -t "$SEED" <"$BATS_TEST_TMPDIR/admitted.json"
+	[ "$status" -eq 1 ] || { echo "exit $status: $output"; return 1; }
+	jq_is '.error' '"the CPU Manager policy is none (topo-admit ran without --cpu-manager-policy static): the kubelet gives no container exclusive CPUs, every container runs on the shared pool"'
+	run --separate-stderr topo-admit -t "$SEED" --cpu-manager-policy static "$FIXTURES/seed/gpu-inference.yaml"
+	[ "$status" -eq 0 ]
+	jq_is '.cpuManagerPolicy' '"static"'
+}

@@ -114,6 +114,13 @@ static int read_pod(struct admit_req *req, const char *file, const struct tk_nod
 		req->pod = xstrdup(pod);
 	if ((pod = tk_str(tk_get(root, "policy"))))
 		req->tm_policy = xstrdup(pod);
+	if ((pod = tk_str(tk_get(root, "cpuManagerPolicy"))) && strcmp(pod, "none") == 0) {
+		/* the none policy pins nothing: an empty cpuset would read as an answer */
+		req->why = xstrdup("the CPU Manager policy is none (topo-admit ran without "
+				   "--cpu-manager-policy static): the kubelet gives no container "
+				   "exclusive CPUs, every container runs on the shared pool");
+		return 0;
+	}
 	if (adm && !adm->v.b) {
 		const char *reason = tk_str(tk_get(root, "reason"));
 		const char *msg = tk_str(tk_get(root, "message"));

@@ -1380,6 +1380,7 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 	r->qos = p.qos;
 	r->policy = pol;
 	r->scope = scope;
+	r->cpu_static = cfg->cpu_static;
 	r->admit = true;
 	r->containers = xcalloc(p.n + 1, sizeof(*r->containers));
 	r->ncontainers = p.n;

@@ -203,6 +203,8 @@ json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 	for (i = 0; i < r->nwarnings; i++)
 		json_array_append_new(w, json_string(r->warnings[i]));
 	json_object_set_new(o, "warnings", w);
+	/* cpuset-alloc refuses to pick CPUs the kubelet would not pin */
+	json_object_set_new(o, "cpuManagerPolicy", json_string(r->cpu_static ? "static" : "none"));
 	return o;
 }
 

@@ -117,6 +117,7 @@ struct ta_pod_report {
 	enum ta_qos qos;
 	enum ta_policy policy;
 	enum ta_scope scope;
+	bool cpu_static;                /* the CPU Manager policy was static */
 	bool admit;
 	char *reason;                   /* NULL or "TopologyAffinityError" */
 	char *message;
