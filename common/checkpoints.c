@@ -667,6 +667,18 @@ int tk_mem_checkpoint_parse(struct tk_mem_checkpoint *cp, const char *name, cons
 		goto out;
 	}
 	take_memory(cp, root);
+	/* the kubelet compares with its configured policy, always one of these:
+	 * without one to compare with, any other name would be refused */
+	if (!policy && strcmp(cp->policy_name, "None") && strcmp(cp->policy_name, "Static") &&
+	    strcmp(cp->policy_name, "BestEffort")) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "[memorymanager] state checkpoint policy \"%s\" is no "
+			 "policy of the kubelet's", cp->policy_name);
+		mem_refused(name, d, why);
+		tk_mem_checkpoint_release(cp);
+		goto out;
+	}
 	if (policy && strcmp(policy, cp->policy_name)) {
 		char why[600];
 

@@ -115,6 +115,39 @@ POD=$FIXTURES/seed/numa-database.yaml
 	check_matrix "$TK_BIN/topo-discover" -t FILE
 }
 
+@test "topo-discover --kubelet-config: every hostile input class" {
+	mkdir -p "$BATS_TEST_TMPDIR/nokubelet"
+	check_matrix "$TK_BIN/topo-discover" -t "$TOPO" -o nrt --node-name n \
+		--kubelet-dir "$BATS_TEST_TMPDIR/nokubelet" --kubelet-config FILE
+}
+
+@test "topo-discover --kubelet-dir: every hostile input class as the memory and device checkpoints" {
+	local name class rc mem fails="" k=$BATS_TEST_TMPDIR/k
+	for name in memory_manager_state device-plugins/kubelet_internal_checkpoint; do
+		for class in $classes; do
+			# the shared loader's refusals run plainly and under ASan (check_matrix covers them)
+			case $class in
+			garbage|badutf8|truncated|deep|bomb|bigscalar|million|nul)
+				[ -z "${TK_VALGRIND:-}" ] || continue ;;
+			esac
+			rm -rf "$k" && mkdir -p "$k/device-plugins"
+			cp "$BAD/$class.yaml" "$k/$name"
+			rc=0
+			/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/time" timeout "$(time_limit 10)" \
+				"$TK_BIN/topo-discover" -t "$TOPO" -o nrt --node-name n --kubelet-dir "$k" \
+				>/dev/null 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
+			mem=$(tail -1 "$BATS_TEST_TMPDIR/time")
+			[ "$rc" -eq 2 ] || fails+="$name $class: exit $rc ($(head -c 200 "$BATS_TEST_TMPDIR/err"))"$'\n'
+			grep -q "$k/$name" "$BATS_TEST_TMPDIR/err" ||
+				fails+="$name $class: message does not name the file: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n'
+			if [ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ]; then
+				[ "$mem" -lt 262144 ] || fails+="$name $class: used ${mem} KiB"$'\n'
+			fi
+		done
+	done
+	[ -z "$fails" ] || { printf '%s' "$fails"; return 1; }
+}
+
 @test "topo-admit -t TOPO: every hostile input class" {
 	check_matrix "$TK_BIN/topo-admit" -t FILE "$POD"
 }

@@ -10,6 +10,10 @@ load test_helper/common
 	ln -s "$TK_ROOT/tests" tests
 	cp "$SHARED/data/hwloc-xml/linux-32intel64-2p8co2t+8ve.xml" node.xml
 	cp "$FIXTURES/topo-discover/usnic-map.yaml" map.yaml
+	# a copy of a node's kubelet state (nothing reserved: any machine fits the pod)
+	cp -r "$FIXTURES/nodes/c/kubelet" kubelet
+	printf 'kind: KubeletConfiguration\ntopologyManagerPolicy: single-numa-node\n' >kubelet-config.yaml
+	printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: x, resources: {limits: {cpu: "1", memory: 1Mi}}}\n' >pod.yaml
 	# kubectl apply -f - stands in as a check that it is given an NRT object
 	mkdir shim
 	printf '#!/bin/sh\n[ "$*" = "apply -f -" ] && jq -e ".kind == \\"NodeResourceTopology\\"" >/dev/null\n' >shim/kubectl

@@ -17,7 +17,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "checkpoints.h"
+#include "cpuset.h"
 
 struct topo;
 struct tk_diag;
@@ -83,10 +87,40 @@ const char *discover_pci_class(unsigned class_id, unsigned vendor);
  * Returns 0 or -1 on a write error. */
 int render_text(const struct topo *t, FILE *out);
 
+/* ---- the kubelet's allocations (kubelet.c) ---- */
+
+/* What the kubelet keeps from the zones: reserved in its configuration
+ * (reservedSystemCPUs, reservedMemory) and assigned exclusively in its
+ * checkpoints under --kubelet-dir. */
+struct node_reserved_mem {
+	int numa;
+	char *resource;                /* "memory", "hugepages-2Mi", ... */
+	int64_t bytes;
+};
+
+struct node_alloc {
+	struct cpuset reserved_cpus;   /* reservedSystemCPUs */
+	size_t nresmem;
+	struct node_reserved_mem *resmem;
+	char *policy, *scope;          /* from the configuration (defaults none, container) */
+	struct cpuset exclusive_cpus;  /* cpu_manager_state entries */
+	struct tk_mem_checkpoint mem;
+	struct tk_dev_checkpoint dev;
+};
+
+/* Read the KubeletConfiguration config (NULL: none) and the checkpoints
+ * below kubelet_dir (a missing one assigns nothing), verified as the kubelet
+ * verifies them at start-up against the configured policies. Returns 0, or
+ * -1 with d filled. */
+int node_alloc_load(struct node_alloc *na, const char *kubelet_dir, const char *config,
+		    struct tk_diag *d);
+void node_alloc_release(struct node_alloc *na);
+
 struct nrt_opts {
 	const char *name;              /* metadata.name; NULL: t->hostname */
 	const char *policy;            /* topologyManagerPolicy or NULL */
 	const char *scope;             /* topologyManagerScope or NULL */
+	const struct node_alloc *alloc;/* NULL: available = allocatable = capacity */
 };
 
 /* The NodeResourceTopology (topology.node.k8s.io/v1alpha2) object, or NULL

@@ -30,6 +30,8 @@ enum {
 	OPT_NODE_NAME,
 	OPT_TM_POLICY,
 	OPT_TM_SCOPE,
+	OPT_KUBELET_DIR,
+	OPT_KUBELET_CONFIG,
 };
 
 struct opts {
@@ -42,6 +44,8 @@ struct opts {
 	const char *node_name;
 	const char *policy;
 	const char *scope;
+	const char *kubelet_dir;
+	const char *kubelet_config;
 	enum tk_out out;
 };
 
@@ -74,7 +78,13 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        with -o nrt: none, best-effort, restricted or\n"
 	      "                          single-numa-node\n"
 	      "     --topology-manager-scope SCOPE\n"
-	      "                        with -o nrt: container or pod\n", stdout);
+	      "                        with -o nrt: container or pod\n"
+	      "     --kubelet-dir DIR  with -o nrt: the kubelet's state directory, whose\n"
+	      "                          checkpoints give what is assigned (default\n"
+	      "                          /var/lib/kubelet)\n"
+	      "     --kubelet-config FILE\n"
+	      "                        with -o nrt: the KubeletConfiguration (reserved CPUs\n"
+	      "                          and memory, policies)\n", stdout);
 	tk_help_output(stdout, OUTPUTS);
 	tk_help_common(stdout);
 	tk_help_exit_status(stdout, "the topology was printed", NULL);
@@ -105,6 +115,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "fsroot",                  required_argument, NULL, 'r' },
 		{ "help",                    no_argument,       NULL, 'h' },
 		{ "input",                   required_argument, NULL, 'i' },
+		{ "kubelet-config",          required_argument, NULL, OPT_KUBELET_CONFIG },
+		{ "kubelet-dir",             required_argument, NULL, OPT_KUBELET_DIR },
 		{ "no-devices",              no_argument,       NULL, OPT_NO_DEVICES },
 		{ "node-name",               required_argument, NULL, OPT_NODE_NAME },
 		{ "output",                  required_argument, NULL, 'o' },
@@ -161,6 +173,14 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case OPT_TM_SCOPE:
 			o->scope = one_of("topology-manager-scope", optarg, scopes);
 			break;
+		case OPT_KUBELET_DIR:
+			if (!*optarg)
+				tk_usage_error("empty --kubelet-dir");
+			o->kubelet_dir = optarg;
+			break;
+		case OPT_KUBELET_CONFIG:
+			o->kubelet_config = optarg;
+			break;
 		default:
 			tk_getopt_error(c, argv);
 		}
@@ -174,6 +194,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			       o->resource_map ? "resource-map" : "no-devices");
 	if ((o->policy || o->scope) && o->out != TK_OUT_NRT)
 		tk_usage_error("--topology-manager-%s needs -o nrt", o->policy ? "policy" : "scope");
+	if ((o->kubelet_dir || o->kubelet_config) && o->out != TK_OUT_NRT)
+		tk_usage_error("--kubelet-%s needs -o nrt", o->kubelet_dir ? "dir" : "config");
 }
 
 static int load(struct topo *t, const struct opts *o, struct tk_diag *d)
@@ -223,9 +245,22 @@ int main(int argc, char **argv)
 		rc = render_text(&t, stdout);
 		break;
 	case TK_OUT_NRT: {
-		struct nrt_opts no = { o.node_name, o.policy, o.scope };
+		struct nrt_opts no = { o.node_name, o.policy, o.scope, NULL };
+		struct node_alloc na;
 
+		if (node_alloc_load(&na, o.kubelet_dir ? o.kubelet_dir : "/var/lib/kubelet",
+				    o.kubelet_config, &d) < 0) {
+			topo_release(&t);
+			tk_fatal_diag(&d);
+		}
+		/* the command line wins over the configuration, as the kubelet's flags do */
+		if (!no.policy)
+			no.policy = na.policy;
+		if (!no.scope)
+			no.scope = na.scope;
+		no.alloc = &na;
 		j = render_nrt(&t, &no, &d);
+		node_alloc_release(&na);
 		if (!j) {
 			topo_release(&t);
 			tk_fatal_diag(&d);

@@ -330,23 +330,51 @@ int render_text(const struct topo *t, FILE *out)
 
 /* ---- NodeResourceTopology ---- */
 
-static json_t *nrt_resource(const char *name, const char *value)
+/* One resource of one zone; quantities in units (CPUs, bytes, devices). */
+struct zres {
+	int numa;
+	char *name;
+	int64_t capacity, allocatable, available;
+};
+
+struct zres_table {
+	size_t n;
+	struct zres *r;
+};
+
+static void zres_add(struct zres_table *zt, int numa, const char *name, int64_t capacity)
+{
+	zt->r = xrealloc(zt->r, (zt->n + 1) * sizeof(*zt->r));
+	zt->r[zt->n].numa = numa;
+	zt->r[zt->n].name = xstrdup(name);
+	zt->r[zt->n].capacity = zt->r[zt->n].allocatable = zt->r[zt->n].available = capacity;
+	zt->n++;
+}
+
+static struct zres *zres_find(struct zres_table *zt, int numa, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < zt->n; i++)
+		if (zt->r[i].numa == numa && strcmp(zt->r[i].name, name) == 0)
+			return &zt->r[i];
+	return NULL;
+}
+
+static void zres_take(int64_t *v, int64_t n)
+{
+	*v = *v > n ? *v - n : 0;
+}
+
+static json_t *nrt_resource(const struct zres *z)
 {
 	json_t *r = json_object();
 
-	json_object_set_new(r, "name", json_string(name));
-	json_object_set_new(r, "capacity", json_string(value));
-	json_object_set_new(r, "allocatable", json_string(value));
-	json_object_set_new(r, "available", json_string(value));
+	json_object_set_new(r, "name", json_string(z->name));
+	json_object_set_new(r, "capacity", json_sprintf("%lld", (long long)z->capacity));
+	json_object_set_new(r, "allocatable", json_sprintf("%lld", (long long)z->allocatable));
+	json_object_set_new(r, "available", json_sprintf("%lld", (long long)z->available));
 	return r;
-}
-
-static json_t *nrt_resource_u(const char *name, unsigned long long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%llu", v);
-	return nrt_resource(name, buf);
 }
 
 static uint64_t hugepage_bytes(const struct topo_hugepages *h)
@@ -364,7 +392,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Device resources of one zone: count per resource name, sorted by name. */
-static void nrt_devices(json_t *res, const struct topo *t, int numa)
+static void nrt_devices(struct zres_table *zt, const struct topo *t, int numa)
 {
 	const char **names = xcalloc(t->ndevices + 1, sizeof(*names));
 	size_t i, n = 0;
@@ -378,19 +406,107 @@ static void nrt_devices(json_t *res, const struct topo *t, int numa)
 
 		while (j < n && strcmp(names[j], names[i]) == 0)
 			j++;
-		json_array_append_new(res, nrt_resource_u(names[i], j - i));
+		zres_add(zt, numa, names[i], (int64_t)(j - i));
 		i = j;
 	}
 	free(names);
 }
 
-static json_t *nrt_zone(const struct topo *t, size_t k)
+/* Capacity of every resource of every zone, from the hardware. */
+static void zone_capacity(struct zres_table *zt, const struct topo *t)
+{
+	size_t k, i;
+
+	for (k = 0; k < t->nnuma; k++) {
+		const struct topo_numa *n = &t->numa[k];
+		size_t ncpu = cpuset_count(&n->cpus);
+		uint64_t huge = 0;
+
+		if (ncpu)
+			zres_add(zt, n->id, "cpu", (int64_t)ncpu);
+		for (i = 0; i < n->nhugepages; i++)
+			huge += hugepage_bytes(&n->hugepages[i]);
+		/* the kubelet's memory capacity leaves out pre-allocated hugepages */
+		if (n->memory)
+			zres_add(zt, n->id, "memory", (int64_t)(n->memory > huge ? n->memory - huge : 0));
+		for (i = 0; i < n->nhugepages; i++) {
+			char *rn = xasprintf("hugepages-%s", n->hugepages[i].size);
+
+			zres_add(zt, n->id, rn, (int64_t)hugepage_bytes(&n->hugepages[i]));
+			free(rn);
+		}
+		nrt_devices(zt, t, n->id);
+	}
+}
+
+/* A memory block's size taken from its NUMA nodes in the order of its
+ * affinity, each emptied before the next, as node-feature-discovery's
+ * updateMemoryAvailable (pkg/resourcemonitor) mirrors the Memory Manager. */
+static void take_memory_block(struct zres_table *zt, const struct tk_mem_block *b)
+{
+	int64_t left = b->size > INT64_MAX ? INT64_MAX : (int64_t)b->size;
+	size_t i;
+
+	for (i = 0; i < b->nnuma && left > 0; i++) {
+		struct zres *z = zres_find(zt, b->numa[i], b->type);
+
+		if (!z || z->available == 0)
+			continue;
+		if (left >= z->available) {
+			left -= z->available;
+			z->available = 0;
+		} else {
+			z->available -= left;
+			left = 0;
+		}
+	}
+}
+
+/* allocatable = capacity - reservations, available = allocatable - exclusive
+ * assignments, as nfd-topology-updater's resource aggregator reports them. */
+static void zone_allocation(struct zres_table *zt, const struct topo *t, const struct node_alloc *na)
+{
+	size_t i, j, k;
+
+	for (k = 0; k < t->nnuma; k++) {
+		const struct topo_numa *n = &t->numa[k];
+		struct zres *z = zres_find(zt, n->id, "cpu");
+
+		if (!z)
+			continue;
+		zres_take(&z->allocatable, (int64_t)cpuset_count_and(&n->cpus, &na->reserved_cpus));
+		z->available = z->allocatable;
+		zres_take(&z->available, (int64_t)cpuset_count_and(&n->cpus, &na->exclusive_cpus));
+	}
+	for (i = 0; i < na->nresmem; i++) {
+		struct zres *z = zres_find(zt, na->resmem[i].numa, na->resmem[i].resource);
+
+		if (!z)
+			continue;
+		zres_take(&z->allocatable, na->resmem[i].bytes);
+		z->available = z->allocatable;
+	}
+	for (i = 0; i < na->mem.nassign; i++)
+		for (j = 0; j < na->mem.assign[i].nblocks; j++)
+			take_memory_block(zt, &na->mem.assign[i].blocks[j]);
+	for (i = 0; i < na->dev.nentries; i++) {
+		const struct tk_dev_entry *e = &na->dev.entries[i];
+
+		for (j = 0; j < e->nids; j++) {
+			struct zres *z = zres_find(zt, e->numa[j], e->resource);
+
+			if (z)
+				zres_take(&z->available, 1);
+		}
+	}
+}
+
+static json_t *nrt_zone(const struct topo *t, size_t k, const struct zres_table *zt)
 {
 	const struct topo_numa *n = &t->numa[k];
 	json_t *z = json_object(), *res = json_array();
 	char name[32];
-	size_t i, ncpu = cpuset_count(&n->cpus);
-	uint64_t huge = 0;
+	size_t i;
 
 	snprintf(name, sizeof(name), "node-%d", n->id);
 	json_object_set_new(z, "name", json_string(name));
@@ -408,21 +524,9 @@ static json_t *nrt_zone(const struct topo *t, size_t k)
 		}
 		json_object_set_new(z, "costs", costs);
 	}
-	if (ncpu)
-		json_array_append_new(res, nrt_resource_u("cpu", ncpu));
-	for (i = 0; i < n->nhugepages; i++)
-		huge += hugepage_bytes(&n->hugepages[i]);
-	/* the kubelet's memory capacity leaves out pre-allocated hugepages */
-	if (n->memory)
-		json_array_append_new(res, nrt_resource_u("memory",
-				n->memory > huge ? n->memory - huge : 0));
-	for (i = 0; i < n->nhugepages; i++) {
-		char *rn = xasprintf("hugepages-%s", n->hugepages[i].size);
-
-		json_array_append_new(res, nrt_resource_u(rn, hugepage_bytes(&n->hugepages[i])));
-		free(rn);
-	}
-	nrt_devices(res, t, n->id);
+	for (i = 0; i < zt->n; i++)
+		if (zt->r[i].numa == n->id)
+			json_array_append_new(res, nrt_resource(&zt->r[i]));
 	json_object_set_new(z, "resources", res);
 	return z;
 }
@@ -457,6 +561,7 @@ json_t *render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_dia
 {
 	const char *src = o->name ? o->name : t->hostname;
 	struct tk_strv errs = { 0, NULL };
+	struct zres_table zt = { 0, NULL };
 	json_t *nrt, *meta, *zones;
 	char *name;
 	size_t i;
@@ -497,9 +602,15 @@ json_t *render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_dia
 		json_array_append_new(attrs, attribute("topologyManagerScope", o->scope));
 		json_object_set_new(nrt, "attributes", attrs);
 	}
+	zone_capacity(&zt, t);
+	if (o->alloc)
+		zone_allocation(&zt, t, o->alloc);
 	zones = json_array();
 	for (i = 0; i < t->nnuma; i++)
-		json_array_append_new(zones, nrt_zone(t, i));
+		json_array_append_new(zones, nrt_zone(t, i, &zt));
 	json_object_set_new(nrt, "zones", zones);
+	for (i = 0; i < zt.n; i++)
+		free(zt.r[i].name);
+	free(zt.r);
 	return nrt;
 }

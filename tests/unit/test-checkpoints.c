@@ -109,6 +109,8 @@ int main(void)
 			"\"checksum\":0}", NULL) < 0, "a size that is a string: %s", d.msg);
 	TAP_OK(mem_json("{\"policyName\":1,\"checksum\":0}", NULL) < 0, "policyName a number: %s", d.msg);
 	TAP_OK(mem_json("[]", NULL) < 0, "not an object: %s", d.msg);
+	TAP_OK(mem_json("{\"checksum\":0}", NULL) < 0 && strstr(d.msg, "policy \"\" is no policy"),
+	       "without a configured policy, a name no kubelet writes is refused: %s", d.msg);
 	TAP_OK(mem_json("{\"PolicyName\":\"static\",\"MachineState\":{\"0\":{\"numberOfAssignments\":0,"
 			"\"memoryMap\":{\"memory\":{\"total\":2048,\"systemReserved\":512,\"allocatable\":1536,"
 			"\"reserved\":512,\"free\":1024}},\"cells\":[]}},\"Entries\":{\"pod\":{\"container1\":"
