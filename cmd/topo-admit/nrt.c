@@ -130,7 +130,7 @@ struct pod {
 	bool non_native;            /* resourcerequests.IncludeNonNative */
 	struct rl effective;        /* util.GetPodEffectiveRequest */
 	struct rl *ctr;             /* per container: its requests */
-	size_t nnodes;
+	size_t nnodes, cap;
 	struct verdict *v;
 };
 
@@ -1046,7 +1046,10 @@ static struct verdict *verdict_new(struct pod *p, const char *node, size_t order
 {
 	struct verdict *v;
 
-	p->v = xreallocarray(p->v, p->nnodes + 1, sizeof(*p->v));
+	if (p->nnodes == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
+	}
 	v = &p->v[p->nnodes++];
 	memset(v, 0, sizeof(*v));
 	v->node = xstrdup(node);
