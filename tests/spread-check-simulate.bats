@@ -68,3 +68,22 @@ SIM=$FIXTURES/spread-check/simulate
 	jq_is '.failed | [.nodes, .lostPods, .rescheduled]' '[["c1"],2,1]'
 	jq_is '[.placements[] | [.node, .rescheduled]]' '[["b1",true]]'
 }
+
+@test "simulate: several workloads in order, each seeing the replicas placed before it" {
+	local es=$FIXTURES/spread-check/place/empty-selector
+	# zone a holds two app=web pods: web-a goes to b twice (a:2 b:2); web-b
+	# sees those and levels a:3 b:3 (alone it would have gone b, b)
+	run -0 --separate-stderr spread-check simulate --nodes "$es/nodes.json" --pods "$es/pods.json" "$SIM/two-deployments.yaml"
+	jq_is '[.workloads[] | [.workload.name, [.placements[].node], .domains[0].counts]]' \
+		'[["web-a",["node-b","node-b"],{"a":2,"b":2}],["web-b",["node-a","node-b"],{"a":3,"b":3}]]'
+	jq_is '[.replicas, .scheduled, .pending]' '[4,4,0]'
+	run -0 --separate-stderr spread-check simulate -o text --nodes "$es/nodes.json" --pods "$es/pods.json" "$SIM/two-deployments.yaml"
+	output_has "Deployment default/web-b: 2/2 replicas scheduled, 0 pending"
+	output_has "2 workloads: 4/4 replicas scheduled, 0 pending"
+}
+
+@test "simulate: a List's items are workloads too; --replicas with several is refused, not applied to one" {
+	run -2 --separate-stderr spread-check simulate --replicas 3 --nodes "$SIM/3zones.yaml" "$SIM/two-pods-list.yaml"
+	[ -z "$output" ]
+	stderr_has "spread-check simulate: $SIM/two-pods-list.yaml holds 2 workloads: --replicas and --fail need a single one"
+}

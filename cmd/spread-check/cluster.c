@@ -1128,11 +1128,7 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 		}
 		c->groups[p.group].replicas++;
 	}
-	if (c->npods == c->pods_cap) {
-		c->pods_cap = c->pods_cap ? c->pods_cap * 2 : 1024;
-		c->pods = xreallocarray(c->pods, c->pods_cap, sizeof(*c->pods));
-	}
-	c->pods[c->npods++] = p;
+	sc_cluster_push_pod(c, &p);
 	if (p.node >= 0 && !(p.flags & SC_POD_TERMINAL)) {
 		struct sc_nodeinfo *n = &c->nodes[p.node];
 
@@ -1141,6 +1137,15 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 		n->npods++;
 	}
 	return 0;
+}
+
+void sc_cluster_push_pod(struct sc_cluster *c, const struct sc_pod *p)
+{
+	if (c->npods == c->pods_cap) {
+		c->pods_cap = c->pods_cap ? c->pods_cap * 2 : 1024;
+		c->pods = xreallocarray(c->pods, c->pods_cap, sizeof(*c->pods));
+	}
+	c->pods[c->npods++] = *p;
 }
 
 int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d)

@@ -218,6 +218,9 @@ uint32_t sc_lset_intern(struct sc_cluster *c, struct sc_label *labels, uint32_t 
 int sc_load_nodes(struct sc_cluster *c, const char *path, struct tk_diag *d);
 /* Stream PODS into c (call after sc_load_nodes so pods find their node). */
 int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d);
+/* Append a pod to c->pods as it is (node resources are left alone: a
+ * simulation has already charged the node when it bound the pod). */
+void sc_cluster_push_pod(struct sc_cluster *c, const struct sc_pod *p);
 /* Stream a combined dump (Nodes before Pods, as `kubectl get nodes,pods -A
  * -o json`) into c once; items of other kinds go to other (NULL: skipped). */
 int sc_load_cluster(struct sc_cluster *c, const char *path, tk_item_fn other, void *other_arg,

@@ -141,6 +141,22 @@ void sc_must_load_pods(struct sc_cluster *c, const char *path)
 		tk_fatal_diag(&d);
 }
 
+/* One pod or workload of doc into p, or exit 2. The incoming pod's
+ * selectors must convert as the plugin converts them. */
+static void podspec_item(struct sc_cluster *c, struct tk_doc *doc, const struct tk_node *item,
+			 struct sc_podspec *p)
+{
+	struct tk_diag d;
+
+	memset(&d, 0, sizeof(d));
+	c->check_selectors = true;
+	if (sc_podspec_from_node(c, p, doc->file, item, &d) < 0) {
+		tk_doc_free(doc);
+		tk_fatal_diag(&d);
+	}
+	c->check_selectors = false;
+}
+
 void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_podspec *p)
 {
 	struct tk_diag d;
@@ -165,13 +181,44 @@ void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_pods
 		tk_doc_free(doc);
 		tk_fatal_diag(&d);
 	}
-	c->check_selectors = true;
-	if (sc_podspec_from_node(c, p, doc->file, doc->items[0], &d) < 0) {
-		tk_doc_free(doc);
-		tk_fatal_diag(&d);
-	}
-	c->check_selectors = false;
+	podspec_item(c, doc, doc->items[0], p);
 	tk_doc_free(doc);
+}
+
+size_t sc_must_load_podspecs(struct sc_cluster *c, const char *path, struct sc_podspec **out)
+{
+	struct tk_diag d;
+	struct tk_doc *doc;
+	size_t i, j, n = 0;
+
+	memset(&d, 0, sizeof(d));
+	doc = tk_doc_load(path, NULL, &d);
+	if (!doc)
+		tk_fatal_diag(&d);
+	*out = NULL;
+	for (i = 0; i < doc->nitems; i++) {
+		const struct tk_node *item = doc->items[i], *items = NULL;
+		const char *kind = tk_str(tk_get(item, "kind"));
+
+		/* kubectl's List (and multi-document YAML): every object in order */
+		if (kind && strcmp(kind, "List") == 0) {
+			items = tk_get(item, "items");
+			if (items && items->kind != TK_SEQ && items->kind != TK_NULL) {
+				tk_node_error(doc->file, items, &d, "items must be a list");
+				tk_doc_free(doc);
+				tk_fatal_diag(&d);
+			}
+		}
+		for (j = 0; items ? items->kind == TK_SEQ && j < items->n : j < 1; j++) {
+			*out = xreallocarray(*out, n + 1, sizeof(**out));
+			podspec_item(c, doc, items ? items->items[j] : item, &(*out)[n]);
+			n++;
+		}
+	}
+	tk_doc_free(doc);
+	if (n == 0)
+		tk_fatal("%s: no object found", strcmp(path, "-") == 0 ? "<stdin>" : path);
+	return n;
 }
 
 void sc_defaults_release(struct pts_defaults *defs)
@@ -301,7 +348,13 @@ void sc_workload_owner(struct sc_cluster *c, struct sc_podspec *p, struct pts_ob
 		return;
 	}
 	p->has_owner = true;
-	p->owner.name = sc_intern_str(&c->strs, "simulated-owner");
+	{
+		/* one owner per workload ('/' is in no object's name) */
+		char *owner = xasprintf("%s/simulated-owner", p->name);
+
+		p->owner.name = sc_intern_str(&c->strs, owner);
+		free(owner);
+	}
 	o.ns = p->ns;
 	o.name = p->owner.name;
 	o.has_sel = p->has_workload_selector;

@@ -71,6 +71,10 @@ void sc_must_load_nodes(struct sc_cluster *c, const char *path);
 void sc_must_load_pods(struct sc_cluster *c, const char *path);
 /* The first item of path: a Pod, or a workload with a pod template. */
 void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_podspec *p);
+/* Every pod or workload of path, in order (documents, and the items of a
+ * List); at least one. *out is malloc'd; release each with
+ * sc_podspec_release. */
+size_t sc_must_load_podspecs(struct sc_cluster *c, const char *path, struct sc_podspec **out);
 /* "system" -> the scheduler's built-in defaults; else a YAML/JSON file with a
  * list of constraints (or a map with defaultConstraints:); [] turns
  * defaulting off. */

@@ -1,5 +1,7 @@
 /* simulate.c - `spread-check simulate`: place a workload's replicas one by
  * one as kube-scheduler would, optionally after losing a domain (--fail).
+ * Several workloads in the file are placed in order; the replicas of each
+ * stay in the cluster as running pods for the ones after it.
  *
  * Each replica runs one scheduling cycle: the filters NodeUnschedulable,
  * TaintToleration, NodeAffinity, NodeResourcesFit and PodTopologySpread in
@@ -49,7 +51,8 @@ static void __attribute__((noreturn)) usage(void)
 	      " spread-check simulate --cluster DUMP | --nodes NODES [--pods PODS] [options] WORKLOAD\n"
 	      "\n"
 	      "Place a workload's replicas one by one as kube-scheduler would and report\n"
-	      "the spread per topology domain and every replica left Pending.\n"
+	      "the spread per topology domain and every replica left Pending. Several\n"
+	      "workloads in WORKLOAD are placed in order, each seeing the ones before.\n"
 	      "\n"
 	      "Options:\n", stdout);
 	sc_help_inputs(stdout, "pods already running (kubectl get pods -A -o json)");
@@ -366,7 +369,7 @@ static bool node_in_failed_domain(const struct sc_cluster *c, const struct sc_no
 
 /* Deployment pods carry pod-template-hash (matchLabelKeys uses it): give
  * the simulated replicas one that no running pod has. */
-static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p)
+static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p, size_t idx)
 {
 	const struct sc_lset *ls = &c->lsets[p->lset];
 	const char *key = sc_intern_str(&c->strs, "pod-template-hash");
@@ -379,7 +382,15 @@ static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p)
 	if (n)
 		memcpy(l, ls->l, n * sizeof(*l));
 	l[n].key = key;
-	l[n].val = sc_intern_str(&c->strs, "simulated");
+	/* each workload of a run its own hash, as each Deployment has */
+	if (idx == 0) {
+		l[n].val = sc_intern_str(&c->strs, "simulated");
+	} else {
+		char *hash = xasprintf("simulated-%zu", idx + 1);
+
+		l[n].val = sc_intern_str(&c->strs, hash);
+		free(hash);
+	}
 	p->lset = sc_lset_intern(c, l, n + 1);
 	free(l);
 }
@@ -418,11 +429,11 @@ static json_t *domains_json(struct sim *s)
 	return arr;
 }
 
-static int render(struct sim *s, const struct sim_opts *o, json_t *failed)
+/* The report of one workload; *scheduled receives its placed replicas. */
+static json_t *report(struct sim *s, json_t *failed, size_t *scheduled_out)
 {
 	json_t *root = json_object(), *w = json_object(), *pl = json_array(), *pend = json_array();
 	size_t i, scheduled = 0;
-	int rc;
 
 	json_object_set_new(w, "kind", json_string(s->pod->kind));
 	json_object_set_new(w, "namespace", json_string(s->pod->ns));
@@ -454,38 +465,41 @@ static int render(struct sim *s, const struct sim_opts *o, json_t *failed)
 	json_object_set_new(root, "pendingReplicas", pend);
 	if (failed)
 		json_object_set_new(root, "failed", failed);
-	if (o->in.out == TK_OUT_TEXT) {
-		json_t *d, *e;
-		size_t j;
-		const char *key;
-		json_t *v;
+	*scheduled_out = scheduled;
+	return root;
+}
 
-		printf("%s %s/%s: %zu/%zu replicas scheduled, %zu pending\n", s->pod->kind, s->pod->ns,
-		       s->pod->name, scheduled, s->nrep, s->nrep - scheduled);
-		json_array_foreach(json_object_get(root, "domains"), j, d) {
-			printf("%s (%s, maxSkew %lld): skew %lld\n",
-			       json_string_value(json_object_get(d, "topologyKey")),
-			       json_string_value(json_object_get(d, "whenUnsatisfiable")),
-			       (long long)json_integer_value(json_object_get(d, "maxSkew")),
-			       (long long)json_integer_value(json_object_get(d, "skew")));
-			json_object_foreach(json_object_get(d, "counts"), key, v)
-				printf("  %s\t%lld\n", key, (long long)json_integer_value(v));
-		}
-		json_array_foreach(pend, j, e)
-			printf("pending replica %lld: %s\n",
-			       (long long)json_integer_value(json_object_get(e, "replica")),
-			       json_string_value(json_object_get(e, "reason")));
-		if (failed)
-			printf("failed: %lld node(s) lost, %lld pod(s) lost, %lld replica(s) rescheduled\n",
-			       (long long)json_array_size(json_object_get(failed, "nodes")),
-			       (long long)json_integer_value(json_object_get(failed, "lostPods")),
-			       (long long)json_integer_value(json_object_get(failed, "rescheduled")));
-		rc = fflush(stdout) == 0 ? 0 : -1;
-	} else {
-		rc = tk_emit_json(root, stdout);
+/* One workload's report as text. */
+static void print_text(json_t *root)
+{
+	json_t *w = json_object_get(root, "workload"), *failed = json_object_get(root, "failed");
+	json_t *d, *e, *v;
+	size_t j;
+	const char *key;
+	long long nrep = (long long)json_integer_value(json_object_get(root, "replicas"));
+	long long scheduled = (long long)json_integer_value(json_object_get(root, "scheduled"));
+
+	printf("%s %s/%s: %lld/%lld replicas scheduled, %lld pending\n",
+	       json_string_value(json_object_get(w, "kind")), json_string_value(json_object_get(w, "namespace")),
+	       json_string_value(json_object_get(w, "name")), scheduled, nrep, nrep - scheduled);
+	json_array_foreach(json_object_get(root, "domains"), j, d) {
+		printf("%s (%s, maxSkew %lld): skew %lld\n",
+		       json_string_value(json_object_get(d, "topologyKey")),
+		       json_string_value(json_object_get(d, "whenUnsatisfiable")),
+		       (long long)json_integer_value(json_object_get(d, "maxSkew")),
+		       (long long)json_integer_value(json_object_get(d, "skew")));
+		json_object_foreach(json_object_get(d, "counts"), key, v)
+			printf("  %s\t%lld\n", key, (long long)json_integer_value(v));
 	}
-	json_decref(root);
-	return rc;
+	json_array_foreach(json_object_get(root, "pendingReplicas"), j, e)
+		printf("pending replica %lld: %s\n",
+		       (long long)json_integer_value(json_object_get(e, "replica")),
+		       json_string_value(json_object_get(e, "reason")));
+	if (failed)
+		printf("failed: %lld node(s) lost, %lld pod(s) lost, %lld replica(s) rescheduled\n",
+		       (long long)json_array_size(json_object_get(failed, "nodes")),
+		       (long long)json_integer_value(json_object_get(failed, "lostPods")),
+		       (long long)json_integer_value(json_object_get(failed, "rescheduled")));
 }
 
 /* --fail: remove the domains' nodes and their pods; the workload's lost
@@ -566,54 +580,55 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 	return rep;
 }
 
-int cmd_simulate(int argc, char **argv)
+/* Place one workload's replicas (and, with --fail, lose domains and place
+ * the lost ones again); returns its report. With keep, its placed replicas
+ * stay in the cluster as running pods for the workloads after it. */
+static json_t *simulate_one(struct sc_cluster *c, struct sc_podspec *pod, size_t idx,
+			    const struct pts_defaults *defs, struct pts_objects *objs,
+			    const struct sim_opts *o, bool keep, size_t *nrep, size_t *scheduled)
 {
-	struct sim_opts o;
-	struct sc_cluster c;
-	struct sc_podspec pod;
-	struct pts_defaults defs;
-	struct pts_objects objs;
 	struct sc_taint unsched;
 	struct sim s;
-	json_t *failed = NULL;
-	size_t i, pending = 0;
-	int ret;
+	json_t *failed = NULL, *root;
+	size_t i;
 
-	parse_opts(argc, argv, &o);
-	sc_cluster_init(&c);
-	sc_must_load_inputs(&c, &o.in, o.workload, &pod, &defs, &objs);
-	add_template_hash(&c, &pod);
-	sc_workload_owner(&c, &pod, &objs);
-
+	add_template_hash(c, pod, idx);
+	sc_workload_owner(c, pod, objs);
 	memset(&s, 0, sizeof(s));
-	s.c = &c;
-	s.pod = &pod;
-	s.defs = &defs;
-	s.objs = &objs;
-	unsched.key = sc_intern_str(&c.strs, "node.kubernetes.io/unschedulable");
-	unsched.val = sc_intern_str(&c.strs, "");
+	s.c = c;
+	s.pod = pod;
+	s.defs = defs;
+	s.objs = objs;
+	unsched.key = sc_intern_str(&c->strs, "node.kubernetes.io/unschedulable");
+	unsched.val = sc_intern_str(&c->strs, "");
 	unsched.effect = SC_NO_SCHEDULE;
 	s.unsched_taint = &unsched;
-	s.seeded = o.seeded;
-	s.rng = o.seed;
-	s.nrep = o.replicas >= 0 ? (size_t)o.replicas : pod.replicas >= 0 ? (size_t)pod.replicas : 1;
+	s.seeded = o->seeded;
+	s.rng = o->seed;
+	s.nrep = o->replicas >= 0 ? (size_t)o->replicas : pod->replicas >= 0 ? (size_t)pod->replicas : 1;
 	s.node_of = xcalloc(s.nrep + 1, sizeof(*s.node_of));
 	s.pending_reason = xcalloc(s.nrep + 1, sizeof(*s.pending_reason));
 	s.rescheduled = xcalloc(s.nrep + 1, sizeof(*s.rescheduled));
 	s.group_of = xcalloc(s.nrep + 1, sizeof(*s.group_of));
-	s.cand = xcalloc(c.nnodes + 1, sizeof(*s.cand));
-	s.scores = xcalloc(c.nnodes + 1, sizeof(*s.scores));
-	add_group(&s, pod.lset, pod.cpu, pod.mem);
+	s.cand = xcalloc(c->nnodes + 1, sizeof(*s.cand));
+	s.scores = xcalloc(c->nnodes + 1, sizeof(*s.scores));
+	add_group(&s, pod->lset, pod->cpu, pod->mem);
 
 	for (i = 0; i < s.nrep; i++)
 		schedule_one(&s, i);
-	if (o.nfail)
-		failed = fail_domains(&s, &o);
-	if (render(&s, &o, failed) < 0)
-		tk_fatal("write error");
-	for (i = 0; i < s.nrep; i++)
-		pending += s.node_of[i] < 0;
-	ret = pending ? TK_EXIT_NO : TK_EXIT_OK;
+	if (o->nfail)
+		failed = fail_domains(&s, o);
+	root = report(&s, failed, scheduled);
+	*nrep = s.nrep;
+	/* bind() has charged the nodes already: only the pod list grows */
+	for (i = 0; keep && i < s.nrep; i++) {
+		const struct sc_podspec *g = &s.groups[s.group_of[i]]->spec;
+		struct sc_pod p = { .ns = g->ns, .name = g->name, .lset = g->lset,
+				    .node = s.node_of[i], .cpu = g->cpu, .mem = g->mem, .group = -1 };
+
+		if (p.node >= 0)
+			sc_cluster_push_pod(c, &p);
+	}
 
 	for (i = 0; i < s.nrep; i++)
 		free(s.pending_reason[i]);
@@ -623,15 +638,71 @@ int cmd_simulate(int argc, char **argv)
 	free(s.group_of);
 	free(s.cand);
 	free(s.scores);
-	free(o.fail);
 	for (i = 0; i < s.ngroups; i++) {
 		pts_state_release(&s.groups[i]->st);
 		free(s.groups[i]);
 	}
 	free(s.groups);
+	return root;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+	struct sim_opts o;
+	struct sc_cluster c;
+	struct sc_podspec *pods;
+	struct pts_defaults defs;
+	struct pts_objects objs;
+	json_t *all = json_array(), *root;
+	size_t i, n, nrep, sched, total = 0, scheduled = 0;
+	int rc = 0;
+
+	parse_opts(argc, argv, &o);
+	sc_cluster_init(&c);
+	memset(&objs, 0, sizeof(objs));
+	sc_must_load_nodes_pods(&c, &o.in, &objs);
+	n = sc_must_load_podspecs(&c, o.workload, &pods);
+	sc_must_load_defaults(&c, o.in.defaults, &defs);
+	sc_must_load_objects(&c, o.in.objects, &objs);
+	if (n > 1 && (o.replicas >= 0 || o.nfail)) {
+		free(o.fail);
+		tk_usage_error("%s holds %zu workloads: --replicas and --fail need a single one", o.workload, n);
+	}
+
+	/* in the order given, each seeing the replicas placed before it */
+	for (i = 0; i < n; i++) {
+		root = simulate_one(&c, &pods[i], i, &defs, &objs, &o, i + 1 < n, &nrep, &sched);
+		total += nrep;
+		scheduled += sched;
+		json_array_append_new(all, root);
+	}
+	if (o.in.out == TK_OUT_TEXT) {
+		json_array_foreach(all, i, root)
+			print_text(root);
+		if (n > 1)
+			printf("%zu workloads: %zu/%zu replicas scheduled, %zu pending\n", n, scheduled, total,
+			       total - scheduled);
+		rc = fflush(stdout) == 0 ? 0 : -1;
+	} else if (n == 1) {
+		rc = tk_emit_json(json_array_get(all, 0), stdout);
+	} else {
+		root = json_object();
+		json_object_set(root, "workloads", all);
+		json_object_set_new(root, "replicas", json_integer((json_int_t)total));
+		json_object_set_new(root, "scheduled", json_integer((json_int_t)scheduled));
+		json_object_set_new(root, "pending", json_integer((json_int_t)(total - scheduled)));
+		rc = tk_emit_json(root, stdout);
+		json_decref(root);
+	}
+	json_decref(all);
+	free(o.fail);
 	pts_objects_release(&objs);
 	sc_defaults_release(&defs);
-	sc_podspec_release(&pod);
+	for (i = 0; i < n; i++)
+		sc_podspec_release(&pods[i]);
+	free(pods);
 	sc_cluster_release(&c);
-	return ret;
+	if (rc < 0)
+		tk_fatal("write error");
+	return scheduled < total ? TK_EXIT_NO : TK_EXIT_OK;
 }
