@@ -190,3 +190,64 @@ Try 'spread-check lint --help' for more information." ]
 	run -2 --separate-stderr "$TK_BIN/numa-verify" --expect-numa "" $$
 	[[ "$stderr" == *"invalid --expect-numa value ''"* ]]
 }
+
+# "N phrase" for each status of a --help's "Exit status:" paragraph
+help_exit_phrases() {
+	printf '%s\n' "$1" | awk '/^Exit status:/ { p = 1 } p && !NF { exit } p' | tr '\n' ' ' |
+		sed -E 's/^Exit status: //; s/With [^:]*: //g' |
+		grep -oE '(^|[,;.] )[0-9]+ [^,;.]*' | sed -E 's/^[,;.] //; s/ +$//'
+}
+
+# the text of item N of a man page's EXIT STATUS list, on one line, lower case
+man_exit_item() {
+	mandoc -Tascii "$1" | sed 's/.\x08//g' | awk -v n="$2" '
+		/^EXIT STATUS/ { s = 1; next }
+		s && /^[A-Z]/ { exit }
+		s && /^     [0-9]/ { it = ($1 == n); if (it) { $1 = ""; print }; next }
+		s && !NF { it = 0 }
+		s && it { print }' | tr -s ' \n' '  ' | tr '[:upper:]' '[:lower:]'
+}
+
+@test "each man page's EXIT STATUS says what its tool's (and commands') --help Exit status says" {
+	command -v mandoc >/dev/null || skip "no mandoc"
+	local t sub help line n phrase item bad="" count=0
+	for t in $TOOLS; do
+		for sub in "" lint place simulate audit; do
+			[ -z "$sub" ] || [ "$t" = spread-check ] || continue
+			# shellcheck disable=SC2086
+			help=$("$TK_BIN/$t" $sub --help) || { bad+="$t $sub --help failed"$'\n'; continue; }
+			while IFS= read -r line; do
+				n=${line%% *} phrase=${line#* }
+				item=$(man_exit_item "$TK_ROOT/man/$t.1" "$n")
+				count=$((count + 1))
+				[[ "$item" == *"${phrase,,}"* ]] || bad+="$t $sub: exit $n '$phrase' not in $t(1): '$item'"$'\n'
+			done < <(help_exit_phrases "$help")
+		done
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
+	# 3 statuses for each of 4 tools, 2 for topo-discover, 3 more for --exec
+	[ "$count" -ge 26 ] || { echo "only $count exit statuses read from --help" >&2; return 1; }
+}
+
+# closed_stdout_fails NAME COMMAND...: run COMMAND with stdout closed; want
+# exit 2 and "NAME: write error" on stderr
+closed_stdout_fails() {
+	local name=$1
+	shift
+	run --separate-stderr sh -c '"$@" >&-' _ "$@"
+	[ "$status" -eq 2 ] || { echo "$*: exit $status" >&2; return 1; }
+	[[ "$stderr" == *"$name: write error"* ]] || { echo "$*: $stderr" >&2; return 1; }
+}
+
+@test "--help and a normal run with stdout closed also exit 2 with a write error" {
+	local t s=$TK_ROOT/tests/fixtures/seed topo=$TK_ROOT/tests/fixtures/topo/2s-2n-6c-2t.json
+	for t in $TOOLS; do
+		closed_stdout_fails "$t" "$TK_BIN/$t" --help
+	done
+	# one run of each tool that prints a result
+	closed_stdout_fails topo-discover "$TK_BIN/topo-discover" --synthetic "numa:2 core:2 pu:1"
+	closed_stdout_fails topo-admit "$TK_BIN/topo-admit" -t "$topo" "$s/numa-database.yaml"
+	closed_stdout_fails cpuset-alloc "$TK_BIN/cpuset-alloc" -t "$topo" --count 1
+	closed_stdout_fails "spread-check lint" "$TK_BIN/spread-check" lint "$s/web-frontend-deployment.yaml"
+	closed_stdout_fails numa-verify "$TK_BIN/numa-verify" "$$"
+}

@@ -18,6 +18,23 @@ load test_helper/common
 	"$d/usr/bin/topo-discover" --version
 }
 
+@test "fish itself reads the completions where make install puts them, without XDG_DATA_DIRS" {
+	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || skip "installs the plain build"
+	command -v fish >/dev/null || skip "no fish"
+	local d=$BATS_TEST_TMPDIR/root prefix dirs
+	# the prefix this fish was built for (/usr for Debian's), from its data dir
+	prefix=$(env -u XDG_DATA_DIRS fish -c 'echo $__fish_data_dir')
+	prefix=${prefix%/share/fish}
+	[ -n "$prefix" ] || { echo "fish names no data dir"; return 1; }
+	run make -s -C "$TK_ROOT" install PREFIX="$prefix" DESTDIR="$d"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	dirs=$(env -u XDG_DATA_DIRS fish -c 'printf "%s\n" $__fish_vendor_completionsdirs')
+	printf '%s\n' "$dirs" | grep -qx "$prefix/share/fish/vendor_completions.d" ||
+		{ echo "fish reads: $dirs"; return 1; }
+	[ -f "$d$prefix/share/fish/vendor_completions.d/topo-admit.fish" ] ||
+		{ echo "not installed under $prefix/share/fish/vendor_completions.d: $(find "$d" -name '*.fish')"; return 1; }
+}
+
 @test "bash, zsh and fish parse every completion file" {
 	local f
 	for f in "$TK_ROOT"/completions/bash/*; do bash -n "$f" || { echo "bash: $f"; return 1; }; done
