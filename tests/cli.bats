@@ -142,6 +142,8 @@ check_docs() {
 }
 
 @test "with stderr closed, a tool's error text never lands in a file it opened" {
+	# valgrind's launcher exits 127 when started with descriptor 2 closed
+	[ -z "${TK_VALGRIND:-}" ] || skip "valgrind cannot start with stderr closed"
 	local dir=$BATS_TEST_TMPDIR/closed f
 	mkdir "$dir"
 	# an allocation that cannot be met, recorded in a state file: the tool opens
