@@ -515,10 +515,10 @@ EOF
 }
 
 @test "kinds without pod specs are streamed past: not counted, syntax still checked" {
-	printf 'kind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1", a: "2"}\n---\nkind: Pod\nmetadata: {name: p}\nspec: {topologySpreadConstraints: [{maxSkew: 0, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {}}]}\n' >"$BATS_TEST_TMPDIR/m.yaml"
+	printf 'kind: ConfigMap\nmetadata: {name: c}\ndata: {a: "1", a: "2"}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {topologySpreadConstraints: [{maxSkew: 0, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {}}]}\n' >"$BATS_TEST_TMPDIR/m.yaml"
 	lint "$BATS_TEST_TMPDIR/m.yaml"
 	[ "$status" -eq 1 ]
-	jq_is '[.summary.objects, .findings[0].line]' '[1,7]'
+	jq_is '[.summary.objects, .findings[0].line]' '[1,8]'
 	printf 'kind: Service\nspec: {ports: [1, 2}\n' >"$BATS_TEST_TMPDIR/bad.yaml"
 	run --separate-stderr spread-check lint "$BATS_TEST_TMPDIR/bad.yaml"
 	[ "$status" -eq 2 ]

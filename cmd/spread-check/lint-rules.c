@@ -1213,16 +1213,156 @@ static const struct {
 	const char *tmpl;      /* path of the pod template (metadata + spec) */
 	const char *replicas;  /* path of the replica count, or NULL */
 	bool multi;
+	const char *spec_type;   /* Go type of spec (template for PodTemplate) */
 } workload_kinds[] = {
-	{ "Deployment", "spec.template", "spec.replicas", true },
-	{ "StatefulSet", "spec.template", "spec.replicas", true },
-	{ "ReplicaSet", "spec.template", "spec.replicas", true },
-	{ "ReplicationController", "spec.template", "spec.replicas", true },
-	{ "DaemonSet", "spec.template", NULL, false },
-	{ "Job", "spec.template", "spec.parallelism", false },
-	{ "CronJob", "spec.jobTemplate.spec.template", "spec.jobTemplate.spec.parallelism", false },
-	{ "PodTemplate", "template", NULL, false },
+	{ "Deployment", "spec.template", "spec.replicas", true, "v1.DeploymentSpec" },
+	{ "StatefulSet", "spec.template", "spec.replicas", true, "v1.StatefulSetSpec" },
+	{ "ReplicaSet", "spec.template", "spec.replicas", true, "v1.ReplicaSetSpec" },
+	{ "ReplicationController", "spec.template", "spec.replicas", true, "v1.ReplicationControllerSpec" },
+	{ "DaemonSet", "spec.template", NULL, false, "v1.DaemonSetSpec" },
+	{ "Job", "spec.template", "spec.parallelism", false, "v1.JobSpec" },
+	{ "CronJob", "spec.jobTemplate.spec.template", "spec.jobTemplate.spec.parallelism", false, "v1.CronJobSpec" },
+	{ "PodTemplate", "template", NULL, false, "v1.PodTemplateSpec" },
 };
+
+/* A field the linter reads, present and not null, must have the type the
+ * API server decodes it into; else a TSC009 finding and false. */
+static bool want_type(struct obj *o, const struct tk_node *map, const char *key, enum tk_kind kind,
+		      const char *path, const char *gofield, const char *gotype)
+{
+	const struct tk_node *n = tk_get(map, key);
+	char *p;
+
+	if (!n || n->kind == TK_NULL || n->kind == kind)
+		return true;
+	p = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
+	type_error(o, n, p, gofield, gotype);
+	free(p);
+	return false;
+}
+
+/* metadata.labels / annotations: map[string]string */
+static bool want_string_map(struct obj *o, const struct tk_node *meta, const char *key,
+			    const char *path, const char *gofield)
+{
+	const struct tk_node *m = tk_get(meta, key);
+	size_t i;
+	bool ok = true;
+
+	if (!want_type(o, meta, key, TK_MAP, path, gofield, "map[string]string"))
+		return false;
+	for (i = 0; m && m->kind == TK_MAP && i < m->n; i++) {
+		const struct tk_node *v = m->items[i];
+
+		if (v->kind != TK_STR && v->kind != TK_NULL) {
+			char *p = xasprintf("%s.%s", path, key);
+
+			type_error(o, v, p, gofield, "string");
+			free(p);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* ObjectMeta as the linter reads it. */
+static bool want_meta(struct obj *o, const struct tk_node *meta, const char *path)
+{
+	bool ok = true;
+
+	if (!meta || meta->kind != TK_MAP)
+		return true;
+	ok &= want_type(o, meta, "name", TK_STR, path, "ObjectMeta.metadata.name", "string");
+	ok &= want_type(o, meta, "generateName", TK_STR, path, "ObjectMeta.metadata.generateName", "string");
+	ok &= want_type(o, meta, "namespace", TK_STR, path, "ObjectMeta.metadata.namespace", "string");
+	ok &= want_string_map(o, meta, "labels", path, "ObjectMeta.metadata.labels");
+	ok &= want_string_map(o, meta, "annotations", path, "ObjectMeta.metadata.annotations");
+	return ok;
+}
+
+/* The object's own shape, before any rule reads it: an object the API
+ * server would not decode (kind or apiVersion missing or not a string,
+ * metadata a list, spec a string, ...) gets TSC009 findings, which lint.c
+ * turns into an input error. Returns false when any was found. */
+static bool check_shape(struct obj *o, const struct tk_node *item, const char *tmpl_path,
+			const char *spec_type)
+{
+	static const char *const required[] = { "apiVersion", "kind" };
+	const struct tk_node *spec, *tmpl;
+	char gofield[96];
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; i < 2; i++) {
+		const struct tk_node *n = tk_get(item, required[i]);
+
+		if (!n || (n->kind == TK_STR && !*tk_str(n))) {
+			report(o, R_FIELD_TYPE, n ? n : item, xstrdup(required[i]),
+			       xasprintf("Object '%s' is missing: the API server cannot decode an object without it",
+					 i ? "Kind" : "apiVersion"),
+			       "give the object its apiVersion and kind (a file of other YAML is not a manifest)");
+			ok = false;
+		} else if (n->kind != TK_STR) {
+			snprintf(gofield, sizeof(gofield), "TypeMeta.%s", required[i]);
+			type_error(o, n, required[i], gofield, "string");
+			ok = false;
+		}
+	}
+	if (!ok)
+		return false;
+	snprintf(gofield, sizeof(gofield), "%s.metadata", o->kind);
+	ok &= want_type(o, item, "metadata", TK_MAP, "", gofield, "v1.ObjectMeta");
+	ok = ok && want_meta(o, tk_get(item, "metadata"), "metadata");
+	if (!spec_type)
+		return ok;   /* a kind without a pod spec: only its metadata is read */
+	if (strcmp(o->kind, "PodTemplate") == 0) {
+		ok &= want_type(o, item, "template", TK_MAP, "", "PodTemplate.template", "v1.PodTemplateSpec");
+	} else {
+		snprintf(gofield, sizeof(gofield), "%s.spec", o->kind);
+		ok &= want_type(o, item, "spec", TK_MAP, "", gofield, spec_type);
+	}
+	if (!ok)
+		return false;
+	spec = tk_get(item, "spec");
+	if (strcmp(o->kind, "CronJob") == 0) {
+		const struct tk_node *jt;
+
+		if (!want_type(o, spec, "jobTemplate", TK_MAP, "spec", "CronJobSpec.jobTemplate", "v1.JobTemplateSpec"))
+			return false;
+		jt = tk_get(spec, "jobTemplate");
+		if (!want_type(o, jt, "metadata", TK_MAP, "spec.jobTemplate", "JobTemplateSpec.metadata", "v1.ObjectMeta") ||
+		    !want_type(o, jt, "spec", TK_MAP, "spec.jobTemplate", "JobTemplateSpec.spec", "v1.JobSpec") ||
+		    !want_meta(o, tk_get(jt, "metadata"), "spec.jobTemplate.metadata"))
+			return false;
+		spec = tk_get(jt, "spec");
+		ok &= want_type(o, spec, "parallelism", TK_INT, "spec.jobTemplate.spec", "JobSpec.parallelism", "int32");
+		ok &= want_type(o, spec, "template", TK_MAP, "spec.jobTemplate.spec", "JobSpec.template", "v1.PodTemplateSpec");
+	} else if (strcmp(o->kind, "Pod") != 0 && strcmp(o->kind, "PodTemplate") != 0) {
+		snprintf(gofield, sizeof(gofield), "%sSpec.template", o->kind);
+		ok &= want_type(o, spec, "template", TK_MAP, "spec", gofield, "v1.PodTemplateSpec");
+		snprintf(gofield, sizeof(gofield), "%sSpec.replicas", o->kind);
+		ok &= want_type(o, spec, "replicas", TK_INT, "spec", gofield, "int32");
+		snprintf(gofield, sizeof(gofield), "%sSpec.parallelism", o->kind);
+		ok &= want_type(o, spec, "parallelism", TK_INT, "spec", gofield, "int32");
+	}
+	if (!ok)
+		return false;
+	if (strcmp(o->kind, "Pod") == 0)
+		return want_type(o, spec, "affinity", TK_MAP, "spec", "PodSpec.affinity", "v1.Affinity");
+	tmpl = tk_path(item, tmpl_path);
+	{
+		char *mp = xasprintf("%s.metadata", tmpl_path);
+
+		ok &= want_type(o, tmpl, "metadata", TK_MAP, tmpl_path, "PodTemplateSpec.metadata", "v1.ObjectMeta");
+		ok &= want_type(o, tmpl, "spec", TK_MAP, tmpl_path, "PodTemplateSpec.spec", "v1.PodSpec");
+		ok = ok && want_meta(o, tk_get(tmpl, "metadata"), mp);
+		free(mp);
+		mp = xasprintf("%s.spec", tmpl_path);
+		ok = ok && want_type(o, tk_get(tmpl, "spec"), "affinity", TK_MAP, mp, "PodSpec.affinity", "v1.Affinity");
+		free(mp);
+	}
+	return ok;
+}
 
 int lint_item(struct lint_ctx *ctx, const struct tk_node *item, const char *file)
 {
@@ -1258,6 +1398,19 @@ int lint_item(struct lint_ctx *ctx, const struct tk_node *item, const char *file
 	lo->first = ctx->nfindings;
 	lo->count = 0;
 
+	{
+		const char *spec_type = NULL, *tmpl_path = NULL;
+
+		if (o.kind && strcmp(o.kind, "Pod") == 0)
+			spec_type = "v1.PodSpec";
+		for (i = 0; o.kind && i < sizeof(workload_kinds) / sizeof(workload_kinds[0]); i++)
+			if (strcmp(o.kind, workload_kinds[i].kind) == 0) {
+				spec_type = workload_kinds[i].spec_type;
+				tmpl_path = workload_kinds[i].tmpl;
+			}
+		if (!check_shape(&o, item, tmpl_path, spec_type))
+			return 0;
+	}
 	if (o.kind && strcmp(o.kind, "Pod") == 0) {
 		o.pspec = tk_get(item, "spec");
 		tmeta = meta;

@@ -26,12 +26,14 @@
 
 enum {
 	OPT_LIST_RULES = TK_OPT_LONG_BASE,
+	OPT_FAIL_IF_NO_OBJECTS,
 };
 
 struct lint_opts {
 	enum tk_out output;
 	bool strict;
 	bool list_rules;
+	bool fail_if_no_objects;
 	const char *nodes;
 };
 
@@ -50,6 +52,8 @@ static void usage(void)
 	      " -s, --strict           warnings fail too (exit 1)\n"
 	      " -n, --nodes FILE       nodes of the cluster (kubectl get nodes -o json) for\n"
 	      "                          cluster-aware rules\n"
+	      "     --fail-if-no-objects  exit 1 when the inputs hold no object to lint\n"
+	      "                          (an empty helm template pipe)\n"
 	      "     --list-rules       list the rules and exit\n", stdout);
 	tk_help_common(stdout);
 	fputs("\nPATH is a file, a directory (searched for *.yaml, *.yml, *.json) or - for\n"
@@ -88,6 +92,16 @@ static void list_rules(const struct lint_ctx *ctx)
 	(void)ctx;
 }
 
+/* Inputs that could not be read or parsed: each is reported on stderr when
+ * met, the others are still linted and reported, and the exit status is 2. */
+static size_t input_errors;
+
+static void input_error_diag(const struct tk_diag *d)
+{
+	tk_diag_print(d, tk_prog, stderr);
+	input_errors++;
+}
+
 struct stream_arg {
 	struct lint_ctx *ctx;
 	const char *file;
@@ -107,9 +121,13 @@ static int on_item(const struct tk_node *item, const char *file, void *arg)
 			return 0;
 		tk_node_error(a->file, item, &d, "not a Kubernetes object: a %s where a mapping was expected",
 			      tk_kind_name(item->kind));
-		lint_ctx_release(a->ctx);
-		tk_fatal_diag(&d);
+		input_error_diag(&d);
+		return 1;   /* the rest of this file is no manifest either */
 	}
+	/* Likewise a mapping without apiVersion and kind (a values file): in a
+	 * named file it is linted, and lint_item reports it as undecodable. */
+	if (!a->explicit && (!tk_get(item, "kind") || !tk_get(item, "apiVersion")))
+		return 0;
 	return lint_item(a->ctx, item, a->file);
 }
 
@@ -127,10 +145,8 @@ static void lint_file(struct lint_ctx *ctx, const char *path, bool explicit)
 	a.ctx = ctx;
 	a.explicit = explicit;
 	a.file = lint_ctx_add_file(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path);
-	if (tk_doc_stream_skip(path, NULL, skip_kind, on_item, &a, &d) < 0) {
-		lint_ctx_release(ctx);
-		tk_fatal_diag(&d);
-	}
+	if (tk_doc_stream_skip(path, NULL, skip_kind, on_item, &a, &d) < 0)
+		input_error_diag(&d);
 }
 
 /* An object the API server could not even decode (TSC009: a string where
@@ -181,15 +197,15 @@ static void lint_path(struct lint_ctx *ctx, const char *path, bool explicit, uns
 		return;
 	}
 	if (stat(path, &st) != 0) {
-		int e = errno;
-
-		lint_ctx_release(ctx);
-		tk_fatal("%s: %s", path, strerror(e));
+		tk_warn("%s: %s", path, strerror(errno));
+		input_errors++;
+		return;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		if (explicit && S_ISREG(st.st_mode) && st.st_size == 0) {
-			lint_ctx_release(ctx);
-			tk_fatal("%s: empty input: no Kubernetes object to lint", path);
+			tk_warn("%s: empty input: no Kubernetes object to lint", path);
+			input_errors++;
+			return;
 		}
 		if (explicit || lintable_name(path))
 			lint_file(ctx, path, explicit);
@@ -199,10 +215,9 @@ static void lint_path(struct lint_ctx *ctx, const char *path, bool explicit, uns
 		return;  /* symlink loops */
 	dir = opendir(path);
 	if (!dir) {
-		int e = errno;
-
-		lint_ctx_release(ctx);
-		tk_fatal("%s: %s", path, strerror(e));
+		tk_warn("%s: %s", path, strerror(errno));
+		input_errors++;
+		return;
 	}
 	while ((de = readdir(dir)) != NULL) {
 		if (de->d_name[0] == '.')
@@ -224,6 +239,7 @@ int cmd_lint(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "disable",    required_argument, NULL, 'd' },
 		{ "enable",     required_argument, NULL, 'e' },
+		{ "fail-if-no-objects", no_argument, NULL, OPT_FAIL_IF_NO_OBJECTS },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ "list-rules", no_argument,       NULL, OPT_LIST_RULES },
 		{ "nodes",      required_argument, NULL, 'n' },
@@ -232,7 +248,7 @@ int cmd_lint(int argc, char **argv)
 		{ "version",    no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lint_opts opts = { TK_OUT_JSON, false, false, NULL };
+	struct lint_opts opts = { TK_OUT_JSON, false, false, false, NULL };
 	struct lint_ctx ctx;
 	struct lint_nodes nodes;
 	struct tk_diag d;
@@ -267,6 +283,9 @@ int cmd_lint(int argc, char **argv)
 		case OPT_LIST_RULES:
 			opts.list_rules = true;
 			break;
+		case OPT_FAIL_IF_NO_OBJECTS:
+			opts.fail_if_no_objects = true;
+			break;
 		default:
 			lint_ctx_release(&ctx);
 			sc_option_error(c, argv);
@@ -294,7 +313,11 @@ int cmd_lint(int argc, char **argv)
 		lint_path(&ctx, argv[i], true, 0);
 
 	rc = ctx.nerrors || (opts.strict && ctx.nwarnings) ? TK_EXIT_NO : TK_EXIT_OK;
-	if (report_undecodable(&ctx))
+	if (opts.fail_if_no_objects && ctx.nobjects == 0) {
+		tk_warn("no object to lint in the inputs (--fail-if-no-objects)");
+		rc = TK_EXIT_NO;
+	}
+	if (report_undecodable(&ctx) || input_errors)
 		rc = TK_EXIT_USAGE;
 	if (lint_render(&ctx, opts.output, stdout) < 0)
 		rc = TK_EXIT_USAGE;

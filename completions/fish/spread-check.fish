@@ -14,6 +14,7 @@ complete -c spread-check -n '__fish_seen_subcommand_from lint' -s e -l enable -x
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -s d -l disable -x -a 'TSC001 TSC002 TSC003 TSC004 TSC005 TSC006 TSC007 TSC008 TSC009 TSC101 TSC102 TSC103 TSC104 TSC105 TSC106 TSC107 TSC108 TSC109 TSC110 TSC201 TSC202 TSC203 TSC301 max-skew topology-key when-unsatisfiable duplicate-constraint min-domains node-inclusion-policy match-label-keys label-selector field-type selector-mismatch unknown-topology-key deprecated-topology-key min-domains-above-replicas missing-pod-template-hash ineffective-max-skew anti-affinity-overlap ignored-annotation daemonset-spread nil-label-selector key-on-no-node too-few-domains hostname-replicas-exceed-nodes require-spread' -d 'do not run these rules'
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -s s -l strict -d 'warnings fail too'
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -s n -l nodes -r -F -d 'cluster nodes for cluster-aware rules'
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -l fail-if-no-objects -d 'exit 1 when the inputs hold no object'
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -l list-rules -d 'list the rules and exit'
 # place, simulate, audit
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit' -l cluster -r -F -d 'nodes and pods in one dump'
