@@ -16,7 +16,7 @@ BUILD ?= build
 BIN ?= bin
 SANITIZE ?=
 
-DEPS_PKGS = libhwloc-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq bzip2 time zsh fish pre-commit python3-yaml python3-jsonschema python3-rfc3987 libxml2-utils prometheus
+DEPS_PKGS = libhwloc-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq python3 bzip2 time zsh fish pre-commit python3-yaml python3-jsonschema python3-rfc3987 libxml2-utils prometheus
 PKGS = yaml-0.1 jansson
 WARN = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wshadow
 CFLAGS ?= -O2 -g
