@@ -18,6 +18,10 @@
 
 const char *tk_prog = "topokit";
 
+/* A fatal message is out (exit 2): a failed stdout found at exit then needs
+ * no second line, e.g. after a tool's own "write error". */
+static bool fatal_reported;
+
 static void vmsg(const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", tk_prog);
@@ -93,12 +97,14 @@ void tk_fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
+	fatal_reported = true;
 	exit(TK_EXIT_USAGE);
 }
 
 void tk_fatal_diag(const struct tk_diag *d)
 {
 	tk_diag_print(d, tk_prog, stderr);
+	fatal_reported = true;
 	exit(TK_EXIT_USAGE);
 }
 
@@ -183,7 +189,8 @@ void tk_close_stdout(void)
 	err = errno;
 	if (!failed_before && !pending && err == EBADF)
 		return;
-	fprintf(stderr, "%s: write error%s%s\n", tk_prog, err ? ": " : "", err ? strerror(err) : "");
+	if (!fatal_reported)
+		fprintf(stderr, "%s: write error%s%s\n", tk_prog, err ? ": " : "", err ? strerror(err) : "");
 	_exit(TK_EXIT_USAGE);
 }
 
