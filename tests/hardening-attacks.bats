@@ -258,3 +258,60 @@ make_tree() {
 	[ "$status" -eq 2 ]
 	stderr_has "/dev/zero: not a regular file (refused)"
 }
+
+# descendants PID...: every process below them
+descendants() {
+	local p c
+	for p in "$@"; do
+		for c in $(pgrep -P "$p" || :); do
+			echo "$c"
+			descendants "$c"
+		done
+	done
+}
+
+# pid_stopped PID...: one of them is in a ptrace or job-control stop
+pid_stopped() {
+	local p
+	for p in "$@"; do
+		case $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) in t|T) return 0 ;; esac
+	done
+	return 1
+}
+
+@test "state: --force never replaces a file the kubelet rewrote after it was read (the kubelet takes no lock)" {
+	command -v strace >/dev/null || skip "strace is missing"
+	local pids k i modified=
+	cp "$FIXTURES/cpuset-alloc/state/kubelet-v2.json" "$D/k"
+	# stop cpuset-alloc at its first fsync (of the temp file: after it read
+	# the state, before it checks it again and renames), as a kubelet writes
+	# LeakSanitizer cannot run under a tracer (it ptraces the process itself)
+	[ -z "${TK_SANITIZE:-}" ] || export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:signal=SIGSTOP:when=1 \
+		cpuset-alloc -t "$TOPO" --count 1 --state "$D/k" --pod p --container c --force \
+		>"$D/out" 2>"$D/err" 3>&- &
+	k=$!
+	for i in $(seq 1 1200); do
+		kill -0 "$k" 2>/dev/null || break
+		pids=$(descendants "$k")
+		if [ -z "$modified" ] && compgen -G "$D/k.tmp*" >/dev/null && pid_stopped $pids; then
+			printf '%s' '{"policyName":"none","defaultCpuSet":"0-11","checksum":0}' >"$D/k.new"
+			mv "$D/k.new" "$D/k"
+			modified=1
+		fi
+		# resume it (again, if the stop came after an earlier SIGCONT)
+		[ -z "$modified" ] || ! pid_stopped $pids || kill -CONT $pids 2>/dev/null || :
+		sleep 0.05
+	done
+	# never left stopped: a run that did not finish is killed and fails
+	if kill -0 "$k" 2>/dev/null; then
+		pids=$(descendants "$k")
+		kill -KILL "$k" $pids 2>/dev/null || :
+	fi
+	wait "$k" && status=0 || status=$?
+	[ -n "$modified" ]
+	[ "$status" -eq 2 ]
+	grep -q "changed since it was read (the kubelet takes no lock); nothing written" "$D/err"
+	[ "$(cat "$D/k")" = '{"policyName":"none","defaultCpuSet":"0-11","checksum":0}' ]
+	[ -z "$(find "$D" -name 'k.tmp-*')" ]
+}
