@@ -39,7 +39,7 @@ EOF2
 	local ok=$FIXTURES/spread-check/lint/undecodable-neighbour.yaml
 	run -2 --separate-stderr spread-check lint -o json "$ok" "$BATS_TEST_TMPDIR/missing.yaml" "$U/dir"
 	stderr_has "spread-check lint: $BATS_TEST_TMPDIR/missing.yaml: No such file or directory"
-	jq_is '[.summary.objects, [.findings[].rule]]' '[2,["TSC001","TSC102"]]'
+	jq_is '[.summary.objects, [.findings[].rule]]' '[2,["TSC001","TSC111","TSC102"]]'
 	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: a\n' >"$BATS_TEST_TMPDIR/broken.yaml"
 	run -2 --separate-stderr spread-check lint -o junit "$BATS_TEST_TMPDIR/broken.yaml" "$ok"
 	stderr_has "spread-check lint: $BATS_TEST_TMPDIR/broken.yaml:"

@@ -255,6 +255,15 @@ EOF
 	[ "$rules" = TSC110 ]
 }
 
+@test "TSC111 empty-label-selector fires on {} and empty matchLabels/matchExpressions, not with matchLabelKeys" {
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {}}, {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {}, matchExpressions: []}}]")
+	lint "$f"
+	jq_is '[.findings[] | [.rule, .path]]' '[["TSC111","spec.template.spec.topologySpreadConstraints[0].labelSelector"],["TSC111","spec.template.spec.topologySpreadConstraints[1].labelSelector"]]'
+	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {}, matchLabelKeys: [pod-template-hash]}]")
+	lint "$f"
+	lacks TSC111
+}
+
 @test "TSC201 key-on-no-node fires only with --nodes" {
 	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/region, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}]")
 	lint "$f"
@@ -399,7 +408,7 @@ EOF
 	printf '{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"topologySpreadConstraints":[{"maxSkew":0,"topologyKey":"kubernetes.io/hostname","whenUnsatisfiable":"ScheduleAnyway","labelSelector":{}}]}}]}\n' >"$BATS_TEST_TMPDIR/d/list.json"
 	lint "$BATS_TEST_TMPDIR/d"
 	[ "$status" -eq 1 ]
-	jq_is '[.findings[] | "\(.file | sub(".*/d/"; "")) \(.object.kind)/\(.object.name) \(.rule)"]' '["list.json Pod/p TSC001","sub/a.yml Deployment/a TSC001"]'
+	jq_is '[.findings[] | "\(.file | sub(".*/d/"; "")) \(.object.kind)/\(.object.name) \(.rule)"]' '["list.json Pod/p TSC001","list.json Pod/p TSC111","sub/a.yml Deployment/a TSC001"]'
 	jq_is .summary.files 2
 	run --separate-stderr spread-check lint -o text - <"$L/golden.yaml"
 	[ "$status" -eq 1 ]
@@ -444,7 +453,7 @@ EOF
 	[ -z "$stderr" ]
 	run --separate-stderr spread-check lint --list-rules
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 23 ]
+	[ "${#lines[@]}" -eq 24 ]
 	output_has "TSC301  warning  require-spread"
 	run --separate-stderr spread-check --help
 	[ "$status" -eq 0 ]

@@ -48,6 +48,7 @@ enum rule_ix {
 	R_IGNORED_ANNOTATION,
 	R_DAEMONSET,
 	R_NIL_SELECTOR,
+	R_EMPTY_SELECTOR,
 	R_KEY_ON_NO_NODE,
 	R_TOO_FEW_DOMAINS,
 	R_HOSTNAME_REPLICAS,
@@ -113,6 +114,9 @@ const struct lint_rule lint_rules[R_COUNT] = {
 	[R_NIL_SELECTOR] = { "TSC110", "nil-label-selector", LINT_WARNING, 0,
 		"a constraint without labelSelector counts no pods and never spreads anything",
 		"set labelSelector to select the pods to spread, usually the pod template's labels" },
+	[R_EMPTY_SELECTOR] = { "TSC111", "empty-label-selector", LINT_WARNING, 0,
+		"labelSelector: {} selects every pod of the namespace, not only this workload's",
+		"select the workload's own pods (its template labels); add matchLabelKeys: [pod-template-hash] to count one rollout only" },
 	[R_KEY_ON_NO_NODE] = { "TSC201", "key-on-no-node", LINT_WARNING, LINT_NEEDS_NODES,
 		"no node of the cluster (--nodes) carries the topologyKey label",
 		"label the nodes, or use a key the nodes carry" },
@@ -937,6 +941,23 @@ static const struct tk_node *anti_affinity_on(const struct obj *o, const char *k
 	return NULL;
 }
 
+/* A LabelSelector with no requirement: {} or empty matchLabels and
+ * matchExpressions (labels.Everything once converted). */
+static bool empty_selector(const struct tk_node *sel)
+{
+	const struct tk_node *ml = tk_get(sel, "matchLabels"), *me = tk_get(sel, "matchExpressions");
+
+	return sel->kind == TK_MAP && (!ml || ml->kind == TK_NULL || (ml->kind == TK_MAP && ml->n == 0)) &&
+	       (!me || me->kind == TK_NULL || (me->kind == TK_SEQ && me->n == 0));
+}
+
+static bool has_match_label_keys(const struct tk_node *constraint)
+{
+	const struct tk_node *mlk = tk_get(constraint, "matchLabelKeys");
+
+	return mlk && mlk->kind == TK_SEQ && mlk->n > 0;
+}
+
 static void advise_constraint(struct obj *o, const struct tsc *t)
 {
 	const struct tk_node *c = t->node;
@@ -947,12 +968,16 @@ static void advise_constraint(struct obj *o, const struct tsc *t)
 
 	/* TSC110: nil selector (labels.Nothing in the scheduler) */
 	if (!t->sel) {
-		const struct tk_node *mlk = tk_get(c, "matchLabelKeys");
-
-		if (!mlk || mlk->kind != TK_SEQ || mlk->n == 0)
+		if (!has_match_label_keys(c))
 			report(o, R_NIL_SELECTOR, c, xasprintf("%s.labelSelector", t->path),
 			       xstrdup("labelSelector is not set: the constraint counts no pods, so it never spreads anything"),
 			       NULL);
+	} else if (t->sel_ok && empty_selector(t->sel) && !has_match_label_keys(c)) {
+		/* TSC111: labels.Everything; kube-scheduler counts every pod of the
+		 * namespace for it since 1.38 (kubernetes PR #141340), none before */
+		report(o, R_EMPTY_SELECTOR, t->sel, xasprintf("%s.labelSelector", t->path),
+		       xstrdup("labelSelector is empty: it selects every pod of the namespace, so other workloads' pods are counted too (kube-scheduler 1.38 and later; before 1.38 it counted no pod at all)"),
+		       NULL);
 	} else if (t->sel_ok && o->pspec && !selector_selects_template(o, t->sel, &known) && known) {
 		/* TSC101 */
 		report(o, R_SELECTOR_MISMATCH, t->sel, xasprintf("%s.labelSelector", t->path),
