@@ -646,11 +646,49 @@ static int mem_refused(const char *name, struct tk_diag *d, const char *why)
 			   why, name);
 }
 
+/* Layout v3: the v2 struct serialized into the string "data", with
+ * "dataChecksum" the FNV-32a of its spew dump ("(string)" and the text);
+ * the top-level fields are ignored. The data is unmarshaled before its
+ * checksum is verified, as the kubelet's state_checkpoint_test.go shows. */
+static int mem_v3(struct tk_doc **inner, const struct tk_node *root, const char *name,
+		  struct tk_diag *d)
+{
+	const struct tk_node *data = field_node(root, "data"), *dck = field_node(root, "dataChecksum");
+	const struct tk_node *iroot;
+	struct tk_diag sub;
+	struct sb b = { NULL, 0, 0 };
+	uint32_t sum;
+	char why[1200];
+
+	if (data && data->kind != TK_NULL && data->kind != TK_STR)
+		return mismatch(name, data, &t_str, d);
+	if (dck && dck->kind != TK_NULL && (dck->kind != TK_INT || dck->v.i < 0))
+		return mismatch(name, dck, &t_cksum, d);
+	sb_add(&b, "(string)");
+	if (data && data->kind == TK_STR)
+		sb_put(&b, data->text, data->len);
+	memset(&sub, 0, sizeof(sub));
+	*inner = load_object(name, b.s + 8, b.len - 8, &iroot, &sub);
+	if (!*inner || hash_as(&t_pmem_v2, iroot, name, &sum, &sub) < 0) {
+		free(b.s);
+		snprintf(why, sizeof(why), "could not load v3 checkpoint: failed to deserialize "
+			 "memory manager checkpoint data: %s", b.len == 8 ? "unexpected end of JSON input"
+			 : sub.msg);
+		return mem_refused(name, d, why);
+	}
+	sum = tk_fnv32a(b.s, b.len);
+	free(b.s);
+	if (!dck || dck->kind != TK_INT || (uint64_t)dck->v.i != sum)
+		return mem_refused(name, d, "could not load v3 checkpoint: checkpoint is corrupted");
+	return 0;
+}
+
 int tk_mem_checkpoint_parse(struct tk_mem_checkpoint *cp, const char *name, const char *buf,
 			    size_t len, const char *policy, struct tk_diag *d)
 {
 	const struct tk_node *root;
 	struct tk_doc *doc;
+	struct tk_doc *inner = NULL;
 	uint32_t v1, v2;
 	uint64_t ck;
 	int ret = -1;
@@ -659,12 +697,19 @@ int tk_mem_checkpoint_parse(struct tk_mem_checkpoint *cp, const char *name, cons
 	doc = load_object(name, buf, len, &root, d);
 	if (!doc)
 		return -1;
-	if (hash_as(&t_pmem_v1, root, name, &v1, d) < 0 || hash_as(&t_pmem_v2, root, name, &v2, d) < 0)
-		goto out;
-	ck = checksum_of(root, "checksum");
-	if (ck > UINT32_MAX || (ck != 0 && ck != v1 && ck != v2)) {
-		mem_refused(name, d, "checkpoint is corrupted");
-		goto out;
+	if (field_node(root, "data") || field_node(root, "dataChecksum")) {
+		if (mem_v3(&inner, root, name, d) < 0)
+			goto out;
+		root = inner->docs[0];
+	} else {
+		if (hash_as(&t_pmem_v1, root, name, &v1, d) < 0 ||
+		    hash_as(&t_pmem_v2, root, name, &v2, d) < 0)
+			goto out;
+		ck = checksum_of(root, "checksum");
+		if (ck > UINT32_MAX || (ck != 0 && ck != v1 && ck != v2)) {
+			mem_refused(name, d, "checkpoint is corrupted");
+			goto out;
+		}
 	}
 	take_memory(cp, root);
 	/* the kubelet compares with its configured policy, always one of these:
@@ -691,6 +736,7 @@ int tk_mem_checkpoint_parse(struct tk_mem_checkpoint *cp, const char *name, cons
 	}
 	ret = 0;
 out:
+	tk_doc_free(inner);
 	tk_doc_free(doc);
 	return ret;
 }

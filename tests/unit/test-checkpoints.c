@@ -88,6 +88,31 @@ int main(void)
 	       m.assign[1].blocks[0].size == 512, "container entry, then the pod-level entry");
 	tk_mem_checkpoint_release(&m);
 
+	/* v3: the top level is ignored (its checksum is wrong on purpose) */
+	rc = mem(&m, FX "memory-v3.json", "static");
+	TAP_OK(rc == 0 && m.nassign == 1 && !strcmp(m.assign[0].container, "container1") &&
+	       m.assign[0].blocks[0].size == 512 && m.nodes[0].tables[0].total == 2048,
+	       "v3: data with dataChecksum 1849615440 restores, the top level is not used: %s", d.msg);
+	tk_mem_checkpoint_release(&m);
+	rc = mem(&m, FX "memory-v3-unknown-field.json", "static");
+	TAP_OK(rc == 0 && m.nassign == 1, "v3: an unknown field in data is ignored (dataChecksum 2100279793): %s", d.msg);
+	tk_mem_checkpoint_release(&m);
+	rc = mem(&m, FX "memory-v3.json", "none");
+	TAP_OK(rc < 0 && strstr(d.msg, "[memorymanager] configured policy \"none\" differs from state "
+				"checkpoint policy \"static\""), "v3: the policy of data is compared: %s", d.msg);
+	rc = mem(&m, FX "memory-v3-corrupt.json", "none");
+	TAP_OK(rc < 0 && strstr(d.msg, "could not restore state from checkpoint: could not load v3 checkpoint: "
+				"checkpoint is corrupted"), "v3: invalid dataChecksum: %s", d.msg);
+	rc = mem(&m, FX "memory-v3-no-checksum.json", "none");
+	TAP_OK(rc < 0 && strstr(d.msg, "could not load v3 checkpoint: checkpoint is corrupted"),
+	       "v3: no dataChecksum: %s", d.msg);
+	rc = mem(&m, FX "memory-v3-bad-data.json", "none");
+	TAP_OK(rc < 0 && strstr(d.msg, "could not load v3 checkpoint: failed to deserialize memory manager "
+				"checkpoint data: "), "v3: data is not JSON: %s", d.msg);
+	rc = mem(&m, FX "memory-v3-no-data.json", "none");
+	TAP_OK(rc < 0 && strstr(d.msg, "could not load v3 checkpoint: failed to deserialize memory manager "
+				"checkpoint data: unexpected end of JSON input"), "v3: no data: %s", d.msg);
+
 	rc = mem(&m, FX "memory-v1.json", "none");
 	TAP_OK(rc < 0 && strstr(d.msg, "[memorymanager] configured policy \"none\" differs from state "
 				"checkpoint policy \"static\""), "policy mismatch: %s", d.msg);
