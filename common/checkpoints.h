@@ -15,6 +15,9 @@
  *                         "checksum":4215593881}
  *                      layout v1 has no podEntries; v2 (PodLevelResourceManagers)
  *                      adds it. The checksum covers the struct of either layout.
+ *                      Layout v3 holds the v2 struct serialized in the string
+ *                      "data" with its own "dataChecksum"; its top-level fields
+ *                      are then ignored.
  *   device checkpoint  /var/lib/kubelet/device-plugins/kubelet_internal_checkpoint
  *                      (pkg/kubelet/cm/devicemanager/checkpoint):
  *                        {"Data":{"PodDeviceEntries":[{"PodUID":..,"ContainerName":..,
