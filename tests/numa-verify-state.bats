@@ -55,9 +55,12 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 }
 
 @test "state: reserved CPUs and the strict-cpu-reservation option come from --kubelet-config" {
-	run -0 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state \
+	# both valid, but the app container's CPUs 7-8,23-24 span both NUMA nodes of a
+	# single-numa-node, pod-scope node: the Topology Manager's promise is broken
+	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state \
 		--kubelet-config var/lib/kubelet/config.yaml
-	jq_is '[.cpuManagerState.valid,.kubeletConfig.valid]' '[true,true]'
+	jq_is '[.cpuManagerState.valid,.kubeletConfig.valid,.allocations.findings]' \
+		'[true,true,["pod: 8e2b9d3f-1c2e-4d66-8b1f-2e3a4b5c6d72: exclusive CPUs on NUMA nodes 0-1, not one (topologyManagerPolicy single-numa-node)"]]'
 	run -1 --separate-stderr numa-verify --root "$NV/2n-smt" --cpu-manager-state var/lib/kubelet/cpu_manager_state \
 		--kubelet-config "$NV/kubelet/strict-reservation.yaml"
 	jq_is '.cpuManagerState.problems' \

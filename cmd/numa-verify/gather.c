@@ -16,7 +16,8 @@
 
 bool nv_nothing_to_verify(const struct nv_opts *o)
 {
-	return !o->all && !o->npids && !o->npods && !o->nctrs && !o->state && !o->kubelet;
+	return !o->all && !o->npids && !o->npods && !o->nctrs && !o->state && !o->kubelet &&
+	       !o->kubelet_dir;
 }
 
 /* The root a state or config path is read under: relative ones are below
@@ -148,7 +149,7 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 	if (nv_nothing_to_verify(o)) {
 		nv_report_release(r);
 		tk_usage_error("nothing to verify: give PIDs, --all, --pod, --container, "
-			       "--cpu-manager-state or --kubelet-config");
+			       "--cpu-manager-state, --kubelet-config or --kubelet-dir");
 	}
 	nv_sys_init(&sys, o->root);
 	sys.threads = !o->no_threads;
@@ -172,6 +173,37 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 		if (r->state.problems.n)
 			r->inconsistent = true;
 	}
+
+	if (o->kubelet_dir) {
+		const char *root = input_root(o, o->kubelet_dir);
+		char *cpu = xmalloc(strlen(o->kubelet_dir) + sizeof("/cpu_manager_state"));
+
+		sprintf(cpu, "%s/cpu_manager_state", o->kubelet_dir);
+		if (!o->state && nv_exists(root, cpu, NULL)) {
+			const struct cpuset *reserved = o->have_reserved ? &o->reserved : NULL;
+
+			if (nv_state_check(&r->state, root, cpu, &r->topo.cpus,
+					   r->have_kcfg ? &r->kcfg : NULL, o->policy, reserved, &d)) {
+				free(cpu);
+				fail_diag(r, &d);
+			}
+			r->have_state = true;
+			if (r->state.problems.n)
+				r->inconsistent = true;
+		}
+		free(cpu);
+		if (nv_alloc_load(&r->alloc, root, o->kubelet_dir, r->have_kcfg ? r->kcfg.mm_policy : NULL,
+				  &d))
+			fail_diag(r, &d);
+		r->have_alloc = true;
+	}
+	if (r->have_kcfg && (r->have_alloc || r->have_state)) {
+		nv_alloc_judge(&r->alloc, &r->topo, r->have_state && r->state.parsed ? &r->state : NULL,
+			       r->kcfg.tm_policy, r->kcfg.tm_scope);
+		r->have_alloc = true;
+	}
+	if (r->alloc.problems.n || r->alloc.findings.n)
+		r->inconsistent = true;
 
 	/* a PID named on the command line must be there, as a --pod must: a
 	 * typo is never "aligned" */
@@ -302,5 +334,6 @@ void nv_report_release(struct nv_report *r)
 	nv_state_release(&r->state);
 	nv_state_release(&r->auto_state);
 	nv_kcfg_release(&r->kcfg);
+	nv_alloc_release(&r->alloc);
 }
 

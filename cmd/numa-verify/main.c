@@ -32,6 +32,7 @@ enum {
 	OPT_CONTAINER,
 	OPT_STATE,
 	OPT_KUBELET,
+	OPT_KUBELET_DIR,
 	OPT_EXPECT,
 	OPT_MIN_LOCAL,
 	OPT_ROOT,
@@ -47,6 +48,7 @@ static const struct option longopts[] = {
 	{ "expect-numa",       required_argument, NULL, OPT_EXPECT },
 	{ "help",              no_argument,       NULL, 'h' },
 	{ "kubelet-config",    required_argument, NULL, OPT_KUBELET },
+	{ "kubelet-dir",       required_argument, NULL, OPT_KUBELET_DIR },
 	{ "min-local",         required_argument, NULL, OPT_MIN_LOCAL },
 	{ "no-threads",        no_argument,       NULL, OPT_NO_THREADS },
 	{ "output",            required_argument, NULL, 'o' },
@@ -64,7 +66,7 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("Usage:\n"
 	      " numa-verify [options] [PID...]\n"
 	      " numa-verify [options] --all | --pod UID | --container ID\n"
-	      " numa-verify [options] --cpu-manager-state FILE | --kubelet-config FILE\n"
+	      " numa-verify [options] --cpu-manager-state FILE | --kubelet-config FILE | --kubelet-dir DIR\n"
 	      "\n"
 	      "Prove that processes and containers really are NUMA-aligned.\n"
 	      "\n"
@@ -79,6 +81,10 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --kubelet-config FILE    check a KubeletConfiguration before a restart;\n"
 	      "                              'running': what the running kubelet's flags\n"
 	      "                              and --config file (or kubeadm's) make of it\n"
+	      "     --kubelet-dir DIR        the kubelet's state directory (e.g. /var/lib/kubelet):\n"
+	      "                              its cpu_manager_state, memory_manager_state and\n"
+	      "                              device checkpoint must keep the Topology Manager's\n"
+	      "                              promise (policy from --kubelet-config)\n"
 	      "     --policy NAME            CPU manager policy the state file must name\n"
 	      "     --reserved-cpus LIST     the kubelet's reservedSystemCPUs\n"
 	      " -t, --topology FILE          NodeTopology document instead of /sys\n"
@@ -131,6 +137,11 @@ static void parse_opts(struct nv_opts *o, int argc, char **argv)
 			break;
 		case OPT_KUBELET:
 			o->kubelet = optarg;
+			break;
+		case OPT_KUBELET_DIR:
+			if (!*optarg)
+				tk_usage_error("empty --kubelet-dir");
+			o->kubelet_dir = optarg;
 			break;
 		case OPT_MIN_LOCAL:
 			o->v.min_local = (int)tk_opt_ll("min-local", optarg, 0, 100);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <dirent.h>
 
+#include "checkpoints.h"
 #include "cpuset.h"
 #include "emit.h"
 
@@ -198,6 +199,29 @@ int nv_state_check(struct nv_state *s, const char *root, const char *display,
 const struct nv_entry *nv_state_find(const struct nv_state *s, const char *pod,
 				     const struct cpuset *cpus, bool *pod_has);
 
+/* ---- memory and device checkpoints (alloc.c) ---- */
+
+struct nv_alloc {
+	bool have_mem, have_dev;
+	struct tk_mem_checkpoint mem;
+	struct tk_dev_checkpoint dev;
+	char *mem_file, *dev_file;
+	struct nv_strv problems;   /* the kubelet would refuse a checkpoint: its words */
+	struct nv_strv findings;   /* the Topology Manager's promise broken */
+	size_t judged;             /* containers and pods looked at */
+};
+
+/* Read memory_manager_state and device-plugins/kubelet_internal_checkpoint
+ * below dir (under root); an absent one assigns nothing. mm_policy: the
+ * configured Memory Manager policy or NULL. Returns 0 or -1 (input error). */
+int nv_alloc_load(struct nv_alloc *a, const char *root, const char *dir, const char *mm_policy,
+		  struct tk_diag *d);
+/* Map each container's CPUs (cpu may be NULL), memory and devices to NUMA
+ * nodes and record what breaks the promise of policy/scope (NULL: none). */
+void nv_alloc_judge(struct nv_alloc *a, const struct nv_topo *t, const struct nv_state *cpu,
+		    const char *policy, const char *scope);
+void nv_alloc_release(struct nv_alloc *a);
+
 /* ---- KubeletConfiguration (kubelet.c) ---- */
 
 struct nv_kcfg {
@@ -277,6 +301,7 @@ struct nv_opts {
 	const char *topo;
 	const char *state;
 	const char *kubelet;
+	const char *kubelet_dir;  /* --kubelet-dir */
 	const char *policy;
 	bool all;
 	bool no_threads;
@@ -305,6 +330,8 @@ struct nv_report {
 	struct nv_state auto_state;
 	bool have_kcfg;
 	struct nv_kcfg kcfg;
+	bool have_alloc;
+	struct nv_alloc alloc;
 	enum nv_verdict verdict;
 	bool inconsistent;
 };

@@ -116,6 +116,23 @@ static json_t *kcfg_json(const struct nv_kcfg *k)
 	return j;
 }
 
+static json_t *alloc_json(const struct nv_report *r)
+{
+	const struct nv_alloc *a = &r->alloc;
+	json_t *j = json_object();
+
+	json_object_set_new(j, "memoryManagerState", a->mem_file ? json_string(a->mem_file) : json_null());
+	json_object_set_new(j, "deviceCheckpoint", a->dev_file ? json_string(a->dev_file) : json_null());
+	json_object_set_new(j, "topologyManagerPolicy",
+			    r->have_kcfg ? json_string(r->kcfg.tm_policy) : json_null());
+	json_object_set_new(j, "topologyManagerScope",
+			    r->have_kcfg ? json_string(r->kcfg.tm_scope) : json_null());
+	json_object_set_new(j, "valid", json_boolean(a->problems.n == 0 && a->findings.n == 0));
+	json_object_set_new(j, "problems", strv_json(&a->problems));
+	json_object_set_new(j, "findings", strv_json(&a->findings));
+	return j;
+}
+
 json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r)
 {
 	json_t *j = json_object(), *procs = json_array();
@@ -136,6 +153,8 @@ json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r)
 		json_object_set_new(j, "cpuManagerState", state_json(&r->state));
 	if (r->have_kcfg)
 		json_object_set_new(j, "kubeletConfig", kcfg_json(&r->kcfg));
+	if (r->have_alloc)
+		json_object_set_new(j, "allocations", alloc_json(r));
 	{
 		json_t *t = json_object(), *nodes = json_array();
 
@@ -224,6 +243,15 @@ void nv_render_text(const struct nv_opts *o, const struct nv_report *r)
 			for (k = 0; k < c->reasons.n; k++)
 				printf("  %s\n", c->reasons.v[k]);
 		}
+	}
+	if (r->have_alloc) {
+		printf("\nallocations (topologyManagerPolicy %s): %s\n",
+		       r->have_kcfg ? r->kcfg.tm_policy : "not given",
+		       r->alloc.problems.n || r->alloc.findings.n ? "misaligned" : "aligned");
+		for (k = 0; k < r->alloc.problems.n; k++)
+			printf("  %s\n", r->alloc.problems.v[k]);
+		for (k = 0; k < r->alloc.findings.n; k++)
+			printf("  %s\n", r->alloc.findings.v[k]);
 	}
 	if (r->have_state) {
 		printf("\ncpu_manager_state %s: %s\n", r->state.file, r->state.problems.n ? "invalid" : "valid");

@@ -7,6 +7,7 @@ complete -c numa-verify -l min-local -x -d 'least share of memory on them, perce
 complete -c numa-verify -l no-threads -d "do not look at threads' own affinity"
 complete -c numa-verify -l cpu-manager-state -r -F -d "check the kubelet's cpu_manager_state"
 complete -c numa-verify -l kubelet-config -r -F -a running -d 'check a KubeletConfiguration (running: the running kubelet\'s)'
+complete -c numa-verify -l kubelet-dir -x -a '(__fish_complete_directories)' -d "the kubelet's state directory: its checkpoints must keep the topology promise"
 complete -c numa-verify -l policy -x -a 'none static' -d 'CPU manager policy the state file must name'
 complete -c numa-verify -l reserved-cpus -x -d "the kubelet's reservedSystemCPUs"
 complete -c numa-verify -s t -l topology -r -F -d 'NodeTopology document instead of /sys'
