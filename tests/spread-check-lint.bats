@@ -264,6 +264,29 @@ EOF
 	lacks TSC111
 }
 
+@test "TSC302 fractional-cpu-guaranteed (opt-in) fires on a Guaranteed pod's fractional CPU only" {
+	local f=$BATS_TEST_TMPDIR/p.yaml
+	# pod RESOURCES...: a Pod whose containers have these resources
+	pod() {
+		printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n' >"$f"
+		local r n=0
+		for r in "$@"; do printf '  - {name: c%d, image: i, resources: %s}\n' $((n++)) "$r" >>"$f"; done
+	}
+	# Guaranteed (requests default to limits): 1500m is not a whole CPU
+	pod '{limits: {cpu: 1500m, memory: 1Gi}}' "{requests: {cpu: '2', memory: 1Gi}, limits: {cpu: 2, memory: 1Gi}}"
+	lint "$f"
+	lacks TSC302
+	lint -e TSC302 "$f"
+	jq_is '[.findings[] | select(.rule == "TSC302") | .path]' '["spec.containers[0].resources.limits.cpu"]'
+	# Burstable: no memory limit, or requests below limits
+	pod '{limits: {cpu: 1500m}}'
+	lint -e TSC302 "$f"
+	lacks TSC302
+	pod '{requests: {cpu: 1, memory: 1Gi}, limits: {cpu: 1500m, memory: 1Gi}}'
+	lint -e TSC302 "$f"
+	lacks TSC302
+}
+
 @test "TSC201 key-on-no-node fires only with --nodes" {
 	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/region, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}]")
 	lint "$f"
@@ -453,7 +476,7 @@ EOF
 	[ -z "$stderr" ]
 	run --separate-stderr spread-check lint --list-rules
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 24 ]
+	[ "${#lines[@]}" -eq 25 ]
 	output_has "TSC301  warning  require-spread"
 	run --separate-stderr spread-check --help
 	[ "$status" -eq 0 ]
@@ -502,7 +525,7 @@ EOF
 	[ "${COMPREPLY[*]}" = sarif ]
 	COMP_WORDS=(spread-check lint --enable TSC30); COMP_CWORD=3
 	_spread_check
-	[ "${COMPREPLY[*]}" = TSC301 ]
+	[ "${COMPREPLY[*]}" = "TSC301 TSC302" ]
 }
 
 @test "man page: the spread-check lint examples run (exit 0 or 1)" {

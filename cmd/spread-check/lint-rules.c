@@ -26,6 +26,7 @@
 #include "doc.h"
 #include "labels.h"
 #include "lint.h"
+#include "quantity.h"
 #include "xalloc.h"
 
 enum rule_ix {
@@ -53,6 +54,7 @@ enum rule_ix {
 	R_TOO_FEW_DOMAINS,
 	R_HOSTNAME_REPLICAS,
 	R_REQUIRE_SPREAD,
+	R_FRACTIONAL_CPU,
 	R_COUNT,
 };
 
@@ -117,6 +119,9 @@ const struct lint_rule lint_rules[R_COUNT] = {
 	[R_EMPTY_SELECTOR] = { "TSC111", "empty-label-selector", LINT_WARNING, 0,
 		"labelSelector: {} selects every pod of the namespace, not only this workload's",
 		"select the workload's own pods (its template labels); add matchLabelKeys: [pod-template-hash] to count one rollout only" },
+	[R_FRACTIONAL_CPU] = { "TSC302", "fractional-cpu-guaranteed", LINT_WARNING, LINT_OPT_IN,
+		"a Guaranteed pod's container asks for a fractional CPU, so the static CPU Manager never gives it exclusive CPUs",
+		"request a whole number of CPUs (requests = limits) for exclusive CPUs, or accept the shared pool" },
 	[R_KEY_ON_NO_NODE] = { "TSC201", "key-on-no-node", LINT_WARNING, LINT_NEEDS_NODES,
 		"no node of the cluster (--nodes) carries the topologyKey label",
 		"label the nodes, or use a key the nodes carry" },
@@ -1389,6 +1394,70 @@ static bool check_shape(struct obj *o, const struct tk_node *item, const char *t
 	return ok;
 }
 
+/* The cpu or memory quantity of one container's requests or limits, or
+ * false when absent or unparsable. */
+static bool container_qty(const struct tk_node *ctr, const char *which, const char *res,
+			  struct tk_qty *q, const struct tk_node **at)
+{
+	const struct tk_node *n = tk_get(tk_get(tk_get(ctr, "resources"), which), res);
+	const char *text = tk_scalar_text(n);
+
+	*at = n;
+	return text && tk_qty_parse(text, q) == 0;
+}
+
+/* qos.GetPodQOS: Guaranteed when every container (init containers too)
+ * has cpu and memory limits, and requests (defaulted from the limits)
+ * equal them. */
+static bool pod_guaranteed(const struct tk_node *pspec)
+{
+	static const char *const lists[] = { "initContainers", "containers" };
+	static const char *const res[] = { "cpu", "memory" };
+	size_t l, i, r, n = 0;
+
+	for (l = 0; l < 2; l++) {
+		const struct tk_node *cs = tk_get(pspec, lists[l]);
+
+		for (i = 0; cs && cs->kind == TK_SEQ && i < cs->n; i++, n++)
+			for (r = 0; r < 2; r++) {
+				const struct tk_node *at;
+				struct tk_qty lim, req;
+
+				if (!container_qty(cs->items[i], "limits", res[r], &lim, &at))
+					return false;
+				if (tk_get(tk_get(tk_get(cs->items[i], "resources"), "requests"), res[r]) &&
+				    (!container_qty(cs->items[i], "requests", res[r], &req, &at) ||
+				     tk_qty_cmp(&req, &lim) != 0))
+					return false;
+			}
+	}
+	return n > 0;
+}
+
+/* TSC302: the static CPU Manager gives exclusive CPUs only to a Guaranteed
+ * pod's containers whose CPU request is an integer (guaranteedCPUs). */
+static void check_fractional_cpu(struct obj *o, const char *spec_path)
+{
+	const struct tk_node *cs = tk_get(o->pspec, "containers");
+	size_t i;
+
+	if (!cs || cs->kind != TK_SEQ || !pod_guaranteed(o->pspec))
+		return;
+	for (i = 0; i < cs->n; i++) {
+		const struct tk_node *at;
+		const char *name = tk_scalar_text(tk_get(cs->items[i], "name"));
+		struct tk_qty cpu;
+
+		if (!container_qty(cs->items[i], "limits", "cpu", &cpu, &at) || tk_qty_is_integer(&cpu))
+			continue;
+		report(o, R_FRACTIONAL_CPU, at,
+		       xasprintf("%s.containers[%zu].resources.limits.cpu", spec_path, i),
+		       xasprintf("container \"%s\" of a Guaranteed pod asks for %s CPU: not a whole number, so the static CPU Manager keeps it in the shared pool (no exclusive CPUs, no NUMA alignment of its CPUs)",
+				 name ? name : "", tk_scalar_text(at)),
+		       NULL);
+	}
+}
+
 int lint_item(struct lint_ctx *ctx, const struct tk_node *item, const char *file)
 {
 	struct obj o;
@@ -1475,6 +1544,8 @@ int lint_item(struct lint_ctx *ctx, const struct tk_node *item, const char *file
 
 	if (o.pspec && o.pspec->kind == TK_MAP) {
 		char *p = xasprintf("%s.topologySpreadConstraints", spec_path);
+
+		check_fractional_cpu(&o, spec_path);
 
 		tsc = tk_get(o.pspec, "topologySpreadConstraints");
 		if (tsc) {
