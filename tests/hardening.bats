@@ -209,6 +209,27 @@ NRT=$FIXTURES/topo-admit/nrt/filter
 	check_matrix "$TK_BIN/spread-check" audit --cluster FILE
 }
 
+@test "topo-admit --kubelet-dir: every hostile input class as the memory and device checkpoints" {
+	local name class rc fails="" k=$BATS_TEST_TMPDIR/k
+	for name in memory_manager_state device-plugins/kubelet_internal_checkpoint; do
+		for class in $classes; do
+			case $class in
+			garbage|badutf8|truncated|deep|bomb|bigscalar|million|nul)
+				[ -z "${TK_VALGRIND:-}" ] || continue ;;
+			esac
+			rm -rf "$k" && mkdir -p "$k/device-plugins"
+			cp "$BAD/$class.yaml" "$k/$name"
+			rc=0
+			timeout "$(time_limit 10)" "$TK_BIN/topo-admit" -t "$TOPO" --kubelet-dir "$k" "$POD" \
+				>/dev/null 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
+			[ "$rc" -eq 2 ] || fails+="$name $class: exit $rc ($(head -c 200 "$BATS_TEST_TMPDIR/err"))"$'\n'
+			grep -q "$k/$name" "$BATS_TEST_TMPDIR/err" ||
+				fails+="$name $class: message does not name the file: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n'
+		done
+	done
+	[ -z "$fails" ] || { printf '%s' "$fails"; return 1; }
+}
+
 @test "numa-verify --kubelet-dir: every hostile input class as the memory and device checkpoints" {
 	local name class rc fails="" k=$BATS_TEST_TMPDIR/k
 	for name in memory_manager_state device-plugins/kubelet_internal_checkpoint; do

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "checkpoints.h"
 #include "cli.h"
 #include "cpuset.h"
 #include "diag.h"
@@ -37,6 +39,7 @@ enum {
 	OPT_MEM_POLICY,
 	OPT_AVAILABLE,
 	OPT_STATE,
+	OPT_KUBELET_DIR,
 	OPT_RESERVED,
 	OPT_OPTION,
 	OPT_CPU_OPTION,
@@ -62,6 +65,7 @@ static const struct option longopts[] = {
 	{ "memory-manager-policy", required_argument, NULL, OPT_MEM_POLICY },
 	{ "available",             required_argument, NULL, OPT_AVAILABLE },
 	{ "state",                 required_argument, NULL, OPT_STATE },
+	{ "kubelet-dir",           required_argument, NULL, OPT_KUBELET_DIR },
 	{ "reserved",              required_argument, NULL, OPT_RESERVED },
 	{ "option",                required_argument, NULL, OPT_OPTION },
 	{ "cpu-option",            required_argument, NULL, OPT_CPU_OPTION },
@@ -91,6 +95,7 @@ struct opts {
 	const char *mem_policy;
 	const char *available;
 	const char *state;
+	const char *kubelet_dir;
 	const char *reserved;
 	const char *numa_nodes;
 	const char *hints;
@@ -133,6 +138,9 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --memory-manager-policy P    None or Static (default: None)\n"
 	      "     --available CPULIST          CPUs free for exclusive use (default: all)\n"
 	      "     --state FILE                 kubelet cpu_manager_state: free CPUs = defaultCpuSet\n"
+	      "     --kubelet-dir DIR            the node's used resources from the kubelet's\n"
+	      "                                  cpu_manager_state, memory_manager_state and\n"
+	      "                                  device checkpoint in DIR\n"
 	      "     --reserved CPULIST           reservedSystemCPUs, never handed out\n"
 	      "     --hints FILE                 hint-merge mode: provider hints as JSON\n"
 	      "     --numa-nodes LIST            hint-merge mode: the machine's NUMA nodes\n"
@@ -630,6 +638,9 @@ static int ta_run_pod(const struct opts *o)
 	struct ta_options to;
 	struct opts eff = *o;
 	struct pod_run pr = { 0 };
+	struct tk_mem_checkpoint mem_state = { 0 };
+	struct tk_dev_checkpoint dev_state = { 0 };
+	char *cpu_path = NULL;
 
 	if (!o->topology)
 		tk_usage_error("missing -t TOPO (a topology document, see topo-discover(1))");
@@ -656,11 +667,29 @@ static int ta_run_pod(const struct opts *o)
 			tk_fatal("%s: --available names CPUs the topology does not have", o->topology);
 	} else if (o->state) {
 		load_state(&cfg.available, &t, o->state);
+	} else if (o->kubelet_dir && access(cpu_path = xasprintf("%s/cpu_manager_state", o->kubelet_dir), F_OK) == 0) {
+		load_state(&cfg.available, &t, cpu_path);
 	} else {
 		cpuset_copy(&cfg.available, &t.all);
 	}
+	free(cpu_path);
 	if (k.doc)
 		reserved_memory(&cfg, k.doc->file, k.reserved_memory);
+	if (o->kubelet_dir) {
+		/* a missing checkpoint assigns nothing; the policy is not checked:
+		 * this predicts, numa-verify --kubelet-dir validates */
+		char *p = xasprintf("%s/memory_manager_state", o->kubelet_dir);
+
+		if (tk_mem_checkpoint_load(&mem_state, p, NULL, &d) < 0)
+			tk_fatal_diag(&d);
+		free(p);
+		p = xasprintf("%s/device-plugins/kubelet_internal_checkpoint", o->kubelet_dir);
+		if (tk_dev_checkpoint_load(&dev_state, p, &d) < 0)
+			tk_fatal_diag(&d);
+		free(p);
+		cfg.mem_state = &mem_state;
+		cfg.dev_state = &dev_state;
+	}
 
 	ta_numa_info_from_topo(&ni, &t);
 	if (o->distances && ta_distances_load(&ni, o->distances, &d))
@@ -714,6 +743,8 @@ static int ta_run_pod(const struct opts *o)
 
 	cpuset_release(&cfg.available);
 	cpuset_release(&cfg.reserved);
+	tk_mem_checkpoint_release(&mem_state);
+	tk_dev_checkpoint_release(&dev_state);
 	free_kv(k.nopts, k.opt_names, k.opt_values);
 	free_kv(k.ncpuopts, k.cpuopt_names, k.cpuopt_values);
 	if (k.doc)
@@ -761,6 +792,11 @@ int main(int argc, char **argv)
 			break;
 		case OPT_STATE:
 			o.state = optarg;
+			break;
+		case OPT_KUBELET_DIR:
+			if (!*optarg)
+				tk_usage_error("empty --kubelet-dir");
+			o.kubelet_dir = optarg;
 			break;
 		case OPT_RESERVED:
 			o.reserved = optarg;

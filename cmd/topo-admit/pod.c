@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoints.h"
 #include "diag.h"
 #include "doc.h"
 #include "quantity.h"
@@ -414,6 +415,63 @@ static int mem_index(const struct node_state *s, const char *name)
 	return -1;
 }
 
+/* The Memory Manager starts from its checkpoint's machineState (policy_static
+ * Start: the state restored, not recomputed): free memory and huge pages,
+ * assignments and cells per NUMA node as recorded. */
+static void state_from_memory_checkpoint(struct node_state *s, const struct topo *t,
+					 const struct tk_mem_checkpoint *m)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < m->nnodes; i++)
+		for (j = 0; j < t->nnuma; j++) {
+			if (t->numa[j].id != m->nodes[i].id)
+				continue;
+			s->assignments[j] = (unsigned)(m->nodes[i].assignments > 0 ? m->nodes[i].assignments : 0);
+			if (m->nodes[i].ncells) {
+				s->cells[j] = 0;
+				for (k = 0; k < m->nodes[i].ncells; k++)
+					if (m->nodes[i].cells[k] >= 0 && m->nodes[i].cells[k] < TA_MAX_NUMA)
+						s->cells[j] |= (ta_mask)1 << m->nodes[i].cells[k];
+			}
+			for (k = 0; k < m->nodes[i].ntables; k++) {
+				int r = mem_index(s, m->nodes[i].tables[k].resource);
+
+				if (r >= 0)
+					s->free[j * s->nmem + (size_t)r] = m->nodes[i].tables[k].free;
+			}
+		}
+}
+
+/* The Device Manager's allocatedDevices: each checkpointed device makes one
+ * device of its resource on its NUMA node used (the same id when the
+ * topology names it so; device plugin ids and PCI addresses differ). */
+static void state_from_device_checkpoint(struct node_state *s, const struct topo *t,
+					 const struct tk_dev_checkpoint *dc)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < dc->nentries; i++)
+		for (j = 0; j < dc->entries[i].nids; j++) {
+			const char *id = dc->entries[i].ids[j];
+			int numa = dc->entries[i].numa[j];
+			long hit = -1;
+
+			for (k = 0; k < t->ndevices && hit < 0; k++)
+				if (!s->dev_used[k] && t->devices[k].resource && t->devices[k].id &&
+				    !strcmp(t->devices[k].resource, dc->entries[i].resource) &&
+				    !strcmp(t->devices[k].id, id))
+					hit = (long)k;
+			for (k = 0; k < t->ndevices && hit < 0; k++)
+				if (!s->dev_used[k] && t->devices[k].resource &&
+				    !strcmp(t->devices[k].resource, dc->entries[i].resource) &&
+				    (numa < 0 || t->devices[k].numa == numa))
+					hit = (long)k;
+			if (hit >= 0)
+				s->dev_used[hit] = true;
+		}
+}
+
 static void state_init(struct node_state *s, const struct topo *t, const struct ta_config *cfg)
 {
 	size_t i, j;
@@ -469,6 +527,10 @@ static void state_init(struct node_state *s, const struct topo *t, const struct 
 			s->cells[i] = (ta_mask)1 << t->numa[i].id;
 	}
 	memcpy(s->free, s->alloc, t->nnuma * s->nmem * sizeof(uint64_t));
+	if (cfg->mem_state)
+		state_from_memory_checkpoint(s, t, cfg->mem_state);
+	if (cfg->dev_state)
+		state_from_device_checkpoint(s, t, cfg->dev_state);
 }
 
 static void state_release(struct node_state *s)

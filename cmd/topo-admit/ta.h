@@ -71,6 +71,9 @@ enum ta_qos {
 const char *ta_qos_name(enum ta_qos q);
 
 /* The node's resource managers, as the kubelet is configured. */
+struct tk_mem_checkpoint;
+struct tk_dev_checkpoint;
+
 struct ta_config {
 	bool cpu_static;                /* cpuManagerPolicy static */
 	bool mem_static;                /* memoryManagerPolicy Static */
@@ -86,6 +89,9 @@ struct ta_config {
 		char name[40];
 		uint64_t bytes;
 	} reserved_hp[64];
+	/* --kubelet-dir: what the Memory and Device Managers hold (NULL: nothing) */
+	const struct tk_mem_checkpoint *mem_state;
+	const struct tk_dev_checkpoint *dev_state;
 };
 
 /* Per-resource detail the text output explains. */

@@ -9,6 +9,7 @@ complete -c topo-admit -l cpu-option -x -a 'align-by-socket=true full-pcpus-only
 complete -c topo-admit -l memory-manager-policy -x -a 'None Static' -d 'Memory Manager policy'
 complete -c topo-admit -l available -x -d 'CPUs free for exclusive use'
 complete -c topo-admit -l state -r -F -d "kubelet cpu_manager_state file"
+complete -c topo-admit -l kubelet-dir -x -a '(__fish_complete_directories)' -d "the kubelet's state directory: its checkpoints are used resources"
 complete -c topo-admit -l reserved -x -d 'reservedSystemCPUs'
 complete -c topo-admit -l hints -r -F -d 'hint-merge mode: provider hints'
 complete -c topo-admit -l numa-nodes -x -d "the machine's NUMA nodes"
