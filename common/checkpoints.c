@@ -240,11 +240,31 @@ static int dump_bytes(struct sb *b, const char *file, const struct tk_node *n, s
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	const struct tk_node *const *x = a, *const *y = b;
+/* A map's keys in Go's printing order (sorted), each with its item's index:
+ * sorting pairs keeps a hostile map of a million keys O(n log n). */
+struct skey {
+	const char *text;
+	size_t i;
+};
 
-	return strcmp((*x)->text, (*y)->text);
+static int cmp_skey(const void *a, const void *b)
+{
+	const struct skey *x = a, *y = b;
+
+	return strcmp(x->text, y->text);
+}
+
+static struct skey *sorted_keys(const struct tk_node *map)
+{
+	struct skey *keys = xcalloc(map->n ? map->n : 1, sizeof(*keys));
+	size_t i;
+
+	for (i = 0; i < map->n; i++) {
+		keys[i].text = map->keys[i]->text;
+		keys[i].i = i;
+	}
+	qsort(keys, map->n, sizeof(*keys), cmp_skey);
+	return keys;
 }
 
 struct kv {
@@ -348,19 +368,14 @@ static int walk_map(struct sb *b, const struct gtype *t, const struct tk_node *n
 		}
 		free(kv);
 	} else {
-		const struct tk_node **keys = xcalloc(n->n ? n->n : 1, sizeof(*keys));
-		size_t j;
+		struct skey *keys = sorted_keys(n);
 
-		memcpy(keys, n->keys, n->n * sizeof(*keys));
-		qsort(keys, n->n, sizeof(*keys), cmp_str);
 		for (i = 0; i < n->n; i++) {
-			for (j = 0; n->keys[j] != keys[i]; j++)
-				;
 			if (i)
 				sb_add(b, " ");
-			sb_add(b, keys[i]->text);
+			sb_add(b, keys[i].text);
 			sb_add(b, ":");
-			if (walk(b, t->elem, n->items[j], false, file, d) < 0) {
+			if (walk(b, t->elem, n->items[keys[i].i], false, file, d) < 0) {
 				free(keys);
 				return -1;
 			}
@@ -828,18 +843,16 @@ static void take_devices(struct tk_dev_checkpoint *cp, const struct tk_node *dat
 		}
 	}
 	if (reg && reg->kind == TK_MAP) {
-		const struct tk_node **keys = xcalloc(reg->n ? reg->n : 1, sizeof(*keys));
+		struct skey *keys = sorted_keys(reg);
 
-		memcpy(keys, reg->keys, reg->n * sizeof(*keys));
-		qsort(keys, reg->n, sizeof(*keys), cmp_str);
 		cp->nregistered = reg->n;
 		cp->reg_resource = xcalloc(reg->n ? reg->n : 1, sizeof(char *));
 		cp->reg_count = xcalloc(reg->n ? reg->n : 1, sizeof(size_t));
 		for (i = 0; i < reg->n; i++) {
-			for (j = 0; reg->keys[j] != keys[i]; j++)
-				;
-			cp->reg_resource[i] = xstrdup(keys[i]->text);
-			cp->reg_count[i] = reg->items[j]->kind == TK_SEQ ? reg->items[j]->n : 0;
+			const struct tk_node *ids = reg->items[keys[i].i];
+
+			cp->reg_resource[i] = xstrdup(keys[i].text);
+			cp->reg_count[i] = ids->kind == TK_SEQ ? ids->n : 0;
 		}
 		free(keys);
 	}
