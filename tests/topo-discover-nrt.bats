@@ -122,3 +122,12 @@ ZONE='[.zones[] | select(.name == $z) | .resources[] | [.name, .capacity, .alloc
 	[ "$status" -eq 0 ]
 	jq_is '[.nodes[] | [.name, .feasible]]' '[["node-a",true],["node-b",true],["node-c",false]]'
 }
+
+@test "the fixture nodes' KubeletConfigurations are ones the kubelet starts with (numa-verify --kubelet-config)" {
+	local n
+	for n in a b c; do
+		run --separate-stderr numa-verify -t "$TK_ROOT/tests/fixtures/nodes/$n/topology.json" \
+			--kubelet-config "$TK_ROOT/tests/fixtures/nodes/$n/kubelet-config.yaml" -o json
+		[ "$status" -eq 0 ] || { echo "node $n: exit $status: $output"; return 1; }
+	done
+}
