@@ -70,3 +70,12 @@ CASES
 	run -2 --separate-stderr numa-verify --kubelet-dir ''
 	[[ $stderr == *"empty --kubelet-dir"* ]]
 }
+
+@test "ckpt: a PCI-addressed device is judged on sysfs's NUMA node, and a plugin that recorded another is a finding" {
+	local root=$CK/pci-root
+	run --separate-stderr numa-verify --root "$root" -o json -t "$TOPO" --kubelet-config "$CK/single.yaml" \
+		--kubelet-dir var/lib/kubelet
+	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
+	jq_is '.allocations.findings[0]' '"pod: pod-train, container: trainer: nvidia.com/gpu device 0000:3b:00.0 recorded on NUMA node 0, but sysfs puts it on NUMA node 1 (the device plugin reports a wrong topology)"'
+	jq_is '.allocations.findings[1]' '"pod: pod-train, container: trainer: exclusive CPUs on NUMA node 0, devices on NUMA node 1 (topologyManagerPolicy single-numa-node)"'
+}

@@ -11,9 +11,13 @@
  *                     lie within the memory's NUMA nodes;
  *   best-effort, none no promise to check.
  * Device NUMA nodes are the ones the Device Manager recorded (the DeviceIDs
- * key, from the plugin's topology); key -1 means no NUMA affinity.
+ * key, from the plugin's topology); key -1 means no NUMA affinity. Where a
+ * device id is a PCI address (SR-IOV and similar plugins), sysfs's
+ * numa_node is the truth: a plugin that reported another node is a finding,
+ * and alignment is judged on sysfs's node.
  * Parsing and checksums are common/checkpoints.c and common/statefile.c.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,8 +178,54 @@ static int read_ckpt(struct nv_alloc *a, const char *root, const char *dir, cons
 	return rc;
 }
 
-int nv_alloc_load(struct nv_alloc *a, const char *root, const char *dir, const char *mm_policy,
-		  struct tk_diag *d)
+/* "0000:3b:00.1": domain:bus:device.function, as /sys/bus/pci/devices names it */
+static bool is_pci_address(const char *id)
+{
+	static const char shape[] = "xxxx:xx:xx.x";
+	size_t i;
+
+	if (strlen(id) != sizeof(shape) - 1)
+		return false;
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'x' ? !isxdigit((unsigned char)id[i]) : id[i] != shape[i])
+			return false;
+	return true;
+}
+
+/* sysfs's NUMA node of a PCI device id: -1 none, -2 unknown */
+static int sysfs_numa_of(const char *root, const char *id)
+{
+	char path[64], *buf = NULL, *end;
+	long v;
+
+	if (!is_pci_address(id))
+		return -2;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/numa_node", id);
+	if (nv_read_file(root, path, &buf, NULL) < 0)
+		return -2;
+	v = strtol(buf, &end, 10);
+	if (end == buf || v < -1 || v > CPUSET_MAX_ID)
+		v = -2;
+	free(buf);
+	return (int)v;
+}
+
+static void load_sysfs_numa(struct nv_alloc *a, const char *root)
+{
+	size_t i, j;
+
+	a->dev_sysfs_numa = xcalloc(a->dev.nentries ? a->dev.nentries : 1, sizeof(int *));
+	for (i = 0; i < a->dev.nentries; i++) {
+		const struct tk_dev_entry *e = &a->dev.entries[i];
+
+		a->dev_sysfs_numa[i] = xcalloc(e->nids ? e->nids : 1, sizeof(int));
+		for (j = 0; j < e->nids; j++)
+			a->dev_sysfs_numa[i][j] = sysfs_numa_of(root, e->ids[j]);
+	}
+}
+
+int nv_alloc_load(struct nv_alloc *a, const char *root, const char *dir, const char *sys_root,
+		  const char *mm_policy, struct tk_diag *d)
 {
 	int rc;
 
@@ -187,6 +237,8 @@ int nv_alloc_load(struct nv_alloc *a, const char *root, const char *dir, const c
 	if (rc < 0)
 		return -1;
 	a->have_dev = rc == 0;
+	if (a->have_dev)
+		load_sysfs_numa(a, sys_root);
 	return 0;
 }
 
@@ -221,9 +273,16 @@ void nv_alloc_judge(struct nv_alloc *a, const struct nv_topo *t, const struct nv
 		const struct tk_dev_entry *e = &a->dev.entries[i];
 
 		cpuset_clear_all(&numa);
-		for (j = 0; j < e->nids; j++)
-			if (e->numa[j] >= 0 && e->numa[j] <= CPUSET_MAX_ID)
-				cpuset_set(&numa, (unsigned)e->numa[j]);
+		for (j = 0; j < e->nids; j++) {
+			int sys = a->dev_sysfs_numa[i][j], node = sys != -2 ? sys : e->numa[j];
+
+			if (sys != -2 && sys != e->numa[j])
+				nv_strv_addf(&a->findings,
+					     "pod: %.250s, container: %.250s: %.250s device %s recorded on NUMA node %d, but sysfs puts it on NUMA node %d (the device plugin reports a wrong topology)",
+					     e->pod, e->container, e->resource, e->ids[j], e->numa[j], sys);
+			if (node >= 0 && node <= CPUSET_MAX_ID)
+				cpuset_set(&numa, (unsigned)node);
+		}
 		add_numa(&o, e->pod, e->container, 2, &numa);
 	}
 	for (i = 0; i < o.n; i++)
@@ -238,8 +297,14 @@ void nv_alloc_release(struct nv_alloc *a)
 {
 	if (a->have_mem)
 		tk_mem_checkpoint_release(&a->mem);
-	if (a->have_dev)
+	if (a->have_dev) {
+		size_t i;
+
+		for (i = 0; a->dev_sysfs_numa && i < a->dev.nentries; i++)
+			free(a->dev_sysfs_numa[i]);
+		free(a->dev_sysfs_numa);
 		tk_dev_checkpoint_release(&a->dev);
+	}
 	free(a->mem_file);
 	free(a->dev_file);
 	nv_strv_free(&a->problems);

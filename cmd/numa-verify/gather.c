@@ -192,8 +192,8 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 				r->inconsistent = true;
 		}
 		free(cpu);
-		if (nv_alloc_load(&r->alloc, root, o->kubelet_dir, r->have_kcfg ? r->kcfg.mm_policy : NULL,
-				  &d))
+		if (nv_alloc_load(&r->alloc, root, o->kubelet_dir, o->root,
+				  r->have_kcfg ? r->kcfg.mm_policy : NULL, &d))
 			fail_diag(r, &d);
 		r->have_alloc = true;
 	}

@@ -208,14 +208,19 @@ struct nv_alloc {
 	char *mem_file, *dev_file;
 	struct nv_strv problems;   /* the kubelet would refuse a checkpoint: its words */
 	struct nv_strv findings;   /* the Topology Manager's promise broken */
+	int **dev_sysfs_numa;      /* per device entry and id: the PCI device's
+				    * numa_node in sysfs, -2 when the id is no
+				    * PCI address or sysfs has no such device */
 	size_t judged;             /* containers and pods looked at */
 };
 
 /* Read memory_manager_state and device-plugins/kubelet_internal_checkpoint
- * below dir (under root); an absent one assigns nothing. mm_policy: the
- * configured Memory Manager policy or NULL. Returns 0 or -1 (input error). */
-int nv_alloc_load(struct nv_alloc *a, const char *root, const char *dir, const char *mm_policy,
-		  struct tk_diag *d);
+ * below dir (under root), and the sysfs NUMA node of each PCI-addressed
+ * device (under sys_root, the machine's --root); an absent checkpoint
+ * assigns nothing. mm_policy: the configured Memory Manager policy or NULL.
+ * Returns 0 or -1 (input error). */
+int nv_alloc_load(struct nv_alloc *a, const char *root, const char *dir, const char *sys_root,
+		  const char *mm_policy, struct tk_diag *d);
 /* Map each container's CPUs (cpu may be NULL), memory and devices to NUMA
  * nodes and record what breaks the promise of policy/scope (NULL: none). */
 void nv_alloc_judge(struct nv_alloc *a, const struct nv_topo *t, const struct nv_state *cpu,
