@@ -29,6 +29,13 @@ static void vmsg(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* The one ending of every misuse message. */
+static void __attribute__((noreturn)) try_help(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
+	exit(TK_EXIT_USAGE);
+}
+
 void tk_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -36,8 +43,7 @@ void tk_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n", tk_prog);
-	exit(TK_EXIT_USAGE);
+	try_help();
 }
 
 static void occupy_if_closed(int fd, int flags)
@@ -149,8 +155,8 @@ enum tk_out tk_parse_output(const char *arg, unsigned allowed)
 			return out_names[i].mode;
 	fprintf(stderr, "%s: unknown output format '%s' (use ", tk_prog, arg);
 	list_outputs(stderr, allowed, ", ");
-	fprintf(stderr, ")\nTry '%s --help' for more information.\n", tk_prog);
-	exit(TK_EXIT_USAGE);
+	fputs(")\n", stderr);
+	try_help();
 }
 
 long long tk_opt_ll(const char *name, const char *arg, long long min, long long max)
