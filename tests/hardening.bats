@@ -328,3 +328,32 @@ import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\
 		!($1 ~ /\/cmd\/cpuset-alloc\/[^\/]*\.o:$/ && $NF == "execvp") { print $1, $NF }' <<<"$output")
 	[ -z "$calls" ] || { echo "$calls"; return 1; }
 }
+
+# spread-check explain / numa-verify --explain read text: most hostile files
+# are lines they do not recognise (exit 0, counted), a bad JSON document or a
+# NUL byte is unreadable input (exit 2 naming the file); never a crash, and
+# memory stays bounded (a 100 MiB line is cut at 64 KiB and counted).
+@test "spread-check explain / numa-verify --explain: every hostile input class" {
+	local class rc fails="" mem tool
+	for class in $classes; do
+		case $class in
+		garbage|bigscalar|million|deep|bomb) [ -z "${TK_VALGRIND:-}" ] || continue ;;
+		esac
+		for tool in "spread-check explain" "numa-verify --explain"; do
+			rc=0
+			# shellcheck disable=SC2086
+			/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/time" timeout "$(time_limit 10)" \
+				"$TK_BIN/${tool%% *}" ${tool#* } "$BAD/$class.yaml" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
+			mem=$(tail -1 "$BATS_TEST_TMPDIR/time")
+			case $rc in
+			0|1) jq -e .summary "$BATS_TEST_TMPDIR/out" >/dev/null || fails+="$tool $class: no JSON report"$'\n' ;;
+			2) grep -q "$class.yaml" "$BATS_TEST_TMPDIR/err" || fails+="$tool $class: message does not name the file"$'\n' ;;
+			*) fails+="$tool $class: exit $rc $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n' ;;
+			esac
+			if [ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ]; then
+				[ "$mem" -lt 262144 ] || fails+="$tool $class: used ${mem} KiB"$'\n'
+			fi
+		done
+	done
+	[ -z "$fails" ] || { printf '%s' "$fails"; return 1; }
+}

@@ -67,6 +67,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " numa-verify [options] [PID...]\n"
 	      " numa-verify [options] --all | --pod UID | --container ID\n"
 	      " numa-verify [options] --cpu-manager-state FILE | --kubelet-config FILE | --kubelet-dir DIR\n"
+	      " numa-verify --explain [-o json|text] [FILE|-]\n"
 	      "\n"
 	      "Prove that processes and containers really are NUMA-aligned.\n"
 	      "\n"
@@ -192,6 +193,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	tk_cli_start("numa-verify");
+	if (nv_explain_wanted(argc, argv))
+		return nv_explain_main(argc, argv);
 	parse_opts(&o, argc, argv);
 	nv_resolve_pod_names(&o);
 	nv_gather(&o, &r);

@@ -357,4 +357,8 @@ void nv_pod_names_release(void);
 /* Prometheus text format for node_exporter's textfile collector (prom.c). */
 void nv_render_prometheus(const struct nv_opts *o, const struct nv_report *r);
 
+/* explain.c: --explain reads kubelet evidence (common/explain.c) */
+bool nv_explain_wanted(int argc, char **argv);
+int nv_explain_main(int argc, char **argv);
+
 #endif

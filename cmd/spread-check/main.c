@@ -26,6 +26,7 @@ static const struct subcommand subcommands[] = {
 	{ "place",    cmd_place,    "score every node for one incoming pod" },
 	{ "simulate", cmd_simulate, "place a workload's replicas one by one" },
 	{ "audit",    cmd_audit,    "measure the skew of running workloads" },
+	{ "explain",  cmd_explain,  "explain FailedScheduling events and describe output" },
 };
 
 static char prog_sub[64];

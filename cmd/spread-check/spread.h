@@ -23,6 +23,7 @@ int cmd_lint(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* getopt_long's '?' or ':' in a subcommand: the option named, "Try
  * 'spread-check <name> --help' ...", exit 2. */

@@ -16,3 +16,4 @@ complete -c numa-verify -s o -l output -x -a 'json text prometheus' -d 'output f
 complete -c numa-verify -s h -l help -d 'display help'
 complete -c numa-verify -s V -l version -d 'display version'
 complete -c numa-verify -x -a '(__fish_complete_pids)'
+complete -c numa-verify -l explain -F -d 'explain kubelet journal lines or Events (FILE or -)'

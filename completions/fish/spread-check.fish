@@ -1,10 +1,13 @@
 # fish completion for spread-check(1)
-set -l cmds lint place simulate audit
+set -l cmds lint place simulate audit explain
 complete -c spread-check -f
 complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a lint -d 'check topologySpreadConstraints in manifests'
 complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a place -d 'score every node for one incoming pod'
 complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a simulate -d "place a workload's replicas one by one"
 complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a audit -d 'measure the skew of running workloads'
+complete -c spread-check -n "not __fish_seen_subcommand_from $cmds" -a explain -d 'explain FailedScheduling events and describe output'
+complete -c spread-check -n '__fish_seen_subcommand_from explain' -F
+complete -c spread-check -n '__fish_seen_subcommand_from explain' -s o -l output -x -a 'json text' -d 'output format'
 complete -c spread-check -s h -l help -d 'display help'
 complete -c spread-check -s V -l version -d 'display version'
 # lint

@@ -1,0 +1,36 @@
+/* explain.h - recognise the scheduler's and the kubelet's topology,
+ * scheduling and admission messages in the evidence a user already has:
+ * Event objects (core/v1 and events.k8s.io/v1, one object or a List),
+ * `kubectl describe pod` text (its Events: table) and kubelet journal lines
+ * (plain journalctl/klog text and `journalctl -o json` lines).
+ *
+ * Both spread-check explain (domain TK_EXPLAIN_SCHED) and numa-verify
+ * --explain (TK_EXPLAIN_KUBELET) run the same reader and message tables;
+ * entries of the other domain are counted and pointed to the other tool.
+ */
+#ifndef TK_EXPLAIN_H
+#define TK_EXPLAIN_H
+
+#include <stdio.h>
+
+#include "emit.h"
+
+enum tk_explain_domain {
+	TK_EXPLAIN_SCHED = 0,
+	TK_EXPLAIN_KUBELET = 1,
+};
+
+/* Read path ("-" = stdin), write the report to stdout as out (TK_OUT_JSON
+ * or TK_OUT_TEXT). Returns the exit status: 0 everything explained (or
+ * nothing to explain), 1 a recognised failure was found. Unreadable input
+ * exits 2 via tk_fatal. */
+int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out out);
+
+/* Classify one message (exposed for unit tests). Returns a short class name
+ * ("FailedScheduling", "TopologyAffinityError", ...) or NULL when the
+ * message concerns neither domain; *domain and *failure are set on a
+ * match. */
+const char *tk_explain_classify(const char *reason, const char *msg,
+				enum tk_explain_domain *domain, int *failure);
+
+#endif
