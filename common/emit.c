@@ -1,6 +1,7 @@
 /* emit.c - deterministic JSON output (see emit.h).
  * Reals get 15 significant digits, so 98.8 prints as 98.8, not as its
  * 17-digit binary neighbour. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 
 #include "cpuset.h"
 #include "emit.h"
+#include "xalloc.h"
 
 /* json_dumpf calls fwrite once per token; large documents (topo-admit's
  * hints on 16 NUMA nodes) spend a third of their time there. Tokens go
@@ -84,4 +86,52 @@ json_t *tk_json_int_array(const struct cpuset *s)
 	for (i = cpuset_first(s); i >= 0; i = cpuset_next(s, i))
 		json_array_append_new(a, json_integer(i));
 	return a;
+}
+
+static size_t escape_into(const char *s, char *dst)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	for (; *p; p++) {
+		const char *named = *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : *p == '\r' ? "\\r" : NULL;
+		unsigned c = *p;
+
+		if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			c = *++p;  /* a C1 control in UTF-8: escape its code */
+		else if (c >= 0x20 && c != 0x7f) {
+			if (dst)
+				dst[n] = (char)c;
+			n++;
+			continue;
+		}
+		if (named) {
+			if (dst)
+				memcpy(dst + n, named, 2);
+			n += 2;
+		} else {
+			if (dst)
+				snprintf(dst + n, 5, "\\x%02x", c);
+			n += 4;
+		}
+	}
+	return n;
+}
+
+char *tk_text_escape(const char *s)
+{
+	size_t n = escape_into(s ? s : "", NULL);
+	char *out = xmalloc(n + 1);
+
+	escape_into(s ? s : "", out);
+	out[n] = '\0';
+	return out;
+}
+
+void tk_fputs_text(const char *s, FILE *out)
+{
+	char *e = tk_text_escape(s);
+
+	fputs(e, out);
+	free(e);
 }

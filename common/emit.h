@@ -27,6 +27,13 @@ int tk_emit_json(const json_t *j, FILE *out);
 /* Pretty (2-space indent) variant, for documents people read (SARIF, NRT). */
 int tk_emit_json_pretty(const json_t *j, FILE *out);
 
+/* Untrusted text (a process's comm, a manifest's names) for a terminal or
+ * a log: control characters (C0, DEL, UTF-8 C1) become \n, \t, \r or
+ * \xHH so that nothing can move the cursor, fake a line or hide a finding;
+ * a backslash stays as it is. tk_text_escape returns a malloc'd copy. */
+char *tk_text_escape(const char *s);
+void tk_fputs_text(const char *s, FILE *out);
+
 /* json helpers that keep call sites short; "_new" steal the value. */
 json_t *tk_json_cpulist(const struct cpuset *s);        /* "0-3,8" string */
 json_t *tk_json_int_array(const struct cpuset *s);      /* [0,1,2,3,8] */

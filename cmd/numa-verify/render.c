@@ -176,6 +176,15 @@ json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r)
 
 /* ---- text: a numastat -p like table, then verdicts ---- */
 
+/* one finding per line: names inside it come from pods, checkpoints and
+ * /proc, none of which may move the terminal's cursor */
+static void print_line(const char *prefix, const char *s)
+{
+	fputs(prefix, stdout);
+	tk_fputs_text(s, stdout);
+	putchar('\n');
+}
+
 static void print_mb(uint64_t bytes)
 {
 	printf(" %15.2f", (double)bytes / (1024.0 * 1024.0));
@@ -203,7 +212,10 @@ void nv_render_text(const struct nv_opts *o, const struct nv_report *r)
 			const struct nv_proc *p = &r->procs[i];
 			char label[64], *cpus;
 
-			snprintf(label, sizeof(label), "%d (%s)", p->pid, p->comm ? p->comm : "?");
+			char *comm = tk_text_escape(p->comm ? p->comm : "?");
+
+			snprintf(label, sizeof(label), "%d (%s)", p->pid, comm);
+			free(comm);
 			printf("%-24.24s", label);
 			for (k = 0; k < r->topo.n; k++) {
 				uint64_t b = 0;
@@ -225,9 +237,13 @@ void nv_render_text(const struct nv_opts *o, const struct nv_report *r)
 			free(cpus);
 		}
 	}
-	for (i = 0; i < r->nprocs; i++)
+	for (i = 0; i < r->nprocs; i++) {
+		char pid[24];
+
+		snprintf(pid, sizeof(pid), "%d: ", r->procs[i].pid);
 		for (k = 0; k < r->procs[i].reasons.n; k++)
-			printf("%d: %s\n", r->procs[i].pid, r->procs[i].reasons.v[k]);
+			print_line(pid, r->procs[i].reasons.v[k]);
+	}
 	if ((o->all || o->npods || o->nctrs) && r->cg.version) {
 		printf("\nContainers (cgroup v%d, %s driver)\n", r->cg.version, r->cg.driver);
 		for (i = 0; i < r->cg.n; i++) {
@@ -237,11 +253,13 @@ void nv_render_text(const struct nv_opts *o, const struct nv_report *r)
 			if (!nv_container_selected(o, c))
 				continue;
 			cpus = cpuset_format_list(&c->cpus);
-			printf("pod %s container %.12s (%s, %s) cpus %s: %s\n", c->pod, c->id ? c->id : "?",
+			fputs("pod ", stdout);
+			tk_fputs_text(c->pod, stdout);
+			printf(" container %.12s (%s, %s) cpus %s: %s\n", c->id ? c->id : "?",
 			       c->sandbox ? "sandbox" : c->runtime, c->qos, cpus, nv_verdict_name(c->verdict));
 			free(cpus);
 			for (k = 0; k < c->reasons.n; k++)
-				printf("  %s\n", c->reasons.v[k]);
+				print_line("  ", c->reasons.v[k]);
 		}
 	}
 	if (r->have_alloc) {
@@ -249,19 +267,19 @@ void nv_render_text(const struct nv_opts *o, const struct nv_report *r)
 		       r->have_kcfg ? r->kcfg.tm_policy : "not given",
 		       r->alloc.problems.n || r->alloc.findings.n ? "misaligned" : "aligned");
 		for (k = 0; k < r->alloc.problems.n; k++)
-			printf("  %s\n", r->alloc.problems.v[k]);
+			print_line("  ", r->alloc.problems.v[k]);
 		for (k = 0; k < r->alloc.findings.n; k++)
-			printf("  %s\n", r->alloc.findings.v[k]);
+			print_line("  ", r->alloc.findings.v[k]);
 	}
 	if (r->have_state) {
 		printf("\ncpu_manager_state %s: %s\n", r->state.file, r->state.problems.n ? "invalid" : "valid");
 		for (k = 0; k < r->state.problems.n; k++)
-			printf("  %s\n", r->state.problems.v[k]);
+			print_line("  ", r->state.problems.v[k]);
 	}
 	if (r->have_kcfg) {
 		printf("\nkubelet config %s: %s\n", r->kcfg.file, r->kcfg.problems.n ? "invalid" : "valid");
 		for (k = 0; k < r->kcfg.problems.n; k++)
-			printf("  %s\n", r->kcfg.problems.v[k]);
+			print_line("  ", r->kcfg.problems.v[k]);
 		for (k = 0; k < r->kcfg.warnings.n; k++)
 			printf("  warning: %s\n", r->kcfg.warnings.v[k]);
 	}

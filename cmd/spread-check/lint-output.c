@@ -71,8 +71,13 @@ static int render_text(const struct lint_ctx *ctx, FILE *out)
 	for (i = 0; i < ctx->nfindings; i++) {
 		const struct lint_finding *f = &ctx->findings[i];
 
-		fprintf(out, "%s:%u:%u: %s: %s: %s [%s]\n", f->file, f->line, f->col,
-			lint_sev_name(f->rule->sev), f->path, f->message, f->rule->id);
+		/* a manifest in a pull request writes these strings: escape them */
+		tk_fputs_text(f->file, out);
+		fprintf(out, ":%u:%u: %s: ", f->line, f->col, lint_sev_name(f->rule->sev));
+		tk_fputs_text(f->path, out);
+		fputs(": ", out);
+		tk_fputs_text(f->message, out);
+		fprintf(out, " [%s]\n", f->rule->id);
 	}
 	return ferror(out) ? -1 : 0;
 }

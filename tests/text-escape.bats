@@ -1,0 +1,35 @@
+#!/usr/bin/env bats
+# Text output never passes control characters through from untrusted names
+# (issue 15): a manifest's strings and a process's name are escaped; JSON
+# keeps them, escaped by JSON itself.
+load test_helper/common
+
+@test "spread-check lint -o text escapes a manifest's control characters; JSON keeps them" {
+	local m=$BATS_TEST_TMPDIR/evil.yaml
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: i}]\n  topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: "zo\\e[31mne\\nfake.yaml:1:1: error"\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector: {matchLabels: {app: x}}\n' >"$m"
+	run --separate-stderr spread-check lint -o text "$m"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'topologyKey "zo\x1b[31mne\nfake.yaml:1:1: error" is not a well-known node label'* ]] || { echo "$output"; return 1; }
+	[[ "$output" != *$'\e'* ]]
+	[ "$(printf '%s\n' "$output" | grep -c .)" -eq 2 ]
+	run --separate-stderr spread-check lint -o json "$m"
+	[ "$status" -eq 0 ]
+	run jq -r '.findings[] | select(.rule == "TSC102") | .message' <<<"$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'zo\e[31mne\nfake.yaml'* ]] || { echo "$output"; return 1; }
+}
+
+@test "numa-verify -o text escapes a process name that carries control characters" {
+	local t=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$t/sys/devices/system/cpu" "$t/sys/devices/system/node/node0" "$t/sys/devices/system/node/node1" "$t/proc/2"
+	echo 0-3 >"$t/sys/devices/system/cpu/online"
+	echo 0-1 >"$t/sys/devices/system/node/node0/cpulist"
+	echo 2-3 >"$t/sys/devices/system/node/node1/cpulist"
+	printf 'Name:\tdb\e[2J\nVmSize:\t1 kB\nThreads:\t1\nCpus_allowed_list:\t0-1\nMems_allowed_list:\t0-1\n' >"$t/proc/2/status"
+	printf 'db\e[2J\n' >"$t/proc/2/comm"
+	echo '7f0000000000 default anon=100 dirty=100 N0=100 kernelpagesize_kB=4' >"$t/proc/2/numa_maps"
+	run --separate-stderr numa-verify --root "$t" -o text 2
+	[ "$status" -eq 0 ] || { echo "exit $status: $stderr"; return 1; }
+	[[ "$output" == *'2 (db\x1b[2J)'* ]] || { echo "$output"; return 1; }
+	[[ "$output" != *$'\e'* ]]
+}
