@@ -58,6 +58,14 @@ static const struct sched_reason sched_reasons[] = {
 	  "no unbound PersistentVolume reachable from these nodes matches the claim" },
 	{ "had no available volume zone", "VolumeZone", false,
 	  "the volume's zone label does not match these nodes' zone" },
+	{ "unbound immediate PersistentVolumeClaims", "VolumeBinding", false,
+	  "a PersistentVolumeClaim with volumeBindingMode Immediate is not bound yet; check the claim's StorageClass and provisioner" },
+	{ "bound to non-existent pv", "VolumeBinding", false,
+	  "a claim of the pod is bound to a PersistentVolume that no longer exists" },
+	{ "didn't match the requested node name", "NodeName", false,
+	  "spec.nodeName names another node" },
+	{ "had taint", "TaintToleration", false,
+	  "these nodes carry a taint the pod does not tolerate (older scheduler wording); add a toleration or remove the taint" },
 	{ "didn't match pod affinity rules", "InterPodAffinity", false,
 	  "the pod's required podAffinity finds no matching pod in these nodes' topology domains" },
 	{ "didn't match pod anti-affinity rules", "InterPodAffinity", false,
@@ -109,7 +117,8 @@ static const struct kubelet_msg kubelet_msgs[] = {
 
 struct ex_state {
 	enum tk_explain_domain domain;
-	json_t *events;
+	enum tk_out out;
+	size_t nout;           /* entries written */
 	size_t seen, other, own, foreign, unknown, failures, cut;
 	size_t foreign_failures;
 	/* describe text */
@@ -165,8 +174,9 @@ const char *tk_explain_classify(const char *reason, const char *msg,
 		*failure = k->failure;
 		return k->name;
 	}
-	if (icontains(msg, "topology") || contains(msg, "NUMA") || icontains(msg, "numa node") ||
-	    icontains(msg, "numa zone") ||
+	/* strstr is much faster than strcasestr on every journal line */
+	if (contains(msg, "opology") || contains(msg, "OPOLOGY") || contains(msg, "NUMA") ||
+	    contains(msg, "numa node") || contains(msg, "numa zone") || contains(msg, "Numa") ||
 	    (reason && (icontains(reason, "topology") || icontains(reason, "admission")))) {
 		/* concerns our subject but matches no template: unknown */
 		*domain = contains(msg, "kubelet") || contains(msg, "cpumanager") ||
@@ -178,6 +188,7 @@ const char *tk_explain_classify(const char *reason, const char *msg,
 }
 
 static json_t *jstr(const char *s);
+static void render_text_event(const json_t *e);
 
 /* Parse "0/N nodes are available: K reason, K reason. preemption: ..." into
  * an array of {count, reason, plugin, explanation}; *all_known cleared when
@@ -378,7 +389,16 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 			    json_pack("s+", "handled by ", tool_for(dom)) : jstr(expl));
 	json_object_set_new(e, "command", jstr(cmd));
 	free(cmd);
-	json_array_append_new(st->events, e);
+	/* written at once: memory stays bounded whatever the number of entries */
+	if (st->out == TK_OUT_TEXT) {
+		render_text_event(e);
+	} else {
+		fputs(st->nout ? "," : "{\"events\":[", stdout);
+		if (json_dumpf(e, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+			tk_fatal("write error");
+	}
+	st->nout++;
+	json_decref(e);
 }
 
 /* ---- Event objects ---- */
@@ -554,24 +574,52 @@ static void add_journal_json(struct ex_state *st, const json_t *o)
 	add_event(st, jget(o, "_SYSTEMD_UNIT") ? jget(o, "_SYSTEMD_UNIT") : "journal", object, NULL, msg);
 }
 
-/* Bounded line: returns length read (0 at EOF); *cut set when the line was
- * longer than the buffer (the rest is skipped). */
-static size_t read_line(FILE *in, char *buf, size_t sz, bool *cut)
+/* Bounded line reader over fread blocks (memchr finds the newline): returns
+ * the bytes taken (0 at EOF); *cut set when the line was longer than the
+ * buffer (the rest is skipped); buf is NUL-terminated, *len its length
+ * (NUL bytes inside count). */
+struct lreader {
+	FILE *in;
+	char blk[1 << 16];
+	size_t pos, end;
+};
+
+static size_t read_line(struct lreader *r, char *buf, size_t sz, bool *cut, size_t *len)
 {
-	size_t n = 0;
-	int c;
+	size_t n = 0, took = 0;
 
 	*cut = false;
-	while ((c = getc_unlocked(in)) != EOF) {
-		if (n + 1 < sz)
-			buf[n++] = (char)c;
-		else
+	for (;;) {
+		char *nl;
+		size_t avail, k;
+
+		if (r->pos == r->end) {
+			r->pos = 0;
+			r->end = fread(r->blk, 1, sizeof(r->blk), r->in);
+			if (!r->end)
+				break;
+		}
+		avail = r->end - r->pos;
+		nl = memchr(r->blk + r->pos, '\n', avail);
+		k = nl ? (size_t)(nl - (r->blk + r->pos)) + 1 : avail;
+		took += k;
+		if (n + k < sz) {
+			memcpy(buf + n, r->blk + r->pos, k);
+			n += k;
+		} else {
+			if (n + 1 < sz) {
+				memcpy(buf + n, r->blk + r->pos, sz - 1 - n);
+				n = sz - 1;
+			}
 			*cut = true;
-		if (c == '\n')
+		}
+		r->pos += k;
+		if (nl)
 			break;
 	}
 	buf[n] = '\0';
-	return n + (*cut ? 1 : 0);
+	*len = n;
+	return took;
 }
 
 /* ---- output ---- */
@@ -588,55 +636,55 @@ static void put_escaped(FILE *out, const char *s)
 	}
 }
 
-static int render_text(const json_t *root, enum tk_explain_domain domain)
+static void render_text_event(const json_t *e)
 {
-	const json_t *events = json_object_get(root, "events"), *sum = json_object_get(root, "summary");
-	size_t i, j;
-	json_t *e, *p;
+	size_t j;
+	json_t *p;
+	const char *obj = jget(e, "object");
 
-	json_array_foreach(events, i, e) {
-		const char *obj = jget(e, "object");
-
-		printf("%s ", json_is_true(json_object_get(e, "recognized")) ? "*" : "?");
-		put_escaped(stdout, jget(e, "reason") ? jget(e, "reason") : "-");
-		if (obj && *obj) {
-			fputs(" ", stdout);
-			put_escaped(stdout, obj);
-		}
-		if (jget(e, "source")) {
-			fputs(" (from ", stdout);
-			put_escaped(stdout, jget(e, "source"));
-			fputs(")", stdout);
-		}
-		fputs("\n  message: ", stdout);
-		put_escaped(stdout, jget(e, "message"));
-		fputs("\n", stdout);
-		if (!json_is_true(json_object_get(e, "recognized")))
-			fputs("  unknown message: not explained\n", stdout);
-		if (jget(e, "explanation")) {
-			fputs("  meaning: ", stdout);
-			put_escaped(stdout, jget(e, "explanation"));
-			fputs("\n", stdout);
-		}
-		json_array_foreach(json_object_get(e, "parts"), j, p) {
-			json_t *c = json_object_get(p, "count");
-
-			fputs("  - ", stdout);
-			if (json_is_integer(c))
-				printf("%lld ", (long long)json_integer_value(c));
-			if (json_is_true(json_object_get(p, "preemption")))
-				fputs("(preemption) ", stdout);
-			put_escaped(stdout, jget(p, "reason"));
-			fputs(": ", stdout);
-			put_escaped(stdout, jget(p, "explanation") ? jget(p, "explanation") : "unknown reason: not explained");
-			fputs("\n", stdout);
-		}
-		if (jget(e, "command")) {
-			fputs("  run: ", stdout);
-			put_escaped(stdout, jget(e, "command"));
-			fputs("\n", stdout);
-		}
+	printf("%s ", json_is_true(json_object_get(e, "recognized")) ? "*" : "?");
+	put_escaped(stdout, jget(e, "reason") ? jget(e, "reason") : "-");
+	if (obj && *obj) {
+		fputs(" ", stdout);
+		put_escaped(stdout, obj);
 	}
+	if (jget(e, "source")) {
+		fputs(" (from ", stdout);
+		put_escaped(stdout, jget(e, "source"));
+		fputs(")", stdout);
+	}
+	fputs("\n  message: ", stdout);
+	put_escaped(stdout, jget(e, "message"));
+	fputs("\n", stdout);
+	if (!json_is_true(json_object_get(e, "recognized")))
+		fputs("  unknown message: not explained\n", stdout);
+	if (jget(e, "explanation")) {
+		fputs("  meaning: ", stdout);
+		put_escaped(stdout, jget(e, "explanation"));
+		fputs("\n", stdout);
+	}
+	json_array_foreach(json_object_get(e, "parts"), j, p) {
+		json_t *c = json_object_get(p, "count");
+
+		fputs("  - ", stdout);
+		if (json_is_integer(c))
+			printf("%lld ", (long long)json_integer_value(c));
+		if (json_is_true(json_object_get(p, "preemption")))
+			fputs("(preemption) ", stdout);
+		put_escaped(stdout, jget(p, "reason"));
+		fputs(": ", stdout);
+		put_escaped(stdout, jget(p, "explanation") ? jget(p, "explanation") : "unknown reason: not explained");
+		fputs("\n", stdout);
+	}
+	if (jget(e, "command")) {
+		fputs("  run: ", stdout);
+		put_escaped(stdout, jget(e, "command"));
+		fputs("\n", stdout);
+	}
+}
+
+static int render_text_summary(const json_t *sum, enum tk_explain_domain domain)
+{
 	printf("%lld lines/events read, %lld %s (%lld failures, %lld unknown), %lld for %s, %lld unrelated",
 	       (long long)json_integer_value(json_object_get(sum, "read")),
 	       (long long)json_integer_value(json_object_get(sum, "explained")) +
@@ -717,14 +765,15 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	FILE *in;
 	char *buf = xmalloc(LINE_MAX_BYTES);
 	bool cut, json_mode = false;
+	struct lreader *lr;
 	size_t n, lineno = 0;
-	json_t *root, *sum;
+	json_t *sum;
 	int rc;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 
 	memset(&st, 0, sizeof(st));
 	st.domain = domain;
-	st.events = json_array();
+	st.out = out;
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (!in)
 		tk_fatal("%s: %m", path);
@@ -746,22 +795,24 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	}
 	if (json_mode)
 		read_json_values(&st, in, name);
-	while (!json_mode && (n = read_line(in, buf, LINE_MAX_BYTES, &cut)) > 0) {
+	lr = xmalloc(sizeof(*lr));
+	lr->in = in;
+	lr->pos = lr->end = 0;
+	while (!json_mode && read_line(lr, buf, LINE_MAX_BYTES, &cut, &n) > 0) {
 		lineno++;
 		if (cut)
 			st.cut++;
-		if (memchr(buf, '\0', n - (cut ? 1 : 0)) && strlen(buf) + 1 < n - (cut ? 1 : 0))
+		if (strlen(buf) < n)
 			tk_fatal("%s:%zu: binary input (NUL byte)", name, lineno);
 		add_line(&st, buf);
 	}
+	free(lr);
 	if (ferror(in))
 		tk_fatal("%s: read error", name);
 	if (in != stdin)
 		fclose(in);
 	free(buf);
 
-	root = json_object();
-	json_object_set_new(root, "events", st.events);
 	sum = json_object();
 	json_object_set_new(sum, "read", json_integer((json_int_t)st.seen));
 	json_object_set_new(sum, "explained", json_integer((json_int_t)(st.own - st.unknown)));
@@ -772,9 +823,17 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	json_object_set_new(sum, "otherToolCommand", json_string(tool_for(domain == TK_EXPLAIN_SCHED ? TK_EXPLAIN_KUBELET : TK_EXPLAIN_SCHED)));
 	json_object_set_new(sum, "unrelated", json_integer((json_int_t)st.other));
 	json_object_set_new(sum, "cutLines", json_integer((json_int_t)st.cut));
-	json_object_set_new(root, "summary", sum);
-	rc = out == TK_OUT_TEXT ? render_text(root, domain) : tk_emit_json(root, stdout);
-	json_decref(root);
+	if (out == TK_OUT_TEXT) {
+		rc = render_text_summary(sum, domain);
+	} else {
+		if (!st.nout)
+			fputs("{\"events\":[", stdout);
+		fputs("],\"summary\":", stdout);
+		rc = json_dumpf(sum, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (fputs("}\n", stdout) == EOF || fflush(stdout) != 0)
+			rc = -1;
+	}
+	json_decref(sum);
 	if (rc < 0)
 		tk_fatal("write error");
 	return (st.failures || st.foreign_failures) ? 1 : 0;
