@@ -624,16 +624,10 @@ static size_t read_line(struct lreader *r, char *buf, size_t sz, bool *cut, size
 
 /* ---- output ---- */
 
+/* one line per untrusted string: the shared escaping (C0, DEL, UTF-8 C1) */
 static void put_escaped(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
+	tk_fputs_text(s ? s : "", out);
 }
 
 static void render_text_event(const json_t *e)
