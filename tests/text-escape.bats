@@ -33,3 +33,20 @@ load test_helper/common
 	[[ "$output" == *'2 (db\x1b[2J)'* ]] || { echo "$output"; return 1; }
 	[[ "$output" != *$'\e'* ]]
 }
+
+@test "topo-admit and cpuset-alloc -o text escape a manifest's pod and container names" {
+	local m=$BATS_TEST_TMPDIR/evil-pod.yaml topo=$FIXTURES/seed/2s-2n-8c-2t.json
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "p\\e]0;x\\a"\nspec:\n  containers:\n  - name: "c\\e[2J"\n    image: i\n    resources:\n      limits: {cpu: "2", memory: 1Gi}\n' >"$m"
+	run --separate-stderr topo-admit -t "$topo" --cpu-manager-policy static -o text "$m"
+	[ "$status" -eq 0 ] || { echo "exit $status: $stderr"; return 1; }
+	[[ "$output" == *'pod p\x1b]0;x\x07: admitted'* ]] || { echo "$output"; return 1; }
+	[[ "$output" == *'container c\x1b[2J: '* ]] || { echo "$output"; return 1; }
+	[[ "$output" != *$'\e'* ]]
+	run --separate-stderr topo-admit -t "$topo" --cpu-manager-policy static "$m"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/admitted.json"
+	run --separate-stderr cpuset-alloc -t "$topo" -o text <"$BATS_TEST_TMPDIR/admitted.json"
+	[ "$status" -eq 0 ] || { echo "exit $status: $stderr"; return 1; }
+	[[ "$output" == *'container c\x1b[2J: '* ]] || { echo "$output"; return 1; }
+	[[ "$output" != *$'\e'* ]]
+}

@@ -266,9 +266,13 @@ static void emit(json_t *j)
 static int fail(const struct opts *o, const char *pod, const char *container, const char *reason)
 {
 	if (o->out == TK_OUT_TEXT) {
-		printf("%s%s%scannot allocate%s%s%s: %s\n", pod ? "pod '" : "", pod ? pod : "",
-		       pod ? "': " : "", container ? " for container '" : "",
-		       container ? container : "", container ? "'" : "", reason);
+		/* pod and container names come from the manifest: escaped */
+		char *p = tk_text_escape(pod ? pod : ""), *c = tk_text_escape(container ? container : "");
+
+		printf("%s%s%scannot allocate%s%s%s: %s\n", pod ? "pod '" : "", p, pod ? "': " : "",
+		       container ? " for container '" : "", c, container ? "'" : "", reason);
+		free(p);
+		free(c);
 	} else {
 		json_t *j = json_object();
 
@@ -392,8 +396,11 @@ static void print_results(const struct opts *o, const struct ktopo *k, const str
 		if (errs[i].reason) {
 			fail(o, o->count >= 0 ? NULL : pod, errs[i].container, errs[i].reason);
 		} else if (o->out == TK_OUT_TEXT) {
-			if (o->count < 0 && pod)
-				printf("pod %s:\n", pod);
+			if (o->count < 0 && pod) {
+				fputs("pod ", stdout);
+				tk_fputs_text(pod, stdout);  /* from the manifest */
+				fputs(":\n", stdout);
+			}
 			for (j = 0; j < r->n; j++)
 				alloc_explain(stdout, k, &o->policy, &r->items[j], reserved);
 		} else if (o->count >= 0) {

@@ -82,8 +82,12 @@ void alloc_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o
 	struct cpuset any = CPUSET_INIT, whole = CPUSET_INIT;
 	char *txt = cpuset_format_list(&it->cpus);
 
-	fprintf(out, "%s%s%s%s (%zu CPU%s)\n", it->name ? "container " : "", it->name ? it->name : "",
-		it->name ? ": " : "", *txt ? txt : "no exclusive CPUs", cpuset_count(&it->cpus),
+	if (it->name) {
+		fputs("container ", out);
+		tk_fputs_text(it->name, out);  /* from the manifest */
+		fputs(": ", out);
+	}
+	fprintf(out, "%s (%zu CPU%s)\n", *txt ? txt : "no exclusive CPUs", cpuset_count(&it->cpus),
 		cpuset_count(&it->cpus) == 1 ? "" : "s");
 	free(txt);
 	if (cpuset_is_empty(&it->cpus)) {

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "emit.h"
 #include "ta.h"
 #include "xalloc.h"
 
@@ -226,11 +227,16 @@ void ta_pod_report_text(const struct ta_pod_report *r, void *fp)
 	size_t i, j;
 	char buf[512];
 
-	fprintf(out, "pod %s: %s (policy %s, scope %s, QoS %s)\n", r->name ? r->name : "",
-		r->admit ? "admitted" : "rejected", ta_policy_name(r->policy), ta_scope_name(r->scope),
-		ta_qos_name(r->qos));
-	if (!r->admit && r->reason)
-		fprintf(out, "  reason: %s: %s\n", r->reason, r->message ? r->message : "");
+	/* names and messages come from the manifest: escaped (tk_fputs_text) */
+	fputs("pod ", out);
+	tk_fputs_text(r->name ? r->name : "", out);
+	fprintf(out, ": %s (policy %s, scope %s, QoS %s)\n", r->admit ? "admitted" : "rejected",
+		ta_policy_name(r->policy), ta_scope_name(r->scope), ta_qos_name(r->qos));
+	if (!r->admit && r->reason) {
+		fprintf(out, "  reason: %s: ", r->reason);
+		tk_fputs_text(r->message ? r->message : "", out);
+		fputc('\n', out);
+	}
 	for (i = 0; i < r->ncontainers; i++) {
 		const struct ta_container_report *c = &r->containers[i];
 
@@ -238,14 +244,23 @@ void ta_pod_report_text(const struct ta_pod_report *r, void *fp)
 			hint_text(&c->hint, buf, sizeof(buf));
 		else
 			snprintf(buf, sizeof(buf), "not reached");
-		fprintf(out, "  %scontainer %s: %s, %d exclusive CPUs%s\n", c->init ? "init " : "", c->name,
-			buf, c->exclusive_cpus,
+		fprintf(out, "  %scontainer ", c->init ? "init " : "");
+		tk_fputs_text(c->name, out);
+		fprintf(out, ": %s, %d exclusive CPUs%s\n", buf, c->exclusive_cpus,
 			c->admit ? ""
 			: r->reason && strcmp(r->reason, "TopologyAffinityError") ? ", allocation fails"
 			: ", cannot be aligned");
-		for (j = 0; j < c->nres; j++)
-			fprintf(out, "    %s: %s\n", c->res[j].name, c->res[j].why ? c->res[j].why : "");
+		for (j = 0; j < c->nres; j++) {
+			fputs("    ", out);
+			tk_fputs_text(c->res[j].name, out);
+			fputs(": ", out);
+			tk_fputs_text(c->res[j].why ? c->res[j].why : "", out);
+			fputc('\n', out);
+		}
 	}
-	for (i = 0; i < r->nwarnings; i++)
-		fprintf(out, "  warning: %s\n", r->warnings[i]);
+	for (i = 0; i < r->nwarnings; i++) {
+		fputs("  warning: ", out);
+		tk_fputs_text(r->warnings[i], out);
+		fputc('\n', out);
+	}
 }
