@@ -135,3 +135,14 @@ void tk_fputs_text(const char *s, FILE *out)
 	fputs(e, out);
 	free(e);
 }
+
+const char *tk_text_safe(const char *s)
+{
+	static char *ring[8];
+	static unsigned next;
+	char **slot = &ring[next++ % 8];
+
+	free(*slot);
+	*slot = tk_text_escape(s);
+	return *slot;
+}

@@ -32,6 +32,9 @@ int tk_emit_json_pretty(const json_t *j, FILE *out);
  * \xHH so that nothing can move the cursor, fake a line or hide a finding;
  * a backslash stays as it is. tk_text_escape returns a malloc'd copy. */
 char *tk_text_escape(const char *s);
+/* The same for a printf argument: the result stays valid until the 8th
+ * later call (a ring of buffers the process keeps). */
+const char *tk_text_safe(const char *s);
 void tk_fputs_text(const char *s, FILE *out);
 
 /* json helpers that keep call sites short; "_new" steal the value. */

@@ -50,3 +50,17 @@ load test_helper/common
 	[[ "$output" == *'container c\x1b[2J: '* ]] || { echo "$output"; return 1; }
 	[[ "$output" != *$'\e'* ]]
 }
+
+@test "spread-check place and audit -o text escape names from the cluster dump" {
+	local d=$BATS_TEST_TMPDIR
+	printf '{"kind":"List","items":[{"kind":"Node","metadata":{"name":"n\\u001b[2J","labels":{"topology.kubernetes.io/zone":"a\\u001b[31m"}}}]}\n' >"$d/nodes.json"
+	printf '{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"w","namespace":"default","labels":{"app":"w"}},"spec":{"nodeName":"n\\u001b[2J","containers":[{"name":"c","image":"i"}],"topologySpreadConstraints":[{"maxSkew":1,"topologyKey":"topology.kubernetes.io/zone","whenUnsatisfiable":"DoNotSchedule","labelSelector":{"matchLabels":{"app":"w"}}}]}}]}\n' >"$d/pods.json"
+	run --separate-stderr spread-check place -o text --nodes "$d/nodes.json" --pods "$d/pods.json" "$TK_ROOT/tests/fixtures/spread-check/place/empty-selector/matchlabels-hard.yaml"
+	[ "$status" -eq 0 ] || { echo "exit $status: $stderr"; return 1; }
+	[[ "$output" == *'n\x1b[2J'* ]] || { echo "$output"; return 1; }
+	[[ "$output" != *$'\e'* ]]
+	run --separate-stderr spread-check audit -o text --nodes "$d/nodes.json" --pods "$d/pods.json"
+	[ "$status" -eq 0 ] || { echo "exit $status: $stderr"; return 1; }
+	[[ "$output" == *'a\x1b[31m'* ]] || { echo "$output"; return 1; }
+	[[ "$output" != *$'\e'* ]]
+}

@@ -171,25 +171,25 @@ static int render_text(json_t *root)
 	const char *key;
 
 	json_array_foreach(json_object_get(root, "workloads"), i, w) {
-		printf("%s %s/%s (%lld pods)\n", json_string_value(json_object_get(w, "kind")),
-		       json_string_value(json_object_get(w, "namespace")),
-		       json_string_value(json_object_get(w, "name")),
+		printf("%s %s/%s (%lld pods)\n", tk_text_safe(json_string_value(json_object_get(w, "kind"))),
+		       tk_text_safe(json_string_value(json_object_get(w, "namespace"))),
+		       tk_text_safe(json_string_value(json_object_get(w, "name"))),
 		       (long long)json_integer_value(json_object_get(w, "pods")));
 		json_array_foreach(json_object_get(w, "constraints"), j, k) {
 			printf("  %s %s maxSkew %lld: skew %lld%s\n",
-			       json_string_value(json_object_get(k, "topologyKey")),
-			       json_string_value(json_object_get(k, "whenUnsatisfiable")),
+			       tk_text_safe(json_string_value(json_object_get(k, "topologyKey"))),
+			       tk_text_safe(json_string_value(json_object_get(k, "whenUnsatisfiable"))),
 			       (long long)json_integer_value(json_object_get(k, "maxSkew")),
 			       (long long)json_integer_value(json_object_get(k, "skew")),
 			       json_is_true(json_object_get(k, "violation")) ? " VIOLATION" : "");
 			json_object_foreach(json_object_get(k, "counts"), key, v)
-				printf("    %s\t%lld\n", key, (long long)json_integer_value(v));
+				printf("    %s\t%lld\n", tk_text_safe(key), (long long)json_integer_value(v));
 		}
 	}
 	json_array_foreach(json_object_get(root, "nodesMissingKeys"), i, m) {
-		printf("nodes without %s:", json_string_value(json_object_get(m, "topologyKey")));
+		printf("nodes without %s:", tk_text_safe(json_string_value(json_object_get(m, "topologyKey"))));
 		json_array_foreach(json_object_get(m, "nodes"), j, v)
-			printf(" %s", json_string_value(v));
+			printf(" %s", tk_text_safe(json_string_value(v)));
 		putchar('\n');
 	}
 	printf("%lld violation(s)\n", (long long)json_integer_value(json_object_get(root, "violations")));

@@ -188,9 +188,10 @@ static int place_render(const struct pts_state *st, const struct place_result *r
 	if (o->in.out == TK_OUT_TEXT) {
 		for (n = 0; n < r->n; n++) {
 			if (r->reason[n])
-				printf("%s\tinfeasible\t%s\n", c->nodes[n].name, r->reason[n]);
+				printf("%s\tinfeasible\t%s\n", tk_text_safe(c->nodes[n].name), r->reason[n]);
 			else
-				printf("%s\tfeasible\t%lld\n", c->nodes[n].name, (long long)r->score[n]);
+				printf("%s\tfeasible\t%lld\n", tk_text_safe(c->nodes[n].name),
+				       (long long)r->score[n]);
 		}
 		return 0;
 	}

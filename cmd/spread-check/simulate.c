@@ -480,21 +480,21 @@ static void print_text(json_t *root)
 	long long scheduled = (long long)json_integer_value(json_object_get(root, "scheduled"));
 
 	printf("%s %s/%s: %lld/%lld replicas scheduled, %lld pending\n",
-	       json_string_value(json_object_get(w, "kind")), json_string_value(json_object_get(w, "namespace")),
-	       json_string_value(json_object_get(w, "name")), scheduled, nrep, nrep - scheduled);
+	       tk_text_safe(json_string_value(json_object_get(w, "kind"))), tk_text_safe(json_string_value(json_object_get(w, "namespace"))),
+	       tk_text_safe(json_string_value(json_object_get(w, "name"))), scheduled, nrep, nrep - scheduled);
 	json_array_foreach(json_object_get(root, "domains"), j, d) {
 		printf("%s (%s, maxSkew %lld): skew %lld\n",
-		       json_string_value(json_object_get(d, "topologyKey")),
-		       json_string_value(json_object_get(d, "whenUnsatisfiable")),
+		       tk_text_safe(json_string_value(json_object_get(d, "topologyKey"))),
+		       tk_text_safe(json_string_value(json_object_get(d, "whenUnsatisfiable"))),
 		       (long long)json_integer_value(json_object_get(d, "maxSkew")),
 		       (long long)json_integer_value(json_object_get(d, "skew")));
 		json_object_foreach(json_object_get(d, "counts"), key, v)
-			printf("  %s\t%lld\n", key, (long long)json_integer_value(v));
+			printf("  %s\t%lld\n", tk_text_safe(key), (long long)json_integer_value(v));
 	}
 	json_array_foreach(json_object_get(root, "pendingReplicas"), j, e)
 		printf("pending replica %lld: %s\n",
 		       (long long)json_integer_value(json_object_get(e, "replica")),
-		       json_string_value(json_object_get(e, "reason")));
+		       tk_text_safe(json_string_value(json_object_get(e, "reason"))));
 	if (failed)
 		printf("failed: %lld node(s) lost, %lld pod(s) lost, %lld replica(s) rescheduled\n",
 		       (long long)json_array_size(json_object_get(failed, "nodes")),
