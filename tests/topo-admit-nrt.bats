@@ -181,3 +181,12 @@ MISC=$NRT/misc
 	output_has "too-small (best-effort, container scope): feasible, score 0: policy best-effort: not filtered"
 	[[ $stderr != *too-small* ]]
 }
+
+@test "a Node zone beyond node-63 is left out as the plugin leaves it out, with a warning, never silently" {
+	local m=$TK_ROOT/tests/fixtures/topo-admit/nrt/misc
+	run --separate-stderr topo-admit --nrt "$m/zone-node-64.json" "$m/pod-8cpu.yaml"
+	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
+	jq_is '.nodes[0] | [.feasible, .reason]' '[false,"cannot align container"]'
+	[ "$stderr" = "topo-admit: warning: NodeResourceTopology 'w1': 1 zone(s) of type Node, first 'node-64', are no NUMA node the plugin accepts (node-0 to node-63): left out, as the plugin leaves them out" ] ||
+		{ echo "$stderr"; return 1; }
+}

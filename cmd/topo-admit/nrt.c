@@ -1133,6 +1133,26 @@ static void decide(struct run *r, struct pod *p, const struct tk_nrt *nrt,
 	numa_list_free(numa, nnuma);
 }
 
+/* createNUMANodeList logs a Node zone whose name is no NUMA id it accepts
+ * (node-0 .. node-63) and leaves it out; say so once per object */
+static void warn_unaccepted_zones(const struct tk_nrt *nrt)
+{
+	size_t i, n = 0;
+	const char *first = NULL;
+
+	for (i = 0; i < nrt->nzones; i++) {
+		const struct tk_nrt_zone *z = &nrt->zones[i];
+
+		if (strcmp(z->type, "Node") || (z->numa_id >= 0 && z->numa_id < MAX_NUMA_ID))
+			continue;
+		if (!n++)
+			first = z->name;
+	}
+	if (n)
+		tk_warn("warning: NodeResourceTopology '%s': %zu zone(s) of type Node, first '%s', are no NUMA node the plugin accepts (node-0 to node-%d): left out, as the plugin leaves them out",
+			tk_text_safe(nrt->name), n, tk_text_safe(first), MAX_NUMA_ID - 1);
+}
+
 static int on_nrt(const struct tk_nrt *nrt, void *arg)
 {
 	struct run *r = arg;
@@ -1150,6 +1170,7 @@ static int on_nrt(const struct tk_nrt *nrt, void *arg)
 		o->seen = true;
 		node = o;
 	}
+	warn_unaccepted_zones(nrt);
 	for (i = 0; i < r->npods; i++)
 		decide(r, &r->pods[i], nrt, node, verdict_new(&r->pods[i], nrt->name, order));
 	return 0;
