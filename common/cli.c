@@ -22,10 +22,17 @@ const char *tk_prog = "topokit";
  * no second line, e.g. after a tool's own "write error". */
 static bool fatal_reported;
 
+/* Messages quote values from the input: escaped (tk_fputs_text), so that no
+ * control character reaches the terminal or the CI log. */
 static void vmsg(const char *fmt, va_list ap)
 {
+	char *msg = NULL;
+
 	fprintf(stderr, "%s: ", tk_prog);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	tk_fputs_text(msg ? msg : fmt, stderr);
+	free(msg);
 	fputc('\n', stderr);
 }
 
@@ -153,7 +160,7 @@ enum tk_out tk_parse_output(const char *arg, unsigned allowed)
 	for (i = 0; i < sizeof(out_names) / sizeof(out_names[0]); i++)
 		if ((allowed & out_names[i].mode) && !strcmp(arg, out_names[i].name))
 			return out_names[i].mode;
-	fprintf(stderr, "%s: unknown output format '%s' (use ", tk_prog, arg);
+	fprintf(stderr, "%s: unknown output format '%s' (use ", tk_prog, tk_text_safe(arg));
 	list_outputs(stderr, allowed, ", ");
 	fputs(")\n", stderr);
 	try_help();

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "emit.h"
 
 int tk_diag_set(struct tk_diag *d, const char *file, unsigned line, unsigned col,
 		const char *fmt, ...)
@@ -25,9 +26,14 @@ void tk_diag_print(const struct tk_diag *d, const char *prog, FILE *out)
 {
 	if (prog && *prog)
 		fprintf(out, "%s: ", prog);
-	if (d->file[0] && d->line)
-		fprintf(out, "%s:%u:%u: ", d->file, d->line, d->col ? d->col : 1);
-	else if (d->file[0])
-		fprintf(out, "%s: ", d->file);
-	fprintf(out, "%s\n", d->msg);
+	/* file names and quoted values come from the input: no control
+	 * character reaches the terminal or the CI log (tk_fputs_text) */
+	if (d->file[0]) {
+		tk_fputs_text(d->file, out);
+		if (d->line)
+			fprintf(out, ":%u:%u", d->line, d->col ? d->col : 1);
+		fputs(": ", out);
+	}
+	tk_fputs_text(d->msg, out);
+	fputc('\n', out);
 }

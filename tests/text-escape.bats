@@ -64,3 +64,14 @@ load test_helper/common
 	[[ "$output" == *'a\x1b[31m'* ]] || { echo "$output"; return 1; }
 	[[ "$output" != *$'\e'* ]]
 }
+
+@test "error messages escape the input's control characters too (file:line:col: what is wrong)" {
+	local m=$BATS_TEST_TMPDIR/badq.yaml
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: i\n    resources: {limits: {cpu: "2\\e[31m"}}\n' >"$m"
+	run --separate-stderr topo-admit -t "$FIXTURES/seed/2s-2n-8c-2t.json" "$m"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "topo-admit: $m:8:31: invalid quantity '2\x1b[31m' for cpu" ] || { echo "$stderr"; return 1; }
+	run --separate-stderr spread-check lint -o "json$(printf '\e')[2J"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "spread-check lint: unknown output format 'json\x1b[2J'"* ]] || { echo "$stderr"; return 1; }
+}

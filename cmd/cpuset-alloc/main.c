@@ -573,7 +573,8 @@ int main(int argc, char **argv)
 		{
 			int e = errno;
 
-			fprintf(stderr, "%s: cannot execute '%s': %s\n", tk_prog, o.argv[0], strerror(e));
+			fprintf(stderr, "%s: cannot execute '%s': %s\n", tk_prog, tk_text_safe(o.argv[0]),
+				strerror(e));
 			if (writing && state_undo(&st, &d) < 0)
 				tk_diag_print(&d, tk_prog, stderr);
 			exit(e == ENOENT ? TK_EXIT_NOT_FOUND : TK_EXIT_CANNOT_INVOKE);

@@ -163,8 +163,8 @@ static bool report_undecodable(const struct lint_ctx *ctx)
 
 		if (strcmp(f->rule->id, "TSC009"))
 			continue;
-		fprintf(stderr, "%s: %s:%u:%u: %s: %s\n", tk_prog, f->file, f->line, f->col, f->path,
-			f->message);
+		fprintf(stderr, "%s: %s:%u:%u: %s: %s\n", tk_prog, tk_text_safe(f->file), f->line, f->col,
+			tk_text_safe(f->path), tk_text_safe(f->message));
 		any = true;
 	}
 	return any;
