@@ -8,17 +8,23 @@ cd "$(dirname "$0")/.."
 PATH=$PWD/bin:$PATH
 F=tests/fixtures/seed
 SEED=$F/2s-2n-8c-2t.json
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
-step() { printf '\033[1m$ %s\033[0m\n' "$*"; "$@"; echo "(exit $?)"; }
-pipe() { printf '\033[1m$ %s\033[0m\n' "$1"; bash -c "$1"; echo "(exit $?)"; }
+# files the shown commands name stay behind (in build/), so each command can
+# be copied and run again
+out=${BUILD:-build}/demo
+mkdir -p "$out"
+# bold only on a terminal, and never with NO_COLOR (https://no-color.org)
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' off=$'\033[0m'; else bold= off=; fi
+say() { printf '\n%s# %s%s\n' "$bold" "$*" "$off"; }
+# the command as a shell would read it back (printf %q quotes what needs it)
+step() { printf '%s$' "$bold"; printf ' %q' "$@"; printf '%s\n' "$off"; "$@"; echo "(exit $?)"; }
+pipe() { printf '%s$ %s%s\n' "$bold" "$1" "$off"; bash -c "$1"; echo "(exit $?)"; }
 
 say "1. This node's topology, as the kubelet sees it"
 step topo-discover -o text
-topo-discover >"$tmp/node.json" 2>/dev/null || topo-discover --no-devices >"$tmp/node.json"
+topo-discover >"$out/node.json" 2>/dev/null || topo-discover --no-devices >"$out/node.json"
 
 say "2. Would the kubelet admit the guide's database pod here (restricted policy, static CPU manager)?"
-step topo-admit -t "$tmp/node.json" --policy restricted --cpu-manager-policy static -o text "$F/numa-database.yaml"
+step topo-admit -t "$out/node.json" --policy restricted --cpu-manager-policy static -o text "$F/numa-database.yaml"
 
 say "3. The same pods on the guide's example node ($SEED)"
 step topo-discover -t "$SEED" -o text

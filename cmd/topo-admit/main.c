@@ -614,7 +614,9 @@ static int admit_item(const struct tk_node *item, const char *file, void *arg)
 	if (rc > 0)
 		return 0;   /* not a pod or workload: skipped */
 	pr->npods++;
-	for (i = 0; i < r.nwarnings; i++)
+	/* text output carries the warnings itself; JSON keeps stderr's copy
+	 * for the eyes of whoever runs a pipeline */
+	for (i = 0; pr->o->out != TK_OUT_TEXT && i < r.nwarnings; i++)
 		tk_warn("warning: %s", r.warnings[i]);
 	if (!r.admit)
 		pr->rejected = true;
