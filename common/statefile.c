@@ -694,9 +694,7 @@ char *tk_cpu_checkpoint_marshal(struct tk_cpu_checkpoint *cp, bool topokit)
 	json_object_set_new(root, "checksum", json_integer((json_int_t)cp->checksum));
 	out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (!out) {
-		fputs("topokit: out of memory\n", stderr);
-		exit(2);
-	}
+	if (!out)
+		xalloc_die();
 	return out;
 }

@@ -8,7 +8,7 @@
 #include "exitcodes.h"
 #include "xalloc.h"
 
-static void oom(void)
+void xalloc_die(void)
 {
 	fputs("topokit: out of memory\n", stderr);
 	exit(TK_EXIT_USAGE);
@@ -19,7 +19,7 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		oom();
+		xalloc_die();
 	return p;
 }
 
@@ -28,7 +28,7 @@ void *xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
 	if (!p)
-		oom();
+		xalloc_die();
 	return p;
 }
 
@@ -36,14 +36,14 @@ void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		oom();
+		xalloc_die();
 	return p;
 }
 
 void *xreallocarray(void *p, size_t nmemb, size_t size)
 {
 	if (size && nmemb > SIZE_MAX / size)
-		oom();
+		xalloc_die();
 	return xrealloc(p, nmemb * size);
 }
 
@@ -71,7 +71,7 @@ char *xasprintf(const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		oom();
+		xalloc_die();
 	p = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);

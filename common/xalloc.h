@@ -16,6 +16,9 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Out of memory in an allocator that is not ours (jansson's json_dumps):
+ * the same message and exit 2. */
+void xalloc_die(void) __attribute__((noreturn));
 /* malloc'd printf */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
