@@ -39,9 +39,18 @@ HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 
 all: $(TOOLS:%=$(BIN)/%)
 
-$(BUILD)/%.o: %.c $(wildcard common/*.h) $(wildcard cmd/*/*.h)
+# each object depends on the headers it includes (-MMD -MP writes them to .d)
+$(BUILD)/%.o: %.c | pkgcheck
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# a missing library is named plainly, not left to the compiler's "hwloc.h:
+# No such file" (the pkg-config calls above stay quiet for make deps and clean)
+pkgcheck:
+	@$(PKG_CONFIG) --exists $(PKGS) hwloc 2>/dev/null || { \
+	  $(PKG_CONFIG) --print-errors --exists $(PKGS) hwloc; \
+	  echo "topokit: missing build dependencies: run 'make deps' as root, or: apt-get install $(DEPS_PKGS)" >&2; \
+	  exit 2; }
 
 $(LIB): $(COMMON_OBJ)
 	@rm -f $@
@@ -55,6 +64,7 @@ $(BIN)/$(1): $$($(1)_OBJ) $(LIB)
 	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(LIB) $(if $(filter $(1),$(HWLOC_TOOLS)),$$(HWLOC_LIBS)) $$(LIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+-include $(COMMON_OBJ:.o=.d) $(foreach t,$(TOOLS),$($(t)_OBJ:.o=.d))
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(dir $@)
@@ -142,7 +152,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz bin
 
-.PHONY: all deps build-all check sanitize valgrind bench demo install uninstall clean
+.PHONY: all deps build-all check sanitize valgrind bench demo install uninstall clean pkgcheck
 
 # ---- fuzzing (clang libFuzzer); see tests/fuzz/README.md ----
 FUZZ_SECONDS ?= 60
