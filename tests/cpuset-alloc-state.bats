@@ -155,3 +155,17 @@ teardown() { rm -rf "$TMP"; }
 	[ "$status" -eq 0 ]
 	jq_is '.cpus' '"0"'
 }
+
+@test "--kubelet-dir DIR is --state DIR/cpu_manager_state, the name the other tools use for a node" {
+	local n=$TK_ROOT/tests/fixtures/nodes/a a b
+	run --separate-stderr cpuset-alloc -t "$n/topology.json" --count 2 --kubelet-dir "$n/kubelet"
+	[ "$status" -eq 0 ] || { echo "exit $status: $stderr"; return 1; }
+	a=$output
+	run --separate-stderr cpuset-alloc -t "$n/topology.json" --count 2 --state "$n/kubelet/cpu_manager_state"
+	[ "$status" -eq 0 ]
+	b=$output
+	[ "$a" = "$b" ]
+	run --separate-stderr cpuset-alloc -t "$n/topology.json" --count 2 --state x --kubelet-dir "$n/kubelet"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "cpuset-alloc: give --state or --kubelet-dir, once"* ]]
+}

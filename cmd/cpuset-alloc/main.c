@@ -40,6 +40,7 @@ enum {
 	OPT_RELEASE,
 	OPT_RESERVED_COUNT,
 	OPT_STATE,
+	OPT_KUBELET_DIR,
 	OPT_STRICT_RESERVED,
 	OPT_WAIT,
 };
@@ -90,6 +91,7 @@ static void usage(void)
 	      "     --strict-cpu-reservation policy option strict-cpu-reservation: the shared\n"
 	      "                              pool recorded in --state leaves out the reserved CPUs\n"
 	      "     --state FILE             read (and with --pod, update) a CPU Manager state file\n"
+	      "     --kubelet-dir DIR        --state DIR/cpu_manager_state (the kubelet's own)\n"
 	      "     --pod UID                pod to record the allocation under\n"
 	      "     --container NAME         container to record the allocation under\n"
 	      "     --release                free the CPUs of --pod (or of one --container)\n"
@@ -128,6 +130,7 @@ static const struct option longopts[] = {
 	{ "reserved",                required_argument, NULL, 'r' },
 	{ "reserved-count",          required_argument, NULL, OPT_RESERVED_COUNT },
 	{ "state",                   required_argument, NULL, OPT_STATE },
+	{ "kubelet-dir",             required_argument, NULL, OPT_KUBELET_DIR },
 	{ "strict-cpu-reservation",  no_argument,       NULL, OPT_STRICT_RESERVED },
 	{ "topology",                required_argument, NULL, 't' },
 	{ "help",                    no_argument,       NULL, 'h' },
@@ -187,7 +190,23 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		case OPT_POD: o->pod = optarg; break;
 		case OPT_RELEASE: o->release = true; break;
 		case OPT_RESERVED_COUNT: o->reserved_count = tk_opt_ll("reserved-count", optarg, 0, 65536); break;
-		case OPT_STATE: o->state = optarg; break;
+		case OPT_STATE:
+		case OPT_KUBELET_DIR: {
+			/* one state file: the kubelet's own below its --root-dir, or any */
+			static char kubelet_state[4096];
+
+			if (o->state)
+				tk_usage_error("give --state or --kubelet-dir, once");
+			if (c == OPT_STATE) {
+				o->state = optarg;
+			} else if ((size_t)snprintf(kubelet_state, sizeof(kubelet_state), "%s/cpu_manager_state",
+						    optarg) >= sizeof(kubelet_state)) {
+				tk_usage_error("--kubelet-dir '%s' is too long", optarg);
+			} else {
+				o->state = kubelet_state;
+			}
+			break;
+		}
 		case OPT_STRICT_RESERVED: o->policy.strict_cpu_reservation = true; break;
 		case OPT_WAIT: o->wait = tk_opt_ll("wait", optarg, 0, 86400); break;
 		default: tk_getopt_error(c, argv);

@@ -13,6 +13,7 @@ complete -c cpuset-alloc -l distribute-across-cores -d 'policy option distribute
 complete -c cpuset-alloc -l align-by-uncore-cache -d 'policy option prefer-align-cpus-by-uncorecache'
 complete -c cpuset-alloc -l strict-cpu-reservation -d 'policy option strict-cpu-reservation'
 complete -c cpuset-alloc -l state -r -F -d 'CPU Manager state file'
+complete -c cpuset-alloc -l kubelet-dir -x -a '(__fish_complete_directories)' -d 'the kubelet state directory (its cpu_manager_state)'
 complete -c cpuset-alloc -l pod -x -d 'pod UID to record under'
 complete -c cpuset-alloc -l container -x -d 'container name to record under'
 complete -c cpuset-alloc -l release -d 'free the CPUs of --pod or --container'
