@@ -11,19 +11,23 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 TOOLS = topo-discover topo-admit cpuset-alloc spread-check numa-verify
 # tools that call libhwloc (discovery, binding)
 HWLOC_TOOLS = topo-discover cpuset-alloc
+# tools that draw pictures (-o svg|png|pdf) through cairo (common/picture.c):
+# cairo gives SVG, PNG and PDF with real text metrics, as lstopo draws
+DRAW_TOOLS = topo-discover spread-check
 
 BUILD ?= build
 BIN ?= bin
 SANITIZE ?=
 
-DEPS_PKGS = libhwloc-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq python3 bzip2 time zsh fish pre-commit python3-yaml python3-jsonschema python3-rfc3987 libxml2-utils prometheus
+DEPS_PKGS = libhwloc-dev libcairo2-dev libyaml-dev libjansson-dev bats pkg-config mandoc hwloc jq python3 bzip2 time zsh fish pre-commit python3-yaml python3-jsonschema python3-rfc3987 libxml2-utils prometheus
 PKGS = yaml-0.1 jansson
 WARN = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wshadow
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS) hwloc 2>/dev/null)
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) hwloc cairo 2>/dev/null)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 HWLOC_LIBS = $(shell $(PKG_CONFIG) --libs hwloc 2>/dev/null)
+DRAW_LIBS = $(shell $(PKG_CONFIG) --libs cairo 2>/dev/null)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -47,8 +51,8 @@ $(BUILD)/%.o: %.c | pkgcheck
 # a missing library is named plainly, not left to the compiler's "hwloc.h:
 # No such file" (the pkg-config calls above stay quiet for make deps and clean)
 pkgcheck:
-	@$(PKG_CONFIG) --exists $(PKGS) hwloc 2>/dev/null || { \
-	  $(PKG_CONFIG) --print-errors --exists $(PKGS) hwloc; \
+	@$(PKG_CONFIG) --exists $(PKGS) hwloc cairo 2>/dev/null || { \
+	  $(PKG_CONFIG) --print-errors --exists $(PKGS) hwloc cairo; \
 	  echo "topokit: missing build dependencies: run 'make deps' as root, or: apt-get install $(DEPS_PKGS)" >&2; \
 	  exit 2; }
 
@@ -61,7 +65,7 @@ $(1)_SRC = $$(sort $$(wildcard cmd/$(1)/*.c))
 $(1)_OBJ = $$($(1)_SRC:%.c=$(BUILD)/%.o)
 $(BIN)/$(1): $$($(1)_OBJ) $(LIB)
 	@mkdir -p $(BIN)
-	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(LIB) $(if $(filter $(1),$(HWLOC_TOOLS)),$$(HWLOC_LIBS)) $$(LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(LIB) $(if $(filter $(1),$(HWLOC_TOOLS)),$$(HWLOC_LIBS)) $(if $(filter $(1),$(DRAW_TOOLS)),$$(DRAW_LIBS)) $$(LIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 -include $(COMMON_OBJ:.o=.d) $(foreach t,$(TOOLS),$($(t)_OBJ:.o=.d))
@@ -79,7 +83,7 @@ $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 
 # Install the Debian packages when something is missing (root), else say how.
 deps:
-	@if $(PKG_CONFIG) --exists $(PKGS) hwloc 2>/dev/null && command -v bats >/dev/null \
+	@if $(PKG_CONFIG) --exists $(PKGS) hwloc cairo 2>/dev/null && command -v bats >/dev/null \
 	   && command -v jq >/dev/null && command -v mandoc >/dev/null && command -v bzip2 >/dev/null \
 	   && [ -x /usr/bin/time ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
@@ -159,7 +163,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD = build-fuzz
 FUZZ_SRC = $(filter-out tests/fuzz/fuzz-tool.c tests/fuzz/fuzz-procfs.c,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) cairo 2>/dev/null) \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
 $(FUZZ_BUILD)/lib/%.o: %.c $(wildcard common/*.h)
