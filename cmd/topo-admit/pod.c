@@ -382,7 +382,7 @@ static int pod_parse(struct pod *p, const struct tk_node *obj, const char *file,
 
 /* ---- node state ---- */
 
-struct node_state {
+struct ta_node_state {
 	struct ktopo k;                /* the CPU Manager's view of the topology */
 	struct cpuset free_cpus;       /* defaultCpuSet */
 	bool *dev_used;                /* per topo device */
@@ -405,7 +405,7 @@ struct reuse {
 	uint64_t *mem;                 /* [mask k * stride + resource r] */
 };
 
-static int mem_index(const struct node_state *s, const char *name)
+static int mem_index(const struct ta_node_state *s, const char *name)
 {
 	size_t i;
 
@@ -418,7 +418,7 @@ static int mem_index(const struct node_state *s, const char *name)
 /* The Memory Manager starts from its checkpoint's machineState (policy_static
  * Start: the state restored, not recomputed): free memory and huge pages,
  * assignments and cells per NUMA node as recorded. */
-static void state_from_memory_checkpoint(struct node_state *s, const struct topo *t,
+static void state_from_memory_checkpoint(struct ta_node_state *s, const struct topo *t,
 					 const struct tk_mem_checkpoint *m)
 {
 	size_t i, j, k;
@@ -446,7 +446,7 @@ static void state_from_memory_checkpoint(struct node_state *s, const struct topo
 /* The Device Manager's allocatedDevices: each checkpointed device makes one
  * device of its resource on its NUMA node used (the same id when the
  * topology names it so; device plugin ids and PCI addresses differ). */
-static void state_from_device_checkpoint(struct node_state *s, const struct topo *t,
+static void state_from_device_checkpoint(struct ta_node_state *s, const struct topo *t,
 					 const struct tk_dev_checkpoint *dc)
 {
 	size_t i, j, k;
@@ -472,7 +472,7 @@ static void state_from_device_checkpoint(struct node_state *s, const struct topo
 		}
 }
 
-static void state_init(struct node_state *s, const struct topo *t, const struct ta_config *cfg)
+static void state_init(struct ta_node_state *s, const struct topo *t, const struct ta_config *cfg)
 {
 	size_t i, j;
 
@@ -533,7 +533,7 @@ static void state_init(struct node_state *s, const struct topo *t, const struct 
 		state_from_device_checkpoint(s, t, cfg->dev_state);
 }
 
-static void state_release(struct node_state *s)
+static void state_release(struct ta_node_state *s)
 {
 	size_t i;
 
@@ -663,7 +663,7 @@ static void provider_add(struct ta_provider *pv, const char *name, struct ta_hin
 
 /* ---- CPU Manager ---- */
 
-static void cpu_available(const struct node_state *s, const struct ta_config *cfg, struct cpuset *out)
+static void cpu_available(const struct ta_node_state *s, const struct ta_config *cfg, struct cpuset *out)
 {
 	/* GetAvailableCPUs: defaultCpuSet minus reservedSystemCPUs */
 	cpuset_copy(out, &s->free_cpus);
@@ -701,7 +701,7 @@ static void cpu_why(const struct topo *t, const struct cpuset *avail, const stru
 
 /* GetTopologyHints / GetPodTopologyHints of cpumanager/policy_static.go;
  * reusable is NULL in pod scope (a new pod has nothing to reuse) */
-static void cpu_hints(const struct topo *t, const struct node_state *s, const struct ta_config *cfg,
+static void cpu_hints(const struct topo *t, const struct ta_node_state *s, const struct ta_config *cfg,
 		      const struct pod *p, const struct cpuset *reusable, int request,
 		      struct ta_provider *pv, struct ta_container_report *cr)
 {
@@ -737,7 +737,7 @@ static void cpu_hints(const struct topo *t, const struct node_state *s, const st
 
 /* staticPolicy.Allocate for one container, over the node's free CPUs; a
  * regular init container's CPUs become reusable (updateCPUsToReuse). */
-static int cpu_allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
+static int cpu_allocate(const struct topo *t, struct ta_node_state *s, const struct ta_config *cfg,
 			struct reuse *ru, int n, const struct ta_hint *h, bool regular_init,
 			const char **reason, char *err, size_t errlen)
 {
@@ -799,7 +799,7 @@ static void hint_push(struct ta_hint_list *l, ta_mask m)
 
 struct devgen {
 	const struct topo *t;
-	const struct node_state *s;
+	const struct ta_node_state *s;
 	const struct reuse *ru;         /* NULL: pod scope, nothing to reuse */
 	const char *res;
 	long long request;
@@ -839,7 +839,7 @@ static void dev_visit(ta_mask m, void *arg)
 
 /* GetTopologyHints / GetPodTopologyHints of devicemanager/topology_hints.go
  * for one extended resource */
-static void dev_hints_for(const struct topo *t, const struct node_state *s, const struct ta_numa_info *ni,
+static void dev_hints_for(const struct topo *t, const struct ta_node_state *s, const struct ta_numa_info *ni,
 			  const struct reuse *ru, const char *res, long long request,
 			  struct ta_provider *pv, struct ta_container_report *cr)
 {
@@ -902,7 +902,7 @@ static void dev_hints_for(const struct topo *t, const struct node_state *s, cons
 /* devicesToAllocate (devicemanager/manager.go): the pod's reusable devices
  * first, then free devices on the hint's NUMA nodes, then any. A regular init
  * container's devices become reusable; later containers take them over. */
-static int dev_allocate(const struct topo *t, struct node_state *s, struct reuse *ru, const char *res,
+static int dev_allocate(const struct topo *t, struct ta_node_state *s, struct reuse *ru, const char *res,
 			long long needed, const struct ta_hint *h, bool regular_init, char *err, size_t errlen)
 {
 	bool *got = xcalloc(t->ndevices + 1, sizeof(bool));
@@ -966,14 +966,14 @@ static uint64_t mem_reusable(const struct reuse *ru, ta_mask m, int r)
 
 struct memgen {
 	const struct topo *t;
-	const struct node_state *s;
+	const struct ta_node_state *s;
 	const struct memreq *mr;
 	const struct reuse *ru;
 	int min_affinity;
 	struct ta_hint_list hl;
 };
 
-static uint64_t mem_sum(const struct topo *t, const struct node_state *s, const uint64_t *tab, ta_mask m, int r)
+static uint64_t mem_sum(const struct topo *t, const struct ta_node_state *s, const uint64_t *tab, ta_mask m, int r)
 {
 	uint64_t tot = 0;
 	size_t i;
@@ -988,7 +988,7 @@ static uint64_t mem_sum(const struct topo *t, const struct node_state *s, const 
 static void mem_visit(ta_mask m, void *arg)
 {
 	struct memgen *g = arg;
-	const struct node_state *s = g->s;
+	const struct ta_node_state *s = g->s;
 	bool single = ta_mask_count(m) == 1;
 	size_t r, i;
 
@@ -1019,7 +1019,7 @@ static void mem_visit(ta_mask m, void *arg)
 
 /* calculateHints: every NUMA combination that can hold all of mr; the same
  * list for each memory resource */
-static struct ta_hint_list mem_calc(const struct topo *t, const struct node_state *s,
+static struct ta_hint_list mem_calc(const struct topo *t, const struct ta_node_state *s,
 				    const struct memreq *mr, const struct reuse *ru)
 {
 	struct memgen g = { t, s, mr, ru, (int)t->nnuma, { 0 } };
@@ -1035,7 +1035,7 @@ static struct ta_hint_list mem_calc(const struct topo *t, const struct node_stat
 	return g.hl;
 }
 
-static void mem_hints(const struct topo *t, const struct node_state *s, const struct memreq *mr,
+static void mem_hints(const struct topo *t, const struct ta_node_state *s, const struct memreq *mr,
 		      const struct reuse *ru, struct ta_provider *pv, struct ta_container_report *cr)
 {
 	struct ta_hint_list hl;
@@ -1087,7 +1087,7 @@ static void mem_hints(const struct topo *t, const struct node_state *s, const st
 
 /* requested memory and huge pages of a container (getRequestedResources),
  * or of the pod (getPodRequestedResources) */
-static void mem_request(const struct pod *p, const struct ctr *c, const struct node_state *s,
+static void mem_request(const struct pod *p, const struct ctr *c, const struct ta_node_state *s,
 			struct memreq *mr, struct ta_container_report *cr)
 {
 	size_t i, j;
@@ -1155,7 +1155,7 @@ static struct ta_hint mem_best(const struct ta_hint_list *hl)
 }
 
 /* isAffinityViolatingNUMAAllocations */
-static bool mem_violates(const struct topo *t, const struct node_state *s, ta_mask m)
+static bool mem_violates(const struct topo *t, const struct ta_node_state *s, ta_mask m)
 {
 	size_t i;
 
@@ -1203,7 +1203,7 @@ static void mem_update_reusable(struct reuse *ru, const struct memreq *mr, ta_ma
  * (extendTopologyManagerHint), the NUMA group rule is checked, then each
  * resource is taken from the mask's nodes, less what init containers left
  * on the same mask (updateMachineState). */
-static int mem_allocate(const struct topo *t, struct node_state *s, struct reuse *ru, const struct memreq *mr,
+static int mem_allocate(const struct topo *t, struct ta_node_state *s, struct reuse *ru, const struct memreq *mr,
 			const struct ta_hint *h, bool regular_init, char *err, size_t errlen)
 {
 	struct ta_hint best = *h;
@@ -1298,7 +1298,7 @@ static void providers_release(struct ta_provider *pv, size_t n)
 
 /* Collect the three providers' hints for one container (c) or the pod (c
  * NULL), in the order the kubelet registers them. */
-static void gather(const struct topo *t, const struct node_state *s, const struct ta_config *cfg,
+static void gather(const struct topo *t, const struct ta_node_state *s, const struct ta_config *cfg,
 		   const struct ta_numa_info *ni, const struct pod *p, const struct ctr *c,
 		   const struct reuse *ru, struct ta_provider pv[3], struct ta_container_report *cr, int *cpus)
 {
@@ -1341,7 +1341,7 @@ static void gather(const struct topo *t, const struct node_state *s, const struc
 /* allocateAlignedResources: each provider's Allocate in registration order;
  * the first error fails the pod. Returns 0, or -1 with err filled and
  * *reason set when the error has its own admission reason. */
-static int allocate(const struct topo *t, struct node_state *s, const struct ta_config *cfg,
+static int allocate(const struct topo *t, struct ta_node_state *s, const struct ta_config *cfg,
 		    const struct pod *p, const struct ctr *c, const struct ta_hint *h,
 		    struct reuse *ru, const char **reason, char *err, size_t errlen)
 {
@@ -1410,20 +1410,149 @@ static void check_annotations(const struct pod *p, struct ta_pod_report *r)
 	}
 }
 
-static struct node_state *g_state;   /* carried from pod to pod of one run */
-
-int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char *file,
-		 const struct topo *t, const struct ta_config *cfg, enum ta_policy pol,
-		 enum ta_scope scope, const struct ta_options *o, const struct ta_numa_info *ni,
-		 struct tk_diag *d)
+/* What the API server and the kubelet say about a pod before any
+ * admission: annotations that are not API, extended resources no device
+ * provides, huge page requests that are not whole pages. */
+static void check_pod(const struct topo *t, const struct pod *p, struct ta_pod_report *r)
 {
-	struct pod p;
-	struct reuse ru = { CPUSET_INIT, NULL, 0, 0, NULL, NULL };
-	struct ta_provider pv[3];
+	size_t i, j;
+
+	check_annotations(p, r);
+	for (i = 0; i < p->n; i++) {
+		for (j = 0; j < p->c[i].lim.n; j++) {
+			const char *n = p->c[i].lim.v[j].name;
+
+			if (strchr(n, '/') && !is_device_resource(t, n) && strncmp(n, "hugepages-", 10))
+				warn(r, xasprintf("container %s requests %s, which no device of the topology "
+						  "provides: the kubelet would reject the pod (insufficient %s)",
+						  p->c[i].name, n, n));
+		}
+	}
+	for (i = 0; i < p->n; i++)
+		for (j = 0; j < p->c[i].req.n; j++) {
+			const char *n = p->c[i].req.v[j].name;
+			struct tk_qty page;
+
+			/* IsHugePageResourceValueDivisible: the API server's check */
+			if (is_hugepages(n) && !tk_qty_parse(n + 10, &page) && tk_qty_value(&page) > 0 &&
+			    tk_qty_value(&p->c[i].req.v[j].q) % tk_qty_value(&page) != 0)
+				warn(r, xasprintf("container %s: %s request of %lld bytes is not a multiple of the "
+						  "%s page size: the API server rejects this pod (write e.g. %s)",
+						  p->c[i].name, n, (long long)tk_qty_value(&p->c[i].req.v[j].q), n + 10,
+						  n + 10));
+		}
+}
+
+/* One admission in progress: the node, the pod, what its init containers
+ * leave to the later ones, and the report being filled. */
+struct admission {
+	struct ta_node *n;
+	const struct pod *p;
+	struct reuse ru;
+	struct ta_pod_report *r;
+};
+
+/* allocateAlignedResources for container i under hint h; a failure fails
+ * the pod with the provider's reason. */
+static void allocate_container(struct admission *a, size_t i, const struct ta_hint *h)
+{
+	struct ta_node *n = a->n;
 	char err[512];
 	const char *reason = NULL;
-	size_t i, j;
-	int rc, cpus;
+
+	if (allocate(&n->t, n->state, &n->cfg, a->p, &a->p->c[i], h, &a->ru, &reason, err, sizeof(err)))
+		alloc_failed(a->r, &a->r->containers[i], reason, err);
+}
+
+/* admitPolicyNone (scope.go): each container allocated without a hint; the
+ * providers' hints are still reported. */
+static void admit_policy_none(struct admission *a)
+{
+	struct ta_provider pv[3];
+	size_t i;
+	int cpus;
+
+	for (i = 0; i < a->p->n && a->r->admit; i++) {
+		struct ta_container_report *cr = &a->r->containers[i];
+
+		gather(&a->n->t, a->n->state, &a->n->cfg, &a->n->ni, a->p, &a->p->c[i], &a->ru, pv, cr, &cpus);
+		providers_release(pv, 3);
+		cr->hint = (struct ta_hint){ false, 0, false };
+		cr->admit = true;
+		cr->have_hint = true;
+		cr->exclusive_cpus = a->n->cfg.cpu_static ? cpus : 0;
+		allocate_container(a, i, &cr->hint);
+	}
+}
+
+/* containerScope.Admit (scope_container.go): init containers, then app
+ * containers, each merged and allocated before the next. */
+static void container_scope_admit(struct admission *a)
+{
+	struct ta_node *n = a->n;
+	struct ta_provider pv[3];
+	size_t i;
+	int cpus;
+
+	for (i = 0; i < a->p->n && a->r->admit; i++) {
+		struct ta_container_report *cr = &a->r->containers[i];
+
+		gather(&n->t, n->state, &n->cfg, &n->ni, a->p, &a->p->c[i], &a->ru, pv, cr, &cpus);
+		stall_warning(a->r, n->policy, pv, cr->name);
+		ta_merge(n->policy, &n->tm_opts, &n->ni, pv, 3, &cr->hint, &cr->admit);
+		providers_release(pv, 3);
+		cr->have_hint = true;
+		cr->exclusive_cpus = n->cfg.cpu_static ? cpus : 0;
+		if (!cr->admit)
+			a->r->admit = false;
+		else
+			allocate_container(a, i, &cr->hint);
+	}
+}
+
+/* podScope.Admit (scope_pod.go): one merge for the whole pod, then each
+ * container allocated with the pod's hint. */
+static void pod_scope_admit(struct admission *a)
+{
+	struct ta_node *n = a->n;
+	struct ta_provider pv[3];
+	struct ta_container_report podr = { 0 };
+	bool admit;
+	size_t i;
+	int cpus;
+
+	gather(&n->t, n->state, &n->cfg, &n->ni, a->p, NULL, &a->ru, pv, &podr, &cpus);
+	stall_warning(a->r, n->policy, pv, NULL);
+	ta_merge(n->policy, &n->tm_opts, &n->ni, pv, 3, &a->r->pod_hint, &admit);
+	providers_release(pv, 3);
+	a->r->admit = admit;
+	/* the pod-level resource report goes with the first container */
+	for (i = 0; i < a->p->n; i++) {
+		struct ta_container_report *cr = &a->r->containers[i];
+
+		cr->have_hint = true;
+		cr->hint = a->r->pod_hint;
+		cr->admit = admit;
+		cr->exclusive_cpus = n->cfg.cpu_static && !a->p->pod_level_set ? guaranteed_cpus(a->p, &a->p->c[i]) : 0;
+		if (i == 0) {
+			cr->res = podr.res;
+			cr->nres = podr.nres;
+			podr.res = NULL;
+			podr.nres = 0;
+		}
+		if (a->r->admit)
+			allocate_container(a, i, &cr->hint);
+	}
+	free(podr.res);
+}
+
+int ta_node_admit(struct ta_node *n, struct ta_pod_report *r, const struct tk_node *obj,
+		  const char *file, struct tk_diag *d)
+{
+	struct pod p;
+	struct admission a = { n, &p, { CPUSET_INIT, NULL, 0, 0, NULL, NULL }, r };
+	size_t i;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	rc = pod_parse(&p, obj, file, d);
@@ -1431,121 +1560,53 @@ int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char 
 		pod_release(&p);
 		return rc;
 	}
-	if (!g_state) {
-		g_state = xcalloc(1, sizeof(*g_state));
-		state_init(g_state, t, cfg);
-	}
-	ru.devs = xcalloc(t->ndevices + 1, sizeof(bool));
-	ru.stride = g_state->nmem;
+	a.ru.devs = xcalloc(n->t.ndevices + 1, sizeof(bool));
+	a.ru.stride = n->state->nmem;
 	r->kind = xstrdup(p.kind);
 	r->name = xstrdup(p.name ? p.name : "");
 	r->qos = p.qos;
-	r->policy = pol;
-	r->scope = scope;
-	r->cpu_static = cfg->cpu_static;
+	r->policy = n->policy;
+	r->scope = n->scope;
+	r->cpu_static = n->cfg.cpu_static;
 	r->admit = true;
 	r->containers = xcalloc(p.n + 1, sizeof(*r->containers));
 	r->ncontainers = p.n;
 	for (i = 0; i < p.n; i++)
 		report_container(&r->containers[i], &p.c[i]);
-	check_annotations(&p, r);
-	for (i = 0; i < p.n; i++) {
-		for (j = 0; j < p.c[i].lim.n; j++) {
-			const char *n = p.c[i].lim.v[j].name;
-
-			if (strchr(n, '/') && !is_device_resource(t, n) && strncmp(n, "hugepages-", 10))
-				warn(r, xasprintf("container %s requests %s, which no device of the topology "
-						  "provides: the kubelet would reject the pod (insufficient %s)",
-						  p.c[i].name, n, n));
-		}
-	}
-
-	for (i = 0; i < p.n; i++)
-		for (j = 0; j < p.c[i].req.n; j++) {
-			const char *n = p.c[i].req.v[j].name;
-			struct tk_qty page;
-
-			/* IsHugePageResourceValueDivisible: the API server's check */
-			if (is_hugepages(n) && !tk_qty_parse(n + 10, &page) && tk_qty_value(&page) > 0 &&
-			    tk_qty_value(&p.c[i].req.v[j].q) % tk_qty_value(&page) != 0)
-				warn(r, xasprintf("container %s: %s request of %lld bytes is not a multiple of the "
-						  "%s page size: the API server rejects this pod (write e.g. %s)",
-						  p.c[i].name, n, (long long)tk_qty_value(&p.c[i].req.v[j].q), n + 10,
-						  n + 10));
-		}
-
-	if (pol == TA_POLICY_NONE || scope == TA_SCOPE_CONTAINER) {
-		/* containerScope.Admit: init containers, then app containers, each
-		 * merged and allocated before the next; policy none (noneScope)
-		 * allocates without a hint */
-		for (i = 0; i < p.n && r->admit; i++) {
-			struct ta_container_report *cr = &r->containers[i];
-
-			gather(t, g_state, cfg, ni, &p, &p.c[i], &ru, pv, cr, &cpus);
-			if (pol == TA_POLICY_NONE) {
-				cr->hint = (struct ta_hint){ false, 0, false };
-				cr->admit = true;
-			} else {
-				stall_warning(r, pol, pv, cr->name);
-				ta_merge(pol, o, ni, pv, 3, &cr->hint, &cr->admit);
-			}
-			providers_release(pv, 3);
-			cr->have_hint = true;
-			cr->exclusive_cpus = cfg->cpu_static ? cpus : 0;
-			if (!cr->admit)
-				r->admit = false;
-			else if (allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &ru, &reason, err, sizeof(err)))
-				alloc_failed(r, cr, reason, err);
-		}
-	} else {
-		/* podScope.Admit: one merge for the whole pod, then each container
-		 * allocated with the pod's hint */
-		struct ta_container_report podr = { 0 };
-		bool admit;
-
-		gather(t, g_state, cfg, ni, &p, NULL, &ru, pv, &podr, &cpus);
-		stall_warning(r, pol, pv, NULL);
-		ta_merge(pol, o, ni, pv, 3, &r->pod_hint, &admit);
-		providers_release(pv, 3);
-		r->admit = admit;
-		/* the pod-level resource report goes with the first container */
-		for (i = 0; i < p.n; i++) {
-			struct ta_container_report *cr = &r->containers[i];
-
-			cr->have_hint = true;
-			cr->hint = r->pod_hint;
-			cr->admit = admit;
-			cr->exclusive_cpus = cfg->cpu_static && !p.pod_level_set ? guaranteed_cpus(&p, &p.c[i]) : 0;
-			if (i == 0) {
-				cr->res = podr.res;
-				cr->nres = podr.nres;
-				podr.res = NULL;
-				podr.nres = 0;
-			}
-			if (r->admit && allocate(t, g_state, cfg, &p, &p.c[i], &cr->hint, &ru, &reason, err, sizeof(err)))
-				alloc_failed(r, cr, reason, err);
-		}
-		free(podr.res);
-	}
+	check_pod(&n->t, &p, r);
+	/* topologyManager.Admit: the policy none scope, else the configured one */
+	if (n->policy == TA_POLICY_NONE)
+		admit_policy_none(&a);
+	else if (n->scope == TA_SCOPE_CONTAINER)
+		container_scope_admit(&a);
+	else
+		pod_scope_admit(&a);
 	if (!r->admit && !r->reason) {
 		r->reason = xstrdup("TopologyAffinityError");
 		r->message = xstrdup("Resources cannot be allocated with Topology locality");
 	}
-	cpuset_release(&ru.cpus);
-	free(ru.devs);
-	free(ru.mem_mask);
-	free(ru.mem);
+	cpuset_release(&a.ru.cpus);
+	free(a.ru.devs);
+	free(a.ru.mem_mask);
+	free(a.ru.mem);
 	pod_release(&p);
 	return 0;
 }
 
-void ta_pod_state_release(void)
+struct ta_node_state *ta_node_state_new(const struct topo *t, const struct ta_config *cfg)
 {
-	if (g_state) {
-		state_release(g_state);
-		free(g_state);
-		g_state = NULL;
-	}
+	struct ta_node_state *s = xcalloc(1, sizeof(*s));
+
+	state_init(s, t, cfg);
+	return s;
+}
+
+void ta_node_state_free(struct ta_node_state *s)
+{
+	if (!s)
+		return;
+	state_release(s);
+	free(s);
 }
 
 void ta_pod_report_release(struct ta_pod_report *r)

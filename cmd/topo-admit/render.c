@@ -4,6 +4,7 @@
  * the pod-mode document on stdin, so "containers[].name", "exclusiveCpus"
  * and "hint" keep their names and shapes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,14 @@
 #include "emit.h"
 #include "ta.h"
 #include "xalloc.h"
+
+int ta_emit(json_t *j)
+{
+	int rc = tk_emit_json(j, stdout);
+
+	json_decref(j);
+	return rc;
+}
 
 void ta_mask_format(ta_mask m, char *buf, size_t len)
 {
@@ -263,4 +272,62 @@ void ta_pod_report_text(const struct ta_pod_report *r, void *fp)
 		tk_fputs_text(r->warnings[i], out);
 		fputc('\n', out);
 	}
+}
+
+int ta_merge_result_render(const struct ta_merge_result *m, enum tk_out out)
+{
+	json_t *j;
+
+	if (out == TK_OUT_TEXT) {
+		char mask[256];
+
+		if (m->best.has_mask)
+			ta_mask_format(m->best.mask, mask, sizeof(mask));
+		printf("admit: %s\nhint: %s%s, %s\n", m->admit ? "yes" : "no",
+		       m->best.has_mask ? "NUMA " : "any NUMA node", m->best.has_mask ? mask : "",
+		       m->best.preferred ? "preferred" : "not preferred");
+		if (m->stall)
+			printf("warning: %s\n", m->warning);
+		return 0;
+	}
+	j = json_object();
+	json_object_set_new(j, "admit", json_boolean(m->admit));
+	json_object_set_new(j, "hint", ta_hint_to_json(&m->best));
+	if (m->stall) {
+		char digits[400], *end;
+		long long n;
+
+		/* exact while it fits JSON's usual 64-bit integers */
+		ta_merge_combinations(m->policy, m->providers, m->nproviders, digits, sizeof(digits));
+		errno = 0;
+		n = strtoll(digits, &end, 10);
+		json_object_set_new(j, "kubeletCombinations", errno || *end ?
+				    json_real(m->combinations) : json_integer(n));
+		json_object_set_new(j, "warnings", json_pack("[s]", m->warning));
+	}
+	return ta_emit(j);
+}
+
+int ta_cpu_hints_render(const struct ta_hint *h, size_t n, long long count, enum tk_out out)
+{
+	size_t i;
+	json_t *j;
+
+	if (out == TK_OUT_TEXT) {
+		for (i = 0; i < n; i++) {
+			char m[256];
+
+			ta_mask_format(h[i].mask, m, sizeof(m));
+			printf("NUMA %s%s\n", m, h[i].preferred ? " (preferred)" : "");
+		}
+		if (count == 0)
+			printf("no exclusive CPUs requested: no NUMA preference\n");
+		else if (!n)
+			printf("no NUMA combination has %lld free CPUs\n", count);
+		return 0;
+	}
+	j = json_object();
+	/* GetTopologyHints: no exclusive CPUs requested, no preference (nil) */
+	json_object_set_new(j, "hints", count == 0 ? json_null() : ta_hints_to_json(h, n));
+	return ta_emit(j);
 }

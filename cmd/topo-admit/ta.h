@@ -5,7 +5,10 @@
  *   pod.c       pod mode: QoS, the hint providers, the scopes, admission
  *   nrt.c       --nrt: the scheduler's NodeResourceTopologyMatch filter and score
  *   render.c    JSON and text output
- *   main.c      options and mode dispatch
+ *   node.c      the node as its kubelet is configured: topology, KubeletConfiguration
+ *               and flags, reservedMemory, the kubelet's checkpoints
+ *   modes.c     hint-merge and CPU-hints modes: load, compute, render
+ *   main.c      options, mode dispatch, the pod-mode loop
  *
  * Ownership: every *_release() frees what the matching loader filled.
  */
@@ -21,9 +24,12 @@
 #include "merge.h"
 #include "quantity.h"
 
+#include "checkpoints.h"
+#include "cli.h"
+#include "topo.h"
+
 struct tk_diag;
 struct tk_node;
-struct topo;
 
 /* ---- hints.c ---- */
 
@@ -135,15 +141,14 @@ struct ta_pod_report {
 };
 
 void ta_pod_report_release(struct ta_pod_report *r);
-/* Free the node state that pods of one run share. */
-void ta_pod_state_release(void);
 
-/* Admit one pod (a Pod or a workload's template) on topology t. file names
- * the manifest for diagnostics. Returns 0, or -1 with d filled (bad input). */
-int ta_admit_pod(struct ta_pod_report *r, const struct tk_node *obj, const char *file,
-		 const struct topo *t, const struct ta_config *cfg, enum ta_policy p,
-		 enum ta_scope s, const struct ta_options *o, const struct ta_numa_info *ni,
-		 struct tk_diag *d);
+struct ta_node;
+/* Admit one pod (a Pod or a workload's template) on node n, which keeps
+ * what an admitted pod takes. file names the manifest for diagnostics.
+ * Returns 0, 1 when obj is not a pod or workload, or -1 with d filled (bad
+ * input). */
+int ta_node_admit(struct ta_node *n, struct ta_pod_report *r, const struct tk_node *obj,
+		  const char *file, struct tk_diag *d);
 
 /* A pod's requests as the scheduler reads them (SetDefaults_Pod applied:
  * requests default to limits), for nrt.c. Init containers come first. */
@@ -197,5 +202,106 @@ json_t *ta_hints_to_json(const struct ta_hint *v, size_t n);
 void ta_mask_format(ta_mask m, char *buf, size_t len);
 json_t *ta_pod_report_to_json(const struct ta_pod_report *r);
 void ta_pod_report_text(const struct ta_pod_report *r, void *fp);
+/* Print j on stdout (compact, one line) and drop it: 0, or -1 on a write error. */
+int ta_emit(json_t *j);
+
+/* What --hints computed, for its output. */
+struct ta_merge_result {
+	enum ta_policy policy;
+	const struct ta_provider *providers;
+	size_t nproviders;
+	struct ta_hint best;
+	bool admit;
+	bool stall;                 /* the kubelet's own merge would stall: warning */
+	char warning[1024];
+	double combinations;
+};
+/* 0, or -1 on a write error. */
+int ta_merge_result_render(const struct ta_merge_result *m, enum tk_out out);
+int ta_cpu_hints_render(const struct ta_hint *h, size_t n, long long count, enum tk_out out);
+
+/* ---- main.c: the command line ---- */
+
+/* NAME=VALUE lists: --option, --cpu-option, a configuration's option maps */
+struct ta_kv {
+	size_t n;
+	char **names, **values;
+};
+void ta_kv_push(struct ta_kv *kv, const char *name, size_t namelen, const char *value);
+void ta_kv_release(struct ta_kv *kv);
+
+struct ta_opts {
+	const char *topology;
+	const char *policy;
+	const char *scope;
+	const char *kubelet_config;
+	const char *cpu_policy;
+	const char *mem_policy;
+	const char *available;
+	const char *state;
+	const char *kubelet_dir;
+	const char *reserved;
+	const char *numa_nodes;
+	const char *hints;
+	const char *distances;
+	const char *reusable;
+	const char *allocated;
+	bool cpu_hints;
+	long long count;
+	bool have_count;
+	struct ta_kv tm_opts;       /* --option */
+	struct ta_kv cpu_opts;      /* --cpu-option */
+	enum tk_out out;
+	const char *manifest;
+	struct ta_nrt_opts nrt;
+};
+
+/* ---- node.c: the node pods are admitted on ---- */
+
+/* The Topology Manager as NewManager builds it from policy, scope and
+ * options: exits 2 with the kubelet's words on a configuration it refuses. */
+void ta_manager_new(const char *policy, const char *scope, const struct ta_kv *options,
+		    struct ta_numa_info *ni, enum ta_policy *p, enum ta_scope *s, struct ta_options *to);
+/* The CPU Manager's static policy options as NewStaticPolicyOptions and
+ * ValidateStaticPolicyOptions take them (tm_policy NULL: no Topology
+ * Manager); exits 2, prefix before the kubelet's words. */
+void ta_cpu_options(struct policy_opts *po, const struct ta_kv *options, const struct topo *t,
+		    const char *tm_policy, const char *prefix);
+
+struct ta_node_state;
+
+/* One node as its kubelet runs: the topology, the managers as configured
+ * (options over the KubeletConfiguration over the defaults) and what is
+ * still free. Pods admitted on it (ta_node_admit) consume what they take,
+ * as the kubelet admits one pod after the other. */
+struct ta_node {
+	struct topo t;
+	const char *topology;           /* the topology's file name */
+	struct ta_config cfg;
+	enum ta_policy policy;
+	enum ta_scope scope;
+	struct ta_options tm_opts;
+	struct ta_numa_info ni;
+	struct tk_mem_checkpoint mem_state;
+	struct tk_dev_checkpoint dev_state;
+	char **warnings;                /* about the configuration, for every pod */
+	size_t nwarnings;
+	struct ta_node_state *state;
+};
+
+/* Load the node of pod mode from the options; exits 2 on bad input or a
+ * configuration the kubelet refuses to start with. */
+void ta_node_load(struct ta_node *n, const struct ta_opts *o);
+void ta_node_release(struct ta_node *n);
+
+/* pod.c: what is still free on a node: its state at start (cfg's free
+ * CPUs, reservedMemory, the checkpoints it points to). */
+struct ta_node_state *ta_node_state_new(const struct topo *t, const struct ta_config *cfg);
+void ta_node_state_free(struct ta_node_state *s);
+
+/* ---- modes.c ---- */
+
+int ta_run_hints(const struct ta_opts *o);
+int ta_run_cpu_hints(const struct ta_opts *o);
 
 #endif

@@ -19,9 +19,6 @@
 int tool_main(int argc, char **argv);
 void tk_fuzz_exit(int code) __attribute__((noreturn));
 int tk_fuzz_atexit(void (*fn)(void));
-/* topo-admit keeps the node's state from pod to pod of one run; a jump out
- * must not hand it to the next run (weak: only topo-admit has it) */
-void ta_pod_state_release(void) __attribute__((weak));
 
 static jmp_buf back;
 static char path[64];
@@ -85,8 +82,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	optind = 0;  /* GNU getopt: full re-initialisation for the next run */
 	if (setjmp(back) == 0)
 		tool_main(argc, argv);
-	if (ta_pod_state_release)
-		ta_pod_state_release();
 	scan_fds(1);
 	return 0;
 }
