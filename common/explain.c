@@ -27,7 +27,10 @@
 #define LINE_MAX_BYTES (64 * 1024)
 #define JSON_MAX_BYTES (64u * 1024 * 1024)
 
-/* ---- message tables ---- */
+/* ---- message tables ----
+ * Each needle is the constant part of an upstream template; the file it
+ * comes from (kubernetes/kubernetes) is named above its entries. Older
+ * wordings stay so that events from older clusters are still recognised. */
 
 struct sched_reason {
 	const char *needle;     /* substring of one "K <reason>" part */
@@ -36,48 +39,93 @@ struct sched_reason {
 	const char *explanation;
 };
 
-/* Order matters: the longer podtopologyspread message comes first. */
+/* Order matters: a needle that contains another comes first. */
 static const struct sched_reason sched_reasons[] = {
+	/* pkg/scheduler/framework/plugins/podtopologyspread/filtering.go:
+	 * ErrReasonNodeLabelNotMatch = ErrReasonConstraintsNotMatch + " (missing required label)" */
 	{ "didn't match pod topology spread constraints (missing required label)", "PodTopologySpread.NodeLabelNotMatch", true,
 	  "these nodes lack a topologyKey label of the pod's topologySpreadConstraints; PodTopologySpread filters out nodes without every key. Label the nodes (e.g. topology.kubernetes.io/zone) or fix the topologyKey spelling" },
+	/* ErrReasonConstraintsNotMatch */
 	{ "didn't match pod topology spread constraints", "PodTopologySpread.ConstraintsNotMatch", true,
 	  "placing the pod on these nodes would make the skew of a whenUnsatisfiable: DoNotSchedule constraint exceed maxSkew; add capacity in the domains with the fewest matching pods, raise maxSkew, or use ScheduleAnyway" },
-	{ "didn't match Pod's node affinity/selector", "NodeAffinity", false,
+	/* plugins/nodeaffinity/node_affinity.go: ErrReasonPod, errReasonEnforced, errReasonConflict */
+	{ "didn't match Pod's node affinity", "NodeAffinity", false,
 	  "the pod's nodeSelector or required node affinity excludes these nodes; check the node labels against spec.nodeSelector and spec.affinity.nodeAffinity" },
+	{ "didn't match scheduler-enforced node affinity", "NodeAffinity", false,
+	  "the scheduler profile's addedAffinity (NodeAffinityArgs) excludes these nodes" },
+	{ "pod affinity terms conflict", "NodeAffinity", false,
+	  "the pod's nodeSelector and required node affinity can match no node together" },
+	/* plugins/tainttoleration/taint_toleration.go: "node(s) had untolerated
+	 * taint(s)" (1.33+), "node(s) had untolerated taint {%s: %s}" (1.25+),
+	 * "node(s) had taint {%s: %s}, that the pod didn't tolerate" (before) */
 	{ "had untolerated taint", "TaintToleration", false,
 	  "these nodes carry a NoSchedule/NoExecute taint the pod does not tolerate; add a toleration or remove the taint" },
+	{ "had taint", "TaintToleration", false,
+	  "these nodes carry a taint the pod does not tolerate (older scheduler wording); add a toleration or remove the taint" },
+	/* plugins/noderesources/fit.go: "Insufficient %v", "Too many pods" */
 	{ "Insufficient ", "NodeResourcesFit", false,
 	  "these nodes lack free allocatable resources for the pod's requests; lower the requests, free capacity, or add nodes" },
 	{ "Too many pods", "NodeResourcesFit", false,
 	  "these nodes already run their maximum number of pods" },
+	/* plugins/nodeunschedulable/node_unschedulable.go */
 	{ "were unschedulable", "NodeUnschedulable", false,
 	  "these nodes are cordoned (spec.unschedulable); uncordon them or tolerate node.kubernetes.io/unschedulable" },
+	{ "had unknown conditions", "NodeUnschedulable", false,
+	  "these nodes have no spec the plugin can read (unknown condition)" },
+	/* plugins/volumebinding/binder.go: ErrReasonNodeConflict ("didn't match
+	 * PersistentVolume's node affinity" since 1.33, "had volume node affinity
+	 * conflict" before), ErrReasonBindConflict, ErrReasonNotEnoughSpace,
+	 * ErrReasonPVNotExist; volume_binding.go: unbound immediate claims */
+	{ "didn't match PersistentVolume's node affinity", "VolumeBinding", false,
+	  "the pod's bound PersistentVolumes are restricted (nodeAffinity, usually a zone) to other nodes; schedule in the volume's zone or use WaitForFirstConsumer" },
 	{ "had volume node affinity conflict", "VolumeBinding", false,
 	  "the pod's bound PersistentVolumes are restricted (nodeAffinity, usually a zone) to other nodes; schedule in the volume's zone or use WaitForFirstConsumer" },
 	{ "didn't find available persistent volumes to bind", "VolumeBinding", false,
 	  "no unbound PersistentVolume reachable from these nodes matches the claim" },
-	{ "had no available volume zone", "VolumeZone", false,
-	  "the volume's zone label does not match these nodes' zone" },
-	{ "unbound immediate PersistentVolumeClaims", "VolumeBinding", false,
-	  "a PersistentVolumeClaim with volumeBindingMode Immediate is not bound yet; check the claim's StorageClass and provisioner" },
+	{ "did not have enough free storage", "VolumeBinding", false,
+	  "the CSI driver reports too little storage capacity (CSIStorageCapacity) for the claim on these nodes" },
 	{ "bound to non-existent pv", "VolumeBinding", false,
 	  "a claim of the pod is bound to a PersistentVolume that no longer exists" },
+	{ "unbound immediate PersistentVolumeClaims", "VolumeBinding", false,
+	  "a PersistentVolumeClaim with volumeBindingMode Immediate is not bound yet; check the claim's StorageClass and provisioner" },
+	/* plugins/volumezone/volume_zone.go: ErrReasonConflict */
+	{ "had no available volume zone", "VolumeZone", false,
+	  "the volume's zone label does not match these nodes' zone" },
+	/* plugins/volumerestrictions/volume_restrictions.go */
+	{ "had no available disk", "VolumeRestrictions", false,
+	  "a volume the pod uses is already mounted by another pod on these nodes in a way that excludes sharing" },
+	{ "ReadWriteOncePod access mode", "VolumeRestrictions", false,
+	  "a ReadWriteOncePod claim of the pod is already used by another pod" },
+	/* plugins/nodevolumelimits/csi.go: ErrReasonMaxVolumeCountExceeded */
+	{ "exceed max volume count", "NodeVolumeLimits", false,
+	  "attaching the pod's volumes would exceed the CSI driver's volume limit on these nodes" },
+	/* plugins/nodename/node_name.go: ErrReason */
 	{ "didn't match the requested node name", "NodeName", false,
 	  "spec.nodeName names another node" },
-	{ "had taint", "TaintToleration", false,
-	  "these nodes carry a taint the pod does not tolerate (older scheduler wording); add a toleration or remove the taint" },
+	/* plugins/interpodaffinity/filtering.go */
 	{ "didn't match pod affinity rules", "InterPodAffinity", false,
 	  "the pod's required podAffinity finds no matching pod in these nodes' topology domains" },
 	{ "didn't match pod anti-affinity rules", "InterPodAffinity", false,
 	  "the pod's required podAntiAffinity matches pods already in these nodes' topology domains" },
 	{ "didn't satisfy existing pods anti-affinity rules", "InterPodAffinity", false,
 	  "pods already running on these nodes have required anti-affinity against this pod" },
+	/* plugins/nodeports/node_ports.go: ErrReason */
 	{ "didn't have free ports for the requested pod ports", "NodePorts", false,
 	  "a requested hostPort is already used on these nodes" },
+	/* plugins/dynamicresources/dynamicresources.go */
+	{ "cannot allocate all claims", "DynamicResources", false,
+	  "the pod's ResourceClaims cannot all be allocated from the devices of these nodes" },
+	{ "no new claims to deallocate", "DynamicResources", false,
+	  "the DynamicResources PostFilter found no allocated claim whose release could help (informational)" },
+	/* framework/preemption/preemption.go (the "preemption: " PostFilter part) */
 	{ "No preemption victims found for incoming pod", "Preemption", false,
 	  "evicting lower-priority pods would not make the pod fit on these nodes" },
 	{ "Preemption is not helpful for scheduling", "Preemption", false,
 	  "the failure on these nodes cannot be fixed by evicting pods (e.g. a label, taint or affinity mismatch)" },
+	{ "not eligible due to preemptionPolicy=Never", "Preemption", false,
+	  "the pod's preemptionPolicy is Never: it does not evict other pods" },
+	{ "not eligible due to a terminating pod on the nominated node", "Preemption", false,
+	  "an earlier preemption for this pod is still terminating its victims" },
 };
 
 struct kubelet_msg {
@@ -88,29 +136,70 @@ struct kubelet_msg {
 	const char *explanation;
 };
 
+/* Needles are tried first (the most specific cause), then Event reasons. */
 static const struct kubelet_msg kubelet_msgs[] = {
-	{ "TopologyAffinityError", NULL, "TopologyAffinityError", true,
-	  "the kubelet's Topology Manager rejected the pod: under the restricted or single-numa-node policy no NUMA affinity satisfies every resource (CPU, memory, devices) of the pod; re-derive with topo-admit and free resources on one NUMA node or reduce the requests" },
+	/* pkg/kubelet/cm/topologymanager/topology_manager.go: TopologyAffinityError.Error() */
 	{ NULL, "Resources cannot be allocated with Topology locality", "TopologyAffinityError", true,
-	  "the kubelet's Topology Manager rejected the pod: no NUMA affinity satisfies every resource of the pod under the configured policy" },
-	{ "SMTAlignmentError", NULL, "SMTAlignmentError", true,
-	  "the CPU Manager's full-pcpus-only option requires whole physical cores: the pod's CPU request is not a multiple of the threads per core, or not enough free whole cores remain" },
+	  "the kubelet's Topology Manager rejected the pod: under the restricted or single-numa-node policy no NUMA affinity satisfies every resource (CPU, memory, devices) of the pod; re-derive with topo-admit and free resources on one NUMA node or reduce the requests" },
+	/* pkg/kubelet/cm/cpumanager/policy_static.go: SMTAlignmentError.Error() */
+	{ NULL, "cpus not multiple cpus per core", "SMTAlignmentError", true,
+	  "the CPU Manager's full-pcpus-only option requires whole physical cores: the pod's CPU request is not a multiple of the threads per core; request a multiple" },
+	{ NULL, "not enough free physical CPUs", "SMTAlignmentError", true,
+	  "the CPU Manager's full-pcpus-only option requires whole physical cores: fewer free whole cores remain than the pod requests" },
 	{ NULL, "SMT Alignment Error", "SMTAlignmentError", true,
 	  "the CPU Manager's full-pcpus-only option requires whole physical cores" },
-	{ "UnexpectedAdmissionError", NULL, "UnexpectedAdmissionError", true,
-	  "a resource manager (Memory Manager, CPU Manager or Device Manager) failed to allocate for the pod during admission" },
-	{ NULL, "which is unexpected", "UnexpectedAdmissionError", true,
-	  "a resource manager failed to allocate for the pod during admission" },
-	{ NULL, "please drain node and remove policy state file", "PolicyStateMismatch", true,
-	  "the kubelet's CPU or Memory Manager refused to start: the state file does not match the configured policy or reservations; drain the node, remove cpu_manager_state / memory_manager_state and restart the kubelet" },
+	/* pkg/kubelet/cm/memorymanager/policy_static.go (Allocate errors) */
+	{ NULL, "no NUMA nodes with enough memory is available", "MemoryManagerNoNUMANode", true,
+	  "the Memory Manager (Static policy) found no NUMA node, or group of nodes, with enough free memory/hugepages for the container" },
+	{ NULL, "failed to find NUMA nodes to extend the current topology hint", "MemoryManagerNoNUMANode", true,
+	  "the Memory Manager could not extend the Topology Manager's NUMA affinity with enough free memory for the container" },
+	/* pkg/kubelet/cm/devicemanager/manager.go: devicesToAllocate */
 	{ NULL, "requested number of devices unavailable", "DeviceAllocationFailed", true,
 	  "the Device Manager has fewer healthy free devices of this resource than the pod requests" },
+	{ NULL, "cannot allocate unhealthy devices", "DeviceAllocationFailed", true,
+	  "the devices of this resource (or those already allocated to the container) are unhealthy" },
+	{ NULL, "cannot allocate unregistered device", "DeviceAllocationFailed", true,
+	  "no device plugin is registered for this resource on the node" },
+	/* pkg/kubelet/cm/cpumanager/state/state_checkpoint.go,
+	 * memorymanager/state/state_checkpoint.go, cpu_manager.go Start,
+	 * memory_manager.go Start, policy_static.go Start / validateState */
+	{ NULL, "please drain node and remove policy state file", "PolicyStateMismatch", true,
+	  "the kubelet's CPU or Memory Manager refused to start: the state file does not match the configured policy or reservations; drain the node, remove cpu_manager_state / memory_manager_state and restart the kubelet" },
+	{ NULL, "please drain this node and delete the", "PolicyStateMismatch", true,
+	  "the kubelet's CPU or Memory Manager refused to start: the checkpoint was written under another policy; drain the node, delete the checkpoint file and restart the kubelet" },
+	{ NULL, "differs from state checkpoint policy", "PolicyStateMismatch", true,
+	  "the CPU or Memory Manager checkpoint was written under another policy; drain the node, delete the checkpoint file and restart the kubelet" },
+	{ NULL, "doesn't match with CPUs in state", "PolicyStateMismatch", true,
+	  "the CPU Manager state file holds other CPUs than the node has now (CPUs or reservedSystemCPUs changed); drain the node, delete cpu_manager_state and restart the kubelet" },
+	/* memorymanager/memory_manager.go: validateReservedMemory */
+	{ NULL, "determined by Node Allocatable feature", "InvalidReservation", true,
+	  "the Memory Manager refused to start: reservedMemory does not add up to kubeReserved + systemReserved + the hard eviction threshold for memory" },
+	/* cpumanager/cpu_manager.go getNumReservedCPUs, policy_static.go NewStaticPolicy */
+	{ NULL, "requires systemreserved.cpu + kubereserved.cpu to be greater than zero", "InvalidReservation", true,
+	  "the CPU Manager's static policy refused to start: it needs kubeReserved or systemReserved CPU greater than zero" },
+	{ NULL, "unable to reserve the required amount of CPUs", "InvalidReservation", true,
+	  "the CPU Manager's static policy refused to start: reservedSystemCPUs does not hold as many CPUs as kubeReserved + systemReserved round up to" },
+	/* topologymanager/topology_manager.go NewManager */
+	{ NULL, "unsupported on machines with more than", "TopologyManagerUnsupported", true,
+	  "the Topology Manager refused to start: the node has more NUMA nodes than it supports (8, or the max-allowable-numa-nodes policy option)" },
+	/* pkg/kubelet/lifecycle/predicate.go, cm/admission/errors.go:
+	 * "Allocate failed due to %v, which is unexpected" */
+	{ NULL, "which is unexpected", "UnexpectedAdmissionError", true,
+	  "a resource manager failed to allocate for the pod during admission" },
+	/* kubelet klog lines of topologymanager (scope.go, policy.go) */
 	{ NULL, "Topology Admit Handler", "TopologyAdmitHandler", false,
 	  "the Topology Manager's admission of one pod (informational)" },
 	{ NULL, "Best TopologyHint", "TopologyHintMerge", false,
 	  "the Topology Manager's merged NUMA hint for a container (informational)" },
 	{ NULL, "TopologyHints", "TopologyHints", false,
 	  "the hints one hint provider gave the Topology Manager (informational)" },
+	/* Event reasons: admission.Error Type() values */
+	{ "TopologyAffinityError", NULL, "TopologyAffinityError", true,
+	  "the kubelet's Topology Manager rejected the pod: no NUMA affinity satisfies every resource of the pod under the configured policy; re-derive with topo-admit" },
+	{ "SMTAlignmentError", NULL, "SMTAlignmentError", true,
+	  "the CPU Manager's full-pcpus-only option requires whole physical cores" },
+	{ "UnexpectedAdmissionError", NULL, "UnexpectedAdmissionError", true,
+	  "a resource manager (Memory Manager, CPU Manager or Device Manager) failed to allocate for the pod during admission" },
 };
 
 /* ---- report ---- */
@@ -126,6 +215,14 @@ struct ex_state {
 	bool describe;          /* the input is `kubectl describe` text */
 	bool started;
 	char pod_name[256], pod_ns[256];
+	/* the Events row being read: its message may go on over continuation
+	 * lines (a message with a newline, or a terminal's wrapping) */
+	bool pend;
+	bool pend_cut;
+	char pend_type[64], pend_reason[256], pend_from[256], pend_obj[600];
+	char *pend_msg;        /* LINE_MAX_BYTES */
+	char *scratch;         /* LINE_MAX_BYTES: a row split into fields */
+	size_t pend_len;
 };
 
 static bool contains(const char *hay, const char *needle)
@@ -147,14 +244,12 @@ static const struct kubelet_msg *kubelet_match(const char *reason, const char *m
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(kubelet_msgs) / sizeof(kubelet_msgs[0]); i++) {
-		const struct kubelet_msg *k = &kubelet_msgs[i];
-
-		if (k->reason && reason && strcmp(reason, k->reason) == 0)
-			return k;
-		if (k->needle && contains(msg, k->needle))
-			return k;
-	}
+	for (i = 0; i < sizeof(kubelet_msgs) / sizeof(kubelet_msgs[0]); i++)
+		if (kubelet_msgs[i].needle && contains(msg, kubelet_msgs[i].needle))
+			return &kubelet_msgs[i];
+	for (i = 0; reason && i < sizeof(kubelet_msgs) / sizeof(kubelet_msgs[0]); i++)
+		if (kubelet_msgs[i].reason && strcmp(reason, kubelet_msgs[i].reason) == 0)
+			return &kubelet_msgs[i];
 	return NULL;
 }
 
@@ -168,6 +263,13 @@ const char *tk_explain_classify(const char *reason, const char *msg,
 		*domain = TK_EXPLAIN_SCHED;
 		*failure = 1;
 		return "FailedScheduling";
+	}
+	/* kubernetes/autoscaler cluster-autoscaler/processors/status/
+	 * eventing_scale_up_processor.go: "pod didn't trigger scale-up: %s" */
+	if (contains(msg, "pod didn't trigger scale-up")) {
+		*domain = TK_EXPLAIN_SCHED;
+		*failure = 0;
+		return "NotTriggerScaleUp";
 	}
 	if ((k = kubelet_match(reason, msg))) {
 		*domain = TK_EXPLAIN_KUBELET;
@@ -190,9 +292,89 @@ const char *tk_explain_classify(const char *reason, const char *msg,
 static json_t *jstr(const char *s);
 static void render_text_event(const json_t *e);
 
-/* Parse "0/N nodes are available: K reason, K reason. preemption: ..." into
- * an array of {count, reason, plugin, explanation}; *all_known cleared when
- * a part matches no template. */
+/* needle in hay, white space in hay skipped: a describe message wrapped
+ * onto continuation lines (joined with a space, even inside a word) still
+ * matches. Parts are bounded (1 KiB), so the quadratic walk is too. */
+static bool loose_contains(const char *hay, const char *needle)
+{
+	const char *h, *p, *q;
+
+	if (strstr(hay, needle))
+		return true;
+	for (h = hay; *h; h++) {
+		for (p = h, q = needle; *q; q++) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p != *q && !(*q == ' '))
+				break;
+			if (*q == ' ')
+				continue;   /* the needle's own spaces may be gone too */
+			p++;
+		}
+		if (!*q)
+			return true;
+	}
+	return false;
+}
+
+static const struct sched_reason *sched_match(const char *part)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sched_reasons) / sizeof(sched_reasons[0]); i++)
+		if (loose_contains(part, sched_reasons[i].needle))
+			return &sched_reasons[i];
+	return NULL;
+}
+
+/* One "K <reason>" part (or a count-less PreFilter/PostFilter message). */
+static void sched_part(json_t *arr, const char *p, size_t n, bool preempt,
+		       bool *all_known, bool *spread)
+{
+	char part[1024];
+	char *rs;
+	long long count = -1;
+	const struct sched_reason *hit;
+	json_t *o;
+
+	if (n >= sizeof(part))
+		n = sizeof(part) - 1;
+	memcpy(part, p, n);
+	part[n] = '\0';
+	/* 1.2x printed the PostFilter part with its own "." after the ".": ".." */
+	while (n && (part[n - 1] == '.' || part[n - 1] == ' '))
+		part[--n] = '\0';
+	rs = part;
+	while (*rs == ' ')
+		rs++;
+	if (isdigit((unsigned char)*rs)) {
+		count = strtoll(rs, &rs, 10);
+		while (*rs == ' ')
+			rs++;
+	}
+	if (!*rs)
+		return;
+	hit = sched_match(rs);
+	o = json_object();
+	json_object_set_new(o, "count", count >= 0 ? json_integer(count) : json_null());
+	json_object_set_new(o, "reason", jstr(rs));
+	json_object_set_new(o, "preemption", json_boolean(preempt));
+	json_object_set_new(o, "plugin", hit ? json_string(hit->name) : json_null());
+	json_object_set_new(o, "explanation", hit ? json_string(hit->explanation) : json_null());
+	json_array_append_new(arr, o);
+	if (!hit)
+		*all_known = false;
+	else if (hit->spread)
+		*spread = true;
+}
+
+/* Parse framework FitError.Error() (pkg/scheduler/framework/types.go):
+ * "0/N nodes are available:" + " <PreFilterMsg>." or " <K reason, ...>."
+ * (the per-node reasons counted and sorted) + " <PostFilterMsg>", where the
+ * PostFilter messages are joined by ", " and DefaultPreemption's is
+ * "preemption: " + another FitError. Into an array of {count, reason,
+ * preemption, plugin, explanation}; *all_known cleared when a part matches
+ * no template. */
 static json_t *sched_parts(const char *msg, bool *all_known, bool *spread)
 {
 	json_t *arr = json_array();
@@ -200,63 +382,50 @@ static json_t *sched_parts(const char *msg, bool *all_known, bool *spread)
 	bool preempt = false;
 
 	while (p) {
+		const char *pre;
+
 		p += strlen("nodes are available:");
 		for (;;) {
-			const char *end;
-			char part[1024];
-			size_t n, i;
-			long long count = -1;
-			char *rs;
-			const struct sched_reason *hit = NULL;
-			json_t *o;
+			const char *end = p;
 
-			while (*p == ' ')
-				p++;
 			/* a part ends at "," or at the closing "." (followed by
-			 * " " or end); taints hold "{k: v}" without commas */
-			end = p;
-			while (*end && *end != ',' && !(*end == '.' && (end[1] == ' ' || end[1] == '\0')))
+			 * " " or end); taints hold "{k: v}" without commas, but
+			 * the pre-1.25 taint reason goes on with ", that the pod
+			 * didn't tolerate" */
+			while (*end && !(*end == ',' && strncmp(end, ", that ", 7) != 0) &&
+			       !(*end == '.' && (end[1] == ' ' || end[1] == '.' || end[1] == '\0')))
 				end++;
-			n = (size_t)(end - p);
-			if (n >= sizeof(part))
-				n = sizeof(part) - 1;
-			memcpy(part, p, n);
-			part[n] = '\0';
-			rs = part;
-			if (isdigit((unsigned char)*rs)) {
-				count = strtoll(rs, &rs, 10);
-				while (*rs == ' ')
-					rs++;
-			}
-			if (*rs) {
-				for (i = 0; i < sizeof(sched_reasons) / sizeof(sched_reasons[0]); i++)
-					if (contains(rs, sched_reasons[i].needle)) {
-						hit = &sched_reasons[i];
-						break;
-					}
-				o = json_object();
-				json_object_set_new(o, "count", count >= 0 ? json_integer(count) : json_null());
-				json_object_set_new(o, "reason", jstr(rs));
-				json_object_set_new(o, "preemption", json_boolean(preempt));
-				json_object_set_new(o, "plugin", hit ? json_string(hit->name) : json_null());
-				json_object_set_new(o, "explanation", hit ? json_string(hit->explanation) : json_null());
-				json_array_append_new(arr, o);
-				if (!hit)
-					*all_known = false;
-				else if (hit->spread)
-					*spread = true;
-			}
+			if (end > p && strncmp(p, " preemption:", 12) != 0)
+				sched_part(arr, p, (size_t)(end - p), preempt, all_known, spread);
 			if (*end != ',') {
 				p = end;
 				break;
 			}
 			p = end + 1;
 		}
-		p = strstr(p, "preemption:");
-		if (!p)
+		while (*p == '.')
+			p++;
+		pre = strstr(p, "preemption:");
+		/* other PostFilter messages before DefaultPreemption's, ", "-joined */
+		if (pre && pre > p) {
+			const char *q = p;
+
+			while (q < pre) {
+				const char *c = memchr(q, ',', (size_t)(pre - q));
+				const char *e = c ? c : pre;
+
+				sched_part(arr, q, (size_t)(e - q), preempt, all_known, spread);
+				q = e + 1;
+			}
+		} else if (!pre && *p) {
+			sched_part(arr, p, strlen(p), preempt, all_known, spread);
+		}
+		if (!pre)
 			break;
 		preempt = true;
-		p = strstr(p, "nodes are available:");
+		p = strstr(pre, "nodes are available:");
+		if (!p)
+			sched_part(arr, pre, strlen(pre), preempt, all_known, spread);
 	}
 	return arr;
 }
@@ -324,7 +493,9 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 	} else if (dom == TK_EXPLAIN_SCHED) {
 		json_t *parts;
 
-		if (!contains(msg, "nodes are available")) {
+		if (strcmp(cls, "NotTriggerScaleUp") == 0) {
+			expl = "the cluster autoscaler found no node group whose new node would let the pod schedule (informational); the reasons after the colon are per node group";
+		} else if (!contains(msg, "nodes are available")) {
 			known = false;
 			failure = 0;
 		} else {
@@ -343,7 +514,7 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 			st->foreign_failures++;
 		if (asprintf(&cmd, "%s", tool_for(dom)) < 0)
 			cmd = NULL;
-	} else if (known && dom == TK_EXPLAIN_SCHED) {
+	} else if (known && failure && dom == TK_EXPLAIN_SCHED) {
 		const char *obj = safe_obj(object);
 		const char *slash = strchr(obj, '/');
 		char ns[256] = "default", name[256];
@@ -384,6 +555,7 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 			st->failures++;
 	}
 	json_object_set_new(e, "recognized", json_boolean(known));
+	json_object_set_new(e, "template", known && *cls ? json_string(cls) : json_null());
 	json_object_set_new(e, "failure", json_boolean(known && failure));
 	json_object_set_new(e, "explanation", dom != st->domain ?
 			    json_pack("s+", "handled by ", tool_for(dom)) : jstr(expl));
@@ -511,9 +683,84 @@ static void klog_object(const char *line, char *out, size_t sz)
 	out[e - p] = '\0';
 }
 
-static void add_line(struct ex_state *st, char *line)
+static void add_line(struct ex_state *st, char *line);
+
+static void flush_row(struct ex_state *st)
+{
+	if (!st->pend)
+		return;
+	st->pend = false;
+	if (st->pend_cut)
+		st->cut++;
+	add_event(st, st->pend_from, st->pend_obj, st->pend_reason, st->pend_msg);
+}
+
+/* kubectl's DescribeEvents (k8s.io/kubectl pkg/describe/describe.go) writes
+ * "Type\tReason\tAge\tFrom\tMessage" rows through a tabwriter, the message
+ * strings.TrimSpace'd but otherwise raw: a newline in it continues at
+ * column 0, and a terminal or a copy wraps long rows. A line that is not
+ * a new row (Normal/Warning first) continues the message, joined with a
+ * space. */
+static void events_line(struct ex_state *st, char *line)
 {
 	char *f[5];
+
+	if (!line[0]) {
+		flush_row(st);
+		return;
+	}
+	if (strncmp(line, "Name:", 5) == 0) {
+		/* the next object of a multi-pod describe */
+		flush_row(st);
+		st->in_events = false;
+		st->pod_name[0] = st->pod_ns[0] = '\0';
+		add_line(st, line);
+		return;
+	}
+	if (line[0] == ' ') {
+		int nf;
+
+		memcpy(st->scratch, line, strlen(line) + 1);
+		nf = describe_row(st->scratch, f);
+
+		if (nf == 5 && (strcmp(f[0], "Normal") == 0 || strcmp(f[0], "Warning") == 0)) {
+			flush_row(st);
+			st->pend = true;
+			st->pend_cut = false;
+			snprintf(st->pend_type, sizeof(st->pend_type), "%s", f[0]);
+			snprintf(st->pend_reason, sizeof(st->pend_reason), "%s", f[1]);
+			snprintf(st->pend_from, sizeof(st->pend_from), "%s", f[3]);
+			snprintf(st->pend_obj, sizeof(st->pend_obj), "%s%s%s", st->pod_ns,
+				 st->pod_ns[0] ? "/" : "", st->pod_name);
+			st->pend_len = strlen(f[4]);
+			memcpy(st->pend_msg, f[4], st->pend_len + 1);
+			return;
+		}
+	}
+	if (st->pend) {
+		const char *t = line;
+		/* a terminal's wrap keeps every character: column 0 goes on
+		 * where the line broke; an indented line is another line of
+		 * the message */
+		bool indented = *t == ' ' || *t == '\t';
+		size_t n;
+
+		while (*t == ' ' || *t == '\t')
+			t++;
+		n = strlen(t);
+		if (st->pend_len + 1 + n >= LINE_MAX_BYTES) {
+			st->pend_cut = true;
+			return;
+		}
+		if (indented)
+			st->pend_msg[st->pend_len++] = ' ';
+		memcpy(st->pend_msg + st->pend_len, t, n + 1);
+		st->pend_len += n;
+	}
+}
+
+static void add_line(struct ex_state *st, char *line)
+{
 	char object[600];
 
 	rstrip(line);
@@ -521,40 +768,28 @@ static void add_line(struct ex_state *st, char *line)
 		st->started = true;
 		st->describe = strncmp(line, "Name:", 5) == 0;
 	}
-	if (!st->in_events) {
-		if (strncmp(line, "Name:", 5) == 0 && !st->pod_name[0]) {
-			const char *v = line + 5;
+	if (st->in_events) {
+		events_line(st, line);
+		return;
+	}
+	if (strncmp(line, "Name:", 5) == 0 && !st->pod_name[0]) {
+		const char *v = line + 5;
 
-			while (*v == ' ' || *v == '\t')
-				v++;
-			snprintf(st->pod_name, sizeof(st->pod_name), "%s", v);
-			return;
-		}
-		if (strncmp(line, "Namespace:", 10) == 0) {
-			const char *v = line + 10;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		snprintf(st->pod_name, sizeof(st->pod_name), "%s", v);
+		return;
+	}
+	if (strncmp(line, "Namespace:", 10) == 0) {
+		const char *v = line + 10;
 
-			while (*v == ' ' || *v == '\t')
-				v++;
-			snprintf(st->pod_ns, sizeof(st->pod_ns), "%s", v);
-			return;
-		}
-		if (strncmp(line, "Events:", 7) == 0) {
-			st->in_events = true;
-			return;
-		}
-	} else {
-		if (line[0] && line[0] != ' ') {
-			/* the next object of a multi-pod describe */
-			st->in_events = false;
-			st->pod_name[0] = st->pod_ns[0] = '\0';
-			add_line(st, line);
-			return;
-		}
-		if (describe_row(line, f) == 5 && strcmp(f[0], "Type") != 0 && strncmp(f[0], "----", 4) != 0) {
-			snprintf(object, sizeof(object), "%s%s%s", st->pod_ns,
-				 st->pod_ns[0] ? "/" : "", st->pod_name);
-			add_event(st, f[3], object, f[1], f[4]);
-		}
+		while (*v == ' ' || *v == '\t')
+			v++;
+		snprintf(st->pod_ns, sizeof(st->pod_ns), "%s", v);
+		return;
+	}
+	if (strncmp(line, "Events:", 7) == 0) {
+		st->in_events = true;
 		return;
 	}
 	if (!line[0] || st->describe)
@@ -768,6 +1003,8 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	memset(&st, 0, sizeof(st));
 	st.domain = domain;
 	st.out = out;
+	st.pend_msg = xmalloc(LINE_MAX_BYTES);
+	st.scratch = xmalloc(LINE_MAX_BYTES);
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (!in)
 		tk_fatal("%s: %m", path);
@@ -800,12 +1037,15 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 			tk_fatal("%s:%zu: binary input (NUL byte)", name, lineno);
 		add_line(&st, buf);
 	}
+	flush_row(&st);
 	free(lr);
 	if (ferror(in))
 		tk_fatal("%s: read error", name);
 	if (in != stdin)
 		fclose(in);
 	free(buf);
+	free(st.pend_msg);
+	free(st.scratch);
 
 	sum = json_object();
 	json_object_set_new(sum, "read", json_integer((json_int_t)st.seen));

@@ -24,12 +24,12 @@ EX=$BATS_TEST_DIRNAME/fixtures/explain
 	output_has "* FailedScheduling prod/db-0 (from default-scheduler)"
 	output_has "  - 3 node(s) didn't match pod topology spread constraints (missing required label): these nodes lack a topologyKey label"
 	output_has "  run: kubectl get nodes,pods -A -o json > cluster.json; kubectl get pod -n 'prod' 'db-0' -o json > pod.json; spread-check place --cluster cluster.json pod.json"
-	output_has "2 lines/events read, 1 scheduler (1 failures, 0 unknown), 0 for numa-verify --explain, 1 unrelated"
+	output_has "2 lines/events read, 2 scheduler (1 failures, 0 unknown), 0 for numa-verify --explain, 0 unrelated"
 }
 
 @test "numa-verify --explain: journalctl text and -o json lines give the same entries" {
 	run -1 --separate-stderr numa-verify --explain "$EX/journal.txt"
-	jq_is '[.events[]|[.reason,.object,.failure]]' '[["TopologyAdmitHandler","prod/numa-app",false],["TopologyHintMerge","prod/numa-app",false],["TopologyAffinityError","prod/numa-app",true],["PolicyStateMismatch","",true],["SMTAlignmentError","",true],["DeviceAllocationFailed","prod/gpu-job",true],["UnexpectedAdmissionError","prod/mem-app",true],[null,"",false]]'
+	jq_is '[.events[]|[.reason,.object,.failure]]' '[["TopologyAdmitHandler","prod/numa-app",false],["TopologyHintMerge","prod/numa-app",false],["TopologyAffinityError","prod/numa-app",true],["PolicyStateMismatch","",true],["SMTAlignmentError","",true],["DeviceAllocationFailed","prod/gpu-job",true],["MemoryManagerNoNUMANode","prod/mem-app",true],[null,"",false]]'
 	jq_is '.summary|[.read,.explained,.failures,.unknown,.unrelated]' '[9,7,5,1,1]'
 	jq_is '.events[2].command' '"kubectl get pod -n '"'prod'"' '"'numa-app'"' -o json > pod.json; topo-discover > node.json; topo-admit -t node.json --kubelet-config /var/lib/kubelet/config.yaml pod.json"'
 	text=$(jq -c '[.events[]|.reason]' <<<"$output")
@@ -55,4 +55,34 @@ EX=$BATS_TEST_DIRNAME/fixtures/explain
 	run -0 --separate-stderr numa-verify --explain -o text "$BATS_TEST_TMPDIR/ctl.txt"
 	output_has 'Topology Admit Handler" \x1b[31mred'
 	run -2 --separate-stderr spread-check explain a b
+}
+
+# One event per upstream template (the files are cited in common/explain.c's
+# tables); the expected plugin of every part, the preemption part last.
+@test "spread-check explain: every scheduler template, old and new wordings, in one Event List" {
+	run -1 --separate-stderr spread-check explain "$EX/scheduler-templates.json"
+	jq_is '[.events[]|[.parts[]|.plugin]]' '[["PodTopologySpread.NodeLabelNotMatch","Preemption"],["PodTopologySpread.ConstraintsNotMatch","Preemption"],["NodeAffinity","Preemption"],["NodeAffinity","Preemption"],["TaintToleration","Preemption"],["TaintToleration","Preemption"],["TaintToleration","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"],["NodeUnschedulable","Preemption"],["NodeUnschedulable","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeZone","Preemption"],["VolumeRestrictions","Preemption"],["NodeVolumeLimits","Preemption"],["NodeName","Preemption"],["InterPodAffinity","Preemption"],["InterPodAffinity","Preemption"],["InterPodAffinity","Preemption"],["NodePorts","Preemption"],["DynamicResources","Preemption"],["VolumeBinding","Preemption"],["NodeAffinity","Preemption"],["VolumeRestrictions","Preemption"],["VolumeBinding","TaintToleration","DynamicResources","Preemption"],["TaintToleration","Preemption"],["TaintToleration","NodeResourcesFit","Preemption","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"]]'
+	jq_is '[.events[]|select(.recognized and .failure)]|length' 34
+	jq_is '.events[6].parts[0].reason' '"node(s) had taint {dedicated: gpu}, that the pod didn'"'"'t tolerate"'
+	jq_is '.events[29].parts|map(.count)' '[1,1,null,2]'
+	jq_is '.events[30].parts[1].reason' '"Preemption is not helpful for scheduling"'
+}
+
+@test "numa-verify --explain: every kubelet admission and start-up template" {
+	run -1 --separate-stderr numa-verify --explain "$EX/kubelet-admission.json"
+	jq_is '[.events[]|[.template,.reason,.object]]' '[["TopologyAffinityError","TopologyAffinityError","t/topo"],["SMTAlignmentError","SMTAlignmentError","t/smt"],["SMTAlignmentError","SMTAlignmentError","t/smt2"],["MemoryManagerNoNUMANode","UnexpectedAdmissionError","t/mem"],["MemoryManagerNoNUMANode","UnexpectedAdmissionError","t/mem2"],["DeviceAllocationFailed","UnexpectedAdmissionError","t/gpu"],["DeviceAllocationFailed","UnexpectedAdmissionError","t/gpu2"],["DeviceAllocationFailed","UnexpectedAdmissionError","t/gpu3"],["DeviceAllocationFailed","UnexpectedAdmissionError","t/gpu4"],["UnexpectedAdmissionError","UnexpectedAdmissionError","t/other"]]'
+	jq_is '.events[2].explanation|test("fewer free whole cores")' true
+	run -1 --separate-stderr numa-verify --explain "$EX/kubelet-startup.txt"
+	jq_is '[.events[]|.template]' '["PolicyStateMismatch","PolicyStateMismatch","PolicyStateMismatch","InvalidReservation","InvalidReservation","InvalidReservation","TopologyManagerUnsupported"]'
+	jq_is '.summary|[.read,.explained,.failures,.unknown]' '[7,7,7,0]'
+}
+
+# kubectl's DescribeEvents prints the message raw after the From column: a
+# terminal wraps it at column 0 (even inside a word), other tools indent.
+@test "spread-check explain: describe rows wrapped onto continuation lines are joined" {
+	run -1 --separate-stderr spread-check explain "$EX/describe-wrapped.txt"
+	jq_is '[.events[]|[.object,.reason,.recognized,.failure]]' '[["shop/web-7d9c6b5f4-x2x9k","FailedScheduling",true,true],["shop/web-7d9c6b5f4-x2x9k","NotTriggerScaleUp",true,false],["prod/db-1","FailedScheduling",true,true]]'
+	jq_is '[.events[0].parts[]|[.count,.plugin]]' '[[2,"PodTopologySpread.NodeLabelNotMatch"],[2,"PodTopologySpread.ConstraintsNotMatch"],[1,"TaintToleration"],[5,"Preemption"]]'
+	jq_is '[.events[2].parts[]|[.count,.plugin]]' '[[1,"TaintToleration"],[3,"VolumeBinding"],[4,"Preemption"]]'
+	jq_is '.events[1].message' '"pod didn'"'"'t trigger scale-up:2 node(s) didn'"'"'t match pod topology spread constraints"'
 }
