@@ -25,6 +25,7 @@
 #include "clusterio.h"
 #include "emit.h"
 #include "exitcodes.h"
+#include "filters.h"
 #include "podtopo.h"
 #include "spread.h"
 #include "xalloc.h"
@@ -222,49 +223,19 @@ struct sim {
 	bool *rescheduled;
 };
 
-/* The filters before PodTopologySpread, in the default profile's order.
- * Returns the first failing filter's reason(s) through r, or false. */
+/* The filters before PodTopologySpread (filters.h): the first failing
+ * filter's reason(s) go to r. */
 static bool other_filters(struct sim *s, const struct group *g, uint32_t n, struct reasons *r)
 {
-	const struct sc_nodeinfo *node = &s->c->nodes[n];
-	const struct sc_podspec *pod = &g->spec;
-	const struct sc_taint *t;
-	bool fail = false;
+	struct sc_filter_verdict v;
+	size_t i;
 
-	/* NodeUnschedulable */
-	if (node->unschedulable && !sc_tolerated(pod, s->unsched_taint)) {
-		reasons_add(r, "node(s) were unschedulable");
-		return true;
-	}
-	/* TaintToleration */
-	if ((t = sc_untolerated_taint(pod, node))) {
-		char *msg = xasprintf("node(s) had untolerated taint {%s: %s}", t->key, t->val);
-
-		reasons_add(r, msg);
-		free(msg);
-		return true;
-	}
-	/* NodeAffinity */
-	if (!g->st.aff_ok[n]) {
-		reasons_add(r, "node(s) didn't match Pod's node affinity/selector");
-		return true;
-	}
-	/* NodeResourcesFit (fitsRequest) */
-	if (node->alloc_pods >= 0 && node->npods + 1 > node->alloc_pods) {
-		reasons_add(r, "Too many pods");
-		fail = true;
-	}
-	if (pod->cpu || pod->mem) {
-		if (node->alloc_cpu >= 0 && pod->cpu > node->alloc_cpu - node->req_cpu) {
-			reasons_add(r, "Insufficient cpu");
-			fail = true;
-		}
-		if (node->alloc_mem >= 0 && pod->mem > node->alloc_mem - node->req_mem) {
-			reasons_add(r, "Insufficient memory");
-			fail = true;
-		}
-	}
-	return fail;
+	if (!sc_filters_before_spread(&g->spec, &s->c->nodes[n], g->st.aff_ok[n], s->unsched_taint, &v))
+		return false;
+	for (i = 0; i < v.nreasons; i++)
+		reasons_add(r, v.reasons[i]);
+	sc_filter_verdict_release(&v);
+	return true;
 }
 
 /* Bind (delta 1) or unbind a pod of group gi: resources, and every
