@@ -105,9 +105,10 @@ static void strmap_release(struct strmap *m)
 /* ---- nodes ---- */
 
 /* Freed nodes are kept for reuse: streaming a dump builds and frees the same
- * shape of item over and over, and malloc/free were a fifth of the time. */
-static struct tk_node *spare_nodes;
-static size_t nspare;
+ * shape of item over and over, and malloc/free were a fifth of the time.
+ * One list per thread (spread-check lint parses files on several). */
+static _Thread_local struct tk_node *spare_nodes;
+static _Thread_local size_t nspare;
 #define SPARE_MAX 65536
 
 static struct tk_node *node_new(enum tk_kind kind, const yaml_mark_t *mark)
@@ -130,6 +131,17 @@ static struct tk_node *node_new(enum tk_kind kind, const yaml_mark_t *mark)
 	n->height = 1;
 	n->weight = 1;
 	return n;
+}
+
+void tk_doc_thread_release(void)
+{
+	while (spare_nodes) {
+		struct tk_node *n = spare_nodes;
+
+		spare_nodes = n->items ? (struct tk_node *)n->items : NULL;
+		free(n);
+	}
+	nspare = 0;
 }
 
 static void node_unref(struct tk_node *n)

@@ -108,6 +108,10 @@ typedef bool (*tk_kind_skip_fn)(const char *kind, void *arg);
 int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind_skip_fn skip,
 		       tk_item_fn fn, void *arg, struct tk_diag *d);
 
+/* Free what this thread keeps for reuse between documents; a thread that
+ * parsed calls it before it ends (else the cache is lost). */
+void tk_doc_thread_release(void);
+
 /* ---- access ---- */
 
 /* Map lookup; NULL when map is not a map or has no such key. */

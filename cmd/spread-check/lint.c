@@ -9,16 +9,22 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "diag.h"
 #include "doc.h"
 #include "exitcodes.h"
 #include "lint.h"
+#include "numparse.h"
 #include "spread.h"
 #include "xalloc.h"
 
@@ -35,6 +41,7 @@ struct lint_opts {
 	bool list_rules;
 	bool fail_if_no_objects;
 	const char *nodes;
+	unsigned jobs;   /* files linted at once */
 };
 
 static void usage(void)
@@ -50,6 +57,8 @@ static void usage(void)
 	fputs(" -e, --enable RULE[,RULE]   run these rules too (id or name; opt-in rules)\n"
 	      " -d, --disable RULE[,RULE]  do not run these rules\n"
 	      " -s, --strict           warnings fail too (exit 1)\n"
+	      " -j, --jobs N           lint N files at once (default: one per CPU); the\n"
+	      "                          output is the same for any N\n"
 	      " -n, --nodes FILE       nodes of the cluster (kubectl get nodes -o json) for\n"
 	      "                          cluster-aware rules\n"
 	      "     --fail-if-no-objects  exit 1 when the inputs hold no object to lint\n"
@@ -92,21 +101,63 @@ static void list_rules(const struct lint_ctx *ctx)
 	(void)ctx;
 }
 
-/* Inputs that could not be read or parsed: each is reported on stderr when
- * met, the others are still linted and reported, and the exit status is 2. */
-static size_t input_errors;
+/* One input to lint, in input order: a file, or a problem met while walking
+ * the inputs (a missing path, an unreadable directory). Files are linted
+ * into a context of their own, on any thread; their objects, findings and
+ * stderr are then appended in input order, so that the output is the same
+ * byte for byte whatever the number of jobs. */
+struct lint_unit {
+	char *path;             /* file to lint ("-" stdin), or NULL */
+	bool explicit;          /* named on the command line, not found in a directory */
+	char *warning;          /* path == NULL: the message */
+	struct lint_ctx ctx;    /* this file's objects and findings */
+	char *err;              /* its stderr */
+	size_t errlen;
+	size_t input_errors;    /* inputs that could not be read or parsed */
+};
 
-static void input_error_diag(const struct tk_diag *d)
+struct lint_units {
+	size_t n;
+	struct lint_unit *v;
+};
+
+static struct lint_unit *unit_add(struct lint_units *u)
 {
-	tk_diag_print(d, tk_prog, stderr);
-	input_errors++;
+	struct lint_unit *x;
+
+	u->v = xreallocarray(u->v, u->n + 1, sizeof(*u->v));
+	x = &u->v[u->n++];
+	memset(x, 0, sizeof(*x));
+	return x;
+}
+
+static void unit_warn(struct lint_units *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void unit_warn(struct lint_units *u, const char *fmt, ...)
+{
+	struct lint_unit *x = unit_add(u);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&x->warning, fmt, ap) < 0)
+		xalloc_die();
+	va_end(ap);
+	x->input_errors = 1;
 }
 
 struct stream_arg {
 	struct lint_ctx *ctx;
 	const char *file;
 	bool explicit;   /* named on the command line, not found in a directory */
+	FILE *err;       /* where input errors go */
+	size_t *input_errors;
 };
+
+static void input_error_diag(struct stream_arg *a, const struct tk_diag *d)
+{
+	tk_diag_print(d, tk_prog, a->err);
+	(*a->input_errors)++;
+}
 
 static int on_item(const struct tk_node *item, const char *file, void *arg)
 {
@@ -121,7 +172,7 @@ static int on_item(const struct tk_node *item, const char *file, void *arg)
 			return 0;
 		tk_node_error(a->file, item, &d, "not a Kubernetes object: a %s where a mapping was expected",
 			      tk_kind_name(item->kind));
-		input_error_diag(&d);
+		input_error_diag(a, &d);
 		return 1;   /* the rest of this file is no manifest either */
 	}
 	/* Likewise a mapping without apiVersion and kind (a values file): in a
@@ -137,16 +188,74 @@ static bool skip_kind(const char *kind, void *arg)
 	return lint_podless_kind(kind);
 }
 
-static void lint_file(struct lint_ctx *ctx, const char *path, bool explicit)
+/* Lint one file into u->ctx (settings from proto), its messages into u->err. */
+static void lint_unit_run(struct lint_unit *u, const struct lint_ctx *proto)
 {
 	struct stream_arg a;
 	struct tk_diag d;
+	FILE *err = open_memstream(&u->err, &u->errlen);
 
-	a.ctx = ctx;
-	a.explicit = explicit;
-	a.file = lint_ctx_add_file(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path);
-	if (tk_doc_stream_skip(path, NULL, skip_kind, on_item, &a, &d) < 0)
-		input_error_diag(&d);
+	if (!err)
+		xalloc_die();
+	memset(&u->ctx, 0, sizeof(u->ctx));
+	u->ctx.enabled = proto->enabled;
+	u->ctx.nodes = proto->nodes;
+	u->ctx.strict = proto->strict;
+	a.ctx = &u->ctx;
+	a.explicit = u->explicit;
+	a.err = err;
+	a.input_errors = &u->input_errors;
+	a.file = lint_ctx_add_file(&u->ctx, strcmp(u->path, "-") == 0 ? "<stdin>" : u->path);
+	if (tk_doc_stream_skip(u->path, NULL, skip_kind, on_item, &a, &d) < 0)
+		input_error_diag(&a, &d);
+	if (fclose(err) != 0)
+		xalloc_die();
+}
+
+static const char *remap_file(const char *f, const char *from, const char *to)
+{
+	return f == from ? to : f;
+}
+
+/* Append a linted unit to ctx, as if it had been linted into ctx itself:
+ * findings and objects point at ctx's copy of their file name (a file named
+ * twice in a row is one file, as lint_ctx_add_file makes it). */
+static void unit_merge(struct lint_ctx *ctx, struct lint_unit *u)
+{
+	struct lint_ctx *s = &u->ctx;
+	size_t i, k, nobj = ctx->nobjects, nfind = ctx->nfindings;
+
+	for (i = 0; i < s->nfiles; i++) {
+		const char *to = lint_ctx_add_file(ctx, s->files[i]);
+
+		for (k = 0; k < s->nobjects; k++)
+			s->objects[k].file = remap_file(s->objects[k].file, s->files[i], to);
+		for (k = 0; k < s->nfindings; k++)
+			s->findings[k].file = remap_file(s->findings[k].file, s->files[i], to);
+		free(s->files[i]);
+	}
+	if (s->nobjects) {
+		ctx->objects = xreallocarray(ctx->objects, nobj + s->nobjects, sizeof(*ctx->objects));
+		for (k = 0; k < s->nobjects; k++) {
+			ctx->objects[nobj + k] = s->objects[k];
+			ctx->objects[nobj + k].first += nfind;
+		}
+		ctx->nobjects += s->nobjects;
+	}
+	if (s->nfindings) {
+		ctx->findings = xreallocarray(ctx->findings, nfind + s->nfindings, sizeof(*ctx->findings));
+		for (k = 0; k < s->nfindings; k++) {
+			ctx->findings[nfind + k] = s->findings[k];
+			ctx->findings[nfind + k].object += nobj;
+		}
+		ctx->nfindings += s->nfindings;
+	}
+	ctx->nerrors += s->nerrors;
+	ctx->nwarnings += s->nwarnings;
+	free(s->files);
+	free(s->objects);
+	free(s->findings);
+	memset(s, 0, sizeof(*s));
 }
 
 /* An object the API server could not even decode (TSC009: a string where
@@ -184,7 +293,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void lint_path(struct lint_ctx *ctx, const char *path, bool explicit, unsigned depth)
+/* Collect the files of path (walked in name order) into units. */
+static void collect_path(struct lint_units *units, const char *path, bool explicit, unsigned depth)
 {
 	struct stat st;
 	DIR *dir;
@@ -193,30 +303,34 @@ static void lint_path(struct lint_ctx *ctx, const char *path, bool explicit, uns
 	size_t n = 0, i;
 
 	if (strcmp(path, "-") == 0) {
-		lint_file(ctx, path, true);
+		struct lint_unit *u = unit_add(units);
+
+		u->path = xstrdup(path);
+		u->explicit = true;
 		return;
 	}
 	if (stat(path, &st) != 0) {
-		tk_warn("%s: %s", path, strerror(errno));
-		input_errors++;
+		unit_warn(units, "%s: %s", path, strerror(errno));
 		return;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		if (explicit && S_ISREG(st.st_mode) && st.st_size == 0) {
-			tk_warn("%s: empty input: no Kubernetes object to lint", path);
-			input_errors++;
+			unit_warn(units, "%s: empty input: no Kubernetes object to lint", path);
 			return;
 		}
-		if (explicit || lintable_name(path))
-			lint_file(ctx, path, explicit);
+		if (explicit || lintable_name(path)) {
+			struct lint_unit *u = unit_add(units);
+
+			u->path = xstrdup(path);
+			u->explicit = explicit;
+		}
 		return;
 	}
 	if (depth > 64)
 		return;  /* symlink loops */
 	dir = opendir(path);
 	if (!dir) {
-		tk_warn("%s: %s", path, strerror(errno));
-		input_errors++;
+		unit_warn(units, "%s: %s", path, strerror(errno));
 		return;
 	}
 	while ((de = readdir(dir)) != NULL) {
@@ -228,10 +342,61 @@ static void lint_path(struct lint_ctx *ctx, const char *path, bool explicit, uns
 	closedir(dir);
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
-		lint_path(ctx, names[i], false, depth + 1);
+		collect_path(units, names[i], false, depth + 1);
 		free(names[i]);
 	}
 	free(names);
+}
+
+struct lint_pool {
+	struct lint_units *units;
+	const struct lint_ctx *proto;
+	atomic_size_t next;
+};
+
+static void *lint_worker(void *arg)
+{
+	struct lint_pool *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->units->n)
+		if (p->units->v[i].path)
+			lint_unit_run(&p->units->v[i], p->proto);
+	tk_doc_thread_release();
+	return NULL;
+}
+
+/* Lint every unit, on up to jobs threads (this one included). */
+static void lint_units_run(struct lint_units *units, const struct lint_ctx *proto, unsigned jobs)
+{
+	struct lint_pool pool = { units, proto, 0 };
+	pthread_t *tids;
+	unsigned i, started = 0;
+
+	if (jobs > units->n)
+		jobs = (unsigned)units->n;
+	tids = xcalloc(jobs ? jobs : 1, sizeof(*tids));
+	for (i = 1; i < jobs; i++) {
+		if (pthread_create(&tids[i], NULL, lint_worker, &pool) != 0)
+			break;  /* fewer threads: the work still gets done */
+		started++;
+	}
+	lint_worker(&pool);
+	for (i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+}
+
+/* The CPUs this process may run on. */
+static unsigned online_cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
 }
 
 int cmd_lint(int argc, char **argv)
@@ -241,6 +406,7 @@ int cmd_lint(int argc, char **argv)
 		{ "enable",     required_argument, NULL, 'e' },
 		{ "fail-if-no-objects", no_argument, NULL, OPT_FAIL_IF_NO_OBJECTS },
 		{ "help",       no_argument,       NULL, 'h' },
+		{ "jobs",       required_argument, NULL, 'j' },
 		{ "list-rules", no_argument,       NULL, OPT_LIST_RULES },
 		{ "nodes",      required_argument, NULL, 'n' },
 		{ "output",     required_argument, NULL, 'o' },
@@ -248,14 +414,17 @@ int cmd_lint(int argc, char **argv)
 		{ "version",    no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lint_opts opts = { TK_OUT_JSON, false, false, false, NULL };
+	struct lint_opts opts = { TK_OUT_JSON, false, false, false, NULL, online_cpus() };
 	struct lint_ctx ctx;
 	struct lint_nodes nodes;
+	struct lint_units units = { 0, NULL };
 	struct tk_diag d;
+	long long jobs;
+	size_t k, input_errors = 0;
 	int c, i, rc;
 
 	lint_ctx_init(&ctx);
-	while ((c = getopt_long(argc, argv, ":d:e:hn:o:sV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:e:hj:n:o:sV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			set_rules(&ctx, optarg, false);
@@ -266,6 +435,13 @@ int cmd_lint(int argc, char **argv)
 		case 'h':
 			lint_ctx_release(&ctx);
 			usage();
+			break;
+		case 'j':
+			if (tk_parse_ll(optarg, 1, 1024, &jobs) < 0) {
+				lint_ctx_release(&ctx);
+				tk_usage_error("invalid --jobs '%s' (a number of files linted at once, 1-1024)", optarg);
+			}
+			opts.jobs = (unsigned)jobs;
 			break;
 		case 'n':
 			opts.nodes = optarg;
@@ -310,7 +486,24 @@ int cmd_lint(int argc, char **argv)
 		ctx.nodes = &nodes;
 	}
 	for (i = optind; i < argc; i++)
-		lint_path(&ctx, argv[i], true, 0);
+		collect_path(&units, argv[i], true, 0);
+	lint_units_run(&units, &ctx, opts.jobs);
+	/* in input order: each file's messages, then its findings */
+	for (k = 0; k < units.n; k++) {
+		struct lint_unit *u = &units.v[k];
+
+		if (u->warning)
+			tk_warn("%s", u->warning);
+		else
+			unit_merge(&ctx, u);
+		if (u->errlen)
+			fwrite(u->err, 1, u->errlen, stderr);
+		input_errors += u->input_errors;
+		free(u->err);
+		free(u->warning);
+		free(u->path);
+	}
+	free(units.v);
 
 	rc = ctx.nerrors || (opts.strict && ctx.nwarnings) ? TK_EXIT_NO : TK_EXIT_OK;
 	if (opts.fail_if_no_objects && ctx.nobjects == 0) {
