@@ -138,6 +138,9 @@ static const struct {
 	{ TK_OUT_SARIF, "sarif" },
 	{ TK_OUT_JUNIT, "junit" },
 	{ TK_OUT_PROMETHEUS, "prometheus" },
+	{ TK_OUT_SVG, "svg" },
+	{ TK_OUT_PNG, "png" },
+	{ TK_OUT_PDF, "pdf" },
 };
 
 static void list_outputs(FILE *out, unsigned allowed, const char *sep)

@@ -20,6 +20,9 @@ enum tk_out {
 	TK_OUT_SARIF = 1 << 4,
 	TK_OUT_JUNIT = 1 << 5,
 	TK_OUT_PROMETHEUS = 1 << 6,
+	TK_OUT_SVG = 1 << 7,          /* pictures (picture.h) */
+	TK_OUT_PNG = 1 << 8,
+	TK_OUT_PDF = 1 << 9,
 };
 
 /* Write j and a newline. Returns 0 or -1 on a write error. */

@@ -396,7 +396,7 @@ shape() {
 	[ "${COMPREPLY[*]}" = "--topology-manager-policy --topology-manager-scope" ]
 	COMP_WORDS=(topo-discover -o ""); COMP_CWORD=2
 	_topo_discover
-	[ "${COMPREPLY[*]}" = "json text nrt" ]
+	[ "${COMPREPLY[*]}" = "json text nrt svg png pdf" ]
 	COMP_WORDS=(topo-discover --topology-manager-policy s); COMP_CWORD=2
 	_topo_discover
 	[ "${COMPREPLY[*]}" = "single-numa-node" ]

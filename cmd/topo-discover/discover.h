@@ -22,6 +22,8 @@
 
 #include "checkpoints.h"
 #include "cpuset.h"
+#include "picture.h"
+#include "statefile.h"
 
 struct topo;
 struct tk_diag;
@@ -104,6 +106,7 @@ struct node_alloc {
 	struct node_reserved_mem *resmem;
 	char *policy, *scope;          /* from the configuration (defaults none, container) */
 	struct cpuset exclusive_cpus;  /* cpu_manager_state entries */
+	struct tk_cpu_checkpoint cpu;  /* who holds them (the pictures) */
 	struct tk_mem_checkpoint mem;
 	struct tk_dev_checkpoint dev;
 };
@@ -126,6 +129,18 @@ struct nrt_opts {
 /* The NodeResourceTopology (topology.node.k8s.io/v1alpha2) object, or NULL
  * with d filled (no usable name). New reference. */
 json_t *render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_diag *d);
+
+/* ---- the picture (picture.c) ---- */
+
+struct node_pic_opts {
+	enum tk_pic_format format;
+	bool distances;                /* draw the NUMA distance matrix */
+};
+
+/* Draw t, with what na (NULL: nothing read) shows assigned, to out.
+ * Returns 0, or -1 with d filled. */
+int render_picture(const struct topo *t, const struct node_alloc *na,
+		   const struct node_pic_opts *o, FILE *out, struct tk_diag *d);
 
 /* Kubernetes' name for a page size: 2097152 -> "2Mi" (resource.Quantity in
  * BinarySI, as the kubelet names hugepages-<size>). Malloc'd. */

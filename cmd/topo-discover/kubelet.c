@@ -118,7 +118,10 @@ static int load_cpu(struct node_alloc *na, const char *path, const char *policy,
 			cpuset_or(&na->exclusive_cpus, &s);
 		cpuset_release(&s);
 	}
-	tk_cpu_checkpoint_release(&cp);
+	if (rc == 0)
+		na->cpu = cp;
+	else
+		tk_cpu_checkpoint_release(&cp);
 	return rc;
 }
 
@@ -171,6 +174,7 @@ void node_alloc_release(struct node_alloc *na)
 	free(na->resmem);
 	free(na->policy);
 	free(na->scope);
+	tk_cpu_checkpoint_release(&na->cpu);
 	tk_mem_checkpoint_release(&na->mem);
 	tk_dev_checkpoint_release(&na->dev);
 	memset(na, 0, sizeof(*na));

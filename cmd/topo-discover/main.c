@@ -22,7 +22,8 @@
 #include "topo.h"
 #include "xalloc.h"
 
-#define OUTPUTS (TK_OUT_JSON | TK_OUT_TEXT | TK_OUT_NRT)
+#define PICTURES (TK_OUT_SVG | TK_OUT_PNG | TK_OUT_PDF)
+#define OUTPUTS (TK_OUT_JSON | TK_OUT_TEXT | TK_OUT_NRT | PICTURES)
 
 enum {
 	OPT_NO_DEVICES = TK_OPT_LONG_BASE,
@@ -32,6 +33,7 @@ enum {
 	OPT_TM_SCOPE,
 	OPT_KUBELET_DIR,
 	OPT_KUBELET_CONFIG,
+	OPT_DISTANCES,
 };
 
 struct opts {
@@ -46,6 +48,7 @@ struct opts {
 	const char *scope;
 	const char *kubelet_dir;
 	const char *kubelet_config;
+	bool distances;
 	enum tk_out out;
 };
 
@@ -79,12 +82,15 @@ static void __attribute__((noreturn)) usage(void)
 	      "                          single-numa-node\n"
 	      "     --topology-manager-scope SCOPE\n"
 	      "                        with -o nrt: container or pod\n"
-	      "     --kubelet-dir DIR  with -o nrt: the kubelet's state directory, whose\n"
-	      "                          checkpoints give what is assigned (default\n"
-	      "                          /var/lib/kubelet)\n"
+	      "     --kubelet-dir DIR  with -o nrt, svg, png or pdf: the kubelet's state\n"
+	      "                          directory, whose checkpoints give what is\n"
+	      "                          assigned (default /var/lib/kubelet; for a\n"
+	      "                          picture, none unless given)\n"
 	      "     --kubelet-config FILE\n"
-	      "                        with -o nrt: the KubeletConfiguration (reserved CPUs\n"
-	      "                          and memory, policies)\n", stdout);
+	      "                        with -o nrt, svg, png or pdf: the\n"
+	      "                          KubeletConfiguration (reserved CPUs and memory,\n"
+	      "                          policies)\n"
+	      "     --distances        with -o svg, png or pdf: draw the NUMA distances\n", stdout);
 	tk_help_output(stdout, OUTPUTS);
 	tk_help_common(stdout);
 	tk_help_exit_status(stdout, "the topology was printed", NULL);
@@ -113,6 +119,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "fsroot",                  required_argument, NULL, 'r' },
+		{ "distances",               no_argument,       NULL, OPT_DISTANCES },
 		{ "help",                    no_argument,       NULL, 'h' },
 		{ "input",                   required_argument, NULL, 'i' },
 		{ "kubelet-config",          required_argument, NULL, OPT_KUBELET_CONFIG },
@@ -181,6 +188,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case OPT_KUBELET_CONFIG:
 			o->kubelet_config = optarg;
 			break;
+		case OPT_DISTANCES:
+			o->distances = true;
+			break;
 		default:
 			tk_getopt_error(c, argv);
 		}
@@ -194,8 +204,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			       o->resource_map ? "resource-map" : "no-devices");
 	if ((o->policy || o->scope) && o->out != TK_OUT_NRT)
 		tk_usage_error("--topology-manager-%s needs -o nrt", o->policy ? "policy" : "scope");
-	if ((o->kubelet_dir || o->kubelet_config) && o->out != TK_OUT_NRT)
-		tk_usage_error("--kubelet-%s needs -o nrt", o->kubelet_dir ? "dir" : "config");
+	if ((o->kubelet_dir || o->kubelet_config) && o->out != TK_OUT_NRT && !(o->out & PICTURES))
+		tk_usage_error("--kubelet-%s needs -o nrt, svg, png or pdf", o->kubelet_dir ? "dir" : "config");
+	if (o->distances && !(o->out & PICTURES))
+		tk_usage_error("--distances needs -o svg, png or pdf");
 }
 
 static int load(struct topo *t, const struct opts *o, struct tk_diag *d)
@@ -266,6 +278,30 @@ int main(int argc, char **argv)
 			tk_fatal_diag(&d);
 		}
 		rc = tk_emit_json_pretty(j, stdout);
+		break;
+	}
+	case TK_OUT_SVG:
+	case TK_OUT_PNG:
+	case TK_OUT_PDF: {
+		struct node_pic_opts po = { o.out == TK_OUT_SVG ? TK_PIC_SVG : o.out == TK_OUT_PNG ? TK_PIC_PNG
+					    : TK_PIC_PDF, o.distances };
+		struct node_alloc na;
+		bool have = o.kubelet_dir || o.kubelet_config;
+
+		/* a picture of a recorded node draws what its own files say, not
+		 * this machine's /var/lib/kubelet: nothing unless asked */
+		if (have && node_alloc_load(&na, o.kubelet_dir ? o.kubelet_dir : "/var/lib/kubelet",
+					    o.kubelet_config, &d) < 0) {
+			topo_release(&t);
+			tk_fatal_diag(&d);
+		}
+		rc = render_picture(&t, have ? &na : NULL, &po, stdout, &d);
+		if (have)
+			node_alloc_release(&na);
+		if (rc < 0) {
+			topo_release(&t);
+			tk_fatal_diag(&d);
+		}
 		break;
 	}
 	default:

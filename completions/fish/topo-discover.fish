@@ -9,8 +9,9 @@ complete -c topo-discover -l resource-map -r -F -d 'map PCI devices to extended 
 complete -c topo-discover -l node-name -x -d "the node's name"
 complete -c topo-discover -l topology-manager-policy -x -a 'none best-effort restricted single-numa-node' -d "with -o nrt: the kubelet's topologyManagerPolicy"
 complete -c topo-discover -l topology-manager-scope -x -a 'container pod' -d "with -o nrt: the kubelet's topologyManagerScope"
-complete -c topo-discover -l kubelet-dir -x -a '(__fish_complete_directories)' -d "with -o nrt: the kubelet's state directory"
-complete -c topo-discover -l kubelet-config -r -F -d 'with -o nrt: the KubeletConfiguration'
-complete -c topo-discover -s o -l output -x -a 'json text nrt' -d 'output format'
+complete -c topo-discover -l kubelet-dir -x -a '(__fish_complete_directories)' -d "with -o nrt or a picture: the kubelet's state directory"
+complete -c topo-discover -l kubelet-config -r -F -d 'with -o nrt or a picture: the KubeletConfiguration'
+complete -c topo-discover -l distances -d 'with -o svg, png or pdf: draw the NUMA distances'
+complete -c topo-discover -s o -l output -x -a 'json text nrt svg png pdf' -d 'output format'
 complete -c topo-discover -s h -l help -d 'display help'
 complete -c topo-discover -s V -l version -d 'display version'

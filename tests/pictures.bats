@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# Pictures (-o svg|png|pdf, common/picture.c): read back as a viewer would.
+# xmllint checks the SVG is well-formed; tests/helpers/svg-boxes reads the
+# rectangles cairo drew (size and colour), so a count of PU boxes or of
+# boxes in a pod's colour checks the drawing, not topokit's own <desc>; the
+# <desc> lists the labels, which cairo draws as glyph outlines. PNG and PDF
+# are checked by their signature and PNG's IHDR size.
+load test_helper/common
+
+NODES=$FIXTURES/nodes
+PU=46x28      # a PU box (cmd/topo-discover/picture.c PU_W x PU_H)
+DEV=132x28    # a PCI device
+POD1='#332288' POD2='#88ccee' RESERVED='#8c8c8c'   # series 0 and 1 (Paul Tol muted), tk_pic_muted
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# boxes FILE SIZE [FILL]: how many SIZE rectangles (filled FILL) FILE shows
+boxes() {
+	local n
+	n=$("$TK_ROOT/tests/helpers/svg-boxes" "$1") || return 1
+	grep -c -- "^$2 ${3:-}" <<<"$n" || true
+}
+
+# labels FILE: the SVG's <desc>, one label a line
+labels() {
+	xmllint --xpath 'string(//*[local-name()="desc"])' "$1"
+}
+
+@test "topo-discover -o svg: well-formed, a box per PU, the container's CPUs and GPUs in its colour and labelled, reserved CPUs marked, a legend; byte-identical twice" {
+	local args=(-t "$NODES/a/topology.json" --kubelet-dir "$NODES/a/kubelet"
+		--kubelet-config "$NODES/a/kubelet-config.yaml" -o svg)
+	topo-discover "${args[@]}" >a.svg
+	xmllint --noout a.svg
+	# node a: 16 CPUs; pod-train/trainer holds 2-5 and both GPUs of NUMA 0; 0 and 8 reserved
+	[ "$(boxes a.svg $PU)" -eq 16 ]
+	[ "$(boxes a.svg $PU "$POD1")" -eq 4 ]
+	[ "$(boxes a.svg $PU "$RESERVED")" -eq 2 ]
+	[ "$(boxes a.svg $DEV)" -eq 4 ]
+	[ "$(boxes a.svg $DEV "$POD1")" -eq 2 ]
+	run -0 labels a.svg
+	[ "$(grep -cx '1 trainer' <<<"$output")" -eq 6 ]
+	[ "$(grep -cx 'reserved' <<<"$output")" -eq 2 ]
+	[ "$(grep -cx 'shared' <<<"$output")" -eq 10 ]
+	output_has 'pod pod-train, container trainer; CPUs 2-5; 2 devices; memory 8 GiB'
+	output_has 'memory: 8 GiB of 60 GiB assigned, 1 GiB reserved'
+	output_has 'hugepages-1Gi: 2 GiB of 4 GiB assigned'
+	[ "$(grep -c '^PU P#' <<<"$output")" -eq 16 ]
+	topo-discover "${args[@]}" >again.svg
+	cmp a.svg again.svg
+}
+
+@test "topo-discover -o png and pdf: the PNG's signature and size are the SVG's, the PDF is a PDF; two pods in two colours" {
+	local args=(-t "$NODES/b/topology.json" --kubelet-dir "$NODES/b/kubelet" --distances)
+	topo-discover "${args[@]}" -o svg >b.svg
+	topo-discover "${args[@]}" -o png >b.png
+	topo-discover "${args[@]}" -o pdf >b.pdf
+	# node b: pod-db/db holds 1-2,4-6 and 2 GPUs, pod-ml/worker 8-10 and one
+	[ "$(boxes b.svg $PU)" -eq 16 ]
+	[ "$(boxes b.svg $PU "$POD1")" -eq 5 ]
+	[ "$(boxes b.svg $PU "$POD2")" -eq 3 ]
+	[ "$(boxes b.svg $DEV "$POD1")" -eq 2 ]
+	[ "$(boxes b.svg $DEV "$POD2")" -eq 1 ]
+	run -0 labels b.svg
+	[ "$(grep -c '^pod ' <<<"$output")" -eq 2 ]
+	output_has 'NUMA distances'
+	run -0 python3 -c '
+import struct, sys
+d = open("b.png", "rb").read(24)
+assert d[:8] == b"\x89PNG\r\n\x1a\n" and d[12:16] == b"IHDR", d
+print("%dx%d" % struct.unpack(">II", d[16:24]))'
+	local png=$output
+	run -0 xmllint --xpath 'concat(//*[local-name()="svg"]/@width, "x", //*[local-name()="svg"]/@height)' b.svg
+	[ "${output//pt/}" = "$png" ] || { echo "svg $output, png $png"; return 1; }
+	run -0 head -c 5 b.pdf
+	[ "$output" = "%PDF-" ]
+}
+
+@test "24 NUMA nodes, 384 CPUs: every PU drawn in one picture, a NUMA box each, in bounded memory" {
+	local desc="package:2 numa:12 core:8 pu:2"
+	if [ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ]; then
+		run -0 /usr/bin/time -f '%M' -o mem topo-discover -s "$desc" -o svg
+		[ "$(cat mem)" -lt 102400 ] || { echo "max RSS $(cat mem) KiB"; return 1; }
+		printf '%s\n' "$output" >big.svg
+	else
+		topo-discover -s "$desc" -o svg >big.svg
+	fi
+	[ "$(boxes big.svg $PU)" -eq 384 ]
+	run -0 labels big.svg
+	[ "$(grep -c '^NUMANode P#' <<<"$output")" -eq 24 ]
+	[ "$(grep -c '^Core #' <<<"$output")" -eq 192 ]
+}
+
+@test "pictures of hostile names stay well-formed; a picture too large for PNG and options without a picture are refused" {
+	# markup, a control character, a byte that is never UTF-8, a cut sequence
+	local name want
+	name=$(printf 'a<b>&"\001\377\303(')
+	want=$(printf 'topo-discover: a<b>&"\357\277\275\357\277\275\357\277\275(')
+	topo-discover -s "pu:2" --node-name "$name" -o svg >h.svg
+	xmllint --noout h.svg
+	run -0 xmllint --xpath 'string(//*[local-name()="title"])' h.svg
+	[ "$output" = "$want" ]
+	run --separate-stderr topo-discover -s "package:4 numa:8 core:256 pu:2" -o png
+	[ "$status" -eq 2 ]
+	stderr_has 'larger than PNG allows (use -o svg or pdf)'
+	run --separate-stderr topo-discover -s "pu:2" --distances
+	[ "$status" -eq 2 ]
+	stderr_has '--distances needs -o svg, png or pdf'
+}
