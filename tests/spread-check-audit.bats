@@ -15,8 +15,20 @@ AUD=$FIXTURES/spread-check/audit
 
 @test "audit: nodes missing a topology key are listed" {
 	run -0 --separate-stderr spread-check audit --nodes "$AUD/nozone.yaml" --pods "$AUD/balanced.yaml"
-	jq_is '.nodesMissingKeys' '[{"topologyKey":"topology.kubernetes.io/zone","nodes":["x1"]}]'
+	jq_is '.nodesMissingKeys' '[{"topologyKey":"topology.kubernetes.io/zone","nodes":["x1"],"nearMisses":[]}]'
 	jq_is '.workloads[0].constraints[0] | [.counts,.skew,.violation]' '[{"a":1,"b":1},0,false]'
+}
+
+@test "audit: labels close to a missing topology key are named (near misses)" {
+	run -0 --separate-stderr spread-check audit --nodes "$AUD/nearmiss.yaml" --pods "$AUD/balanced.yaml" -o text
+	output_has "nodes without topology.kubernetes.io/zone: x1 x2 x3 x4"
+	output_has "  x1 has failure-domain.beta.kubernetes.io/zone=c (deprecated)"
+	output_has "  x2 has Topology.Kubernetes.io/Zone=c (case)"
+	output_has "  x2 has zone=c (prefix)"
+	output_has "  x3 has topology.kubernetes.io/zones=c (typo)"
+	run -0 --separate-stderr spread-check audit --nodes "$AUD/nearmiss.yaml" --pods "$AUD/balanced.yaml"
+	jq_is '[.nodesMissingKeys[0].nearMisses[] | [.node,.label,.value,.kind]]' \
+		'[["x1","failure-domain.beta.kubernetes.io/zone","c","deprecated"],["x2","Topology.Kubernetes.io/Zone","c","case"],["x2","zone","c","prefix"],["x3","topology.kubernetes.io/zones","c","typo"]]'
 }
 
 @test "audit: -o text" {

@@ -6,7 +6,8 @@
  * is measured as PodTopologySpread would see it for one more pod of the
  * group: matching pods per domain over the eligible nodes, the skew
  * (max - min, min 0 with fewer domains than minDomains) and whether it
- * exceeds maxSkew. Nodes missing a constraint's topologyKey are listed.
+ * exceeds maxSkew. Nodes missing a constraint's topologyKey are listed,
+ * with the labels they carry that look like it (nearmiss.h).
  * Exit 1 when any constraint is violated.
  */
 #include <getopt.h>
@@ -20,6 +21,7 @@
 #include "clusterio.h"
 #include "emit.h"
 #include "exitcodes.h"
+#include "nearmiss.h"
 #include "podtopo.h"
 #include "spread.h"
 #include "xalloc.h"
@@ -155,6 +157,7 @@ static json_t *missing_keys(const struct sc_cluster *c)
 
 			json_object_set_new(o, "topologyKey", json_string(keys[i]));
 			json_object_set_new(o, "nodes", nodes);
+			json_object_set_new(o, "nearMisses", sc_nearmiss_nodes(c, keys[i]));
 			json_array_append_new(arr, o);
 		} else {
 			json_decref(nodes);
@@ -191,6 +194,12 @@ static int render_text(json_t *root)
 		json_array_foreach(json_object_get(m, "nodes"), j, v)
 			printf(" %s", tk_text_safe(json_string_value(v)));
 		putchar('\n');
+		json_array_foreach(json_object_get(m, "nearMisses"), j, v) {
+			printf("  %s has ", tk_text_safe(json_string_value(json_object_get(v, "node"))));
+			printf("%s=", tk_text_safe(json_string_value(json_object_get(v, "label"))));
+			printf("%s (%s)\n", tk_text_safe(json_string_value(json_object_get(v, "value"))),
+			       json_string_value(json_object_get(v, "kind")));
+		}
 	}
 	printf("%lld violation(s)\n", (long long)json_integer_value(json_object_get(root, "violations")));
 	return fflush(stdout) == 0 ? 0 : -1;
