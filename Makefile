@@ -76,6 +76,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 
 # test-merge compiles topo-admit's merge.c in
 $(BUILD)/tests/test-merge: cmd/topo-admit/merge.c cmd/topo-admit/merge.h
+# test-nearmiss and test-advise compile spread-check's files in
+$(BUILD)/tests/test-nearmiss: cmd/spread-check/nearmiss.c cmd/spread-check/nearmiss.h
+$(BUILD)/tests/test-advise: cmd/spread-check/advise.c cmd/spread-check/advise.h \
+	cmd/spread-check/cluster.c cmd/spread-check/cluster.h
 
 $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -1128,6 +1128,8 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 		}
 		c->groups[p.group].replicas++;
 	}
+	if (c->pod_hook && c->pod_hook(c->pod_hook_arg, item, file, d) < 0)
+		return -1;
 	sc_cluster_push_pod(c, &p);
 	if (p.node >= 0 && !(p.flags & SC_POD_TERMINAL)) {
 		struct sc_nodeinfo *n = &c->nodes[p.node];

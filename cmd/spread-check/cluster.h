@@ -198,6 +198,10 @@ struct sc_cluster {
 	struct sc_podspec *groups;
 	size_t group_slots_cap;
 	int32_t *group_slots;
+	/* called for every pod read, before it joins pods (its index is npods):
+	 * a subcommand that needs more of each pod reads it here */
+	int (*pod_hook)(void *arg, const struct tk_node *pod, const char *file, struct tk_diag *d);
+	void *pod_hook_arg;
 	/* arena of labels */
 	struct sc_label **label_blocks;
 	size_t nlabel_blocks;

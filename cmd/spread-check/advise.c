@@ -1,0 +1,544 @@
+/* advise.c - the descheduler's RemovePodsViolatingTopologySpreadConstraint
+ * (Balance, balanceDomains, sortDomains, topologyIsBalanced,
+ * matchNodeInclusionPolicies, node.NodeFit / PodFitsAnyOtherNode) and the
+ * DefaultEvictor's Filter with its default protections; see advise.h.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advise.h"
+#include "diag.h"
+#include "doc.h"
+#include "xalloc.h"
+
+/* scheduling.SystemCriticalPriority */
+#define SYSTEM_CRITICAL_PRIORITY 2000000000LL
+
+static const struct tk_node *map_get(const struct tk_node *map, const char *key)
+{
+	const struct tk_node *v = map && map->kind == TK_MAP ? tk_get(map, key) : NULL;
+
+	return v && v->kind != TK_NULL ? v : NULL;
+}
+
+/* DefaultEvictor.Filter with the default protections (PodsWithLocalStorage,
+ * SystemCriticalPods, FailedBarePods, DaemonSetPods). */
+static bool pod_evictable(const struct tk_node *item)
+{
+	const struct tk_node *meta = map_get(item, "metadata"), *spec = map_get(item, "spec");
+	const struct tk_node *ann = map_get(meta, "annotations"), *refs, *v, *vols;
+	const char *src;
+	size_t i;
+
+	if (ann && tk_get(ann, "descheduler.alpha.kubernetes.io/evict"))
+		return true;
+	if (ann && tk_get(ann, "kubernetes.io/config.mirror"))
+		return false;
+	/* IsStaticPod: a config.source annotation other than "api" */
+	v = ann ? tk_get(ann, "kubernetes.io/config.source") : NULL;
+	src = v ? tk_scalar_text(v) : NULL;
+	if (v && (!src || strcmp(src, "api") != 0))
+		return false;
+	if (map_get(meta, "deletionTimestamp"))
+		return false;
+	refs = map_get(meta, "ownerReferences");
+	if (!refs || refs->kind != TK_SEQ || refs->n == 0)
+		return false;
+	for (i = 0; i < refs->n; i++) {
+		const char *k = tk_str(map_get(refs->items[i], "kind"));
+
+		if (k && strcmp(k, "DaemonSet") == 0)
+			return false;
+	}
+	v = map_get(spec, "priority");
+	if (v && v->kind == TK_INT && v->v.i >= SYSTEM_CRITICAL_PRIORITY)
+		return false;
+	vols = map_get(spec, "volumes");
+	for (i = 0; vols && vols->kind == TK_SEQ && i < vols->n; i++)
+		if (map_get(vols->items[i], "hostPath") || map_get(vols->items[i], "emptyDir"))
+			return false;
+	return true;
+}
+
+static int pod_hook(void *arg, const struct tk_node *item, const char *file, struct tk_diag *d)
+{
+	struct adv_pods *a = arg;
+	struct adv_pod ap;
+	const struct tk_node *spec = map_get(item, "spec"), *v;
+
+	memset(&ap, 0, sizeof(ap));
+	if (sc_podspec_from_node(a->c, &ap.spec, file, item, d) < 0)
+		return -1;
+	ap.evictable = pod_evictable(item);
+	ap.sel_aff = map_get(spec, "nodeSelector") || map_get(map_get(spec, "affinity"), "nodeAffinity");
+	v = map_get(spec, "priority");
+	if (v && v->kind == TK_INT) {
+		ap.has_prio = true;
+		ap.prio = v->v.i > INT32_MAX ? INT32_MAX : v->v.i < INT32_MIN ? INT32_MIN : (int32_t)v->v.i;
+	}
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 256;
+		a->p = xreallocarray(a->p, a->cap, sizeof(*a->p));
+	}
+	a->p[a->n++] = ap;
+	return 0;
+}
+
+void adv_pods_attach(struct adv_pods *a, struct sc_cluster *c)
+{
+	memset(a, 0, sizeof(*a));
+	a->c = c;
+	c->pod_hook = pod_hook;
+	c->pod_hook_arg = a;
+}
+
+void adv_pods_release(struct adv_pods *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		sc_podspec_release(&a->p[i].spec);
+	free(a->p);
+	if (a->c && a->c->pod_hook_arg == a) {
+		a->c->pod_hook = NULL;
+		a->c->pod_hook_arg = NULL;
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+bool adv_node_fit(const struct adv_pods *a, size_t i, uint32_t n)
+{
+	const struct sc_cluster *c = a->c;
+	const struct sc_nodeinfo *nd = &c->nodes[n];
+	const struct sc_podspec *p = &a->p[i].spec;
+	const struct sc_pod *pod = &c->pods[i];
+
+	if (nd->unschedulable || nd->removed)
+		return false;
+	if (!sc_required_affinity_matches(c, p, nd) || sc_untolerated_taint(p, nd))
+		return false;
+	if (pod->node == (int32_t)n)
+		return true;
+	/* fitsRequest: every requested resource, and one pod slot */
+	if (nd->alloc_cpu >= 0 && pod->cpu > nd->alloc_cpu - nd->req_cpu)
+		return false;
+	if (nd->alloc_mem >= 0 && pod->mem > nd->alloc_mem - nd->req_mem)
+		return false;
+	return nd->alloc_pods < 0 || nd->alloc_pods - nd->npods > 0;
+}
+
+/* PodFitsAnyOtherNode over the nodes marked in set (NULL: every node). */
+static bool fits_other(const struct adv_pods *a, size_t i, const bool *set)
+{
+	uint32_t n;
+
+	for (n = 0; n < a->c->nnodes; n++)
+		if ((!set || set[n]) && (int32_t)n != a->c->pods[i].node && adv_node_fit(a, i, n))
+			return true;
+	return false;
+}
+
+/* ---- constraints of a namespace ---- */
+
+struct adv_tsc {
+	const struct sc_tsc *t;
+	size_t owner;            /* the pod that declares it */
+	struct sc_sel sel;       /* labelSelector merged with matchLabelKeys */
+};
+
+static bool req_equal(const struct sc_req *x, const struct sc_req *y)
+{
+	return x->key == y->key && x->op == y->op && x->nvals == y->nvals && x->num == y->num &&
+	       (!x->nvals || !memcmp(x->vals, y->vals, x->nvals * sizeof(*x->vals)));
+}
+
+static bool sel_equal(const struct sc_sel *x, const struct sc_sel *y)
+{
+	uint32_t i;
+
+	if (x->nothing != y->nothing || x->n != y->n)
+		return false;
+	for (i = 0; i < x->n; i++)
+		if (!req_equal(&x->reqs[i], &y->reqs[i]))
+			return false;
+	return true;
+}
+
+static bool tol_equal(const struct sc_toleration *x, const struct sc_toleration *y)
+{
+	return x->key == y->key && x->val == y->val && x->exists == y->exists &&
+	       x->bad_op == y->bad_op && x->effect == y->effect;
+}
+
+/* hasIdenticalConstraints: the internal constraint's fields (minDomains and
+ * whenUnsatisfiable are not among them; the pod's affinity and tolerations
+ * only when the policies honor them). */
+static bool tsc_equal(const struct adv_pods *a, const struct adv_tsc *x, const struct adv_tsc *y)
+{
+	const struct sc_podspec *p = &a->p[x->owner].spec, *q = &a->p[y->owner].spec;
+	uint32_t i;
+
+	if (x->t->max_skew != y->t->max_skew || x->t->key != y->t->key ||
+	    x->t->honor_affinity != y->t->honor_affinity || x->t->honor_taints != y->t->honor_taints ||
+	    !sel_equal(&x->sel, &y->sel))
+		return false;
+	if (x->t->honor_affinity) {
+		if (p->has_node_selector != q->has_node_selector || p->has_required != q->has_required ||
+		    p->nterms != q->nterms || !sel_equal(&p->node_selector, &q->node_selector))
+			return false;
+		for (i = 0; i < p->nterms; i++)
+			if (!sel_equal(&p->terms[i], &q->terms[i]))
+				return false;
+	}
+	if (x->t->honor_taints) {
+		if (p->ntol != q->ntol)
+			return false;
+		for (i = 0; i < p->ntol; i++)
+			if (!tol_equal(&p->tol[i], &q->tol[i]))
+				return false;
+	}
+	return true;
+}
+
+/* newTopologySpreadConstraint: the selector merged with the pod's values
+ * of matchLabelKeys (a nil selector stays nil). */
+static void tsc_build(const struct adv_pods *a, size_t owner, const struct sc_tsc *t, struct adv_tsc *out)
+{
+	const struct sc_lset *ls = &a->c->lsets[a->c->pods[owner].lset];
+	uint32_t k;
+
+	out->t = t;
+	out->owner = owner;
+	sc_sel_copy(&out->sel, &t->sel);
+	if (out->sel.nothing)
+		return;
+	for (k = 0; k < t->nmlk; k++) {
+		const char *v = sc_lset_get(ls, t->match_label_keys[k]);
+		struct sc_req r = { .key = t->match_label_keys[k], .op = SC_IN, .nvals = 1, .vals = &v };
+
+		if (v)
+			sc_sel_add(&out->sel, &r);
+	}
+}
+
+static bool node_included(const struct adv_pods *a, const struct adv_tsc *k, uint32_t n)
+{
+	const struct sc_podspec *p = &a->p[k->owner].spec;
+	const struct sc_nodeinfo *nd = &a->c->nodes[n];
+
+	if (k->t->honor_affinity && !sc_required_affinity_matches(a->c, p, nd))
+		return false;
+	return !(k->t->honor_taints && sc_untolerated_taint(p, nd));
+}
+
+/* ---- domains of one constraint ---- */
+
+struct dom {
+	const char *val;
+	size_t order;            /* first seen: keeps sorting deterministic */
+	size_t size;             /* pods counted, plus those moved in */
+	size_t n, cap;
+	uint32_t *pods;          /* the pods it can still give */
+};
+
+struct doms {
+	size_t n, cap;
+	struct dom *d;
+	size_t slots_cap;
+	int32_t *slots;          /* value pointer -> index */
+};
+
+static uint64_t ptr_hash(const void *p)
+{
+	uint64_t v = (uint64_t)(uintptr_t)p;
+
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;
+	return v ^ (v >> 33);
+}
+
+static struct dom *dom_get(struct doms *ds, const char *val)
+{
+	size_t j;
+
+	if (2 * (ds->n + 1) > ds->slots_cap) {
+		size_t cap = ds->slots_cap ? ds->slots_cap * 2 : 64, i;
+
+		free(ds->slots);
+		ds->slots = xreallocarray(NULL, cap, sizeof(*ds->slots));
+		for (i = 0; i < cap; i++)
+			ds->slots[i] = -1;
+		ds->slots_cap = cap;
+		for (i = 0; i < ds->n; i++) {
+			j = ptr_hash(ds->d[i].val) & (cap - 1);
+			while (ds->slots[j] >= 0)
+				j = (j + 1) & (cap - 1);
+			ds->slots[j] = (int32_t)i;
+		}
+	}
+	j = ptr_hash(val) & (ds->slots_cap - 1);
+	while (ds->slots[j] >= 0) {
+		if (ds->d[ds->slots[j]].val == val)
+			return &ds->d[ds->slots[j]];
+		j = (j + 1) & (ds->slots_cap - 1);
+	}
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 16;
+		ds->d = xreallocarray(ds->d, ds->cap, sizeof(*ds->d));
+	}
+	memset(&ds->d[ds->n], 0, sizeof(ds->d[0]));
+	ds->d[ds->n].val = val;
+	ds->d[ds->n].order = ds->n;
+	ds->slots[j] = (int32_t)ds->n;
+	return &ds->d[ds->n++];
+}
+
+static void doms_release(struct doms *ds)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n; i++)
+		free(ds->d[i].pods);
+	free(ds->d);
+	free(ds->slots);
+}
+
+static const struct sc_cluster *ns_cluster;
+
+/* By namespace, then by name: the informer's order is arbitrary; by name is
+ * what the upstream tests fix it to. */
+static int ns_order(const void *pa, const void *pb)
+{
+	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+	const struct sc_pod *p = &ns_cluster->pods[x], *q = &ns_cluster->pods[y];
+	int r = strcmp(p->ns, q->ns);
+
+	if (!r)
+		r = strcmp(p->name, q->name);
+	return r ? r : (x < y ? -1 : x > y);
+}
+
+static const struct adv_pods *sort_pods;
+
+/* sortDomains' order of a domain's pods: with nodeSelector / node affinity
+ * first, then by priority ascending with pods without a priority before
+ * those with one; eviction takes pods from the end. Ties keep their order. */
+static int pod_order(const void *pa, const void *pb)
+{
+	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+	const struct adv_pod *i = &sort_pods->p[x], *j = &sort_pods->p[y];
+
+	if (i->sel_aff != j->sel_aff)
+		return i->sel_aff ? -1 : 1;
+	if (i->has_prio != j->has_prio)
+		return i->has_prio ? 1 : -1;
+	if (i->has_prio && i->prio != j->prio)
+		return i->prio < j->prio ? -1 : 1;
+	/* ties keep the listing order (by name) */
+	return ns_order(pa, pb);
+}
+
+static int dom_order(const void *pa, const void *pb)
+{
+	const struct dom *x = pa, *y = pb;
+
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* balanceDomains for one constraint whose domains are unbalanced. */
+static void balance(const struct adv_pods *a, const struct adv_args *args, const struct adv_tsc *k,
+		    struct doms *ds, size_t sum, bool *mark, bool *below, bool *fit)
+{
+	const struct sc_cluster *c = a->c;
+	double avg = (double)sum / (double)ds->n;
+	size_t i, j, m;
+	uint32_t n;
+
+	sort_pods = a;
+	ns_cluster = c;
+	for (i = 0; i < ds->n; i++)
+		if (ds->d[i].n > 1)
+			qsort(ds->d[i].pods, ds->d[i].n, sizeof(uint32_t), pod_order);
+	qsort(ds->d, ds->n, sizeof(*ds->d), dom_order);
+	free(ds->slots);   /* the order changed: no lookups by value any more */
+	ds->slots = NULL;
+	ds->slots_cap = 0;
+	/* filterNodesBelowIdealAvg over the eligible nodes */
+	for (n = 0; n < c->nnodes; n++) {
+		const char *v = sc_lset_get(&c->lsets[c->nodes[n].lset], k->t->key);
+
+		below[n] = false;
+		if (!v || !node_included(a, k, n))
+			continue;
+		for (i = 0; i < ds->n && ds->d[i].val != v; i++)
+			;
+		below[n] = i < ds->n && (double)ds->d[i].size < avg;
+	}
+	i = 0;
+	j = ds->n - 1;
+	while (i < j) {
+		struct dom *hi, *lo;
+		long long skew;
+		double above_avg, below_avg, half;
+		long long move;
+		size_t keep;
+
+		if ((double)ds->d[j].size <= avg)
+			j--;
+		hi = &ds->d[j];
+		lo = &ds->d[i];
+		skew = (long long)hi->size - (long long)lo->size;
+		if (skew <= k->t->max_skew) {
+			i++;
+			continue;
+		}
+		above_avg = ceil((double)hi->size - avg);
+		below_avg = ceil(avg - (double)lo->size);
+		half = ceil((double)(skew - k->t->max_skew) / 2.0);
+		move = (long long)fmin(fmin(above_avg, below_avg), half);
+		if (move <= 0) {
+			i++;
+			continue;
+		}
+		if ((size_t)move > hi->n)
+			move = (long long)hi->n;
+		/* pods that fit on a node below the average go last: they are
+		 * evicted first (a stable partition) */
+		for (m = 0; m < hi->n; m++)
+			fit[m] = fits_other(a, hi->pods[m], below);
+		{
+			uint32_t *tmp = xcalloc(hi->n + 1, sizeof(*tmp));
+			size_t t = 0;
+
+			for (m = 0; m < hi->n; m++)
+				if (!fit[m])
+					tmp[t++] = hi->pods[m];
+			keep = t;
+			for (m = 0; m < hi->n; m++)
+				if (fit[m])
+					tmp[t++] = hi->pods[m];
+			memcpy(hi->pods, tmp, hi->n * sizeof(*tmp));
+			free(tmp);
+		}
+		for (m = hi->n - (size_t)move; m < hi->n; m++)
+			if (!args->balance_node_fit || m >= keep)
+				mark[hi->pods[m]] = true;
+		hi->n -= (size_t)move;
+		hi->size -= (size_t)move;
+		lo->size += (size_t)move;
+	}
+}
+
+/* One namespace's listed pods (indices, in dump order). */
+static void balance_namespace(const struct adv_pods *a, const struct adv_args *args, const uint32_t *pods,
+			      size_t npods, bool *mark, bool *below, bool *fit)
+{
+	const struct sc_cluster *c = a->c;
+	struct adv_tsc *ks = NULL;
+	size_t nks = 0, p, q, i;
+	uint32_t t, n;
+
+	for (p = 0; p < npods; p++) {
+		const struct sc_podspec *s = &a->p[pods[p]].spec;
+
+		for (t = 0; t < s->ntsc; t++) {
+			struct adv_tsc k;
+
+			if (!s->tsc[t].hard && !args->soft)
+				continue;
+			tsc_build(a, pods[p], &s->tsc[t], &k);
+			for (q = 0; q < nks && !tsc_equal(a, &ks[q], &k); q++)
+				;
+			if (q < nks) {
+				sc_sel_release(&k.sel);
+				continue;
+			}
+			ks = xreallocarray(ks, nks + 1, sizeof(*ks));
+			ks[nks++] = k;
+		}
+	}
+	for (q = 0; q < nks; q++) {
+		const struct adv_tsc *k = &ks[q];
+		struct doms ds;
+		size_t sum = 0, lo = SIZE_MAX, hi = 0;
+
+		memset(&ds, 0, sizeof(ds));
+		for (n = 0; n < c->nnodes; n++) {
+			const char *v = sc_lset_get(&c->lsets[c->nodes[n].lset], k->t->key);
+
+			if (v && node_included(a, k, n))
+				dom_get(&ds, v);
+		}
+		for (p = 0; p < npods; p++) {
+			const struct sc_pod *pod = &c->pods[pods[p]];
+			const char *v;
+			struct dom *dm;
+
+			if (!sc_sel_matches(&k->sel, &c->lsets[pod->lset], pod->name))
+				continue;
+			v = sc_lset_get(&c->lsets[c->nodes[pod->node].lset], k->t->key);
+			if (!v)
+				continue;
+			dm = dom_get(&ds, v);
+			if (dm->n == dm->cap) {
+				dm->cap = dm->cap ? dm->cap * 2 : 8;
+				dm->pods = xreallocarray(dm->pods, dm->cap, sizeof(*dm->pods));
+			}
+			dm->pods[dm->n++] = pods[p];
+			dm->size++;
+			sum++;
+		}
+		/* topologyIsBalanced */
+		for (i = 0; i < ds.n; i++) {
+			if (ds.d[i].size < lo)
+				lo = ds.d[i].size;
+			if (ds.d[i].size > hi)
+				hi = ds.d[i].size;
+		}
+		if (ds.n && (long long)(hi - lo) > k->t->max_skew)
+			balance(a, args, k, &ds, sum, mark, below, fit);
+		doms_release(&ds);
+	}
+	for (q = 0; q < nks; q++)
+		sc_sel_release(&ks[q].sel);
+	free(ks);
+}
+
+size_t adv_balance(const struct adv_pods *a, const struct adv_args *args, bool *evict)
+{
+	const struct sc_cluster *c = a->c;
+	uint32_t *listed = xcalloc(c->npods + 1, sizeof(*listed));
+	bool *mark = xcalloc(c->npods + 1, sizeof(*mark));
+	bool *below = xcalloc(c->nnodes + 1, sizeof(*below));
+	bool *fit = xcalloc(c->npods + 1, sizeof(*fit));
+	size_t nl = 0, i, first, count = 0;
+
+	/* ListPodsOnNodes with the evictor's filter */
+	for (i = 0; i < c->npods && i < a->n; i++) {
+		const struct sc_pod *p = &c->pods[i];
+
+		if (p->node >= 0 && !(p->flags & (SC_POD_TERMINATING | SC_POD_TERMINAL)) && a->p[i].evictable &&
+		    (!args->pods || sc_sel_matches(args->pods, &c->lsets[p->lset], p->name)))
+			listed[nl++] = (uint32_t)i;
+	}
+	ns_cluster = c;
+	qsort(listed, nl, sizeof(*listed), ns_order);
+	for (first = 0; first < nl; first = i) {
+		for (i = first; i < nl && c->pods[listed[i]].ns == c->pods[listed[first]].ns; i++)
+			;
+		balance_namespace(a, args, listed + first, i - first, mark, below, fit);
+	}
+	/* the eviction loop: PreEvictionFilter's nodeFit over every node */
+	for (i = 0; i < c->npods; i++) {
+		evict[i] = mark[i] && (!args->node_fit || fits_other(a, i, NULL));
+		count += evict[i];
+	}
+	free(listed);
+	free(mark);
+	free(below);
+	free(fit);
+	return count;
+}

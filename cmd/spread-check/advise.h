@@ -1,0 +1,64 @@
+/* advise.h - what to do about skew: the descheduler's
+ * RemovePodsViolatingTopologySpreadConstraint (kubernetes-sigs/descheduler,
+ * pkg/framework/plugins/removepodsviolatingtopologyspreadconstraint) with
+ * the DefaultEvictor's default pod protections, over a cluster model.
+ *
+ * Terminology (descheduler):
+ *   evictable   passes DefaultEvictor.Filter with its default protections:
+ *               not a mirror or static pod, not terminating, has an
+ *               ownerReference, none of kind DaemonSet, priority below
+ *               2000000000, no hostPath or emptyDir volume; the annotation
+ *               descheduler.alpha.kubernetes.io/evict overrides all of these
+ *   listed      a running pod bound to a node of the dump that is evictable:
+ *               the plugin sees only these (ListPodsOnNodes with the
+ *               evictor's filter), for counting as for evicting
+ *   node fit    NodeFit: schedulable, nodeSelector / required affinity,
+ *               NoSchedule / NoExecute taints tolerated, cpu, memory and a
+ *               pod slot free (inter-pod anti-affinity is not modelled)
+ *
+ * Usage: adv_pods_attach() before loading the pods (it reads each pod's own
+ * spec through the cluster's pod hook), then adv_balance().
+ */
+#ifndef SC_ADVISE_H
+#define SC_ADVISE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cluster.h"
+
+/* RemovePodsViolatingTopologySpreadConstraintArgs and DefaultEvictorArgs */
+struct adv_args {
+	bool soft;               /* constraints: [DoNotSchedule, ScheduleAnyway] */
+	bool balance_node_fit;   /* topologyBalanceNodeFit (the plugin's default: true) */
+	bool node_fit;           /* DefaultEvictor nodeFit (default false) */
+	const struct sc_sel *pods;   /* the plugin's labelSelector (NULL: every pod) */
+};
+
+struct adv_pod {
+	struct sc_podspec spec;  /* the pod's own spec (constraints, affinity, ...) */
+	bool evictable;
+	bool sel_aff;            /* spec.nodeSelector or affinity.nodeAffinity set */
+	bool has_prio;
+	int32_t prio;            /* spec.priority */
+};
+
+/* Parallel to c->pods once loaded. */
+struct adv_pods {
+	struct sc_cluster *c;
+	size_t n, cap;
+	struct adv_pod *p;
+};
+
+void adv_pods_attach(struct adv_pods *a, struct sc_cluster *c);
+void adv_pods_release(struct adv_pods *a);
+
+/* Balance(): sets evict[i] for every pod of c->pods the plugin evicts
+ * (after the evictor's PreEvictionFilter); returns how many. */
+size_t adv_balance(const struct adv_pods *a, const struct adv_args *args, bool *evict);
+
+/* NodeFit of pod i on node n (node.NodeFit without anti-affinity). */
+bool adv_node_fit(const struct adv_pods *a, size_t i, uint32_t n);
+
+#endif
