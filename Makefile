@@ -79,7 +79,8 @@ $(BUILD)/tests/test-merge: cmd/topo-admit/merge.c cmd/topo-admit/merge.h
 # test-nearmiss and test-advise compile spread-check's files in
 $(BUILD)/tests/test-nearmiss: cmd/spread-check/nearmiss.c cmd/spread-check/nearmiss.h
 $(BUILD)/tests/test-advise: cmd/spread-check/advise.c cmd/spread-check/advise.h \
-	cmd/spread-check/cluster.c cmd/spread-check/cluster.h
+	cmd/spread-check/cluster.c cmd/spread-check/cluster.h cmd/spread-check/filters.c \
+	cmd/spread-check/podtopo.c
 
 $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -206,7 +206,8 @@ NRT=$FIXTURES/topo-admit/nrt/filter
 	check_matrix "$TK_BIN/spread-check" simulate --nodes "$c/nodes.json" FILE
 	check_matrix "$TK_BIN/spread-check" audit --nodes FILE --pods "$c/pods.json"
 	SKIP_CLASSES=empty check_matrix "$TK_BIN/spread-check" audit --nodes "$c/nodes.json" --pods FILE
-	check_matrix "$TK_BIN/spread-check" audit --cluster FILE
+	# --advise reads every pod's whole spec too: the superset of audit's path
+	check_matrix "$TK_BIN/spread-check" audit --advise --cluster FILE
 }
 
 @test "topo-admit --kubelet-dir: every hostile input class as the memory and device checkpoints" {

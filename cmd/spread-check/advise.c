@@ -9,6 +9,8 @@
 
 #include "advise.h"
 #include "diag.h"
+#include "filters.h"
+#include "podtopo.h"
 #include "doc.h"
 #include "xalloc.h"
 
@@ -541,4 +543,191 @@ size_t adv_balance(const struct adv_pods *a, const struct adv_args *args, bool *
 	free(below);
 	free(fit);
 	return count;
+}
+
+/* ---- where the evicted pods land ---- */
+
+static void reason_add(json_t *why, const char *r)
+{
+	json_t *v = json_object_get(why, r);
+
+	json_object_set_new(why, r, json_integer(v ? json_integer_value(v) + 1 : 1));
+}
+
+static json_t *node_shape(const struct sc_cluster *c, const struct sc_podspec *p)
+{
+	json_t *labels = json_object(), *tols = json_array();
+	uint32_t i;
+	char cpu[32];
+
+	(void)c;
+	for (i = 0; p->has_node_selector && i < p->node_selector.n; i++) {
+		const struct sc_req *r = &p->node_selector.reqs[i];
+
+		if (r->op == SC_IN && r->nvals)
+			json_object_set_new(labels, r->key, json_string(r->vals[0]));
+	}
+	for (i = 0; p->has_required && p->nterms && i < p->terms[0].n; i++) {
+		const struct sc_req *r = &p->terms[0].reqs[i];
+
+		if (r->op == SC_IN && r->nvals && !json_object_get(labels, r->key))
+			json_object_set_new(labels, r->key, json_string(r->vals[0]));
+		else if (r->op == SC_EXISTS && !json_object_get(labels, r->key))
+			json_object_set_new(labels, r->key, json_string(""));
+	}
+	for (i = 0; i < p->ntol; i++) {
+		const struct sc_toleration *t = &p->tol[i];
+		static const char *const eff[] = { "NoSchedule", "PreferNoSchedule", "NoExecute", "", "" };
+
+		json_array_append_new(tols, json_pack("{s:s,s:s,s:s,s:s}", "key", t->key ? t->key : "",
+			"operator", t->exists ? "Exists" : "Equal", "value", t->val ? t->val : "", "effect", eff[t->effect]));
+	}
+	snprintf(cpu, sizeof(cpu), "%lldm", (long long)p->cpu);
+	return json_pack("{s:o,s:s,s:I,s:o}", "labels", labels, "cpu", cpu, "memory", (json_int_t)p->mem,
+			 "tolerations", tols);
+}
+
+json_t *adv_needs(const struct pts_state *st, const bool *fits)
+{
+	const struct sc_cluster *c = st->c;
+	json_t *doms = json_array(), *relax = json_array();
+	uint32_t i, dm, n;
+
+	for (i = 0; i < st->nhard; i++) {
+		const struct pts_constraint *k = &st->k[i];
+		int64_t self = k->self_match, lo = INT64_MAX, need = INT64_MAX, need_real = INT64_MAX;
+		json_t *vals = json_array();
+
+		for (dm = 0; dm < k->ndom; dm++)
+			if (k->domseen[dm] && k->domcnt[dm] < lo)
+				lo = k->domcnt[dm];
+		if (lo == INT64_MAX)
+			lo = 0;
+		for (dm = 0; dm < k->ndom; dm++)
+			if (k->domseen[dm] && k->domcnt[dm] + self - k->min_match <= k->max_skew)
+				json_array_append_new(vals, json_string(k->domval[dm]));
+		json_array_append_new(doms, json_pack("{s:s,s:o}", "topologyKey", k->key, "values", vals));
+		/* the skew each feasible node would have */
+		for (n = 0; n < c->nnodes; n++) {
+			int32_t d = k->dom[n];
+
+			if (!fits[n] || !k->has_key[n] || d < 0 || !k->domseen[d])
+				continue;
+			if (k->domcnt[d] + self - k->min_match < need)
+				need = k->domcnt[d] + self - k->min_match;
+			if (k->domcnt[d] + self - lo < need_real)
+				need_real = k->domcnt[d] + self - lo;
+		}
+		if (need != INT64_MAX && need > k->max_skew)
+			json_array_append_new(relax, json_pack("{s:s,s:I}", "topologyKey", k->key, "maxSkew",
+							       (json_int_t)need));
+		if (k->ndomseen < (uint32_t)k->min_domains && need_real != INT64_MAX && need_real <= k->max_skew)
+			json_array_append_new(relax, json_pack("{s:s,s:I}", "topologyKey", k->key, "minDomains",
+							       (json_int_t)k->ndomseen));
+	}
+	return json_pack("{s:o,s:o,s:o}", "node", node_shape(c, st->pod), "domains", doms, "relax", relax);
+}
+
+void adv_moves_free(json_t **moves, size_t n)
+{
+	size_t i;
+
+	for (i = 0; moves && i < n; i++)
+		json_decref(moves[i]);
+	free(moves);
+}
+
+json_t **adv_replace(struct adv_pods *a, const bool *evict)
+{
+	struct sc_cluster *c = a->c;
+	size_t n0 = c->npods, nev = 0, e, k;
+	json_t **out = xcalloc(n0 + 1, sizeof(*out));
+	uint32_t *order = xcalloc(n0 + 1, sizeof(*order));
+	uint32_t *cand = xcalloc(c->nnodes + 1, sizeof(*cand));
+	int64_t *scores = xcalloc(c->nnodes + 1, sizeof(*scores));
+	bool *fits = xcalloc(c->nnodes + 1, sizeof(*fits));
+	struct pts_defaults defs;
+	struct sc_taint unsched;
+	size_t i;
+
+	memset(&defs, 0, sizeof(defs));
+	unsched.key = sc_intern_str(&c->strs, "node.kubernetes.io/unschedulable");
+	unsched.val = sc_intern_str(&c->strs, "");
+	unsched.effect = SC_NO_SCHEDULE;
+	for (i = 0; i < n0; i++) {
+		struct sc_pod *p = &c->pods[i];
+
+		if (!evict[i] || p->node < 0)
+			continue;
+		p->flags |= SC_POD_TERMINATING;
+		c->nodes[p->node].req_cpu -= p->cpu;
+		c->nodes[p->node].req_mem -= p->mem;
+		c->nodes[p->node].npods--;
+		order[nev++] = (uint32_t)i;
+	}
+	ns_cluster = c;
+	qsort(order, nev, sizeof(*order), ns_order);
+	for (e = 0; e < nev; e++) {
+		struct sc_pod pod = c->pods[order[e]];
+		struct sc_podspec spec = a->p[order[e]].spec;
+		struct pts_state st;
+		json_t *why = json_object();
+		size_t ncand = 0, best = 0;
+		uint32_t n;
+
+		spec.lset = pod.lset;
+		spec.cpu = pod.cpu;
+		spec.mem = pod.mem;
+		memset(&st, 0, sizeof(st));
+		pts_state_init(&st, c, &spec, &defs, NULL);
+		pts_prefilter(&st);
+		for (n = 0; n < c->nnodes; n++) {
+			struct sc_filter_verdict v;
+			const char *r;
+
+			fits[n] = false;
+			if (c->nodes[n].removed)
+				continue;
+			if (sc_filters_before_spread(&spec, &c->nodes[n], st.aff_ok[n], &unsched, &v)) {
+				for (k = 0; k < v.nreasons; k++)
+					reason_add(why, v.reasons[k]);
+				sc_filter_verdict_release(&v);
+				continue;
+			}
+			fits[n] = true;
+			if ((r = pts_filter(&st, n))) {
+				reason_add(why, r);
+				continue;
+			}
+			cand[ncand++] = n;
+		}
+		out[order[e]] = json_pack("{s:s,s:s}", "pod", pod.name, "node", c->nodes[pod.node].name);
+		if (!ncand) {
+			json_object_set_new(out[order[e]], "to", json_null());
+			json_object_set_new(out[order[e]], "reasons", why);
+			json_object_set_new(out[order[e]], "needs", adv_needs(&st, fits));
+			pts_state_release(&st);
+			continue;
+		}
+		json_decref(why);
+		pts_score(&st, cand, ncand, scores);
+		for (k = 1; k < ncand; k++)
+			if (scores[k] > scores[best] ||
+			    (scores[k] == scores[best] &&
+			     strcmp(c->nodes[cand[k]].name, c->nodes[cand[best]].name) < 0))
+				best = k;
+		json_object_set_new(out[order[e]], "to", json_string(c->nodes[cand[best]].name));
+		pod.node = (int32_t)cand[best];
+		pod.flags = 0;
+		sc_cluster_push_pod(c, &pod);
+		c->nodes[pod.node].req_cpu += pod.cpu;
+		c->nodes[pod.node].req_mem += pod.mem;
+		c->nodes[pod.node].npods++;
+		pts_state_release(&st);
+	}
+	free(order);
+	free(cand);
+	free(scores);
+	free(fits);
+	return out;
 }

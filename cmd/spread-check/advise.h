@@ -62,3 +62,32 @@ size_t adv_balance(const struct adv_pods *a, const struct adv_args *args, bool *
 bool adv_node_fit(const struct adv_pods *a, size_t i, uint32_t n);
 
 #endif
+
+#include <jansson.h>
+
+/* After Balance: the evicted pods go (terminating, their resources freed)
+ * and their controllers create them again; each is placed as kube-scheduler
+ * places it (filters.h, then PodTopologySpread's Filter and Score, ties to
+ * the lowest node name), in namespace and name order, seeing the ones placed
+ * before. The placed pods join c->pods. Returns, per pod index of c before
+ * the call, NULL or the eviction:
+ *   {"pod":P,"node":FROM,"to":NODE}  or, left Pending,
+ *   {"pod":P,"node":FROM,"to":null,"reasons":{REASON:NODES,...},"needs":NEEDS}
+ * (NEEDS: adv_needs). Free with adv_moves_free. */
+json_t **adv_replace(struct adv_pods *a, const bool *evict);
+void adv_moves_free(json_t **moves, size_t n);
+
+/* For a pod that stays Pending (st: its PodTopologySpread state after
+ * pts_prefilter; fits[n]: node n passes the filters before spreading), what
+ * would let it schedule:
+ *   {"node":{"labels":{...},"cpu":"100m","memory":BYTES,"tolerations":[...]},
+ *    "domains":[{"topologyKey":K,"values":[V,...]}],
+ *    "relax":[{"topologyKey":K,"maxSkew":N} | {"topologyKey":K,"minDomains":N}]}
+ * node: the shape a cluster autoscaler would have to add (the pod's
+ * requests, the labels its nodeSelector and first required node selector
+ * term ask for, no taint beyond its tolerations); domains: per
+ * DoNotSchedule constraint, the domains where such a node passes the skew
+ * check; relax: the smallest maxSkew (or the minDomains) with which a node
+ * that passes the other filters would pass the constraint. */
+struct pts_state;
+json_t *adv_needs(const struct pts_state *st, const bool *fits);

@@ -9,6 +9,10 @@
  * exceeds maxSkew. Nodes missing a constraint's topologyKey are listed,
  * with the labels they carry that look like it (nearmiss.h).
  * Exit 1 when any constraint is violated.
+ *
+ * --advise adds what the descheduler would do about it (advise.c): the pods
+ * RemovePodsViolatingTopologySpreadConstraint evicts, where the scheduler
+ * places them again, and every constraint measured once more after that.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "advise.h"
 #include "cli.h"
 #include "clusterio.h"
 #include "emit.h"
@@ -36,22 +41,64 @@ static void __attribute__((noreturn)) usage(void)
 	      "\n"
 	      "Options:\n", stdout);
 	sc_help_inputs(stdout, "pods (kubectl get pods -A -o json)");
+	fputs("     --advise                the pods the descheduler would evict to restore\n"
+	      "                             maxSkew, where they would land, the skew after\n"
+	      "     --soft                  with --advise: ScheduleAnyway constraints too\n"
+	      "     --node-fit              with --advise: evict only pods that fit another\n"
+	      "                             node (the DefaultEvictor's nodeFit)\n"
+	      "     --no-balance-fit        with --advise: evict pods even when no node of a\n"
+	      "                             smaller domain fits them (topologyBalanceNodeFit\n"
+	      "                             false)\n", stdout);
 	sc_help_tail(stdout, "every workload within maxSkew", "skew above maxSkew");
 	exit(TK_EXIT_OK);
 }
 
-static void parse_opts(int argc, char **argv, struct sc_inputs *o)
+enum {
+	OPT_ADVISE = SC_OPT_OWN,
+	OPT_SOFT,
+	OPT_NODE_FIT,
+	OPT_NO_BALANCE_FIT,
+};
+
+static void parse_opts(int argc, char **argv, struct sc_inputs *o, bool *advise, struct adv_args *aa)
 {
 	static const struct option longopts[] = {
 		SC_INPUT_LONGOPTS,
+		{ "advise",         no_argument, NULL, OPT_ADVISE },
+		{ "soft",           no_argument, NULL, OPT_SOFT },
+		{ "node-fit",       no_argument, NULL, OPT_NODE_FIT },
+		{ "no-balance-fit", no_argument, NULL, OPT_NO_BALANCE_FIT },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool tuned = false;
 	int ch;
 
 	sc_inputs_init(o);
+	memset(aa, 0, sizeof(*aa));
+	aa->balance_node_fit = true;
+	*advise = false;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1)
-		sc_inputs_opt(o, ch, optarg, usage, argv);
+	while ((ch = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_ADVISE:
+			*advise = true;
+			break;
+		case OPT_SOFT:
+			aa->soft = tuned = true;
+			break;
+		case OPT_NODE_FIT:
+			aa->node_fit = tuned = true;
+			break;
+		case OPT_NO_BALANCE_FIT:
+			aa->balance_node_fit = false;
+			tuned = true;
+			break;
+		default:
+			sc_inputs_opt(o, ch, optarg, usage, argv);
+		}
+	}
+	if (tuned && !*advise)
+		tk_usage_error("--soft, --node-fit and --no-balance-fit go with --advise");
 	if (!o->nodes || !o->pods)
 		tk_usage_error("--cluster, or --nodes and --pods, are required");
 	if (optind != argc)
@@ -167,6 +214,58 @@ static json_t *missing_keys(const struct sc_cluster *c)
 	return arr;
 }
 
+static void render_needs(json_t *needs)
+{
+	json_t *node = json_object_get(needs, "node"), *v, *x;
+	const char *key;
+	size_t i, j;
+
+	printf("      a node would do: cpu %s, memory %lld", json_string_value(json_object_get(node, "cpu")),
+	       (long long)json_integer_value(json_object_get(node, "memory")));
+	json_object_foreach(json_object_get(node, "labels"), key, v) {
+		printf(", %s=", tk_text_safe(key));
+		printf("%s", tk_text_safe(json_string_value(v)));
+	}
+	if (json_array_size(json_object_get(node, "tolerations")))
+		printf(", no taint beyond the pod's %zu toleration(s)", json_array_size(json_object_get(node, "tolerations")));
+	putchar('\n');
+	json_array_foreach(json_object_get(needs, "domains"), i, v) {
+		printf("      in %s:", tk_text_safe(json_string_value(json_object_get(v, "topologyKey"))));
+		json_array_foreach(json_object_get(v, "values"), j, x)
+			printf(" %s", tk_text_safe(json_string_value(x)));
+		putchar('\n');
+	}
+	json_array_foreach(json_object_get(needs, "relax"), i, v) {
+		x = json_object_get(v, "maxSkew");
+		printf("      or relax %s: %s %lld\n", tk_text_safe(json_string_value(json_object_get(v, "topologyKey"))),
+		       x ? "maxSkew" : "minDomains",
+		       (long long)json_integer_value(x ? x : json_object_get(v, "minDomains")));
+	}
+}
+
+static void render_advice(json_t *ad)
+{
+	json_t *e, *k;
+	size_t i;
+
+	json_array_foreach(json_object_get(ad, "evict"), i, e) {
+		json_t *to = json_object_get(e, "to");
+
+		printf("  evict %s from ", tk_text_safe(json_string_value(json_object_get(e, "pod"))));
+		printf("%s: ", tk_text_safe(json_string_value(json_object_get(e, "node"))));
+		if (json_is_string(to)) {
+			printf("lands on %s\n", tk_text_safe(json_string_value(to)));
+		} else {
+			printf("stays Pending\n");
+			render_needs(json_object_get(e, "needs"));
+		}
+	}
+	json_array_foreach(json_object_get(ad, "constraintsAfter"), i, k)
+		printf("  after: %s skew %lld%s\n", tk_text_safe(json_string_value(json_object_get(k, "topologyKey"))),
+		       (long long)json_integer_value(json_object_get(k, "skew")),
+		       json_is_true(json_object_get(k, "violation")) ? " VIOLATION" : "");
+}
+
 static int render_text(json_t *root)
 {
 	json_t *w, *k, *m, *v;
@@ -188,6 +287,8 @@ static int render_text(json_t *root)
 			json_object_foreach(json_object_get(k, "counts"), key, v)
 				printf("    %s\t%lld\n", tk_text_safe(key), (long long)json_integer_value(v));
 		}
+		if (json_object_get(w, "advice"))
+			render_advice(json_object_get(w, "advice"));
 	}
 	json_array_foreach(json_object_get(root, "nodesMissingKeys"), i, m) {
 		printf("nodes without %s:", tk_text_safe(json_string_value(json_object_get(m, "topologyKey"))));
@@ -202,39 +303,27 @@ static int render_text(json_t *root)
 		}
 	}
 	printf("%lld violation(s)\n", (long long)json_integer_value(json_object_get(root, "violations")));
+	if (json_object_get(root, "evictions"))
+		printf("advice: %lld eviction(s), %lld violation(s) after\n",
+		       (long long)json_integer_value(json_object_get(root, "evictions")),
+		       (long long)json_integer_value(json_object_get(root, "violationsAfter")));
 	return fflush(stdout) == 0 ? 0 : -1;
 }
 
-int cmd_audit(int argc, char **argv)
+/* Every group with constraints, in order: their reports go to arr. */
+static size_t audit_all(struct sc_cluster *c, const uint32_t *order, json_t *arr)
 {
-	struct sc_inputs o;
-	struct sc_cluster c;
-	json_t *root, *arr;
-	uint32_t *order, *byns;
+	uint32_t *byns = xcalloc(c->npods + 1, sizeof(*byns));
 	size_t i, viol = 0, nb;
-	int rc;
 
-	parse_opts(argc, argv, &o);
-	sc_cluster_init(&c);
-	c.want_groups = true;
-	sc_must_load_nodes_pods(&c, &o, NULL);
-
-	sort_cluster = &c;
-	order = xcalloc(c.ngroups + 1, sizeof(*order));
-	for (i = 0; i < c.ngroups; i++)
-		order[i] = (uint32_t)i;
-	qsort(order, c.ngroups, sizeof(*order), group_cmp);
 	/* pods by namespace, so a group only walks its own namespace */
-	byns = xcalloc(c.npods + 1, sizeof(*byns));
-	for (i = 0; i < c.npods; i++)
+	sort_cluster = c;
+	for (i = 0; i < c->npods; i++)
 		byns[i] = (uint32_t)i;
-	qsort(byns, c.npods, sizeof(*byns), pod_ns_cmp);
-
-	root = json_object();
-	arr = json_array();
-	for (i = 0; i < c.ngroups; i++) {
-		struct sc_podspec *g = &c.groups[order[i]];
-		size_t lo = 0, hi = c.npods, first;
+	qsort(byns, c->npods, sizeof(*byns), pod_ns_cmp);
+	for (i = 0; i < c->ngroups; i++) {
+		struct sc_podspec *g = &c->groups[order[i]];
+		size_t lo = 0, hi = c->npods, first;
 
 		if (!g->ntsc)
 			continue;
@@ -242,23 +331,100 @@ int cmd_audit(int argc, char **argv)
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
 
-			if ((uintptr_t)c.pods[byns[mid]].ns < (uintptr_t)g->ns)
+			if ((uintptr_t)c->pods[byns[mid]].ns < (uintptr_t)g->ns)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
 		first = lo;
-		for (nb = first; nb < c.npods && c.pods[byns[nb]].ns == g->ns; nb++)
+		for (nb = first; nb < c->npods && c->pods[byns[nb]].ns == g->ns; nb++)
 			;
-		viol += audit_group(&c, g, byns + first, nb - first, arr);
+		viol += audit_group(c, g, byns + first, nb - first, arr);
 	}
+	free(byns);
+	return viol;
+}
+
+/* --advise: evict as the descheduler would, place again, measure again;
+ * each workload gets "advice" (its evictions and its constraints after). */
+static size_t advise(struct adv_pods *a, const struct adv_args *aa, const uint32_t *order, json_t *root)
+{
+	struct sc_cluster *c = a->c;
+	size_t n0 = c->npods, i, w, nev, viol;
+	bool *evict = xcalloc(n0 + 1, sizeof(*evict));
+	json_t **moves, *after = json_array(), *work = json_object_get(root, "workloads");
+	json_t **evs = xcalloc(c->ngroups + 1, sizeof(*evs));
+
+	nev = adv_balance(a, aa, evict);
+	moves = adv_replace(a, evict);
+	viol = audit_all(c, order, after);
+	for (i = 0; i < c->ngroups; i++)
+		evs[i] = json_array();
+	for (i = 0; i < n0; i++)
+		if (moves[i] && c->pods[i].group >= 0)
+			json_array_append(evs[c->pods[i].group], moves[i]);
+	/* audit_all walks the groups in the same order both times */
+	for (i = 0, w = 0; i < c->ngroups; i++) {
+		json_t *wl, *ad;
+
+		if (!c->groups[order[i]].ntsc)
+			continue;
+		wl = json_array_get(work, w);
+		ad = json_object();
+		json_object_set(ad, "evict", evs[order[i]]);
+		json_object_set(ad, "constraintsAfter", json_object_get(json_array_get(after, w), "constraints"));
+		json_object_set_new(wl, "advice", ad);
+		w++;
+	}
+	json_object_set_new(root, "evictions", json_integer((json_int_t)nev));
+	json_object_set_new(root, "violationsAfter", json_integer((json_int_t)viol));
+	for (i = 0; i < c->ngroups; i++)
+		json_decref(evs[i]);
+	free(evs);
+	json_decref(after);
+	adv_moves_free(moves, n0);
+	free(evict);
+	return nev;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	struct sc_inputs o;
+	struct sc_cluster c;
+	struct adv_pods a;
+	struct adv_args aa;
+	json_t *root, *arr;
+	uint32_t *order;
+	size_t i, viol;
+	bool want_advice;
+	int rc;
+
+	parse_opts(argc, argv, &o, &want_advice, &aa);
+	sc_cluster_init(&c);
+	c.want_groups = true;
+	if (want_advice)
+		adv_pods_attach(&a, &c);
+	sc_must_load_nodes_pods(&c, &o, NULL);
+
+	sort_cluster = &c;
+	order = xcalloc(c.ngroups + 1, sizeof(*order));
+	for (i = 0; i < c.ngroups; i++)
+		order[i] = (uint32_t)i;
+	qsort(order, c.ngroups, sizeof(*order), group_cmp);
+
+	root = json_object();
+	arr = json_array();
+	viol = audit_all(&c, order, arr);
 	json_object_set_new(root, "workloads", arr);
 	json_object_set_new(root, "violations", json_integer((json_int_t)viol));
 	json_object_set_new(root, "nodesMissingKeys", missing_keys(&c));
+	if (want_advice) {
+		advise(&a, &aa, order, root);
+		adv_pods_release(&a);
+	}
 	rc = o.out == TK_OUT_TEXT ? render_text(root) : tk_emit_json(root, stdout);
 	json_decref(root);
 	free(order);
-	free(byns);
 	sc_cluster_release(&c);
 	if (rc < 0)
 		tk_fatal("write error");

@@ -14,6 +14,8 @@
 
 #include "tap.h"
 #include "../../cmd/spread-check/cluster.c"
+#include "../../cmd/spread-check/filters.c"
+#include "../../cmd/spread-check/podtopo.c"
 #include "../../cmd/spread-check/advise.c"
 
 #ifndef CASES
