@@ -16,7 +16,7 @@ setup() {
 	run -1 --separate-stderr numa-verify --root "$NV/4n-smt" --all --cpu-manager-state var/lib/kubelet/cpu_manager_state -o prometheus
 	printf '%s\n' "$output" >nv.prom
 	output_has 'topokit_numa_verify_containers{verdict="misaligned"} 1'
-	output_has 'topokit_numa_verify_misaligned_container{pod_uid="8e2b9d3f-1c2e-4d66-8b1f-2e3a4b5c6d72",container_id="1111111111111111111111111111111111111111111111111111111111111111",container="app",numa_nodes="1,3"} 1'
+	output_has 'topokit_numa_verify_misaligned_container{namespace="",pod="",pod_uid="8e2b9d3f-1c2e-4d66-8b1f-2e3a4b5c6d72",container_id="1111111111111111111111111111111111111111111111111111111111111111",container="app",numa_nodes="1,3"} 1'
 	output_has 'topokit_numa_verify_state_problems{file="var/lib/kubelet/cpu_manager_state"} 0'
 	output_has 'topokit_numa_verify_policy_info{cpu_manager_policy="static"} 1'
 	output_has 'topokit_numa_verify_misaligned 1'

@@ -262,6 +262,51 @@ NRT=$FIXTURES/topo-admit/nrt/filter
 	check_matrix "$TK_BIN/numa-verify" --kubelet-config FILE
 }
 
+# The names a node gives its containers (runtime bundles, the kubelet's log
+# links and directories) are data another user may have planted: one run
+# over a node with a container per hostile class names none of them, exits
+# with a verdict (not 2) and stays bounded.
+@test "numa-verify --all: every hostile input class as a container's runtime bundle and log names" {
+	local n=$BATS_TEST_TMPDIR/node class made=0 id uid pod rc mem
+	local k8s=$n/run/containerd/io.containerd.runtime.v2.task/k8s.io
+	mkdir -p "$n/proc" "$n/sys/fs/cgroup/kubepods.slice" "$n/var/log/containers" "$n/var/log/pods" "$k8s"
+	: >"$n/sys/fs/cgroup/cgroup.controllers"
+	for class in $classes fifo outside badnames; do
+		case $class in
+		million|deep|bomb) [ -z "${TK_VALGRIND:-}" ] || continue ;;
+		esac
+		made=$((made + 1))
+		id=$(printf 'c%063x' "$made")
+		uid=$(printf '00000000-0000-4000-8000-%012x' "$made")
+		pod=$n/sys/fs/cgroup/kubepods.slice/kubepods-pod${uid//-/_}.slice/cri-containerd-$id.scope
+		mkdir -p "$pod" "$k8s/$id"
+		printf '0-1\n' >"$pod/cpuset.cpus.effective"
+		case $class in
+		fifo) mkfifo "$k8s/$id/config.json" ;;
+		outside) ln -s /etc/passwd "$k8s/$id/config.json" ;;
+		badnames) printf '{"annotations":{"io.kubernetes.cri.container-name":"a\\nb","io.kubernetes.cri.sandbox-namespace":"Evil","io.kubernetes.cri.sandbox-name":"x_y"}}\n' \
+			>"$k8s/$id/config.json" ;;
+		*) cp "$BAD/$class.yaml" "$k8s/$id/config.json" ;;
+		esac
+		# log links and directories whose names are not the kubelet's
+		ln -s "/var/log/pods/ns_p_$uid/c/0.log" "$n/var/log/containers/p_ns_$class"$'\n'"x-$id.log"
+		ln -s /etc/passwd "$n/var/log/containers/_ns_c-$id.log"
+		mkdir -p "$n/var/log/pods/Bad_p_$uid/c" "$n/var/log/pods/ns_p_${uid}_x/c" "$n/var/log/pods/ns_${class}_/c"
+	done
+	rc=0
+	/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/time" timeout "$(time_limit 20)" \
+		"$TK_BIN/numa-verify" --root "$n" -t "$TOPO" --all >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
+	mem=$(tail -1 "$BATS_TEST_TMPDIR/time")
+	[ "$rc" -le 1 ] || { echo "exit $rc: $(head -c 300 "$BATS_TEST_TMPDIR/err")"; return 1; }
+	run -0 jq -c '[.containers[] | [.namespace, .podName, .name]] | unique' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = '[[null,null,null]]' ]
+	run -0 jq '.containers | length' "$BATS_TEST_TMPDIR/out"
+	[ "$output" -eq "$made" ]
+	if [ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ]; then
+		[ "$mem" -lt 262144 ] || { echo "used $mem KiB"; return 1; }
+	fi
+}
+
 # ---- valid but odd input must work ----
 
 odd() {  # odd SRC KIND: write SRC as CRLF+BOM and as JSON into $BATS_TEST_TMPDIR

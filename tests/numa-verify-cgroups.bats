@@ -77,7 +77,7 @@ U4=b24d1f5b-3e4a-4f88-8d3b-4a5c6d7e8f94
 @test "-o text lists containers with the cgroup version and driver" {
 	run -1 --separate-stderr numa-verify --root "$NV/4n-smt" --all -o text
 	output_has "Containers (cgroup v1, cgroupfs driver)"
-	output_has "pod $U2 container 111111111111 (containerd, guaranteed) cpus 1,3,41,43: misaligned"
+	output_has "pod $U2 container app 111111111111 (containerd, guaranteed) cpus 1,3,41,43: misaligned"
 }
 
 @test "unknown pods and containers are input errors" {

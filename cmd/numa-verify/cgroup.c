@@ -35,6 +35,9 @@ void nv_cgroups_release(struct nv_cgroups *g)
 		free(c->runtime);
 		free(c->qos);
 		free(c->cgroup);
+		free(c->namespace);
+		free(c->pod_name);
+		free(c->name);
 		cpuset_release(&c->cpus);
 		cpuset_release(&c->cpu_numa);
 		free(c->pids);
@@ -193,6 +196,7 @@ static void add_container(struct walk *w, const char *dir, const char *pod, cons
 	c->id = id;
 	c->runtime = xstrdup(runtime);
 	c->qos = xstrdup(qos);
+	c->runtime_sandbox = -1;
 	c->cgroup = xstrdup(dir + strlen(w->mount));
 	c->have_cpus = read_cpus(w->root, dir, w->g->version == 2 ? v2files : v1files, &c->cpus) == 0;
 	read_pids(w->root, dir, c);

@@ -130,6 +130,36 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(struct nv_repor
 	fail_diag(r, &d);
 }
 
+/* The pod sandbox: only "pause" inside, unless its runtime says otherwise. */
+static bool pause_only(const struct nv_report *r, const struct nv_container *c)
+{
+	size_t j;
+
+	for (j = 0; j < c->npids; j++) {
+		const struct nv_proc *p = find_proc(r, c->pids[j]);
+
+		if (!p || !p->comm || strcmp(p->comm, "pause"))
+			return false;
+	}
+	return c->npids > 0;
+}
+
+static void name_containers(const struct nv_opts *o, struct nv_report *r)
+{
+	bool *want = xcalloc(r->cg.n, sizeof(*want));
+	struct nv_kdir kd;
+	size_t i;
+
+	kd.dir = o->kubelet_dir ? o->kubelet_dir : "/var/lib/kubelet";
+	kd.root = input_root(o, kd.dir);
+	for (i = 0; i < r->cg.n; i++) {
+		want[i] = nv_container_selected(o, &r->cg.c[i]);
+		r->cg.c[i].sandbox = want[i] && pause_only(r, &r->cg.c[i]);
+	}
+	nv_name_containers(&r->cg, o->root, &kd, want);
+	free(want);
+}
+
 void nv_gather(const struct nv_opts *o, struct nv_report *r)
 {
 	struct nv_sys sys;
@@ -272,6 +302,8 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 
 	if (r->nprocs > 1)
 		qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
+	if (r->cg.n)
+		name_containers(o, r);
 	/* judge processes, then containers (which take their processes' verdicts) */
 	for (i = 0; i < r->nprocs; i++)
 		nv_judge_proc(&r->procs[i], &r->topo, &o->v);
@@ -280,13 +312,6 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 
 		if (!nv_container_selected(o, c))
 			continue;
-		c->sandbox = c->npids > 0;
-		for (j = 0; j < c->npids; j++) {
-			const struct nv_proc *p = find_proc(r, c->pids[j]);
-
-			if (!p || !p->comm || strcmp(p->comm, "pause"))
-				c->sandbox = false;
-		}
 		if (r->have_state && r->state.parsed)
 			nv_judge_container(c, &r->topo, &r->state, &o->v);
 		else

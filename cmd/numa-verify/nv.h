@@ -275,7 +275,12 @@ struct nv_container {
 	struct cpuset cpus;       /* cpuset.cpus.effective (or cpuset.cpus) */
 	bool have_cpus;
 	struct cpuset cpu_numa;
-	bool sandbox;             /* only "pause" inside */
+	bool sandbox;             /* the runtime says so, or only "pause" inside */
+	int runtime_sandbox;      /* the runtime's container type: 1 sandbox, 0 not, -1 unknown */
+	char *namespace;          /* the pod's namespace, name and the container's */
+	char *pod_name;           /* name as the node knows them (names.c); NULL */
+	char *name;               /* when unknown */
+	const char *name_from;    /* where name came from */
 	const struct nv_entry *entry;  /* matching exclusive state entry */
 	size_t npids;
 	int *pids;
@@ -354,6 +359,19 @@ void nv_render_text(const struct nv_opts *o, const struct nv_report *r);
  * /var/log/pods directories (podname.c); an unknown pod exits 2. */
 void nv_resolve_pod_names(struct nv_opts *o);
 void nv_pod_names_release(void);
+/* The kubelet's state directory: dir below root (names.c). */
+struct nv_kdir {
+	const char *root;
+	const char *dir;
+};
+/* Name the containers of g that want[i] selects: namespace, pod name and
+ * container name from the runtime's bundle files, the kubelet's log links
+ * and directories and kd's pods/<uid>/containers (names.c); the runtime's
+ * container type also decides sandbox. Nothing found leaves NULL. */
+void nv_name_containers(struct nv_cgroups *g, const char *root, const struct nv_kdir *kd, const bool *want);
+/* c's container name (its own, else its cpu_manager_state entry's) or NULL;
+ * *from (may be NULL) says where it came from. */
+const char *nv_container_name(const struct nv_container *c, const char **from);
 /* Prometheus text format for node_exporter's textfile collector (prom.c). */
 void nv_render_prometheus(const struct nv_opts *o, const struct nv_report *r);
 

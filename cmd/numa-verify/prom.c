@@ -55,12 +55,16 @@ static void container_labels(const struct nv_container *c)
 {
 	char *numa = cpuset_format_list(&c->cpu_numa);
 
-	fputs("pod_uid=\"", stdout);
+	fputs("namespace=\"", stdout);
+	label_value(c->namespace);
+	fputs("\",pod=\"", stdout);
+	label_value(c->pod_name);
+	fputs("\",pod_uid=\"", stdout);
 	label_value(c->pod);
 	fputs("\",container_id=\"", stdout);
 	label_value(c->id ? c->id : "");
 	fputs("\",container=\"", stdout);
-	label_value(c->entry ? c->entry->container : "");
+	label_value(nv_container_name(c, NULL));
 	fputs("\",numa_nodes=\"", stdout);
 	label_value(numa);
 	putchar('"');

@@ -66,11 +66,16 @@ static json_t *proc_json(const struct nv_proc *p)
 static json_t *container_json(const struct nv_container *c)
 {
 	json_t *j = json_object(), *pids = json_array();
+	const char *name, *from;
 	size_t i;
 
 	json_object_set_new(j, "pod", json_string(c->pod));
+	json_object_set_new(j, "namespace", c->namespace ? json_string(c->namespace) : json_null());
+	json_object_set_new(j, "podName", c->pod_name ? json_string(c->pod_name) : json_null());
 	json_object_set_new(j, "container", c->id ? json_string(c->id) : json_null());
-	json_object_set_new(j, "name", c->entry ? json_string(c->entry->container) : json_null());
+	name = nv_container_name(c, &from);
+	json_object_set_new(j, "name", name ? json_string(name) : json_null());
+	json_object_set_new(j, "nameFrom", from ? json_string(from) : json_null());
 	json_object_set_new(j, "runtime", json_string(c->runtime));
 	json_object_set_new(j, "qos", json_string(c->qos));
 	json_object_set_new(j, "cgroup", json_string(c->cgroup));
@@ -248,14 +253,23 @@ void nv_render_text(const struct nv_opts *o, const struct nv_report *r)
 		printf("\nContainers (cgroup v%d, %s driver)\n", r->cg.version, r->cg.driver);
 		for (i = 0; i < r->cg.n; i++) {
 			const struct nv_container *c = &r->cg.c[i];
+			const char *name;
 			char *cpus;
 
 			if (!nv_container_selected(o, c))
 				continue;
 			cpus = cpuset_format_list(&c->cpus);
+			name = nv_container_name(c, NULL);
 			fputs("pod ", stdout);
+			if (c->namespace && c->pod_name)
+				printf("%s/%s ", c->namespace, c->pod_name);  /* DNS-1123 names: nothing to escape */
 			tk_fputs_text(c->pod, stdout);
-			printf(" container %.12s (%s, %s) cpus %s: %s\n", c->id ? c->id : "?",
+			fputs(" container ", stdout);
+			if (name) {
+				tk_fputs_text(name, stdout);
+				putchar(' ');
+			}
+			printf("%.12s (%s, %s) cpus %s: %s\n", c->id ? c->id : "?",
 			       c->sandbox ? "sandbox" : c->runtime, c->qos, cpus, nv_verdict_name(c->verdict));
 			free(cpus);
 			for (k = 0; k < c->reasons.n; k++)

@@ -1,8 +1,10 @@
 /* fuzz-procfs.c - libFuzzer target: numa-verify's readers of /proc/PID/status,
- * /proc/PID/numa_maps and /proc/meminfo, through the same calls the tool
- * makes. The input is status, NUL, numa_maps, NUL, meminfo (missing parts are
- * empty); they become files of a fake root, as numa-verify --root reads them.
- * These readers return errors instead of exiting, so leaks count here. */
+ * /proc/PID/numa_maps and /proc/meminfo, and of a container runtime's bundle
+ * (names.c), through the same calls the tool makes. The input is status, NUL,
+ * numa_maps, NUL, meminfo, NUL, config.json (missing parts are empty); they
+ * become files of a fake root, as numa-verify --root reads them (config.json
+ * as containerd's bundle and as docker's config.v2.json). These readers
+ * return errors instead of exiting, so leaks count here. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,9 +35,11 @@ int tk_fuzz_atexit(void (*fn)(void))
 
 static char root[64];
 
+#define CID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 static void put(const char *rel, const uint8_t *data, size_t size)
 {
-	char path[128];
+	char path[256];
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s%s", root, rel);
@@ -56,25 +60,35 @@ static size_t part_length(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const uint8_t *parts[3];
-	size_t lens[3];
+	const uint8_t *parts[4];
+	size_t lens[4];
+	struct nv_container ctr;
+	struct nv_cgroups cg;
+	struct nv_kdir kd = { NULL, "/var/lib/kubelet" };
+	bool want = true;
 	struct nv_sys sys;
 	struct nv_proc proc;
 	struct tk_diag d;
 	int i;
 
 	if (!root[0]) {
-		static const char *const dirs[] = { "", "/proc", "/proc/1" };
-		char dir[128];
+		static const char *const dirs[] = {
+			"", "/proc", "/proc/1", "/run", "/run/containerd",
+			"/run/containerd/io.containerd.runtime.v2.task",
+			"/run/containerd/io.containerd.runtime.v2.task/k8s.io",
+			"/run/containerd/io.containerd.runtime.v2.task/k8s.io/" CID, "/var", "/var/lib",
+			"/var/lib/docker", "/var/lib/docker/containers", "/var/lib/docker/containers/" CID,
+		};
+		char dir[256];
 
 		snprintf(root, sizeof(root), "/tmp/fuzz-procfs-%d", (int)getpid());
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < (int)(sizeof(dirs) / sizeof(dirs[0])); i++) {
 			snprintf(dir, sizeof(dir), "%s%s", root, dirs[i]);
 			if (mkdir(dir, 0700) && errno != EEXIST)
 				abort();
 		}
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		parts[i] = data;
 		lens[i] = part_length(data, size);
 		if (lens[i] < size) {
@@ -88,6 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put("/proc/1/status", parts[0], lens[0]);
 	put("/proc/1/numa_maps", parts[1], lens[1]);
 	put("/proc/meminfo", parts[2], lens[2]);
+	put("/run/containerd/io.containerd.runtime.v2.task/k8s.io/" CID "/config.json", parts[3], lens[3]);
+	put("/var/lib/docker/containers/" CID "/config.v2.json", parts[3], lens[3]);
 
 	nv_sys_init(&sys, root);
 	sys.threads = false;
@@ -105,5 +121,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nv_proc_release(&proc);
 		free(text);
 	}
+
+	/* the bundle names a container of unknown runtime: every file is tried */
+	memset(&ctr, 0, sizeof(ctr));
+	ctr.pod = strdup("00000000-0000-4000-8000-000000000001");
+	ctr.id = strdup(CID);
+	ctr.runtime = strdup("unknown");
+	ctr.qos = strdup("guaranteed");
+	ctr.cgroup = strdup("/kubepods/pod1/" CID);
+	ctr.runtime_sandbox = -1;
+	cg.version = 2;
+	cg.driver = strdup("cgroupfs");
+	cg.n = 1;
+	cg.c = malloc(sizeof(ctr));
+	cg.c[0] = ctr;
+	kd.root = root;
+	nv_name_containers(&cg, root, &kd, &want);
+	nv_cgroups_release(&cg);
 	return 0;
 }
