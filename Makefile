@@ -122,8 +122,10 @@ valgrind: deps
 	@BUILD=$(BUILD) TK_BIN=$(abspath $(BIN)) TK_VALGRIND=1 TK_JOBS=$(TEST_JOBS) \
 	  $(if $(VALGRIND_TESTS),TK_WITH_UNIT=1) tests/run $(or $(TESTS),$(VALGRIND_TESTS))
 
-bench: all
-	@for b in tests/bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
+# Every benchmark, one table (tests/bench/run); BENCH=name picks some,
+# BENCH_INSTR=1 adds instruction counts. Never part of check or CI.
+bench: all $(HELPER_BIN)
+	@TK_BIN=$(abspath $(BIN)) TK_TEST=$(abspath $(BUILD))/tests/tk-test tests/bench/run $(BENCH)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark: `spread-check simulate` of 1,000 replicas on a 5,000-node,
 # 150,000-pod dump (kubectl get nodes/pods -o json shape, ~80 MB) against a
-# bare libyaml event scan of the same two files (a tiny C scanner compiled
-# here). Prints both times, the ratio (goal <= 1.5x) and simulate's peak
-# memory (goal < 64 MiB). Not part of make check.
-set -eu
-cd "$(dirname "$0")/../.."
-BIN=${TK_BIN:-$PWD/bin}
-W=${BENCH_DIR:-$(mktemp -d)}; [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$W"' EXIT
-mkdir -p "$W"
+# bare libyaml event scan of the same two files (tests/bench/yaml-scan.c).
+# Goals: at most 1.2x the scan's CPU time, peak memory under 64 MiB.
+. "$(dirname "$0")/lib.bash"
+bench_init spread-check-sim
+bench_need python3 pkg-config cc jq
+SC=$TK_BIN/spread-check
 NODES=${NODES:-5000} PODS=${PODS:-150000} REPLICAS=${REPLICAS:-1000}
+[ -x "$SC" ] || make -s "$SC" || exit 2
+bench_cc "$W/scan" tests/bench/yaml-scan.c yaml-0.1
 
 python3 - "$W" "$NODES" "$PODS" <<'PY'
 import json, sys, random
@@ -71,46 +71,11 @@ spec:
       - name: main
         resources: {requests: {cpu: 250m, memory: 256Mi}}
 YAML
-cat >"$W/scan.c" <<'C'
-#include <stdio.h>
-#include <yaml.h>
-int main(int argc, char **argv)
-{
-	unsigned long events = 0;
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		yaml_parser_t p;
-		yaml_event_t e;
-		int done = 0;
-		if (!f) return 2;
-		yaml_parser_initialize(&p);
-		yaml_parser_set_input_file(&p, f);
-		while (!done) {
-			if (!yaml_parser_parse(&p, &e)) return 2;
-			done = e.type == YAML_STREAM_END_EVENT;
-			events++;
-			yaml_event_delete(&e);
-		}
-		yaml_parser_delete(&p);
-		fclose(f);
-	}
-	printf("%lu events\n", events);
-	return 0;
-}
-C
-cc -O2 -o "$W/scan" "$W/scan.c" $(pkg-config --cflags --libs yaml-0.1)
-ls -l "$W/nodes.json" "$W/pods.json" | awk '{s += $5} END {printf "input: %.1f MB\n", s / 1e6}'
-
-# CPU seconds (user + sys) of each run: steadier than wall time on a busy host
-/usr/bin/time -f '%e %U %S %M' -o "$W/t.scan" "$W/scan" "$W/nodes.json" "$W/pods.json" >/dev/null
-/usr/bin/time -f '%e %U %S %M' -o "$W/t.sim" "$BIN/spread-check" simulate --nodes "$W/nodes.json" \
-	--pods "$W/pods.json" --replicas "$REPLICAS" "$W/wl.yaml" >"$W/out.json" || true
-read -r scan_wall scan_u scan_s _ <"$W/t.scan"
-read -r sim_wall sim_u sim_s sim_kb <"$W/t.sim"
-scan=$(echo "$scan_u + $scan_s" | bc -l); sim=$(echo "$sim_u + $sim_s" | bc -l)
-printf 'libyaml scan: %.2f s cpu (%.2f s wall)\n' "$scan" "$scan_wall"
-printf 'simulate:     %.2f s cpu (%.2f s wall), %s of %s replicas scheduled\n' "$sim" "$sim_wall" \
-	"$(jq .scheduled "$W/out.json")" "$REPLICAS"
-printf 'ratio:        %.2fx cpu, %.2fx wall (goal <= 1.5x)\n' "$(echo "$sim / $scan" | bc -l)" \
-	"$(echo "$sim_wall / $scan_wall" | bc -l)"
-printf 'peak memory:  %.1f MiB (goal < 64 MiB)\n' "$(echo "$sim_kb / 1024" | bc -l)"
+sim=("$SC" simulate --nodes "$W/nodes.json" --pods "$W/pods.json" --replicas "$REPLICAS" "$W/wl.yaml")
+"${sim[@]}" >"$W/out.json"
+[ $? -le 1 ] || exit 2
+[ "$(jq .scheduled "$W/out.json")" -gt 0 ] || { echo "simulate scheduled nothing" >&2; exit 2; }
+bench_ab "spread-check simulate: $REPLICAS replicas on $NODES nodes / $PODS pods (80 MB JSON) vs libyaml scan" 1.2 --instr \
+	-- "${sim[@]}" -- "$W/scan" "$W/nodes.json" "$W/pods.json"
+bench_value "spread-check simulate: peak memory, same run" \
+	"$(echo "scale=1; $(bench_peak_kib "${sim[@]}") / 1024" | bc)" MiB 64

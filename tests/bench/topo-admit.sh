@@ -2,20 +2,17 @@
 # Benchmark: topo-admit's Topology Manager merge against loading its inputs.
 # The baseline of each case is topo-admit on the very same inputs under
 # --policy none, which loads and checks everything (in pod mode it also
-# generates every provider's hints) and merges nothing. Tool (A) and baseline
-# (B) run in turn, A B A B, ROUNDS times; each sample is the CPU time (user +
-# system) of RUNS invocations; the fastest sample of each counts. Prints both,
-# their ratio (goal: at most 2 up to 8 NUMA nodes), and for the large cases the
-# peak memory (goals: 16 NUMA nodes under 0.5 s and 64 MiB; 24 NUMA nodes under
-# 10 s and 512 MiB).
-set -u
-cd "$(dirname "$0")/../.."
-BIN=${TK_BIN:-$PWD/bin}/topo-admit
-ROUNDS=${TA_BENCH_ROUNDS:-5}
+# generates every provider's hints) and merges nothing. A sample is RUNS
+# invocations. Goals: at most 2x up to 8 NUMA nodes; the 4-device pod at 16
+# NUMA nodes under 0.5 s and 64 MiB; 3x4095 hints at 24 NUMA nodes under 10 s
+# and 512 MiB.
+. "$(dirname "$0")/lib.bash"
+bench_init topo-admit
+bench_need jq
+TA=$TK_BIN/topo-admit
 RUNS=${TA_BENCH_RUNS:-10}
-[ -x "$BIN" ] || make -s bin/topo-admit || exit 2
-command -v jq >/dev/null || { echo "topo-admit bench: needs jq" >&2; exit 2; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+[ -x "$TA" ] || make -s "$TA" || exit 2
+tmp=$W
 
 # topo_json N: N NUMA nodes, two CPUs and one device of each of
 # example.com/dev0-3 on each
@@ -47,53 +44,36 @@ printf '[{"cpu":%s},{"memory":%s},{"a":%s,"b":%s}]\n' "$n8" "$n8" "$n8" "$n8" >"
 n24=$(masks 24 4099 false)
 printf '[{"cpu":%s},{"memory":%s},{"a":%s}]\n' "$n24" "$n24" "$n24" >"$tmp/h24.json"
 
-# cpu_time ARGS...: CPU seconds of RUNS invocations of topo-admit ARGS
-cpu_time() {
-	local t i TIMEFORMAT='%U %S'
-	t=$( { time for ((i = 0; i < RUNS; i++)); do
-		"$BIN" "$@" >/dev/null 2>&1
-		[ $? -le 1 ] || exit 2
-	done; } 2>&1 ) || { echo "topo-admit $* failed" >&2; exit 2; }
-	echo "$t" | awk '{ print $1 + $2 }'
-}
-min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
-peak_kib() { /usr/bin/time -f '%M' "$BIN" "$@" 2>&1 >/dev/null | tail -1; }
-
-worst=0
-# bench NAME POLICY-ARGS -- COMMON-ARGS...: A = POLICY-ARGS + COMMON, B = --policy none + COMMON
-bench() {
-	local name=$1 a=() best_a= best_b= r ta tb ratio
+# case NAME POLICY-ARGS -- COMMON-ARGS...: A = POLICY-ARGS + COMMON, B = --policy none + COMMON
+case_ab() {
+	local name=$1 a=()
 	shift
 	while [ "$1" != -- ]; do a+=("$1"); shift; done
 	shift
-	for ((r = 0; r < ROUNDS; r++)); do
-		ta=$(cpu_time "${a[@]}" "$@") || exit 2
-		tb=$(cpu_time --policy none "$@") || exit 2
-		best_a=$(min "$best_a" "$ta")
-		best_b=$(min "$best_b" "$tb")
-	done
-	ratio=$(echo "$best_a / $best_b" | bc -l)
-	printf '%-58s %8.4fs %8.4fs  %5.2f' "$name" "$(echo "$best_a / $RUNS" | bc -l)" \
-		"$(echo "$best_b / $RUNS" | bc -l)" "$ratio"
-	if [ -x /usr/bin/time ]; then printf '  %7d KiB' "$(peak_kib "${a[@]}" "$@")"; fi
-	printf '\n'
-	case $name in *"8 NUMA"*) if [ "$(echo "$ratio > $worst" | bc -l)" = 1 ]; then worst=$ratio; fi ;; esac
+	bench_ab "topo-admit $name, vs --policy none" 2 --runs "$RUNS" -- "$TA" "${a[@]}" "$@" -- "$TA" --policy none "$@"
+}
+# bound NAME SECONDS MIB ARGS...: one run's CPU time and peak memory
+bound() {
+	local name=$1 secs=$2 mib=$3 t kib
+	shift 3
+	t=$(bench_sample cpu 1 "$TA" "$@") || exit 2
+	kib=$(bench_peak_kib "$TA" "$@")
+	bench_value "topo-admit $name: time" "$t" s "$secs"
+	bench_value "topo-admit $name: peak memory" "$(echo "scale=1; $kib / 1024" | bc)" MiB "$mib"
 }
 
-printf '%-58s %9s %9s  %5s  %s\n' "case (per run)" "merge" "load" "ratio" "peak"
-bench "pod, 4 devices, 8 NUMA, restricted" --policy restricted -- -t "$tmp/t8.json" "$tmp/pod.json"
-bench "pod, 4 devices, 8 NUMA, single-numa-node" --policy single-numa-node -- -t "$tmp/t8.json" "$tmp/pod.json"
-bench "pod, 3 CPUs, 9Gi, 4 devices, 8 NUMA, restricted" --policy restricted -- -t "$tmp/t8.json" \
+case_ab "pod, 4 devices, 8 NUMA, restricted" --policy restricted -- -t "$tmp/t8.json" "$tmp/pod.json"
+case_ab "pod, 4 devices, 8 NUMA, single-numa-node" --policy single-numa-node -- -t "$tmp/t8.json" "$tmp/pod.json"
+case_ab "pod, 3 CPUs, 9Gi, 4 devices, 8 NUMA, restricted" --policy restricted -- -t "$tmp/t8.json" \
 	--cpu-manager-policy static --memory-manager-policy Static "$tmp/gpod.json"
 for p in best-effort restricted single-numa-node; do
-	bench "--hints 4x255 preferred singles, 8 NUMA, $p" --policy "$p" -- --numa-nodes 0-7 --hints "$tmp/h8-pref.json"
-	bench "--hints 4x255 non-preferred, 8 NUMA, $p" --policy "$p" -- --numa-nodes 0-7 --hints "$tmp/h8-nonpref.json"
+	case_ab "--hints 4x255 preferred singles, 8 NUMA, $p" --policy "$p" -- --numa-nodes 0-7 --hints "$tmp/h8-pref.json"
+	case_ab "--hints 4x255 non-preferred, 8 NUMA, $p" --policy "$p" -- --numa-nodes 0-7 --hints "$tmp/h8-nonpref.json"
 done
-bench "--hints 4x255 non-preferred, 8 NUMA, closest" --policy best-effort \
+case_ab "--hints 4x255 non-preferred, 8 NUMA, closest" --policy best-effort \
 	--option prefer-closest-numa-nodes=true -- --numa-nodes 0-7 --hints "$tmp/h8-nonpref.json" \
 	--distances tests/fixtures/topo-admit/dist-8.json
-RUNS=1 bench "pod, 4 devices, 16 NUMA, restricted" --policy restricted \
-	--option max-allowable-numa-nodes=16 -- -t "$tmp/t16.json" "$tmp/pod.json"
-RUNS=1 ROUNDS=2 bench "--hints 3x4095 non-preferred, 24 NUMA" --policy restricted \
-	--option max-allowable-numa-nodes=24 -- --numa-nodes 0-23 --hints "$tmp/h24.json"
-printf 'worst merge/load ratio at 8 NUMA nodes: %.2f (goal <= 2.00)\n' "$worst"
+bound "pod, 4 devices, 16 NUMA, restricted" 0.5 64 --policy restricted \
+	--option max-allowable-numa-nodes=16 -t "$tmp/t16.json" "$tmp/pod.json"
+bound "--hints 3x4095 non-preferred, 24 NUMA" 10 512 --policy restricted \
+	--option max-allowable-numa-nodes=24 --numa-nodes 0-23 --hints "$tmp/h24.json"

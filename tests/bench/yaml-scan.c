@@ -1,4 +1,4 @@
-/* spread-check-lint-scan.c - the baseline of tests/bench/spread-check-lint.sh:
+/* yaml-scan.c - the baseline of the spread-check benchmarks (tests/bench/*.sh):
  * a bare libyaml event scan (parse every event of every file, build nothing),
  * the least work any YAML linter must do. Prints the event count. */
 #include <stdio.h>
