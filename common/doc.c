@@ -133,8 +133,76 @@ static struct tk_node *node_new(enum tk_kind kind, const yaml_mark_t *mark)
 	return n;
 }
 
+/* Item and key arrays grow by doubling from 4 (container_append), so the
+ * capacity follows from the count. Freed ones are kept for reuse by
+ * capacity, as nodes are: the same shapes come back item after item, and
+ * malloc'd arrays freed long after they were allocated fragmented the heap
+ * that libyaml allocates every token from. At most ARR_SPARE_BYTES a class. */
+#define ARR_CLASSES 16
+#define ARR_SPARE_BYTES (256u << 10)
+static _Thread_local void *spare_arrs[ARR_CLASSES];
+static _Thread_local size_t nspare_arrs[ARR_CLASSES];
+
+static size_t arr_cap(size_t n)
+{
+	size_t cap = 4;
+
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+static unsigned arr_class(size_t cap)
+{
+	unsigned c = 0;
+
+	while (((size_t)4 << c) < cap)
+		c++;
+	return c;
+}
+
+static struct tk_node **arr_new(size_t cap)
+{
+	unsigned c = arr_class(cap);
+	void *a;
+
+	if (c < ARR_CLASSES && spare_arrs[c]) {
+		a = spare_arrs[c];
+		spare_arrs[c] = *(void **)a;
+		nspare_arrs[c]--;
+		return a;
+	}
+	return xreallocarray(NULL, cap, sizeof(struct tk_node *));
+}
+
+static void arr_free(struct tk_node **a, size_t cap)
+{
+	unsigned c = arr_class(cap);
+
+	if (!a)
+		return;
+	if (c < ARR_CLASSES && (nspare_arrs[c] + 1) * cap * sizeof(*a) <= ARR_SPARE_BYTES) {
+		*(void **)a = spare_arrs[c];
+		spare_arrs[c] = a;
+		nspare_arrs[c]++;
+		return;
+	}
+	free(a);
+}
+
 void tk_doc_thread_release(void)
 {
+	unsigned c;
+
+	for (c = 0; c < ARR_CLASSES; c++) {
+		while (spare_arrs[c]) {
+			void *a = spare_arrs[c];
+
+			spare_arrs[c] = *(void **)a;
+			free(a);
+		}
+		nspare_arrs[c] = 0;
+	}
 	while (spare_nodes) {
 		struct tk_node *n = spare_nodes;
 
@@ -170,9 +238,10 @@ static void node_unref(struct tk_node *n)
 				stack[sp++] = kids[k];
 			}
 		}
-		free(cur->items);
-		free(cur->keys);
-		free(cur->text);
+		arr_free(cur->items, arr_cap(cur->n));
+		arr_free(cur->keys, arr_cap(cur->n));
+		if (cur->text != cur->small)
+			free(cur->text);
 		if (nspare < SPARE_MAX) {
 			/* the spare list is linked through the items field */
 			cur->items = (struct tk_node **)spare_nodes;
@@ -183,6 +252,19 @@ static void node_unref(struct tk_node *n)
 		}
 	}
 	free(stack);
+}
+
+/* Set n's text to a copy of s[0..len) (a NUL follows). Short texts live in
+ * the node itself: most scalars are short, and a malloc'd text freed long
+ * after it was allocated took the slow paths of malloc and free. */
+static void node_set_text(struct tk_node *n, const char *s, size_t len)
+{
+	if (n->text != n->small)
+		free(n->text);
+	n->text = len < sizeof(n->small) ? n->small : xmalloc(len + 1);
+	memcpy(n->text, s, len);
+	n->text[len] = '\0';
+	n->len = len;
 }
 
 static bool text_in(const char *s, const char *const *set)
@@ -305,27 +387,45 @@ static bool resolve_float(const char *s, double *out)
 	return true;
 }
 
+/* The null and bool words of go-yaml v2 (resolve.go's resolveTable). */
+static const struct {
+	const char *text;
+	unsigned char len;
+	enum tk_kind kind;
+	bool b;
+} words[] = {
+	{ "", 0, TK_NULL, false }, { "~", 1, TK_NULL, false },
+	{ "null", 4, TK_NULL, false }, { "Null", 4, TK_NULL, false }, { "NULL", 4, TK_NULL, false },
+	{ "y", 1, TK_BOOL, true }, { "Y", 1, TK_BOOL, true }, { "yes", 3, TK_BOOL, true },
+	{ "Yes", 3, TK_BOOL, true }, { "YES", 3, TK_BOOL, true }, { "true", 4, TK_BOOL, true },
+	{ "True", 4, TK_BOOL, true }, { "TRUE", 4, TK_BOOL, true }, { "on", 2, TK_BOOL, true },
+	{ "On", 2, TK_BOOL, true }, { "ON", 2, TK_BOOL, true },
+	{ "n", 1, TK_BOOL, false }, { "N", 1, TK_BOOL, false }, { "no", 2, TK_BOOL, false },
+	{ "No", 2, TK_BOOL, false }, { "NO", 2, TK_BOOL, false }, { "false", 5, TK_BOOL, false },
+	{ "False", 5, TK_BOOL, false }, { "FALSE", 5, TK_BOOL, false }, { "off", 3, TK_BOOL, false },
+	{ "Off", 3, TK_BOOL, false }, { "OFF", 3, TK_BOOL, false },
+};
+
 static void scalar_resolve(struct tk_node *n)
 {
-	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
-	static const char *const yes[] = { "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
-					   "on", "On", "ON", NULL };
-	static const char *const no[] = { "n", "N", "no", "No", "NO", "false", "False", "FALSE",
-					  "off", "Off", "OFF", NULL };
+	size_t i;
 
 	n->kind = TK_STR;
-	if (n->quoted || strlen(n->text) != n->len)
+	if (n->quoted || memchr(n->text, '\0', n->len))
 		return;
-	/* No null/bool word is longer than 5 bytes, and go-yaml v2 (resolve.go's
-	 * resolveTable) only tries numbers for a first byte of [0-9+-.]: both
-	 * checks keep most strings away from the comparisons below. */
-	if (n->len <= 5 && text_in(n->text, nulls))
-		n->kind = TK_NULL;
-	else if (n->len <= 5 && text_in(n->text, yes))
-		n->kind = TK_BOOL, n->v.b = true;
-	else if (n->len <= 5 && text_in(n->text, no))
-		n->kind = TK_BOOL, n->v.b = false;
-	else if (!strchr("0123456789+-.", n->text[0]) || !n->text[0])
+	/* No null/bool word is longer than 5 bytes or starts with another
+	 * letter, and go-yaml v2 only tries numbers for a first byte of
+	 * [0-9+-.]: most strings (every key) skip the comparisons below. */
+	if (n->len <= 5 && (!n->len || strchr("~nNyYtTfFoO", n->text[0]))) {
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+			if (words[i].len == n->len && !memcmp(words[i].text, n->text, n->len)) {
+				n->kind = words[i].kind;
+				n->v.b = words[i].b;
+				return;
+			}
+		}
+	}
+	if (!n->text[0] || !strchr("0123456789+-.", n->text[0]))
 		return;
 	else if (resolve_int(n->text, &n->v.i))
 		n->kind = TK_INT;
@@ -500,10 +600,22 @@ static void container_append(struct frame *f, struct tk_node *key, struct tk_nod
 	struct tk_node *c = f->node;
 
 	if (c->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 4;
-		c->items = xreallocarray(c->items, f->cap, sizeof(*c->items));
-		if (c->kind == TK_MAP)
-			c->keys = xreallocarray(c->keys, f->cap, sizeof(*c->keys));
+		size_t cap = f->cap ? f->cap * 2 : 4;
+		struct tk_node **items = arr_new(cap);
+
+		if (c->n)
+			memcpy(items, c->items, c->n * sizeof(*items));
+		arr_free(c->items, f->cap);
+		c->items = items;
+		if (c->kind == TK_MAP) {
+			struct tk_node **keys = arr_new(cap);
+
+			if (c->n)
+				memcpy(keys, c->keys, c->n * sizeof(*keys));
+			arr_free(c->keys, f->cap);
+			c->keys = keys;
+		}
+		f->cap = cap;
 	}
 	c->items[c->n] = val;
 	if (c->kind == TK_MAP) {
@@ -529,9 +641,7 @@ static void key_normalize(struct tk_node *k)
 		snprintf(buf, sizeof(buf), "%lld", k->v.i);
 	else
 		return;
-	free(k->text);
-	k->text = xstrdup(buf);
-	k->len = strlen(buf);
+	node_set_text(k, buf, strlen(buf));
 	k->kind = TK_STR;
 }
 
@@ -576,7 +686,7 @@ static int attach(struct builder *b, struct tk_node *val, const yaml_mark_t *m)
 		f->key = val;
 		return 0;
 	}
-	if (!f->key->quoted && !strcmp(f->key->text, "<<") &&
+	if (!f->key->quoted && f->key->len == 2 && !strcmp(f->key->text, "<<") &&
 	    (val->kind == TK_MAP || val->kind == TK_SEQ)) {
 		f->merges = xreallocarray(f->merges, f->nmerges + 1, sizeof(*f->merges));
 		f->merges[f->nmerges++] = val;
@@ -715,10 +825,14 @@ static int on_scalar(struct builder *b, yaml_event_t *ev)
 		return fail_at(b, &ev->start_mark, "value too large: %zu bytes (limit %zu)",
 			       ev->data.scalar.length, b->lim->max_scalar);
 	}
-	/* take libyaml's buffer instead of copying it (yaml_free is free) */
-	n->text = (char *)ev->data.scalar.value;
-	ev->data.scalar.value = NULL;
-	n->len = ev->data.scalar.length;
+	if (ev->data.scalar.length < sizeof(n->small)) {
+		node_set_text(n, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	} else {
+		/* take libyaml's buffer instead of copying it (yaml_free is free) */
+		n->text = (char *)ev->data.scalar.value;
+		ev->data.scalar.value = NULL;
+		n->len = ev->data.scalar.length;
+	}
 	n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
 	if (ev->data.scalar.tag && !ev->data.scalar.plain_implicit && !ev->data.scalar.quoted_implicit &&
 	    !strcmp((const char *)ev->data.scalar.tag, YAML_STR_TAG))

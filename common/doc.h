@@ -60,6 +60,7 @@ struct tk_node {
 	unsigned refs;
 	unsigned height;         /* nesting levels below and including this node */
 	size_t weight;           /* nodes in the subtree, aliases expanded */
+	char small[24];          /* internal: text when short (most keys and values) */
 };
 
 struct tk_limits {
