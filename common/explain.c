@@ -207,6 +207,7 @@ static const struct kubelet_msg kubelet_msgs[] = {
 struct ex_state {
 	enum tk_explain_domain domain;
 	enum tk_out out;
+	const struct tk_explain_hook *hook;
 	size_t nout;           /* entries written */
 	size_t seen, other, own, foreign, unknown, failures, cut;
 	size_t foreign_failures;
@@ -290,7 +291,7 @@ const char *tk_explain_classify(const char *reason, const char *msg,
 }
 
 static json_t *jstr(const char *s);
-static void render_text_event(const json_t *e);
+static void render_text_event(const struct ex_state *st, const json_t *e);
 
 /* needle in hay, white space in hay skipped: a describe message wrapped
  * onto continuation lines (joined with a space, even inside a word) still
@@ -561,9 +562,15 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 			    json_pack("s+", "handled by ", tool_for(dom)) : jstr(expl));
 	json_object_set_new(e, "command", jstr(cmd));
 	free(cmd);
+	if (dom == st->domain && known && failure && st->hook && st->hook->rederive) {
+		json_t *r = st->hook->rederive(st->hook->arg, object ? object : "", cls);
+
+		if (r)
+			json_object_set_new(e, "rederived", r);
+	}
 	/* written at once: memory stays bounded whatever the number of entries */
 	if (st->out == TK_OUT_TEXT) {
-		render_text_event(e);
+		render_text_event(st, e);
 	} else {
 		fputs(st->nout ? "," : "{\"events\":[", stdout);
 		if (json_dumpf(e, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
@@ -865,7 +872,7 @@ static void put_escaped(FILE *out, const char *s)
 	tk_fputs_text(s ? s : "", out);
 }
 
-static void render_text_event(const json_t *e)
+static void render_text_event(const struct ex_state *st, const json_t *e)
 {
 	size_t j;
 	json_t *p;
@@ -910,6 +917,8 @@ static void render_text_event(const json_t *e)
 		put_escaped(stdout, jget(e, "command"));
 		fputs("\n", stdout);
 	}
+	if (json_object_get(e, "rederived") && st->hook && st->hook->text)
+		st->hook->text(json_object_get(e, "rederived"), stdout);
 }
 
 static int render_text_summary(const json_t *sum, enum tk_explain_domain domain)
@@ -988,7 +997,8 @@ static void read_json_values(struct ex_state *st, FILE *in, const char *name)
 	}
 }
 
-int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out out)
+int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out out,
+		   const struct tk_explain_hook *hook)
 {
 	struct ex_state st;
 	FILE *in;
@@ -1003,6 +1013,7 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	memset(&st, 0, sizeof(st));
 	st.domain = domain;
 	st.out = out;
+	st.hook = hook;
 	st.pend_msg = xmalloc(LINE_MAX_BYTES);
 	st.scratch = xmalloc(LINE_MAX_BYTES);
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");

@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "emit.h"
 
 enum tk_explain_domain {
@@ -20,11 +22,23 @@ enum tk_explain_domain {
 	TK_EXPLAIN_KUBELET = 1,
 };
 
+/* A tool's re-derivation of the decisions its domain's failures name: for
+ * each recognised failure entry of the tool's own domain, rederive(arg,
+ * object "ns/name", template name) returns a JSON value stored as the
+ * entry's "rederived" (NULL: none), and text(value, out) renders it for -o
+ * text. */
+struct tk_explain_hook {
+	json_t *(*rederive)(void *arg, const char *object, const char *template_name);
+	void (*text)(const json_t *rederived, FILE *out);
+	void *arg;
+};
+
 /* Read path ("-" = stdin), write the report to stdout as out (TK_OUT_JSON
- * or TK_OUT_TEXT). Returns the exit status: 0 everything explained (or
- * nothing to explain), 1 a recognised failure was found. Unreadable input
- * exits 2 via tk_fatal. */
-int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out out);
+ * or TK_OUT_TEXT); hook may be NULL. Returns the exit status: 0 everything
+ * explained (or nothing to explain), 1 a recognised failure was found.
+ * Unreadable input exits 2 via tk_fatal. */
+int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out out,
+		   const struct tk_explain_hook *hook);
 
 /* Classify one message (exposed for unit tests). Returns a short class name
  * ("FailedScheduling", "TopologyAffinityError", ...) or NULL when the

@@ -86,3 +86,27 @@ EX=$BATS_TEST_DIRNAME/fixtures/explain
 	jq_is '[.events[2].parts[]|[.count,.plugin]]' '[[1,"TaintToleration"],[3,"VolumeBinding"],[4,"Preemption"]]'
 	jq_is '.events[1].message' '"pod didn'"'"'t trigger scale-up:2 node(s) didn'"'"'t match pod topology spread constraints"'
 }
+
+# The re-run: db-0 fails on a skew in zone a (2 db pods, minimum 0 in zone
+# c), a missing zone label (n-x has "zone"), a taint and a cordon; web-0
+# has minDomains 3 over the two zones its node affinity allows; gone-0 is
+# not in the dump.
+@test "spread-check explain --cluster: per node the filter and domain counts, and what would let the pod schedule" {
+	run -1 --separate-stderr spread-check explain --cluster "$EX/cluster.json" "$EX/cluster-events.json"
+	jq_is '[.events[0].rederived.nodes[]|[.name,.plugin,.constraint.skew]]' '[["n-a1","PodTopologySpread",3],["n-a2","PodTopologySpread",3],["n-b1","TaintToleration",null],["n-c1","NodeUnschedulable",null],["n-x","PodTopologySpread",null]]'
+	jq_is '.events[0].rederived.nodes[4].constraint' '{"topologyKey":"topology.kubernetes.io/zone","missingLabel":true}'
+	jq_is '.events[0].rederived.constraints[0]|[.domains,.minMatch,.eligibleDomains]' '[{"a":2,"b":1,"c":0},0,3]'
+	jq_is '[.events[0].rederived.fixes[]|[.change,.nodes,.domains,.to]]' '[["label",["n-x"],null,null],["addNode",null,["c"],null],["maxSkew",null,null,3]]'
+	jq_is '[.events[1].rederived.fixes[]|[.change,.newDomains,.to]]' '[["addNode",1,null],["maxSkew",null,2],["minDomains",null,2]]'
+	jq_is '.events[1].rederived.nodes[4].plugin' '"NodeAffinity"'
+	jq_is '.events[2].rederived.found' false
+	run -1 --separate-stderr spread-check explain -o text --nodes "$EX/cluster.json" --pods "$EX/cluster.json" - <"$EX/cluster-events.json"
+	output_has "    n-a1: PodTopologySpread: topology.kubernetes.io/zone=a has 2 matching pods (+1 this pod), minimum 0: skew 3 > maxSkew 1"
+	output_has "    - label n-x with topology.kubernetes.io/zone"
+	output_has "    - minDomains of topology.kubernetes.io/zone from 3 to 2"
+	output_has "  re-run: not possible: no pending pod of that name in the dump"
+	run -2 --separate-stderr spread-check explain --cluster - "$EX/cluster-events.json"
+	stderr_has "must name a file"
+	run -2 --separate-stderr spread-check explain --pods "$EX/cluster.json" "$EX/cluster-events.json"
+	stderr_has "need --nodes or --cluster"
+}

@@ -378,18 +378,22 @@ import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\
 # spread-check explain / numa-verify --explain read text: most hostile files
 # are lines they do not recognise (exit 0, counted), a bad JSON document or a
 # NUL byte is unreadable input (exit 2 naming the file); never a crash, and
-# memory stays bounded (a 100 MiB line is cut at 64 KiB and counted).
+# memory stays bounded (a 100 MiB line is cut at 64 KiB and counted). With
+# --cluster the hostile file is the dump the events are re-run on.
 @test "spread-check explain / numa-verify --explain: every hostile input class" {
 	local class rc fails="" mem tool
 	for class in $classes; do
 		case $class in
 		garbage|bigscalar|million|deep|bomb) [ -z "${TK_VALGRIND:-}" ] || continue ;;
 		esac
-		for tool in "spread-check explain" "numa-verify --explain"; do
+		for tool in "spread-check explain" "numa-verify --explain" "spread-check explain --cluster"; do
 			rc=0
+			# --cluster: the hostile file is the dump the events are re-run on
+			set -- "$BAD/$class.yaml"
+			[ "${tool##* }" != --cluster ] || set -- "$BAD/$class.yaml" "$BATS_TEST_DIRNAME/fixtures/explain/cluster-events.json"
 			# shellcheck disable=SC2086
 			/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/time" timeout "$(time_limit 10)" \
-				"$TK_BIN/${tool%% *}" ${tool#* } "$BAD/$class.yaml" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
+				"$TK_BIN/${tool%% *}" ${tool#* } "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
 			mem=$(tail -1 "$BATS_TEST_TMPDIR/time")
 			case $rc in
 			0|1) jq -e .summary "$BATS_TEST_TMPDIR/out" >/dev/null || fails+="$tool $class: no JSON report"$'\n' ;;

@@ -74,5 +74,5 @@ int nv_explain_main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		tk_usage_error("--explain reads one FILE (or - for stdin)");
-	return tk_explain_run(optind < argc ? argv[optind] : "-", TK_EXPLAIN_KUBELET, out);
+	return tk_explain_run(optind < argc ? argv[optind] : "-", TK_EXPLAIN_KUBELET, out, NULL);
 }

@@ -406,23 +406,33 @@ void pts_prefilter(struct pts_state *st)
 	}
 }
 
+const char *pts_filter_constraint(const struct pts_state *st, uint32_t i, uint32_t node,
+				  int64_t *skew_out, int64_t *min_out)
+{
+	const struct pts_constraint *k = &st->k[i];
+	int64_t min, match, skew;
+
+	if (!k->has_key[node])
+		return PTS_REASON_LABEL;
+	/* minMatchNum: fewer domains than minDomains -> global minimum 0 */
+	min = k->ndomseen < (uint32_t)k->min_domains ? 0 : k->min_match;
+	match = k->domseen[k->dom[node]] ? k->domcnt[k->dom[node]] : 0;
+	skew = match + (k->self_match ? 1 : 0) - min;
+	if (skew_out)
+		*skew_out = skew;
+	if (min_out)
+		*min_out = min;
+	return skew > k->max_skew ? PTS_REASON_SKEW : NULL;
+}
+
 const char *pts_filter(const struct pts_state *st, uint32_t node)
 {
 	uint32_t i;
+	const char *r;
 
-	for (i = 0; i < st->nhard; i++) {
-		const struct pts_constraint *k = &st->k[i];
-		int64_t min, match, skew;
-
-		if (!k->has_key[node])
-			return PTS_REASON_LABEL;
-		/* minMatchNum: fewer domains than minDomains -> global minimum 0 */
-		min = k->ndomseen < (uint32_t)k->min_domains ? 0 : k->min_match;
-		match = k->domseen[k->dom[node]] ? k->domcnt[k->dom[node]] : 0;
-		skew = match + (k->self_match ? 1 : 0) - min;
-		if (skew > k->max_skew)
-			return PTS_REASON_SKEW;
-	}
+	for (i = 0; i < st->nhard; i++)
+		if ((r = pts_filter_constraint(st, i, node, NULL, NULL)))
+			return r;
 	return NULL;
 }
 

@@ -108,6 +108,11 @@ void pts_state_release(struct pts_state *st);
 void pts_prefilter(struct pts_state *st);
 /* Filter one node: 0 passes, else the reason (PTS_REASON_*). */
 const char *pts_filter(const struct pts_state *st, uint32_t node);
+/* The same for hard constraint i alone (i < nhard); when the node has the
+ * key, *skew receives its domain's match count + the pod itself - the
+ * minimum, and *min that minimum (each may be NULL). */
+const char *pts_filter_constraint(const struct pts_state *st, uint32_t i, uint32_t node,
+				  int64_t *skew, int64_t *min);
 /* PreScore + Score + NormalizeScore over the candidate nodes (indices);
  * scores[i] receives cand[i]'s normalized score (0..100). Returns false when
  * the plugin is skipped (no soft constraints): then every score is 0. */
