@@ -43,10 +43,26 @@ ADV=$FIXTURES/spread-check/advise
 	output_has "  after: topology.kubernetes.io/zone skew 2 VIOLATION"
 	run -1 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-tainted-c.yaml" --advise --no-balance-fit
 	jq_is '.workloads[0].advice.evict[1] | [.to,.reasons,.needs]' \
-		'[null,{"node(s) didn'"'"'t match pod topology spread constraints":3,"node(s) had untolerated taint {dedicated: batch}":1},{"node":{"labels":{},"cpu":"100m","memory":134217728,"tolerations":[]},"domains":[{"topologyKey":"topology.kubernetes.io/zone","values":["c"]}],"relax":[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":3}]}]'
+		'[null,{"node(s) didn'"'"'t match pod topology spread constraints":3,"node(s) had untolerated taint {dedicated: batch}":1},{"node":{"labels":{},"cpu":"100m","memory":134217728,"tolerations":[]},"domains":[{"topologyKey":"topology.kubernetes.io/zone","values":["c"],"newDomain":false}],"relax":[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":3}]}]'
 }
 
 @test "audit: --soft, --node-fit and --no-balance-fit need --advise" {
 	run -2 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-3zones.yaml" --node-fit
 	stderr_has "--soft, --node-fit and --no-balance-fit go with --advise"
+}
+
+@test "simulate: a Pending replica names the node to add, the zones it helps in, and the maxSkew that would do" {
+	run -1 --separate-stderr spread-check simulate --nodes "$FIXTURES/spread-check/simulate/3zones.yaml" --replicas 15 -o text \
+		"$FIXTURES/spread-check/simulate/web-zone-hard.yaml"
+	output_has "pending replica 13: 0/4 nodes are available: 1 node(s) didn't match pod topology spread constraints, 3 Insufficient cpu, 3 Insufficient memory.
+      a node would do: cpu 500m, memory 1073741824
+      in topology.kubernetes.io/zone: b c
+      or relax topology.kubernetes.io/zone: maxSkew 2
+pending replica 14: "
+}
+
+@test "simulate: minDomains above the zones there are: a new zone, maxSkew 2 or minDomains 2 would do" {
+	run -1 --separate-stderr spread-check simulate --nodes "$ADV/2zones.yaml" "$ADV/web-frontend-mindomains3.yaml"
+	jq_is '.pendingReplicas[0].needs | [.domains, .relax]' \
+		'[[{"topologyKey":"topology.kubernetes.io/zone","values":[],"newDomain":true}],[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":2},{"topologyKey":"topology.kubernetes.io/zone","minDomains":2}]]'
 }

@@ -4,6 +4,7 @@
  * DefaultEvictor's Filter with its default protections; see advise.h.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "filters.h"
 #include "podtopo.h"
 #include "doc.h"
+#include "emit.h"
 #include "xalloc.h"
 
 /* scheduling.SystemCriticalPriority */
@@ -596,6 +598,8 @@ json_t *adv_needs(const struct pts_state *st, const bool *fits)
 	for (i = 0; i < st->nhard; i++) {
 		const struct pts_constraint *k = &st->k[i];
 		int64_t self = k->self_match, lo = INT64_MAX, need = INT64_MAX, need_real = INT64_MAX;
+		/* the Filter's minimum: 0 while fewer domains than minDomains */
+		int64_t min = k->ndomseen < (uint32_t)k->min_domains ? 0 : k->min_match;
 		json_t *vals = json_array();
 
 		for (dm = 0; dm < k->ndom; dm++)
@@ -604,17 +608,18 @@ json_t *adv_needs(const struct pts_state *st, const bool *fits)
 		if (lo == INT64_MAX)
 			lo = 0;
 		for (dm = 0; dm < k->ndom; dm++)
-			if (k->domseen[dm] && k->domcnt[dm] + self - k->min_match <= k->max_skew)
+			if (k->domseen[dm] && k->domcnt[dm] + self - min <= k->max_skew)
 				json_array_append_new(vals, json_string(k->domval[dm]));
-		json_array_append_new(doms, json_pack("{s:s,s:o}", "topologyKey", k->key, "values", vals));
+		json_array_append_new(doms, json_pack("{s:s,s:o,s:b}", "topologyKey", k->key, "values", vals,
+						      "newDomain", k->ndomseen < (uint32_t)k->min_domains));
 		/* the skew each feasible node would have */
 		for (n = 0; n < c->nnodes; n++) {
 			int32_t d = k->dom[n];
 
 			if (!fits[n] || !k->has_key[n] || d < 0 || !k->domseen[d])
 				continue;
-			if (k->domcnt[d] + self - k->min_match < need)
-				need = k->domcnt[d] + self - k->min_match;
+			if (k->domcnt[d] + self - min < need)
+				need = k->domcnt[d] + self - min;
 			if (k->domcnt[d] + self - lo < need_real)
 				need_real = k->domcnt[d] + self - lo;
 		}
@@ -626,6 +631,14 @@ json_t *adv_needs(const struct pts_state *st, const bool *fits)
 							       (json_int_t)k->ndomseen));
 	}
 	return json_pack("{s:o,s:o,s:o}", "node", node_shape(c, st->pod), "domains", doms, "relax", relax);
+}
+
+static const struct sc_taint *unsched_taint(struct sc_cluster *c, struct sc_taint *t)
+{
+	t->key = sc_intern_str(&c->strs, "node.kubernetes.io/unschedulable");
+	t->val = sc_intern_str(&c->strs, "");
+	t->effect = SC_NO_SCHEDULE;
+	return t;
 }
 
 void adv_moves_free(json_t **moves, size_t n)
@@ -651,9 +664,7 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 	size_t i;
 
 	memset(&defs, 0, sizeof(defs));
-	unsched.key = sc_intern_str(&c->strs, "node.kubernetes.io/unschedulable");
-	unsched.val = sc_intern_str(&c->strs, "");
-	unsched.effect = SC_NO_SCHEDULE;
+	unsched_taint(c, &unsched);
 	for (i = 0; i < n0; i++) {
 		struct sc_pod *p = &c->pods[i];
 
@@ -730,4 +741,60 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 	free(scores);
 	free(fits);
 	return out;
+}
+
+json_t *adv_needs_now(struct pts_state *st)
+{
+	struct sc_cluster *c = st->c;
+	bool *fits = xcalloc(c->nnodes + 1, sizeof(*fits));
+	struct sc_taint unsched;
+	json_t *r;
+	uint32_t n;
+
+	unsched_taint(c, &unsched);
+	pts_prefilter(st);
+	for (n = 0; n < c->nnodes; n++) {
+		struct sc_filter_verdict v;
+
+		if (c->nodes[n].removed)
+			continue;
+		fits[n] = !sc_filters_before_spread(st->pod, &c->nodes[n], st->aff_ok[n], &unsched, &v);
+		if (!fits[n])
+			sc_filter_verdict_release(&v);
+	}
+	r = adv_needs(st, fits);
+	free(fits);
+	return r;
+}
+
+void adv_needs_text(json_t *needs)
+{
+	json_t *node = json_object_get(needs, "node"), *v, *x;
+	const char *key;
+	size_t i, j;
+
+	printf("      a node would do: cpu %s, memory %lld", json_string_value(json_object_get(node, "cpu")),
+	       (long long)json_integer_value(json_object_get(node, "memory")));
+	json_object_foreach(json_object_get(node, "labels"), key, v) {
+		printf(", %s=", tk_text_safe(key));
+		printf("%s", tk_text_safe(json_string_value(v)));
+	}
+	if (json_array_size(json_object_get(node, "tolerations")))
+		printf(", no taint beyond the pod's %zu toleration(s)",
+		       json_array_size(json_object_get(node, "tolerations")));
+	putchar('\n');
+	json_array_foreach(json_object_get(needs, "domains"), i, v) {
+		printf("      in %s:", tk_text_safe(json_string_value(json_object_get(v, "topologyKey"))));
+		json_array_foreach(json_object_get(v, "values"), j, x)
+			printf(" %s", tk_text_safe(json_string_value(x)));
+		if (json_is_true(json_object_get(v, "newDomain")))
+			printf("%s(a new value)", json_array_size(json_object_get(v, "values")) ? " or " : " ");
+		putchar('\n');
+	}
+	json_array_foreach(json_object_get(needs, "relax"), i, v) {
+		x = json_object_get(v, "maxSkew");
+		printf("      or relax %s: %s %lld\n", tk_text_safe(json_string_value(json_object_get(v, "topologyKey"))),
+		       x ? "maxSkew" : "minDomains",
+		       (long long)json_integer_value(x ? x : json_object_get(v, "minDomains")));
+	}
 }

@@ -81,13 +81,20 @@ void adv_moves_free(json_t **moves, size_t n);
  * pts_prefilter; fits[n]: node n passes the filters before spreading), what
  * would let it schedule:
  *   {"node":{"labels":{...},"cpu":"100m","memory":BYTES,"tolerations":[...]},
- *    "domains":[{"topologyKey":K,"values":[V,...]}],
+ *    "domains":[{"topologyKey":K,"values":[V,...],"newDomain":B}],
  *    "relax":[{"topologyKey":K,"maxSkew":N} | {"topologyKey":K,"minDomains":N}]}
  * node: the shape a cluster autoscaler would have to add (the pod's
  * requests, the labels its nodeSelector and first required node selector
  * term ask for, no taint beyond its tolerations); domains: per
  * DoNotSchedule constraint, the domains where such a node passes the skew
- * check; relax: the smallest maxSkew (or the minDomains) with which a node
+ * check (newDomain: fewer domains than minDomains, so a node with a new
+ * value of the key would count as one); relax: the smallest maxSkew (or the minDomains) with which a node
  * that passes the other filters would pass the constraint. */
 struct pts_state;
 json_t *adv_needs(const struct pts_state *st, const bool *fits);
+
+/* adv_needs for one more pod of st's pod now: runs pts_prefilter and the
+ * filters before spreading on every node that is not removed. */
+json_t *adv_needs_now(struct pts_state *st);
+/* NEEDS as indented text lines on stdout (audit and simulate -o text). */
+void adv_needs_text(json_t *needs);

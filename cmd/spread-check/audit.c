@@ -214,35 +214,6 @@ static json_t *missing_keys(const struct sc_cluster *c)
 	return arr;
 }
 
-static void render_needs(json_t *needs)
-{
-	json_t *node = json_object_get(needs, "node"), *v, *x;
-	const char *key;
-	size_t i, j;
-
-	printf("      a node would do: cpu %s, memory %lld", json_string_value(json_object_get(node, "cpu")),
-	       (long long)json_integer_value(json_object_get(node, "memory")));
-	json_object_foreach(json_object_get(node, "labels"), key, v) {
-		printf(", %s=", tk_text_safe(key));
-		printf("%s", tk_text_safe(json_string_value(v)));
-	}
-	if (json_array_size(json_object_get(node, "tolerations")))
-		printf(", no taint beyond the pod's %zu toleration(s)", json_array_size(json_object_get(node, "tolerations")));
-	putchar('\n');
-	json_array_foreach(json_object_get(needs, "domains"), i, v) {
-		printf("      in %s:", tk_text_safe(json_string_value(json_object_get(v, "topologyKey"))));
-		json_array_foreach(json_object_get(v, "values"), j, x)
-			printf(" %s", tk_text_safe(json_string_value(x)));
-		putchar('\n');
-	}
-	json_array_foreach(json_object_get(needs, "relax"), i, v) {
-		x = json_object_get(v, "maxSkew");
-		printf("      or relax %s: %s %lld\n", tk_text_safe(json_string_value(json_object_get(v, "topologyKey"))),
-		       x ? "maxSkew" : "minDomains",
-		       (long long)json_integer_value(x ? x : json_object_get(v, "minDomains")));
-	}
-}
-
 static void render_advice(json_t *ad)
 {
 	json_t *e, *k;
@@ -257,7 +228,7 @@ static void render_advice(json_t *ad)
 			printf("lands on %s\n", tk_text_safe(json_string_value(to)));
 		} else {
 			printf("stays Pending\n");
-			render_needs(json_object_get(e, "needs"));
+			adv_needs_text(json_object_get(e, "needs"));
 		}
 	}
 	json_array_foreach(json_object_get(ad, "constraintsAfter"), i, k)

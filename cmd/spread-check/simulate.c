@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "advise.h"
 #include "cli.h"
 #include "clusterio.h"
 #include "emit.h"
@@ -404,6 +405,8 @@ static json_t *domains_json(struct sim *s)
 static json_t *report(struct sim *s, json_t *failed, size_t *scheduled_out)
 {
 	json_t *root = json_object(), *w = json_object(), *pl = json_array(), *pend = json_array();
+	/* what one more replica of each group would need now (advise.h) */
+	json_t **needs = xcalloc(s->ngroups + 1, sizeof(*needs));
 	size_t i, scheduled = 0;
 
 	json_object_set_new(w, "kind", json_string(s->pod->kind));
@@ -424,9 +427,15 @@ static json_t *report(struct sim *s, json_t *failed, size_t *scheduled_out)
 
 			json_object_set_new(e, "replica", json_integer((json_int_t)i));
 			json_object_set_new(e, "reason", json_string(s->pending_reason[i]));
+			if (!needs[s->group_of[i]])
+				needs[s->group_of[i]] = adv_needs_now(&s->groups[s->group_of[i]]->st);
+			json_object_set(e, "needs", needs[s->group_of[i]]);
 			json_array_append_new(pend, e);
 		}
 	}
+	for (i = 0; i < s->ngroups; i++)
+		json_decref(needs[i]);
+	free(needs);
 	json_object_set_new(root, "workload", w);
 	json_object_set_new(root, "replicas", json_integer((json_int_t)s->nrep));
 	json_object_set_new(root, "scheduled", json_integer((json_int_t)scheduled));
@@ -444,7 +453,7 @@ static json_t *report(struct sim *s, json_t *failed, size_t *scheduled_out)
 static void print_text(json_t *root)
 {
 	json_t *w = json_object_get(root, "workload"), *failed = json_object_get(root, "failed");
-	json_t *d, *e, *v;
+	json_t *d, *e, *v = NULL;
 	size_t j;
 	const char *key;
 	long long nrep = (long long)json_integer_value(json_object_get(root, "replicas"));
@@ -462,10 +471,15 @@ static void print_text(json_t *root)
 		json_object_foreach(json_object_get(d, "counts"), key, v)
 			printf("  %s\t%lld\n", tk_text_safe(key), (long long)json_integer_value(v));
 	}
-	json_array_foreach(json_object_get(root, "pendingReplicas"), j, e)
+	json_array_foreach(json_object_get(root, "pendingReplicas"), j, e) {
 		printf("pending replica %lld: %s\n",
 		       (long long)json_integer_value(json_object_get(e, "replica")),
 		       tk_text_safe(json_string_value(json_object_get(e, "reason"))));
+		/* replicas of one group need the same: say it once */
+		if (!json_equal(json_object_get(e, "needs"), v))
+			adv_needs_text(json_object_get(e, "needs"));
+		v = json_object_get(e, "needs");
+	}
 	if (failed)
 		printf("failed: %lld node(s) lost, %lld pod(s) lost, %lld replica(s) rescheduled\n",
 		       (long long)json_array_size(json_object_get(failed, "nodes")),
