@@ -108,3 +108,75 @@ print("%dx%d" % struct.unpack(">II", d[16:24]))'
 	[ "$status" -eq 2 ]
 	stderr_has '--distances needs -o svg, png or pdf'
 }
+
+@test "spread-check audit -o svg: a bar per zone, the domain over smallest + maxSkew in the warning colour; png is a PNG" {
+	local A=$FIXTURES/spread-check/audit
+	run -1 --separate-stderr spread-check audit --nodes "$A/3zones.yaml" --pods "$A/web-skewed.yaml" -o svg
+	printf '%s\n' "$output" >audit.svg
+	xmllint --noout audit.svg
+	# counts a 3, b 1, c 0, skew 3, maxSkew 1: at most 1 a zone; a is over it
+	run -0 labels audit.svg
+	output_has 'ReplicaSet shop/web-abc'
+	output_has 'maxSkew 1: skew 3 - VIOLATION'
+	[ "$(grep -cx '3 !' <<<"$output")" -eq 1 ]
+	[ "$(grep -cxE '[abc]' <<<"$output")" -eq 3 ]
+	run -0 "$TK_ROOT/tests/helpers/svg-boxes" audit.svg
+	[ "$(grep -c '^46x.* #d55e00' <<<"$output")" -eq 1 ]
+	[ "$(grep -c '^46x.* #88ccee' <<<"$output")" -eq 1 ]
+	spread-check audit --nodes "$A/3zones.yaml" --pods "$A/balanced.yaml" -o png >audit.png
+	run -0 od -An -tx1 -N8 audit.png
+	[ "$(echo $output)" = "89 50 4e 47 0d 0a 1a 0a" ]
+}
+
+@test "spread-check simulate -o svg --fail: new replicas stacked per zone, the lost zone crossed out, Pending drawn" {
+	local S=$FIXTURES/spread-check/simulate
+	run -0 --separate-stderr spread-check simulate --nodes "$S/3zones.yaml" --fail topology.kubernetes.io/zone=c \
+		"$S/web-zone-hard.yaml" -o svg
+	printf '%s\n' "$output" >sim.svg
+	xmllint --noout sim.svg
+	run -0 "$TK_ROOT/tests/helpers/svg-boxes" sim.svg
+	# 6 replicas: 3 in a, 3 in b after zone c is lost
+	[ "$(grep -c '^46x.* #332288' <<<"$output")" -eq 2 ]
+	run -0 labels sim.svg
+	output_has 'c (failed)'
+	output_has '--fail lost 2 pods, 2 placed again'
+	[ "$(grep -cx 'Pending' <<<"$output")" -eq 1 ]
+	[ "$(grep -cx '3' <<<"$output")" -eq 2 ]
+}
+
+@test "spread-check simulate -o svg over 5,000 nodes: a per-node constraint drawn as one column per zone, in bounded memory" {
+	# valgrind: 500 nodes, still past the 48 columns drawn one by one
+	python3 -c '
+import json, sys
+print(json.dumps({"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n%04d" % i,
+    "labels": {"topology.kubernetes.io/zone": "z%d" % (i % 3), "kubernetes.io/hostname": "n%04d" % i}},
+    "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}} for i in range(int(sys.argv[1]))]}))' \
+		"$([ -n "${TK_VALGRIND:-}" ] && echo 500 || echo 5000)" >nodes.json
+	cat >w.yaml <<-'YAML'
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata: {name: api, namespace: shop}
+	spec:
+	  replicas: 7
+	  selector: {matchLabels: {app: api}}
+	  template:
+	    metadata: {labels: {app: api}}
+	    spec:
+	      topologySpreadConstraints:
+	      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: api}}}
+	      containers: [{name: api}]
+	YAML
+	if [ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ]; then
+		run -0 --separate-stderr /usr/bin/time -f '%M' -o mem spread-check simulate --nodes nodes.json w.yaml -o svg
+		[ "$(cat mem)" -lt 204800 ] || { echo "max RSS $(cat mem) KiB"; return 1; }
+	else
+		run -0 --separate-stderr spread-check simulate --nodes nodes.json w.yaml -o svg
+	fi
+	printf '%s\n' "$output" >big.svg
+	xmllint --noout big.svg
+	run -0 labels big.svg
+	output_has '(nodes by zone: lowest to highest per domain)'
+	[ "$(grep -cxE 'z[012]' <<<"$output")" -eq 3 ]
+	# each zone's nodes hold 0 or 1 replica
+	[ "$(grep -cx '0-1' <<<"$output")" -eq 3 ]
+}

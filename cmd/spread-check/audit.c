@@ -28,6 +28,7 @@
 #include "exitcodes.h"
 #include "nearmiss.h"
 #include "podtopo.h"
+#include "sc-picture.h"
 #include "spread.h"
 #include "xalloc.h"
 
@@ -49,7 +50,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --no-balance-fit        with --advise: evict pods even when no node of a\n"
 	      "                             smaller domain fits them (topologyBalanceNodeFit\n"
 	      "                             false)\n", stdout);
-	sc_help_tail(stdout, "every workload within maxSkew", "skew above maxSkew");
+	sc_help_tail_outputs(stdout, TK_OUT_JSON | TK_OUT_TEXT | SC_PICTURES, "every workload within maxSkew",
+			     "skew above maxSkew");
 	exit(TK_EXIT_OK);
 }
 
@@ -77,6 +79,7 @@ static void parse_opts(int argc, char **argv, struct sc_inputs *o, bool *advise,
 	memset(aa, 0, sizeof(*aa));
 	aa->balance_node_fit = true;
 	*advise = false;
+	o->outputs |= SC_PICTURES;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -393,7 +396,8 @@ int cmd_audit(int argc, char **argv)
 		advise(&a, &aa, order, root);
 		adv_pods_release(&a);
 	}
-	rc = o.out == TK_OUT_TEXT ? render_text(root) : tk_emit_json(root, stdout);
+	rc = o.out & SC_PICTURES ? sc_picture_write(root, &c, false, o.out)
+		: o.out == TK_OUT_TEXT ? render_text(root) : tk_emit_json(root, stdout);
 	json_decref(root);
 	free(order);
 	sc_cluster_release(&c);

@@ -15,6 +15,7 @@ void sc_inputs_init(struct sc_inputs *in)
 {
 	memset(in, 0, sizeof(*in));
 	in->out = TK_OUT_JSON;
+	in->outputs = TK_OUT_JSON | TK_OUT_TEXT;
 }
 
 void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void), char **argv)
@@ -24,7 +25,7 @@ void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(
 		usage();
 		exit(TK_EXIT_OK);
 	case 'o':
-		in->out = tk_parse_output(arg, TK_OUT_JSON | TK_OUT_TEXT);
+		in->out = tk_parse_output(arg, in->outputs);
 		break;
 	case 'V':
 		sc_version();
@@ -74,7 +75,12 @@ void sc_help_defaults(FILE *out)
 
 void sc_help_tail(FILE *out, const char *ok, const char *bad)
 {
-	tk_help_output(out, TK_OUT_JSON | TK_OUT_TEXT);
+	sc_help_tail_outputs(out, TK_OUT_JSON | TK_OUT_TEXT, ok, bad);
+}
+
+void sc_help_tail_outputs(FILE *out, unsigned outputs, const char *ok, const char *bad)
+{
+	tk_help_output(out, outputs);
 	tk_help_common(out);
 	tk_help_exit_status(out, ok, bad);
 	fputs("\nSee spread-check(1).\n", out);

@@ -41,6 +41,7 @@ struct sc_inputs {
 	const char *nodes, *pods, *defaults, *objects;   /* NULL: not given */
 	const char *cluster;        /* --cluster: nodes and pods both name it */
 	enum tk_out out;                                 /* TK_OUT_JSON unless -o */
+	unsigned outputs;           /* the -o values accepted (json, text; pictures) */
 	bool before_1_38;           /* --scheduler-before-1.38 */
 };
 void sc_inputs_init(struct sc_inputs *in);
@@ -55,6 +56,8 @@ void sc_help_defaults(FILE *out);
 /* The end of every usage: -o, -h, -V, the exit statuses (what 0 and 1
  * mean here) and "See spread-check(1).". */
 void sc_help_tail(FILE *out, const char *ok, const char *bad);
+/* The same for a subcommand that accepts the -o values outputs. */
+void sc_help_tail_outputs(FILE *out, unsigned outputs, const char *ok, const char *bad);
 
 /* Load what place and simulate read: NODES, PODS (when given), the pod or
  * workload in podfile, the default constraints and the objects. */

@@ -28,6 +28,7 @@
 #include "exitcodes.h"
 #include "filters.h"
 #include "podtopo.h"
+#include "sc-picture.h"
 #include "spread.h"
 #include "xalloc.h"
 
@@ -64,7 +65,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --seed N                break score ties at random (seeded) instead of\n"
 	      "                             by the lowest node name\n", stdout);
 	sc_help_defaults(stdout);
-	sc_help_tail(stdout, "every replica placed", "replicas left Pending");
+	sc_help_tail_outputs(stdout, TK_OUT_JSON | TK_OUT_TEXT | SC_PICTURES, "every replica placed",
+			     "replicas left Pending");
 	exit(TK_EXIT_OK);
 }
 
@@ -82,6 +84,7 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	sc_inputs_init(&o->in);
+	o->in.outputs |= SC_PICTURES;
 	o->replicas = -1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":ho:V", longopts, NULL)) != -1) {
@@ -669,14 +672,15 @@ int cmd_simulate(int argc, char **argv)
 			       total - scheduled);
 		rc = fflush(stdout) == 0 ? 0 : -1;
 	} else if (n == 1) {
-		rc = tk_emit_json(json_array_get(all, 0), stdout);
+		rc = o.in.out & SC_PICTURES ? sc_picture_write(json_array_get(all, 0), &c, true, o.in.out)
+					    : tk_emit_json(json_array_get(all, 0), stdout);
 	} else {
 		root = json_object();
 		json_object_set(root, "workloads", all);
 		json_object_set_new(root, "replicas", json_integer((json_int_t)total));
 		json_object_set_new(root, "scheduled", json_integer((json_int_t)scheduled));
 		json_object_set_new(root, "pending", json_integer((json_int_t)(total - scheduled)));
-		rc = tk_emit_json(root, stdout);
+		rc = o.in.out & SC_PICTURES ? sc_picture_write(root, &c, true, o.in.out) : tk_emit_json(root, stdout);
 		json_decref(root);
 	}
 	json_decref(all);
