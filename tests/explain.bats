@@ -97,12 +97,13 @@ EX=$BATS_TEST_DIRNAME/fixtures/explain
 	jq_is '.events[0].rederived.nodes[4].constraint' '{"topologyKey":"topology.kubernetes.io/zone","missingLabel":true}'
 	jq_is '.events[0].rederived.constraints[0]|[.domains,.minMatch,.eligibleDomains]' '[{"a":2,"b":1,"c":0},0,3]'
 	jq_is '[.events[0].rederived.fixes[]|[.change,.nodes,.domains,.to]]' '[["label",["n-x"],null,null],["addNode",null,["c"],null],["maxSkew",null,null,3]]'
+	jq_is '.events[0].rederived.fixes[0].nearMisses' '[{"node":"n-x","label":"zone","value":"c","kind":"prefix"}]'
 	jq_is '[.events[1].rederived.fixes[]|[.change,.newDomains,.to]]' '[["addNode",1,null],["maxSkew",null,2],["minDomains",null,2]]'
 	jq_is '.events[1].rederived.nodes[4].plugin' '"NodeAffinity"'
 	jq_is '.events[2].rederived.found' false
 	run -1 --separate-stderr spread-check explain -o text --nodes "$EX/cluster.json" --pods "$EX/cluster.json" - <"$EX/cluster-events.json"
 	output_has "    n-a1: PodTopologySpread: topology.kubernetes.io/zone=a has 2 matching pods (+1 this pod), minimum 0: skew 3 > maxSkew 1"
-	output_has "    - label n-x with topology.kubernetes.io/zone"
+	output_has "    - label n-x with topology.kubernetes.io/zone (near miss: n-x has zone=c, prefix)"
 	output_has "    - minDomains of topology.kubernetes.io/zone from 3 to 2"
 	output_has "  re-run: not possible: no pending pod of that name in the dump"
 	run -2 --separate-stderr spread-check explain --cluster - "$EX/cluster-events.json"

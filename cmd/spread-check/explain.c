@@ -25,6 +25,7 @@
 #include "exitcodes.h"
 #include "explain.h"
 #include "filters.h"
+#include "nearmiss.h"
 #include "podtopo.h"
 #include "spread.h"
 #include "xalloc.h"
@@ -247,7 +248,22 @@ static void constraint_fixes(const struct pts_state *st, uint32_t i, const bool 
 	}
 	if (json_array_size(missing)) {
 		json_t *f = json_pack("{s:s,s:s,s:o}", "change", "label", "topologyKey", k->key, "nodes", missing);
+		json_t *near = sc_nearmiss_nodes(c, k->key), *keep = json_array(), *m;
+		size_t j, l;
 
+		/* the labels under another spelling on those same nodes */
+		json_array_foreach(near, j, m) {
+			const char *node = json_string_value(json_object_get(m, "node"));
+			json_t *name;
+
+			json_array_foreach(missing, l, name)
+				if (node && strcmp(node, json_string_value(name)) == 0) {
+					json_array_append(keep, m);
+					break;
+				}
+		}
+		json_decref(near);
+		json_object_set_new(f, "nearMisses", keep);
 		json_array_append_new(fixes, f);
 	} else {
 		json_decref(missing);
@@ -398,10 +414,24 @@ static void text_fix(const json_t *f, FILE *out)
 
 	fputs("    - ", out);
 	if (strcmp(change, "label") == 0) {
+		size_t i;
+		json_t *m;
+
 		fputs("label ", out);
 		text_names(json_object_get(f, "nodes"), out);
 		fputs(" with ", out);
 		tk_fputs_text(key, out);
+		json_array_foreach(json_object_get(f, "nearMisses"), i, m) {
+			fputs(i ? ", " : " (near miss: ", out);
+			tk_fputs_text(json_string_value(json_object_get(m, "node")), out);
+			fputs(" has ", out);
+			tk_fputs_text(json_string_value(json_object_get(m, "label")), out);
+			fputc('=', out);
+			tk_fputs_text(json_string_value(json_object_get(m, "value")), out);
+			fprintf(out, ", %s", json_string_value(json_object_get(m, "kind")));
+		}
+		if (i)
+			fputc(')', out);
 	} else if (strcmp(change, "addNode") == 0) {
 		fputs("add a node that passes the other filters with ", out);
 		tk_fputs_text(key, out);
