@@ -12,4 +12,6 @@ load test_helper/common
 	[ "$(grep -c 'annotation cpu-set.kubernetes.io/numa-node is not Kubernetes API' <<<"$output")" -eq 2 ]
 	[ -s "$BATS_TEST_TMPDIR/build/demo/node.json" ]
 	[[ "$output" == *"\$ topo-admit -t $BATS_TEST_TMPDIR/build/demo/node.json "* ]] || { echo "$output"; return 1; }
+	# the README's picture is what the demo draws, byte for byte
+	cmp "$BATS_TEST_TMPDIR/build/demo/worker-01.svg" "$TK_ROOT/docs/worker-01.svg"
 }

@@ -41,4 +41,12 @@ step spread-check lint -o text "$F/web-frontend-deployment.yaml" "$F/database-co
 
 say "6. Is this shell really NUMA-aligned?"
 step numa-verify -o text $$
+
+say "7. The guide's node as a picture, with the CPUs the CPU Manager gave the guide's pods (docs/worker-01.svg)"
+rm -rf "$out/kubelet"
+mkdir -p "$out/kubelet"
+for pod in gpu-inference numa-database; do
+	pipe "topo-admit -t $SEED --policy single-numa-node --cpu-manager-policy static $F/$pod.yaml 2>/dev/null | cpuset-alloc -t $SEED --state $out/kubelet/cpu_manager_state --pod $pod -o text"
+done
+pipe "topo-discover -t $SEED --kubelet-dir $out/kubelet -o svg > $out/worker-01.svg"
 true
