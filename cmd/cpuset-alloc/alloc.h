@@ -10,6 +10,7 @@
 #include "cpuset.h"
 #include "statefile.h"
 #include "cpumanager.h"
+#include "topo.h"
 
 typedef struct json_t json_t;
 struct tk_diag;
@@ -94,5 +95,62 @@ int state_commit(struct state *s, bool force, const struct cpuset *pool, struct 
  * Returns 0, or -1 with d filled. */
 int state_undo(struct state *s, struct tk_diag *d);
 void state_close(struct state *s);
+
+/* ---- main.c: the command line ---- */
+
+#include "cli.h"
+
+struct ca_opts {
+	const char *topo;
+	const char *admit;          /* pipeline input; NULL = standard input */
+	long long count;            /* -1: not given */
+	const char *available;
+	const char *reserved;
+	long long reserved_count;   /* -1: not given */
+	const char *numa;
+	struct policy_opts policy;
+	const char *state, *pod, *container;
+	bool release, force, exec, no_membind;
+	long long wait;             /* --wait: seconds for the state file's lock */
+	char **argv;                /* --exec command */
+	enum tk_out out;
+};
+
+/* ---- run.c: one run, step by step ---- */
+
+/* Why a pod got no CPUs: the kubelet's reason and the container it failed on. */
+struct pod_error {
+	char *reason;
+	char *container;
+};
+
+struct ca_run {
+	struct topo t;
+	struct ktopo k;
+	struct cpuset pool;         /* the shared pool to allocate from */
+	struct cpuset reserved;
+	struct admit_req *reqs;     /* one --count, or each topo-admit pod result */
+	size_t nreqs;
+	struct pod_error *errs;     /* per request */
+	bool have_state;
+	struct state st;
+};
+
+/* Load the topology, check the policy options, the pool, the reservation
+ * and the requests; exits 2 on misuse, bad input or a configuration the
+ * kubelet refuses (then with {"error": ...} on stdout). */
+void ca_load(struct ca_run *r, const struct ca_opts *o);
+/* Open --state; true when the run is a --release, which is all it does. */
+bool ca_open_state(struct ca_run *r, const struct ca_opts *o);
+/* --release: print what is freed, then write the state back. */
+int ca_release_pod(struct ca_run *r, const struct ca_opts *o);
+/* Each pod in turn takes its CPUs from what the pods before it left:
+ * TK_EXIT_OK, or TK_EXIT_NO when one cannot be served. */
+int ca_allocate(struct ca_run *r, const struct ca_opts *o);
+/* --exec: bind, record, run the command; never returns. */
+void ca_exec(struct ca_run *r, const struct ca_opts *o) __attribute__((noreturn));
+/* Print the results, then (allocated with --pod) write the state file. */
+void ca_finish(struct ca_run *r, const struct ca_opts *o, int ret);
+void ca_run_free(struct ca_run *r);
 
 #endif
