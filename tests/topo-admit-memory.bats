@@ -22,12 +22,12 @@ hints_of() {
 }
 
 @test "memory: only the group itself is offered when one node of it would do (TestStaticPolicyGetTopologyHints)" {
-	run -1 --separate-stderr topo-admit -t "$MEM2" --kubelet-config "$F/reserve-512mi.yaml" "$F/memory-group-2n.yaml"
+	run -1 --separate-stderr topo-admit -t "$MEM2" --kubelet-config "$F/reserve-512mi-2n.yaml" "$F/memory-group-2n.yaml"
 	[ "$(hints_of pod1 memory)" = '[[[0,1],true]]' ]
 	[ "$(hints_of pod2 memory)" = '[[[0,1],false]]' ]
 	[ "$(hints_of pod2 hugepages-2Mi)" = '[[[0,1],false]]' ]
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "pod2") | [.admit, .reason]')" = '[false,"TopologyAffinityError"]' ]
-	run -0 --separate-stderr topo-admit -t "$MEM2" --kubelet-config "$F/reserve-512mi.yaml" --policy best-effort \
+	run -0 --separate-stderr topo-admit -t "$MEM2" --kubelet-config "$F/reserve-512mi-2n.yaml" --policy best-effort \
 		"$F/memory-group-2n.yaml"
 }
 

@@ -26,8 +26,13 @@ STATIC=(--cpu-manager-policy static --memory-manager-policy Static)
 }
 
 @test "pod: the seed's numa-database pod under the seed's kubelet config (single-numa-node, static)" {
-	run -0 --separate-stderr topo-admit -t "$TOPO" --kubelet-config "$FIXTURES/seed/kubelet-config-static.yaml" \
-		--memory-manager-policy Static "$F/numa-database.yaml"
+	# as the guide prints it, the kubelet does not start: static needs a CPU reservation
+	run -2 --separate-stderr topo-admit -t "$TOPO" --kubelet-config "$FIXTURES/seed/kubelet-config-static.yaml" \
+		"$F/numa-database.yaml"
+	[ "$output" = "" ]
+	stderr_has "kubelet-config-static.yaml: the kubelet would not start: [cpumanager] unable to determine reserved CPU resources for static policy"
+	run -0 --separate-stderr topo-admit -t "$TOPO" --kubelet-config "$F/kubelet-config-database.yaml" \
+		"$F/numa-database.yaml"
 	jq_is '[.policy, .scope, .qosClass]' '["single-numa-node","container","Guaranteed"]'
 	jq_is '.containers[0] | [.hint.numaAffinity, .hint.preferred, .exclusiveCpus]' '[[0],true,8]'
 	jq_is '.containers[0].resources | keys_unsorted' '["cpu","memory","hugepages-1Gi"]'
@@ -106,6 +111,25 @@ STATIC=(--cpu-manager-policy static --memory-manager-policy Static)
 	jq_is '[.policy, .scope]' '["restricted","pod"]'
 	run -0 topo-admit -t "$TOPO" --kubelet-config "$F/kubelet-config.yaml" --scope container "$F/big-pod.yaml"
 	jq_is '[.policy, .scope, .admit]' '["restricted","container",true]'
+}
+
+@test "pod: --kubelet-config is read as the kubelet reads it: kind required, empty means default, refused means no admission" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'topologyManagerPolicy: restricted\n' >nokind.yaml
+	run -2 --separate-stderr topo-admit -t "$TOPO" --kubelet-config nokind.yaml "$F/big-pod.yaml"
+	[ "$stderr" = "topo-admit: nokind.yaml:1:1: kind must be 'KubeletConfiguration'" ]
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ntopologyManagerPolicy: ""\ntopologyManagerScope: ""\n' >empty.yaml
+	run -0 topo-admit -t "$TOPO" --kubelet-config empty.yaml "$F/big-pod.yaml"
+	jq_is '[.policy, .scope, .admit]' '["none","container",true]'
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ntopologyManagerScope: node\ncpuManagerPolicy: static\n' >refused.yaml
+	run -2 --separate-stderr topo-admit -t "$TOPO" --kubelet-config refused.yaml "$F/big-pod.yaml"
+	[ "$output" = "" ]
+	stderr_has 'topo-admit: refused.yaml: the kubelet would not start: invalid configuration: topologyManagerScope (--topology-manager-scope) "node" must be one of: "container", or "pod"'
+	stderr_has 'refused.yaml: the kubelet would not start: [cpumanager] unable to determine reserved CPU resources for static policy'
+	# a flag that makes it right: the kubelet's flags win over its file
+	run -0 --separate-stderr topo-admit -t "$TOPO" --kubelet-config refused.yaml --scope pod --reserved 0 \
+		"$F/big-pod.yaml"
+	jq_is '[.scope, .admit]' '["pod",true]'
 }
 
 @test "pod: reservedSystemCPUs are never handed out" {

@@ -12,7 +12,7 @@ load test_helper/common
 	cp "$FIXTURES/topo-discover/usnic-map.yaml" map.yaml
 	# a copy of a node's kubelet state (nothing reserved: any machine fits the pod)
 	cp -r "$FIXTURES/nodes/c/kubelet" kubelet
-	printf 'kind: KubeletConfiguration\ntopologyManagerPolicy: single-numa-node\n' >kubelet-config.yaml
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ntopologyManagerPolicy: single-numa-node\n' >kubelet-config.yaml
 	printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: x, resources: {limits: {cpu: "1", memory: 1Mi}}}\n' >pod.yaml
 	# kubectl apply -f - stands in as a check that it is given an NRT object
 	mkdir shim

@@ -81,11 +81,11 @@ ZONE='[.zones[] | select(.name == $z) | .resources[] | [.name, .capacity, .alloc
 	[ "$status" -eq 2 ]
 	stderr_has 'could not restore state from checkpoint: checkpoint is corrupted, please drain this node and delete the memory manager checkpoint file "k/memory_manager_state" before restarting Kubelet'
 	cp "$NODES/a/kubelet/memory_manager_state" k/
-	printf 'memoryManagerPolicy: None\n' >none.yaml
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmemoryManagerPolicy: None\n' >none.yaml
 	run --separate-stderr topo-discover -t "$NODES/a/topology.json" -o nrt --kubelet-dir k --kubelet-config none.yaml
 	[ "$status" -eq 2 ]
 	stderr_has 'configured policy "none" differs from state checkpoint policy "static"'
-	printf 'cpuManagerPolicy: static\nmemoryManagerPolicy: None\n' >none.yaml
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncpuManagerPolicy: static\nmemoryManagerPolicy: None\n' >none.yaml
 	run --separate-stderr topo-discover -t "$NODES/a/topology.json" -o nrt --kubelet-dir k --kubelet-config none.yaml
 	[ "$status" -eq 2 ]
 	stderr_has '[memorymanager] configured policy "None" differs from state checkpoint policy "Static"'

@@ -13,6 +13,8 @@
 #include "cpuset.h"
 #include "diag.h"
 #include "doc.h"
+#include "exitcodes.h"
+#include "kubeletconfig.h"
 #include "quantity.h"
 #include "statefile.h"
 #include "topo.h"
@@ -90,125 +92,113 @@ void ta_cpu_options(struct policy_opts *po, const struct ta_kv *options, const s
 		tk_fatal("%s%s", prefix, err);
 }
 
-/* KubeletConfiguration fields topo-admit uses; flags override them. */
-struct kcfg {
-	struct tk_doc *doc;
-	const char *policy, *scope, *cpu_policy, *mem_policy, *reserved_cpus;
-	struct ta_kv tm_opts, cpu_opts;
-	const struct tk_node *reserved_memory;
-};
-
-static void kcfg_map(const char *file, const struct tk_node *m, struct ta_kv *kv)
+/* The configuration the node runs with: the KubeletConfiguration
+ * (defaulted) or the defaults alone, with the options over it. */
+static void kv_to_map(struct tk_kc_map *m, const struct ta_kv *kv)
 {
-	struct tk_diag d;
 	size_t i;
 
-	if (!m || m->kind == TK_NULL)
-		return;
-	if (tk_expect(file, m, TK_MAP, "policy options", &d))
-		tk_fatal_diag(&d);
 	for (i = 0; i < m->n; i++) {
-		const char *v = tk_scalar_text(m->items[i]);
-		const char *k = m->keys[i]->text ? m->keys[i]->text : "";
-
-		if (!v) {
-			tk_node_error(file, m->items[i], &d, "policy option value must be a string");
-			tk_fatal_diag(&d);
-		}
-		ta_kv_push(kv, k, strlen(k), v);
+		free(m->keys[i]);
+		free(m->values[i]);
+	}
+	free(m->keys);
+	free(m->values);
+	m->n = kv->n;
+	m->keys = xcalloc(kv->n + 1, sizeof(char *));
+	m->values = xcalloc(kv->n + 1, sizeof(char *));
+	for (i = 0; i < kv->n; i++) {
+		m->keys[i] = xstrdup(kv->names[i]);
+		m->values[i] = xstrdup(kv->values[i]);
 	}
 }
 
-static void kcfg_load(struct kcfg *k, const char *path)
+static void load_config(struct tk_kubelet_config *kc, const struct ta_opts *o)
 {
 	struct tk_diag d;
-	const struct tk_node *root;
-	const char *kind = NULL;
 
-	memset(k, 0, sizeof(*k));
-	k->doc = tk_doc_load(path, NULL, &d);
-	if (!k->doc)
+	if (!o->kubelet_config)
+		tk_kc_init_defaults(kc, "");
+	else if (tk_kc_load(kc, o->kubelet_config, &d))
 		tk_fatal_diag(&d);
-	if (k->doc->nitems != 1) {
-		tk_diag_set(&d, k->doc->file, 0, 0, "expected one KubeletConfiguration, found %zu documents",
-			    k->doc->nitems);
-		tk_fatal_diag(&d);
-	}
-	root = k->doc->items[0];
-	if (tk_expect(k->doc->file, root, TK_MAP, "KubeletConfiguration", &d) ||
-	    tk_get_str(k->doc->file, root, "kind", false, &kind, &d) < 0)
-		tk_fatal_diag(&d);
-	if (kind && strcmp(kind, "KubeletConfiguration")) {
-		tk_node_error(k->doc->file, tk_get(root, "kind"), &d, "kind is '%s', want KubeletConfiguration", kind);
-		tk_fatal_diag(&d);
-	}
-	if (tk_get_str(k->doc->file, root, "topologyManagerPolicy", false, &k->policy, &d) < 0 ||
-	    tk_get_str(k->doc->file, root, "topologyManagerScope", false, &k->scope, &d) < 0 ||
-	    tk_get_str(k->doc->file, root, "cpuManagerPolicy", false, &k->cpu_policy, &d) < 0 ||
-	    tk_get_str(k->doc->file, root, "memoryManagerPolicy", false, &k->mem_policy, &d) < 0 ||
-	    tk_get_str(k->doc->file, root, "reservedSystemCPUs", false, &k->reserved_cpus, &d) < 0)
-		tk_fatal_diag(&d);
-	kcfg_map(k->doc->file, tk_get(root, "topologyManagerPolicyOptions"), &k->tm_opts);
-	kcfg_map(k->doc->file, tk_get(root, "cpuManagerPolicyOptions"), &k->cpu_opts);
-	k->reserved_memory = tk_get(root, "reservedMemory");
+	if (o->policy)
+		tk_kc_override(&kc->topology_manager_policy, o->policy);
+	if (o->scope)
+		tk_kc_override(&kc->topology_manager_scope, o->scope);
+	if (o->cpu_policy)
+		tk_kc_override(&kc->cpu_manager_policy, o->cpu_policy);
+	if (o->mem_policy)
+		tk_kc_override(&kc->memory_manager_policy, o->mem_policy);
+	if (o->reserved)
+		tk_kc_override(&kc->reserved_system_cpus, o->reserved);
+	if (o->tm_opts.n)
+		kv_to_map(&kc->topology_manager_policy_options, &o->tm_opts);
+	if (o->cpu_opts.n)
+		kv_to_map(&kc->cpu_manager_policy_options, &o->cpu_opts);
 }
 
-static void kcfg_release(struct kcfg *k)
+/* A KubeletConfiguration the kubelet refuses: no pod is admitted on that
+ * node, since its kubelet does not start. Say so as numa-verify does. */
+static void refuse_config(const struct ta_node *n, const struct tk_kubelet_config *kc)
 {
-	ta_kv_release(&k->tm_opts);
-	ta_kv_release(&k->cpu_opts);
-	if (k->doc)
-		tk_doc_free(k->doc);
-	memset(k, 0, sizeof(*k));
-}
-
-static void reserved_memory(struct ta_config *cfg, const char *file, const struct tk_node *list)
-{
-	struct tk_diag d;
+	struct tk_kc_machine m = { 0 };
+	struct tk_kc_verdict v;
+	struct ktopo k;
+	int ids[TA_MAX_NUMA];
 	size_t i;
 
-	if (!list || list->kind == TK_NULL)
-		return;
-	if (tk_expect(file, list, TK_SEQ, "reservedMemory", &d))
-		tk_fatal_diag(&d);
-	for (i = 0; i < list->n; i++) {
-		const struct tk_node *e = list->items[i], *lim;
-		long long id;
-		size_t j;
+	for (i = 0; i < n->ni.n; i++)
+		ids[i] = n->ni.nodes[i];
+	ktopo_build(&k, &n->t);
+	m.nnuma = n->ni.n;
+	m.numa_ids = ids;
+	m.cpus = &n->t.all;
+	m.k = &k;
+	tk_kc_validate(kc, &m, &v);
+	ktopo_release(&k);
+	for (i = 0; i < v.problems.n; i++)
+		tk_warn("%s: the kubelet would not start: %s", kc->file, v.problems.v[i]);
+	if (v.problems.n)
+		exit(TK_EXIT_USAGE);
+	tk_kc_verdict_release(&v);
+}
 
-		if (tk_expect(file, e, TK_MAP, "reservedMemory entry", &d) ||
-		    tk_get_int(file, e, "numaNode", true, 0, TA_MAX_NUMA - 1, &id, &d))
-			tk_fatal_diag(&d);
-		lim = tk_get(e, "limits");
-		if (!lim || lim->kind == TK_NULL)
-			continue;
-		if (tk_expect(file, lim, TK_MAP, "reservedMemory limits", &d))
-			tk_fatal_diag(&d);
-		for (j = 0; j < lim->n; j++) {
-			const char *name = tk_str(lim->keys[j]), *txt = tk_scalar_text(lim->items[j]);
-			struct tk_qty q;
+static struct ta_kv map_as_kv(const struct tk_kc_map *m)
+{
+	struct ta_kv kv = { m->n, m->keys, m->values };
+
+	return kv;
+}
+
+static void reserved_memory(struct ta_config *cfg, const struct tk_kubelet_config *kc)
+{
+	size_t i, j;
+
+	for (i = 0; i < kc->nreserved_memory; i++) {
+		const struct tk_kc_reservation *r = &kc->reserved_memory[i];
+
+		if (r->numa_node >= TA_MAX_NUMA)
+			tk_fatal("%s: reservedMemory names NUMA node %lld, beyond the ids 0-%d topo-admit supports",
+				 kc->file, r->numa_node, TA_MAX_NUMA - 1);
+		for (j = 0; j < r->n; j++) {
+			const char *name = r->resources[j];
 			struct ta_reserved_hp *hp;
 
-			if (!name || (strcmp(name, "memory") && strncmp(name, "hugepages-", 10)))
+			if (strcmp(name, "memory") && strncmp(name, "hugepages-", 10))
 				continue;
-			if (!txt || tk_qty_parse(txt, &q) || q.milli < 0) {
-				tk_node_error(file, lim->items[j], &d, "invalid quantity '%s' for %s", txt ? txt : "...",
-					      name);
-				tk_fatal_diag(&d);
-			}
+			if (r->q[j].milli < 0)
+				tk_fatal("%s: invalid quantity '%s' for %s", kc->file, r->texts[j], name);
 			if (!strcmp(name, "memory")) {
-				cfg->reserved_mem[id] += (uint64_t)tk_qty_value(&q);
+				cfg->reserved_mem[r->numa_node] += (uint64_t)tk_qty_value(&r->q[j]);
 				continue;
 			}
 			if (cfg->nreserved_hp == sizeof(cfg->reserved_hp) / sizeof(cfg->reserved_hp[0]) ||
-			    strlen(name) >= sizeof(hp->name)) {
-				tk_node_error(file, lim->keys[j], &d, "too many reservedMemory huge page entries");
-				tk_fatal_diag(&d);
-			}
+			    strlen(name) >= sizeof(hp->name))
+				tk_fatal("%s: too many reservedMemory huge page entries", kc->file);
 			hp = &cfg->reserved_hp[cfg->nreserved_hp++];
-			hp->numa = (int)id;
+			hp->numa = (int)r->numa_node;
 			snprintf(hp->name, sizeof(hp->name), "%s", name);
-			hp->bytes = (uint64_t)tk_qty_value(&q);
+			hp->bytes = (uint64_t)tk_qty_value(&r->q[j]);
 		}
 	}
 }
@@ -279,19 +269,17 @@ static void load_checkpoints(struct ta_node *n, const char *kubelet_dir)
 
 /* NewContainerManager creates the CPU Manager, then the Memory Manager,
  * after the Topology Manager. */
-static void resource_managers(struct ta_node *n, const struct ta_opts *o, const struct kcfg *k,
-			      const char *tm_policy)
+static void resource_managers(struct ta_node *n, const struct tk_kubelet_config *kc)
 {
-	const char *cp = o->cpu_policy ? o->cpu_policy : k->cpu_policy ? k->cpu_policy : "none";
-	const char *mp = o->mem_policy ? o->mem_policy : k->mem_policy ? k->mem_policy : "None";
-	const struct ta_kv *copts = o->cpu_opts.n ? &o->cpu_opts : &k->cpu_opts;
-	const char *rsv = o->reserved ? o->reserved : k->reserved_cpus;
+	const char *cp = kc->cpu_manager_policy, *mp = kc->memory_manager_policy;
+	struct ta_kv copts = map_as_kv(&kc->cpu_manager_policy_options);
 
 	if (!strcmp(cp, "static")) {
 		n->cfg.cpu_static = true;
-		ta_cpu_options(&n->cfg.cpu_opts, copts, &n->t, tm_policy, "new static policy error: ");
+		ta_cpu_options(&n->cfg.cpu_opts, &copts, &n->t, kc->topology_manager_policy,
+			       "new static policy error: ");
 	} else if (!strcmp(cp, "none")) {
-		char *none = policy_none_options_error(copts->n, copts->names, copts->values);
+		char *none = policy_none_options_error(copts.n, copts.names, copts.values);
 
 		if (none)
 			tk_fatal("new none policy error: %s", none);
@@ -302,15 +290,16 @@ static void resource_managers(struct ta_node *n, const struct ta_opts *o, const 
 		n->cfg.mem_static = true;
 	else if (strcmp(mp, "None"))
 		tk_fatal("unknown policy: \"%s\"", mp);
-	if (rsv && cpuset_parse_list(&n->cfg.reserved, rsv, CPUSET_MAX_ID, NULL))
-		tk_fatal("invalid reservedSystemCPUs '%s'", rsv);
+	if (*kc->reserved_system_cpus &&
+	    cpuset_parse_list(&n->cfg.reserved, kc->reserved_system_cpus, CPUSET_MAX_ID, NULL))
+		tk_fatal("invalid reservedSystemCPUs '%s'", kc->reserved_system_cpus);
 }
 
 void ta_node_load(struct ta_node *n, const struct ta_opts *o)
 {
 	struct tk_diag d;
-	struct kcfg k = { 0 };
-	const char *policy, *scope;
+	struct tk_kubelet_config kc;
+	struct ta_kv tm_opts;
 
 	memset(n, 0, sizeof(*n));
 	if (!o->topology)
@@ -319,45 +308,37 @@ void ta_node_load(struct ta_node *n, const struct ta_opts *o)
 	topo_init(&n->t);
 	if (topo_load(&n->t, o->topology, &d) || ta_topo_check(&n->t, o->topology, false, &d))
 		tk_fatal_diag(&d);
-	if (o->kubelet_config)
-		kcfg_load(&k, o->kubelet_config);
+	/* flags override the KubeletConfiguration, which overrides the defaults */
+	load_config(&kc, o);
 	if (!o->manifest)
 		tk_usage_error("missing MANIFEST (a Pod or workload, '-' for stdin)");
-
-	/* flags override the KubeletConfiguration, which overrides the defaults */
-	policy = o->policy ? o->policy : k.policy ? k.policy : "none";
-	scope = o->scope ? o->scope : k.scope ? k.scope : "container";
 	load_available(n, o);
-	if (k.doc)
-		reserved_memory(&n->cfg, k.doc->file, k.reserved_memory);
+	reserved_memory(&n->cfg, &kc);
 	if (o->kubelet_dir)
 		load_checkpoints(n, o->kubelet_dir);
 
 	ta_numa_info_from_topo(&n->ni, &n->t);
 	if (o->distances && ta_distances_load(&n->ni, o->distances, &d))
 		tk_fatal_diag(&d);
-	ta_manager_new(policy, scope, o->tm_opts.n ? &o->tm_opts : &k.tm_opts, &n->ni, &n->policy,
+	if (o->kubelet_config)
+		refuse_config(n, &kc);
+	tm_opts = map_as_kv(&kc.topology_manager_policy_options);
+	ta_manager_new(kc.topology_manager_policy, kc.topology_manager_scope, &tm_opts, &n->ni, &n->policy,
 		       &n->scope, &n->tm_opts);
 	/* after NewManager's own NUMA node limit, before any hint */
 	if (ta_topo_check(&n->t, o->topology, true, &d))
 		tk_fatal_diag(&d);
-	resource_managers(n, o, &k, policy);
-	kcfg_release(&k);
+	resource_managers(n, &kc);
+	tk_kc_release(&kc);
 	n->state = ta_node_state_new(&n->t, &n->cfg);
 }
-
 void ta_node_release(struct ta_node *n)
 {
-	size_t i;
-
 	ta_node_state_free(n->state);
 	cpuset_release(&n->cfg.available);
 	cpuset_release(&n->cfg.reserved);
 	tk_mem_checkpoint_release(&n->mem_state);
 	tk_dev_checkpoint_release(&n->dev_state);
-	for (i = 0; i < n->nwarnings; i++)
-		free(n->warnings[i]);
-	free(n->warnings);
 	topo_release(&n->t);
 	memset(n, 0, sizeof(*n));
 }

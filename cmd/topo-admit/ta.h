@@ -284,8 +284,6 @@ struct ta_node {
 	struct ta_numa_info ni;
 	struct tk_mem_checkpoint mem_state;
 	struct tk_dev_checkpoint dev_state;
-	char **warnings;                /* about the configuration, for every pod */
-	size_t nwarnings;
 	struct ta_node_state *state;
 };
 

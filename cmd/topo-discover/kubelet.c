@@ -9,77 +9,38 @@
 #include "cpuset.h"
 #include "diag.h"
 #include "discover.h"
-#include "doc.h"
+#include "kubeletconfig.h"
 #include "quantity.h"
 #include "statefile.h"
 #include "xalloc.h"
 
-static int load_config(struct node_alloc *na, const char *path, const char **cpu_policy,
-		       const char **mem_policy, struct tk_doc **docp, struct tk_diag *d)
+/* What the kubelet keeps from the zones, by its configuration (decoded and
+ * defaulted by common/kubeletconfig.h): reservedSystemCPUs, reservedMemory. */
+static int load_config(struct node_alloc *na, const struct tk_kubelet_config *kc, struct tk_diag *d)
 {
-	const struct tk_node *root, *rm;
-	const char *cpus = NULL, *s = NULL;
-	struct tk_doc *doc;
 	size_t i, j, bad;
 
-	doc = tk_doc_load(path, NULL, d);
-	if (!doc)
-		return -1;
-	*docp = doc;
-	if (doc->nitems != 1 || doc->items[0]->kind != TK_MAP)
-		return tk_node_error(doc->file, doc->nitems ? doc->items[0] : NULL, d,
-				     "a KubeletConfiguration must be one object");
-	root = doc->items[0];
-	if (tk_get_str(doc->file, root, "kind", false, &s, d) < 0)
-		return -1;
-	if (s && strcmp(s, "KubeletConfiguration"))
-		return tk_node_error(doc->file, tk_get(root, "kind"), d,
-				     "kind '%s' is not KubeletConfiguration", s);
-	if (tk_get_str(doc->file, root, "reservedSystemCPUs", false, &cpus, d) < 0 ||
-	    tk_get_str(doc->file, root, "cpuManagerPolicy", false, cpu_policy, d) < 0 ||
-	    tk_get_str(doc->file, root, "memoryManagerPolicy", false, mem_policy, d) < 0)
-		return -1;
-	s = "none";
-	if (tk_get_str(doc->file, root, "topologyManagerPolicy", false, &s, d) < 0)
-		return -1;
-	na->policy = xstrdup(s);
-	s = "container";
-	if (tk_get_str(doc->file, root, "topologyManagerScope", false, &s, d) < 0)
-		return -1;
-	na->scope = xstrdup(s);
-	if (cpus && cpuset_parse_list(&na->reserved_cpus, cpus, DISCOVER_MAX_PUS, &bad) < 0)
-		return tk_node_error(doc->file, tk_get(root, "reservedSystemCPUs"), d,
-				     "invalid reservedSystemCPUs '%s'", cpus);
-	rm = tk_get(root, "reservedMemory");
-	if (!rm || rm->kind == TK_NULL)
-		return 0;
-	if (tk_expect(doc->file, rm, TK_SEQ, "reservedMemory", d) < 0)
-		return -1;
-	for (i = 0; i < rm->n; i++) {
-		const struct tk_node *e = rm->items[i], *lim;
-		long long numa;
+	na->policy = xstrdup(kc->topology_manager_policy);
+	na->scope = xstrdup(kc->topology_manager_scope);
+	if (*kc->reserved_system_cpus &&
+	    cpuset_parse_list(&na->reserved_cpus, kc->reserved_system_cpus, DISCOVER_MAX_PUS, &bad) < 0)
+		return tk_diag_set(d, kc->file, 0, 0, "invalid reservedSystemCPUs '%s'", kc->reserved_system_cpus);
+	for (i = 0; i < kc->nreserved_memory; i++) {
+		const struct tk_kc_reservation *r = &kc->reserved_memory[i];
 
-		if (tk_expect(doc->file, e, TK_MAP, "reservedMemory item", d) < 0 ||
-		    tk_get_int(doc->file, e, "numaNode", true, 0, 1023, &numa, d) < 0)
-			return -1;
-		lim = tk_get(e, "limits");
-		if (!lim || lim->kind == TK_NULL)
-			continue;
-		if (tk_expect(doc->file, lim, TK_MAP, "limits", d) < 0)
-			return -1;
-		for (j = 0; j < lim->n; j++) {
-			struct tk_qty q;
-			struct node_reserved_mem *r;
+		if (r->numa_node > 1023)
+			return tk_diag_set(d, kc->file, 0, 0, "reservedMemory numaNode %lld is out of range (0-1023)",
+					   r->numa_node);
+		for (j = 0; j < r->n; j++) {
+			struct node_reserved_mem *m;
 
-			if (!tk_is_scalar(lim->items[j]) || tk_qty_parse(tk_scalar_text(lim->items[j]), &q) ||
-			    tk_qty_value(&q) < 0)
-				return tk_node_error(doc->file, lim->items[j], d,
-						     "invalid quantity for '%s'", lim->keys[j]->text);
+			if (tk_qty_value(&r->q[j]) < 0)
+				return tk_diag_set(d, kc->file, 0, 0, "invalid quantity for '%s'", r->resources[j]);
 			na->resmem = xrealloc(na->resmem, (na->nresmem + 1) * sizeof(*na->resmem));
-			r = &na->resmem[na->nresmem++];
-			r->numa = (int)numa;
-			r->resource = xstrdup(lim->keys[j]->text);
-			r->bytes = tk_qty_value(&q);
+			m = &na->resmem[na->nresmem++];
+			m->numa = (int)r->numa_node;
+			m->resource = xstrdup(r->resources[j]);
+			m->bytes = tk_qty_value(&r->q[j]);
 		}
 	}
 	return 0;
@@ -128,20 +89,17 @@ static int load_cpu(struct node_alloc *na, const char *path, const char *policy,
 int node_alloc_load(struct node_alloc *na, const char *kubelet_dir, const char *config,
 		    struct tk_diag *d)
 {
+	struct tk_kubelet_config kc = { 0 };
 	const char *cpu_policy = NULL, *mem_policy = NULL;
-	struct tk_doc *doc = NULL;
 	char *path = NULL;
 	int rc = -1;
 
 	memset(na, 0, sizeof(*na));
 	if (config) {
-		if (load_config(na, config, &cpu_policy, &mem_policy, &doc, d) < 0)
+		if (tk_kc_load(&kc, config, d) < 0 || load_config(na, &kc, d) < 0)
 			goto out;
-		/* the kubelet's defaults when the configuration names none */
-		if (!cpu_policy)
-			cpu_policy = "none";
-		if (!mem_policy)
-			mem_policy = "None";
+		cpu_policy = kc.cpu_manager_policy;
+		mem_policy = kc.memory_manager_policy;
 	}
 	path = xasprintf("%s/cpu_manager_state", kubelet_dir);
 	if (load_cpu(na, path, cpu_policy, d) < 0)
@@ -157,7 +115,7 @@ int node_alloc_load(struct node_alloc *na, const char *kubelet_dir, const char *
 	rc = 0;
 out:
 	free(path);
-	tk_doc_free(doc);
+	tk_kc_release(&kc);
 	if (rc < 0)
 		node_alloc_release(na);
 	return rc;
