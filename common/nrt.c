@@ -264,6 +264,7 @@ const char *tk_nrt_attr(const struct tk_nrt *n, const char *name)
 
 struct stream_ctx {
 	tk_nrt_fn fn;
+	tk_nrt_other_fn other;
 	void *arg;
 	size_t count;
 	struct tk_diag *d;
@@ -278,6 +279,11 @@ static int on_item(const struct tk_node *item, const char *file, void *arg)
 
 	if (item->kind == TK_NULL)
 		return 0;   /* an empty document */
+	if (!tk_nrt_is(item) && c->other) {
+		rc = c->other(item, file, c->arg, c->d);
+		c->failed = rc < 0;
+		return rc;
+	}
 	if (!tk_nrt_is(item)) {
 		const char *kind = tk_str(tk_get(item, "kind"));
 
@@ -301,7 +307,13 @@ static int on_item(const struct tk_node *item, const char *file, void *arg)
 
 int tk_nrt_stream(const char *path, tk_nrt_fn fn, void *arg, size_t *count, struct tk_diag *d)
 {
-	struct stream_ctx c = { fn, arg, 0, d, false };
+	return tk_nrt_stream_other(path, fn, NULL, arg, count, d);
+}
+
+int tk_nrt_stream_other(const char *path, tk_nrt_fn fn, tk_nrt_other_fn other, void *arg, size_t *count,
+			struct tk_diag *d)
+{
+	struct stream_ctx c = { fn, other, arg, 0, d, false };
 	int rc = tk_doc_stream(path, NULL, on_item, &c, d);
 
 	if (count)

@@ -86,5 +86,11 @@ const char *tk_nrt_attr(const struct tk_nrt *n, const char *name);
  * objects seen. */
 typedef int (*tk_nrt_fn)(const struct tk_nrt *n, void *arg);
 int tk_nrt_stream(const char *path, tk_nrt_fn fn, void *arg, size_t *count, struct tk_diag *d);
+/* The same for a dump of several kinds (kubectl get nodes,noderesourcetopologies
+ * -o json): each object of another kind goes to other, which returns 0 to go
+ * on, or -1 with d filled to refuse it (the stream then fails). */
+typedef int (*tk_nrt_other_fn)(const struct tk_node *item, const char *file, void *arg, struct tk_diag *d);
+int tk_nrt_stream_other(const char *path, tk_nrt_fn fn, tk_nrt_other_fn other, void *arg, size_t *count,
+			struct tk_diag *d);
 
 #endif

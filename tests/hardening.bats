@@ -168,6 +168,8 @@ NRT=$FIXTURES/topo-admit/nrt/filter
 
 @test "topo-admit --nrt --nodes NODES_FILE: every hostile input class" {
 	check_matrix "$TK_BIN/topo-admit" --nrt "$NRT/nrt.json" --nodes FILE "$NRT/pods.yaml"
+	# one file for both: the combined dump
+	check_matrix "$TK_BIN/topo-admit" --nrt FILE --nodes FILE "$NRT/pods.yaml"
 }
 
 @test "topo-admit --nrt POD_FILE: every hostile input class" {

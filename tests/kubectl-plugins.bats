@@ -65,17 +65,20 @@ kubectl_called_with() {
 	kubectl_called_with get nodes,pods -o json -A
 }
 
-@test "kubectl topo-admit --nrt: NodeResourceTopologies and Nodes fetched and handed to topo-admit --nrt" {
-	run -0 topo-admit --help
-	case $output in *--nrt*) ;; *) skip "topo-admit has no --nrt yet (issue 11)" ;; esac
+@test "kubectl topo-admit --nrt: Nodes and NodeResourceTopologies fetched in one kubectl get and read once by topo-admit --nrt" {
 	KUBECTL_DUMPS=$K/nrt run --separate-stderr kubectl-topo_admit --nrt --context lab "$CL/web-new.yaml"
 	[ "$status" -le 1 ]
-	kubectl_called_with get noderesourcetopologies.topology.node.k8s.io -o json --context lab
-	kubectl_called_with get nodes -o json --context lab
+	kubectl_called_with get nodes,noderesourcetopologies.topology.node.k8s.io -o json --context lab
+	[ "$(grep -c '^\.$' "$KUBECTL_LOG")" -eq 1 ]
 	jq_is '[.nodes[].name] | sort' '["worker-node-a","worker-node-b"]'
 	local via_plugin=$output
 	run -0 --separate-stderr topo-admit --nrt "$K/nrt/get-noderesourcetopologies.topology.node.k8s.io.json" \
 		--nodes "$K/nrt/get-nodes.json" "$CL/web-new.yaml"
+	[ "$output" = "$via_plugin" ]
+	# the user's --nodes FILE: only the NodeResourceTopology objects are fetched
+	: >"$KUBECTL_LOG"
+	KUBECTL_DUMPS=$K/nrt run -0 --separate-stderr kubectl-topo_admit --nrt --nodes "$K/nrt/get-nodes.json" "$CL/web-new.yaml"
+	kubectl_called_with get noderesourcetopologies.topology.node.k8s.io -o json
 	[ "$output" = "$via_plugin" ]
 }
 

@@ -120,6 +120,32 @@ MISC=$NRT/misc
 	stderr_has "NodeResourceTopology 'not-a-node' has no Node in"
 }
 
+@test "--nrt: one combined dump (Nodes, then NodeResourceTopologies) read once, alone or as --nodes too (stdin included)" {
+	run -0 --separate-stderr topo-admit --nrt "$MISC/nrt.yaml" --nodes "$MISC/nodes.yaml" "$MISC/pod.yaml"
+	local want=$output d=$BATS_TEST_TMPDIR
+	{ cat "$MISC/nodes.yaml"; echo ---; cat "$MISC/nrt.yaml"; } >"$d/dump.yaml"
+	run -0 --separate-stderr topo-admit --nrt "$d/dump.yaml" "$MISC/pod.yaml"
+	[ "$output" = "$want" ]
+	stderr_has "NodeResourceTopology 'not-a-node' has no Node in $d/dump.yaml; skipped"
+	# stdin can be read only once: both options get the one stream
+	run -0 --separate-stderr topo-admit --nrt - --nodes - "$MISC/pod.yaml" <"$d/dump.yaml"
+	[ "$output" = "$want" ]
+	stderr_has "has no Node in <stdin>; skipped"
+	# a Node after an NRT would have been needed before it; a Node while
+	# --nodes names another file; a Node of the dump of the wrong shape
+	{ cat "$MISC/nrt.yaml"; echo ---; cat "$MISC/nodes.yaml"; } >"$d/late.yaml"
+	run -2 --separate-stderr topo-admit --nrt "$d/late.yaml" "$MISC/pod.yaml"
+	stderr_has "late.yaml:79:3: a Node after a NodeResourceTopology: list the Nodes first (kubectl get nodes,noderesourcetopologies -o json)"
+	run -2 --separate-stderr topo-admit --nrt "$d/dump.yaml" --nodes "$MISC/nodes.yaml" "$MISC/pod.yaml"
+	stderr_has "dump.yaml:4:3: expected a NodeResourceTopology, got kind 'Node' (the Nodes come from --nodes)"
+	sed '4s/allocatable: {cpu: "6", memory: 16Gi}/allocatable: [cpu]/' "$d/dump.yaml" >"$d/shape.yaml"
+	run -2 --separate-stderr topo-admit --nrt "$d/shape.yaml" "$MISC/pod.yaml"
+	stderr_has "shape.yaml:4:"
+	# Nodes alone and no NRT: every node passes unfiltered, as with --nodes
+	run -0 --separate-stderr topo-admit --nrt "$MISC/nodes.yaml" "$MISC/pod.yaml"
+	jq_is '[.nodes[].score]' '[0,0,0,0,0,0]'
+}
+
 @test "--nrt -o text: the zone that fits, the resource that does not; --resource-weight" {
 	run --separate-stderr topo-admit -o text --resource-weight cpu=3 --scoring-strategy LeastAllocated \
 		--nrt "$MISC/nrt.yaml" --nodes "$MISC/nodes.yaml" "$MISC/pod.yaml"
@@ -150,7 +176,7 @@ MISC=$NRT/misc
 	stderr_has "missing POD_FILE"
 	run --separate-stderr topo-admit --nrt "$MISC/pod.yaml" "$MISC/pod.yaml"
 	[ "$status" -eq 2 ]
-	stderr_has "pod.yaml:1:1: expected a NodeResourceTopology, got kind 'Pod'"
+	stderr_has "pod.yaml:1:1: expected a NodeResourceTopology or a Node, got kind 'Pod'"
 	printf 'kind: NodeResourceTopology\nmetadata: {name: x1}\nzones:\n- {name: node-0, type: Node, resources: [{name: cpu, available: 4x}]}\n' >"$BATS_TEST_TMPDIR/bad.yaml"
 	run --separate-stderr topo-admit --nrt "$BATS_TEST_TMPDIR/bad.yaml" "$MISC/pod.yaml"
 	[ "$status" -eq 2 ]

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -1037,6 +1038,7 @@ struct run {
 	struct weights ws;
 	struct node_table nodes;
 	bool have_nodes;
+	bool nodes_file;            /* --nodes names a file of its own */
 	size_t npods;
 	struct pod *pods;
 	size_t nrt_seen;
@@ -1159,12 +1161,15 @@ static int on_nrt(const struct tk_nrt *nrt, void *arg)
 	const struct node_obj *node = NULL;
 	size_t i, order = r->nrt_seen++;
 
+	if (r->have_nodes && !r->nodes.nbuckets)
+		node_index(&r->nodes);   /* the dump's Nodes came first */
 	if (r->have_nodes) {
 		struct node_obj *o = node_find(&r->nodes, nrt->name, &order);
+		const char *from = r->nodes_file ? r->o->nodes : r->o->nrt;
 
 		if (!o) {
 			tk_warn("warning: NodeResourceTopology '%s' has no Node in %s; skipped",
-				nrt->name, r->o->nodes);
+				nrt->name, !strcmp(from, "-") ? "<stdin>" : from);
 			return 0;
 		}
 		o->seen = true;
@@ -1174,6 +1179,44 @@ static int on_nrt(const struct tk_nrt *nrt, void *arg)
 	for (i = 0; i < r->npods; i++)
 		decide(r, &r->pods[i], nrt, node, verdict_new(&r->pods[i], nrt->name, order));
 	return 0;
+}
+
+/* An object of NRT_FILE that is no NodeResourceTopology: a Node of a
+ * combined dump (kubectl get nodes,noderesourcetopologies -o json), before
+ * every NodeResourceTopology, as kubectl lists them: each NRT is decided
+ * as it streams past, with its Node already known. */
+static int dump_other(const struct tk_node *item, const char *file, void *arg, struct tk_diag *d)
+{
+	struct run *r = arg;
+	const char *kind = tk_str(tk_get(item, "kind"));
+	struct node_load nl = { &r->nodes, d };
+
+	if (!kind || strcmp(kind, "Node") || r->nodes_file) {
+		const char *also = r->nodes_file ? "" : " or a Node";
+
+		if (kind)
+			return tk_node_error(file, item, d, "expected a NodeResourceTopology%s, got kind '%s'%s",
+					     also, kind, r->nodes_file && !strcmp(kind, "Node") ?
+					     " (the Nodes come from --nodes)" : "");
+		return tk_node_error(file, item, d, "expected a NodeResourceTopology%s, got %s", also,
+				     item->kind == TK_MAP ? "an object without a kind" : tk_kind_name(item->kind));
+	}
+	if (r->nrt_seen)
+		return tk_node_error(file, item, d, "a Node after a NodeResourceTopology: list the Nodes "
+				     "first (kubectl get nodes,noderesourcetopologies -o json)");
+	r->have_nodes = true;
+	return node_item(item, file, &nl);
+}
+
+/* --nodes and --nrt naming one file (or both stdin): one combined dump, read once */
+static bool same_input(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!strcmp(a, b))
+		return true;
+	return strcmp(a, "-") && strcmp(b, "-") && !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
 }
 
 static int pod_item(const struct tk_node *item, const char *file, void *arg)
@@ -1291,7 +1334,8 @@ int ta_run_nrt(const struct ta_nrt_opts *o)
 		tk_usage_error("missing POD_FILE (a Pod or workload, '-' for stdin)");
 	if (!strcmp(o->nrt, "-") && !strcmp(o->manifest, "-"))
 		tk_usage_error("--nrt and POD_FILE cannot both be stdin");
-	if (o->nodes && (!strcmp(o->nodes, "-") && (!strcmp(o->nrt, "-") || !strcmp(o->manifest, "-"))))
+	r.nodes_file = o->nodes && !same_input(o->nodes, o->nrt);
+	if (r.nodes_file && !strcmp(o->nodes, "-") && (!strcmp(o->nrt, "-") || !strcmp(o->manifest, "-")))
 		tk_usage_error("only one input can be stdin");
 
 	if (tk_doc_stream(o->manifest, NULL, pod_item, &r, &d) < 0)
@@ -1299,7 +1343,7 @@ int ta_run_nrt(const struct ta_nrt_opts *o)
 	if (!r.npods)
 		tk_fatal("%s: no Pod or workload with a pod template",
 			 strcmp(o->manifest, "-") ? o->manifest : "<stdin>");
-	if (o->nodes) {
+	if (r.nodes_file) {
 		struct node_load nl = { &r.nodes, &d };
 
 		r.have_nodes = true;
@@ -1309,9 +1353,11 @@ int ta_run_nrt(const struct ta_nrt_opts *o)
 			tk_fatal("%s: no Node objects", strcmp(o->nodes, "-") ? o->nodes : "<stdin>");
 		node_index(&r.nodes);
 	}
-	if (tk_nrt_stream(o->nrt, on_nrt, &r, &count, &d) < 0)
+	if (tk_nrt_stream_other(o->nrt, on_nrt, dump_other, &r, &count, &d) < 0)
 		tk_fatal_diag(&d);
-	if (!count && !o->nodes)
+	if (o->nodes && !r.have_nodes)
+		tk_fatal("%s: no Node objects", strcmp(o->nodes, "-") ? o->nodes : "<stdin>");
+	if (!count && !r.have_nodes)
 		tk_fatal("%s: no NodeResourceTopology objects",
 			 strcmp(o->nrt, "-") ? o->nrt : "<stdin>");
 
