@@ -81,6 +81,8 @@ $(BUILD)/tests/test-nearmiss: cmd/spread-check/nearmiss.c cmd/spread-check/nearm
 $(BUILD)/tests/test-advise: cmd/spread-check/advise.c cmd/spread-check/advise.h \
 	cmd/spread-check/cluster.c cmd/spread-check/cluster.h cmd/spread-check/filters.c \
 	cmd/spread-check/podtopo.c
+# test-deploymath compiles spread-check's deploymath.c in
+$(BUILD)/tests/test-deploymath: cmd/spread-check/deploymath.c cmd/spread-check/deploymath.h
 
 $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)
