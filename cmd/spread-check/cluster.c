@@ -768,6 +768,8 @@ void sc_podspec_release(struct sc_podspec *p)
 	free(p->terms);
 	free(p->tol);
 	sc_sel_release(&p->workload_selector);
+	free(p->claims);
+	free(p->vct);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -800,6 +802,15 @@ void sc_cluster_release(struct sc_cluster *c)
 		sc_podspec_release(&c->groups[i]);
 	free(c->groups);
 	free(c->group_slots);
+	for (i = 0; i < c->vols.npv; i++) {
+		uint32_t j;
+
+		for (j = 0; j < c->vols.pv[i].nterms; j++)
+			sc_sel_release(&c->vols.pv[i].terms[j]);
+		free(c->vols.pv[i].terms);
+	}
+	free(c->vols.pv);
+	free(c->vols.pvc);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1411,11 +1422,31 @@ static int read_tolerations(struct sc_cluster *c, const char *file, const struct
 	return 0;
 }
 
+/* A v1.NodeSelector's nodeSelectorTerms (required node affinity of a pod or
+ * a PersistentVolume) into *terms. */
+static int read_terms(struct sc_cluster *c, const char *file, const struct tk_node *sel,
+		      struct sc_sel **out, uint32_t *nout, struct tk_diag *d)
+{
+	const struct tk_node *terms;
+	size_t i;
+
+	if (get_field(file, sel, "nodeSelectorTerms", TK_SEQ, &terms, d) < 0)
+		return -1;
+	if (!terms || !terms->n)
+		return 0;
+	*out = xcalloc(terms->n, sizeof(**out));
+	for (i = 0; i < terms->n; i++) {
+		if (term_from_node(c, file, terms->items[i], &(*out)[i], d) < 0)
+			return -1;
+		*nout = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
 static int read_affinity(struct sc_cluster *c, const char *file, const struct tk_node *spec,
 			 struct sc_podspec *p, struct tk_diag *d)
 {
-	const struct tk_node *ns, *req, *terms;
-	size_t i;
+	const struct tk_node *ns, *req;
 
 	if (get_field(file, spec, "nodeSelector", TK_MAP, &ns, d) < 0)
 		return -1;
@@ -1430,15 +1461,47 @@ static int read_affinity(struct sc_cluster *c, const char *file, const struct tk
 	if (req->kind != TK_MAP)
 		return tk_node_error(file, req, d, "requiredDuringSchedulingIgnoredDuringExecution must be a map");
 	p->has_required = true;
-	if (get_field(file, req, "nodeSelectorTerms", TK_SEQ, &terms, d) < 0)
+	return read_terms(c, file, req, &p->terms, &p->nterms, d);
+}
+
+/* The pod's claims (spec.volumes[].persistentVolumeClaim.claimName) and a
+ * StatefulSet's volumeClaimTemplates names. */
+static int read_claims(struct sc_cluster *c, const char *file, const struct tk_node *spec,
+		       const struct tk_node *wspec, struct sc_podspec *p, struct tk_diag *d)
+{
+	const struct tk_node *vols, *vct, *pvc;
+	const char *name;
+	size_t i;
+
+	if (get_field(file, spec, "volumes", TK_SEQ, &vols, d) < 0)
 		return -1;
-	if (!terms || !terms->n)
-		return 0;
-	p->terms = xcalloc(terms->n, sizeof(*p->terms));
-	for (i = 0; i < terms->n; i++) {
-		if (term_from_node(c, file, terms->items[i], &p->terms[i], d) < 0)
+	for (i = 0; vols && i < vols->n; i++) {
+		if (vols->items[i]->kind != TK_MAP)
+			return tk_node_error(file, vols->items[i], d, "volumes item must be a map");
+		if (get_field(file, vols->items[i], "persistentVolumeClaim", TK_MAP, &pvc, d) < 0 ||
+		    (pvc && get_string(c, file, pvc, "claimName", &name, d) < 0))
 			return -1;
-		p->nterms = (uint32_t)i + 1;
+		if (!pvc || !name)
+			continue;
+		p->claims = xreallocarray(p->claims, p->nclaims + 1, sizeof(*p->claims));
+		p->claims[p->nclaims++] = name;
+	}
+	if (!wspec || wspec->kind != TK_MAP)
+		return 0;
+	if (get_field(file, wspec, "volumeClaimTemplates", TK_SEQ, &vct, d) < 0)
+		return -1;
+	for (i = 0; vct && i < vct->n; i++) {
+		const struct tk_node *meta;
+
+		if (vct->items[i]->kind != TK_MAP)
+			return tk_node_error(file, vct->items[i], d, "volumeClaimTemplates item must be a map");
+		if (get_field(file, vct->items[i], "metadata", TK_MAP, &meta, d) < 0 ||
+		    (meta && get_string(c, file, meta, "name", &name, d) < 0))
+			return -1;
+		if (!meta || !name)
+			continue;
+		p->vct = xreallocarray(p->vct, p->nvct + 1, sizeof(*p->vct));
+		p->vct[p->nvct++] = name;
 	}
 	return 0;
 }
@@ -1515,10 +1578,76 @@ int sc_podspec_from_node(struct sc_cluster *c, struct sc_podspec *p, const char 
 	if (sc_tsc_list_from_node(c, file, tk_get(spec, "topologySpreadConstraints"), &p->tsc, &p->ntsc, d) < 0 ||
 	    read_affinity(c, file, spec, p, d) < 0 ||
 	    read_tolerations(c, file, tk_get(spec, "tolerations"), p, d) < 0 ||
+	    read_claims(c, file, spec, wspec, p, d) < 0 ||
 	    pod_requests(file, spec, &p->cpu, &p->mem, d) < 0)
 		goto fail;
 	return 0;
 fail:
 	sc_podspec_release(p);
 	return -1;
+}
+
+/* ---- persistent volumes ---- */
+
+int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
+{
+	const struct tk_node *meta, *spec, *v;
+	const char *kind = tk_str(tk_get(item, "kind")), *ns = NULL, *name = NULL, *vol = NULL;
+
+	if (!kind || (strcmp(kind, "PersistentVolume") != 0 && strcmp(kind, "PersistentVolumeClaim") != 0))
+		return 0;
+	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
+	    get_field(file, item, "spec", TK_MAP, &spec, d) < 0 ||
+	    (meta && (get_string(c, file, meta, "namespace", &ns, d) < 0 ||
+		      get_string(c, file, meta, "name", &name, d) < 0)))
+		return -1;
+	if (!name)
+		return tk_node_error(file, item, d, "%s without metadata.name", kind);
+	if (strcmp(kind, "PersistentVolumeClaim") == 0) {
+		struct sc_pvc pvc = { 0 };
+		const struct tk_node *ann;
+
+		if ((spec && get_string(c, file, spec, "volumeName", &vol, d) < 0) ||
+		    get_field(file, meta, "annotations", TK_MAP, &ann, d) < 0)
+			return -1;
+		pvc.ns = ns ? ns : sc_intern_str(&c->strs, "default");
+		pvc.name = name;
+		pvc.volume = vol && *vol ? vol : NULL;
+		pvc.bind_completed = tk_get(ann, "pv.kubernetes.io/bind-completed") != NULL;
+		v = tk_get(meta, "deletionTimestamp");
+		pvc.deleting = v && v->kind != TK_NULL;
+		v = tk_path(item, "status.phase");
+		pvc.lost = tk_str(v) && strcmp(tk_str(v), "Lost") == 0;
+		c->vols.pvc = xreallocarray(c->vols.pvc, c->vols.npvc + 1, sizeof(*c->vols.pvc));
+		c->vols.pvc[c->vols.npvc++] = pvc;
+		return 0;
+	} else {
+		struct sc_pv pv = { 0 };
+		const struct tk_node *req = NULL;
+
+		pv.name = name;
+		if (sc_lset_from_node(c, file, tk_get(meta, "labels"), &pv.lset, d) < 0)
+			return -1;
+		v = spec ? tk_get(spec, "nodeAffinity") : NULL;
+		if (v && v->kind != TK_NULL) {
+			if (v->kind != TK_MAP)
+				return tk_node_error(file, v, d, "nodeAffinity must be a map, not %s", tk_kind_name(v->kind));
+			if (get_field(file, v, "required", TK_MAP, &req, d) < 0)
+				return -1;
+		}
+		if (req) {
+			pv.has_required = true;
+			if (read_terms(c, file, req, &pv.terms, &pv.nterms, d) < 0) {
+				uint32_t j;
+
+				for (j = 0; j < pv.nterms; j++)
+					sc_sel_release(&pv.terms[j]);
+				free(pv.terms);
+				return -1;
+			}
+		}
+		c->vols.pv = xreallocarray(c->vols.pv, c->vols.npv + 1, sizeof(*c->vols.pv));
+		c->vols.pv[c->vols.npv++] = pv;
+		return 0;
+	}
 }

@@ -167,8 +167,33 @@ struct sc_podspec {
 	int32_t replicas;               /* workloads: spec.replicas (-1 absent) */
 	bool has_workload_selector;
 	struct sc_sel workload_selector;  /* workloads: spec.selector */
+	uint32_t nclaims;
+	const char **claims;            /* spec.volumes[].persistentVolumeClaim.claimName */
+	uint32_t nvct;
+	const char **vct;               /* StatefulSet spec.volumeClaimTemplates[].metadata.name */
 };
 void sc_podspec_release(struct sc_podspec *p);
+
+/* ---- persistent volumes (the scheduler's VolumeBinding and VolumeZone) ---- */
+struct sc_pvc {
+	const char *ns, *name;
+	const char *volume;             /* spec.volumeName, NULL when empty */
+	bool bind_completed;            /* annotation pv.kubernetes.io/bind-completed */
+	bool deleting;                  /* metadata.deletionTimestamp set */
+	bool lost;                      /* status.phase Lost */
+};
+struct sc_pv {
+	const char *name;
+	uint32_t lset;                  /* labels (VolumeZone reads the zone/region ones) */
+	bool has_required;              /* spec.nodeAffinity.required present */
+	uint32_t nterms;
+	struct sc_sel *terms;           /* its nodeSelectorTerms (ORed) */
+};
+struct sc_volumes {
+	size_t npvc, npv;
+	struct sc_pvc *pvc;
+	struct sc_pv *pv;
+};
 
 struct sc_cluster {
 	struct sc_strtab strs;
@@ -202,6 +227,8 @@ struct sc_cluster {
 	 * a subcommand that needs more of each pod reads it here */
 	int (*pod_hook)(void *arg, const struct tk_node *pod, const char *file, struct tk_diag *d);
 	void *pod_hook_arg;
+	/* PersistentVolumes and PersistentVolumeClaims of the dump */
+	struct sc_volumes vols;
 	/* arena of labels */
 	struct sc_label **label_blocks;
 	size_t nlabel_blocks;
@@ -246,6 +273,10 @@ int sc_sel_from_map(struct sc_cluster *c, const char *file, const struct tk_node
 /* metav1.LabelSelector -> sc_sel (NULL node -> nothing). */
 int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_node *sel,
 		     struct sc_sel *out, struct tk_diag *d);
+
+/* A PersistentVolume or PersistentVolumeClaim item into c->vols (other
+ * kinds are ignored). Returns 0 or -1 with d filled. */
+int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d);
 
 /* nodeaffinity.GetRequiredNodeAffinity(pod).Match(node) */
 bool sc_required_affinity_matches(const struct sc_cluster *c, const struct sc_podspec *p,

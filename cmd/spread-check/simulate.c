@@ -29,24 +29,18 @@
 #include "filters.h"
 #include "podtopo.h"
 #include "sc-picture.h"
+#include "sim.h"
 #include "spread.h"
+#include "volumes.h"
 #include "xalloc.h"
 
 enum {
 	OPT_REPLICAS = SC_OPT_OWN,
 	OPT_FAIL,
 	OPT_SEED,
+	OPT_ROLLOUT,
 };
 
-struct sim_opts {
-	struct sc_inputs in;
-	const char *workload;
-	long long replicas;          /* -1: from the workload */
-	bool seeded;
-	unsigned long long seed;
-	size_t nfail;
-	char **fail;                 /* KEY=VALUE */
-};
 
 static void __attribute__((noreturn)) usage(void)
 {
@@ -63,7 +57,11 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --fail KEY=VALUE        then lose the nodes labelled KEY=VALUE and their\n"
 	      "                             pods, and reschedule the lost replicas (repeatable)\n"
 	      "     --seed N                break score ties at random (seeded) instead of\n"
-	      "                             by the lowest node name\n", stdout);
+	      "                             by the lowest node name\n"
+	      "     --rollout               roll the Deployment or StatefulSet out over its\n"
+	      "                             running pods step by step, as its controller and\n"
+	      "                             the scheduler would, and compare with the same\n"
+	      "                             rollout with matchLabelKeys toggled\n", stdout);
 	sc_help_defaults(stdout);
 	sc_help_tail_outputs(stdout, TK_OUT_JSON | TK_OUT_TEXT | SC_PICTURES, "every replica placed",
 			     "replicas left Pending");
@@ -78,6 +76,7 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 		{ "replicas",            required_argument, NULL, OPT_REPLICAS },
 		{ "fail",                required_argument, NULL, OPT_FAIL },
 		{ "seed",                required_argument, NULL, OPT_SEED },
+		{ "rollout",             no_argument,       NULL, OPT_ROLLOUT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -99,6 +98,9 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 			}
 			o->fail = xreallocarray(o->fail, o->nfail + 1, sizeof(*o->fail));
 			o->fail[o->nfail++] = optarg;
+			break;
+		case OPT_ROLLOUT:
+			o->rollout = true;
 			break;
 		case OPT_SEED:
 			o->seeded = true;
@@ -199,52 +201,30 @@ static char *reasons_message(struct reasons *r, size_t nnodes)
 	return msg;
 }
 
-/* Pods placed with the same labels share one PodTopologySpread state: the
- * workload's replicas, and after --fail each label set of its lost running
- * pods (their ReplicaSet recreates them with their own pod-template-hash). */
-struct group {
-	struct sc_podspec spec;   /* shallow copy of the workload's; own labels and requests */
-	struct pts_state st;
-};
-
-struct sim {
-	struct sc_cluster *c;
-	struct sc_podspec *pod;
-	const struct pts_defaults *defs;
-	const struct pts_objects *objs;
-	size_t ngroups;
-	struct group **groups;
-	const struct sc_taint *unsched_taint;   /* for NodeUnschedulable */
-	bool seeded;
-	unsigned long long rng;
-	uint32_t *cand;
-	int64_t *scores;
-	/* results per replica */
-	size_t nrep;
-	int32_t *node_of;        /* -1 pending */
-	int32_t *group_of;
-	char **pending_reason;
-	bool *rescheduled;
-};
-
-/* The filters before PodTopologySpread (filters.h): the first failing
- * filter's reason(s) go to r. */
-static bool other_filters(struct sim *s, const struct group *g, uint32_t n, struct reasons *r)
+/* The filters before PodTopologySpread (filters.h), then VolumeBinding and
+ * VolumeZone (volumes.h): the first failing filter's reason(s) go to r. */
+static bool other_filters(struct sim *s, const struct sim_group *g, const struct sc_volmask *vol,
+			  uint32_t n, struct reasons *r)
 {
 	struct sc_filter_verdict v;
 	size_t i;
 
-	if (!sc_filters_before_spread(&g->spec, &s->c->nodes[n], g->st.aff_ok[n], s->unsched_taint, &v))
-		return false;
-	for (i = 0; i < v.nreasons; i++)
-		reasons_add(r, v.reasons[i]);
-	sc_filter_verdict_release(&v);
-	return true;
+	if (sc_filters_before_spread(&g->spec, &s->c->nodes[n], g->st.aff_ok[n], &s->unsched_taint, &v)) {
+		for (i = 0; i < v.nreasons; i++)
+			reasons_add(r, v.reasons[i]);
+		sc_filter_verdict_release(&v);
+		return true;
+	}
+	if (vol && vol->why && vol->why[n]) {
+		reasons_add(r, sc_vol_reason(vol->why[n]));
+		return true;
+	}
+	return false;
 }
 
 /* Bind (delta 1) or unbind a pod of group gi: resources, and every
  * group's counts (AddPod). */
-static void bind(struct sim *s, int32_t gi, uint32_t n, int delta)
+void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 {
 	struct sc_nodeinfo *node = &s->c->nodes[n];
 	const struct sc_podspec *pod = &s->groups[gi]->spec;
@@ -257,9 +237,9 @@ static void bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 		pts_add_pod_lset(&s->groups[j]->st, n, pod->lset, delta);
 }
 
-static int32_t add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t mem)
+int32_t sim_add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t mem)
 {
-	struct group *g = xcalloc(1, sizeof(*g));
+	struct sim_group *g = xcalloc(1, sizeof(*g));
 
 	g->spec = *s->pod;
 	g->spec.lset = lset;
@@ -271,15 +251,23 @@ static int32_t add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t mem)
 	return (int32_t)s->ngroups++;
 }
 
-/* One scheduling cycle for replica i. */
-static void schedule_one(struct sim *s, size_t i)
+bool sim_schedule_one(struct sim *s, size_t i)
 {
 	struct sc_cluster *c = s->c;
-	struct group *g = s->groups[s->group_of[i]];
+	struct sim_group *g = s->groups[s->group_of[i]];
+	const struct sc_volmask *vol = s->vol_of ? s->vol_of[i] : NULL;
 	struct reasons r = { 0 };
 	size_t ncand = 0, nnodes = 0, k, best = 0, nties = 0;
 	uint32_t n;
 
+	if (vol && vol->prefilter) {
+		for (n = 0; n < c->nnodes; n++)
+			nnodes += !c->nodes[n].removed;
+		free(s->pending_reason[i]);
+		s->node_of[i] = -1;
+		s->pending_reason[i] = xasprintf("0/%zu nodes are available: %s.", nnodes, vol->prefilter);
+		return false;
+	}
 	pts_prefilter(&g->st);
 	for (n = 0; n < c->nnodes; n++) {
 		const char *why;
@@ -287,7 +275,7 @@ static void schedule_one(struct sim *s, size_t i)
 		if (c->nodes[n].removed)
 			continue;
 		nnodes++;
-		if (other_filters(s, g, n, &r))
+		if (other_filters(s, g, vol, n, &r))
 			continue;
 		if ((why = pts_filter(&g->st, n))) {
 			reasons_add(&r, why);
@@ -296,9 +284,10 @@ static void schedule_one(struct sim *s, size_t i)
 		s->cand[ncand++] = n;
 	}
 	if (!ncand) {
+		free(s->pending_reason[i]);
 		s->node_of[i] = -1;
 		s->pending_reason[i] = reasons_message(&r, nnodes);
-		return;
+		return false;
 	}
 	free(reasons_message(&r, nnodes));
 	free(s->pending_reason[i]);
@@ -320,7 +309,8 @@ static void schedule_one(struct sim *s, size_t i)
 		}
 	}
 	s->node_of[i] = (int32_t)s->cand[best];
-	bind(s, s->group_of[i], s->cand[best], 1);
+	sim_bind(s, s->group_of[i], s->cand[best], 1);
+	return true;
 }
 
 static bool node_in_failed_domain(const struct sc_cluster *c, const struct sc_nodeinfo *n,
@@ -344,7 +334,7 @@ static bool node_in_failed_domain(const struct sc_cluster *c, const struct sc_no
 
 /* Deployment pods carry pod-template-hash (matchLabelKeys uses it): give
  * the simulated replicas one that no running pod has. */
-static void add_template_hash(struct sc_cluster *c, struct sc_podspec *p, size_t idx)
+void sim_add_template_hash(struct sc_cluster *c, struct sc_podspec *p, size_t idx)
 {
 	const struct sc_lset *ls = &c->lsets[p->lset];
 	const char *key = sc_intern_str(&c->strs, "pod-template-hash");
@@ -525,12 +515,18 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 			if (s->groups[j]->spec.lset == pod->lset)
 				gi = (int32_t)j;
 		if (gi < 0)
-			gi = add_group(s, pod->lset, pod->cpu, pod->mem);
+			gi = sim_add_group(s, pod->lset, pod->cpu, pod->mem);
 		s->nrep++;
 		s->node_of = xreallocarray(s->node_of, s->nrep + 1, sizeof(*s->node_of));
 		s->group_of = xreallocarray(s->group_of, s->nrep + 1, sizeof(*s->group_of));
 		s->pending_reason = xreallocarray(s->pending_reason, s->nrep + 1, sizeof(*s->pending_reason));
 		s->rescheduled = xreallocarray(s->rescheduled, s->nrep + 1, sizeof(*s->rescheduled));
+		if (s->vol_of) {
+			/* a lost Deployment pod's claims are the template's; a lost
+			 * StatefulSet pod's own claims are not looked up */
+			s->vol_of = xreallocarray(s->vol_of, s->nrep + 1, sizeof(*s->vol_of));
+			s->vol_of[s->nrep - 1] = s->pod->nvct ? NULL : s->vol_of[0];
+		}
 		s->node_of[s->nrep - 1] = -1;
 		s->group_of[s->nrep - 1] = gi;
 		s->pending_reason[s->nrep - 1] = NULL;
@@ -559,13 +555,85 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 			continue;
 		free(s->pending_reason[i]);
 		s->pending_reason[i] = NULL;
-		schedule_one(s, i);
+		sim_schedule_one(s, i);
 	}
 	json_object_set_new(rep, "domains", doms);
 	json_object_set_new(rep, "nodes", names);
 	json_object_set_new(rep, "lostPods", json_integer((json_int_t)lost));
 	json_object_set_new(rep, "rescheduled", json_integer((json_int_t)resched));
 	return rep;
+}
+
+void sim_init(struct sim *s, struct sc_cluster *c, struct sc_podspec *pod, const struct pts_defaults *defs,
+	      const struct pts_objects *objs, const struct sim_opts *o, size_t nrep)
+{
+	memset(s, 0, sizeof(*s));
+	s->c = c;
+	s->pod = pod;
+	s->defs = defs;
+	s->objs = objs;
+	s->unsched_taint.key = sc_intern_str(&c->strs, "node.kubernetes.io/unschedulable");
+	s->unsched_taint.val = sc_intern_str(&c->strs, "");
+	s->unsched_taint.effect = SC_NO_SCHEDULE;
+	s->seeded = o->seeded;
+	s->rng = o->seed;
+	s->nrep = nrep;
+	s->node_of = xcalloc(nrep + 1, sizeof(*s->node_of));
+	s->pending_reason = xcalloc(nrep + 1, sizeof(*s->pending_reason));
+	s->rescheduled = xcalloc(nrep + 1, sizeof(*s->rescheduled));
+	s->group_of = xcalloc(nrep + 1, sizeof(*s->group_of));
+	s->cand = xcalloc(c->nnodes + 1, sizeof(*s->cand));
+	s->scores = xcalloc(c->nnodes + 1, sizeof(*s->scores));
+	sim_add_group(s, pod->lset, pod->cpu, pod->mem);
+}
+
+void sim_release(struct sim *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrep; i++)
+		free(s->pending_reason[i]);
+	free(s->pending_reason);
+	free(s->node_of);
+	free(s->rescheduled);
+	free(s->group_of);
+	free(s->cand);
+	free(s->scores);
+	free(s->vol_of);
+	for (i = 0; i < s->ngroups; i++) {
+		pts_state_release(&s->groups[i]->st);
+		free(s->groups[i]);
+	}
+	free(s->groups);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The volume masks of a workload's replicas: one for all when the pod's
+ * claims are the template's, one per ordinal for a StatefulSet with
+ * volumeClaimTemplates. Returns how many masks *masks holds (0: none). */
+static size_t volume_masks(struct sc_cluster *c, const struct sc_podspec *pod, size_t nrep,
+			   struct sc_volmask **masks)
+{
+	bool sts = strcmp(pod->kind, "StatefulSet") == 0;
+	size_t i, n = sts && pod->nvct ? nrep : 1;
+	bool any = false;
+
+	*masks = xcalloc(n + 1, sizeof(**masks));
+	for (i = 0; i < n; i++) {
+		const char **claims;
+		uint32_t nc = sc_statefulset_claims(c, pod, (long)i, &claims);
+
+		any |= sc_volmask_build(c, pod->ns, claims, nc, sts ? pod->nvct : 0, &(*masks)[i]);
+		free(claims);
+	}
+	if (!any) {
+		for (i = 0; i < n; i++)
+			sc_volmask_release(&(*masks)[i]);
+		free(*masks);
+		*masks = NULL;
+		return 0;
+	}
+	return n;
 }
 
 /* Place one workload's replicas (and, with --fail, lose domains and place
@@ -575,40 +643,29 @@ static json_t *simulate_one(struct sc_cluster *c, struct sc_podspec *pod, size_t
 			    const struct pts_defaults *defs, struct pts_objects *objs,
 			    const struct sim_opts *o, bool keep, size_t *nrep, size_t *scheduled)
 {
-	struct sc_taint unsched;
 	struct sim s;
+	struct sc_volmask *masks;
 	json_t *failed = NULL, *root;
-	size_t i;
+	size_t i, nmasks;
 
-	add_template_hash(c, pod, idx);
+	sim_add_template_hash(c, pod, idx);
 	sc_workload_owner(c, pod, objs);
-	memset(&s, 0, sizeof(s));
-	s.c = c;
-	s.pod = pod;
-	s.defs = defs;
-	s.objs = objs;
-	unsched.key = sc_intern_str(&c->strs, "node.kubernetes.io/unschedulable");
-	unsched.val = sc_intern_str(&c->strs, "");
-	unsched.effect = SC_NO_SCHEDULE;
-	s.unsched_taint = &unsched;
-	s.seeded = o->seeded;
-	s.rng = o->seed;
-	s.nrep = o->replicas >= 0 ? (size_t)o->replicas : pod->replicas >= 0 ? (size_t)pod->replicas : 1;
-	s.node_of = xcalloc(s.nrep + 1, sizeof(*s.node_of));
-	s.pending_reason = xcalloc(s.nrep + 1, sizeof(*s.pending_reason));
-	s.rescheduled = xcalloc(s.nrep + 1, sizeof(*s.rescheduled));
-	s.group_of = xcalloc(s.nrep + 1, sizeof(*s.group_of));
-	s.cand = xcalloc(c->nnodes + 1, sizeof(*s.cand));
-	s.scores = xcalloc(c->nnodes + 1, sizeof(*s.scores));
-	add_group(&s, pod->lset, pod->cpu, pod->mem);
+	sim_init(&s, c, pod, defs, objs, o,
+		 o->replicas >= 0 ? (size_t)o->replicas : pod->replicas >= 0 ? (size_t)pod->replicas : 1);
+	nmasks = volume_masks(c, pod, s.nrep, &masks);
+	if (nmasks) {
+		s.vol_of = xcalloc(s.nrep + 1, sizeof(*s.vol_of));
+		for (i = 0; i < s.nrep; i++)
+			s.vol_of[i] = &masks[nmasks == 1 ? 0 : i];
+	}
 
 	for (i = 0; i < s.nrep; i++)
-		schedule_one(&s, i);
+		sim_schedule_one(&s, i);
 	if (o->nfail)
 		failed = fail_domains(&s, o);
 	root = report(&s, failed, scheduled);
 	*nrep = s.nrep;
-	/* bind() has charged the nodes already: only the pod list grows */
+	/* sim_bind() has charged the nodes already: only the pod list grows */
 	for (i = 0; keep && i < s.nrep; i++) {
 		const struct sc_podspec *g = &s.groups[s.group_of[i]]->spec;
 		struct sc_pod p = { .ns = g->ns, .name = g->name, .lset = g->lset,
@@ -617,20 +674,10 @@ static json_t *simulate_one(struct sc_cluster *c, struct sc_podspec *pod, size_t
 		if (p.node >= 0)
 			sc_cluster_push_pod(c, &p);
 	}
-
-	for (i = 0; i < s.nrep; i++)
-		free(s.pending_reason[i]);
-	free(s.pending_reason);
-	free(s.node_of);
-	free(s.rescheduled);
-	free(s.group_of);
-	free(s.cand);
-	free(s.scores);
-	for (i = 0; i < s.ngroups; i++) {
-		pts_state_release(&s.groups[i]->st);
-		free(s.groups[i]);
-	}
-	free(s.groups);
+	sim_release(&s);
+	for (i = 0; i < nmasks; i++)
+		sc_volmask_release(&masks[i]);
+	free(masks);
 	return root;
 }
 
@@ -641,11 +688,14 @@ int cmd_simulate(int argc, char **argv)
 	struct sc_podspec *pods;
 	struct pts_defaults defs;
 	struct pts_objects objs;
-	json_t *all = json_array(), *root;
+	json_t *all, *root;
 	size_t i, n, nrep, sched, total = 0, scheduled = 0;
 	int rc = 0;
 
 	parse_opts(argc, argv, &o);
+	if (o.rollout)
+		return sim_rollout(&o);
+	all = json_array();
 	sc_cluster_init(&c);
 	memset(&objs, 0, sizeof(objs));
 	sc_must_load_nodes_pods(&c, &o.in, &objs);

@@ -35,6 +35,7 @@ complete -c spread-check -n '__fish_seen_subcommand_from place simulate' -F
 complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l replicas -x -d 'replicas to place'
 complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l fail -x -d 'lose the nodes labelled KEY=VALUE'
 complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l seed -x -d 'break score ties at random'
+complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l rollout -d 'roll the workload out over its running pods, step by step'
 complete -c spread-check -n '__fish_seen_subcommand_from audit' -l advise -d 'the evictions the descheduler would make and where the pods land'
 complete -c spread-check -n '__fish_seen_subcommand_from audit' -l soft -d 'with --advise: ScheduleAnyway constraints too'
 complete -c spread-check -n '__fish_seen_subcommand_from audit' -l node-fit -d 'with --advise: evict only pods that fit another node'

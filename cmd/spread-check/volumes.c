@@ -1,0 +1,192 @@
+/* volumes.c - VolumeBinding and VolumeZone for bound claims (volumes.h).
+ * Follows volume_binding.go (PreFilter, podHasPVCs, Filter),
+ * binder.go (GetPodVolumeClaims, isPVCFullyBound, checkBoundClaims),
+ * volume/util.CheckNodeAffinity and volume_zone.go (Filter).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "volumes.h"
+#include "xalloc.h"
+
+const char *sc_vol_reason(uint8_t why)
+{
+	switch (why) {
+	case SC_VOL_NODE_CONFLICT:
+		return "node(s) had volume node affinity conflict";
+	case SC_VOL_PV_MISSING:
+		return "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
+	case SC_VOL_ZONE_CONFLICT:
+		return "node(s) had no available volume zone";
+	default:
+		return "";
+	}
+}
+
+static const struct sc_pvc *find_pvc(const struct sc_cluster *c, const char *ns, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->vols.npvc; i++)
+		if (c->vols.pvc[i].ns == ns && c->vols.pvc[i].name == name)
+			return &c->vols.pvc[i];
+	return NULL;
+}
+
+static const struct sc_pv *find_pv(const struct sc_cluster *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->vols.npv; i++)
+		if (c->vols.pv[i].name == name)
+			return &c->vols.pv[i];
+	return NULL;
+}
+
+/* volume.CheckNodeAffinity: the terms see the node's labels only (no name) */
+static bool pv_affinity_ok(const struct sc_cluster *c, const struct sc_pv *pv, const struct sc_nodeinfo *n)
+{
+	uint32_t i;
+
+	if (!pv->has_required)
+		return true;
+	for (i = 0; i < pv->nterms; i++)
+		if (sc_sel_matches(&pv->terms[i], &c->lsets[n->lset], ""))
+			return true;
+	return false;
+}
+
+/* volumezone: the PV's zone/region labels (a "__"-separated set) must hold
+ * the node's value, when the node has any of those labels */
+static bool pv_zone_ok(const struct sc_cluster *c, const struct sc_pv *pv, const struct sc_nodeinfo *n)
+{
+	static const char *const keys[] = {
+		"failure-domain.beta.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/region",
+		"topology.kubernetes.io/zone", "topology.kubernetes.io/region",
+	};
+	const struct sc_lset *nl = &c->lsets[n->lset], *pl = &c->lsets[pv->lset];
+	bool node_has = false;
+	size_t k;
+
+	for (k = 0; k < 4; k++) {
+		const char *key = sc_lookup(&c->strs, keys[k]);
+
+		if (key && sc_lset_get(nl, key))
+			node_has = true;
+	}
+	if (!node_has)
+		return true;
+	for (k = 0; k < 4; k++) {
+		const char *key = sc_lookup(&c->strs, keys[k]), *pv_val, *node_val, *p;
+		size_t len;
+
+		if (!key || !(pv_val = sc_lset_get(pl, key)))
+			continue;
+		node_val = sc_lset_get(nl, key);
+		if (!node_val)
+			return false;
+		len = strlen(node_val);
+		for (p = pv_val;; p += 2) {
+			const char *sep = strstr(p, "__");
+			size_t plen = sep ? (size_t)(sep - p) : strlen(p);
+
+			if (plen == len && strncmp(p, node_val, len) == 0)
+				break;
+			if (!sep)
+				return false;
+			p = sep;
+		}
+	}
+	return true;
+}
+
+bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *const *claims, uint32_t n,
+		      uint32_t nnew, struct sc_volmask *m)
+{
+	const struct sc_pv **pvs = xcalloc(n + 1, sizeof(*pvs));
+	uint32_t i, npv = 0;
+	size_t node;
+	bool missing_pv = false;
+
+	memset(m, 0, sizeof(*m));
+	/* PreFilter (podHasPVCs, then unbound immediate claims) */
+	for (i = 0; i < n; i++) {
+		const struct sc_pvc *pvc = find_pvc(c, ns, claims[i]);
+
+		if (!pvc) {
+			if (i >= n - nnew)
+				continue;
+			m->prefilter = xasprintf("persistentvolumeclaim \"%s\" not found", claims[i]);
+			break;
+		}
+		if (pvc->lost) {
+			m->prefilter = xasprintf("persistentvolumeclaim \"%s\" bound to non-existent persistentvolume \"%s\"",
+						 claims[i], pvc->volume ? pvc->volume : "");
+			break;
+		}
+		if (pvc->deleting) {
+			m->prefilter = xasprintf("persistentvolumeclaim \"%s\" is being deleted", claims[i]);
+			break;
+		}
+	}
+	for (i = 0; !m->prefilter && i < n; i++) {
+		const struct sc_pvc *pvc = find_pvc(c, ns, claims[i]);
+
+		if (!pvc || !pvc->volume)
+			continue;   /* unbound, delayed binding: not modelled */
+		if (!pvc->bind_completed) {
+			m->prefilter = xstrdup("pod has unbound immediate PersistentVolumeClaims");
+			break;
+		}
+		pvs[npv] = find_pv(c, pvc->volume);
+		if (!pvs[npv]) {
+			missing_pv = true;
+			break;   /* checkBoundClaims stops at the first missing PV */
+		}
+		npv++;
+	}
+	if (m->prefilter || (!npv && !missing_pv)) {
+		free(pvs);
+		return m->prefilter != NULL;
+	}
+	m->why = xcalloc(c->nnodes + 1, 1);
+	for (node = 0; node < c->nnodes; node++) {
+		const struct sc_nodeinfo *nd = &c->nodes[node];
+
+		for (i = 0; i < npv && !m->why[node]; i++)
+			if (!pv_affinity_ok(c, pvs[i], nd))
+				m->why[node] = SC_VOL_NODE_CONFLICT;
+		if (!m->why[node] && missing_pv)
+			m->why[node] = SC_VOL_PV_MISSING;
+		for (i = 0; i < npv && !m->why[node]; i++)
+			if (!pv_zone_ok(c, pvs[i], nd))
+				m->why[node] = SC_VOL_ZONE_CONFLICT;
+	}
+	free(pvs);
+	return true;
+}
+
+void sc_volmask_release(struct sc_volmask *m)
+{
+	free(m->prefilter);
+	free(m->why);
+	memset(m, 0, sizeof(*m));
+}
+
+uint32_t sc_statefulset_claims(struct sc_cluster *c, const struct sc_podspec *p, long ordinal,
+			       const char ***out)
+{
+	uint32_t i, n = 0;
+
+	*out = xcalloc(p->nclaims + p->nvct + 1, sizeof(**out));
+	for (i = 0; i < p->nclaims; i++)
+		(*out)[n++] = p->claims[i];
+	for (i = 0; i < p->nvct; i++) {
+		char *name = xasprintf("%s-%s-%ld", p->vct[i], p->name, ordinal);
+
+		(*out)[n++] = sc_intern_str(&c->strs, name);
+		free(name);
+	}
+	return n;
+}
