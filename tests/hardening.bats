@@ -212,6 +212,70 @@ NRT=$FIXTURES/topo-admit/nrt/filter
 	check_matrix "$TK_BIN/spread-check" audit --advise --cluster FILE
 }
 
+@test "spread-check simulate --rollout, PersistentVolumes and Claims: hostile input" {
+	local ro=$FIXTURES/spread-check/rollout case rc fails=""
+	check_matrix "$TK_BIN/spread-check" simulate --rollout --cluster "$ro/db-cluster.json" FILE
+	# wrong shapes in the objects the rollout and the volume filters read:
+	# each is exit 2 naming file:line:col
+	python3 - "$ro" "$BATS_TEST_TMPDIR" <<'PY'
+import json, sys
+ro, out = sys.argv[1], sys.argv[2]
+cluster = json.load(open(ro + "/db-cluster.json"))
+def dump(name, mutate):
+    d = json.loads(json.dumps(cluster))
+    mutate(d["items"])
+    json.dump(d, open(f"{out}/{name}.json", "w"), indent=1)
+def kind(items, k, i=0):
+    return [x for x in items if x["kind"] == k][i]
+dump("pv-affinity-string", lambda it: kind(it, "PersistentVolume")["spec"].update(nodeAffinity="zone-a"))
+dump("pv-required-list", lambda it: kind(it, "PersistentVolume")["spec"].update(nodeAffinity={"required": []}))
+dump("pv-terms-map", lambda it: kind(it, "PersistentVolume")["spec"].update(nodeAffinity={"required": {"nodeSelectorTerms": {}}}))
+dump("pv-no-name", lambda it: kind(it, "PersistentVolume")["metadata"].pop("name"))
+dump("pvc-volume-list", lambda it: kind(it, "PersistentVolumeClaim")["spec"].update(volumeName=["pvc-0aa"]))
+dump("pvc-meta-list", lambda it: kind(it, "PersistentVolumeClaim").update(metadata=[1]))
+dump("pvc-annotations-list", lambda it: kind(it, "PersistentVolumeClaim")["metadata"].update(annotations=["x"]))
+dump("pod-volumes-map", lambda it: kind(it, "Pod", 0)["spec"].update(volumes={"a": 1}))
+PY
+	for case in pv-affinity-string pv-required-list pv-terms-map pv-no-name pvc-volume-list pvc-meta-list \
+		pvc-annotations-list; do
+		rc=0
+		"$TK_BIN/spread-check" simulate --rollout --cluster "$BATS_TEST_TMPDIR/$case.json" "$ro/db.yaml" \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+		[ "$rc" -eq 2 ] || fails+="$case: exit $rc"$'\n'
+		grep -Eq "$case.json:[0-9]+:[0-9]+: " "$BATS_TEST_TMPDIR/err" ||
+			fails+="$case: no file:line:col: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n'
+	done
+	# a running pod's odd status or volumes are the dump's business, not the
+	# rollout's: read or ignored, never a crash
+	rc=0
+	"$TK_BIN/spread-check" simulate --rollout --cluster "$BATS_TEST_TMPDIR/pod-volumes-map.json" "$ro/db.yaml" \
+		>/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	[ "$rc" -eq 0 ] || fails+="pod-volumes-map: exit $rc $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n'
+	# the workload's own shapes
+	printf '%s\n' 'kind: StatefulSet' 'metadata: {name: db, namespace: shop}' \
+		'spec: {replicas: 1, selector: {matchLabels: {app: db}}, updateStrategy: {rollingUpdate: {partition: "x"}},' \
+		'  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c}]}}}' >"$BATS_TEST_TMPDIR/w1.yaml"
+	printf '%s\n' 'kind: StatefulSet' 'metadata: {name: db, namespace: shop}' \
+		'spec: {replicas: 1, selector: {matchLabels: {app: db}}, volumeClaimTemplates: [1],' \
+		'  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c}]}}}' >"$BATS_TEST_TMPDIR/w2.yaml"
+	printf '%s\n' 'kind: Deployment' 'metadata: {name: db, namespace: shop}' \
+		'spec: {replicas: 1, selector: {matchLabels: {app: db}}, strategy: {rollingUpdate: {maxSurge: [1], maxUnavailable: -1}},' \
+		'  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c}]}}}' >"$BATS_TEST_TMPDIR/w3.yaml"
+	printf '%s\n' 'kind: Deployment' 'metadata: {name: db, namespace: shop}' \
+		'spec: {replicas: 1, selector: {matchLabels: {app: db}}, strategy: {rollingUpdate: {maxSurge: "99999999999999999999%"}},' \
+		'  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c}], volumes: [{name: v, persistentVolumeClaim: {claimName: [1]}}]}}}' \
+		>"$BATS_TEST_TMPDIR/w4.yaml"
+	for case in w1 w2 w3 w4; do
+		rc=0
+		"$TK_BIN/spread-check" simulate --rollout --cluster "$ro/db-cluster.json" "$BATS_TEST_TMPDIR/$case.yaml" \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+		[ "$rc" -eq 2 ] || fails+="$case: exit $rc"$'\n'
+		grep -Eq "$case.yaml:[0-9]+:[0-9]+: " "$BATS_TEST_TMPDIR/err" ||
+			fails+="$case: no file:line:col: $(head -c 200 "$BATS_TEST_TMPDIR/err")"$'\n'
+	done
+	[ -z "$fails" ] || { printf '%s' "$fails"; return 1; }
+}
+
 @test "topo-admit --kubelet-dir: every hostile input class as the memory and device checkpoints" {
 	local name class rc fails="" k=$BATS_TEST_TMPDIR/k
 	for name in memory_manager_state device-plugins/kubelet_internal_checkpoint; do
