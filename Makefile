@@ -74,8 +74,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-# test-merge compiles topo-admit's merge.c in
+# test-merge compiles topo-admit's merge.c in, test-merge-cases hints.c too
 $(BUILD)/tests/test-merge: cmd/topo-admit/merge.c cmd/topo-admit/merge.h
+$(BUILD)/tests/test-merge-cases: cmd/topo-admit/merge.c cmd/topo-admit/merge.h cmd/topo-admit/hints.c cmd/topo-admit/ta.h
 # test-nearmiss and test-advise compile spread-check's files in
 $(BUILD)/tests/test-nearmiss: cmd/spread-check/nearmiss.c cmd/spread-check/nearmiss.h
 $(BUILD)/tests/test-advise: cmd/spread-check/advise.c cmd/spread-check/advise.h \
@@ -172,23 +173,31 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD = build-fuzz
 FUZZ_SRC = $(filter-out tests/fuzz/fuzz-tool.c tests/fuzz/fuzz-procfs.c,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) cairo 2>/dev/null) \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon $(shell $(PKG_CONFIG) --cflags $(PKGS) hwloc cairo 2>/dev/null) \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+# Every source is compiled once for every target: main renamed and exit()
+# turned into a jump back to the harness (fuzz-tool.c); the parser targets
+# get a plain exit from tests/fuzz/exit.c.
+FUZZ_RENAME = -Dmain=tool_main -Dexit=tk_fuzz_exit -Datexit=tk_fuzz_atexit
+FUZZ_TOOL_OBJ = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(sort $(wildcard $(TOOLS:%=cmd/%/*.c))))
 
-$(FUZZ_BUILD)/lib/%.o: %.c $(wildcard common/*.h)
+$(FUZZ_BUILD)/obj/%.o: %.c | pkgcheck
 	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_RENAME) -MMD -MP -c -o $@ $<
+-include $(wildcard $(FUZZ_BUILD)/obj/*/*.d $(FUZZ_BUILD)/obj/cmd/*/*.d)
+$(FUZZ_BUILD)/exit.o: tests/fuzz/exit.c
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(FUZZ_BUILD)/libtopokit.a: $(COMMON_SRC:%.c=$(FUZZ_BUILD)/lib/%.o)
+$(FUZZ_BUILD)/libtopokit.a: $(COMMON_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_BUILD)/libtopokit.a
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libtopokit.a $(LIBS)
+$(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_BUILD)/exit.o $(FUZZ_BUILD)/libtopokit.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/exit.o $(FUZZ_BUILD)/libtopokit.a $(LIBS)
 
-# whole-tool targets (tests/fuzz/tools.list) need the tools' sources to build
-fuzz-build: $(FUZZ_BIN)
-	@tests/fuzz/build-tools $(FUZZ_BUILD)
+# whole-tool targets (tests/fuzz/tools.list): linked from the objects above
+fuzz-build: $(FUZZ_BIN) $(FUZZ_TOOL_OBJ)
+	@tests/fuzz/build-tools $(FUZZ_BUILD) "$(FUZZ_CFLAGS) $(FUZZ_RENAME)" "$(HWLOC_LIBS) $(DRAW_LIBS) $(LIBS)"
 
 # Long runs: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGETS="fuzz-doc fuzz-procfs"]
 fuzz: deps fuzz-build

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The kubelet's hint-merge table tests (topologymanager/policy*_test.go),
-# run through `topo-admit --hints`. Cases: fixtures/topo-admit/cases/merge.tsv.
+# run through `topo-admit --hints`. Cases: fixtures/topo-admit/cases/merge.tsv
+# (all of them in tests/unit/test-merge-cases.c).
 load test_helper/common
 
 CASES=$FIXTURES/topo-admit/cases
@@ -43,48 +44,11 @@ run_suite() {
 
 CLOSEST8=(--distances "$FIXTURES/topo-admit/dist-8.json" --option prefer-closest-numa-nodes=true)
 
-@test "merge: common cases under best-effort, 4 NUMA nodes" {
-	run_suite common best-effort 0-3 '[0,1,2,3]'
-}
-@test "merge: common cases under best-effort with prefer-closest-numa-nodes, 8 NUMA nodes" {
-	run_suite common best-effort 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
-}
-@test "merge: common cases under restricted, 4 NUMA nodes" {
-	run_suite common restricted 0-3 '[0,1,2,3]'
-}
-@test "merge: common cases under restricted with prefer-closest-numa-nodes, 8 NUMA nodes" {
+# Every suite of merge.tsv under every policy and NUMA layout the kubelet
+# runs it under is tests/unit/test-merge-cases.c (one process: the same
+# loader and merge as --hints). One suite runs here through the tool itself.
+@test "merge: common cases under restricted with prefer-closest-numa-nodes, 8 NUMA nodes, through topo-admit --hints" {
 	run_suite common restricted 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
-}
-@test "merge: common cases under single-numa-node, 4 NUMA nodes" {
-	run_suite common single-numa-node 0-3 '[0,1,2,3]'
-}
-@test "merge: best-effort cases, 4 NUMA nodes" {
-	run_suite be best-effort 0-3 '[0,1,2,3]'
-}
-@test "merge: best-effort cases with prefer-closest-numa-nodes, 8 NUMA nodes" {
-	run_suite be best-effort 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
-}
-@test "merge: best-effort cases under restricted, 4 NUMA nodes" {
-	run_suite be restricted 0-3 '[0,1,2,3]'
-}
-@test "merge: best-effort cases under restricted with prefer-closest-numa-nodes, 8 NUMA nodes" {
-	run_suite be restricted 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
-}
-@test "merge: bestNonPreferredAffinityCount without policy options" {
-	run_suite be-nopol best-effort 0-3 '[0,1,2,3]'
-	run_suite be-nopol restricted 0-3 '[0,1,2,3]'
-}
-@test "merge: prefer-closest-numa-nodes picks the shortest average distance" {
-	run_suite closest best-effort 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
-	run_suite closest restricted 0-7 '[0,1,2,3,4,5,6,7]' "${CLOSEST8[@]}"
-}
-@test "merge: prefer-closest-numa-nodes as numa_info_test.go TestClosest compares masks" {
-	local c4=(--distances "$FIXTURES/topo-admit/dist-4.json" --option prefer-closest-numa-nodes=true)
-	local flat=(--distances "$FIXTURES/topo-admit/dist-4-flat.json" --option prefer-closest-numa-nodes=true)
-	run_suite closest4 best-effort 0-3 '[0,1,2,3]' "${c4[@]}"
-	run_suite closest4 restricted 0-3 '[0,1,2,3]' "${c4[@]}"
-	run_suite closestflat best-effort 0-3 '[0,1,2,3]' "${flat[@]}"
-	run_suite closestflat restricted 0-3 '[0,1,2,3]' "${flat[@]}"
 }
 @test "merge: single-numa-node ignores prefer-closest-numa-nodes (NewHintMerger)" {
 	# NUMA 1's own distance is the shorter: Closest takes [1], Narrowest [0]
@@ -104,12 +68,6 @@ CLOSEST8=(--distances "$FIXTURES/topo-admit/dist-8.json" --option prefer-closest
 	run -1 topo-admit --policy restricted --numa-nodes 0-11 --option max-allowable-numa-nodes=12 \
 		--hints "$BATS_TEST_TMPDIR/h.json"
 	[ "$output" = '{"admit":false,"hint":{"numaAffinity":[9,10],"preferred":false}}' ]
-}
-@test "merge: single-numa-node cases" {
-	run_suite snn single-numa-node 0-3 '[0,1,2,3]'
-}
-@test "merge: policy none admits with an empty hint" {
-	run_suite none none 0-3 '[0,1,2,3]'
 }
 
 @test "admit: the kubelet's TestAdmit verdicts, container and pod scope" {
