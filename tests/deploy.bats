@@ -68,5 +68,6 @@ setup() {
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 5 ]
 	sed 's/runAsUser: 0/runAsUser: "0"/' "$TK_ROOT/deploy/kubernetes/daemonset.yaml" >ds.yaml
 	run -1 kubectl set env --local -f ds.yaml TOPOKIT=1 -o name
-	[[ "$output" == *"cannot unmarshal string"*"runAsUser"* ]]
+	# kubectl 1.20 (Debian) and newer word it differently; both name the file and the field
+	[[ "$output" == *"unable to decode"*[Rr]unAsUser* ]]
 }
