@@ -62,7 +62,12 @@ pod_json() {
 		for pair in "${pairs[@]}"; do
 			res=${pair%%=*}
 			exp=$(printf '%s' "${pair#*=}" | expand_hints)
-			got=$(printf '%s' "$output" | jq -c --arg r "$res" ".containers[$idx].resources[\$r].hints")
+			# pod scope: the pod's one merge (podScope), not a container's
+			if [ "$scope" = pod ]; then
+				got=$(printf '%s' "$output" | jq -c --arg r "$res" '.podScope.resources[$r].hints')
+			else
+				got=$(printf '%s' "$output" | jq -c --arg r "$res" ".containers[$idx].resources[\$r].hints")
+			fi
 			# the exit says the verdict (more devices than the node has are
 			# refused by the device manager's Allocate, whatever the policy)
 			case $status:$(jq -r .admit <<<"$output") in 0:true | 1:false) ;; *) got="exit $status, $got" ;; esac
@@ -107,7 +112,7 @@ Y
 	run -0 --separate-stderr topo-admit -t "$topo" --cpu-manager-policy static --available 0,4-7 \
 		--policy best-effort --scope pod "$BATS_TEST_TMPDIR/p.yaml"
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "other2") | .containers[0].hint.numaAffinity')" = '[1]' ]
-	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "fakePod") | .containers[0].resources |
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.pod == "fakePod") | .podScope.resources |
 		[.testdevice1.hints, .testdevice2.hints]')" = \
 		'[[{"numaAffinity":[0,1],"preferred":false}],[{"numaAffinity":[0,1],"preferred":false}]]' ]
 }

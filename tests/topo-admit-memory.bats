@@ -94,7 +94,7 @@ mem_pod() {
 		mem_pod "$init" "$app" >"$BATS_TEST_TMPDIR/p.yaml"
 		run --separate-stderr topo-admit -t "$FIXTURES/topo/2s-2n-16c-2t-gpu1.json" --memory-manager-policy Static \
 			--policy best-effort --scope pod "$BATS_TEST_TMPDIR/p.yaml"
-		got=$(printf '%s' "$output" | jq -c '.containers[0].resources | [.memory.request, .["hugepages-1Gi"].request]')
+		got=$(printf '%s' "$output" | jq -c '.podScope.resources | [.memory.request, .["hugepages-1Gi"].request]')
 		want="[$((mem << 30)),$((hp << 30))]"
 		# the exit says the verdict
 		case $status:$(jq -r .admit <<<"$output") in 0:true | 1:false) ;; *) got="exit $status, $got" ;; esac

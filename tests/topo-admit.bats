@@ -101,7 +101,18 @@ STATIC=(--cpu-manager-policy static --memory-manager-policy Static)
 @test "pod: pod scope aligns the pod as a whole and rejects what does not fit one NUMA node" {
 	run -1 topo-admit -t "$TOPO" --policy single-numa-node --scope pod --cpu-manager-policy static "$F/big-pod.yaml"
 	jq_is '[.scope, .admit, .reason]' '["pod",false,"TopologyAffinityError"]'
-	jq_is '.containers[0].resources.cpu | [.request, .hints]' '[20,[{"numaAffinity":[0,1],"preferred":true}]]'
+	# the pod's one merge in its own field; the containers carry its hint
+	jq_is '.podScope | [.resources.cpu.request, .resources.cpu.hints, .hint, .admit]' \
+		'[20,[{"numaAffinity":[0,1],"preferred":true}],{"numaAffinity":null,"preferred":false},false]'
+	jq_is '[.containers[].resources]' '[{},{}]'
+	run -1 topo-admit -t "$TOPO" --policy single-numa-node --scope pod --cpu-manager-policy static -o text \
+		"$F/big-pod.yaml"
+	[ "${lines[2]}" = "  pod scope: any NUMA node (not preferred), 20 exclusive CPUs, cannot be aligned" ]
+	[ "${lines[3]}" = "    cpu: 20 exclusive CPUs; NUMA 0-1 preferred; NUMA 0 has 16 free CPUs, needs 20; NUMA 1 has 16 free CPUs, needs 20" ]
+	[ "${lines[4]}" = "  container a: any NUMA node (not preferred), 10 exclusive CPUs, cannot be aligned" ]
+	# container scope: no pod-level result
+	run -0 topo-admit -t "$TOPO" --policy restricted --scope container --cpu-manager-policy static "$F/big-pod.yaml"
+	jq_is '[.podScope, (.containers[0].resources | keys)]' '[null,["cpu"]]'
 	run -0 topo-admit -t "$TOPO" --policy restricted --scope pod --cpu-manager-policy static "$F/big-pod.yaml"
 	jq_is '[.containers[].hint]' '[{"numaAffinity":[0,1],"preferred":true},{"numaAffinity":[0,1],"preferred":true}]'
 }
@@ -268,7 +279,7 @@ pod_json() {
 		pod_json "$init" "$app" >"$BATS_TEST_TMPDIR/p.json"
 		run --separate-stderr topo-admit -t "$TOPO" --policy best-effort --scope pod \
 			--cpu-manager-policy static "$BATS_TEST_TMPDIR/p.json"
-		got=$(printf '%s' "$output" | jq '.containers[0].resources.cpu.request // 0')
+		got=$(printf '%s' "$output" | jq '.podScope.resources.cpu.request // 0')
 		# the exit says the verdict (the CPU Manager refuses a pod larger
 		# than the node, whatever the Topology Manager policy)
 		case $status:$(jq -r .admit <<<"$output") in 0:true | 1:false) ;; *) got="exit $status, $got" ;; esac

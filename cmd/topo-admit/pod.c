@@ -1516,34 +1516,29 @@ static void pod_scope_admit(struct admission *a)
 {
 	struct ta_node *n = a->n;
 	struct ta_provider pv[3];
-	struct ta_container_report podr = { 0 };
-	bool admit;
+	struct ta_container_report *pr = &a->r->pod;
 	size_t i;
 	int cpus;
 
-	gather(&n->t, n->state, &n->cfg, &n->ni, a->p, NULL, &a->ru, pv, &podr, &cpus);
+	a->r->pod_scope = true;
+	pr->name = xstrdup(a->r->name);
+	gather(&n->t, n->state, &n->cfg, &n->ni, a->p, NULL, &a->ru, pv, pr, &cpus);
 	stall_warning(a->r, n->policy, pv, NULL);
-	ta_merge(n->policy, &n->tm_opts, &n->ni, pv, 3, &a->r->pod_hint, &admit);
+	ta_merge(n->policy, &n->tm_opts, &n->ni, pv, 3, &pr->hint, &pr->admit);
 	providers_release(pv, 3);
-	a->r->admit = admit;
-	/* the pod-level resource report goes with the first container */
+	pr->have_hint = true;
+	pr->exclusive_cpus = n->cfg.cpu_static ? cpus : 0;
+	a->r->admit = pr->admit;
 	for (i = 0; i < a->p->n; i++) {
 		struct ta_container_report *cr = &a->r->containers[i];
 
 		cr->have_hint = true;
-		cr->hint = a->r->pod_hint;
-		cr->admit = admit;
+		cr->hint = pr->hint;
+		cr->admit = pr->admit;
 		cr->exclusive_cpus = n->cfg.cpu_static && !a->p->pod_level_set ? guaranteed_cpus(a->p, &a->p->c[i]) : 0;
-		if (i == 0) {
-			cr->res = podr.res;
-			cr->nres = podr.nres;
-			podr.res = NULL;
-			podr.nres = 0;
-		}
 		if (a->r->admit)
 			allocate_container(a, i, &cr->hint);
 	}
-	free(podr.res);
 }
 
 int ta_node_admit(struct ta_node *n, struct ta_pod_report *r, const struct tk_node *obj,
@@ -1609,22 +1604,27 @@ void ta_node_state_free(struct ta_node_state *s)
 	free(s);
 }
 
+static void container_report_release(struct ta_container_report *c)
+{
+	size_t j;
+
+	for (j = 0; j < c->nres; j++) {
+		free(c->res[j].name);
+		free(c->res[j].hints);
+		free(c->res[j].why);
+	}
+	free(c->res);
+	free(c->name);
+}
+
 void ta_pod_report_release(struct ta_pod_report *r)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < r->ncontainers; i++) {
-		struct ta_container_report *c = &r->containers[i];
-
-		for (j = 0; j < c->nres; j++) {
-			free(c->res[j].name);
-			free(c->res[j].hints);
-			free(c->res[j].why);
-		}
-		free(c->res);
-		free(c->name);
-	}
+	for (i = 0; i < r->ncontainers; i++)
+		container_report_release(&r->containers[i]);
 	free(r->containers);
+	container_report_release(&r->pod);
 	for (i = 0; i < r->nwarnings; i++)
 		free(r->warnings[i]);
 	free(r->warnings);

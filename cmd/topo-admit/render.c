@@ -177,12 +177,22 @@ static json_t *res_to_json(struct hint_cache *c, const struct ta_res_report *r)
 	return o;
 }
 
+static json_t *resources_json(struct hint_cache *c, const struct ta_container_report *cr)
+{
+	json_t *res = json_object();
+	size_t j;
+
+	for (j = 0; j < cr->nres; j++)
+		json_object_set_new(res, cr->res[j].name, res_to_json(c, &cr->res[j]));
+	return res;
+}
+
 /* The fields first, in its order; topo-admit's additions after. */
 json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 {
 	json_t *o = json_object(), *cs = json_array(), *w = json_array();
 	struct hint_cache hc = { 0 };
-	size_t i, j;
+	size_t i;
 
 	json_object_set_new(o, "admit", json_boolean(r->admit));
 	json_object_set_new(o, "policy", json_string(ta_policy_name(r->policy)));
@@ -190,12 +200,10 @@ json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 	json_object_set_new(o, "qosClass", json_string(ta_qos_name(r->qos)));
 	for (i = 0; i < r->ncontainers; i++) {
 		const struct ta_container_report *c = &r->containers[i];
-		json_t *co = json_object(), *res = json_object();
+		json_t *co = json_object();
 
 		json_object_set_new(co, "name", json_string(c->name));
-		for (j = 0; j < c->nres; j++)
-			json_object_set_new(res, c->res[j].name, res_to_json(&hc, &c->res[j]));
-		json_object_set_new(co, "resources", res);
+		json_object_set_new(co, "resources", resources_json(&hc, c));
 		json_object_set_new(co, "hint", c->have_hint ? ta_hint_to_json(&c->hint) : json_null());
 		json_object_set_new(co, "exclusiveCpus", json_integer(c->exclusive_cpus));
 		json_object_set_new(co, "init", json_boolean(c->init));
@@ -204,7 +212,6 @@ json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 		json_object_set_new(co, "admit", json_boolean(c->admit));
 		json_array_append_new(cs, co);
 	}
-	cache_release(&hc);
 	json_object_set_new(o, "containers", cs);
 	json_object_set_new(o, "reason", r->reason ? json_string(r->reason) : json_null());
 	json_object_set_new(o, "message", r->message ? json_string(r->message) : json_null());
@@ -215,6 +222,19 @@ json_t *ta_pod_report_to_json(const struct ta_pod_report *r)
 	json_object_set_new(o, "warnings", w);
 	/* cpuset-alloc refuses to pick CPUs the kubelet would not pin */
 	json_object_set_new(o, "cpuManagerPolicy", json_string(r->cpu_static ? "static" : "none"));
+	/* podScope.Admit's one merge for the whole pod */
+	if (r->pod_scope) {
+		json_t *p = json_object();
+
+		json_object_set_new(p, "resources", resources_json(&hc, &r->pod));
+		json_object_set_new(p, "hint", ta_hint_to_json(&r->pod.hint));
+		json_object_set_new(p, "exclusiveCpus", json_integer(r->pod.exclusive_cpus));
+		json_object_set_new(p, "admit", json_boolean(r->pod.admit));
+		json_object_set_new(o, "podScope", p);
+	} else {
+		json_object_set_new(o, "podScope", json_null());
+	}
+	cache_release(&hc);
 	return o;
 }
 
@@ -230,10 +250,23 @@ static void hint_text(const struct ta_hint *h, char *buf, size_t len)
 	snprintf(buf, len, "NUMA %s%s", m, h->preferred ? " (preferred)" : " (not preferred)");
 }
 
+static void res_text(const struct ta_container_report *c, FILE *out)
+{
+	size_t j;
+
+	for (j = 0; j < c->nres; j++) {
+		fputs("    ", out);
+		tk_fputs_text(c->res[j].name, out);
+		fputs(": ", out);
+		tk_fputs_text(c->res[j].why ? c->res[j].why : "", out);
+		fputc('\n', out);
+	}
+}
+
 void ta_pod_report_text(const struct ta_pod_report *r, void *fp)
 {
 	FILE *out = fp;
-	size_t i, j;
+	size_t i;
 	char buf[512];
 
 	/* names and messages come from the manifest: escaped (tk_fputs_text) */
@@ -245,6 +278,12 @@ void ta_pod_report_text(const struct ta_pod_report *r, void *fp)
 		fprintf(out, "  reason: %s: ", r->reason);
 		tk_fputs_text(r->message ? r->message : "", out);
 		fputc('\n', out);
+	}
+	if (r->pod_scope) {
+		hint_text(&r->pod.hint, buf, sizeof(buf));
+		fprintf(out, "  pod scope: %s, %d exclusive CPUs%s\n", buf, r->pod.exclusive_cpus,
+			r->pod.admit ? "" : ", cannot be aligned");
+		res_text(&r->pod, out);
 	}
 	for (i = 0; i < r->ncontainers; i++) {
 		const struct ta_container_report *c = &r->containers[i];
@@ -259,13 +298,7 @@ void ta_pod_report_text(const struct ta_pod_report *r, void *fp)
 			c->admit ? ""
 			: r->reason && strcmp(r->reason, "TopologyAffinityError") ? ", allocation fails"
 			: ", cannot be aligned");
-		for (j = 0; j < c->nres; j++) {
-			fputs("    ", out);
-			tk_fputs_text(c->res[j].name, out);
-			fputs(": ", out);
-			tk_fputs_text(c->res[j].why ? c->res[j].why : "", out);
-			fputc('\n', out);
-		}
+		res_text(c, out);
 	}
 	for (i = 0; i < r->nwarnings; i++) {
 		fputs("  warning: ", out);

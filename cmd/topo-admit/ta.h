@@ -135,7 +135,11 @@ struct ta_pod_report {
 	char *message;
 	size_t ncontainers;
 	struct ta_container_report *containers;
-	struct ta_hint pod_hint;        /* pod scope */
+	/* pod scope: the one merge for the whole pod (podScope.Admit), its
+	 * hint and the providers' pod-level hints (GetPodTopologyHints);
+	 * under container scope and policy none, not used */
+	bool pod_scope;
+	struct ta_container_report pod;
 	size_t nwarnings;
 	char **warnings;
 };
