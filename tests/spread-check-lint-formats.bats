@@ -45,7 +45,7 @@ golden() {  # FORMAT EXT
 	jq_is '.version' '"2.1.0"'
 	jq_is '.runs | length' '1'
 	jq_is '.runs[0].tool.driver.name' '"spread-check"'
-	jq_is '[.runs[0].tool.driver.rules[].id] | length' '25'
+	jq_is '[.runs[0].tool.driver.rules[].id] | length' '27'
 	jq_is '. as $r | [$r.runs[0].results[] | $r.runs[0].tool.driver.rules[.ruleIndex].id == .ruleId] | all' 'true'
 	jq_is '[.runs[0].results[] | (.level | IN("error","warning")) and (.message.text | length > 0) and (.locations[0].physicalLocation.region.startLine >= 1)] | all' 'true'
 	jq_is '.runs[0].results[0].locations[0].physicalLocation' '{"artifactLocation":{"uri":"golden.yaml","uriBaseId":"%SRCROOT%"},"region":{"startLine":11,"startColumn":14}}'

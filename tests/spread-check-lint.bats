@@ -287,6 +287,100 @@ EOF
 	lacks TSC302
 }
 
+@test "TSC106 ineffective-max-skew: exactly when maxSkew reaches the pods it can count, or one domain holds them all" {
+	local f=$BATS_TEST_TMPDIR/many.yaml z='topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}'
+	# dep NAME REPLICAS EXTRA-SPEC TEMPLATE-SPEC: one Deployment document
+	dep() {
+		printf -- '---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %s}\nspec:\n  replicas: %s\n%s  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: c, image: i}]\n%s\n' "$@" >>"$f"
+	}
+	: >"$f"
+	# the issue's example: 3 replicas, maxSkew 2, two zones: the third pod cannot join two in one zone
+	dep two-zones 3 "" "      topologySpreadConstraints: [{maxSkew: 2, $z, matchLabelKeys: [pod-template-hash]}]"
+	dep equal 3 "" "      topologySpreadConstraints: [{maxSkew: 3, $z, matchLabelKeys: [pod-template-hash]}]"
+	# without pod-template-hash the old ReplicaSet's pods count: 3 + 25% surge (1) = 4
+	dep surge-3 3 "" "      topologySpreadConstraints: [{maxSkew: 3, $z}]"
+	dep surge-4 3 "" "      topologySpreadConstraints: [{maxSkew: 4, $z}]"
+	dep recreate 3 "  strategy: {type: Recreate}
+" "      topologySpreadConstraints: [{maxSkew: 3, $z}]"
+	dep surge-50 4 "  strategy: {rollingUpdate: {maxSurge: 50%}}
+" "      topologySpreadConstraints: [{maxSkew: 6, $z}]"
+	dep soft 3 "" "      topologySpreadConstraints: [{maxSkew: 9, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]"
+	dep selector 6 "" "      nodeSelector: {topology.kubernetes.io/zone: a}
+      topologySpreadConstraints: [{maxSkew: 1, $z, matchLabelKeys: [pod-template-hash]}]"
+	dep affinity 6 "" "      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [a]}]}, {matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [a]}, {key: disk, operator: Exists}]}]}}}
+      topologySpreadConstraints: [{maxSkew: 1, $z, matchLabelKeys: [pod-template-hash]}]"
+	dep affinity-ab 6 "" "      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [a, b]}]}]}}}
+      topologySpreadConstraints: [{maxSkew: 1, $z, matchLabelKeys: [pod-template-hash]}]"
+	dep ignore-policy 6 "" "      nodeSelector: {topology.kubernetes.io/zone: a}
+      topologySpreadConstraints: [{maxSkew: 1, nodeAffinityPolicy: Ignore, $z, matchLabelKeys: [pod-template-hash]}]"
+	dep min-domains 6 "" "      nodeSelector: {topology.kubernetes.io/zone: a}
+      topologySpreadConstraints: [{maxSkew: 1, minDomains: 2, $z, matchLabelKeys: [pod-template-hash]}]"
+	lint "$f"
+	jq_is '[.findings[] | select(.rule == "TSC106") | .object.name]' '["equal","surge-4","recreate","surge-50","selector","affinity"]'
+	jq_is '[.findings[] | select(.object.name == "selector") | .message]' \
+		'["only one \"topology.kubernetes.io/zone\" domain (a, from nodeSelector) can hold these pods: the skew is always 0, so this constraint never blocks a placement"]'
+	# --nodes: every node that carries the key is in zone a
+	printf 'kind: List\nitems:\n- {kind: Node, metadata: {name: n1, labels: {topology.kubernetes.io/zone: a}}}\n- {kind: Node, metadata: {name: n2, labels: {topology.kubernetes.io/zone: a}}}\n- {kind: Node, metadata: {name: n3}}\n' >"$BATS_TEST_TMPDIR/nodes.yaml"
+	lint --nodes "$BATS_TEST_TMPDIR/nodes.yaml" "$f"
+	jq_is '[.findings[] | select(.rule == "TSC106") | .object.name]' '["two-zones","equal","surge-3","surge-4","recreate","surge-50","selector","affinity","affinity-ab","ignore-policy"]'
+}
+
+@test "TSC010 hugepages-multiple: the guide's hugepages-1Gi: \"1\" is refused as the API server refuses it; 2Gi, 4Mi and 0 pass" {
+	local f=$BATS_TEST_TMPDIR/hp.yaml
+	cat >"$f" <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata: {name: numa-database}
+spec:
+  containers:
+  - name: postgres
+    image: postgres:16
+    resources:
+      requests: {cpu: "8", memory: "32Gi", hugepages-1Gi: "1"}
+      limits: {cpu: "8", memory: "32Gi", hugepages-1Gi: "1"}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ok}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      initContainers: [{name: i, image: i, resources: {limits: {memory: 1Gi, hugepages-2Mi: 3Mi}}}]
+      containers:
+      - {name: c, image: i, resources: {limits: {memory: 1Gi, hugepages-1Gi: 2Gi, hugepages-2Mi: 4Mi, hugepages-1Mi: "0", hugepages-x: 2Mi}}}
+EOF
+	lint "$f"
+	[ "$status" -eq 1 ]
+	jq_is '[.findings[] | select(.rule == "TSC010") | [.object.name, .path, .severity]]' \
+		'[["numa-database","spec.containers[0].resources.limits[hugepages-1Gi]","error"],["numa-database","spec.containers[0].resources.requests[hugepages-1Gi]","error"],["ok","spec.template.spec.initContainers[0].resources.limits[hugepages-2Mi]","error"],["ok","spec.template.spec.containers[0].resources.limits[hugepages-x]","error"]]'
+	jq_is '.findings[0].message' '"Invalid value: \"1\": 1 is not positive integer multiple of hugepages-1Gi"'
+}
+
+@test "TSC112 dra-numa-alignment: a Guaranteed pod's DRA claim, not a Burstable pod's" {
+	local f=$BATS_TEST_TMPDIR/dra.yaml
+	cat >"$f" <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata: {name: guaranteed}
+spec:
+  resourceClaims: [{name: gpu, resourceClaimTemplateName: gpu}]
+  containers:
+  - {name: inference, image: i, resources: {limits: {cpu: "8", memory: 32Gi}, claims: [{name: gpu}]}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: burstable}
+spec:
+  resourceClaims: [{name: gpu, resourceClaimTemplateName: gpu}]
+  containers:
+  - {name: inference, image: i, resources: {requests: {cpu: "1"}, claims: [{name: gpu}]}}
+EOF
+	lint "$f"
+	jq_is '[.findings[] | [.rule, .object.name, .path]]' '[["TSC112","guaranteed","spec.containers[0].resources.claims"]]'
+}
+
 @test "TSC201 key-on-no-node fires only with --nodes" {
 	f=$(deploy d 3 <<<"topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/region, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}]")
 	lint "$f"
@@ -476,7 +570,7 @@ EOF
 	[ -z "$stderr" ]
 	run --separate-stderr spread-check lint --list-rules
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 25 ]
+	[ "${#lines[@]}" -eq 27 ]
 	output_has "TSC301  warning  require-spread"
 	run --separate-stderr spread-check --help
 	[ "$status" -eq 0 ]

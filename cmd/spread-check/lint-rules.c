@@ -39,6 +39,7 @@ enum rule_ix {
 	R_MATCH_LABEL_KEYS,
 	R_LABEL_SELECTOR,
 	R_FIELD_TYPE,
+	R_HUGEPAGES,
 	R_SELECTOR_MISMATCH,
 	R_UNKNOWN_KEY,
 	R_DEPRECATED_KEY,
@@ -50,6 +51,7 @@ enum rule_ix {
 	R_DAEMONSET,
 	R_NIL_SELECTOR,
 	R_EMPTY_SELECTOR,
+	R_DRA_NUMA,
 	R_KEY_ON_NO_NODE,
 	R_TOO_FEW_DOMAINS,
 	R_HOSTNAME_REPLICAS,
@@ -86,6 +88,9 @@ const struct lint_rule lint_rules[R_COUNT] = {
 	[R_FIELD_TYPE] = { "TSC009", "field-type", LINT_ERROR, 0,
 		"a field has the wrong type, so the API server cannot decode the object",
 		"write the field with its API type: integers unquoted, strings as strings, lists as lists" },
+	[R_HUGEPAGES] = { "TSC010", "hugepages-multiple", LINT_ERROR, 0,
+		"a hugepages-<size> request or limit is not a whole multiple of the page size",
+		"give hugepages-<size> as an amount of memory that is a multiple of the page size: hugepages-1Gi: 2Gi for two 1 GiB pages, not \"2\" (2 bytes)" },
 	[R_SELECTOR_MISMATCH] = { "TSC101", "selector-mismatch", LINT_WARNING, 0,
 		"labelSelector does not select the pod template's own labels",
 		"make labelSelector match the labels in the pod template's metadata.labels" },
@@ -102,8 +107,8 @@ const struct lint_rule lint_rules[R_COUNT] = {
 		"a Deployment spreads with DoNotSchedule but without matchLabelKeys: [pod-template-hash]",
 		"add matchLabelKeys: [pod-template-hash] so that a rolling update only counts pods of the new ReplicaSet" },
 	[R_INEFFECTIVE_SKEW] = { "TSC106", "ineffective-max-skew", LINT_WARNING, 0,
-		"maxSkew is so large for the replica count that the constraint never has an effect",
-		"lower maxSkew below the number of replicas (1 spreads evenly)" },
+		"a DoNotSchedule constraint can never block a placement: maxSkew is at least the pods it can count, or only one domain can hold them",
+		"lower maxSkew below the number of replicas (1 spreads evenly), or let the pods reach more than one domain" },
 	[R_ANTI_AFFINITY] = { "TSC107", "anti-affinity-overlap", LINT_WARNING, 0,
 		"required pod anti-affinity on the same topologyKey makes the spread constraint moot",
 		"keep the spread constraint and drop the required anti-affinity term (or make it preferred)" },
@@ -119,6 +124,9 @@ const struct lint_rule lint_rules[R_COUNT] = {
 	[R_EMPTY_SELECTOR] = { "TSC111", "empty-label-selector", LINT_WARNING, 0,
 		"labelSelector: {} selects every pod of the namespace, not only this workload's",
 		"select the workload's own pods (its template labels); add matchLabelKeys: [pod-template-hash] to count one rollout only" },
+	[R_DRA_NUMA] = { "TSC112", "dra-numa-alignment", LINT_WARNING, 0,
+		"a Guaranteed pod's container claims devices through DRA, which the Topology Manager does not align with its CPUs and memory",
+		"request the device through its device plugin (resources.limits) for NUMA alignment, or constrain the claim to the NUMA node with the DRA driver's device attributes" },
 	[R_FRACTIONAL_CPU] = { "TSC302", "fractional-cpu-guaranteed", LINT_WARNING, LINT_OPT_IN,
 		"a Guaranteed pod's container asks for a fractional CPU, so the static CPU Manager never gives it exclusive CPUs",
 		"request a whole number of CPUs (requests = limits) for exclusive CPUs, or accept the shared pool" },
@@ -963,6 +971,141 @@ static bool has_match_label_keys(const struct tk_node *constraint)
 	return mlk && mlk->kind == TK_SEQ && mlk->n > 0;
 }
 
+/* The Deployment's maxSurge: rollingUpdate.maxSurge (an integer or a
+ * percentage of replicas rounded up), 25% when absent, 0 for Recreate. */
+static long long deployment_surge(const struct obj *o)
+{
+	const struct tk_node *st = tk_path(o->item, "spec.strategy");
+	const char *type = tk_str(tk_get(st, "type"));
+	const struct tk_node *ms = tk_path(st, "rollingUpdate.maxSurge");
+	long long pct = 25;
+	char *end;
+
+	if (type && strcmp(type, "Recreate") == 0)
+		return 0;
+	if (ms && ms->kind == TK_INT)
+		return ms->v.i > 0 ? ms->v.i : 0;
+	if (ms && ms->kind == TK_STR) {
+		pct = strtoll(ms->text, &end, 10);
+		if (end == ms->text || strcmp(end, "%") != 0 || pct < 0 || pct > 100000)
+			pct = 25;
+	}
+	return (o->replicas * pct + 99) / 100;
+}
+
+/* One domain is all the pods can reach: the nodeSelector or every required
+ * node selector term pins topologyKey to one value (while
+ * nodeAffinityPolicy honors them), or every node of --nodes that carries
+ * the key (and the nodeSelector's labels) has the same value. Returns the
+ * value, or NULL. */
+static const char *single_domain(const struct obj *o, const struct tsc *t, const char **how)
+{
+	const struct tk_node *ns = tk_get(o->pspec, "nodeSelector");
+	const struct tk_node *pol = tk_get(t->node, "nodeAffinityPolicy");
+	const struct tk_node *terms;
+	bool honor = !pol || pol->kind == TK_NULL || (tk_str(pol) && strcmp(tk_str(pol), "Honor") == 0);
+	const char *one = NULL;
+	size_t i, j, k;
+
+	if (honor && ns && ns->kind == TK_MAP && tk_str(tk_get(ns, t->key))) {
+		*how = "nodeSelector";
+		return tk_str(tk_get(ns, t->key));
+	}
+	terms = tk_path(o->pspec, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms");
+	if (honor && terms && terms->kind == TK_SEQ && terms->n > 0) {
+		for (i = 0; i < terms->n; i++) {
+			const struct tk_node *me = tk_get(terms->items[i], "matchExpressions");
+			bool pinned = false;
+
+			for (j = 0; me && me->kind == TK_SEQ && j < me->n; j++) {
+				const struct tk_node *vals = tk_get(me->items[j], "values");
+				const char *key = tk_str(tk_get(me->items[j], "key"));
+				const char *op = tk_str(tk_get(me->items[j], "operator"));
+
+				if (!key || !op || strcmp(key, t->key) != 0 || strcmp(op, "In") != 0 ||
+				    !vals || vals->kind != TK_SEQ || vals->n == 0)
+					continue;
+				for (k = 0; k < vals->n; k++) {
+					const char *v = tk_str(vals->items[k]);
+
+					if (!v || (one && strcmp(one, v) != 0))
+						goto many;
+					one = v;
+				}
+				pinned = true;
+			}
+			if (!pinned)
+				goto many;
+		}
+		*how = "required node affinity";
+		return one;
+	}
+many:
+	one = NULL;
+	if (o->ctx->nodes) {
+		const struct lint_nodes *nd = o->ctx->nodes;
+
+		for (i = 0; i < nd->n; i++) {
+			const char *v = tk_labels_get(&nd->labels[i], t->key);
+			bool match = v != NULL;
+
+			for (j = 0; match && honor && ns && ns->kind == TK_MAP && j < ns->n; j++) {
+				const char *want = tk_str(ns->items[j]), *have;
+
+				have = tk_labels_get(&nd->labels[i], tk_scalar_text(ns->keys[j]));
+				match = want && have && strcmp(want, have) == 0;
+			}
+			if (!match)
+				continue;
+			if (one && strcmp(one, v) != 0)
+				return NULL;
+			one = v;
+		}
+		*how = "--nodes";
+	}
+	return one;
+}
+
+/* TSC106: when can a DoNotSchedule constraint never block a placement?
+ * Placing a pod into domain d fails when count(d) + 1 - min > maxSkew.
+ * Counting only the workload's own pods, at most N-1 others exist when the
+ * last of N is placed (N: replicas, plus maxSurge during a Deployment's
+ * rollout unless matchLabelKeys has pod-template-hash), and all of them may
+ * already be in d while another domain is empty (or minDomains exceeds the
+ * domains and the minimum counts as 0): the worst case is N. So the
+ * constraint can block iff maxSkew < N, given two or more domains; with one
+ * domain (and minDomains at most 1) count(d) is the minimum and the check
+ * is 1 <= maxSkew: it never blocks. */
+static void check_ineffective_skew(struct obj *o, const struct tsc *t)
+{
+	const struct tk_node *c = t->node;
+	const char *how = NULL, *dom = t->key && *t->key ? single_domain(o, t, &how) : NULL;
+	long long n, surge = 0;
+
+	if (dom && !(t->min_domains_set == 1 && t->min_domains > 1)) {
+		report(o, R_INEFFECTIVE_SKEW, tk_get(c, "maxSkew"), xasprintf("%s.maxSkew", t->path),
+		       xasprintf("only one \"%s\" domain (%s, from %s) can hold these pods: the skew is always 0, so this constraint never blocks a placement",
+				 t->key, dom, how),
+		       "spread over a key the pods can reach several values of, or remove the constraint");
+		return;
+	}
+	if (!o->replicas_set || o->replicas < 2)
+		return;
+	n = o->replicas;
+	if (o->kind && strcmp(o->kind, "Deployment") == 0 && !has_match_label_key(t, "pod-template-hash"))
+		surge = deployment_surge(o);
+	if (t->max_skew < n + surge)
+		return;
+	if (surge)
+		report(o, R_INEFFECTIVE_SKEW, tk_get(c, "maxSkew"), xasprintf("%s.maxSkew", t->path),
+		       xasprintf("maxSkew %lld with %lld replicas and %lld surge pods never blocks a placement: all of them may land in one domain",
+				 t->max_skew, o->replicas, surge), NULL);
+	else
+		report(o, R_INEFFECTIVE_SKEW, tk_get(c, "maxSkew"), xasprintf("%s.maxSkew", t->path),
+		       xasprintf("maxSkew %lld with %lld replicas never blocks a placement: all replicas may land in one domain",
+				 t->max_skew, o->replicas), NULL);
+}
+
 static void advise_constraint(struct obj *o, const struct tsc *t)
 {
 	const struct tk_node *c = t->node;
@@ -1046,10 +1189,8 @@ static void advise_constraint(struct obj *o, const struct tsc *t)
 		       NULL);
 
 	/* TSC106 */
-	if (t->max_skew_set == 1 && o->replicas_set && o->replicas >= 2 && t->max_skew >= o->replicas)
-		report(o, R_INEFFECTIVE_SKEW, tk_get(c, "maxSkew"), xasprintf("%s.maxSkew", t->path),
-		       xasprintf("maxSkew %lld with %lld replicas never has an effect: all replicas may land in one domain",
-				 t->max_skew, o->replicas), NULL);
+	if (dns && t->max_skew_set == 1 && t->max_skew > 0)
+		check_ineffective_skew(o, t);
 
 	/* TSC107 */
 	if (o->pspec && dns && t->key && *t->key && t->sel_ok &&
@@ -1458,6 +1599,77 @@ static void check_fractional_cpu(struct obj *o, const char *spec_path)
 	}
 }
 
+static const char *const container_lists[] = { "initContainers", "containers" };
+
+/* TSC010: ValidateResourceRequirements -> validateResourceQuantityHugePageValue
+ * (helper.IsHugePageResourceValueDivisible): on create the API server
+ * refuses a hugepages-<size> quantity whose Value() is not a multiple of the
+ * page size (0 is one), or whose size is not a whole positive quantity. */
+static void check_hugepages(struct obj *o, const char *spec_path)
+{
+	static const char *const which[] = { "limits", "requests" };
+	size_t l, i, w, k;
+
+	for (l = 0; l < 2; l++) {
+		const struct tk_node *cs = tk_get(o->pspec, container_lists[l]);
+
+		for (i = 0; cs && cs->kind == TK_SEQ && i < cs->n; i++)
+			for (w = 0; w < 2; w++) {
+				const struct tk_node *rl = tk_get(tk_get(cs->items[i], "resources"), which[w]);
+
+				for (k = 0; rl && rl->kind == TK_MAP && k < rl->n; k++) {
+					const char *name = tk_scalar_text(rl->keys[k]);
+					const char *val = tk_scalar_text(rl->items[k]);
+					struct tk_qty page, q;
+					char *qv;
+
+					if (!name || strncmp(name, "hugepages-", 10) != 0 || !val ||
+					    tk_qty_parse(val, &q) != 0)
+						continue;   /* not hugepages, or another rule's error */
+					if (tk_qty_parse(name + 10, &page) == 0 && page.milli > 0 &&
+					    page.milli % 1000 == 0 && tk_qty_value(&q) % (page.milli / 1000) == 0)
+						continue;
+					qv = quote(val);
+					report(o, R_HUGEPAGES, rl->items[k],
+					       xasprintf("%s.%s[%zu].resources.%s[%s]", spec_path, container_lists[l], i,
+							 which[w], name),
+					       xasprintf("Invalid value: %s: %s is not positive integer multiple of %s", qv, val, name),
+					       NULL);
+					free(qv);
+				}
+			}
+	}
+}
+
+/* TSC112: the Topology Manager's hint providers are the CPU, Memory and
+ * Device (device plugin) managers; DRA allocates claimed devices without
+ * a hint, so in a Guaranteed pod (exclusive CPUs, NUMA-aligned) the claimed
+ * devices may sit on another NUMA node. */
+static void check_dra_numa(struct obj *o, const char *spec_path)
+{
+	size_t l, i;
+
+	if (!pod_guaranteed(o->pspec))
+		return;
+	for (l = 0; l < 2; l++) {
+		const struct tk_node *cs = tk_get(o->pspec, container_lists[l]);
+
+		for (i = 0; cs && cs->kind == TK_SEQ && i < cs->n; i++) {
+			const struct tk_node *cl = tk_get(tk_get(cs->items[i], "resources"), "claims");
+			const char *name = tk_scalar_text(tk_get(cs->items[i], "name"));
+			const char *claim;
+
+			if (!cl || cl->kind != TK_SEQ || cl->n == 0)
+				continue;
+			claim = tk_scalar_text(tk_get(cl->items[0], "name"));
+			report(o, R_DRA_NUMA, cl, xasprintf("%s.%s[%zu].resources.claims", spec_path, container_lists[l], i),
+			       xasprintf("container \"%s\" of a Guaranteed pod claims \"%s\" through DRA: the Topology Manager aligns its exclusive CPUs, memory and device-plugin devices, but takes no hint from DRA, so the claimed device may sit on another NUMA node",
+					 name ? name : "", claim ? claim : ""),
+			       NULL);
+		}
+	}
+}
+
 int lint_item(struct lint_ctx *ctx, const struct tk_node *item, const char *file)
 {
 	struct obj o;
@@ -1546,6 +1758,8 @@ int lint_item(struct lint_ctx *ctx, const struct tk_node *item, const char *file
 		char *p = xasprintf("%s.topologySpreadConstraints", spec_path);
 
 		check_fractional_cpu(&o, spec_path);
+		check_hugepages(&o, spec_path);
+		check_dra_numa(&o, spec_path);
 
 		tsc = tk_get(o.pspec, "topologySpreadConstraints");
 		if (tsc) {
