@@ -191,6 +191,81 @@ static void run_case(const struct tk_node *cs, const char *tmp)
 	sc_cluster_release(&c);
 }
 
+/* TestSortDomains: the order of one domain's pods (eviction takes the last).
+ * Non-evictable pods are never listed here, so its first-place rule for
+ * them has nothing to order. */
+struct sort_pod {
+	const char *name;
+	bool sel_aff, has_prio;
+	int32_t prio;
+};
+
+static void sort_case(const char *title, const struct sort_pod *in, size_t n, const char *const *want)
+{
+	struct sc_cluster c;
+	struct adv_pods a;
+	uint32_t idx[8];
+	size_t i;
+	bool ok = true;
+
+	sc_cluster_init(&c);
+	memset(&a, 0, sizeof(a));
+	a.c = &c;
+	a.p = xcalloc(n, sizeof(*a.p));
+	a.n = n;
+	for (i = 0; i < n; i++) {
+		struct sc_pod p;
+
+		memset(&p, 0, sizeof(p));
+		p.ns = sc_intern_str(&c.strs, "ns1");
+		p.name = sc_intern_str(&c.strs, in[i].name);
+		p.node = -1;
+		sc_cluster_push_pod(&c, &p);
+		a.p[i].sel_aff = in[i].sel_aff;
+		a.p[i].has_prio = in[i].has_prio;
+		a.p[i].prio = in[i].prio;
+		idx[i] = (uint32_t)i;
+	}
+	sort_pods = &a;
+	ns_cluster = &c;
+	qsort(idx, n, sizeof(*idx), pod_order);
+	for (i = 0; i < n; i++)
+		ok &= strcmp(c.pods[idx[i]].name, want[i]) == 0;
+	TAP_OK(ok, "sortDomains: %s", title);
+	free(a.p);
+	sc_cluster_release(&c);
+}
+
+static void sort_cases(void)
+{
+	static const struct sort_pod mixed[] = {
+		{ "evictable-with-affinity", false, true, 10 },   /* an annotation only: no affinity */
+		{ "evictable-high-priority", false, true, 15 },
+	};
+	static const char *const mixed_want[] = { "evictable-with-affinity", "evictable-high-priority" };
+	static const struct sort_pod prios[] = {
+		{ "high-priority-affinity", false, true, 20 },
+		{ "low-priority-no-affinity", false, true, 5 },
+	};
+	static const char *const prios_want[] = { "low-priority-no-affinity", "high-priority-affinity" };
+	static const struct sort_pod aff[] = {
+		{ "pod-no-affinity", false, true, 15 },
+		{ "pod-with-affinity", true, true, 10 },
+	};
+	static const char *const aff_want[] = { "pod-with-affinity", "pod-no-affinity" };
+	static const struct sort_pod nil[] = {
+		{ "b-prio", false, true, 1 },
+		{ "a-none", false, false, 0 },
+		{ "c-selector", true, false, 0 },
+	};
+	static const char *const nil_want[] = { "c-selector", "a-none", "b-prio" };
+
+	sort_case("single domain with mixed pods", mixed, 2, mixed_want);
+	sort_case("multiple domains with different priorities and selectors", prios, 2, prios_want);
+	sort_case("domain with pods having different selector/affinity", aff, 2, aff_want);
+	sort_case("no priority before a priority (comparePodsByPriority)", nil, 3, nil_want);
+}
+
 int main(void)
 {
 	struct tk_diag d;
@@ -213,5 +288,6 @@ int main(void)
 		run_case(doc->docs[0]->items[i], tmp);
 	unlink(tmp);
 	tk_doc_free(doc);
+	sort_cases();
 	return TAP_DONE();
 }
