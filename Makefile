@@ -84,6 +84,8 @@ $(BUILD)/tests/test-advise: cmd/spread-check/advise.c cmd/spread-check/advise.h 
 	cmd/spread-check/podtopo.c
 # test-deploymath compiles spread-check's deploymath.c in
 $(BUILD)/tests/test-deploymath: cmd/spread-check/deploymath.c cmd/spread-check/deploymath.h
+$(BUILD)/tests/test-volumes: cmd/spread-check/volumes.c cmd/spread-check/volumes.h \
+	cmd/spread-check/cluster.c cmd/spread-check/cluster.h
 
 $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)

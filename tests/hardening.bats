@@ -235,9 +235,12 @@ dump("pvc-volume-list", lambda it: kind(it, "PersistentVolumeClaim")["spec"].upd
 dump("pvc-meta-list", lambda it: kind(it, "PersistentVolumeClaim").update(metadata=[1]))
 dump("pvc-annotations-list", lambda it: kind(it, "PersistentVolumeClaim")["metadata"].update(annotations=["x"]))
 dump("pod-volumes-map", lambda it: kind(it, "Pod", 0)["spec"].update(volumes={"a": 1}))
+dump("sc-topologies-map", lambda it: it.append({"kind": "StorageClass", "metadata": {"name": "x"}, "allowedTopologies": {"a": 1}}))
+dump("sc-expression-values", lambda it: it.append({"kind": "StorageClass", "metadata": {"name": "x"},
+     "allowedTopologies": [{"matchLabelExpressions": [{"key": "zone", "values": {"a": 1}}]}]}))
 PY
 	for case in pv-affinity-string pv-required-list pv-terms-map pv-no-name pvc-volume-list pvc-meta-list \
-		pvc-annotations-list; do
+		pvc-annotations-list sc-topologies-map sc-expression-values; do
 		rc=0
 		"$TK_BIN/spread-check" simulate --rollout --cluster "$BATS_TEST_TMPDIR/$case.json" "$ro/db.yaml" \
 			>/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?

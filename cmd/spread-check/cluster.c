@@ -811,6 +811,14 @@ void sc_cluster_release(struct sc_cluster *c)
 	}
 	free(c->vols.pv);
 	free(c->vols.pvc);
+	for (i = 0; i < c->vols.nclass; i++) {
+		uint32_t j;
+
+		for (j = 0; j < c->vols.classes[i].nterms; j++)
+			sc_sel_release(&c->vols.classes[i].terms[j]);
+		free(c->vols.classes[i].terms);
+	}
+	free(c->vols.classes);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1589,13 +1597,77 @@ fail:
 
 /* ---- persistent volumes ---- */
 
+/* storage.k8s.io/v1 StorageClass: binding mode, provisioner and
+ * allowedTopologies (TopologySelectorTerms of In requirements). */
+static int storage_class_item(struct sc_cluster *c, const char *file, const struct tk_node *item,
+			      struct tk_diag *d)
+{
+	struct sc_storageclass sc = { 0 };
+	const struct tk_node *meta, *topo, *exprs;
+	const char *mode = NULL;
+	size_t i, j;
+
+	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
+	    (meta && get_string(c, file, meta, "name", &sc.name, d) < 0) ||
+	    get_string(c, file, item, "provisioner", &sc.provisioner, d) < 0 ||
+	    get_string(c, file, item, "volumeBindingMode", &mode, d) < 0 ||
+	    get_field(file, item, "allowedTopologies", TK_SEQ, &topo, d) < 0)
+		return -1;
+	if (!sc.name)
+		return tk_node_error(file, item, d, "StorageClass without metadata.name");
+	sc.wait = mode && strcmp(mode, "WaitForFirstConsumer") == 0;
+	if (!sc.provisioner)
+		sc.provisioner = sc_intern_str(&c->strs, "");
+	if (topo && topo->n)
+		sc.terms = xcalloc(topo->n, sizeof(*sc.terms));
+	for (i = 0; topo && i < topo->n; i++) {
+		if (topo->items[i]->kind != TK_MAP ||
+		    get_field(file, topo->items[i], "matchLabelExpressions", TK_SEQ, &exprs, d) < 0) {
+			if (topo->items[i]->kind != TK_MAP)
+				tk_node_error(file, topo->items[i], d, "allowedTopologies item must be a map");
+			goto fail;
+		}
+		sc.nterms = (uint32_t)i + 1;
+		/* an empty term matches nothing */
+		sc.terms[i].nothing = !exprs || !exprs->n;
+		for (j = 0; exprs && j < exprs->n; j++) {
+			struct sc_req r = { 0 };
+			const struct tk_node *e = exprs->items[j];
+
+			if (e->kind != TK_MAP) {
+				tk_node_error(file, e, d, "matchLabelExpressions item must be a map");
+				goto fail;
+			}
+			if (get_string(c, file, e, "key", &r.key, d) < 0 ||
+			    read_values(c, file, tk_get(e, "values"), &r.vals, &r.nvals, d) < 0)
+				goto fail;
+			r.op = SC_IN;
+			if (!r.key)
+				r.key = sc_intern_str(&c->strs, "");
+			sc_sel_add(&sc.terms[i], &r);
+			free(r.vals);
+		}
+	}
+	c->vols.classes = xreallocarray(c->vols.classes, c->vols.nclass + 1, sizeof(*c->vols.classes));
+	c->vols.classes[c->vols.nclass++] = sc;
+	return 0;
+fail:
+	for (i = 0; i < sc.nterms; i++)
+		sc_sel_release(&sc.terms[i]);
+	free(sc.terms);
+	return -1;
+}
+
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
 {
 	const struct tk_node *meta, *spec, *v;
-	const char *kind = tk_str(tk_get(item, "kind")), *ns = NULL, *name = NULL, *vol = NULL;
+	const char *kind = tk_str(tk_get(item, "kind")), *ns = NULL, *name = NULL, *vol = NULL, *vol2 = NULL;
 
-	if (!kind || (strcmp(kind, "PersistentVolume") != 0 && strcmp(kind, "PersistentVolumeClaim") != 0))
+	if (!kind || (strcmp(kind, "PersistentVolume") != 0 && strcmp(kind, "PersistentVolumeClaim") != 0 &&
+		      strcmp(kind, "StorageClass") != 0))
 		return 0;
+	if (strcmp(kind, "StorageClass") == 0)
+		return storage_class_item(c, file, item, d);
 	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
 	    get_field(file, item, "spec", TK_MAP, &spec, d) < 0 ||
 	    (meta && (get_string(c, file, meta, "namespace", &ns, d) < 0 ||
@@ -1607,9 +1679,17 @@ int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node 
 		struct sc_pvc pvc = { 0 };
 		const struct tk_node *ann;
 
-		if ((spec && get_string(c, file, spec, "volumeName", &vol, d) < 0) ||
+		if ((spec && (get_string(c, file, spec, "volumeName", &vol, d) < 0 ||
+			      get_string(c, file, spec, "storageClassName", &pvc.class, d) < 0)) ||
 		    get_field(file, meta, "annotations", TK_MAP, &ann, d) < 0)
 			return -1;
+		/* GetPersistentVolumeClaimClass: the beta annotation wins */
+		if (ann && get_string(c, file, ann, "volume.beta.kubernetes.io/storage-class", &vol2, d) < 0)
+			return -1;
+		if (vol2)
+			pvc.class = vol2;
+		if (!pvc.class)
+			pvc.class = sc_intern_str(&c->strs, "");
 		pvc.ns = ns ? ns : sc_intern_str(&c->strs, "default");
 		pvc.name = name;
 		pvc.volume = vol && *vol ? vol : NULL;
@@ -1623,11 +1703,21 @@ int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node 
 		return 0;
 	} else {
 		struct sc_pv pv = { 0 };
-		const struct tk_node *req = NULL;
+		const struct tk_node *req = NULL, *ref = NULL;
 
 		pv.name = name;
-		if (sc_lset_from_node(c, file, tk_get(meta, "labels"), &pv.lset, d) < 0)
+		if (sc_lset_from_node(c, file, tk_get(meta, "labels"), &pv.lset, d) < 0 ||
+		    (spec && get_string(c, file, spec, "storageClassName", &pv.class, d) < 0) ||
+		    (spec && get_field(file, spec, "claimRef", TK_MAP, &ref, d) < 0) ||
+		    (ref && (get_string(c, file, ref, "namespace", &pv.claim_ns, d) < 0 ||
+			     get_string(c, file, ref, "name", &pv.claim, d) < 0)))
 			return -1;
+		if (!pv.class)
+			pv.class = sc_intern_str(&c->strs, "");
+		if (ref && !pv.claim_ns)
+			pv.claim_ns = sc_intern_str(&c->strs, "");
+		if (ref && !pv.claim)
+			pv.claim = sc_intern_str(&c->strs, "");
 		v = spec ? tk_get(spec, "nodeAffinity") : NULL;
 		if (v && v->kind != TK_NULL) {
 			if (v->kind != TK_MAP)

@@ -181,6 +181,7 @@ struct sc_pvc {
 	bool bind_completed;            /* annotation pv.kubernetes.io/bind-completed */
 	bool deleting;                  /* metadata.deletionTimestamp set */
 	bool lost;                      /* status.phase Lost */
+	const char *class;              /* storageClassName (or the beta annotation), "" none */
 };
 struct sc_pv {
 	const char *name;
@@ -188,11 +189,21 @@ struct sc_pv {
 	bool has_required;              /* spec.nodeAffinity.required present */
 	uint32_t nterms;
 	struct sc_sel *terms;           /* its nodeSelectorTerms (ORed) */
+	const char *class;              /* spec.storageClassName, "" none */
+	const char *claim_ns, *claim;   /* spec.claimRef, NULL none */
+};
+struct sc_storageclass {
+	const char *name;
+	bool wait;                      /* volumeBindingMode WaitForFirstConsumer */
+	const char *provisioner;
+	uint32_t nterms;
+	struct sc_sel *terms;           /* allowedTopologies (ORed; none: anywhere) */
 };
 struct sc_volumes {
-	size_t npvc, npv;
+	size_t npvc, npv, nclass;
 	struct sc_pvc *pvc;
 	struct sc_pv *pv;
+	struct sc_storageclass *classes;
 };
 
 struct sc_cluster {
@@ -274,8 +285,8 @@ int sc_sel_from_map(struct sc_cluster *c, const char *file, const struct tk_node
 int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_node *sel,
 		     struct sc_sel *out, struct tk_diag *d);
 
-/* A PersistentVolume or PersistentVolumeClaim item into c->vols (other
- * kinds are ignored). Returns 0 or -1 with d filled. */
+/* A PersistentVolume, PersistentVolumeClaim or StorageClass item into
+ * c->vols (other kinds are ignored). Returns 0 or -1 with d filled. */
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d);
 
 /* nodeaffinity.GetRequiredNodeAffinity(pod).Match(node) */

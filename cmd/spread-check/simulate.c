@@ -216,7 +216,11 @@ static bool other_filters(struct sim *s, const struct sim_group *g, const struct
 		return true;
 	}
 	if (vol && vol->why && vol->why[n]) {
-		reasons_add(r, sc_vol_reason(vol->why[n]));
+		const char *why[4];
+		size_t k, nwhy = sc_vol_reasons(vol->why[n], why);
+
+		for (k = 0; k < nwhy; k++)
+			reasons_add(r, why[k]);
 		return true;
 	}
 	return false;

@@ -10,18 +10,19 @@
 #include "volumes.h"
 #include "xalloc.h"
 
-const char *sc_vol_reason(uint8_t why)
+size_t sc_vol_reasons(uint8_t why, const char **out)
 {
-	switch (why) {
-	case SC_VOL_NODE_CONFLICT:
-		return "node(s) had volume node affinity conflict";
-	case SC_VOL_PV_MISSING:
-		return "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
-	case SC_VOL_ZONE_CONFLICT:
-		return "node(s) had no available volume zone";
-	default:
-		return "";
-	}
+	size_t n = 0;
+
+	if (why & SC_VOL_NODE_CONFLICT)
+		out[n++] = "node(s) had volume node affinity conflict";
+	if (why & SC_VOL_BIND_CONFLICT)
+		out[n++] = "node(s) didn't find available persistent volumes to bind";
+	if (why & SC_VOL_PV_MISSING)
+		out[n++] = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
+	if (why & SC_VOL_ZONE_CONFLICT)
+		out[n++] = "node(s) had no available volume zone";
+	return n;
 }
 
 static const struct sc_pvc *find_pvc(const struct sc_cluster *c, const char *ns, const char *name)
@@ -42,6 +43,29 @@ static const struct sc_pv *find_pv(const struct sc_cluster *c, const char *name)
 		if (c->vols.pv[i].name == name)
 			return &c->vols.pv[i];
 	return NULL;
+}
+
+static const struct sc_storageclass *find_class(const struct sc_cluster *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->vols.nclass; i++)
+		if (c->vols.classes[i].name == name)
+			return &c->vols.classes[i];
+	return NULL;
+}
+
+/* volume.IsDelayBindingMode: no class, or a class not found, binds
+ * immediately. Without any StorageClass in the dump every unbound claim is
+ * taken as delayed (and not modelled). */
+static bool delayed(const struct sc_cluster *c, const struct sc_pvc *pvc)
+{
+	const struct sc_storageclass *sc;
+
+	if (!c->vols.nclass)
+		return true;
+	sc = *pvc->class ? find_class(c, pvc->class) : NULL;
+	return sc && sc->wait;
 }
 
 /* volume.CheckNodeAffinity: the terms see the node's labels only (no name) */
@@ -101,13 +125,42 @@ static bool pv_zone_ok(const struct sc_cluster *c, const struct sc_pv *pv, const
 	return true;
 }
 
+/* findMatchingVolumes (an unclaimed PV of the class, or one claimed by
+ * this claim, whose affinity matches; size, access and volume modes are not
+ * checked), then checkVolumeProvisions (a provisioner, allowedTopologies) */
+static bool delayed_claim_fits(const struct sc_cluster *c, const struct sc_pvc *pvc, const struct sc_nodeinfo *n)
+{
+	const struct sc_storageclass *sc = find_class(c, pvc->class);
+	const struct sc_lset *ls = &c->lsets[n->lset];
+	size_t i;
+	uint32_t t;
+
+	for (i = 0; i < c->vols.npv; i++) {
+		const struct sc_pv *pv = &c->vols.pv[i];
+
+		if (pv->class != pvc->class || (pv->claim && (pv->claim_ns != pvc->ns || pv->claim != pvc->name)))
+			continue;
+		if (pv_affinity_ok(c, pv, n))
+			return true;
+	}
+	if (!sc || !*sc->provisioner || strcmp(sc->provisioner, "kubernetes.io/no-provisioner") == 0)
+		return false;
+	if (!sc->nterms)
+		return true;
+	for (t = 0; t < sc->nterms; t++)
+		if (sc_sel_matches(&sc->terms[t], ls, NULL))
+			return true;
+	return false;
+}
+
 bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *const *claims, uint32_t n,
 		      uint32_t nnew, struct sc_volmask *m)
 {
 	const struct sc_pv **pvs = xcalloc(n + 1, sizeof(*pvs));
-	uint32_t i, npv = 0;
+	const struct sc_pvc **delay = xcalloc(n + 1, sizeof(*delay));
+	uint32_t i, npv = 0, ndelay = 0;
 	size_t node;
-	bool missing_pv = false;
+	bool missing_pv = false, bound_done = false;
 
 	memset(m, 0, sizeof(*m));
 	/* PreFilter (podHasPVCs, then unbound immediate claims) */
@@ -130,40 +183,58 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 			break;
 		}
 	}
+	/* GetPodVolumeClaims: bound, unbound delayed, unbound immediate */
 	for (i = 0; !m->prefilter && i < n; i++) {
 		const struct sc_pvc *pvc = find_pvc(c, ns, claims[i]);
 
-		if (!pvc || !pvc->volume)
-			continue;   /* unbound, delayed binding: not modelled */
-		if (!pvc->bind_completed) {
+		if (!pvc)
+			continue;   /* a StatefulSet claim to be created: not checked */
+		if (pvc->volume && pvc->bind_completed) {
+			if (bound_done)
+				continue;
+			pvs[npv] = find_pv(c, pvc->volume);
+			if (!pvs[npv]) {
+				missing_pv = true;
+				bound_done = true;   /* checkBoundClaims stops at the first missing PV */
+				continue;
+			}
+			npv++;
+		} else if (!pvc->volume && delayed(c, pvc)) {
+			if (c->vols.nclass)
+				delay[ndelay++] = pvc;
+		} else {
 			m->prefilter = xstrdup("pod has unbound immediate PersistentVolumeClaims");
-			break;
 		}
-		pvs[npv] = find_pv(c, pvc->volume);
-		if (!pvs[npv]) {
-			missing_pv = true;
-			break;   /* checkBoundClaims stops at the first missing PV */
-		}
-		npv++;
 	}
-	if (m->prefilter || (!npv && !missing_pv)) {
+	if (m->prefilter || (!npv && !missing_pv && !ndelay)) {
 		free(pvs);
+		free(delay);
 		return m->prefilter != NULL;
 	}
 	m->why = xcalloc(c->nnodes + 1, 1);
 	for (node = 0; node < c->nnodes; node++) {
 		const struct sc_nodeinfo *nd = &c->nodes[node];
 
-		for (i = 0; i < npv && !m->why[node]; i++)
-			if (!pv_affinity_ok(c, pvs[i], nd))
-				m->why[node] = SC_VOL_NODE_CONFLICT;
-		if (!m->why[node] && missing_pv)
-			m->why[node] = SC_VOL_PV_MISSING;
+		/* checkBoundClaims: the first claim that fails decides */
+		for (i = 0; i < npv; i++)
+			if (!pv_affinity_ok(c, pvs[i], nd)) {
+				m->why[node] |= SC_VOL_NODE_CONFLICT;
+				break;
+			}
+		if (i == npv && missing_pv)
+			m->why[node] |= SC_VOL_PV_MISSING;
+		for (i = 0; i < ndelay; i++)
+			if (!delayed_claim_fits(c, delay[i], nd)) {
+				m->why[node] |= SC_VOL_BIND_CONFLICT;
+				break;
+			}
+		/* VolumeZone runs only where VolumeBinding passed */
 		for (i = 0; i < npv && !m->why[node]; i++)
 			if (!pv_zone_ok(c, pvs[i], nd))
 				m->why[node] = SC_VOL_ZONE_CONFLICT;
 	}
 	free(pvs);
+	free(delay);
 	return true;
 }
 
