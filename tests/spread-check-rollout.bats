@@ -89,3 +89,20 @@ RO=$FIXTURES/spread-check/rollout
 	run -2 --separate-stderr spread-check simulate --rollout --cluster "$RO/cluster.json" "$BATS_TEST_TMPDIR/w.yaml"
 	stderr_has "w.yaml:10:40: maxSurge '5': invalid type: string is not a percentage"
 }
+
+@test "rollout: the oldest ReplicaSet scales down first, and its lowest pod-deletion-cost pod goes first" {
+	sed 's/^  replicas: 6/  replicas: 4\n  strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}/' \
+		"$RO/web-frontend.yaml" >"$BATS_TEST_TMPDIR/w.yaml"
+	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/cluster-two-rs.json" "$BATS_TEST_TMPDIR/w.yaml"
+	jq_is '.strategy' '{"type":"RollingUpdate","maxSurge":0,"maxUnavailable":1}'
+	jq_is '[.rollout.steps[] | [.action,.from,.to]]' \
+		'[["scale-down",4,3],["scale-up",0,1],["scale-down",3,2],["scale-up",1,2],["scale-down",2,1],["scale-up",2,3],["scale-down",1,0],["scale-up",3,4]]'
+	jq_is '[.rollout.steps[0,2] | .deleted[0].pod]' '["web-frontend-6d4cf56db6-00001","web-frontend-6d4cf56db6-00000"]'
+}
+
+@test "rollout: Recreate deletes every old pod, then creates the new ones" {
+	sed 's/^  replicas: 6/  replicas: 6\n  strategy: {type: Recreate}/' "$RO/web-frontend.yaml" >"$BATS_TEST_TMPDIR/w.yaml"
+	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/cluster.json" "$BATS_TEST_TMPDIR/w.yaml"
+	jq_is '.strategy' '{"type":"Recreate"}'
+	jq_is '[.rollout.steps[] | [.action,.from,.to,(.deleted|length),(.placed|length)]]' '[["scale-down",6,0,6,0],["scale-up",0,6,0,6]]'
+}
