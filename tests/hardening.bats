@@ -115,6 +115,10 @@ POD=$FIXTURES/seed/numa-database.yaml
 	check_matrix "$TK_BIN/topo-discover" -t FILE
 }
 
+@test "topo-discover --findings (a numa-verify report, for a picture): every hostile input class" {
+	check_matrix "$TK_BIN/topo-discover" -t "$TOPO" --findings FILE -o svg
+}
+
 @test "topo-discover --kubelet-config: every hostile input class" {
 	mkdir -p "$BATS_TEST_TMPDIR/nokubelet"
 	check_matrix "$TK_BIN/topo-discover" -t "$TOPO" -o nrt --node-name n \

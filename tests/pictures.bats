@@ -180,3 +180,36 @@ print(json.dumps({"kind": "List", "items": [{"kind": "Node", "metadata": {"name"
 	# each zone's nodes hold 0 or 1 replica
 	[ "$(grep -cx '0-1' <<<"$output")" -eq 3 ]
 }
+
+@test "topo-discover --findings: the PUs of what numa-verify finds misaligned are outlined and marked, the legend says why" {
+	local NV=$FIXTURES/numa-verify/2n-smt
+	# the recorded node of tests/numa-verify-cgroups.bats: app on 7-8,23-24 spans both NUMA nodes
+	run -1 --separate-stderr numa-verify --root "$NV" --all --cpu-manager-state var/lib/kubelet/cpu_manager_state
+	printf '%s\n' "$output" >nv.json
+	# its topology is the seed guide's node's: NUMA 0 is 0-7,16-23
+	topo-discover -t "$FIXTURES/seed/2s-2n-8c-2t.json" --findings nv.json -o svg >nv.svg
+	xmllint --noout nv.svg
+	run -0 labels nv.svg
+	[ "$(grep -c '^PU P#[0-9]* !$' <<<"$output")" -eq 8 ]
+	[ "$(grep -c '^PU P#[0-9]*$' <<<"$output")" -eq 24 ]
+	output_has 'numa-verify: container 8e2b9d3f-1c2e-4d66-8b1f-2e3a4b5c6d72/app misaligned on CPUs 7-8,23-24: exclusive cpus 7-8,23-24 span NUMA nodes 0-1'
+	[ "$(grep -c '^numa-verify: ' <<<"$output")" -eq 4 ]
+	printf '{"verdict":"aligned"}\n' >not-a-report.json
+	run --separate-stderr topo-discover -s pu:2 --findings not-a-report.json -o svg
+	[ "$status" -eq 2 ]
+	stderr_has 'not-a-report.json:1:1: not a numa-verify report'
+}
+
+@test "a checkpoint of 2,000 containers named with markup and control characters: a well-formed picture, the legend capped" {
+	mkdir -p k
+	# checksum 0: a legacy file, which the kubelet (and topo-discover) accepts
+	python3 -c '
+import json
+e = {"pod-%04d<&>\u0001" % i: {"c\u0007\"%d" % i: str(i % 32)} for i in range(2000)}
+print(json.dumps({"policyName": "static", "defaultCpuSet": "", "entries": e, "checksum": 0}))' >k/cpu_manager_state
+	topo-discover -t "$FIXTURES/seed/2s-2n-8c-2t.json" --kubelet-dir k -o svg >many.svg
+	xmllint --noout many.svg
+	run -0 labels many.svg
+	[ "$(grep -c '^pod pod-' <<<"$output")" -eq 100 ]
+	output_has '1900 more containers (see the checkpoints, or -o nrt)'
+}

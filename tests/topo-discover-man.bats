@@ -23,7 +23,7 @@ load test_helper/common
 		run --separate-stderr env PATH="$PWD/shim:$PATH" bash -o pipefail -c "$cmd"
 		[ "$status" -eq 0 ] || { printf 'example %d: %s\nexit %s: %s\n' "$n" "$cmd" "$status" "$stderr" >&2; return 1; }
 	done < <(man_examples "$TK_ROOT/man/topo-discover.1")
-	[ "$n" -ge 9 ]
+	[ "$n" -ge 11 ]
 	# the saved document was shown again
 	[ -s node.json ] && [ -s 2s.json ]
 }

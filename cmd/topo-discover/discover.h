@@ -130,11 +130,31 @@ struct nrt_opts {
  * with d filled (no usable name). New reference. */
 json_t *render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_diag *d);
 
+/* ---- numa-verify's findings (findings.c) ---- */
+
+struct node_finding {
+	char *who;                     /* "container ns/pod/name", "process comm (pid N)" */
+	char *verdict;                 /* numa-verify's: "misaligned" */
+	char *reason;                  /* its first reason, or NULL */
+	struct cpuset cpus;
+};
+
+struct node_findings {
+	size_t n;
+	struct node_finding *f;
+};
+
+/* The containers and processes a numa-verify -o json report finds
+ * misaligned. Returns 0, or -1 with d filled. */
+int findings_load(struct node_findings *nf, const char *path, struct tk_diag *d);
+void findings_release(struct node_findings *nf);
+
 /* ---- the picture (picture.c) ---- */
 
 struct node_pic_opts {
 	enum tk_pic_format format;
 	bool distances;                /* draw the NUMA distance matrix */
+	const struct node_findings *findings;   /* NULL: none given */
 };
 
 /* Draw t, with what na (NULL: nothing read) shows assigned, to out.

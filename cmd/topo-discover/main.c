@@ -34,6 +34,7 @@ enum {
 	OPT_KUBELET_DIR,
 	OPT_KUBELET_CONFIG,
 	OPT_DISTANCES,
+	OPT_FINDINGS,
 };
 
 struct opts {
@@ -49,6 +50,7 @@ struct opts {
 	const char *kubelet_dir;
 	const char *kubelet_config;
 	bool distances;
+	const char *findings;
 	enum tk_out out;
 };
 
@@ -90,7 +92,10 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        with -o nrt, svg, png or pdf: the\n"
 	      "                          KubeletConfiguration (reserved CPUs and memory,\n"
 	      "                          policies)\n"
-	      "     --distances        with -o svg, png or pdf: draw the NUMA distances\n", stdout);
+	      "     --distances        with -o svg, png or pdf: draw the NUMA distances\n"
+	      "     --findings FILE    with -o svg, png or pdf: numa-verify's JSON report;\n"
+	      "                          the CPUs of what it found not aligned are\n"
+	      "                          outlined\n", stdout);
 	tk_help_output(stdout, OUTPUTS);
 	tk_help_common(stdout);
 	tk_help_exit_status(stdout, "the topology was printed", NULL);
@@ -120,6 +125,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "fsroot",                  required_argument, NULL, 'r' },
 		{ "distances",               no_argument,       NULL, OPT_DISTANCES },
+		{ "findings",                required_argument, NULL, OPT_FINDINGS },
 		{ "help",                    no_argument,       NULL, 'h' },
 		{ "input",                   required_argument, NULL, 'i' },
 		{ "kubelet-config",          required_argument, NULL, OPT_KUBELET_CONFIG },
@@ -191,6 +197,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case OPT_DISTANCES:
 			o->distances = true;
 			break;
+		case OPT_FINDINGS:
+			o->findings = optarg;
+			break;
 		default:
 			tk_getopt_error(c, argv);
 		}
@@ -206,8 +215,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		tk_usage_error("--topology-manager-%s needs -o nrt", o->policy ? "policy" : "scope");
 	if ((o->kubelet_dir || o->kubelet_config) && o->out != TK_OUT_NRT && !(o->out & PICTURES))
 		tk_usage_error("--kubelet-%s needs -o nrt, svg, png or pdf", o->kubelet_dir ? "dir" : "config");
-	if (o->distances && !(o->out & PICTURES))
-		tk_usage_error("--distances needs -o svg, png or pdf");
+	if ((o->distances || o->findings) && !(o->out & PICTURES))
+		tk_usage_error("--%s needs -o svg, png or pdf", o->distances ? "distances" : "findings");
 }
 
 static int load(struct topo *t, const struct opts *o, struct tk_diag *d)
@@ -284,20 +293,33 @@ int main(int argc, char **argv)
 	case TK_OUT_PNG:
 	case TK_OUT_PDF: {
 		struct node_pic_opts po = { o.out == TK_OUT_SVG ? TK_PIC_SVG : o.out == TK_OUT_PNG ? TK_PIC_PNG
-					    : TK_PIC_PDF, o.distances };
+					    : TK_PIC_PDF, o.distances, NULL };
 		struct node_alloc na;
+		struct node_findings nf;
 		bool have = o.kubelet_dir || o.kubelet_config;
+
+		if (o.findings) {
+			if (findings_load(&nf, o.findings, &d) < 0) {
+				topo_release(&t);
+				tk_fatal_diag(&d);
+			}
+			po.findings = &nf;
+		}
 
 		/* a picture of a recorded node draws what its own files say, not
 		 * this machine's /var/lib/kubelet: nothing unless asked */
 		if (have && node_alloc_load(&na, o.kubelet_dir ? o.kubelet_dir : "/var/lib/kubelet",
 					    o.kubelet_config, &d) < 0) {
+			if (o.findings)
+				findings_release(&nf);
 			topo_release(&t);
 			tk_fatal_diag(&d);
 		}
 		rc = render_picture(&t, have ? &na : NULL, &po, stdout, &d);
 		if (have)
 			node_alloc_release(&na);
+		if (o.findings)
+			findings_release(&nf);
 		if (rc < 0) {
 			topo_release(&t);
 			tk_fatal_diag(&d);

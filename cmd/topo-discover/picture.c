@@ -42,6 +42,11 @@
 #define BAR_MIN_W 200.0
 #define LEGEND_ROW 15.0
 #define TEXT 9.0
+/* past these the legend says how many more (the checkpoints and numa-verify
+ * list them all) and the distances are left to -o text */
+#define LEGEND_MAX 100
+#define FINDINGS_MAX 40
+#define DISTANCES_MAX 64
 
 enum kind { K_MACHINE, K_PACKAGE, K_NUMA, K_L3, K_CORE, K_PU };
 
@@ -215,6 +220,25 @@ static void find_holders(struct npic *np)
 	for (i = 0; i < np->t->ndevices; i++)
 		if (np->dev_holder[i] >= 0)
 			np->holders[np->dev_holder[i]].ndev++;
+}
+
+static bool cpu_flagged(const struct npic *np, int cpu)
+{
+	size_t i;
+
+	for (i = 0; np->o->findings && i < np->o->findings->n; i++)
+		if (cpuset_test(&np->o->findings->f[i].cpus, (unsigned)cpu))
+			return true;
+	return false;
+}
+
+/* a thick edge in the warning colour, inside the box */
+static void outline(struct tk_pic *p, double x, double y, double w, double h)
+{
+	tk_pic_line(p, x + 1, y + 1, x + w - 1, y + 1, &tk_pic_warn, 2.5, false);
+	tk_pic_line(p, x + w - 1, y + 1, x + w - 1, y + h - 1, &tk_pic_warn, 2.5, false);
+	tk_pic_line(p, x + w - 1, y + h - 1, x + 1, y + h - 1, &tk_pic_warn, 2.5, false);
+	tk_pic_line(p, x + 1, y + h - 1, x + 1, y + 1, &tk_pic_warn, 2.5, false);
 }
 
 static int cpu_holder(const struct npic *np, int cpu)
@@ -427,6 +451,11 @@ static void draw_pu(struct npic *np, const struct lbox *b)
 	tk_pic_box(np->p, b->x, b->y, b->w, b->h, &fill, &tk_pic_ink);
 	ink = tk_pic_ink_on(&fill);
 	snprintf(top, sizeof(top), "PU P#%d", b->id);
+	if (cpu_flagged(np, b->id)) {
+		/* numa-verify's finding: the edge and a mark, not the colour alone */
+		outline(np->p, b->x, b->y, b->w, b->h);
+		snprintf(top, sizeof(top), "PU P#%d !", b->id);
+	}
 	tk_pic_label(np->p, b->x, b->y + 1, b->w, b->h / 2 - 1, top, TEXT, TK_PIC_CENTER, &ink);
 	if (*second || mark)
 		tk_pic_label(np->p, b->x, b->y + b->h / 2, b->w, b->h / 2 - 1, *second ? second : mark,
@@ -600,9 +629,40 @@ static void free_box(struct lbox *b)
 
 /* ---- legend and distances ---- */
 
+static size_t nfindings(const struct npic *np)
+{
+	return np->o->findings ? np->o->findings->n : 0;
+}
+
 static size_t legend_rows(const struct npic *np)
 {
-	return 1 + np->nholders + (np->na ? 3 : 0);
+	size_t nf = nfindings(np);
+
+	return 1 + (np->nholders > LEGEND_MAX ? LEGEND_MAX + 1 : np->nholders) + (np->na ? 3 : 0) +
+	       (nf > FINDINGS_MAX ? FINDINGS_MAX + 1 : nf);
+}
+
+static void draw_findings(struct npic *np, double x, double y, double w)
+{
+	size_t i, n = nfindings(np);
+	char text[768];
+
+	for (i = 0; i < n && i < FINDINGS_MAX; i++) {
+		const struct node_finding *f = &np->o->findings->f[i];
+		char *cpus = cpuset_format_list(&f->cpus);
+
+		tk_pic_box(np->p, x, y + 2, 22, LEGEND_ROW - 4, &tk_pic_paper, &tk_pic_ink);
+		outline(np->p, x, y + 2, 22, LEGEND_ROW - 4);
+		snprintf(text, sizeof(text), "numa-verify: %s %s%s%s%s%s", f->who, f->verdict,
+			 *cpus ? " on CPUs " : "", cpus, f->reason ? ": " : "", f->reason ? f->reason : "");
+		free(cpus);
+		tk_pic_label(np->p, x + 26, y, w - 26, LEGEND_ROW, text, TEXT, 0, &tk_pic_warn);
+		y += LEGEND_ROW;
+	}
+	if (n > FINDINGS_MAX) {
+		snprintf(text, sizeof(text), "%zu more numa-verify findings (see its report)", n - FINDINGS_MAX);
+		tk_pic_label(np->p, x + 26, y, w - 26, LEGEND_ROW, text, TEXT, 0, &tk_pic_warn);
+	}
 }
 
 static void draw_legend(struct npic *np, double x, double y, double w)
@@ -614,7 +674,7 @@ static void draw_legend(struct npic *np, double x, double y, double w)
 	tk_pic_label(np->p, x, y, w, LEGEND_ROW, np->nholders ? "Legend: pod, container" : "Legend",
 		     TEXT + 1, TK_PIC_BOLD, NULL);
 	y += LEGEND_ROW;
-	for (i = 0; i < np->nholders; i++) {
+	for (i = 0; i < np->nholders && i < LEGEND_MAX; i++) {
 		const struct holder *h = &np->holders[i];
 
 		fill = holder_color(np, (int)i);
@@ -645,6 +705,14 @@ static void draw_legend(struct npic *np, double x, double y, double w)
 		tk_pic_label(np->p, x + 26, y, w - 26, LEGEND_ROW, text, TEXT, 0, NULL);
 		y += LEGEND_ROW;
 	}
+	if (np->nholders > LEGEND_MAX) {
+		snprintf(text, sizeof(text), "%zu more containers (see the checkpoints, or -o nrt)",
+			 np->nholders - LEGEND_MAX);
+		tk_pic_label(np->p, x + 26, y, w - 26, LEGEND_ROW, text, TEXT, 0, NULL);
+		y += LEGEND_ROW;
+	}
+	draw_findings(np, x, y, w);
+	y += LEGEND_ROW * (double)(nfindings(np) > FINDINGS_MAX ? FINDINGS_MAX + 1 : nfindings(np));
 	if (!np->na)
 		return;
 	tk_pic_box(np->p, x, y + 2, 22, LEGEND_ROW - 4, &tk_pic_muted, &tk_pic_ink);
@@ -668,7 +736,7 @@ static bool have_distances(const struct topo *t)
 	for (i = 0; i < t->nnuma; i++)
 		if (t->numa[i].ndistances != t->nnuma)
 			return false;
-	return t->nnuma > 0;
+	return t->nnuma > 0 && t->nnuma <= DISTANCES_MAX;
 }
 
 #define DIST_CELL 26.0

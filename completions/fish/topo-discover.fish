@@ -12,6 +12,7 @@ complete -c topo-discover -l topology-manager-scope -x -a 'container pod' -d "wi
 complete -c topo-discover -l kubelet-dir -x -a '(__fish_complete_directories)' -d "with -o nrt or a picture: the kubelet's state directory"
 complete -c topo-discover -l kubelet-config -r -F -d 'with -o nrt or a picture: the KubeletConfiguration'
 complete -c topo-discover -l distances -d 'with -o svg, png or pdf: draw the NUMA distances'
+complete -c topo-discover -l findings -r -F -d "with -o svg, png or pdf: numa-verify's JSON report"
 complete -c topo-discover -s o -l output -x -a 'json text nrt svg png pdf' -d 'output format'
 complete -c topo-discover -s h -l help -d 'display help'
 complete -c topo-discover -s V -l version -d 'display version'
