@@ -436,59 +436,55 @@ const char *pts_filter(const struct pts_state *st, uint32_t node)
 	return NULL;
 }
 
-bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t *scores)
+/* initPreScoreState: the candidates it ignores (without every soft
+ * topologyKey when requireAllTopologies), each soft constraint's topology
+ * size over the others and its weight, log(size + 2) */
+static void init_prescore(struct pts_state *st, const uint32_t *cand, size_t ncand, bool *ignored,
+			    double *weight)
 {
-	struct sc_cluster *c = st->c;
-	size_t i, nignored = 0;
+	size_t i, nignored = 0, *topo_size = xcalloc(st->n, sizeof(*topo_size));
 	uint32_t j, n;
-	double *weight;
-	bool *ignored;
-	int64_t min_score = INT64_MAX, max_score = 0;
 
-	if (st->n == st->nhard || !c->nnodes) {
-		for (i = 0; i < ncand; i++)
-			scores[i] = 0;
-		return false;
-	}
-	weight = xcalloc(st->n, sizeof(*weight));
-	ignored = xcalloc(ncand + 1, sizeof(*ignored));
-	/* initPreScoreState */
 	for (j = st->nhard; j < st->n; j++) {
 		memset(st->k[j].tp, 0, st->k[j].ndom * sizeof(*st->k[j].tp));
 		memset(st->k[j].tp_present, 0, st->k[j].ndom * sizeof(*st->k[j].tp_present));
 	}
-	{
-		size_t *topo_size = xcalloc(st->n, sizeof(*topo_size));
-
-		memset(st->ignored, 0, c->nnodes * sizeof(*st->ignored));
-		for (i = 0; i < ncand; i++) {
-			n = cand[i];
-			if (st->require_all && !st->soft_keys_ok[n]) {
-				ignored[i] = true;
-				st->ignored[n] = true;
-				nignored++;
-				continue;
-			}
-			for (j = st->nhard; j < st->n; j++) {
-				struct pts_constraint *k = &st->k[j];
-
-				if (k->hostname)
-					continue;
-				if (!k->tp_present[k->dom[n]]) {
-					k->tp_present[k->dom[n]] = true;
-					topo_size[j]++;
-				}
-			}
+	memset(st->ignored, 0, st->c->nnodes * sizeof(*st->ignored));
+	for (i = 0; i < ncand; i++) {
+		n = cand[i];
+		if (st->require_all && !st->soft_keys_ok[n]) {
+			ignored[i] = true;
+			st->ignored[n] = true;
+			nignored++;
+			continue;
 		}
 		for (j = st->nhard; j < st->n; j++) {
-			size_t sz = st->k[j].hostname ? ncand - nignored : topo_size[j];
+			struct pts_constraint *k = &st->k[j];
 
-			st->k[j].topo_size = sz;
-			weight[j] = log((double)(sz + 2));
+			if (k->hostname)
+				continue;
+			if (!k->tp_present[k->dom[n]]) {
+				k->tp_present[k->dom[n]] = true;
+				topo_size[j]++;
+			}
 		}
-		free(topo_size);
 	}
-	/* PreScore: processAllNode */
+	for (j = st->nhard; j < st->n; j++) {
+		size_t sz = st->k[j].hostname ? ncand - nignored : topo_size[j];
+
+		st->k[j].topo_size = sz;
+		weight[j] = log((double)(sz + 2));
+	}
+	free(topo_size);
+}
+
+/* PreScore's processAllNode: the matching pods of every node counted into
+ * the domains the candidates span */
+static void prescore_count(struct pts_state *st)
+{
+	const struct sc_cluster *c = st->c;
+	uint32_t j, n;
+
 	for (n = 0; n < c->nnodes; n++) {
 		if (c->nodes[n].removed)
 			continue;
@@ -502,28 +498,32 @@ bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t
 			k->tp[k->dom[n]] += k->cnt[n];
 		}
 	}
-	/* Score */
-	for (i = 0; i < ncand; i++) {
-		double score = 0;
+}
 
-		n = cand[i];
-		if (ignored[i]) {
-			scores[i] = 0;
+/* Score for one node: scoreForCount summed over the soft constraints */
+static int64_t score_node(const struct pts_state *st, uint32_t n, const double *weight)
+{
+	double score = 0;
+	uint32_t j;
+
+	for (j = st->nhard; j < st->n; j++) {
+		const struct pts_constraint *k = &st->k[j];
+		int64_t cnt;
+
+		if (!k->has_key[n])
 			continue;
-		}
-		for (j = st->nhard; j < st->n; j++) {
-			const struct pts_constraint *k = &st->k[j];
-			int64_t cnt;
-
-			if (!k->has_key[n])
-				continue;
-			cnt = k->hostname ? k->cnt[n] : k->tp[k->dom[n]];
-			/* scoreForCount */
-			score += (double)cnt * weight[j] + (double)(k->max_skew - 1);
-		}
-		scores[i] = (int64_t)round(score);
+		cnt = k->hostname ? k->cnt[n] : k->tp[k->dom[n]];
+		score += (double)cnt * weight[j] + (double)(k->max_skew - 1);
 	}
-	/* NormalizeScore */
+	return (int64_t)round(score);
+}
+
+/* NormalizeScore: fewer matching pods, higher score; ignored nodes 0 */
+static void normalize_scores(int64_t *scores, const bool *ignored, size_t ncand)
+{
+	int64_t min_score = INT64_MAX, max_score = 0;
+	size_t i;
+
 	for (i = 0; i < ncand; i++) {
 		if (ignored[i])
 			continue;
@@ -540,6 +540,26 @@ bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t
 		else
 			scores[i] = PTS_MAX_NODE_SCORE * (max_score + min_score - scores[i]) / max_score;
 	}
+}
+
+bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t *scores)
+{
+	size_t i;
+	double *weight;
+	bool *ignored;
+
+	if (st->n == st->nhard || !st->c->nnodes) {
+		for (i = 0; i < ncand; i++)
+			scores[i] = 0;
+		return false;
+	}
+	weight = xcalloc(st->n, sizeof(*weight));
+	ignored = xcalloc(ncand + 1, sizeof(*ignored));
+	init_prescore(st, cand, ncand, ignored, weight);
+	prescore_count(st);
+	for (i = 0; i < ncand; i++)
+		scores[i] = ignored[i] ? 0 : score_node(st, cand[i], weight);
+	normalize_scores(scores, ignored, ncand);
 	free(weight);
 	free(ignored);
 	return true;
