@@ -60,12 +60,14 @@ $(LIB): $(COMMON_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# numa-verify --explain re-runs topo-admit's admission: its objects but main
+numa-verify_EXTRA = $(filter-out %/main.o,$(topo-admit_OBJ))
 define tool_rule
 $(1)_SRC = $$(sort $$(wildcard cmd/$(1)/*.c))
 $(1)_OBJ = $$($(1)_SRC:%.c=$(BUILD)/%.o)
-$(BIN)/$(1): $$($(1)_OBJ) $(LIB)
+$(BIN)/$(1): $$($(1)_OBJ) $$($(1)_EXTRA) $(LIB)
 	@mkdir -p $(BIN)
-	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(LIB) $(if $(filter $(1),$(HWLOC_TOOLS)),$$(HWLOC_LIBS)) $(if $(filter $(1),$(DRAW_TOOLS)),$$(DRAW_LIBS)) $$(LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $$($(1)_EXTRA) $(LIB) $(if $(filter $(1),$(HWLOC_TOOLS)),$$(HWLOC_LIBS)) $(if $(filter $(1),$(DRAW_TOOLS)),$$(DRAW_LIBS)) $$(LIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 -include $(COMMON_OBJ:.o=.d) $(foreach t,$(TOOLS),$($(t)_OBJ:.o=.d))

@@ -111,3 +111,20 @@ EX=$BATS_TEST_DIRNAME/fixtures/explain
 	run -2 --separate-stderr spread-check explain --pods "$EX/cluster.json" "$EX/cluster-events.json"
 	stderr_has "need --nodes or --cluster"
 }
+
+# The re-run of an admission: numa-app asks 10 exclusive CPUs of a node
+# whose NUMA nodes have 6 (2 reserved) and 8 free under single-numa-node.
+@test "numa-verify --explain -t --pods: the admission re-run, per resource the NUMA nodes that were short" {
+	local node=$BATS_TEST_DIRNAME/fixtures/nodes/c
+	run -1 --separate-stderr numa-verify --explain -t "$node/topology.json" --kubelet-config "$node/kubelet-config.yaml" \
+		--kubelet-dir "$node/kubelet" --pods "$EX/node-pods.json" "$EX/journal.txt"
+	jq_is '.events[2].rederived|[.found,.admit,.reason,.policy]' '[true,false,"TopologyAffinityError","single-numa-node"]'
+	jq_is '.events[2].rederived.containers[0].resources.cpu.why' '"10 exclusive CPUs; NUMA 0-1 preferred; NUMA 0 has 6 free CPUs, needs 10; NUMA 1 has 8 free CPUs, needs 10"'
+	jq_is '[.events[]|.rederived.found]' '[null,null,true,null,null,false,true,null]'
+	run -1 --separate-stderr numa-verify --explain -o text -t "$node/topology.json" --kubelet-config "$node/kubelet-config.yaml" \
+		--pods "$EX/node-pods.json" - <"$EX/journal.jsonl"
+	output_has "  re-run on the node now (single-numa-node, container scope): rejected"
+	output_has "      cpu 10: 10 exclusive CPUs; NUMA 0-1 preferred; NUMA 0 has 6 free CPUs, needs 10; NUMA 1 has 8 free CPUs, needs 10"
+	run -2 --separate-stderr numa-verify --explain -t "$node/topology.json" "$EX/journal.txt"
+	stderr_has "needs both -t TOPO and --pods FILE"
+}

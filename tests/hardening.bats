@@ -452,18 +452,23 @@ import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\
 # are lines they do not recognise (exit 0, counted), a bad JSON document or a
 # NUL byte is unreadable input (exit 2 naming the file); never a crash, and
 # memory stays bounded (a 100 MiB line is cut at 64 KiB and counted). With
-# --cluster the hostile file is the dump the events are re-run on.
+# --cluster (--pods) the hostile file is the dump (the pods) the events are
+# re-run on.
 @test "spread-check explain / numa-verify --explain: every hostile input class" {
 	local class rc fails="" mem tool
 	for class in $classes; do
 		case $class in
 		garbage|bigscalar|million|deep|bomb) [ -z "${TK_VALGRIND:-}" ] || continue ;;
 		esac
-		for tool in "spread-check explain" "numa-verify --explain" "spread-check explain --cluster"; do
+		for tool in "spread-check explain" "numa-verify --explain" "spread-check explain --cluster" "numa-verify --explain --pods"; do
 			rc=0
-			# --cluster: the hostile file is the dump the events are re-run on
-			set -- "$BAD/$class.yaml"
-			[ "${tool##* }" != --cluster ] || set -- "$BAD/$class.yaml" "$BATS_TEST_DIRNAME/fixtures/explain/cluster-events.json"
+			# --cluster and --pods: the hostile file is what the evidence is re-run on
+			case $tool in
+			*--cluster) set -- "$BAD/$class.yaml" "$BATS_TEST_DIRNAME/fixtures/explain/cluster-events.json" ;;
+			*--pods) set -- "$BAD/$class.yaml" -t "$BATS_TEST_DIRNAME/fixtures/nodes/c/topology.json" \
+				"$BATS_TEST_DIRNAME/fixtures/explain/journal.txt" ;;
+			*) set -- "$BAD/$class.yaml" ;;
+			esac
 			# shellcheck disable=SC2086
 			/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/time" timeout "$(time_limit 10)" \
 				"$TK_BIN/${tool%% *}" ${tool#* } "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null || rc=$?
