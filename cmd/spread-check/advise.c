@@ -661,7 +661,10 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 	bool *fits = xcalloc(c->nnodes + 1, sizeof(*fits));
 	struct pts_defaults defs;
 	struct sc_taint unsched;
-	size_t i;
+	/* the pods of the namespace being placed, placed ones included */
+	uint32_t *nsidx;
+	size_t i, nns = 0;
+	const char *cur_ns = NULL;
 
 	memset(&defs, 0, sizeof(defs));
 	unsched_taint(c, &unsched);
@@ -678,6 +681,7 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 	}
 	ns_cluster = c;
 	qsort(order, nev, sizeof(*order), ns_order);
+	nsidx = xcalloc(n0 + nev + 1, sizeof(*nsidx));
 	for (e = 0; e < nev; e++) {
 		struct sc_pod pod = c->pods[order[e]];
 		struct sc_podspec spec = a->p[order[e]].spec;
@@ -686,31 +690,46 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 		size_t ncand = 0, best = 0;
 		uint32_t n;
 
+		/* PodTopologySpread counts the pod's namespace only: count just
+		 * those pods (the evictions come namespace by namespace) */
+		if (pod.ns != cur_ns) {
+			cur_ns = pod.ns;
+			nns = 0;
+			for (i = 0; i < c->npods; i++)
+				if (c->pods[i].ns == cur_ns)
+					nsidx[nns++] = (uint32_t)i;
+		}
 		spec.lset = pod.lset;
 		spec.cpu = pod.cpu;
 		spec.mem = pod.mem;
 		memset(&st, 0, sizeof(st));
+		st.pod_idx = nsidx;
+		st.npod_idx = nns;
 		pts_state_init(&st, c, &spec, &defs, NULL);
 		pts_prefilter(&st);
+		/* the reasons are gathered only for a pod that stays Pending */
 		for (n = 0; n < c->nnodes; n++) {
 			struct sc_filter_verdict v;
-			const char *r;
 
 			fits[n] = false;
 			if (c->nodes[n].removed)
 				continue;
 			if (sc_filters_before_spread(&spec, &c->nodes[n], st.aff_ok[n], &unsched, &v)) {
-				for (k = 0; k < v.nreasons; k++)
-					reason_add(why, v.reasons[k]);
+				if (!ncand && why)
+					for (k = 0; k < v.nreasons; k++)
+						reason_add(why, v.reasons[k]);
 				sc_filter_verdict_release(&v);
 				continue;
 			}
 			fits[n] = true;
-			if ((r = pts_filter(&st, n))) {
-				reason_add(why, r);
+			if (pts_filter(&st, n)) {
+				if (!ncand && why)
+					reason_add(why, pts_filter(&st, n));
 				continue;
 			}
 			cand[ncand++] = n;
+			json_decref(why);
+			why = NULL;
 		}
 		out[order[e]] = json_pack("{s:s,s:s}", "pod", pod.name, "node", c->nodes[pod.node].name);
 		if (!ncand) {
@@ -720,7 +739,6 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 			pts_state_release(&st);
 			continue;
 		}
-		json_decref(why);
 		pts_score(&st, cand, ncand, scores);
 		for (k = 1; k < ncand; k++)
 			if (scores[k] > scores[best] ||
@@ -731,12 +749,14 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 		pod.node = (int32_t)cand[best];
 		pod.flags = 0;
 		sc_cluster_push_pod(c, &pod);
+		nsidx[nns++] = (uint32_t)(c->npods - 1);
 		c->nodes[pod.node].req_cpu += pod.cpu;
 		c->nodes[pod.node].req_mem += pod.mem;
 		c->nodes[pod.node].npods++;
 		pts_state_release(&st);
 	}
 	free(order);
+	free(nsidx);
 	free(cand);
 	free(scores);
 	free(fits);
