@@ -975,6 +975,101 @@ static void take_from_numa(struct dist *d, int numa, int count)
 	cpuset_release(&got);
 }
 
+/* rangeNUMANodesNeededToSatisfy: how few and how many NUMA nodes a
+ * distribution of needed CPUs in groups can span */
+static void numas_needed(const struct ktopo *k, int navail, int needed, int group, int *min, int *max)
+{
+	int groups_all = (k->ncpu - 1) / group + 1;
+	int per_numa = (groups_all - 1) / k->nnuma + 1;
+	int needed_groups = (needed - 1) / group + 1;
+
+	*min = (needed_groups - 1) / per_numa + 1;
+	*max = needed_groups < navail ? needed_groups : navail;
+}
+
+static void dist_init(struct dist *d, struct acc *a, struct gpool *pool, const struct ilist *numas,
+		      int num, int group, bool align_socket)
+{
+	const struct ktopo *k = a->k;
+	int i, j;
+
+	d->a = a;
+	d->pool = pool;
+	d->numas = numas->v;
+	d->nnumas = numas->n;
+	d->num = num;
+	d->group = group;
+	d->pos = xmalloc(sizeof(int) * (size_t)(k->nnuma + 1));
+	for (i = 0; i < k->nnuma; i++)
+		d->pos[i] = -1;
+	for (i = 0; i < numas->n; i++)
+		d->pos[numas->v[i]] = i;
+	d->after = xmalloc(sizeof(int) * (size_t)(numas->n + 1));
+	d->scratch = xmalloc(sizeof(int) * (size_t)(numas->n + 1));
+	d->align_socket = align_socket;
+	d->numa_socket = xmalloc(sizeof(int) * (size_t)(k->nnuma + 1));
+	for (i = 0; i < k->nnuma; i++) {
+		const struct ilist *g = &k->numa_cpus[i];
+
+		d->numa_socket[i] = g->n ? k->cpu_socket[g->v[0]] : -1;
+		for (j = 1; j < g->n; j++)
+			if (k->cpu_socket[g->v[j]] != d->numa_socket[i])
+				d->numa_socket[i] = -1;
+	}
+}
+
+static void dist_release(struct dist *d)
+{
+	free(d->pos);
+	free(d->after);
+	free(d->scratch);
+	free(d->numa_socket);
+}
+
+/* The best combination's CPUs: the even distribution from each of its NUMA
+ * nodes, then the remainder a group at a time over the best remainder
+ * subset. 0, or -1 with the kubelet's accounting error in err. */
+static int take_best_combo(struct dist *d, char *err, size_t errlen)
+{
+	struct acc *a = d->a;
+	int i, distribution, remainder, group = d->group;
+
+	/* no chosen NUMA node is asked for more whole groups than it has
+	 * (only align-by-socket can have chosen such a combination) */
+	distribution = (d->num / d->best_combo.len / group) * group;
+	for (i = 0; i < d->best_combo.len; i++)
+		distribution = min_int(distribution, a->nfree[L_NUMA][d->best_combo.arr[i]] / group * group);
+	for (i = 0; i < d->best_combo.len; i++)
+		take_from_numa(d, d->best_combo.arr[i], distribution);
+	remainder = d->num - distribution * d->best_combo.len;
+	while (remainder > 0) {
+		bool progress = false;
+
+		for (i = 0; d->have_remainder && i < d->best_remainder.len; i++) {
+			int numa = d->best_remainder.arr[i];
+
+			if (remainder == 0)
+				break;
+			if (a->nfree[L_NUMA][numa] < group)
+				continue;
+			take_from_numa(d, numa, group);
+			remainder -= group;
+			progress = true;
+		}
+		if (!progress)   /* the kubelet would spin here forever */
+			break;
+	}
+	if (a->needed > 0) {
+		snprintf(err, errlen, "accounting error, not enough CPUs allocated, remaining: %d", a->needed);
+		return -1;
+	}
+	if (a->needed < 0) {
+		snprintf(err, errlen, "accounting error, too many CPUs allocated, remaining: %d", a->needed);
+		return -1;
+	}
+	return 0;
+}
+
 int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num, int group,
 		     enum take_sort sort, bool align_socket, struct cpuset *result,
 		     char *err, size_t errlen)
@@ -983,7 +1078,8 @@ int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num,
 	struct gpool pool = { NULL, 0, 0, 0, 0 };
 	struct dist d;
 	struct ilist numas = { 0, NULL };
-	int ret = -1, i, kk, min_numas, max_numas;
+	int ret = -1, kk, min_numas, max_numas;
+	bool packed = false;
 
 	if (group < 1)
 		group = 1;
@@ -1003,46 +1099,10 @@ int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num,
 		goto out;
 	}
 	numas = sort_available_numas(&a);
-
-	/* rangeNUMANodesNeededToSatisfy */
-	{
-		int num_numa = k->nnuma, num_avail = numas.n, groups_all, per_numa, needed_groups;
-
-		groups_all = (k->ncpu - 1) / group + 1;
-		per_numa = (groups_all - 1) / num_numa + 1;
-		needed_groups = (a.needed - 1) / group + 1;
-		min_numas = (needed_groups - 1) / per_numa + 1;
-		max_numas = needed_groups < num_avail ? needed_groups : num_avail;
-	}
-
-	d.a = &a;
-	d.pool = &pool;
-	d.numas = numas.v;
-	d.nnumas = numas.n;
-	d.num = num;
-	d.group = group;
-	d.pos = xmalloc(sizeof(int) * (size_t)(k->nnuma + 1));
-	for (i = 0; i < k->nnuma; i++)
-		d.pos[i] = -1;
-	for (i = 0; i < numas.n; i++)
-		d.pos[numas.v[i]] = i;
-	d.after = xmalloc(sizeof(int) * (size_t)(numas.n + 1));
-	d.scratch = xmalloc(sizeof(int) * (size_t)(numas.n + 1));
-	d.align_socket = align_socket;
-	d.numa_socket = xmalloc(sizeof(int) * (size_t)(k->nnuma + 1));
-	for (i = 0; i < k->nnuma; i++) {
-		const struct ilist *g = &k->numa_cpus[i];
-		int j;
-
-		d.numa_socket[i] = g->n ? k->cpu_socket[g->v[0]] : -1;
-		for (j = 1; j < g->n; j++)
-			if (k->cpu_socket[g->v[j]] != d.numa_socket[i])
-				d.numa_socket[i] = -1;
-	}
-
+	numas_needed(k, numas.n, a.needed, group, &min_numas, &max_numas);
+	dist_init(&d, &a, &pool, &numas, num, group, align_socket);
+	/* the fewest NUMA nodes that give a balanced combination */
 	for (kk = min_numas; kk <= max_numas; kk++) {
-		int distribution, remainder;
-
 		d.have_best = false;
 		d.best_balance = HUGE_VAL;
 		d.best_in_one_socket = false;
@@ -1050,62 +1110,20 @@ int take_distributed(const struct ktopo *k, const struct cpuset *avail, int num,
 		iterate_combinations(&pool, numas.v, numas.n, kk, combo_fn_main, &d);
 		if (!d.have_best)
 			continue;
-
-		/* no chosen NUMA node is asked for more whole groups than it has
-		 * (only align-by-socket can have chosen such a combination) */
-		distribution = (num / d.best_combo.len / group) * group;
-		for (i = 0; i < d.best_combo.len; i++)
-			distribution = min_int(distribution, a.nfree[L_NUMA][d.best_combo.arr[i]] / group * group);
-		for (i = 0; i < d.best_combo.len; i++)
-			take_from_numa(&d, d.best_combo.arr[i], distribution);
-		remainder = num - distribution * d.best_combo.len;
-		while (remainder > 0) {
-			bool progress = false;
-
-			for (i = 0; d.have_remainder && i < d.best_remainder.len; i++) {
-				int numa = d.best_remainder.arr[i];
-
-				if (remainder == 0)
-					break;
-				if (a.nfree[L_NUMA][numa] < group)
-					continue;
-				take_from_numa(&d, numa, group);
-				remainder -= group;
-				progress = true;
-			}
-			if (!progress)   /* the kubelet would spin here forever */
-				break;
-		}
-		if (a.needed > 0) {
-			snprintf(err, errlen, "accounting error, not enough CPUs allocated, remaining: %d", a.needed);
-			goto out;
-		}
-		if (a.needed < 0) {
-			snprintf(err, errlen, "accounting error, too many CPUs allocated, remaining: %d", a.needed);
-			goto out;
-		}
-		result_set(&a, result);
-		ret = 0;
+		ret = take_best_combo(&d, err, errlen);
+		if (ret == 0)
+			result_set(&a, result);
 		goto out;
 	}
 	/* no balanced combination: fall back to packing */
-	free(numas.v);
-	numas.v = NULL;
-	free(d.pos);
-	free(d.after);
-	free(d.scratch);
-	free(d.numa_socket);
-	gpool_free(&pool);
-	acc_release(&a);
-	return take_packed(k, avail, num, sort, false, result, err, errlen);
+	packed = true;
 out:
 	free(numas.v);
-	free(d.pos);
-	free(d.after);
-	free(d.scratch);
-	free(d.numa_socket);
+	dist_release(&d);
 	gpool_free(&pool);
 	acc_release(&a);
+	if (packed)
+		return take_packed(k, avail, num, sort, false, result, err, errlen);
 	if (ret)
 		cpuset_clear_all(result);
 	return ret;

@@ -160,14 +160,12 @@ static void name_containers(const struct nv_opts *o, struct nv_report *r)
 	free(want);
 }
 
-void nv_gather(const struct nv_opts *o, struct nv_report *r)
+/* The machine's topology (-t, or the live one); usage when there is
+ * nothing to verify. */
+static void gather_topology(const struct nv_opts *o, struct nv_report *r)
 {
-	struct nv_sys sys;
 	struct tk_diag d;
-	size_t i, j;
 
-	memset(r, 0, sizeof(*r));
-	r->verdict = NV_ALIGNED;
 	if (o->topo) {
 		if (nv_topo_from_file(&r->topo, o->topo, &d))
 			fail_diag(r, &d);
@@ -181,8 +179,29 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 		tk_usage_error("nothing to verify: give PIDs, --all, --pod, --container, "
 			       "--cpu-manager-state, --kubelet-config or --kubelet-dir");
 	}
-	nv_sys_init(&sys, o->root);
-	sys.threads = !o->no_threads;
+}
+
+/* cpu_manager_state (--cpu-manager-state, or the one in --kubelet-dir)
+ * checked against the topology and the configuration: 0, or -1 with d */
+static int gather_state(const struct nv_opts *o, struct nv_report *r, const char *root,
+			const char *path, struct tk_diag *d)
+{
+	const struct cpuset *reserved = o->have_reserved ? &o->reserved : NULL;
+
+	if (nv_state_check(&r->state, root, path, &r->topo.cpus, r->have_kcfg ? &r->kcfg : NULL,
+			   o->policy, reserved, d))
+		return -1;
+	r->have_state = true;
+	if (r->state.problems.n)
+		r->inconsistent = true;
+	return 0;
+}
+
+/* The kubelet's side: its configuration, its CPU Manager state and the
+ * checkpoints of --kubelet-dir, each checked against the others. */
+static void gather_kubelet(const struct nv_opts *o, struct nv_report *r)
+{
+	struct tk_diag d;
 
 	if (o->kubelet) {
 		if (strcmp(o->kubelet, "running") == 0
@@ -193,33 +212,16 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 		if (r->kcfg.problems.n)
 			r->inconsistent = true;
 	}
-	if (o->state) {
-		const struct cpuset *reserved = o->have_reserved ? &o->reserved : NULL;
-
-		if (nv_state_check(&r->state, input_root(o, o->state), o->state, &r->topo.cpus,
-				   r->have_kcfg ? &r->kcfg : NULL, o->policy, reserved, &d))
-			fail_diag(r, &d);
-		r->have_state = true;
-		if (r->state.problems.n)
-			r->inconsistent = true;
-	}
-
+	if (o->state && gather_state(o, r, input_root(o, o->state), o->state, &d))
+		fail_diag(r, &d);
 	if (o->kubelet_dir) {
 		const char *root = input_root(o, o->kubelet_dir);
 		char *cpu = xmalloc(strlen(o->kubelet_dir) + sizeof("/cpu_manager_state"));
 
 		sprintf(cpu, "%s/cpu_manager_state", o->kubelet_dir);
-		if (!o->state && nv_exists(root, cpu, NULL)) {
-			const struct cpuset *reserved = o->have_reserved ? &o->reserved : NULL;
-
-			if (nv_state_check(&r->state, root, cpu, &r->topo.cpus,
-					   r->have_kcfg ? &r->kcfg : NULL, o->policy, reserved, &d)) {
-				free(cpu);
-				fail_diag(r, &d);
-			}
-			r->have_state = true;
-			if (r->state.problems.n)
-				r->inconsistent = true;
+		if (!o->state && nv_exists(root, cpu, NULL) && gather_state(o, r, root, cpu, &d)) {
+			free(cpu);
+			fail_diag(r, &d);
 		}
 		free(cpu);
 		if (nv_alloc_load(&r->alloc, root, o->kubelet_dir, o->root,
@@ -234,16 +236,22 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 	}
 	if (r->alloc.problems.n || r->alloc.findings.n)
 		r->inconsistent = true;
+}
 
-	/* a PID named on the command line must be there, as a --pod must: a
-	 * typo is never "aligned" */
+/* A PID named on the command line must be there, as a --pod must: a typo
+ * is never "aligned". */
+static void gather_pids(const struct nv_opts *o, struct nv_report *r, const struct nv_sys *sys)
+{
+	struct tk_diag d;
+	size_t i;
+
 	for (i = 0; i < o->npids; i++) {
 		struct nv_proc p;
 		int rc;
 
 		if (have_proc(r, o->pids[i]))
 			continue;
-		rc = nv_proc_read(&sys, o->pids[i], &p, &d);
+		rc = nv_proc_read(sys, o->pids[i], &p, &d);
 		if (rc) {
 			nv_proc_release(&p);
 			if (rc < 0)
@@ -253,52 +261,115 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 		r->procs = xreallocarray(r->procs, r->nprocs + 1, sizeof(*r->procs));
 		r->procs[r->nprocs++] = p;
 	}
-	if (o->all || o->npods || o->nctrs) {
-		if (nv_cgroups_scan(&r->cg, o->root, &d))
-			fail_diag(r, &d);
-		for (i = 0; i < r->cg.n; i++) {
-			struct nv_container *c = &r->cg.c[i];
+}
 
-			if (!nv_container_selected(o, c))
-				continue;
-			for (j = 0; j < c->npids; j++)
-				add_proc(r, &sys, c->pids[j], false);
-		}
-		/* Tell exclusive from shared CPUs by the kubelet's own state when
-		 * it was not given: read, never judged. */
-		if (!r->have_state &&
-		    nv_state_check(&r->auto_state, o->root, NV_DEFAULT_STATE, &r->topo.cpus, NULL, NULL,
-				   NULL, &d) == 0)
-			r->have_auto_state = r->auto_state.parsed;
-		for (i = 0; i < o->npods; i++) {
-			bool found = false;
+/* The containers under kubepods that --all, --pod and --container select,
+ * with their processes; a --pod or --container that names none fails. */
+static void gather_containers(const struct nv_opts *o, struct nv_report *r, const struct nv_sys *sys)
+{
+	struct tk_diag d;
+	size_t i, j;
 
-			for (j = 0; j < r->cg.n; j++)
-				found |= !strcmp(o->pods[i], r->cg.c[j].pod);
-			if (!found)
-				fail(r, "pod '%s' not found under kubepods", o->pods[i]);
-		}
-		for (i = 0; i < o->nctrs; i++) {
-			size_t hits = 0;
+	if (nv_cgroups_scan(&r->cg, o->root, &d))
+		fail_diag(r, &d);
+	for (i = 0; i < r->cg.n; i++) {
+		struct nv_container *c = &r->cg.c[i];
 
-			for (j = 0; j < r->cg.n; j++)
-				hits += r->cg.c[j].id && !strncmp(o->ctrs[i], r->cg.c[j].id, strlen(o->ctrs[i]));
-			if (hits == 0)
-				fail(r, "container '%s' not found under kubepods", o->ctrs[i]);
-			if (hits > 1)
-				fail(r, "container ID prefix '%s' is ambiguous", o->ctrs[i]);
+		if (!nv_container_selected(o, c))
+			continue;
+		for (j = 0; j < c->npids; j++)
+			add_proc(r, sys, c->pids[j], false);
+	}
+	/* Tell exclusive from shared CPUs by the kubelet's own state when
+	 * it was not given: read, never judged. */
+	if (!r->have_state &&
+	    nv_state_check(&r->auto_state, o->root, NV_DEFAULT_STATE, &r->topo.cpus, NULL, NULL,
+			   NULL, &d) == 0)
+		r->have_auto_state = r->auto_state.parsed;
+	for (i = 0; i < o->npods; i++) {
+		bool found = false;
+
+		for (j = 0; j < r->cg.n; j++)
+			found |= !strcmp(o->pods[i], r->cg.c[j].pod);
+		if (!found)
+			fail(r, "pod '%s' not found under kubepods", o->pods[i]);
+	}
+	for (i = 0; i < o->nctrs; i++) {
+		size_t hits = 0;
+
+		for (j = 0; j < r->cg.n; j++)
+			hits += r->cg.c[j].id && !strncmp(o->ctrs[i], r->cg.c[j].id, strlen(o->ctrs[i]));
+		if (hits == 0)
+			fail(r, "container '%s' not found under kubepods", o->ctrs[i]);
+		if (hits > 1)
+			fail(r, "container ID prefix '%s' is ambiguous", o->ctrs[i]);
+	}
+}
+
+/* --all: every process of the machine */
+static void gather_all_procs(const struct nv_opts *o, struct nv_report *r, const struct nv_sys *sys)
+{
+	struct tk_diag d;
+	size_t i, n;
+	int *pids = nv_list_pids(o->root, &n, &d);
+
+	if (!pids)
+		fail_diag(r, &d);
+	for (i = 0; i < n; i++)
+		add_proc(r, sys, pids[i], true);
+	free(pids);
+}
+
+/* One selected container: the kubelet's view of its CPUs, then its
+ * processes' verdicts (a misaligned process makes it misaligned; on the
+ * shared pool they are shared too). */
+static void judge_container(const struct nv_opts *o, struct nv_report *r, struct nv_container *c)
+{
+	size_t j, k;
+
+	if (r->have_state && r->state.parsed)
+		nv_judge_container(c, &r->topo, &r->state, &o->v);
+	else
+		nv_judge_container(c, &r->topo, r->have_auto_state ? &r->auto_state : NULL, &o->v);
+	if (c->sandbox) {
+		/* the pod sandbox (pause) runs on the shared pool by design */
+		nv_strv_free(&c->reasons);
+		c->verdict = NV_SHARED;
+	}
+	for (j = 0; j < c->npids; j++) {
+		struct nv_proc *p = (struct nv_proc *)find_proc(r, c->pids[j]);
+
+		if (!p)
+			continue;
+		if (c->verdict == NV_SHARED || c->sandbox) {
+			/* the shared pool is not expected to be NUMA-aligned */
+			p->verdict = NV_SHARED;
+			nv_strv_free(&p->reasons);
+		} else if (p->verdict == NV_MISALIGNED) {
+			for (k = 0; k < p->reasons.n; k++)
+				nv_strv_addf(&c->reasons, "process %d (%s): %s", p->pid, p->comm,
+					     p->reasons.v[k]);
+			c->verdict = NV_MISALIGNED;
 		}
 	}
-	if (o->all) {
-		size_t n;
-		int *pids = nv_list_pids(o->root, &n, &d);
+}
 
-		if (!pids)
-			fail_diag(r, &d);
-		for (i = 0; i < n; i++)
-			add_proc(r, &sys, pids[i], true);
-		free(pids);
-	}
+void nv_gather(const struct nv_opts *o, struct nv_report *r)
+{
+	struct nv_sys sys;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->verdict = NV_ALIGNED;
+	gather_topology(o, r);
+	nv_sys_init(&sys, o->root);
+	sys.threads = !o->no_threads;
+	gather_kubelet(o, r);
+	gather_pids(o, r, &sys);
+	if (o->all || o->npods || o->nctrs)
+		gather_containers(o, r, &sys);
+	if (o->all)
+		gather_all_procs(o, r, &sys);
 
 	if (r->nprocs > 1)
 		qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
@@ -308,38 +379,10 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 	for (i = 0; i < r->nprocs; i++)
 		nv_judge_proc(&r->procs[i], &r->topo, &o->v);
 	for (i = 0; i < r->cg.n; i++) {
-		struct nv_container *c = &r->cg.c[i];
-
-		if (!nv_container_selected(o, c))
+		if (!nv_container_selected(o, &r->cg.c[i]))
 			continue;
-		if (r->have_state && r->state.parsed)
-			nv_judge_container(c, &r->topo, &r->state, &o->v);
-		else
-			nv_judge_container(c, &r->topo, r->have_auto_state ? &r->auto_state : NULL, &o->v);
-		if (c->sandbox) {
-			/* the pod sandbox (pause) runs on the shared pool by design */
-			nv_strv_free(&c->reasons);
-			c->verdict = NV_SHARED;
-		}
-		for (j = 0; j < c->npids; j++) {
-			struct nv_proc *p = (struct nv_proc *)find_proc(r, c->pids[j]);
-
-			if (!p)
-				continue;
-			if (c->verdict == NV_SHARED || c->sandbox) {
-				/* the shared pool is not expected to be NUMA-aligned */
-				p->verdict = NV_SHARED;
-				nv_strv_free(&p->reasons);
-			} else if (p->verdict == NV_MISALIGNED) {
-				size_t k;
-
-				for (k = 0; k < p->reasons.n; k++)
-					nv_strv_addf(&c->reasons, "process %d (%s): %s", p->pid, p->comm,
-						     p->reasons.v[k]);
-				c->verdict = NV_MISALIGNED;
-			}
-		}
-		merge_verdict(r, c->verdict);
+		judge_container(o, r, &r->cg.c[i]);
+		merge_verdict(r, r->cg.c[i].verdict);
 	}
 	for (i = 0; i < r->nprocs; i++)
 		merge_verdict(r, r->procs[i].verdict);
