@@ -38,7 +38,7 @@ RO=$FIXTURES/spread-check/rollout
 
 @test "rollout: a StatefulSet is replaced from the highest ordinal down, each pod back in its volume's zone" {
 	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster.json" "$RO/db.yaml"
-	jq_is '.strategy' '{"type":"RollingUpdate","partition":0,"podManagementPolicy":"OrderedReady"}'
+	jq_is '.strategy' '{"type":"RollingUpdate","partition":0,"maxUnavailable":1,"podManagementPolicy":"OrderedReady"}'
 	jq_is '[.rollout.steps[] | [.action,.ordinal,.deleted[0].pod,.placed[0].pod]]' \
 		'[["replace",2,"db-2","db-2"],["replace",1,"db-1","db-1"],["replace",0,"db-0","db-0"]]'
 	jq_is '[.rollout.steps[] | .placed[0].node[0:1]]' '["c","b","a"]'
@@ -55,7 +55,7 @@ RO=$FIXTURES/spread-check/rollout
 	sed -e 's/^  serviceName: db/  serviceName: db\n  podManagementPolicy: Parallel\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 2}}/' \
 		"$RO/db.yaml" >"$BATS_TEST_TMPDIR/db.yaml"
 	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster.json" "$BATS_TEST_TMPDIR/db.yaml"
-	jq_is '.strategy' '{"type":"RollingUpdate","partition":2,"podManagementPolicy":"Parallel"}'
+	jq_is '.strategy' '{"type":"RollingUpdate","partition":2,"maxUnavailable":1,"podManagementPolicy":"Parallel"}'
 	jq_is '[.rollout.steps[] | [.action,.ordinal]]' '[["replace",2]]'
 	jq_is '.rollout | [.complete,.oldPodsLeft]' '[true,2]'
 }
@@ -105,4 +105,28 @@ RO=$FIXTURES/spread-check/rollout
 	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/cluster.json" "$BATS_TEST_TMPDIR/w.yaml"
 	jq_is '.strategy' '{"type":"Recreate"}'
 	jq_is '[.rollout.steps[] | [.action,.from,.to,(.deleted|length),(.placed|length)]]' '[["scale-down",6,0,6,0],["scale-up",0,6,0,6]]'
+}
+
+@test "rollout: a StatefulSet's maxUnavailable 2 replaces two ordinals at once; Parallel goes on past a Pending one" {
+	sed 's/^  serviceName: db/  serviceName: db\n  updateStrategy: {rollingUpdate: {maxUnavailable: 2}}/' "$RO/db.yaml" >"$BATS_TEST_TMPDIR/db.yaml"
+	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster.json" "$BATS_TEST_TMPDIR/db.yaml"
+	jq_is '.strategy.maxUnavailable' '2'
+	jq_is '[.rollout.steps[] | [.action,.ordinals,[.placed[].node]]]' '[["replace",[2,1],["b1","c1"]],["replace",[0],["a1"]]]'
+	# zone c cordoned: ordinal 2 stays Pending; OrderedReady stops there,
+	# Parallel replaces ordinal 0 within its budget of 2
+	run -1 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster-c-cordoned.json" "$BATS_TEST_TMPDIR/db.yaml"
+	jq_is '[.rollout.steps[] | .ordinals]' '[[2,1]]'
+	sed -i 's/^  updateStrategy:/  podManagementPolicy: Parallel\n&/' "$BATS_TEST_TMPDIR/db.yaml"
+	run -1 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster-c-cordoned.json" "$BATS_TEST_TMPDIR/db.yaml"
+	jq_is '[.rollout.steps[] | .ordinals]' '[[2,1],[0]]'
+	jq_is '[.rollout.pendingReplicas[].replica]' '[2]'
+}
+
+@test "rollout: a StatefulSet scaled up creates the missing ordinal first; scaled down deletes the condemned one first" {
+	sed 's/^  replicas: 3/  replicas: 4/' "$RO/db.yaml" >"$BATS_TEST_TMPDIR/up.yaml"
+	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster.json" "$BATS_TEST_TMPDIR/up.yaml"
+	jq_is '[.rollout.steps[] | [.action,.ordinal]]' '[["create",3],["replace",2],["replace",1],["replace",0]]'
+	sed 's/^  replicas: 3/  replicas: 2/' "$RO/db.yaml" >"$BATS_TEST_TMPDIR/down.yaml"
+	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster.json" "$BATS_TEST_TMPDIR/down.yaml"
+	jq_is '[.rollout.steps[] | [.action,.ordinal,[.deleted[].pod]]]' '[["delete",2,["db-2"]],["replace",1,["db-1"]],["replace",0,["db-0"]]]'
 }

@@ -11,11 +11,12 @@
  * Pending ones after each deletion. Recreate: delete every old pod, then
  * create the new ones.
  *
- * StatefulSet (stateful_set_control.go updateStatefulSet): missing
- * ordinals are created (OrderedReady: one at a time, stopping at one that
- * stays Pending; Parallel: all), then the pods at ordinals >= partition are
- * replaced one at a time from the highest ordinal down, stopping at a
- * replaced pod that stays Pending. Each pod keeps its claims
+ * StatefulSet (stateful_set_control.go updateStatefulSet and
+ * updateStatefulSetAfterInvariantEstablished): missing ordinals are created
+ * (OrderedReady: one at a time, stopping at one that stays Pending;
+ * Parallel: all), then the pods at ordinals >= partition are replaced from
+ * the highest ordinal down, maxUnavailable (default 1) at a time, waiting
+ * while that many are unavailable. Each pod keeps its claims
  * <template>-<statefulset>-<ordinal>, so a bound zonal volume pins it.
  *
  * Model: a bound pod is Running and Ready at once (minReadySeconds 0),
@@ -73,6 +74,7 @@ struct rollout {
 	struct dm_deployment d;
 	/* StatefulSet */
 	long partition;
+	int32_t sts_max_unavailable;     /* getStatefulSetMaxUnavailable */
 	bool parallel, on_delete;
 	int32_t replicas;
 	/* old pods, collected by the pod hook */
@@ -352,6 +354,19 @@ static void read_strategy(struct rollout *r, struct tk_doc *doc, const struct tk
 			tk_fatal_diag(&d);
 		}
 		r->partition = (long)part;
+		/* getStatefulSetMaxUnavailable: default 1, a percentage rounds
+		 * down, never below 1 */
+		r->sts_max_unavailable = 1;
+		if (ru && ru->kind == TK_MAP && tk_get(ru, "maxUnavailable") &&
+		    tk_get(ru, "maxUnavailable")->kind != TK_NULL) {
+			struct dm_intstr mu;
+			int64_t v;
+			const char *err;
+
+			read_intstr(doc, ru, "maxUnavailable", &mu);
+			if (dm_scaled_value(&mu, replicas, false, &v, &err) == 0)
+				r->sts_max_unavailable = v < 1 ? 1 : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+		}
 	}
 }
 
@@ -750,20 +765,19 @@ static struct old_pod *sts_pod(struct run *u, long ordinal)
 	return NULL;
 }
 
-/* create (or, after deleting old, re-create) the pod of ordinal i */
-static bool sts_create(struct run *u, size_t i, struct old_pod *old, const char *action)
+/* create the missing pod of ordinal i */
+static bool sts_create(struct run *u, size_t i)
 {
-	json_t *step = new_step(u, action), *placed = json_array(), *deleted = json_array();
+	json_t *step = new_step(u, "create"), *placed = json_array();
 	bool ok;
 
 	json_object_set_new(step, "ordinal", json_integer((json_int_t)i));
-	if (old)
-		delete_old(u, old, deleted);
+	json_object_set_new(step, "ordinals", json_array());
 	u->exists[i] = true;
 	ok = sim_schedule_one(&u->s, i);
 	if (ok)
 		json_array_append_new(placed, placement(u, i));
-	end_step(u, step, placed, deleted);
+	end_step(u, step, placed, NULL);
 	return ok;
 }
 
@@ -788,6 +802,7 @@ static void run_statefulset(struct run *u)
 			json_t *step = new_step(u, "delete"), *deleted = json_array();
 
 			json_object_set_new(step, "ordinal", json_integer(o->ordinal));
+			json_object_set_new(step, "ordinals", json_pack("[I]", (json_int_t)o->ordinal));
 			delete_old(u, o, deleted);
 			end_step(u, step, NULL, deleted);
 		}
@@ -796,7 +811,7 @@ static void run_statefulset(struct run *u)
 	for (i = 0; i < (size_t)r->replicas; i++) {
 		if (sts_pod(u, (long)i))
 			continue;
-		if (!sts_create(u, i, NULL, "create") && !r->parallel) {
+		if (!sts_create(u, i) && !r->parallel) {
 			blocked = true;   /* OrderedReady waits for Running and Ready */
 			break;
 		}
@@ -810,16 +825,58 @@ static void run_statefulset(struct run *u)
 	}
 	if (blocked || r->on_delete)
 		return;
-	/* rolling update: highest ordinal first, down to the partition */
-	for (i = (size_t)r->replicas; i-- > (size_t)r->partition;) {
-		struct old_pod *o = sts_pod(u, (long)i);
+	/* rolling update (updateStatefulSetAfterInvariantEstablished, the
+	 * MaxUnavailableStatefulSet gate on since 1.35): while fewer than
+	 * maxUnavailable pods are unavailable, delete old pods from the highest
+	 * ordinal down to the partition; the controller recreates them in
+	 * ordinal order (OrderedReady: one at a time, waiting for each) */
+	for (;;) {
+		int32_t unavailable = 0, want;
+		size_t *batch = xcalloc((size_t)r->replicas + 1, sizeof(*batch)), nb = 0, k;
+		json_t *step, *placed, *deleted, *ords;
 
-		if (o) {
-			if (!sts_create(u, i, o, "replace"))
-				return;
-		} else if (u->exists[i] && u->s.node_of[i] < 0) {
-			return;   /* an unhealthy pod on the way stops the update */
+		for (i = 0; i < (size_t)r->replicas; i++) {
+			const struct old_pod *o = sts_pod(u, (long)i);
+
+			if (o ? !o->available : !u->exists[i] || u->s.node_of[i] < 0)
+				unavailable++;
 		}
+		/* OrderedReady: any pod not Running and Ready ends the sync before
+		 * the update (processReplica is monotonic) */
+		want = !r->parallel && unavailable ? 0 : r->sts_max_unavailable - unavailable;
+		for (i = (size_t)r->replicas; want > 0 && i-- > (size_t)r->partition;) {
+			if (sts_pod(u, (long)i)) {
+				batch[nb++] = i;
+				want--;
+			}
+		}
+		if (!nb) {
+			free(batch);
+			return;
+		}
+		step = new_step(u, "replace");
+		placed = json_array();
+		deleted = json_array();
+		ords = json_array();
+		json_object_set_new(step, "ordinal", json_integer((json_int_t)batch[0]));
+		for (k = 0; k < nb; k++) {
+			json_array_append_new(ords, json_integer((json_int_t)batch[k]));
+			delete_old(u, sts_pod(u, (long)batch[k]), deleted);
+		}
+		json_object_set_new(step, "ordinals", ords);
+		blocked = false;
+		for (k = nb; k-- > 0;) {
+			i = batch[k];
+			if (blocked)
+				continue;   /* OrderedReady: not created until the one before runs */
+			u->exists[i] = true;
+			if (sim_schedule_one(&u->s, i))
+				json_array_append_new(placed, placement(u, i));
+			else if (!r->parallel)
+				blocked = true;
+		}
+		end_step(u, step, placed, deleted);
+		free(batch);
 	}
 }
 
@@ -1027,11 +1084,13 @@ static void print_text(json_t *root)
 	       (long long)json_integer_value(json_object_get(root, "replicas")),
 	       (long long)json_integer_value(json_object_get(root, "oldPods")),
 	       tk_text_safe(json_string_value(json_object_get(s, "type"))));
-	if (json_object_get(s, "maxSurge"))
+	if (json_object_get(s, "maxSurge") || !json_object_get(s, "podManagementPolicy"))
 		printf(" (maxSurge %lld, maxUnavailable %lld)", (long long)json_integer_value(json_object_get(s, "maxSurge")),
 		       (long long)json_integer_value(json_object_get(s, "maxUnavailable")));
 	if (json_object_get(s, "podManagementPolicy"))
-		printf(" (partition %lld, %s)", (long long)json_integer_value(json_object_get(s, "partition")),
+		printf(" (partition %lld, maxUnavailable %lld, %s)",
+		       (long long)json_integer_value(json_object_get(s, "partition")),
+		       (long long)json_integer_value(json_object_get(s, "maxUnavailable")),
 		       tk_text_safe(json_string_value(json_object_get(s, "podManagementPolicy"))));
 	printf("\n");
 	json_array_foreach(json_object_get(run, "steps"), i, st) {
@@ -1068,6 +1127,7 @@ static json_t *strategy_json(const struct rollout *r)
 	if (r->sts) {
 		json_object_set_new(s, "type", json_string(r->on_delete ? "OnDelete" : "RollingUpdate"));
 		json_object_set_new(s, "partition", json_integer(r->partition));
+		json_object_set_new(s, "maxUnavailable", json_integer(r->sts_max_unavailable));
 		json_object_set_new(s, "podManagementPolicy", json_string(r->parallel ? "Parallel" : "OrderedReady"));
 	} else {
 		json_object_set_new(s, "type", json_string(r->d.strategy == DM_RECREATE ? "Recreate" : "RollingUpdate"));
