@@ -118,7 +118,7 @@ bool adv_node_fit(const struct adv_pods *a, size_t i, uint32_t n)
 	const struct sc_podspec *p = &a->p[i].spec;
 	const struct sc_pod *pod = &c->pods[i];
 
-	if (nd->unschedulable || nd->removed)
+	if (nd->unschedulable || nd->removed || nd->not_ready)
 		return false;
 	if (!sc_required_affinity_matches(c, p, nd) || sc_untolerated_taint(p, nd))
 		return false;
@@ -375,7 +375,7 @@ static void balance(const struct adv_pods *a, const struct adv_args *args, const
 		const char *v = sc_lset_get(&c->lsets[c->nodes[n].lset], k->t->key);
 
 		below[n] = false;
-		if (!v || !node_included(a, k, n))
+		if (!v || c->nodes[n].not_ready || !node_included(a, k, n))
 			continue;
 		for (i = 0; i < ds->n && ds->d[i].val != v; i++)
 			;
@@ -473,7 +473,7 @@ static void balance_namespace(const struct adv_pods *a, const struct adv_args *a
 		for (n = 0; n < c->nnodes; n++) {
 			const char *v = sc_lset_get(&c->lsets[c->nodes[n].lset], k->t->key);
 
-			if (v && node_included(a, k, n))
+			if (v && !c->nodes[n].not_ready && node_included(a, k, n))
 				dom_get(&ds, v);
 		}
 		for (p = 0; p < npods; p++) {
@@ -524,7 +524,8 @@ size_t adv_balance(const struct adv_pods *a, const struct adv_args *args, bool *
 	for (i = 0; i < c->npods && i < a->n; i++) {
 		const struct sc_pod *p = &c->pods[i];
 
-		if (p->node >= 0 && !(p->flags & (SC_POD_TERMINATING | SC_POD_TERMINAL)) && a->p[i].evictable &&
+		if (p->node >= 0 && !c->nodes[p->node].not_ready &&
+		    !(p->flags & (SC_POD_TERMINATING | SC_POD_TERMINAL)) && a->p[i].evictable &&
 		    (!args->pods || sc_sel_matches(args->pods, &c->lsets[p->lset], p->name)))
 			listed[nl++] = (uint32_t)i;
 	}

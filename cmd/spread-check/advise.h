@@ -9,7 +9,9 @@
  *               ownerReference, none of kind DaemonSet, priority below
  *               2000000000, no hostPath or emptyDir volume; the annotation
  *               descheduler.alpha.kubernetes.io/evict overrides all of these
- *   listed      a running pod bound to a node of the dump that is evictable:
+ *   ready       a node without a Ready condition that is not True (the
+ *               descheduler balances over ReadyNodes only)
+ *   listed      a running pod bound to a ready node that is evictable:
  *               the plugin sees only these (ListPodsOnNodes with the
  *               evictor's filter), for counting as for evicting
  *   node fit    NodeFit: schedulable, nodeSelector / required affinity,

@@ -936,6 +936,14 @@ static int node_item(const struct tk_node *item, const char *file, void *arg)
 		v = tk_get(spec, "unschedulable");
 		n.unschedulable = v && v->kind == TK_BOOL && v->v.b;
 	}
+	v = tk_path(item, "status.conditions");
+	for (j = 0; v && v->kind == TK_SEQ && j < v->n; j++) {
+		const char *type = tk_str(tk_get(v->items[j], "type"));
+		const char *status = tk_str(tk_get(v->items[j], "status"));
+
+		if (type && strcmp(type, "Ready") == 0 && (!status || strcmp(status, "True") != 0))
+			n.not_ready = true;
+	}
 	n.alloc_cpu = n.alloc_mem = n.alloc_pods = -1;
 	alloc = tk_path(item, "status.allocatable");
 	if (alloc && alloc->kind == TK_MAP) {

@@ -111,6 +111,7 @@ struct sc_nodeinfo {
 	uint32_t ntaints;
 	struct sc_taint *taints;
 	bool unschedulable;
+	bool not_ready;                /* a Ready condition that is not True */
 	bool removed;                  /* simulate --fail */
 	int64_t alloc_cpu, alloc_mem, alloc_pods;   /* -1: not given (unlimited) */
 	int64_t req_cpu, req_mem;      /* requests of the pods bound to it */

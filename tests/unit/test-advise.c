@@ -88,10 +88,16 @@ static json_t *expand(const struct tk_node *cs)
 		snprintf(cpu, sizeof(cpu), "%lldm", num(n, "cpu", 2000));
 		snprintf(mem, sizeof(mem), "%lld", num(n, "memory", 3000));
 		snprintf(slots, sizeof(slots), "%lld", num(n, "podslots", 10));
-		json_array_append_new(items, json_pack("{s:s,s:{s:s,s:o},s:{s:o},s:{s:{s:s,s:s,s:s}}}",
+		const struct tk_node *ready = tk_get(n, "ready");
+		json_t *node = json_pack("{s:s,s:{s:s,s:o},s:{s:o},s:{s:{s:s,s:s,s:s}}}",
 			"kind", "Node", "metadata", "name", tk_str(tk_get(n, "name")), "labels", to_json(tk_get(n, "labels")),
 			"spec", "taints", to_json(tk_get(n, "taints")),
-			"status", "allocatable", "cpu", cpu, "memory", mem, "pods", slots));
+			"status", "allocatable", "cpu", cpu, "memory", mem, "pods", slots);
+
+		if (ready && ready->kind == TK_BOOL)
+			json_object_set_new(json_object_get(node, "status"), "conditions",
+				json_pack("[{s:s,s:s}]", "type", "Ready", "status", ready->v.b ? "True" : "False"));
+		json_array_append_new(items, node);
 	}
 	for (i = 0; i < pods->n; i++) {
 		const struct tk_node *p = pods->items[i], *ks = tk_get(p, "constraints");
