@@ -242,41 +242,48 @@ static int dump_bytes(struct sb *b, const char *file, const struct tk_node *n, s
 
 /* A map's keys in Go's printing order (sorted), each with its item's index:
  * sorting pairs keeps a hostile map of a million keys O(n log n). */
-struct skey {
+/* A map key, as go-spew sorts a map's keys: integer keys by value, string
+ * keys bytewise; i is its item's index. */
+struct mkey {
 	const char *text;
+	long long k;
 	size_t i;
 };
 
-static int cmp_skey(const void *a, const void *b)
+static int cmp_mkey_text(const void *a, const void *b)
 {
-	const struct skey *x = a, *y = b;
+	const struct mkey *x = a, *y = b;
 
 	return strcmp(x->text, y->text);
 }
 
-static struct skey *sorted_keys(const struct tk_node *map)
+static int cmp_mkey_int(const void *a, const void *b)
 {
-	struct skey *keys = xcalloc(map->n ? map->n : 1, sizeof(*keys));
+	const struct mkey *x = a, *y = b;
+
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static int int_key(const char *file, const struct tk_node *k, long long *out, struct tk_diag *d);
+
+/* map's keys in go-spew's order; int_keys: read as Go integer keys (file
+ * and d for the error). NULL when a key is not one. */
+static struct mkey *sorted_keys(const struct tk_node *map, bool int_keys, const char *file,
+				struct tk_diag *d)
+{
+	struct mkey *keys = xcalloc(map->n ? map->n : 1, sizeof(*keys));
 	size_t i;
 
 	for (i = 0; i < map->n; i++) {
 		keys[i].text = map->keys[i]->text;
 		keys[i].i = i;
+		if (int_keys && int_key(file, map->keys[i], &keys[i].k, d) < 0) {
+			free(keys);
+			return NULL;
+		}
 	}
-	qsort(keys, map->n, sizeof(*keys), cmp_skey);
+	qsort(keys, map->n, sizeof(*keys), int_keys ? cmp_mkey_int : cmp_mkey_text);
 	return keys;
-}
-
-struct kv {
-	long long k;
-	size_t i;
-};
-
-static int cmp_kv(const void *a, const void *b)
-{
-	const struct kv *x = a, *y = b;
-
-	return x->k < y->k ? -1 : x->k > y->k;
 }
 
 /* A JSON object key read as a Go integer key (strconv.ParseInt base 10). */
@@ -335,53 +342,35 @@ static int walk_struct(struct sb *b, const struct gtype *t, const struct tk_node
 static int walk_map(struct sb *b, const struct gtype *t, const struct tk_node *n,
 		    const char *file, struct tk_diag *d)
 {
+	bool int_keys = t->key->kind == G_INT;
+	struct mkey *keys = sorted_keys(n, int_keys, file, d);
 	size_t i;
 
+	if (!keys)
+		return -1;
 	sb_add(b, "map[");
-	if (t->key->kind == G_INT) {
-		struct kv *kv = xcalloc(n->n ? n->n : 1, sizeof(*kv));
+	for (i = 0; i < n->n; i++) {
+		/* "1" and "01" are one integer key: json.Unmarshal refuses the map */
+		if (int_keys && i && keys[i].k == keys[i - 1].k) {
+			const struct tk_node *dup = n->keys[keys[i].i];
+			long long k = keys[i].k;
 
-		for (i = 0; i < n->n; i++) {
-			kv[i].i = i;
-			if (int_key(file, n->keys[i], &kv[i].k, d) < 0) {
-				free(kv);
-				return -1;
-			}
+			free(keys);
+			return tk_node_error(file, dup, d, "duplicate key '%lld'", k);
 		}
-		qsort(kv, n->n, sizeof(*kv), cmp_kv);
-		for (i = 0; i < n->n; i++) {
-			if (i && kv[i].k == kv[i - 1].k) {
-				const struct tk_node *dup = n->keys[kv[i].i];
-				long long k = kv[i].k;
-
-				free(kv);
-				return tk_node_error(file, dup, d, "duplicate key '%lld'", k);
-			}
-			if (i)
-				sb_add(b, " ");
-			sb_num(b, kv[i].k);
-			sb_add(b, ":");
-			if (walk(b, t->elem, n->items[kv[i].i], false, file, d) < 0) {
-				free(kv);
-				return -1;
-			}
-		}
-		free(kv);
-	} else {
-		struct skey *keys = sorted_keys(n);
-
-		for (i = 0; i < n->n; i++) {
-			if (i)
-				sb_add(b, " ");
+		if (i)
+			sb_add(b, " ");
+		if (int_keys)
+			sb_num(b, keys[i].k);
+		else
 			sb_add(b, keys[i].text);
-			sb_add(b, ":");
-			if (walk(b, t->elem, n->items[keys[i].i], false, file, d) < 0) {
-				free(keys);
-				return -1;
-			}
+		sb_add(b, ":");
+		if (walk(b, t->elem, n->items[keys[i].i], false, file, d) < 0) {
+			free(keys);
+			return -1;
 		}
-		free(keys);
 	}
+	free(keys);
 	sb_add(b, "]");
 	return 0;
 }
@@ -843,7 +832,7 @@ static void take_devices(struct tk_dev_checkpoint *cp, const struct tk_node *dat
 		}
 	}
 	if (reg && reg->kind == TK_MAP) {
-		struct skey *keys = sorted_keys(reg);
+		struct mkey *keys = sorted_keys(reg, false, NULL, NULL);
 
 		cp->nregistered = reg->n;
 		cp->reg_resource = xcalloc(reg->n ? reg->n : 1, sizeof(char *));

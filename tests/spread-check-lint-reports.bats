@@ -14,15 +14,6 @@ setup() {
 	cp "$LINT/golden.yaml" 'a&b<c/ü:x#?.yaml'
 }
 
-# need_jsonschema: PY, a python3 with jsonschema and rfc3987 (for the uri
-# formats), or skip
-need_jsonschema() {
-	for PY in /usr/bin/python3 python3; do
-		"$PY" -c 'import jsonschema, rfc3987' 2>/dev/null && return
-	done
-	skip "needs python3-jsonschema and python3-rfc3987"
-}
-
 @test "sarif: valid SARIF 2.1.0 with escaped, absolute and stdin locations" {
 	run -1 --separate-stderr spread-check lint -o sarif 'a&b<c/m 1%.yaml' './a&b<c/ü:x#?.yaml' "$LINT/golden.yaml" - <"$LINT/golden.yaml"
 	printf '%s\n' "$output" >report.sarif

@@ -11,15 +11,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-# need_jsonschema: PY, a python3 with jsonschema and rfc3987 (what
-# tests/helpers/jsonschema-check needs), or skip
-need_jsonschema() {
-	for PY in /usr/bin/python3 python3; do
-		"$PY" -c 'import jsonschema, rfc3987' 2>/dev/null && return
-	done
-	skip "needs python3-jsonschema and python3-rfc3987"
-}
-
 # nrt NODE: the node's NRT object in $output
 nrt() {
 	run --separate-stderr topo-discover -t "$NODES/$1/topology.json" -o nrt \

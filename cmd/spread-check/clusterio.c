@@ -51,7 +51,7 @@ void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(
 		in->objects = arg;
 		break;
 	default:
-		sc_option_error(ch, argv);
+		tk_getopt_error(ch, argv);
 	}
 }
 

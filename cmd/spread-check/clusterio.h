@@ -47,7 +47,7 @@ struct sc_inputs {
 void sc_inputs_init(struct sc_inputs *in);
 /* Handle one shared option: -h calls usage(), -V prints the version, a bad
  * -o exits 2. Anything else (an unknown option getopt has reported) ends in
- * sc_option_error(). */
+ * tk_getopt_error(). */
 void sc_inputs_opt(struct sc_inputs *in, int ch, const char *arg, void (*usage)(void), char **argv);
 /* Help lines: --cluster, --nodes and --pods (pods_help), in the usage layout. */
 void sc_help_inputs(FILE *out, const char *pods_help);

@@ -464,7 +464,7 @@ int cmd_lint(int argc, char **argv)
 			break;
 		default:
 			lint_ctx_release(&ctx);
-			sc_option_error(c, argv);
+			tk_getopt_error(c, argv);
 		}
 	}
 	if (opts.list_rules) {

@@ -31,11 +31,6 @@ static const struct subcommand subcommands[] = {
 
 static char prog_sub[64];
 
-void sc_option_error(int c, char **argv)
-{
-	tk_getopt_error(c, argv);
-}
-
 void sc_version(void)
 {
 	tk_prog = "spread-check";

@@ -119,7 +119,7 @@ static void parse_opts(int argc, char **argv, struct sim_opts *o)
 			break;
 		default:
 			free(o->fail);
-			sc_option_error(ch, argv);
+			tk_getopt_error(ch, argv);
 		}
 	}
 	if (!o->in.nodes) {

@@ -7,8 +7,8 @@
  * from common/exitcodes.h (0 good verdict, 1 bad verdict, 2 usage/input).
  *
  * main() sets tk_prog to "spread-check <name>" first, so tk_usage_error()
- * and diagnostics name the subcommand; sc_option_error() ends a misuse getopt
- * has already reported, sc_version() prints the binary's version.
+ * and diagnostics name the subcommand (and tk_getopt_error() a misuse getopt
+ * has reported); sc_version() prints the binary's version.
  *
  *   lint      lint*.c      topologySpreadConstraints as the API server
  *                          validates them, plus advisory rules
@@ -25,9 +25,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 
-/* getopt_long's '?' or ':' in a subcommand: the option named, "Try
- * 'spread-check <name> --help' ...", exit 2. */
-void sc_option_error(int c, char **argv) __attribute__((noreturn));
 /* "spread-check (topokit) VERSION" on stdout, exit 0. */
 void sc_version(void) __attribute__((noreturn));
 

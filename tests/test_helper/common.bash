@@ -84,3 +84,12 @@ need_shared() {
 		skip "needs ../shared/$p (real data from outside the repository; CI has it)"
 	done
 }
+
+# need_jsonschema: sets PY to a python3 with jsonschema and rfc3987 (what
+# tests/helpers/jsonschema-check needs, rfc3987 for the uri formats), or skips
+need_jsonschema() {
+	for PY in /usr/bin/python3 python3; do
+		"$PY" -c 'import jsonschema, rfc3987' 2>/dev/null && return
+	done
+	skip "needs python3-jsonschema and python3-rfc3987"
+}

@@ -127,6 +127,8 @@ int main(void)
 	       "no machineState and no entries: empty");
 	TAP_OK(mem_json("{\"policyName\":\"Static\",\"machineState\":{\"x\":{}},\"checksum\":0}", NULL) < 0 &&
 	       strstr(d.msg, "cannot unmarshal"), "a NUMA key that is not a number: %s", d.msg);
+	TAP_OK(mem_json("{\"policyName\":\"Static\",\"machineState\":{\"1\":{},\"01\":{}},\"checksum\":0}", NULL) < 0 &&
+	       strstr(d.msg, "duplicate key '1'"), "NUMA keys \"1\" and \"01\" are one key: %s", d.msg);
 	TAP_OK(mem_json("{\"policyName\":\"Static\",\"machineState\":{\"0\":{\"memoryMap\":{\"memory\":"
 			"{\"total\":-1}}}},\"checksum\":0}", NULL) < 0 && d.line == 1,
 	       "a negative uint64: %s", d.msg);
