@@ -38,7 +38,8 @@
 #define PU_H 28.0
 #define DEV_W 132.0
 #define DEV_H 28.0
-#define BAR_H 15.0
+#define BAR_H 17.0
+#define STRIP_H 6.0
 #define BAR_MIN_W 200.0
 #define LEGEND_ROW 15.0
 #define TEXT 9.0
@@ -239,6 +240,18 @@ static void outline(struct tk_pic *p, double x, double y, double w, double h)
 	tk_pic_line(p, x + w - 1, y + 1, x + w - 1, y + h - 1, &tk_pic_warn, 2.5, false);
 	tk_pic_line(p, x + w - 1, y + h - 1, x + 1, y + h - 1, &tk_pic_warn, 2.5, false);
 	tk_pic_line(p, x + 1, y + h - 1, x + 1, y + 1, &tk_pic_warn, 2.5, false);
+}
+
+/* the holder of a pod's container, or -1 */
+static int holder_index(const struct npic *np, const char *pod, const char *container)
+{
+	size_t i;
+
+	for (i = 0; i < np->nholders; i++)
+		if (!strcmp(np->holders[i].pod, pod) &&
+		    !strcmp(np->holders[i].container, container ? container : ""))
+			return (int)i;
+	return -1;
 }
 
 static int cpu_holder(const struct npic *np, int cpu)
@@ -535,12 +548,35 @@ static void draw_bars(struct npic *np, const struct lbox *b, double y)
 			/* the kubelet's own total (less what it cannot hand out) */
 			double scale = w / (double)mt->total;
 
+			/* a strip under the text: reserved for the system, then each
+			 * container's blocks pinned to this node alone in its colour,
+			 * then what blocks over several nodes took here */
+			double sy = y + BAR_H - STRIP_H, left = (double)mt->reserved;
+			size_t a, k;
+
 			fw = fmin(w, (double)mt->system_reserved * scale);
 			if (fw > 0)
-				tk_pic_box(np->p, x, y, fw, BAR_H, &tk_pic_muted, NULL);
-			if (mt->reserved)
-				tk_pic_box(np->p, x + fw, y, fmin(w - fw, (double)mt->reserved * scale),
-					   BAR_H, &tk_pic_shade[3], NULL);
+				tk_pic_box(np->p, x, sy, fw, STRIP_H, &tk_pic_muted, NULL);
+			for (a = 0; np->na && a < np->na->mem.nassign; a++) {
+				const struct tk_mem_assignment *as = &np->na->mem.assign[a];
+				int h = holder_index(np, as->pod, as->container);
+
+				for (k = 0; k < as->nblocks && h >= 0; k++) {
+					const struct tk_mem_block *bl = &as->blocks[k];
+					struct tk_rgb c = holder_color(np, h);
+					double bw;
+
+					if (bl->nnuma != 1 || bl->numa[0] != b->id || strcmp(bl->type, name) ||
+					    (double)bl->size > left)
+						continue;
+					bw = fmin(w - fw, (double)bl->size * scale);
+					tk_pic_box(np->p, x + fw, sy, bw, STRIP_H, &c, NULL);
+					fw += bw;
+					left -= (double)bl->size;
+				}
+			}
+			if (left > 0)
+				tk_pic_box(np->p, x + fw, sy, fmin(w - fw, left * scale), STRIP_H, &tk_pic_shade[3], NULL);
 			tk_pic_box(np->p, x, y, w, BAR_H, NULL, &tk_pic_ink);
 			fmt_bytes(tot, sizeof(tot), mt->total);
 			fmt_bytes(used, sizeof(used), mt->reserved);
@@ -552,7 +588,7 @@ static void draw_bars(struct npic *np, const struct lbox *b, double y)
 		} else {
 			snprintf(text, sizeof(text), "%s: %s", name, tot);
 		}
-		tk_pic_label(np->p, x, y, w, BAR_H, text, TEXT, 0, NULL);
+		tk_pic_label(np->p, x, y, w, BAR_H - STRIP_H, text, TEXT, 0, NULL);
 		y += BAR_H + GAP;
 	}
 }
@@ -725,7 +761,8 @@ static void draw_legend(struct npic *np, double x, double y, double w)
 	y += LEGEND_ROW;
 	tk_pic_box(np->p, x, y + 2, 22, LEGEND_ROW - 4, &tk_pic_shade[3], &tk_pic_ink);
 	tk_pic_label(np->p, x + 26, y, w - 26, LEGEND_ROW,
-		     "memory bars: assigned by the Memory Manager (grey: reserved for the system)",
+		     "memory bars: the Memory Manager's assignments in the pod's colour (light grey: blocks "
+		     "over several NUMA nodes; dark grey: reserved for the system)",
 		     TEXT, 0, NULL);
 }
 
