@@ -210,6 +210,30 @@ man_exit_item() {
 		s && it { print }' | tr -s ' \n' '  ' | tr '[:upper:]' '[:lower:]'
 }
 
+# topo-admit and cpuset-alloc still print "See TOOL(1)." after it from their
+# main.c, which another engineer owns this session: their lines and this
+# list go together
+HELP_END_PENDING="topo-admit cpuset-alloc"
+
+@test "every --help (each spread-check command's and numa-verify --explain's too) ends with its Exit status paragraph" {
+	local t sub help bad="" n=0
+	for t in $TOOLS; do
+		case " $HELP_END_PENDING " in *" $t "*) continue ;; esac
+		for sub in "" lint place simulate audit explain --explain; do
+			case $t:$sub in :*|spread-check:[a-z]*|numa-verify:--explain) ;; *) [ -z "$sub" ] || continue ;; esac
+			# shellcheck disable=SC2086
+			help=$("$TK_BIN/$t" $sub --help) || { bad+="$t $sub --help failed"$'\n'; continue; }
+			n=$((n + 1))
+			# the last paragraph (after the last blank line) is the exit status
+			printf '%s\n' "$help" | awk 'NF { if (blank) last = $0; blank = 0; if (!last) last = $0; next }
+				{ blank = 1 } END { exit !(last ~ /^Exit status: /) }' ||
+				bad+="$t $sub: the last paragraph is not 'Exit status: ...': $(printf '%s' "$help" | tail -2)"$'\n'
+		done
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
+	[ "$n" -ge 8 ]
+}
+
 @test "each man page's EXIT STATUS says what its tool's (and commands') --help Exit status says" {
 	command -v mandoc >/dev/null || skip "no mandoc"
 	local t sub help line n phrase item bad="" count=0

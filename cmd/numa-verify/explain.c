@@ -46,7 +46,6 @@ static void usage(void)
 	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
 	tk_help_common(stdout);
 	tk_help_exit_status(stdout, "everything explained", "a recognised admission or scheduling failure");
-	fputs("\nSee numa-verify(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 

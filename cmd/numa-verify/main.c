@@ -94,7 +94,6 @@ static void __attribute__((noreturn)) usage(void)
 	tk_help_common(stdout);
 	tk_help_cpulist(stdout);
 	tk_help_exit_status(stdout, "aligned", "misaligned or inconsistent");
-	fputs("\nSee numa-verify(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 

@@ -83,7 +83,6 @@ void sc_help_tail_outputs(FILE *out, unsigned outputs, const char *ok, const cha
 	tk_help_output(out, outputs);
 	tk_help_common(out);
 	tk_help_exit_status(out, ok, bad);
-	fputs("\nSee spread-check(1).\n", out);
 }
 
 void sc_must_load_inputs(struct sc_cluster *c, const struct sc_inputs *in, const char *podfile,

@@ -69,7 +69,6 @@ static void usage(void)
 	      "stdin. Silence rules on one object with the annotation\n"
 	      "spread-check.topokit.io/ignore: \"TSC101,TSC105\".\n", stdout);
 	tk_help_exit_status(stdout, "no error", "errors found (or warnings with --strict)");
-	fputs("\nSee spread-check(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 

@@ -57,7 +57,6 @@ static void usage(void)
 	      "\n"
 	      "Run 'spread-check <command> --help' for the options of a command.\n", stdout);
 	tk_help_exit_status(stdout, "the verdict is good", "the verdict is bad (see each command)");
-	fputs("\nSee spread-check(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 

@@ -99,7 +99,6 @@ static void __attribute__((noreturn)) usage(void)
 	tk_help_output(stdout, OUTPUTS);
 	tk_help_common(stdout);
 	tk_help_exit_status(stdout, "the topology was printed", NULL);
-	fputs("\nSee topo-discover(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 
