@@ -48,7 +48,7 @@ ADV=$FIXTURES/spread-check/advise
 
 @test "audit: --soft, --node-fit and --no-balance-fit need --advise" {
 	run -2 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-3zones.yaml" --node-fit
-	stderr_has "--soft, --node-fit and --no-balance-fit go with --advise"
+	stderr_has "--soft, --node-fit, --no-balance-fit and the namespace lists go with --advise"
 }
 
 @test "simulate: a Pending replica names the node to add, the zones it helps in, and the maxSkew that would do" {
@@ -65,4 +65,13 @@ pending replica 14: "
 	run -1 --separate-stderr spread-check simulate --nodes "$ADV/2zones.yaml" "$ADV/web-frontend-mindomains3.yaml"
 	jq_is '.pendingReplicas[0].needs | [.domains, .relax]' \
 		'[[{"topologyKey":"topology.kubernetes.io/zone","values":[],"newDomain":true}],[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":2},{"topologyKey":"topology.kubernetes.io/zone","minDomains":2}]]'
+}
+
+@test "audit --advise --include-namespaces / --exclude-namespaces filter the pods the descheduler sees" {
+	run -1 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-3zones.yaml" --advise --include-namespaces kube-system,default
+	jq_is '[.evictions, .violationsAfter]' '[0,1]'
+	run -1 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-3zones.yaml" --advise --exclude-namespaces kube-system
+	jq_is '[.evictions, .violationsAfter]' '[2,0]'
+	run -2 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-3zones.yaml" --advise --include-namespaces a --exclude-namespaces b
+	stderr_has "give one --include-namespaces or --exclude-namespaces"
 }

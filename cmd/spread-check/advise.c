@@ -511,6 +511,26 @@ static void balance_namespace(const struct adv_pods *a, const struct adv_args *a
 	free(ks);
 }
 
+static bool in_list(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* The plugin's pod filter: namespaces and labelSelector. */
+static bool pod_wanted(const struct sc_cluster *c, const struct adv_args *args, const struct sc_pod *p)
+{
+	if (args->ninclude && !in_list(args->include, args->ninclude, p->ns))
+		return false;
+	if (args->nexclude && in_list(args->exclude, args->nexclude, p->ns))
+		return false;
+	return !args->pods || sc_sel_matches(args->pods, &c->lsets[p->lset], p->name);
+}
+
 size_t adv_balance(const struct adv_pods *a, const struct adv_args *args, bool *evict)
 {
 	const struct sc_cluster *c = a->c;
@@ -526,7 +546,7 @@ size_t adv_balance(const struct adv_pods *a, const struct adv_args *args, bool *
 
 		if (p->node >= 0 && !c->nodes[p->node].not_ready &&
 		    !(p->flags & (SC_POD_TERMINATING | SC_POD_TERMINAL)) && a->p[i].evictable &&
-		    (!args->pods || sc_sel_matches(args->pods, &c->lsets[p->lset], p->name)))
+		    pod_wanted(c, args, p))
 			listed[nl++] = (uint32_t)i;
 	}
 	ns_cluster = c;

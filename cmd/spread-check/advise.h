@@ -36,6 +36,9 @@ struct adv_args {
 	bool balance_node_fit;   /* topologyBalanceNodeFit (the plugin's default: true) */
 	bool node_fit;           /* DefaultEvictor nodeFit (default false) */
 	const struct sc_sel *pods;   /* the plugin's labelSelector (NULL: every pod) */
+	/* namespaces.include / namespaces.exclude (at most one is set) */
+	size_t ninclude, nexclude;
+	char **include, **exclude;
 };
 
 struct adv_pod {

@@ -49,7 +49,9 @@ static void __attribute__((noreturn)) usage(void)
 	      "                             node (the DefaultEvictor's nodeFit)\n"
 	      "     --no-balance-fit        with --advise: evict pods even when no node of a\n"
 	      "                             smaller domain fits them (topologyBalanceNodeFit\n"
-	      "                             false)\n", stdout);
+	      "                             false)\n"
+	      "     --include-namespaces LIST  with --advise: only these namespaces\n"
+	      "     --exclude-namespaces LIST  with --advise: not these namespaces\n", stdout);
 	sc_help_tail_outputs(stdout, TK_OUT_JSON | TK_OUT_TEXT | SC_PICTURES, "every workload within maxSkew",
 			     "skew above maxSkew");
 	exit(TK_EXIT_OK);
@@ -60,7 +62,25 @@ enum {
 	OPT_SOFT,
 	OPT_NODE_FIT,
 	OPT_NO_BALANCE_FIT,
+	OPT_INCLUDE_NS,
+	OPT_EXCLUDE_NS,
 };
+
+/* A comma-separated list of namespaces (the descheduler's namespaces.include
+ * or .exclude); the strings point into arg. */
+static size_t ns_list(char *arg, const char *opt, char ***out)
+{
+	char *save = NULL, *tok;
+	size_t n = 0;
+
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		*out = xreallocarray(*out, n + 1, sizeof(**out));
+		(*out)[n++] = tok;
+	}
+	if (!n)
+		tk_usage_error("%s: no namespace given", opt);
+	return n;
+}
 
 static void parse_opts(int argc, char **argv, struct sc_inputs *o, bool *advise, struct adv_args *aa)
 {
@@ -70,6 +90,8 @@ static void parse_opts(int argc, char **argv, struct sc_inputs *o, bool *advise,
 		{ "soft",           no_argument, NULL, OPT_SOFT },
 		{ "node-fit",       no_argument, NULL, OPT_NODE_FIT },
 		{ "no-balance-fit", no_argument, NULL, OPT_NO_BALANCE_FIT },
+		{ "include-namespaces", required_argument, NULL, OPT_INCLUDE_NS },
+		{ "exclude-namespaces", required_argument, NULL, OPT_EXCLUDE_NS },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool tuned = false;
@@ -96,12 +118,23 @@ static void parse_opts(int argc, char **argv, struct sc_inputs *o, bool *advise,
 			aa->balance_node_fit = false;
 			tuned = true;
 			break;
+		case OPT_INCLUDE_NS:
+		case OPT_EXCLUDE_NS:
+			/* the descheduler's validation: include or exclude, not both */
+			if (aa->ninclude || aa->nexclude)
+				tk_usage_error("give one --include-namespaces or --exclude-namespaces");
+			if (ch == OPT_INCLUDE_NS)
+				aa->ninclude = ns_list(optarg, "--include-namespaces", &aa->include);
+			else
+				aa->nexclude = ns_list(optarg, "--exclude-namespaces", &aa->exclude);
+			tuned = true;
+			break;
 		default:
 			sc_inputs_opt(o, ch, optarg, usage, argv);
 		}
 	}
 	if (tuned && !*advise)
-		tk_usage_error("--soft, --node-fit and --no-balance-fit go with --advise");
+		tk_usage_error("--soft, --node-fit, --no-balance-fit and the namespace lists go with --advise");
 	if (!o->nodes || !o->pods)
 		tk_usage_error("--cluster, or --nodes and --pods, are required");
 	if (optind != argc)
@@ -399,6 +432,8 @@ int cmd_audit(int argc, char **argv)
 	rc = o.out & SC_PICTURES ? sc_picture_write(root, &c, false, o.out)
 		: o.out == TK_OUT_TEXT ? render_text(root) : tk_emit_json(root, stdout);
 	json_decref(root);
+	free(aa.include);
+	free(aa.exclude);
 	free(order);
 	sc_cluster_release(&c);
 	if (rc < 0)

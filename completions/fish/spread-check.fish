@@ -40,3 +40,5 @@ complete -c spread-check -n '__fish_seen_subcommand_from audit' -l advise -d 'th
 complete -c spread-check -n '__fish_seen_subcommand_from audit' -l soft -d 'with --advise: ScheduleAnyway constraints too'
 complete -c spread-check -n '__fish_seen_subcommand_from audit' -l node-fit -d 'with --advise: evict only pods that fit another node'
 complete -c spread-check -n '__fish_seen_subcommand_from audit' -l no-balance-fit -d 'with --advise: evict even when no smaller domain fits'
+complete -c spread-check -n '__fish_seen_subcommand_from audit' -l include-namespaces -x -d 'with --advise: only these namespaces'
+complete -c spread-check -n '__fish_seen_subcommand_from audit' -l exclude-namespaces -x -d 'with --advise: not these namespaces'

@@ -141,6 +141,20 @@ static bool flag(const struct tk_node *args, const char *key, bool dflt)
 	return v && v->kind == TK_BOOL ? v->v.b : dflt;
 }
 
+/* A sequence of strings as a malloc'd array pointing into the nodes. */
+static size_t strv_of(const struct tk_node *seq, char ***out)
+{
+	size_t i;
+
+	*out = NULL;
+	if (!seq || seq->kind != TK_SEQ)
+		return 0;
+	*out = xcalloc(seq->n + 1, sizeof(**out));
+	for (i = 0; i < seq->n; i++)
+		(*out)[i] = seq->items[i]->text;
+	return seq->n;
+}
+
 static void run_case(const struct tk_node *cs, const char *tmp)
 {
 	const char *name = tk_str(tk_get(cs, "name"));
@@ -176,6 +190,8 @@ static void run_case(const struct tk_node *cs, const char *tmp)
 	aa.node_fit = flag(args, "nodeFit", false);
 	aa.balance_node_fit = flag(args, "balanceNodeFit", true);
 	aa.pods = args && tk_get(args, "labelSelector") ? &podsel : NULL;
+	aa.ninclude = strv_of(args ? tk_get(args, "include") : NULL, &aa.include);
+	aa.nexclude = strv_of(args ? tk_get(args, "exclude") : NULL, &aa.exclude);
 	evict = xcalloc(c.npods + 1, sizeof(*evict));
 	n = adv_balance(&a, &aa, evict);
 	TAP_OK(n == (size_t)num(cs, "evicted", -1), "%s: %zu evicted (want %lld)", name, n, num(cs, "evicted", -1));
@@ -192,6 +208,8 @@ static void run_case(const struct tk_node *cs, const char *tmp)
 		TAP_OK(same && nwant == want_pods->n, "%s: the pods upstream names", name);
 	}
 	free(evict);
+	free(aa.include);
+	free(aa.exclude);
 	sc_sel_release(&podsel);
 	adv_pods_release(&a);
 	sc_cluster_release(&c);
