@@ -31,16 +31,21 @@ const char *tk_kc_map_get(const struct tk_kc_map *m, const char *key)
 	return NULL;
 }
 
-static void map_put(struct tk_kc_map *m, const char *key, const char *value)
+void tk_kc_map_put(struct tk_kc_map *m, const char *key, size_t keylen, const char *value)
 {
 	m->keys = xreallocarray(m->keys, m->n + 1, sizeof(char *));
 	m->values = xreallocarray(m->values, m->n + 1, sizeof(char *));
-	m->keys[m->n] = xstrdup(key);
+	m->keys[m->n] = xstrndup(key, keylen);
 	m->values[m->n] = xstrdup(value);
 	m->n++;
 }
 
-static void map_release(struct tk_kc_map *m)
+static void map_put(struct tk_kc_map *m, const char *key, const char *value)
+{
+	tk_kc_map_put(m, key, strlen(key), value);
+}
+
+void tk_kc_map_release(struct tk_kc_map *m)
 {
 	size_t i;
 
@@ -51,6 +56,15 @@ static void map_release(struct tk_kc_map *m)
 	free(m->keys);
 	free(m->values);
 	memset(m, 0, sizeof(*m));
+}
+
+void tk_kc_map_copy(struct tk_kc_map *dst, const struct tk_kc_map *src)
+{
+	size_t i;
+
+	tk_kc_map_release(dst);
+	for (i = 0; i < src->n; i++)
+		map_put(dst, src->keys[i], src->values[i]);
 }
 
 void tk_kc_override(char **field, const char *value)
@@ -270,12 +284,12 @@ void tk_kc_release(struct tk_kubelet_config *kc)
 	free(kc->reserved_system_cpus);
 	free(kc->system_reserved_cgroup);
 	free(kc->kube_reserved_cgroup);
-	map_release(&kc->topology_manager_policy_options);
-	map_release(&kc->cpu_manager_policy_options);
-	map_release(&kc->kube_reserved);
-	map_release(&kc->system_reserved);
-	map_release(&kc->eviction_hard);
-	map_release(&kc->feature_gates);
+	tk_kc_map_release(&kc->topology_manager_policy_options);
+	tk_kc_map_release(&kc->cpu_manager_policy_options);
+	tk_kc_map_release(&kc->kube_reserved);
+	tk_kc_map_release(&kc->system_reserved);
+	tk_kc_map_release(&kc->eviction_hard);
+	tk_kc_map_release(&kc->feature_gates);
 	for (i = 0; i < kc->nreserved_memory; i++) {
 		for (j = 0; j < kc->reserved_memory[i].n; j++) {
 			free(kc->reserved_memory[i].resources[j]);
@@ -487,7 +501,7 @@ static void check_memory_total(const struct tk_kubelet_config *kc, struct tk_kc_
 			free(b);
 		}
 	}
-	map_release(&types);
+	tk_kc_map_release(&types);
 }
 
 /* validateReservedMemoryConfiguration, and the Memory Manager's own checks

@@ -32,6 +32,11 @@ struct tk_kc_map {
 	char **values;
 };
 const char *tk_kc_map_get(const struct tk_kc_map *m, const char *key);
+/* Append a copy of key (its first keylen bytes) and value. */
+void tk_kc_map_put(struct tk_kc_map *m, const char *key, size_t keylen, const char *value);
+/* Replace *dst with a copy of src. */
+void tk_kc_map_copy(struct tk_kc_map *dst, const struct tk_kc_map *src);
+void tk_kc_map_release(struct tk_kc_map *m);
 
 /* One reservedMemory entry (MemoryReservation). */
 struct tk_kc_reservation {

@@ -129,13 +129,13 @@ static void __attribute__((noreturn)) usage(void)
 	exit(TK_EXIT_OK);
 }
 
-static void push_kv(const char *opt, const char *arg, struct ta_kv *kv)
+static void push_kv(const char *opt, const char *arg, struct tk_kc_map *kv)
 {
 	const char *eq = strchr(arg, '=');
 
 	if (!eq || eq == arg)
 		tk_usage_error("invalid --%s value '%s' (want NAME=VALUE)", opt, arg);
-	ta_kv_push(kv, arg, (size_t)(eq - arg), eq + 1);
+	tk_kc_map_put(kv, arg, (size_t)(eq - arg), eq + 1);
 }
 
 /* ---- pod mode ---- */
@@ -319,7 +319,7 @@ int main(int argc, char **argv)
 		o.manifest = optind < argc ? argv[optind] : NULL;
 		rc = run_pods(&o);
 	}
-	ta_kv_release(&o.tm_opts);
-	ta_kv_release(&o.cpu_opts);
+	tk_kc_map_release(&o.tm_opts);
+	tk_kc_map_release(&o.cpu_opts);
 	return rc;
 }

@@ -21,31 +21,9 @@
 #include "ta.h"
 #include "xalloc.h"
 
-void ta_kv_push(struct ta_kv *kv, const char *name, size_t namelen, const char *value)
-{
-	kv->names = xreallocarray(kv->names, kv->n + 1, sizeof(char *));
-	kv->values = xreallocarray(kv->values, kv->n + 1, sizeof(char *));
-	kv->names[kv->n] = xstrndup(name, namelen);
-	kv->values[kv->n] = xstrdup(value);
-	kv->n++;
-}
-
-void ta_kv_release(struct ta_kv *kv)
-{
-	size_t i;
-
-	for (i = 0; i < kv->n; i++) {
-		free(kv->names[i]);
-		free(kv->values[i]);
-	}
-	free(kv->names);
-	free(kv->values);
-	memset(kv, 0, sizeof(*kv));
-}
-
 /* NewManager's order: none short-circuits; options; NUMA info; the NUMA
  * node limit; then the policy and scope names. */
-void ta_manager_new(const char *policy, const char *scope, const struct ta_kv *options,
+void ta_manager_new(const char *policy, const char *scope, const struct tk_kc_map *options,
 		    struct ta_numa_info *ni, enum ta_policy *p, enum ta_scope *s, struct ta_options *to)
 {
 	char err[1024];
@@ -60,7 +38,7 @@ void ta_manager_new(const char *policy, const char *scope, const struct ta_kv *o
 		return;
 	}
 	for (i = 0; i < options->n; i++)
-		if (ta_options_set(to, options->names[i], options->values[i], err, sizeof(err)))
+		if (ta_options_set(to, options->keys[i], options->values[i], err, sizeof(err)))
 			tk_fatal("%s", err);
 	if (ta_manager_check(TA_POLICY_BEST_EFFORT, to, ni, err, sizeof(err)))
 		tk_fatal("%s", err);
@@ -73,7 +51,7 @@ void ta_manager_new(const char *policy, const char *scope, const struct ta_kv *o
 /* Every option counts: the CPUs a pod's earlier containers take
  * (cpupolicy.c) decide the hints of the later ones. The
  * CPUManagerPolicyAlphaOptions and BetaOptions gates count as enabled. */
-void ta_cpu_options(struct policy_opts *po, const struct ta_kv *options, const struct topo *t,
+void ta_cpu_options(struct policy_opts *po, const struct tk_kc_map *options, const struct topo *t,
 		    const char *tm_policy, const char *prefix)
 {
 	static const struct policy_gates all_gates = { .alpha = true, .beta = true };
@@ -81,7 +59,7 @@ void ta_cpu_options(struct policy_opts *po, const struct ta_kv *options, const s
 	char err[512];
 	int rc;
 
-	rc = policy_opts_parse(po, options->n, options->names, options->values, &all_gates, err,
+	rc = policy_opts_parse(po, options->n, options->keys, options->values, &all_gates, err,
 			       sizeof(err));
 	if (!rc) {
 		ktopo_build(&k, t);
@@ -94,25 +72,6 @@ void ta_cpu_options(struct policy_opts *po, const struct ta_kv *options, const s
 
 /* The configuration the node runs with: the KubeletConfiguration
  * (defaulted) or the defaults alone, with the options over it. */
-static void kv_to_map(struct tk_kc_map *m, const struct ta_kv *kv)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++) {
-		free(m->keys[i]);
-		free(m->values[i]);
-	}
-	free(m->keys);
-	free(m->values);
-	m->n = kv->n;
-	m->keys = xcalloc(kv->n + 1, sizeof(char *));
-	m->values = xcalloc(kv->n + 1, sizeof(char *));
-	for (i = 0; i < kv->n; i++) {
-		m->keys[i] = xstrdup(kv->names[i]);
-		m->values[i] = xstrdup(kv->values[i]);
-	}
-}
-
 static void load_config(struct tk_kubelet_config *kc, const struct ta_opts *o)
 {
 	struct tk_diag d;
@@ -132,9 +91,9 @@ static void load_config(struct tk_kubelet_config *kc, const struct ta_opts *o)
 	if (o->reserved)
 		tk_kc_override(&kc->reserved_system_cpus, o->reserved);
 	if (o->tm_opts.n)
-		kv_to_map(&kc->topology_manager_policy_options, &o->tm_opts);
+		tk_kc_map_copy(&kc->topology_manager_policy_options, &o->tm_opts);
 	if (o->cpu_opts.n)
-		kv_to_map(&kc->cpu_manager_policy_options, &o->cpu_opts);
+		tk_kc_map_copy(&kc->cpu_manager_policy_options, &o->cpu_opts);
 }
 
 /* A KubeletConfiguration the kubelet refuses: no pod is admitted on that
@@ -161,13 +120,6 @@ static void refuse_config(const struct ta_node *n, const struct tk_kubelet_confi
 	if (v.problems.n)
 		exit(TK_EXIT_USAGE);
 	tk_kc_verdict_release(&v);
-}
-
-static struct ta_kv map_as_kv(const struct tk_kc_map *m)
-{
-	struct ta_kv kv = { m->n, m->keys, m->values };
-
-	return kv;
 }
 
 static void reserved_memory(struct ta_config *cfg, const struct tk_kubelet_config *kc)
@@ -272,14 +224,14 @@ static void load_checkpoints(struct ta_node *n, const char *kubelet_dir)
 static void resource_managers(struct ta_node *n, const struct tk_kubelet_config *kc)
 {
 	const char *cp = kc->cpu_manager_policy, *mp = kc->memory_manager_policy;
-	struct ta_kv copts = map_as_kv(&kc->cpu_manager_policy_options);
+	const struct tk_kc_map *copts = &kc->cpu_manager_policy_options;
 
 	if (!strcmp(cp, "static")) {
 		n->cfg.cpu_static = true;
-		ta_cpu_options(&n->cfg.cpu_opts, &copts, &n->t, kc->topology_manager_policy,
+		ta_cpu_options(&n->cfg.cpu_opts, copts, &n->t, kc->topology_manager_policy,
 			       "new static policy error: ");
 	} else if (!strcmp(cp, "none")) {
-		char *none = policy_none_options_error(copts.n, copts.names, copts.values);
+		char *none = policy_none_options_error(copts->n, copts->keys, copts->values);
 
 		if (none)
 			tk_fatal("new none policy error: %s", none);
@@ -299,7 +251,6 @@ void ta_node_load(struct ta_node *n, const struct ta_opts *o)
 {
 	struct tk_diag d;
 	struct tk_kubelet_config kc;
-	struct ta_kv tm_opts;
 
 	memset(n, 0, sizeof(*n));
 	if (!o->topology)
@@ -322,8 +273,7 @@ void ta_node_load(struct ta_node *n, const struct ta_opts *o)
 		tk_fatal_diag(&d);
 	if (o->kubelet_config)
 		refuse_config(n, &kc);
-	tm_opts = map_as_kv(&kc.topology_manager_policy_options);
-	ta_manager_new(kc.topology_manager_policy, kc.topology_manager_scope, &tm_opts, &n->ni, &n->policy,
+	ta_manager_new(kc.topology_manager_policy, kc.topology_manager_scope, &kc.topology_manager_policy_options, &n->ni, &n->policy,
 		       &n->scope, &n->tm_opts);
 	/* after NewManager's own NUMA node limit, before any hint */
 	if (ta_topo_check(&n->t, o->topology, true, &d))

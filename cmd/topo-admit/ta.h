@@ -26,6 +26,7 @@
 
 #include "checkpoints.h"
 #include "cli.h"
+#include "kubeletconfig.h"
 #include "topo.h"
 
 struct tk_diag;
@@ -226,14 +227,6 @@ int ta_cpu_hints_render(const struct ta_hint *h, size_t n, long long count, enum
 
 /* ---- main.c: the command line ---- */
 
-/* NAME=VALUE lists: --option, --cpu-option, a configuration's option maps */
-struct ta_kv {
-	size_t n;
-	char **names, **values;
-};
-void ta_kv_push(struct ta_kv *kv, const char *name, size_t namelen, const char *value);
-void ta_kv_release(struct ta_kv *kv);
-
 struct ta_opts {
 	const char *topology;
 	const char *policy;
@@ -253,8 +246,8 @@ struct ta_opts {
 	bool cpu_hints;
 	long long count;
 	bool have_count;
-	struct ta_kv tm_opts;       /* --option */
-	struct ta_kv cpu_opts;      /* --cpu-option */
+	struct tk_kc_map tm_opts;   /* --option NAME=VALUE... */
+	struct tk_kc_map cpu_opts;  /* --cpu-option NAME=VALUE... */
 	enum tk_out out;
 	const char *manifest;
 	struct ta_nrt_opts nrt;
@@ -264,12 +257,12 @@ struct ta_opts {
 
 /* The Topology Manager as NewManager builds it from policy, scope and
  * options: exits 2 with the kubelet's words on a configuration it refuses. */
-void ta_manager_new(const char *policy, const char *scope, const struct ta_kv *options,
+void ta_manager_new(const char *policy, const char *scope, const struct tk_kc_map *options,
 		    struct ta_numa_info *ni, enum ta_policy *p, enum ta_scope *s, struct ta_options *to);
 /* The CPU Manager's static policy options as NewStaticPolicyOptions and
  * ValidateStaticPolicyOptions take them (tm_policy NULL: no Topology
  * Manager); exits 2, prefix before the kubelet's words. */
-void ta_cpu_options(struct policy_opts *po, const struct ta_kv *options, const struct topo *t,
+void ta_cpu_options(struct policy_opts *po, const struct tk_kc_map *options, const struct topo *t,
 		    const char *tm_policy, const char *prefix);
 
 struct ta_node_state;
