@@ -1296,12 +1296,27 @@ static void providers_release(struct ta_provider *pv, size_t n)
 		ta_provider_release(&pv[i]);
 }
 
+/* One admission in progress: the node, the pod, what its init containers
+ * leave to the later ones, and the report being filled. */
+struct admission {
+	struct ta_node *n;
+	const struct pod *p;
+	struct reuse ru;
+	struct ta_pod_report *r;
+};
+
 /* Collect the three providers' hints for one container (c) or the pod (c
- * NULL), in the order the kubelet registers them. */
-static void gather(const struct topo *t, const struct ta_node_state *s, const struct ta_config *cfg,
-		   const struct ta_numa_info *ni, const struct pod *p, const struct ctr *c,
-		   const struct reuse *ru, struct ta_provider pv[3], struct ta_container_report *cr, int *cpus)
+ * NULL), in the order the kubelet registers them; *cpus is the exclusive
+ * CPUs asked for. */
+static void gather(const struct admission *a, const struct ctr *c, struct ta_provider pv[3],
+		   struct ta_container_report *cr, int *cpus)
 {
+	const struct topo *t = &a->n->t;
+	const struct ta_node_state *s = a->n->state;
+	const struct ta_config *cfg = &a->n->cfg;
+	const struct ta_numa_info *ni = &a->n->ni;
+	const struct pod *p = a->p;
+	const struct reuse *ru = &a->ru;
 	struct memreq mr;
 	size_t i;
 
@@ -1341,10 +1356,14 @@ static void gather(const struct topo *t, const struct ta_node_state *s, const st
 /* allocateAlignedResources: each provider's Allocate in registration order;
  * the first error fails the pod. Returns 0, or -1 with err filled and
  * *reason set when the error has its own admission reason. */
-static int allocate(const struct topo *t, struct ta_node_state *s, const struct ta_config *cfg,
-		    const struct pod *p, const struct ctr *c, const struct ta_hint *h,
-		    struct reuse *ru, const char **reason, char *err, size_t errlen)
+static int allocate(struct admission *a, const struct ctr *c, const struct ta_hint *h, const char **reason,
+		    char *err, size_t errlen)
 {
+	const struct topo *t = &a->n->t;
+	struct ta_node_state *s = a->n->state;
+	const struct ta_config *cfg = &a->n->cfg;
+	const struct pod *p = a->p;
+	struct reuse *ru = &a->ru;
 	bool regular_init = c->init && !c->restartable;
 	int n = p->pod_level_set ? 0 : guaranteed_cpus(p, c);
 	struct memreq mr;
@@ -1443,24 +1462,14 @@ static void check_pod(const struct topo *t, const struct pod *p, struct ta_pod_r
 		}
 }
 
-/* One admission in progress: the node, the pod, what its init containers
- * leave to the later ones, and the report being filled. */
-struct admission {
-	struct ta_node *n;
-	const struct pod *p;
-	struct reuse ru;
-	struct ta_pod_report *r;
-};
-
 /* allocateAlignedResources for container i under hint h; a failure fails
  * the pod with the provider's reason. */
 static void allocate_container(struct admission *a, size_t i, const struct ta_hint *h)
 {
-	struct ta_node *n = a->n;
 	char err[512];
 	const char *reason = NULL;
 
-	if (allocate(&n->t, n->state, &n->cfg, a->p, &a->p->c[i], h, &a->ru, &reason, err, sizeof(err)))
+	if (allocate(a, &a->p->c[i], h, &reason, err, sizeof(err)))
 		alloc_failed(a->r, &a->r->containers[i], reason, err);
 }
 
@@ -1475,7 +1484,7 @@ static void admit_policy_none(struct admission *a)
 	for (i = 0; i < a->p->n && a->r->admit; i++) {
 		struct ta_container_report *cr = &a->r->containers[i];
 
-		gather(&a->n->t, a->n->state, &a->n->cfg, &a->n->ni, a->p, &a->p->c[i], &a->ru, pv, cr, &cpus);
+		gather(a, &a->p->c[i], pv, cr, &cpus);
 		providers_release(pv, 3);
 		cr->hint = (struct ta_hint){ false, 0, false };
 		cr->admit = true;
@@ -1497,7 +1506,7 @@ static void container_scope_admit(struct admission *a)
 	for (i = 0; i < a->p->n && a->r->admit; i++) {
 		struct ta_container_report *cr = &a->r->containers[i];
 
-		gather(&n->t, n->state, &n->cfg, &n->ni, a->p, &a->p->c[i], &a->ru, pv, cr, &cpus);
+		gather(a, &a->p->c[i], pv, cr, &cpus);
 		stall_warning(a->r, n->policy, pv, cr->name);
 		ta_merge(n->policy, &n->tm_opts, &n->ni, pv, 3, &cr->hint, &cr->admit);
 		providers_release(pv, 3);
@@ -1522,7 +1531,7 @@ static void pod_scope_admit(struct admission *a)
 
 	a->r->pod_scope = true;
 	pr->name = xstrdup(a->r->name);
-	gather(&n->t, n->state, &n->cfg, &n->ni, a->p, NULL, &a->ru, pv, pr, &cpus);
+	gather(a, NULL, pv, pr, &cpus);
 	stall_warning(a->r, n->policy, pv, NULL);
 	ta_merge(n->policy, &n->tm_opts, &n->ni, pv, 3, &pr->hint, &pr->admit);
 	providers_release(pv, 3);
