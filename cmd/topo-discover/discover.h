@@ -85,6 +85,9 @@ const char *discover_pci_class(unsigned class_id, unsigned vendor);
 
 /* ---- rendering ---- */
 
+/* "64 GiB", "1.5 GiB", "512 B": bytes as the text and the pictures show them. */
+void discover_format_bytes(char *buf, size_t len, uint64_t b);
+
 /* lstopo -p style tree, the NUMA distance matrix and the devices.
  * Returns 0 or -1 on a write error. */
 int render_text(const struct topo *t, FILE *out);

@@ -424,19 +424,6 @@ static void measure(struct npic *np, struct lbox *b)
 
 /* ---- drawing ---- */
 
-static void fmt_bytes(char *buf, size_t len, uint64_t b)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double v = (double)b;
-	unsigned i = 0;
-
-	while (v >= 1024 && i + 1 < sizeof(unit) / sizeof(unit[0])) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, v == floor(v) ? "%.0f %s" : "%.1f %s", v, unit[i]);
-}
-
 static struct tk_rgb holder_color(const struct npic *np, int h)
 {
 	return tk_pic_series(np->holders[h].pod_no - 1);
@@ -543,7 +530,7 @@ static void draw_bars(struct npic *np, const struct lbox *b, double y)
 		}
 		mt = mem_table(np, b->id, name);
 		tk_pic_box(np->p, x, y, w, BAR_H, &tk_pic_paper, &tk_pic_ink);
-		fmt_bytes(tot, sizeof(tot), total);
+		discover_format_bytes(tot, sizeof(tot), total);
 		if (mt && mt->total) {
 			/* the kubelet's own total (less what it cannot hand out) */
 			double scale = w / (double)mt->total;
@@ -578,11 +565,11 @@ static void draw_bars(struct npic *np, const struct lbox *b, double y)
 			if (left > 0)
 				tk_pic_box(np->p, x + fw, sy, fmin(w - fw, left * scale), STRIP_H, &tk_pic_shade[3], NULL);
 			tk_pic_box(np->p, x, y, w, BAR_H, NULL, &tk_pic_ink);
-			fmt_bytes(tot, sizeof(tot), mt->total);
-			fmt_bytes(used, sizeof(used), mt->reserved);
+			discover_format_bytes(tot, sizeof(tot), mt->total);
+			discover_format_bytes(used, sizeof(used), mt->reserved);
 			snprintf(text, sizeof(text), "%s: %s of %s assigned", name, used, tot);
 			if (mt->system_reserved) {
-				fmt_bytes(used, sizeof(used), mt->system_reserved);
+				discover_format_bytes(used, sizeof(used), mt->system_reserved);
 				snprintf(text + strlen(text), sizeof(text) - strlen(text), ", %s reserved", used);
 			}
 		} else {
@@ -621,7 +608,7 @@ static void draw_box(struct npic *np, struct lbox *b, double x, double y)
 			char mem[32] = "";
 
 			if (n && n->memory)
-				fmt_bytes(mem, sizeof(mem), n->memory);
+				discover_format_bytes(mem, sizeof(mem), n->memory);
 			snprintf(head, sizeof(head), "NUMANode P#%d%s%s%s", b->id, *mem ? " (" : "", mem,
 				 *mem ? ")" : "");
 		} else
@@ -735,7 +722,7 @@ static void draw_legend(struct npic *np, double x, double y, double w)
 		if (h->mem) {
 			char m[32];
 
-			fmt_bytes(m, sizeof(m), h->mem);
+			discover_format_bytes(m, sizeof(m), h->mem);
 			snprintf(text + strlen(text), sizeof(text) - strlen(text), "; memory %s", m);
 		}
 		tk_pic_label(np->p, x + 26, y, w - 26, LEGEND_ROW, text, TEXT, 0, NULL);

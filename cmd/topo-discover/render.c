@@ -170,7 +170,7 @@ static void tree_release(struct tree *tr)
 	free(tr->roots);
 }
 
-static void print_bytes(FILE *out, uint64_t b)
+void discover_format_bytes(char *buf, size_t len, uint64_t b)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
 	double v = (double)b;
@@ -181,9 +181,17 @@ static void print_bytes(FILE *out, uint64_t b)
 		i++;
 	}
 	if (v == (double)(uint64_t)v)
-		fprintf(out, "%llu %s", (unsigned long long)v, unit[i]);
+		snprintf(buf, len, "%llu %s", (unsigned long long)v, unit[i]);
 	else
-		fprintf(out, "%.1f %s", v, unit[i]);
+		snprintf(buf, len, "%.1f %s", v, unit[i]);
+}
+
+static void print_bytes(FILE *out, uint64_t b)
+{
+	char buf[32];
+
+	discover_format_bytes(buf, sizeof(buf), b);
+	fputs(buf, out);
 }
 
 static void print_numa_attrs(FILE *out, const struct topo_numa *n)
