@@ -219,3 +219,17 @@ print(json.dumps({"policyName": "static", "defaultCpuSet": "", "entries": e, "ch
 	[ "$(grep -c '^pod pod-' <<<"$output")" -eq 100 ]
 	output_has '1900 more containers (see the checkpoints, or -o nrt)'
 }
+
+@test "spread-check simulate -o svg of workloads without constraints: where each replica landed, node by node under its zone" {
+	local S=$FIXTURES/spread-check/simulate
+	run -0 --separate-stderr spread-check simulate --nodes "$S/3zones.yaml" "$S/two-pods-list.yaml" -o svg
+	printf '%s\n' "$output" >two.svg
+	xmllint --noout two.svg
+	run -0 labels two.svg
+	[ "$(grep -c '^Pod default/[ab]$' <<<"$output")" -eq 2 ]
+	[ "$(grep -cx 'no topologySpreadConstraints: where the replicas landed' <<<"$output")" -eq 2 ]
+	[ "$(grep -cx 'a1' <<<"$output")" -eq 2 ]
+	[ "$(grep -cx 'zone a' <<<"$output")" -eq 2 ]
+	run -0 "$TK_ROOT/tests/helpers/svg-boxes" two.svg
+	[ "$(grep -c '^46x.* #332288' <<<"$output")" -eq 2 ]
+}

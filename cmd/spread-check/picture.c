@@ -55,6 +55,7 @@ struct panel {
 	const json_t *workload;   /* {"kind","namespace","name"} or the audit entry */
 	const json_t *constraint;
 	const json_t *report;     /* simulate: the workload's report */
+	json_t *own;              /* a constraint made up here (no constraint: the nodes) */
 	size_t ncols;
 	struct col *cols;
 	long long allowed, top, pending;
@@ -255,6 +256,7 @@ static void panel_release(struct panel *p)
 {
 	size_t i;
 
+	json_decref(p->own);
 	for (i = 0; i < p->ncols; i++)
 		free(p->cols[i].name);
 	free(p->cols);
@@ -291,12 +293,16 @@ static void draw_panel(struct tk_pic *pic, const struct panel *p, double x0, dou
 		 json_string_value(json_object_get(p->workload, "namespace")),
 		 json_string_value(json_object_get(p->workload, "name")));
 	tk_pic_label(pic, x0, y0, w, LABEL_H + 2, head, TEXT + 2, TK_PIC_BOLD, NULL);
-	snprintf(head, sizeof(head), "%s, %s, maxSkew %lld: skew %lld%s%s",
-		 json_string_value(json_object_get(k, "topologyKey")),
-		 json_string_value(json_object_get(k, "whenUnsatisfiable")), jint(k, "maxSkew"),
-		 jint(k, "skew"), p->violation ? " - VIOLATION" : "",
-		 p->aggregated ? p->zoned ? " (nodes by zone: lowest to highest per domain)"
-				: " (domains in runs: lowest to highest per domain)" : "");
+	if (p->own)
+		snprintf(head, sizeof(head), "%s%s", json_string_value(json_object_get(k, "whenUnsatisfiable")),
+			 p->aggregated ? " (lowest to highest per node)" : "");
+	else
+		snprintf(head, sizeof(head), "%s, %s, maxSkew %lld: skew %lld%s%s",
+			 json_string_value(json_object_get(k, "topologyKey")),
+			 json_string_value(json_object_get(k, "whenUnsatisfiable")), jint(k, "maxSkew"),
+			 jint(k, "skew"), p->violation ? " - VIOLATION" : "",
+			 p->aggregated ? p->zoned ? " (nodes by zone: lowest to highest per domain)"
+					: " (domains in runs: lowest to highest per domain)" : "");
 	if (p->report && json_object_get(p->report, "failed")) {
 		const json_t *f = json_object_get(p->report, "failed");
 		size_t len = strlen(head);
@@ -310,7 +316,7 @@ static void draw_panel(struct tk_pic *pic, const struct panel *p, double x0, dou
 	tk_pic_label(pic, x0, base - LABEL_H / 2, AXIS_W - 4, LABEL_H, "0", TEXT, TK_PIC_BOLD, NULL);
 	for (i = 0; i < p->ncols; i++) {
 		const struct col *c = &p->cols[i];
-		bool over = c->hi > p->allowed;
+		bool over = !p->own && c->hi > p->allowed;
 		double bx = x0 + AXIS_W + (double)i * COL_W + 6, bw = COL_W - 12;
 
 		x = x0 + AXIS_W + (double)i * COL_W;
@@ -318,7 +324,9 @@ static void draw_panel(struct tk_pic *pic, const struct panel *p, double x0, dou
 			/* the range of the column's domains */
 			double top = base - (double)c->hi * scale, bottom = base - (double)c->lo * scale;
 
-			tk_pic_box(pic, bx, top, bw, fmax(bottom - top, 1.5), over ? &tk_pic_warn : &running,
+			/* all new replicas: their colour; else the running pods' */
+			tk_pic_box(pic, bx, top, bw, fmax(bottom - top, 1.5),
+				   over ? &tk_pic_warn : c->mine == c->count && c->count ? &fresh : &running,
 				   &tk_pic_ink);
 			snprintf(head, sizeof(head), "%lld-%lld", c->lo, c->hi);
 			tk_pic_label(pic, x, top - LABEL_H, COL_W, LABEL_H, head, TEXT, TK_PIC_CENTER | TK_PIC_BOLD,
@@ -363,6 +371,8 @@ static void draw_panel(struct tk_pic *pic, const struct panel *p, double x0, dou
 		tk_pic_label(pic, x, base + 1, COL_W, LABEL_H, "Pending", TEXT, TK_PIC_CENTER | TK_PIC_BOLD,
 			     p->pending ? &tk_pic_warn : NULL);
 	}
+	if (p->own)
+		return;
 	/* the most a domain may hold */
 	y = base - (double)p->allowed * scale;
 	tk_pic_line(pic, x0 + AXIS_W - 2, y, x0 + AXIS_W + (double)p->ncols * COL_W, y, &tk_pic_warn, 1, true);
@@ -396,12 +406,39 @@ static double draw_legend(struct tk_pic *pic, double x, double y, double w, bool
 	return (double)n * LABEL_H;
 }
 
+/* simulate, for a workload without constraints: where its replicas landed,
+ * node by node, as a constraint of no skew would count them */
+static json_t *landed(const json_t *report)
+{
+	json_t *k = json_object(), *counts = json_object(), *p;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "placements"), i, p) {
+		const char *node = json_string_value(json_object_get(p, "node"));
+
+		if (node)
+			json_object_set_new(counts, node,
+					    json_integer(json_integer_value(json_object_get(counts, node)) + 1));
+	}
+	json_object_set_new(k, "topologyKey", json_string("kubernetes.io/hostname"));
+	json_object_set_new(k, "whenUnsatisfiable", json_string("no topologySpreadConstraints: where the replicas landed"));
+	json_object_set_new(k, "counts", counts);
+	json_object_set(k, "replicas", counts);
+	return k;
+}
+
 static void add_panels(struct panel **ps, size_t *n, const json_t *workload, const json_t *report,
 		       const json_t *constraints, const struct sc_cluster *c, size_t *dropped)
 {
 	const json_t *k;
+	json_t *own = NULL;
 	size_t i;
 
+	if (report && !json_array_size(constraints)) {
+		own = json_array();
+		json_array_append_new(own, landed(report));
+		constraints = own;
+	}
 	json_array_foreach((json_t *)constraints, i, k) {
 		struct panel *p;
 
@@ -415,10 +452,15 @@ static void add_panels(struct panel **ps, size_t *n, const json_t *workload, con
 		p->workload = workload;
 		p->constraint = k;
 		p->report = report;
+		if (own)
+			p->own = json_incref((json_t *)k);
 		if (report)
 			p->pending = jint(report, "pending");
 		panel_build(p, c, report ? json_object_get(report, "failed") : NULL);
+		if (p->own)
+			p->violation = false;
 	}
+	json_decref(own);
 }
 
 int sc_picture(const json_t *root, const struct sc_cluster *c, bool simulate, enum tk_pic_format fmt,
@@ -427,7 +469,7 @@ int sc_picture(const json_t *root, const struct sc_cluster *c, bool simulate, en
 	struct panel *ps = NULL;
 	size_t n = 0, i, dropped = 0;
 	const json_t *w, *list = json_object_get(root, "workloads");
-	double width = 480, height = MARGIN, y;
+	double width = 640, height = MARGIN, y;
 	struct tk_pic *pic;
 	char note[128];
 	int rc = -1;
