@@ -66,6 +66,26 @@ static void occupy_if_closed(int fd, int flags)
 	}
 }
 
+/* Flush stdout and turn a failed write into exit 2 (tk_cli_start installs
+ * it with atexit). As coreutils' close_stdout: a closed stdout with nothing
+ * pending is no error. */
+static void close_stdout(void)
+{
+	bool pending = __fpending(stdout) != 0;
+	bool failed_before = ferror(stdout) != 0;
+	int err;
+
+	errno = 0;
+	if (fclose(stdout) == 0 && !failed_before)
+		return;
+	err = errno;
+	if (!failed_before && !pending && err == EBADF)
+		return;
+	if (!fatal_reported)
+		fprintf(stderr, "%s: write error%s%s\n", tk_prog, err ? ": " : "", err ? strerror(err) : "");
+	_exit(TK_EXIT_USAGE);
+}
+
 void tk_cli_start(const char *prog)
 {
 	tk_prog = prog;
@@ -74,7 +94,7 @@ void tk_cli_start(const char *prog)
 	occupy_if_closed(STDOUT_FILENO, O_RDONLY);
 	occupy_if_closed(STDERR_FILENO, O_RDONLY);
 	opterr = 0;
-	atexit(tk_close_stdout);
+	atexit(close_stdout);
 }
 
 void tk_getopt_error(int c, char *const argv[])
@@ -191,23 +211,6 @@ void tk_opt_cpulist(const char *name, const char *arg, struct cpuset *dst)
 			       CPUSET_MAX_ID, off);
 	if (rc)
 		tk_usage_error("invalid --%s value '%s'", name, arg);
-}
-
-void tk_close_stdout(void)
-{
-	bool pending = __fpending(stdout) != 0;
-	bool failed_before = ferror(stdout) != 0;
-	int err;
-
-	errno = 0;
-	if (fclose(stdout) == 0 && !failed_before)
-		return;
-	err = errno;
-	if (!failed_before && !pending && err == EBADF)
-		return;
-	if (!fatal_reported)
-		fprintf(stderr, "%s: write error%s%s\n", tk_prog, err ? ": " : "", err ? strerror(err) : "");
-	_exit(TK_EXIT_USAGE);
 }
 
 void tk_help_cpulist(FILE *out)

@@ -57,10 +57,6 @@ long long tk_opt_ll(const char *name, const char *arg, long long min, long long 
 struct cpuset;
 void tk_opt_cpulist(const char *name, const char *arg, struct cpuset *dst);
 
-/* Flush stdout and turn a failed write into exit 2 (tk_cli_start installs
- * it with atexit). As coreutils' close_stdout: a closed stdout with nothing
- * pending is no error. */
-void tk_close_stdout(void);
 
 /* Shared help lines for argument grammars. */
 void tk_help_cpulist(FILE *out);

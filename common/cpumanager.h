@@ -115,10 +115,6 @@ char *policy_none_options_error(size_t n, char *const *names, char *const *value
 int policy_validate(const struct policy_opts *o, const struct ktopo *k, const char *tm_policy,
 		    char *err, size_t errlen);
 
-/* staticPolicy.takeByTopology: the options pick packed or distributed. */
-int policy_take(const struct policy_opts *o, const struct ktopo *k, const struct cpuset *avail,
-		int num, struct cpuset *result, char *err, size_t errlen);
-
 /* NewStaticPolicy's reserved set for numReservedCPUs (takeByTopology over
  * every CPU). Returns -1 with the kubelet's error when it cannot. */
 int policy_reserve(const struct policy_opts *o, const struct ktopo *k, int num,

@@ -163,9 +163,9 @@ int policy_validate(const struct policy_opts *o, const struct ktopo *k, const ch
 	return 0;
 }
 
-/* staticPolicy.takeByTopology */
-int policy_take(const struct policy_opts *o, const struct ktopo *k, const struct cpuset *avail,
-		int num, struct cpuset *result, char *err, size_t errlen)
+/* staticPolicy.takeByTopology: the options pick packed or distributed. */
+static int policy_take(const struct policy_opts *o, const struct ktopo *k, const struct cpuset *avail,
+		       int num, struct cpuset *result, char *err, size_t errlen)
 {
 	enum take_sort sort = o->distribute_across_cores ? TAKE_SPREAD : TAKE_PACKED;
 

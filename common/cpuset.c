@@ -41,12 +41,6 @@ void cpuset_set(struct cpuset *s, unsigned id)
 	s->words[id / WORD_BITS] |= UINT64_C(1) << (id % WORD_BITS);
 }
 
-void cpuset_clear(struct cpuset *s, unsigned id)
-{
-	if (id / WORD_BITS < s->nwords)
-		s->words[id / WORD_BITS] &= ~(UINT64_C(1) << (id % WORD_BITS));
-}
-
 bool cpuset_test(const struct cpuset *s, unsigned id)
 {
 	return id / WORD_BITS < s->nwords &&

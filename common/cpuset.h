@@ -32,7 +32,6 @@ void cpuset_release(struct cpuset *s);
 
 void cpuset_clear_all(struct cpuset *s);
 void cpuset_set(struct cpuset *s, unsigned id);
-void cpuset_clear(struct cpuset *s, unsigned id);
 bool cpuset_test(const struct cpuset *s, unsigned id);
 size_t cpuset_count(const struct cpuset *s);
 bool cpuset_is_empty(const struct cpuset *s);

@@ -93,7 +93,7 @@ const struct topo_cpu *topo_cpu(const struct topo *t, int id)
 	return NULL;
 }
 
-int topo_numa_index(const struct topo *t, int id)
+static int topo_numa_index(const struct topo *t, int id)
 {
 	size_t i;
 
@@ -108,15 +108,6 @@ const struct topo_numa *topo_numa(const struct topo *t, int id)
 	int i = topo_numa_index(t, id);
 
 	return i < 0 ? NULL : &t->numa[i];
-}
-
-int topo_distance(const struct topo *t, int a, int b)
-{
-	int ia = topo_numa_index(t, a), ib = topo_numa_index(t, b);
-
-	if (ia < 0 || ib < 0 || (size_t)ib >= t->numa[ia].ndistances)
-		return -1;
-	return t->numa[ia].distances[ib];
 }
 
 int topo_finish(struct topo *t, struct tk_diag *d)
@@ -535,21 +526,6 @@ void topo_cpus_of_numa(const struct topo *t, int numa, struct cpuset *dst)
 	cpus_where(t, offsetof(struct topo_cpu, numa), numa, dst);
 }
 
-void topo_cpus_of_socket(const struct topo *t, int socket, struct cpuset *dst)
-{
-	cpus_where(t, offsetof(struct topo_cpu, socket), socket, dst);
-}
-
-void topo_cpus_of_core(const struct topo *t, int core, struct cpuset *dst)
-{
-	cpus_where(t, offsetof(struct topo_cpu, core), core, dst);
-}
-
-void topo_cpus_of_l3(const struct topo *t, int l3, struct cpuset *dst)
-{
-	cpus_where(t, offsetof(struct topo_cpu, l3), l3, dst);
-}
-
 static void field_of_cpus(const struct topo *t, const struct cpuset *cpus, size_t field,
 			  struct cpuset *dst)
 {
@@ -562,16 +538,6 @@ static void field_of_cpus(const struct topo *t, const struct cpuset *cpus, size_
 		if (c)
 			cpuset_set(dst, (unsigned)*(const int *)((const char *)c + field));
 	}
-}
-
-void topo_numa_of_cpus(const struct topo *t, const struct cpuset *cpus, struct cpuset *dst)
-{
-	field_of_cpus(t, cpus, offsetof(struct topo_cpu, numa), dst);
-}
-
-void topo_sockets_of_cpus(const struct topo *t, const struct cpuset *cpus, struct cpuset *dst)
-{
-	field_of_cpus(t, cpus, offsetof(struct topo_cpu, socket), dst);
 }
 
 static size_t count_distinct(const struct topo *t, size_t field)
@@ -605,9 +571,3 @@ size_t topo_num_l3(const struct topo *t)
 	return count_distinct(t, offsetof(struct topo_cpu, l3));
 }
 
-size_t topo_cpus_per_core(const struct topo *t)
-{
-	size_t cores = topo_num_cores(t);
-
-	return cores ? t->ncpus / cores : 0;
-}

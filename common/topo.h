@@ -100,27 +100,14 @@ json_t *topo_to_json(const struct topo *t);
 /* Lookups (pointers into t, or NULL / -1 when absent). */
 const struct topo_cpu *topo_cpu(const struct topo *t, int id);
 const struct topo_numa *topo_numa(const struct topo *t, int id);
-/* Index of NUMA node id in t->numa, or -1. */
-int topo_numa_index(const struct topo *t, int id);
-/* Distance between NUMA nodes a and b (ids); -1 when unknown. */
-int topo_distance(const struct topo *t, int a, int b);
 
 /* Sets derived from the CPUs (dst is replaced). */
 void topo_cpus_of_numa(const struct topo *t, int numa, struct cpuset *dst);
-void topo_cpus_of_socket(const struct topo *t, int socket, struct cpuset *dst);
-void topo_cpus_of_core(const struct topo *t, int core, struct cpuset *dst);
-void topo_cpus_of_l3(const struct topo *t, int l3, struct cpuset *dst);
-/* NUMA / socket ids that CPUs in cpus belong to. */
-void topo_numa_of_cpus(const struct topo *t, const struct cpuset *cpus, struct cpuset *dst);
-void topo_sockets_of_cpus(const struct topo *t, const struct cpuset *cpus, struct cpuset *dst);
 /* Counts like the kubelet's CPUTopology: NumCPUs, NumCores, NumSockets,
  * NumNUMANodes (NUMA nodes with CPUs), NumUncoreCache. */
 size_t topo_num_cores(const struct topo *t);
 size_t topo_num_sockets(const struct topo *t);
 size_t topo_num_numa_with_cpus(const struct topo *t);
 size_t topo_num_l3(const struct topo *t);
-/* CPUs per core (threads per core) as the kubelet computes it:
- * NumCPUs / NumCores. */
-size_t topo_cpus_per_core(const struct topo *t);
 
 #endif

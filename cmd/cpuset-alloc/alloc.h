@@ -57,7 +57,6 @@ struct admit_req {
  * with d filled (file:line:col of the stream). */
 int admit_load(const char *path, const struct ktopo *k, struct admit_req **reqs, size_t *nreqs,
 	       struct tk_diag *d);
-void admit_release(struct admit_req *req);
 void admit_free(struct admit_req *reqs, size_t n);
 
 /* bind.c: bind this process to cpus (and memory to their NUMA nodes unless

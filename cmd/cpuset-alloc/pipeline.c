@@ -17,7 +17,7 @@
 #include "statefile.h"
 #include "xalloc.h"
 
-void admit_release(struct admit_req *req)
+static void admit_release(struct admit_req *req)
 {
 	size_t i;
 

@@ -14,7 +14,7 @@
 #include "nv.h"
 #include "xalloc.h"
 
-bool nv_nothing_to_verify(const struct nv_opts *o)
+static bool nv_nothing_to_verify(const struct nv_opts *o)
 {
 	return !o->all && !o->npids && !o->npods && !o->nctrs && !o->state && !o->kubelet &&
 	       !o->kubelet_dir;

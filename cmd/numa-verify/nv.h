@@ -349,7 +349,6 @@ struct nv_report {
 void nv_report_release(struct nv_report *r);
 /* Read everything o asks for and judge it; input errors exit 2 (main only). */
 void nv_gather(const struct nv_opts *o, struct nv_report *r);
-bool nv_nothing_to_verify(const struct nv_opts *o);
 bool nv_container_selected(const struct nv_opts *o, const struct nv_container *c);
 /* JSON document of r (new reference). */
 json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r);

@@ -565,18 +565,6 @@ bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t
 	return true;
 }
 
-void pts_add_pod(struct pts_state *st, uint32_t node, int delta)
-{
-	uint32_t i;
-
-	for (i = 0; i < st->n; i++) {
-		struct pts_constraint *k = &st->k[i];
-
-		if (k->self_match && counts_pods(st, k))
-			k->cnt[node] += delta;
-	}
-}
-
 void pts_add_pod_lset(struct pts_state *st, uint32_t node, uint32_t lset, int delta)
 {
 	uint32_t i;

@@ -13,7 +13,7 @@
  *
  * Usage: pts_state_init() once for the pod, then per scheduling cycle
  * pts_prefilter(), pts_filter() per node, pts_score() over the feasible
- * nodes; pts_add_pod() after binding a replica (simulate). Ownership: the
+ * nodes; pts_add_pod_lset() after binding a pod (simulate). Ownership: the
  * state owns its arrays; pts_state_release() frees them.
  */
 #ifndef SC_PODTOPO_H
@@ -117,8 +117,6 @@ const char *pts_filter_constraint(const struct pts_state *st, uint32_t i, uint32
  * scores[i] receives cand[i]'s normalized score (0..100). Returns false when
  * the plugin is skipped (no soft constraints): then every score is 0. */
 bool pts_score(struct pts_state *st, const uint32_t *cand, size_t ncand, int64_t *scores);
-/* A replica of the incoming pod was bound to node (or removed, delta -1). */
-void pts_add_pod(struct pts_state *st, uint32_t node, int delta);
 /* Another pod (labels lset, the incoming pod's namespace, not terminating)
  * was bound to node: AddPod for a pod that is not a replica. */
 void pts_add_pod_lset(struct pts_state *st, uint32_t node, uint32_t lset, int delta);

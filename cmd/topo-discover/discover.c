@@ -301,9 +301,10 @@ static int cmp_numa_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Kubernetes' name for a page size: the largest binary suffix that divides
- * it exactly (resource.Quantity canonical form in BinarySI). */
-char *discover_page_size_name(unsigned long long bytes)
+/* Kubernetes' name for a page size: 2097152 -> "2Mi", the largest binary
+ * suffix that divides it exactly (resource.Quantity in BinarySI, as the
+ * kubelet names hugepages-<size>). Malloc'd. */
+static char *page_size_name(unsigned long long bytes)
 {
 	static const char *const suffix[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" };
 	unsigned i = 0;
@@ -331,7 +332,7 @@ static void fill_numa_memory(struct topo_numa *tn, hwloc_obj_t n)
 	for (i = first; i < a->page_types_len; i++) {
 		if (!a->page_types[i].size)
 			continue;
-		tn->hugepages[tn->nhugepages].size = discover_page_size_name(a->page_types[i].size);
+		tn->hugepages[tn->nhugepages].size = page_size_name(a->page_types[i].size);
 		tn->hugepages[tn->nhugepages].pages = a->page_types[i].count;
 		tn->nhugepages++;
 	}
@@ -497,7 +498,9 @@ static const unsigned bmc_vendors[] = {
 	0x102b, /* Matrox: server G200 BMC video */
 };
 
-const char *discover_pci_class(unsigned class_id, unsigned vendor)
+/* PCI class id -> "gpu", "net", "nvme", "storage", "accelerator", or NULL
+ * when the class is not one a pod can be given (bridges, USB, ...). */
+static const char *pci_class(unsigned class_id, unsigned vendor)
 {
 	unsigned base = class_id >> 8;
 	size_t i;
@@ -558,7 +561,7 @@ static void fill_devices(hwloc_topology_t topo, struct topo *t, const struct dis
 	while ((dev = hwloc_get_next_pcidev(topo, dev))) {
 		const struct hwloc_pcidev_attr_s *a = &dev->attr->pcidev;
 		const struct resmap_rule *r = NULL;
-		const char *cls = discover_pci_class(a->class_id, a->vendor_id);
+		const char *cls = pci_class(a->class_id, a->vendor_id);
 		const char *name;
 		struct topo_device *td;
 

@@ -79,9 +79,6 @@ struct discover_opts {
  * Returns 0, or -1 with d naming the source. */
 int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d);
 
-/* PCI class id -> "gpu", "net", "nvme", "storage", "accelerator", or NULL
- * when the class is not one a pod can be given (bridges, USB, ...). */
-const char *discover_pci_class(unsigned class_id, unsigned vendor);
 
 /* ---- rendering ---- */
 
@@ -165,8 +162,5 @@ struct node_pic_opts {
 int render_picture(const struct topo *t, const struct node_alloc *na,
 		   const struct node_pic_opts *o, FILE *out, struct tk_diag *d);
 
-/* Kubernetes' name for a page size: 2097152 -> "2Mi" (resource.Quantity in
- * BinarySI, as the kubelet names hugepages-<size>). Malloc'd. */
-char *discover_page_size_name(unsigned long long bytes);
 
 #endif
