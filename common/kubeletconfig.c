@@ -414,6 +414,33 @@ static char *qty_string(long long milli, bool binary)
 	return xasprintf("%lld", val);
 }
 
+int tk_kc_static_reserved_cpus(const struct tk_kubelet_config *kc)
+{
+	const struct tk_kc_map *maps[2] = { &kc->kube_reserved, &kc->system_reserved };
+	long long milli = 0;
+	size_t i;
+
+	if (*kc->reserved_system_cpus) {
+		struct cpuset s = CPUSET_INIT;
+		int n = cpuset_parse_list(&s, kc->reserved_system_cpus, CPUSET_MAX_ID, NULL) ? -1 : (int)cpuset_count(&s);
+
+		cpuset_release(&s);
+		return n;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *v = tk_kc_map_get(maps[i], "cpu");
+		struct tk_qty q;
+
+		if (!v)
+			continue;
+		if (tk_qty_parse(v, &q) || q.milli < 0)
+			return -1;
+		milli += q.milli;
+	}
+	/* math.Ceil of the reservation: fractional CPUs cannot be exclusive */
+	return milli > (long long)1 << 40 ? -1 : (int)((milli + 999) / 1000);
+}
+
 static bool machine_has_numa(const struct tk_kc_machine *m, long long id)
 {
 	size_t i;

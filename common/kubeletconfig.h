@@ -86,6 +86,13 @@ void tk_kc_override(char **field, const char *value);
 bool tk_kc_gate(const struct tk_kubelet_config *kc, const char *name, bool dflt);
 void tk_kc_release(struct tk_kubelet_config *kc);
 
+/* How many CPUs the static CPU Manager policy reserves (NewManager): the
+ * size of reservedSystemCPUs when given (the kubelet then puts it in place
+ * of kubeReserved.cpu and systemReserved.cpu), else kubeReserved.cpu +
+ * systemReserved.cpu rounded up to whole CPUs; 0 when neither is set, -1
+ * when reservedSystemCPUs or a quantity does not parse. */
+int tk_kc_static_reserved_cpus(const struct tk_kubelet_config *kc);
+
 /* The machine the kubelet would start on; any member may be 0/NULL when
  * unknown, and the checks that need it are left out. */
 struct tk_kc_machine {

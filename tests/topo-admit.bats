@@ -143,6 +143,19 @@ STATIC=(--cpu-manager-policy static --memory-manager-policy Static)
 	jq_is '[.scope, .admit]' '["pod",true]'
 }
 
+@test "pod: without reservedSystemCPUs the static policy reserves kubeReserved.cpu + systemReserved.cpu rounded up, as NewStaticPolicy picks them" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncpuManagerPolicy: static\ntopologyManagerPolicy: single-numa-node\nkubeReserved: {cpu: 500m}\nsystemReserved: {cpu: "1"}\n' >kr.yaml
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p16}\nspec:\n  containers:\n  - name: c\n    resources:\n      limits: {cpu: "16", memory: 1Gi}\n' >p16.yaml
+	# ceil(1.5) = 2 CPUs: the lowest-numbered core, both threads, on NUMA 0
+	run -0 topo-admit -t "$TOPO" --kubelet-config kr.yaml p16.yaml
+	jq_is '[.containers[0].hint.numaAffinity, .containers[0].resources.cpu.why]' \
+		'[[1],"16 exclusive CPUs; NUMA 1 preferred, NUMA 0-1; NUMA 0 has 14 free CPUs, needs 16"]'
+	# reservedSystemCPUs takes the place of both
+	run -0 topo-admit -t "$TOPO" --kubelet-config kr.yaml --reserved 0 p16.yaml
+	jq_is '.containers[0].resources.cpu.why' '"16 exclusive CPUs; NUMA 1 preferred, NUMA 0-1; NUMA 0 has 15 free CPUs, needs 16"'
+}
+
 @test "pod: reservedSystemCPUs are never handed out" {
 	run -1 topo-admit -t "$TOPO" --policy single-numa-node --cpu-manager-policy static \
 		--available 0-3,8-10 --reserved 0 "$F/four-cpus.yaml"

@@ -219,6 +219,25 @@ static void load_checkpoints(struct ta_node *n, const char *kubelet_dir)
 	n->cfg.dev_state = &n->dev_state;
 }
 
+/* Without reservedSystemCPUs the static policy reserves
+ * kubeReserved.cpu + systemReserved.cpu, rounded up, as NewStaticPolicy
+ * picks them (takeByTopology over every CPU): never handed out either. */
+static void reserve_cpus(struct ta_node *n, const struct tk_kubelet_config *kc)
+{
+	int count = tk_kc_static_reserved_cpus(kc);
+	struct ktopo k;
+	char err[512];
+	int rc;
+
+	if (count <= 0)
+		return;
+	ktopo_build(&k, &n->t);
+	rc = policy_reserve(&n->cfg.cpu_opts, &k, count, &n->cfg.reserved, err, sizeof(err));
+	ktopo_release(&k);
+	if (rc)
+		tk_fatal("%s: the kubelet would not start: %s", kc->file, err);
+}
+
 /* NewContainerManager creates the CPU Manager, then the Memory Manager,
  * after the Topology Manager. */
 static void resource_managers(struct ta_node *n, const struct tk_kubelet_config *kc)
@@ -245,6 +264,8 @@ static void resource_managers(struct ta_node *n, const struct tk_kubelet_config 
 	if (*kc->reserved_system_cpus &&
 	    cpuset_parse_list(&n->cfg.reserved, kc->reserved_system_cpus, CPUSET_MAX_ID, NULL))
 		tk_fatal("invalid reservedSystemCPUs '%s'", kc->reserved_system_cpus);
+	if (n->cfg.cpu_static && !*kc->reserved_system_cpus)
+		reserve_cpus(n, kc);
 }
 
 void ta_node_load(struct ta_node *n, const struct ta_opts *o)

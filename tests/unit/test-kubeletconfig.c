@@ -277,6 +277,18 @@ static void test_validate(void)
 		"bad value for option \"prefer-closest-numa-nodes\": strconv.ParseBool: parsing \"maybe\": invalid syntax",
 		"unknown Topology Manager Policy option: \"x\"", NULL }), "topology manager options");
 
+	/* NewManager's numReservedCPUs for the static policy */
+	if (decode(&kc, HEAD "kubeReserved: {cpu: 500m}\nsystemReserved: {cpu: \"1\"}\n", &d) == 0) {
+		TAP_OK(tk_kc_static_reserved_cpus(&kc) == 2, "kubeReserved.cpu + systemReserved.cpu, rounded up: 2");
+		tk_kc_override(&kc.reserved_system_cpus, "0-3");
+		TAP_OK(tk_kc_static_reserved_cpus(&kc) == 4, "reservedSystemCPUs takes their place: 4");
+		tk_kc_release(&kc);
+	}
+	if (decode(&kc, HEAD, &d) == 0) {
+		TAP_OK(tk_kc_static_reserved_cpus(&kc) == 0, "nothing reserved: 0");
+		tk_kc_release(&kc);
+	}
+
 	/* warnings: accepted, but not aligned */
 	if (decode(&kc, HEAD "topologyManagerPolicy: single-numa-node\n", &d) == 0) {
 		tk_kc_validate(&kc, NULL, &v);
