@@ -11,7 +11,24 @@ load test_helper/common
 	[[ "$stderr" != *"is not Kubernetes API"* ]] || { echo "stderr: $stderr"; return 1; }
 	[ "$(grep -c 'annotation cpu-set.kubernetes.io/numa-node is not Kubernetes API' <<<"$output")" -eq 2 ]
 	[ -s "$BATS_TEST_TMPDIR/build/demo/node.json" ]
+	[ -s "$BATS_TEST_TMPDIR/build/demo/numa-database.yaml" ]
+	[ -s "$BATS_TEST_TMPDIR/build/demo/kubelet-config.yaml" ]
 	[[ "$output" == *"\$ topo-admit -t $BATS_TEST_TMPDIR/build/demo/node.json "* ]] || { echo "$output"; return 1; }
 	# the README's picture is what the demo draws, byte for byte
 	cmp "$BATS_TEST_TMPDIR/build/demo/worker-01.svg" "$TK_ROOT/docs/worker-01.svg"
+}
+
+@test "make demo shows the guide's examples as the API server and the kubelet take them" {
+	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || skip "the demo runs the plain build in bin/"
+	run --separate-stderr env BUILD="$BATS_TEST_TMPDIR/build" "$TK_ROOT/tests/demo.sh"
+	[ "$status" -eq 0 ] || { echo "exit $status: $stderr"; return 1; }
+	# hugepages-1Gi: "1" is refused by the API server; the demo goes on with 1Gi
+	output_has 'the API server refuses the pod'
+	output_has '(1 is not positive integer multiple of hugepages-1Gi)'
+	grep -q '^        hugepages-1Gi: 1Gi$' "$BATS_TEST_TMPDIR/build/demo/numa-database.yaml"
+	# the guide's static kubelet configuration reserves no CPU: the kubelet would not start
+	output_has "kubelet-config-static.yaml: the kubelet would not start: [cpumanager] unable to determine reserved CPU resources for static policy"
+	output_has 'pod numa-database: admitted (policy single-numa-node, scope container, QoS Guaranteed)'
+	# the invented annotations are named as what they are, the pod's policy one too
+	output_has 'annotation kubernetes.io/topology-policy is not Kubernetes API'
 }
