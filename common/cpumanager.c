@@ -384,67 +384,52 @@ static struct ilist sorted_top(struct acc *a, enum level l)
 	return b.l;
 }
 
+/* The members at level l of each entry of outer (at level outer_level), in
+ * outer's order, each group sorted: the step every sortAvailable* below
+ * shares. Frees outer. */
+static struct ilist sort_within(struct acc *a, struct ilist outer, enum level outer_level, enum level l)
+{
+	struct il_buf b = { { 0, NULL }, 0 };
+	int i;
+
+	for (i = 0; i < outer.n; i++)
+		append_sorted_members(a, outer_level, outer.v[i], l, &b);
+	free(outer.v);
+	return b.l;
+}
+
 static struct ilist sort_available_sockets(struct acc *a);
 
 /* sortAvailableNUMANodes: numaFirst sorts the NUMA nodes directly;
  * socketsFirst sorts within each socket of sortAvailableSockets. */
 static struct ilist sort_available_numas(struct acc *a)
 {
-	struct il_buf b = { { 0, NULL }, 0 };
-	struct ilist socks;
-	int i;
-
 	if (a->k->numa_first)
 		return sorted_top(a, L_NUMA);
-	socks = sort_available_sockets(a);
-	for (i = 0; i < socks.n; i++)
-		append_sorted_members(a, L_SOCKET, socks.v[i], L_NUMA, &b);
-	free(socks.v);
-	return b.l;
+	return sort_within(a, sort_available_sockets(a), L_SOCKET, L_NUMA);
 }
 
 /* sortAvailableSockets: the mirror image of sortAvailableNUMANodes. */
 static struct ilist sort_available_sockets(struct acc *a)
 {
-	struct il_buf b = { { 0, NULL }, 0 };
-	struct ilist numas;
-	int i;
-
 	if (!a->k->numa_first)
 		return sorted_top(a, L_SOCKET);
-	numas = sort_available_numas(a);
-	for (i = 0; i < numas.n; i++)
-		append_sorted_members(a, L_NUMA, numas.v[i], L_SOCKET, &b);
-	free(numas.v);
-	return b.l;
+	return sort_within(a, sort_available_numas(a), L_NUMA, L_SOCKET);
 }
 
 /* sortAvailableCores: cores within each socket (numaFirst) or each NUMA
  * node (socketsFirst), in the order of the level above. */
 static struct ilist sort_available_cores(struct acc *a)
 {
-	struct il_buf b = { { 0, NULL }, 0 };
-	enum level above = a->k->numa_first ? L_SOCKET : L_NUMA;
-	struct ilist up = a->k->numa_first ? sort_available_sockets(a) : sort_available_numas(a);
-	int i;
-
-	for (i = 0; i < up.n; i++)
-		append_sorted_members(a, above, up.v[i], L_CORE, &b);
-	free(up.v);
-	return b.l;
+	if (a->k->numa_first)
+		return sort_within(a, sort_available_sockets(a), L_SOCKET, L_CORE);
+	return sort_within(a, sort_available_numas(a), L_NUMA, L_CORE);
 }
 
 /* sortAvailableUncoreCaches: uncore caches within each sorted NUMA node. */
 static struct ilist sort_available_uncores(struct acc *a)
 {
-	struct il_buf b = { { 0, NULL }, 0 };
-	struct ilist numas = sort_available_numas(a);
-	int i;
-
-	for (i = 0; i < numas.n; i++)
-		append_sorted_members(a, L_NUMA, numas.v[i], L_L3, &b);
-	free(numas.v);
-	return b.l;
+	return sort_within(a, sort_available_numas(a), L_NUMA, L_L3);
 }
 
 /* Keep the entries of l that pass keep() (freeNUMANodes, freeSockets, ...). */
