@@ -465,6 +465,10 @@ import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],"wb").write(b"\xef\xbb\
 		esac
 		for tool in "spread-check explain" "numa-verify --explain" "spread-check explain --cluster" "numa-verify --explain --pods"; do
 			rc=0
+			# under valgrind the re-runs see only the classes that get past the parser
+			case $tool in
+			*--cluster|*--pods) [ -z "${TK_VALGRIND:-}" ] || [ "$class" = wrongtypes ] || [ "$class" = numbers ] || continue ;;
+			esac
 			# --cluster and --pods: the hostile file is what the evidence is re-run on
 			case $tool in
 			*--cluster) set -- "$BAD/$class.yaml" "$BATS_TEST_DIRNAME/fixtures/explain/cluster-events.json" ;;
