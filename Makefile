@@ -83,7 +83,7 @@ $(BUILD)/tests/test-merge-cases: cmd/topo-admit/merge.c cmd/topo-admit/merge.h c
 $(BUILD)/tests/test-nearmiss: cmd/spread-check/nearmiss.c cmd/spread-check/nearmiss.h
 $(BUILD)/tests/test-advise: cmd/spread-check/advise.c cmd/spread-check/advise.h \
 	cmd/spread-check/cluster.c cmd/spread-check/cluster.h cmd/spread-check/filters.c \
-	cmd/spread-check/podtopo.c
+	cmd/spread-check/podtopo.c cmd/spread-check/nearmiss.c
 # test-deploymath compiles spread-check's deploymath.c in
 $(BUILD)/tests/test-deploymath: cmd/spread-check/deploymath.c cmd/spread-check/deploymath.h
 $(BUILD)/tests/test-volumes: cmd/spread-check/volumes.c cmd/spread-check/volumes.h \

@@ -43,7 +43,7 @@ ADV=$FIXTURES/spread-check/advise
 	output_has "  after: topology.kubernetes.io/zone skew 2 VIOLATION"
 	run -1 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-tainted-c.yaml" --advise --no-balance-fit
 	jq_is '.workloads[0].advice.evict[1] | [.to,.reasons,.needs]' \
-		'[null,{"node(s) didn'"'"'t match pod topology spread constraints":3,"node(s) had untolerated taint {dedicated: batch}":1},{"node":{"labels":{},"cpu":"100m","memory":134217728,"tolerations":[]},"domains":[{"topologyKey":"topology.kubernetes.io/zone","values":["c"],"newDomain":false}],"relax":[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":3}]}]'
+		'[null,{"node(s) didn'"'"'t match pod topology spread constraints":3,"node(s) had untolerated taint {dedicated: batch}":1},{"node":{"labels":{},"cpu":"100m","memory":134217728,"tolerations":[]},"domains":[{"topologyKey":"topology.kubernetes.io/zone","values":["c"],"newDomain":false,"nearMisses":[]}],"relax":[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":3}]}]'
 }
 
 @test "audit: --soft, --node-fit and --no-balance-fit need --advise" {
@@ -61,10 +61,14 @@ ADV=$FIXTURES/spread-check/advise
 pending replica 14: "
 }
 
-@test "simulate: minDomains above the zones there are: a new zone, maxSkew 2 or minDomains 2 would do" {
+@test "simulate: minDomains above the zones there are: a new zone (c1 only lacks the label), maxSkew 2 or minDomains 2 would do" {
 	run -1 --separate-stderr spread-check simulate --nodes "$ADV/2zones.yaml" "$ADV/web-frontend-mindomains3.yaml"
 	jq_is '.pendingReplicas[0].needs | [.domains, .relax]' \
-		'[[{"topologyKey":"topology.kubernetes.io/zone","values":[],"newDomain":true}],[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":2},{"topologyKey":"topology.kubernetes.io/zone","minDomains":2}]]'
+		'[[{"topologyKey":"topology.kubernetes.io/zone","values":[],"newDomain":true,"nearMisses":[{"node":"c1","label":"zone","value":"c","kind":"prefix"}]}],[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":2},{"topologyKey":"topology.kubernetes.io/zone","minDomains":2}]]'
+	run -1 --separate-stderr spread-check simulate --nodes "$ADV/2zones.yaml" "$ADV/web-frontend-mindomains3.yaml" -o text
+	output_has "      in topology.kubernetes.io/zone: (a new value)
+      c1 lacks it but has zone=c (prefix)
+      or relax topology.kubernetes.io/zone: maxSkew 2"
 }
 
 @test "audit --advise --include-namespaces / --exclude-namespaces filter the pods the descheduler sees" {

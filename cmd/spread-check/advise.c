@@ -11,6 +11,7 @@
 #include "advise.h"
 #include "diag.h"
 #include "filters.h"
+#include "nearmiss.h"
 #include "podtopo.h"
 #include "doc.h"
 #include "emit.h"
@@ -631,8 +632,10 @@ json_t *adv_needs(const struct pts_state *st, const bool *fits)
 		for (dm = 0; dm < k->ndom; dm++)
 			if (k->domseen[dm] && k->domcnt[dm] + self - min <= k->max_skew)
 				json_array_append_new(vals, json_string(k->domval[dm]));
-		json_array_append_new(doms, json_pack("{s:s,s:o,s:b}", "topologyKey", k->key, "values", vals,
-						      "newDomain", k->ndomseen < (uint32_t)k->min_domains));
+		/* nodes without the key that carry a label like it (nearmiss.h) */
+		json_array_append_new(doms, json_pack("{s:s,s:o,s:b,s:o}", "topologyKey", k->key, "values", vals,
+						      "newDomain", k->ndomseen < (uint32_t)k->min_domains,
+						      "nearMisses", sc_nearmiss_nodes(c, k->key)));
 		/* the skew each feasible node would have */
 		for (n = 0; n < c->nnodes; n++) {
 			int32_t d = k->dom[n];
@@ -831,6 +834,12 @@ void adv_needs_text(json_t *needs)
 		if (json_is_true(json_object_get(v, "newDomain")))
 			printf("%s(a new value)", json_array_size(json_object_get(v, "values")) ? " or " : " ");
 		putchar('\n');
+		json_array_foreach(json_object_get(v, "nearMisses"), j, x) {
+			printf("      %s lacks it but has ", tk_text_safe(json_string_value(json_object_get(x, "node"))));
+			printf("%s=", tk_text_safe(json_string_value(json_object_get(x, "label"))));
+			printf("%s (%s)\n", tk_text_safe(json_string_value(json_object_get(x, "value"))),
+			       json_string_value(json_object_get(x, "kind")));
+		}
 	}
 	json_array_foreach(json_object_get(needs, "relax"), i, v) {
 		x = json_object_get(v, "maxSkew");

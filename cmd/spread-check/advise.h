@@ -86,14 +86,15 @@ void adv_moves_free(json_t **moves, size_t n);
  * pts_prefilter; fits[n]: node n passes the filters before spreading), what
  * would let it schedule:
  *   {"node":{"labels":{...},"cpu":"100m","memory":BYTES,"tolerations":[...]},
- *    "domains":[{"topologyKey":K,"values":[V,...],"newDomain":B}],
+ *    "domains":[{"topologyKey":K,"values":[V,...],"newDomain":B,"nearMisses":[...]}],
  *    "relax":[{"topologyKey":K,"maxSkew":N} | {"topologyKey":K,"minDomains":N}]}
  * node: the shape a cluster autoscaler would have to add (the pod's
  * requests, the labels its nodeSelector and first required node selector
  * term ask for, no taint beyond its tolerations); domains: per
  * DoNotSchedule constraint, the domains where such a node passes the skew
  * check (newDomain: fewer domains than minDomains, so a node with a new
- * value of the key would count as one); relax: the smallest maxSkew (or the minDomains) with which a node
+ * value of the key would count as one; nearMisses: sc_nearmiss_nodes for
+ * the key, the nodes that may only need a label fixed); relax: the smallest maxSkew (or the minDomains) with which a node
  * that passes the other filters would pass the constraint. */
 struct pts_state;
 json_t *adv_needs(const struct pts_state *st, const bool *fits);

@@ -129,7 +129,7 @@ static bool lset_has(const struct sc_lset *ls, const char *key)
 	return false;
 }
 
-static int label_cmp(const void *a, const void *b)
+static int near_label_cmp(const void *a, const void *b)
 {
 	return strcmp((*(const struct sc_label *const *)a)->key,
 		      (*(const struct sc_label *const *)b)->key);
@@ -162,7 +162,7 @@ json_t *sc_nearmiss_nodes(const struct sc_cluster *c, const char *key)
 			clean[nd->lset] = 1;
 			continue;
 		}
-		qsort(hit, nhit, sizeof(*hit), label_cmp);
+		qsort(hit, nhit, sizeof(*hit), near_label_cmp);
 		for (h = 0; h < nhit; h++) {
 			json_t *o = json_object();
 

@@ -16,6 +16,7 @@
 #include "../../cmd/spread-check/cluster.c"
 #include "../../cmd/spread-check/filters.c"
 #include "../../cmd/spread-check/podtopo.c"
+#include "../../cmd/spread-check/nearmiss.c"
 #include "../../cmd/spread-check/advise.c"
 
 #ifndef CASES
