@@ -101,6 +101,8 @@ EX=$BATS_TEST_DIRNAME/fixtures/explain
 	jq_is '[.events[1].rederived.fixes[]|[.change,.newDomains,.to]]' '[["addNode",1,null],["maxSkew",null,2],["minDomains",null,2]]'
 	jq_is '.events[1].rederived.nodes[4].plugin' '"NodeAffinity"'
 	jq_is '.events[2].rederived.found' false
+	# the re-run's FitError message is the event's, before its PostFilter part
+	jq_is '[.events[0,1]|(.message|split(" preemption:")[0]) == .rederived.schedulerMessage]' '[true,true]'
 	run -1 --separate-stderr spread-check explain -o text --nodes "$EX/cluster.json" --pods "$EX/cluster.json" - <"$EX/cluster-events.json"
 	output_has "    n-a1: PodTopologySpread: topology.kubernetes.io/zone=a has 2 matching pods (+1 this pod), minimum 0: skew 3 > maxSkew 1"
 	output_has "    - label n-x with topology.kubernetes.io/zone (near miss: n-x has zone=c, prefix)"

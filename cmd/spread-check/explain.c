@@ -291,6 +291,54 @@ static void constraint_fixes(const struct pts_state *st, uint32_t i, const bool 
 	free(dom_has);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* FitError.Error() (framework/types.go) of the re-run, without the
+ * PostFilter part: each reason counted over the nodes, "%v %v" sorted with
+ * sort.Strings, joined by ", ". Compared with the event's message it shows
+ * whether the cluster still fails the pod the same way. */
+static json_t *fit_message(const json_t *nodes)
+{
+	json_t *counts = json_object(), *nj, *reason;
+	size_t i, j, n = 0;
+	const char *key;
+	json_t *v;
+	char **parts;
+	size_t len = 64;
+	char *msg;
+
+	json_array_foreach(nodes, i, nj)
+		json_array_foreach(json_object_get(nj, "reasons"), j, reason) {
+			const char *rs = json_string_value(reason);
+
+			json_object_set_new(counts, rs, json_integer(json_integer_value(json_object_get(counts, rs)) + 1));
+		}
+	parts = xcalloc(json_object_size(counts) + 1, sizeof(*parts));
+	json_object_foreach(counts, key, v) {
+		parts[n] = xasprintf("%lld %s", (long long)json_integer_value(v), key);
+		len += strlen(parts[n]) + 2;
+		n++;
+	}
+	qsort(parts, n, sizeof(*parts), cmp_str);
+	msg = xmalloc(len);
+	snprintf(msg, len, "0/%zu nodes are available:", json_array_size(nodes));
+	for (i = 0; i < n; i++) {
+		strcat(msg, i ? ", " : " ");
+		strcat(msg, parts[i]);
+		free(parts[i]);
+	}
+	if (n)
+		strcat(msg, ".");
+	free(parts);
+	json_decref(counts);
+	v = json_string(msg);
+	free(msg);
+	return v ? v : json_null();
+}
+
 static json_t *rederive_pod(struct rederive *r, struct pending *p)
 {
 	struct pts_state st;
@@ -330,6 +378,7 @@ static json_t *rederive_pod(struct rederive *r, struct pending *p)
 	}
 	json_object_set_new(root, "found", json_true());
 	json_object_set_new(root, "feasibleNodes", json_integer((json_int_t)nfeasible));
+	json_object_set_new(root, "schedulerMessage", nfeasible ? json_null() : fit_message(nodes));
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "constraints", cons);
 	json_object_set_new(root, "fixes", fixes);
@@ -464,6 +513,11 @@ static void rederive_text(const json_t *r, FILE *out)
 	}
 	fprintf(out, "  re-run on the dump: %lld feasible node(s)\n",
 		(long long)json_integer_value(json_object_get(r, "feasibleNodes")));
+	if (json_string_value(json_object_get(r, "schedulerMessage"))) {
+		fputs("  the scheduler would say now: ", out);
+		tk_fputs_text(json_string_value(json_object_get(r, "schedulerMessage")), out);
+		fputc('\n', out);
+	}
 	json_array_foreach(json_object_get(r, "nodes"), i, v)
 		text_node(v, out);
 	if (json_array_size(json_object_get(r, "fixes"))) {
