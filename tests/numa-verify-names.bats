@@ -35,11 +35,11 @@ setup() {
 
 @test "--pod NAMESPACE/NAME: an unknown pod, a bad name and no log directory are input errors" {
 	run -2 --separate-stderr numa-verify --root "$NODE" --pod shop/db
-	[ "$stderr" = "numa-verify: pod 'shop/db' not found in /var/log/pods" ]
+	[ "$stderr" = "numa-verify: pod 'shop/db' not found in /var/log/pods nor among the names of the containers under kubepods" ]
 	run -2 --separate-stderr numa-verify --root "$NODE" --pod shop_x/db-0
 	stderr_has "invalid --pod value 'shop_x/db-0' (want a UID or NAMESPACE/NAME)"
 	run -2 --separate-stderr numa-verify --root "$NV/2n-smt" --pod shop/db-0
-	stderr_has "cannot read /var/log/pods"
+	stderr_has "pod 'shop/db-0' not found in /var/log/pods nor among the names"
 }
 
 # kubelet_root DIR: a node whose kubelet runs with a config file saying
@@ -110,7 +110,7 @@ named_root() {
 	mkdir -p "$1/var/log/pods/a_one_$U4/nginx" "$1/var/log/pods/b_two_$U4/nginx"
 }
 
-@test "--all: namespace, pod and container names from containerd's bundles, log links and pod directories" {
+@test "--all: namespace, pod and container names from containerd's bundles, log links and pod directories; --pod NAMESPACE/NAME by them" {
 	named_root "$NODE"
 	run -1 --separate-stderr numa-verify --root "$NODE" --all
 	jq_is '[.containers[] | [.namespace, .podName, .name, .nameFrom, .sandbox]]' \
@@ -124,6 +124,13 @@ named_root() {
 		printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/nv.prom"
 		run -0 promtool check metrics <"$BATS_TEST_TMPDIR/nv.prom"
 	fi
+	# --pod NAMESPACE/NAME that /var/log/pods does not know: the containers' names
+	run -0 --separate-stderr numa-verify --root "$NODE" --pod shop/db-0
+	jq_is '[.containers[].pod] | unique' "[\"$U1\"]"
+	# two pods of one name (a bundle of another pod claiming it): no guess
+	bundle "$NODE" "$D" "{\"annotations\":{\"io.kubernetes.cri.container-name\":\"x\",\"io.kubernetes.cri.sandbox-name\":\"db-0\",\"io.kubernetes.cri.sandbox-namespace\":\"shop\",\"io.kubernetes.cri.sandbox-uid\":\"$U3\"}}"
+	run -2 --separate-stderr numa-verify --root "$NODE" --pod shop/db-0
+	[ "$stderr" = "numa-verify: pod 'shop/db-0' is two pods on this node (UIDs $U1 and $U3): give one UID" ]
 }
 
 @test "names from CRI-O's bundle (its labels annotation) and cri-dockerd's labels; the runtime's type decides the sandbox" {

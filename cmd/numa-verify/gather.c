@@ -144,7 +144,9 @@ static bool pause_only(const struct nv_report *r, const struct nv_container *c)
 	return c->npids > 0;
 }
 
-static void name_containers(const struct nv_opts *o, struct nv_report *r)
+/* all: every container, before its processes are read (to resolve a
+ * --pod NAMESPACE/NAME), else the selected ones with their sandboxes known */
+static void name_containers(const struct nv_opts *o, struct nv_report *r, bool all)
 {
 	bool *want = xcalloc(r->cg.n, sizeof(*want));
 	struct nv_kdir kd;
@@ -153,10 +155,11 @@ static void name_containers(const struct nv_opts *o, struct nv_report *r)
 	kd.dir = o->kubelet_dir ? o->kubelet_dir : "/var/lib/kubelet";
 	kd.root = input_root(o, kd.dir);
 	for (i = 0; i < r->cg.n; i++) {
-		want[i] = nv_container_selected(o, &r->cg.c[i]);
-		r->cg.c[i].sandbox = want[i] && pause_only(r, &r->cg.c[i]);
+		want[i] = all || nv_container_selected(o, &r->cg.c[i]);
+		if (!all)
+			r->cg.c[i].sandbox = want[i] && pause_only(r, &r->cg.c[i]);
 	}
-	nv_name_containers(&r->cg, o->root, &kd, want);
+	nv_name_containers(&r->cg, o->root, &kd, want, !all);
 	free(want);
 }
 
@@ -272,6 +275,12 @@ static void gather_containers(const struct nv_opts *o, struct nv_report *r, cons
 
 	if (nv_cgroups_scan(&r->cg, o->root, &d))
 		fail_diag(r, &d);
+	if (nv_pod_names_pending(o)) {
+		if (r->cg.n)
+			name_containers(o, r, true);
+		if (nv_resolve_pod_names_late(o, &r->cg, &d))
+			fail_diag(r, &d);
+	}
 	for (i = 0; i < r->cg.n; i++) {
 		struct nv_container *c = &r->cg.c[i];
 
@@ -374,7 +383,7 @@ void nv_gather(const struct nv_opts *o, struct nv_report *r)
 	if (r->nprocs > 1)
 		qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_proc);
 	if (r->cg.n)
-		name_containers(o, r);
+		name_containers(o, r, false);
 	/* judge processes, then containers (which take their processes' verdicts) */
 	for (i = 0; i < r->nprocs; i++)
 		nv_judge_proc(&r->procs[i], &r->topo, &o->v);

@@ -156,6 +156,9 @@ static void from_runtime(struct nv_container *c, const char *root)
 	};
 	size_t i;
 
+	if (c->looked_up)
+		return;
+	c->looked_up = true;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char *path;
 		bool named;
@@ -271,7 +274,7 @@ static void add_dir_names(const char *root, const char *dir, struct nv_strv *nam
  * log directory, and the one container name left over for the one unnamed
  * container. */
 static void from_pod_dirs(struct nv_cgroups *g, size_t b, size_t e, const char *root,
-			  const struct nv_kdir *kd, const char *logdir)
+			  const struct nv_kdir *kd, const char *logdir, bool leftover)
 {
 	struct nv_strv names = { 0, NULL };
 	struct nv_container *unnamed = NULL;
@@ -283,6 +286,8 @@ static void from_pod_dirs(struct nv_cgroups *g, size_t b, size_t e, const char *
 		set_name(&g->c[i].namespace, logdir, (size_t)(u1 - logdir));
 		set_name(&g->c[i].pod_name, u1 + 1, (size_t)(u2 - u1 - 1));
 	}
+	if (!leftover)
+		return;
 	path = xasprintf("%s/%s", POD_LOGS, logdir);
 	add_dir_names(root, path, &names);
 	free(path);
@@ -350,7 +355,8 @@ static bool any_wanted(const bool *want, size_t b, size_t e)
 
 /* A pod UID with more than one log directory (names that disagree) is
  * named by none of them. */
-static void scan_pod_logs(struct nv_cgroups *g, const char *root, const struct nv_kdir *kd, const bool *want)
+static void scan_pod_logs(struct nv_cgroups *g, const char *root, const struct nv_kdir *kd, const bool *want,
+			  bool leftover)
 {
 	char **dir = xcalloc(g->n, sizeof(*dir));
 	bool *twice = xcalloc(g->n, sizeof(*twice));
@@ -378,14 +384,15 @@ static void scan_pod_logs(struct nv_cgroups *g, const char *root, const struct n
 
 		/* dir[] is kept at the pod's first container */
 		if (dir[b] && !twice[b] && pod_range(g, g->c[b].pod, &first, &end))
-			from_pod_dirs(g, first, end, root, kd, dir[b]);
+			from_pod_dirs(g, first, end, root, kd, dir[b], leftover);
 		free(dir[b]);
 	}
 	free(dir);
 	free(twice);
 }
 
-void nv_name_containers(struct nv_cgroups *g, const char *root, const struct nv_kdir *kd, const bool *want)
+void nv_name_containers(struct nv_cgroups *g, const char *root, const struct nv_kdir *kd, const bool *want,
+			bool leftover)
 {
 	size_t i;
 
@@ -397,7 +404,7 @@ void nv_name_containers(struct nv_cgroups *g, const char *root, const struct nv_
 			g->c[i].sandbox = g->c[i].runtime_sandbox == 1;
 	}
 	scan_log_links(g, root, want);
-	scan_pod_logs(g, root, kd, want);
+	scan_pod_logs(g, root, kd, want, leftover);
 }
 
 const char *nv_container_name(const struct nv_container *c, const char **from)

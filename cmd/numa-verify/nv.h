@@ -281,6 +281,7 @@ struct nv_container {
 	char *pod_name;           /* name as the node knows them (names.c); NULL */
 	char *name;               /* when unknown */
 	const char *name_from;    /* where name came from */
+	bool looked_up;           /* its runtime's bundle was read */
 	const struct nv_entry *entry;  /* matching exclusive state entry */
 	size_t npids;
 	int *pids;
@@ -355,8 +356,14 @@ json_t *nv_report_json(const struct nv_opts *o, const struct nv_report *r);
 /* The numastat-like table and the findings, on stdout. */
 void nv_render_text(const struct nv_opts *o, const struct nv_report *r);
 /* --pod NAMESPACE/NAME: replace each by the pod's UID from the kubelet's
- * /var/log/pods directories (podname.c); an unknown pod exits 2. */
+ * /var/log/pods directories (podname.c); names they do not know stay. */
 void nv_resolve_pod_names(struct nv_opts *o);
+/* Is a --pod NAMESPACE/NAME left for nv_resolve_pod_names_late? */
+bool nv_pod_names_pending(const struct nv_opts *o);
+/* Replace each left by the UID of the containers named so (g named by
+ * nv_name_containers); returns 0, or -1 with d filled when no container or
+ * two pods have that name. */
+int nv_resolve_pod_names_late(const struct nv_opts *o, const struct nv_cgroups *g, struct tk_diag *d);
 void nv_pod_names_release(void);
 /* The kubelet's state directory: dir below root (names.c). */
 struct nv_kdir {
@@ -366,8 +373,11 @@ struct nv_kdir {
 /* Name the containers of g that want[i] selects: namespace, pod name and
  * container name from the runtime's bundle files, the kubelet's log links
  * and directories and kd's pods/<uid>/containers (names.c); the runtime's
- * container type also decides sandbox. Nothing found leaves NULL. */
-void nv_name_containers(struct nv_cgroups *g, const char *root, const struct nv_kdir *kd, const bool *want);
+ * container type also decides sandbox. Nothing found leaves NULL. leftover:
+ * also the one name a pod's directories leave (needs sandbox known).
+ * Called again, a container's bundle is not read twice. */
+void nv_name_containers(struct nv_cgroups *g, const char *root, const struct nv_kdir *kd, const bool *want,
+			bool leftover);
 /* c's container name (its own, else its cpu_manager_state entry's) or NULL;
  * *from (may be NULL) says where it came from. */
 const char *nv_container_name(const struct nv_container *c, const char **from);

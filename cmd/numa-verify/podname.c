@@ -1,7 +1,10 @@
-/* podname.c - --pod NAMESPACE/NAME: the node knows a pod's name only in the
+/* podname.c - --pod NAMESPACE/NAME: the node knows a pod's name in the
  * kubelet's log directories, /var/log/pods/<namespace>_<name>_<uid>
  * (kuberuntime's BuildPodLogsDirectory; names and namespaces cannot hold
- * '_', so the split is exact). The cgroup tree names pods by UID alone.
+ * '_', so the split is exact), and in what its runtime and the kubelet keep
+ * for each container (names.c). The cgroup tree names pods by UID alone: a
+ * name the log directories do not know is resolved once the containers are
+ * named (nv_resolve_pod_names_late).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "diag.h"
 #include "labels.h"
 #include "nv.h"
 #include "xalloc.h"
@@ -37,10 +41,16 @@ static bool is_uid(const char *s)
 	return true;
 }
 
+static void keep_resolved(char *uid)
+{
+	resolved = xreallocarray(resolved, nresolved + 1, sizeof(*resolved));
+	resolved[nresolved++] = uid;
+}
+
 /* The UID of namespace/name: of several directories (a pod deleted and
  * created again under its name, before the kubelet removed the old logs),
- * the newest. */
-static char *pod_uid(const char *root, const char *ns, const char *name, const char *arg)
+ * the newest; NULL when the directories do not know it. */
+static char *pod_uid(const char *root, const char *ns, const char *name)
 {
 	size_t plen = strlen(ns) + strlen(name) + 2;
 	char *prefix = xmalloc(plen + 1), *best = NULL;
@@ -53,7 +63,7 @@ static char *pod_uid(const char *root, const char *ns, const char *name, const c
 	d = nv_opendir(root, POD_LOGS);
 	if (!d) {
 		free(prefix);
-		tk_fatal("--pod '%s': cannot read %s to find its UID", arg, POD_LOGS);
+		return NULL;
 	}
 	while ((e = readdir(d))) {
 		if (strncmp(e->d_name, prefix, plen) || !is_uid(e->d_name + plen))
@@ -69,8 +79,6 @@ static char *pod_uid(const char *root, const char *ns, const char *name, const c
 	}
 	closedir(d);
 	free(prefix);
-	if (!best)
-		tk_fatal("pod '%s' not found in %s", arg, POD_LOGS);
 	return best;
 }
 
@@ -91,12 +99,54 @@ void nv_resolve_pod_names(struct nv_opts *o)
 			free(ns);
 			tk_usage_error("invalid --pod value '%s' (want a UID or NAMESPACE/NAME)", arg);
 		}
-		uid = pod_uid(o->root, ns, slash + 1, arg);
+		uid = pod_uid(o->root, ns, slash + 1);
 		free(ns);
-		resolved = xreallocarray(resolved, nresolved + 1, sizeof(*resolved));
-		resolved[nresolved++] = uid;
-		o->pods[i] = uid;
+		if (uid) {
+			keep_resolved(uid);
+			o->pods[i] = uid;
+		}
 	}
+}
+
+bool nv_pod_names_pending(const struct nv_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->npods; i++)
+		if (strchr(o->pods[i], '/'))
+			return true;
+	return false;
+}
+
+int nv_resolve_pod_names_late(const struct nv_opts *o, const struct nv_cgroups *g, struct tk_diag *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < o->npods; i++) {
+		const char *arg = o->pods[i], *slash = strchr(arg, '/'), *uid = NULL;
+		size_t nslen;
+
+		if (!slash)
+			continue;
+		nslen = (size_t)(slash - arg);
+		for (j = 0; j < g->n; j++) {
+			const struct nv_container *c = &g->c[j];
+
+			if (!c->namespace || !c->pod_name || strlen(c->namespace) != nslen ||
+			    strncmp(c->namespace, arg, nslen) || strcmp(c->pod_name, slash + 1))
+				continue;
+			if (uid && strcmp(uid, c->pod))
+				return tk_diag_set(d, "", 0, 0, "pod '%s' is two pods on this node (UIDs %s and %s): "
+						   "give one UID", arg, uid, c->pod);
+			uid = c->pod;
+		}
+		if (!uid)
+			return tk_diag_set(d, "", 0, 0, "pod '%s' not found in %s nor among the names of "
+					   "the containers under kubepods", arg, POD_LOGS);
+		keep_resolved(xstrdup(uid));
+		o->pods[i] = resolved[nresolved - 1];
+	}
+	return 0;
 }
 
 void nv_pod_names_release(void)

@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cg.c = malloc(sizeof(ctr));
 	cg.c[0] = ctr;
 	kd.root = root;
-	nv_name_containers(&cg, root, &kd, &want);
+	nv_name_containers(&cg, root, &kd, &want, true);
 	nv_cgroups_release(&cg);
 	return 0;
 }
