@@ -26,8 +26,8 @@ static void say_list(char *err, size_t errlen, const char *fmt, hwloc_const_bitm
 	free(sb);
 }
 
-int bind_cpus(const struct ktopo *k, const struct cpuset *cpus, bool no_membind, char *err,
-	      size_t errlen)
+int ca_bind_cpus(const struct ktopo *k, const struct cpuset *cpus, bool no_membind, char *err,
+		 size_t errlen)
 {
 	hwloc_topology_t topo;
 	hwloc_bitmap_t set = NULL, nodes = NULL, got = NULL;

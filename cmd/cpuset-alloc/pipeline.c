@@ -22,7 +22,7 @@ static void admit_release(struct admit_req *req)
 	size_t i;
 
 	for (i = 0; i < req->n; i++)
-		alloc_item_release(&req->items[i]);
+		ca_item_release(&req->items[i]);
 	free(req->items);
 	free(req->pod);
 	free(req->tm_policy);
@@ -30,7 +30,7 @@ static void admit_release(struct admit_req *req)
 	memset(req, 0, sizeof(*req));
 }
 
-void admit_free(struct admit_req *reqs, size_t n)
+void ca_admit_free(struct admit_req *reqs, size_t n)
 {
 	size_t i;
 
@@ -204,8 +204,8 @@ static void shift_diag(struct tk_diag *d, unsigned line, unsigned col)
 	d->line += line - 1;
 }
 
-int admit_load(const char *path, const struct ktopo *k, struct admit_req **reqs, size_t *nreqs,
-	       struct tk_diag *d)
+int ca_admit_load(const char *path, const struct ktopo *k, struct admit_req **reqs, size_t *nreqs,
+		  struct tk_diag *d)
 {
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	struct loader l = { k, NULL, 0, 0 };
@@ -261,7 +261,7 @@ int admit_load(const char *path, const struct ktopo *k, struct admit_req **reqs,
 	l.n = 0;
 	ret = 0;
 out:
-	admit_free(l.reqs, l.n);
+	ca_admit_free(l.reqs, l.n);
 	tk_doc_free(doc);
 	free(buf);
 	return ret;

@@ -11,9 +11,9 @@
  * an app container's are not (updateCPUsToReuse). When one container
  * cannot be served the pod is rejected: every container's CPUs go back to
  * free_set (the kubelet drops a rejected pod's assignments). */
-int policy_allocate_pod(const struct policy_opts *o, const struct ktopo *k, struct cpuset *free_set,
-			const struct cpuset *reserved, struct alloc_item *items, size_t n,
-			size_t *failed, char *err, size_t errlen)
+int ca_allocate_pod(const struct policy_opts *o, const struct ktopo *k, struct cpuset *free_set,
+		    const struct cpuset *reserved, struct alloc_item *items, size_t n,
+		    size_t *failed, char *err, size_t errlen)
 {
 	struct cpuset reuse = CPUSET_INIT, before = CPUSET_INIT;
 	int ret = -1;

@@ -9,7 +9,7 @@
 #include "emit.h"
 #include "xalloc.h"
 
-void alloc_item_release(struct alloc_item *it)
+void ca_item_release(struct alloc_item *it)
 {
 	free(it->name);
 	cpuset_release(&it->cpus);
@@ -39,7 +39,7 @@ static void touched(const struct ktopo *k, const struct cpuset *cpus,
 	}
 }
 
-json_t *alloc_to_json(const struct ktopo *k, const struct alloc_item *it, bool with_name)
+json_t *ca_item_to_json(const struct ktopo *k, const struct alloc_item *it, bool with_name)
 {
 	json_t *o = json_object();
 	struct cpuset any = CPUSET_INIT, whole = CPUSET_INIT;
@@ -76,8 +76,8 @@ static void print_set(FILE *out, const char *label, const struct cpuset *s)
 	free(txt);
 }
 
-void alloc_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o,
-		   const struct alloc_item *it, const struct cpuset *reserved)
+void ca_explain(FILE *out, const struct ktopo *k, const struct policy_opts *o,
+		const struct alloc_item *it, const struct cpuset *reserved)
 {
 	struct cpuset any = CPUSET_INIT, whole = CPUSET_INIT;
 	char *txt = cpuset_format_list(&it->cpus);

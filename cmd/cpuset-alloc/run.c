@@ -98,7 +98,7 @@ static void commit_or_die(struct state *st, bool force, const struct cpuset *poo
 {
 	struct tk_diag d;
 
-	if (state_commit(st, force, pool, &d) < 0)
+	if (ca_state_commit(st, force, pool, &d) < 0)
 		tk_fatal_diag(&d);
 }
 
@@ -120,7 +120,7 @@ static int do_release(const struct ca_opts *o, struct state *st, const struct cp
 	else
 		tk_cpu_checkpoint_remove_pod(&st->cp, o->pod);
 	/* RemoveContainer: CPUs a sibling still holds stay assigned */
-	state_assigned(st, &still);
+	ca_state_assigned(st, &still);
 	cpuset_andnot(&freed, &still);
 	if (st->exists && st->owner != TK_CK_OWNER_TOPOKIT && !o->force)
 		tk_fatal("%s: refusing to write a state file the kubelet wrote (its checksum is the kubelet's); use --force",
@@ -160,15 +160,15 @@ static int allocate_pod(const struct ca_opts *o, const struct ktopo *k, struct s
 	for (i = 0; o->pod && i < r->n; i++) {
 		struct alloc_item *it = &r->items[i];
 		const char *cname = it->name ? it->name : o->container;
-		const char *have = cname ? find_entry(st, o->pod, cname) : NULL;
+		const char *have = cname ? ca_find_entry(st, o->pod, cname) : NULL;
 
 		if (have) {
 			cpuset_parse_list(&it->cpus, have, CPUSET_MAX_ID, NULL);
 			it->existing = true;
 		}
 	}
-	if (policy_allocate_pod(&o->policy, k, free_set, reserved, r->items, r->n, &failed,
-				err, sizeof(err)) == 0)
+	if (ca_allocate_pod(&o->policy, k, free_set, reserved, r->items, r->n, &failed,
+			    err, sizeof(err)) == 0)
 		return 0;
 	pe->reason = xstrdup(err);
 	if ((r->n > 1 || o->count < 0) && r->items[failed].name)
@@ -197,9 +197,9 @@ static void print_results(const struct ca_opts *o, const struct ktopo *k, const 
 				fputs(":\n", stdout);
 			}
 			for (j = 0; j < r->n; j++)
-				alloc_explain(stdout, k, &o->policy, &r->items[j], reserved);
+				ca_explain(stdout, k, &o->policy, &r->items[j], reserved);
 		} else if (o->count >= 0) {
-			json_t *j1 = alloc_to_json(k, &r->items[0], false);
+			json_t *j1 = ca_item_to_json(k, &r->items[0], false);
 
 			if (o->pod)
 				json_object_set_new(j1, "pod", json_string(o->pod));
@@ -210,7 +210,7 @@ static void print_results(const struct ca_opts *o, const struct ktopo *k, const 
 			json_t *j1 = json_object(), *cs = json_array();
 
 			for (j = 0; j < r->n; j++)
-				json_array_append_new(cs, alloc_to_json(k, &r->items[j], true));
+				json_array_append_new(cs, ca_item_to_json(k, &r->items[j], true));
 			if (pod)
 				json_object_set_new(j1, "pod", json_string(pod));
 			json_object_set_new(j1, "containers", cs);
@@ -246,7 +246,7 @@ static void load_requests(struct ca_run *r, const struct ca_opts *o)
 			tk_usage_error("standard input cannot carry both the topology and the topo-admit result");
 		if (!o->admit && isatty(STDIN_FILENO))
 			tk_usage_error("missing --count (or a topo-admit result on standard input)");
-		if (admit_load(o->admit ? o->admit : "-", &r->k, &r->reqs, &r->nreqs, &d) < 0)
+		if (ca_admit_load(o->admit ? o->admit : "-", &r->k, &r->reqs, &r->nreqs, &d) < 0)
 			tk_fatal_diag(&d);
 		if (o->pod && r->nreqs > 1)
 			tk_fatal("--pod records one pod, but the input holds %zu topo-admit results", r->nreqs);
@@ -296,11 +296,11 @@ bool ca_open_state(struct ca_run *r, const struct ca_opts *o)
 {
 	struct cpuset assigned = CPUSET_INIT;
 
-	state_open(&r->st, o->state, o->pod != NULL, (double)o->wait);
+	ca_state_open(&r->st, o->state, o->pod != NULL, (double)o->wait);
 	r->have_state = true;
 	if (o->release)
 		return true;
-	state_assigned(&r->st, &assigned);
+	ca_state_assigned(&r->st, &assigned);
 	cpuset_andnot(&r->pool, &assigned);
 	cpuset_release(&assigned);
 	if (o->pod && r->st.exists && r->st.owner != TK_CK_OWNER_TOPOKIT && !o->force)
@@ -374,11 +374,11 @@ void ca_exec(struct ca_run *r, const struct ca_opts *o)
 
 	/* bind, record, run: a bind that fails or is partial leaves no
 	 * entry behind, and neither does a command that cannot start */
-	if (bind_cpus(&r->k, &r->reqs[0].items[0].cpus, o->no_membind, err, sizeof(err)) < 0) {
+	if (ca_bind_cpus(&r->k, &r->reqs[0].items[0].cpus, o->no_membind, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", tk_prog, err);
 		exit(TK_EXIT_EXEC_FAILED);
 	}
-	if (writing && state_commit(&r->st, o->force, &r->pool, &d) < 0) {
+	if (writing && ca_state_commit(&r->st, o->force, &r->pool, &d) < 0) {
 		tk_diag_print(&d, tk_prog, stderr);
 		exit(TK_EXIT_EXEC_FAILED);
 	}
@@ -387,7 +387,7 @@ void ca_exec(struct ca_run *r, const struct ca_opts *o)
 	execvp(o->argv[0], o->argv);
 	e = errno;
 	fprintf(stderr, "%s: cannot execute '%s': %s\n", tk_prog, tk_text_safe(o->argv[0]), strerror(e));
-	if (writing && state_undo(&r->st, &d) < 0)
+	if (writing && ca_state_undo(&r->st, &d) < 0)
 		tk_diag_print(&d, tk_prog, stderr);
 	exit(e == ENOENT ? TK_EXIT_NOT_FOUND : TK_EXIT_CANNOT_INVOKE);
 }
@@ -405,13 +405,13 @@ void ca_run_free(struct ca_run *r)
 	size_t i;
 
 	if (r->have_state)
-		state_close(&r->st);
+		ca_state_close(&r->st);
 	for (i = 0; r->errs && i < r->nreqs; i++) {
 		free(r->errs[i].reason);
 		free(r->errs[i].container);
 	}
 	free(r->errs);
-	admit_free(r->reqs, r->nreqs);
+	ca_admit_free(r->reqs, r->nreqs);
 	cpuset_release(&r->pool);
 	cpuset_release(&r->reserved);
 	ktopo_release(&r->k);

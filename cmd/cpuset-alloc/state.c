@@ -11,7 +11,7 @@
 #include "statefile.h"
 #include "xalloc.h"
 
-void state_open(struct state *s, const char *path, bool write, double wait_s)
+void ca_state_open(struct state *s, const char *path, bool write, double wait_s)
 {
 	struct tk_diag d;
 
@@ -39,7 +39,7 @@ void state_open(struct state *s, const char *path, bool write, double wait_s)
 }
 
 /* CPUs recorded in the state's entries (all of them, or all but one pod). */
-void state_assigned(const struct state *s, struct cpuset *dst)
+void ca_state_assigned(const struct state *s, struct cpuset *dst)
 {
 	struct cpuset one = CPUSET_INIT;
 	size_t i;
@@ -52,7 +52,7 @@ void state_assigned(const struct state *s, struct cpuset *dst)
 	cpuset_release(&one);
 }
 
-int state_commit(struct state *s, bool force, const struct cpuset *pool, struct tk_diag *d)
+int ca_state_commit(struct state *s, bool force, const struct cpuset *pool, struct tk_diag *d)
 {
 	struct cpuset assigned = CPUSET_INIT, def = CPUSET_INIT;
 	bool kubelet = s->owner == TK_CK_OWNER_KUBELET || s->owner == TK_CK_OWNER_LEGACY;
@@ -62,7 +62,7 @@ int state_commit(struct state *s, bool force, const struct cpuset *pool, struct 
 	if (s->exists && kubelet && !force)
 		return tk_diag_set(d, s->path, 0, 0,
 				   "refusing to write a state file the kubelet wrote (its checksum is the kubelet's); use --force");
-	state_assigned(s, &assigned);
+	ca_state_assigned(s, &assigned);
 	cpuset_copy(&def, pool);
 	cpuset_andnot(&def, &assigned);
 	if (!s->cp.policy_name)
@@ -86,7 +86,7 @@ int state_commit(struct state *s, bool force, const struct cpuset *pool, struct 
 	return rc;
 }
 
-int state_undo(struct state *s, struct tk_diag *d)
+int ca_state_undo(struct state *s, struct tk_diag *d)
 {
 	if (!s->committed)
 		return 0;
@@ -96,7 +96,7 @@ int state_undo(struct state *s, struct tk_diag *d)
 	return 0;
 }
 
-void state_close(struct state *s)
+void ca_state_close(struct state *s)
 {
 	tk_state_close(&s->sf);
 	tk_cpu_checkpoint_release(&s->cp);
@@ -104,7 +104,7 @@ void state_close(struct state *s)
 	s->before = NULL;
 }
 
-const char *find_entry(const struct state *s, const char *pod, const char *container)
+const char *ca_find_entry(const struct state *s, const char *pod, const char *container)
 {
 	size_t i;
 

@@ -566,7 +566,7 @@ static void fill_devices(hwloc_topology_t topo, struct topo *t, const struct dis
 		struct topo_device *td;
 
 		if (o->map)
-			r = resmap_match(o->map, a->vendor_id, a->device_id, a->class_id);
+			r = discover_resmap_match(o->map, a->vendor_id, a->device_id, a->class_id);
 		if (!cls && !(r && r->resource))
 			continue;
 		if (t->ndevices == cap) {

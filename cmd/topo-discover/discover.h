@@ -45,14 +45,14 @@ struct resmap {
 };
 
 /* The built-in rules (see resmap.c). */
-void resmap_init_defaults(struct resmap *m);
+void discover_resmap_init_defaults(struct resmap *m);
 /* Put the rules of a YAML/JSON file before the ones in m. File format: a
  * sequence of maps {vendor, device, class, resource}; see topo-discover(1). */
-int resmap_load(struct resmap *m, const char *path, struct tk_diag *d);
+int discover_resmap_load(struct resmap *m, const char *path, struct tk_diag *d);
 /* The first matching rule, or NULL. */
-const struct resmap_rule *resmap_match(const struct resmap *m, unsigned vendor,
-				       unsigned device, unsigned class_id);
-void resmap_release(struct resmap *m);
+const struct resmap_rule *discover_resmap_match(const struct resmap *m, unsigned vendor,
+						unsigned device, unsigned class_id);
+void discover_resmap_release(struct resmap *m);
 
 /* ---- discovery ---- */
 
@@ -87,7 +87,7 @@ void discover_format_bytes(char *buf, size_t len, uint64_t b);
 
 /* lstopo -p style tree, the NUMA distance matrix and the devices.
  * Returns 0 or -1 on a write error. */
-int render_text(const struct topo *t, FILE *out);
+int discover_render_text(const struct topo *t, FILE *out);
 
 /* ---- the kubelet's allocations (kubelet.c) ---- */
 
@@ -115,9 +115,9 @@ struct node_alloc {
  * below kubelet_dir (a missing one assigns nothing), verified as the kubelet
  * verifies them at start-up against the configured policies. Returns 0, or
  * -1 with d filled. */
-int node_alloc_load(struct node_alloc *na, const char *kubelet_dir, const char *config,
-		    struct tk_diag *d);
-void node_alloc_release(struct node_alloc *na);
+int discover_node_alloc_load(struct node_alloc *na, const char *kubelet_dir, const char *config,
+			     struct tk_diag *d);
+void discover_node_alloc_release(struct node_alloc *na);
 
 struct nrt_opts {
 	const char *name;              /* metadata.name; NULL: t->hostname */
@@ -128,7 +128,7 @@ struct nrt_opts {
 
 /* The NodeResourceTopology (topology.node.k8s.io/v1alpha2) object, or NULL
  * with d filled (no usable name). New reference. */
-json_t *render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_diag *d);
+json_t *discover_render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_diag *d);
 
 /* ---- numa-verify's findings (findings.c) ---- */
 
@@ -146,8 +146,8 @@ struct node_findings {
 
 /* The containers and processes a numa-verify -o json report finds
  * misaligned. Returns 0, or -1 with d filled. */
-int findings_load(struct node_findings *nf, const char *path, struct tk_diag *d);
-void findings_release(struct node_findings *nf);
+int discover_findings_load(struct node_findings *nf, const char *path, struct tk_diag *d);
+void discover_findings_release(struct node_findings *nf);
 
 /* ---- the picture (picture.c) ---- */
 

@@ -70,7 +70,7 @@ static int add_one(struct node_findings *nf, const char *file, const struct tk_n
 	return 0;
 }
 
-int findings_load(struct node_findings *nf, const char *path, struct tk_diag *d)
+int discover_findings_load(struct node_findings *nf, const char *path, struct tk_diag *d)
 {
 	static const char *const lists[] = { "containers", "processes" };
 	struct tk_doc *doc;
@@ -106,11 +106,11 @@ int findings_load(struct node_findings *nf, const char *path, struct tk_diag *d)
 out:
 	tk_doc_free(doc);
 	if (rc < 0)
-		findings_release(nf);
+		discover_findings_release(nf);
 	return rc;
 }
 
-void findings_release(struct node_findings *nf)
+void discover_findings_release(struct node_findings *nf)
 {
 	size_t i;
 

@@ -86,8 +86,8 @@ static int load_cpu(struct node_alloc *na, const char *path, const char *policy,
 	return rc;
 }
 
-int node_alloc_load(struct node_alloc *na, const char *kubelet_dir, const char *config,
-		    struct tk_diag *d)
+int discover_node_alloc_load(struct node_alloc *na, const char *kubelet_dir, const char *config,
+			     struct tk_diag *d)
 {
 	struct tk_kubelet_config kc = { 0 };
 	const char *cpu_policy = NULL, *mem_policy = NULL;
@@ -117,11 +117,11 @@ out:
 	free(path);
 	tk_kc_release(&kc);
 	if (rc < 0)
-		node_alloc_release(na);
+		discover_node_alloc_release(na);
 	return rc;
 }
 
-void node_alloc_release(struct node_alloc *na)
+void discover_node_alloc_release(struct node_alloc *na)
 {
 	size_t i;
 

@@ -226,9 +226,9 @@ static int load(struct topo *t, const struct opts *o, struct tk_diag *d)
 
 	if (o->topology)
 		return topo_load(t, o->topology, d);
-	resmap_init_defaults(&map);
-	if (o->resource_map && resmap_load(&map, o->resource_map, d) < 0) {
-		resmap_release(&map);
+	discover_resmap_init_defaults(&map);
+	if (o->resource_map && discover_resmap_load(&map, o->resource_map, d) < 0) {
+		discover_resmap_release(&map);
 		return -1;
 	}
 	dopts.source = o->source;
@@ -237,7 +237,7 @@ static int load(struct topo *t, const struct opts *o, struct tk_diag *d)
 	dopts.map = &map;
 	dopts.all_pci = o->resource_map != NULL;
 	rc = discover(t, &dopts, d);
-	resmap_release(&map);
+	discover_resmap_release(&map);
 	return rc;
 }
 
@@ -262,14 +262,14 @@ int main(int argc, char **argv)
 	}
 	switch (o.out) {
 	case TK_OUT_TEXT:
-		rc = render_text(&t, stdout);
+		rc = discover_render_text(&t, stdout);
 		break;
 	case TK_OUT_NRT: {
 		struct nrt_opts no = { o.node_name, o.policy, o.scope, NULL };
 		struct node_alloc na;
 
-		if (node_alloc_load(&na, o.kubelet_dir ? o.kubelet_dir : "/var/lib/kubelet",
-				    o.kubelet_config, &d) < 0) {
+		if (discover_node_alloc_load(&na, o.kubelet_dir ? o.kubelet_dir : "/var/lib/kubelet",
+					     o.kubelet_config, &d) < 0) {
 			topo_release(&t);
 			tk_fatal_diag(&d);
 		}
@@ -279,8 +279,8 @@ int main(int argc, char **argv)
 		if (!no.scope)
 			no.scope = na.scope;
 		no.alloc = &na;
-		j = render_nrt(&t, &no, &d);
-		node_alloc_release(&na);
+		j = discover_render_nrt(&t, &no, &d);
+		discover_node_alloc_release(&na);
 		if (!j) {
 			topo_release(&t);
 			tk_fatal_diag(&d);
@@ -298,7 +298,7 @@ int main(int argc, char **argv)
 		bool have = o.kubelet_dir || o.kubelet_config;
 
 		if (o.findings) {
-			if (findings_load(&nf, o.findings, &d) < 0) {
+			if (discover_findings_load(&nf, o.findings, &d) < 0) {
 				topo_release(&t);
 				tk_fatal_diag(&d);
 			}
@@ -307,18 +307,18 @@ int main(int argc, char **argv)
 
 		/* a picture of a recorded node draws what its own files say, not
 		 * this machine's /var/lib/kubelet: nothing unless asked */
-		if (have && node_alloc_load(&na, o.kubelet_dir ? o.kubelet_dir : "/var/lib/kubelet",
-					    o.kubelet_config, &d) < 0) {
+		if (have && discover_node_alloc_load(&na, o.kubelet_dir ? o.kubelet_dir : "/var/lib/kubelet",
+						     o.kubelet_config, &d) < 0) {
 			if (o.findings)
-				findings_release(&nf);
+				discover_findings_release(&nf);
 			topo_release(&t);
 			tk_fatal_diag(&d);
 		}
 		rc = render_picture(&t, have ? &na : NULL, &po, stdout, &d);
 		if (have)
-			node_alloc_release(&na);
+			discover_node_alloc_release(&na);
 		if (o.findings)
-			findings_release(&nf);
+			discover_findings_release(&nf);
 		if (rc < 0) {
 			topo_release(&t);
 			tk_fatal_diag(&d);

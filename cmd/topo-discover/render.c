@@ -304,7 +304,7 @@ static void print_devices(FILE *out, const struct topo *t)
 
 #define S(n) ((n) == 1 ? "" : "s")
 
-int render_text(const struct topo *t, FILE *out)
+int discover_render_text(const struct topo *t, FILE *out)
 {
 	struct tree tr;
 	size_t i;
@@ -565,7 +565,7 @@ static json_t *attribute(const char *name, const char *value)
 	return a;
 }
 
-json_t *render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_diag *d)
+json_t *discover_render_nrt(const struct topo *t, const struct nrt_opts *o, struct tk_diag *d)
 {
 	const char *src = o->name ? o->name : t->hostname;
 	struct tk_strv errs = { 0, NULL };

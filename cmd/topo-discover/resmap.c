@@ -58,7 +58,7 @@ static const struct default_rule defaults[] = {
 	{ 0x1d0f, 0x7364, 0, 0, "aws.amazon.com/neuron" },  /* Trainium2 */
 };
 
-void resmap_init_defaults(struct resmap *m)
+void discover_resmap_init_defaults(struct resmap *m)
 {
 	size_t i, n = sizeof(defaults) / sizeof(defaults[0]);
 
@@ -73,7 +73,7 @@ void resmap_init_defaults(struct resmap *m)
 	}
 }
 
-void resmap_release(struct resmap *m)
+void discover_resmap_release(struct resmap *m)
 {
 	size_t i;
 
@@ -84,8 +84,8 @@ void resmap_release(struct resmap *m)
 	m->n = 0;
 }
 
-const struct resmap_rule *resmap_match(const struct resmap *m, unsigned vendor,
-				       unsigned device, unsigned class_id)
+const struct resmap_rule *discover_resmap_match(const struct resmap *m, unsigned vendor,
+						unsigned device, unsigned class_id)
 {
 	size_t i;
 
@@ -184,7 +184,7 @@ static int load_rule(const char *file, const struct tk_node *rule, struct resmap
 	return 0;
 }
 
-int resmap_load(struct resmap *m, const char *path, struct tk_diag *d)
+int discover_resmap_load(struct resmap *m, const char *path, struct tk_diag *d)
 {
 	struct tk_doc *doc = tk_doc_load(path, NULL, d);
 	const struct tk_node *root, *rules;
@@ -229,7 +229,7 @@ int resmap_load(struct resmap *m, const char *path, struct tk_diag *d)
 		free(m->rules);
 		m->n += n;
 	} else {
-		resmap_release(m);
+		discover_resmap_release(m);
 		m->n = n;
 	}
 	m->rules = nr;
