@@ -519,6 +519,16 @@ struct builder {
 	int fn_rc;
 	bool streamed_items;      /* this document's items went to fn */
 	tk_kind_skip_fn skip;     /* tk_doc_stream_skip's filter, or NULL */
+	size_t delivered;         /* items passed to fn (or skipped below) */
+	size_t redeliver_skip;    /* items fn has seen before a fallback */
+	/* JSON fast path: items wait until libyaml would have passed them on */
+	bool hold;
+	struct held_item {
+		struct tk_node *item;
+		size_t end;           /* input offset where it ended */
+	} *held;
+	size_t nheld, held_cap, held_first;
+	size_t offset;            /* the fast path's input offset */
 	bool skipping;            /* inside a skipped document's root map */
 	size_t skip_nest;         /* open collections below that root */
 	/* tree */
@@ -647,7 +657,25 @@ static void key_normalize(struct tk_node *k)
 
 static int deliver_item(struct builder *b, struct tk_node *item)
 {
-	int rc = b->fn(item, b->file, b->arg);
+	int rc = 0;
+
+	if (b->hold) {
+		if (b->nheld == b->held_cap) {
+			b->held_cap = b->held_cap ? b->held_cap * 2 : 16;
+			b->held = xreallocarray(b->held, b->held_cap, sizeof(*b->held));
+		}
+		b->held[b->nheld].item = item;
+		b->held[b->nheld++].end = b->offset;
+		b->doc_weight = b->doc_weight > item->weight ? b->doc_weight - item->weight : 0;
+		return 0;
+	}
+	/* reading again with libyaml after the JSON fast path gave up: the
+	 * callback has seen the first items already */
+	if (b->redeliver_skip)
+		b->redeliver_skip--;
+	else
+		rc = b->fn(item, b->file, b->arg);
+	b->delivered++;
 
 	/* the node budget is per item when streaming */
 	b->doc_weight = b->doc_weight > item->weight ? b->doc_weight - item->weight : 0;
@@ -930,74 +958,485 @@ static int skip_event(struct builder *b, const yaml_event_t *ev)
 	return 0;
 }
 
+/* One event into the builder. Returns 0 to go on, 2 at the end of the
+ * stream, -1 on error, 1 when the callback asked to stop (b->fn_rc). */
+static int dispatch(struct builder *b, yaml_event_t *ev)
+{
+	int rc = 0;
+
+	if (b->skipping)
+		return skip_event(b, ev) ? -1 : 0;
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT:
+		return 2;
+	case YAML_DOCUMENT_START_EVENT:
+		b->root = NULL;
+		break;
+	case YAML_DOCUMENT_END_EVENT: {
+		struct tk_node *root = b->root;
+		yaml_mark_t m = ev->start_mark;
+
+		b->root = NULL;
+		if (!root)
+			root = node_new(TK_NULL, &m);
+		if (b->fn) {
+			/* a List's items went out one by one; other documents go whole */
+			if (b->streamed_items || root->kind == TK_NULL)
+				node_unref(root);
+			else
+				rc = deliver_item(b, root);
+			b->streamed_items = false;
+		} else {
+			doc_add(b->doc, root);
+		}
+		builder_reset_doc(b);
+		break;
+	}
+	case YAML_SCALAR_EVENT:
+		rc = on_scalar(b, ev);
+		break;
+	case YAML_ALIAS_EVENT:
+		rc = on_alias(b, ev);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		rc = push(b, TK_SEQ, &ev->start_mark, ev->data.sequence_start.anchor);
+		break;
+	case YAML_MAPPING_START_EVENT:
+		rc = push(b, TK_MAP, &ev->start_mark, ev->data.mapping_start.anchor);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		rc = pop(b, &ev->start_mark);
+		break;
+	default:
+		break;
+	}
+	return rc < 0 ? -1 : rc;
+}
+
 /* Runs the parser over the whole input. Returns 0, -1 on error, or the
  * callback's non-zero stop value. */
 static int run(struct builder *b)
 {
 	yaml_event_t ev;
-	int rc = 0;
+	int rc;
 
 	for (;;) {
 		if (!yaml_parser_parse(&b->parser, &ev))
 			return parser_fail(b);
 		b->rd.since_event = 0;
-		if (b->skipping) {
-			rc = skip_event(b, &ev);
-			yaml_event_delete(&ev);
-			if (rc)
-				return -1;
-			continue;
-		}
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			yaml_event_delete(&ev);
-			return 0;
-		case YAML_DOCUMENT_START_EVENT:
-			b->root = NULL;
-			break;
-		case YAML_DOCUMENT_END_EVENT: {
-			struct tk_node *root = b->root;
-			yaml_mark_t m = ev.start_mark;
-
-			b->root = NULL;
-			if (!root)
-				root = node_new(TK_NULL, &m);
-			if (b->fn) {
-				/* a List's items went out one by one; other documents go whole */
-				if (b->streamed_items || root->kind == TK_NULL)
-					node_unref(root);
-				else
-					rc = deliver_item(b, root);
-				b->streamed_items = false;
-			} else {
-				doc_add(b->doc, root);
-			}
-			builder_reset_doc(b);
-			break;
-		}
-		case YAML_SCALAR_EVENT:
-			rc = on_scalar(b, &ev);
-			break;
-		case YAML_ALIAS_EVENT:
-			rc = on_alias(b, &ev);
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-			rc = push(b, TK_SEQ, &ev.start_mark, ev.data.sequence_start.anchor);
-			break;
-		case YAML_MAPPING_START_EVENT:
-			rc = push(b, TK_MAP, &ev.start_mark, ev.data.mapping_start.anchor);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			rc = pop(b, &ev.start_mark);
-			break;
-		default:
-			break;
-		}
+		rc = dispatch(b, &ev);
 		yaml_event_delete(&ev);
+		if (rc == 2)
+			return 0;
 		if (rc)
 			return rc < 0 ? -1 : b->fn_rc;
 	}
+}
+
+/* ---- JSON fast path ----
+ *
+ * libyaml reads JSON several times slower than a JSON parser (jansson
+ * loads a topology in half the time), and kubectl dumps and topology
+ * documents are JSON. json_run() reads plain JSON itself and feeds the
+ * builder the very events libyaml would (same values, same positions), so
+ * every rule of the builder (limits, duplicate keys, List streaming, kind
+ * skipping) holds unchanged. It gives up on anything it is not sure libyaml
+ * reads the same way (non-ASCII bytes, tabs, CR, rare escapes, long keys,
+ * anything that is not JSON) and on every error; the caller then reads the
+ * whole input again with libyaml, so that messages and results are libyaml's
+ * exactly. When streaming, items already delivered are not delivered again
+ * (builder.redeliver_skip). */
+
+struct jscan {
+	struct builder *b;
+	unsigned char buf[65536];
+	size_t pos, len;
+	bool eof;
+	size_t line, col;      /* of buf[pos], 0-based as libyaml's marks */
+	size_t index;          /* input offset of buf[pos] */
+	size_t frontier;       /* input bytes read and checked */
+	char *str;             /* the scalar being read */
+	size_t slen, scap;
+};
+
+static int jfill(struct jscan *j)
+{
+	size_t n = 0;
+
+	if (j->eof)
+		return -1;
+	if (!read_handler(&j->b->rd, j->buf, sizeof(j->buf), &n))
+		return -2;  /* too large or unreadable: libyaml says which */
+	j->pos = 0;
+	j->len = n;
+	if (n == 0) {
+		j->eof = true;
+		return -1;
+	}
+	/* libyaml's reader checks every byte of a raw chunk as soon as it reads
+	 * it, ahead of the scanner: give up at once on any byte it might reject
+	 * (and on all non-ASCII), before passing on items it would not have */
+	for (size_t i = 0; i < n; i++)
+		if (j->buf[i] >= 0x7f || (j->buf[i] < 0x20 && j->buf[i] != '\n' && j->buf[i] != '\t' &&
+					  j->buf[i] != '\r'))
+			return -2;
+	j->frontier += n;
+	return j->buf[0];
+}
+
+/* The next byte, or -1 at the end, -2 to give up. */
+static inline int jpeek(struct jscan *j)
+{
+	return j->pos < j->len ? j->buf[j->pos] : jfill(j);
+}
+
+static inline void jadvance(struct jscan *j)
+{
+	j->index++;
+	if (j->buf[j->pos++] == '\n')
+		j->line++, j->col = 0;
+	else
+		j->col++;
+}
+
+static int jskip_ws(struct jscan *j)
+{
+	int c;
+
+	while ((c = jpeek(j)) == ' ' || c == '\n')
+		jadvance(j);
+	return c;
+}
+
+static void jput(struct jscan *j, char c)
+{
+	if (j->slen + 1 >= j->scap) {
+		j->scap = j->scap ? j->scap * 2 : 256;
+		j->str = xrealloc(j->str, j->scap);
+	}
+	j->str[j->slen++] = c;
+}
+
+static int jhex4(struct jscan *j, unsigned *out)
+{
+	unsigned v = 0;
+	int k, c;
+
+	for (k = 0; k < 4; k++) {
+		c = jpeek(j);
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		jadvance(j);
+	}
+	*out = v;
+	return 0;
+}
+
+/* A double-quoted string (at '"') into j->str. */
+static int jstring(struct jscan *j)
+{
+	int c;
+
+	j->slen = 0;
+	jadvance(j);
+	for (;;) {
+		c = jpeek(j);
+		if (c == '"') {
+			jadvance(j);
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f)
+			return -1;  /* end, give up, control or non-ASCII byte */
+		jadvance(j);
+		if (c != '\\') {
+			jput(j, (char)c);
+			continue;
+		}
+		c = jpeek(j);
+		if (c < 0)
+			return -1;
+		jadvance(j);
+		switch (c) {
+		case '"': jput(j, '"'); break;
+		case '\\': jput(j, '\\'); break;
+		case 'n': jput(j, '\n'); break;
+		case 't': jput(j, '\t'); break;
+		case 'r': jput(j, '\r'); break;
+		case 'b': jput(j, '\b'); break;
+		case 'f': jput(j, '\f'); break;
+		case 'u': {
+			unsigned u;
+
+			/* BMP code points but NUL and surrogates, as UTF-8 */
+			if (jhex4(j, &u) || u == 0 || (u >= 0xd800 && u <= 0xdfff))
+				return -1;
+			if (u < 0x80) {
+				jput(j, (char)u);
+			} else if (u < 0x800) {
+				jput(j, (char)(0xc0 | (u >> 6)));
+				jput(j, (char)(0x80 | (u & 0x3f)));
+			} else {
+				jput(j, (char)(0xe0 | (u >> 12)));
+				jput(j, (char)(0x80 | ((u >> 6) & 0x3f)));
+				jput(j, (char)(0x80 | (u & 0x3f)));
+			}
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	jput(j, '\0');
+	j->slen--;
+	return 0;
+}
+
+/* true, false, null or a number (JSON's grammar) into j->str. */
+static int jliteral(struct jscan *j)
+{
+	int c;
+
+	j->slen = 0;
+	while ((c = jpeek(j)) >= 0 && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+				       c == '+' || c == '.' || c == 'E')) {
+		jput(j, (char)c);
+		jadvance(j);
+		if (j->slen > 64)
+			return -1;
+	}
+	if (c == -2 || !(c < 0 || c == ' ' || c == '\n' || c == ',' || c == ']' || c == '}'))
+		return -1;
+	jput(j, '\0');
+	j->slen--;
+	if (!strcmp(j->str, "true") || !strcmp(j->str, "false") || !strcmp(j->str, "null"))
+		return 0;
+	{
+		const char *p = j->str;
+
+		if (*p == '-')
+			p++;
+		if (*p == '0')
+			p++;
+		else if (*p >= '1' && *p <= '9')
+			while (*p >= '0' && *p <= '9')
+				p++;
+		else
+			return -1;
+		if (*p == '.') {
+			if (*++p < '0' || *p > '9')
+				return -1;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+		if (*p == 'e' || *p == 'E') {
+			p++;
+			if (*p == '+' || *p == '-')
+				p++;
+			if (*p < '0' || *p > '9')
+				return -1;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+		return *p ? -1 : 0;
+	}
+}
+
+static void jmark(const struct jscan *j, yaml_mark_t *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->line = j->line;
+	m->column = j->col;
+}
+
+static int jevent(struct jscan *j, yaml_event_type_t type, const yaml_mark_t *m)
+{
+	yaml_event_t ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.start_mark = *m;
+	ev.end_mark = *m;
+	j->b->rd.since_event = 0;
+	j->b->offset = j->index;
+	return dispatch(j->b, &ev);
+}
+
+static int jscalar(struct jscan *j, const yaml_mark_t *m, bool quoted)
+{
+	yaml_event_t ev;
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = YAML_SCALAR_EVENT;
+	ev.start_mark = *m;
+	ev.end_mark = *m;
+	ev.data.scalar.length = j->slen;
+	ev.data.scalar.style = quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE;
+	ev.data.scalar.plain_implicit = !quoted;
+	ev.data.scalar.quoted_implicit = quoted;
+	/* on_scalar keeps a long value's buffer (as it keeps libyaml's) */
+	if (j->slen >= sizeof(((struct tk_node *)0)->small)) {
+		ev.data.scalar.value = xmalloc(j->slen + 1);
+		memcpy(ev.data.scalar.value, j->str, j->slen + 1);
+	} else {
+		ev.data.scalar.value = (yaml_char_t *)j->str;
+	}
+	j->b->rd.since_event = 0;
+	j->b->offset = j->index;
+	rc = dispatch(j->b, &ev);
+	if (ev.data.scalar.value != (yaml_char_t *)j->str)
+		free(ev.data.scalar.value);
+	return rc;
+}
+
+/* Pass held items on: those that ended more than JSON_LOOKAHEAD bytes before
+ * the start of the last token read whole, and more than JSON_READAHEAD
+ * before the last byte read (all when all). libyaml's scanner looks ahead
+ * for possible simple keys up to 1024 characters and its reader checks up to
+ * two 16 KiB chunks ahead; an error there stops it before it delivers the
+ * item, so the fast path must not deliver it either. Returns 1 when the
+ * callback asked to stop. */
+#define JSON_LOOKAHEAD 1100
+#define JSON_READAHEAD (65536 + JSON_LOOKAHEAD)
+static int jrelease(struct builder *b, size_t done, size_t frontier, bool all)
+{
+	while (b->held_first < b->nheld &&
+	       (all || (b->held[b->held_first].end + JSON_LOOKAHEAD < done &&
+			b->held[b->held_first].end + JSON_READAHEAD < frontier))) {
+		struct tk_node *item = b->held[b->held_first++].item;
+		int rc = b->fn(item, b->file, b->arg);
+
+		b->delivered++;
+		node_unref(item);
+		if (rc) {
+			b->fn_rc = rc;
+			return 1;
+		}
+	}
+	if (b->held_first == b->nheld)
+		b->held_first = b->nheld = 0;
+	return 0;
+}
+
+enum jstate { J_VALUE, J_KEY, J_FIRST_KEY, J_FIRST_VALUE, J_AFTER };
+
+/* Read one JSON document. Returns 0, 1 when the callback stopped, -1 to
+ * fall back to libyaml (not plain JSON, or any error). */
+static int json_run(struct builder *b)
+{
+	struct jscan *j = xcalloc(1, sizeof(*j));
+	char *open = xmalloc((size_t)b->lim->max_depth + 2);
+	size_t depth = 0, last_start = 0;
+	enum jstate st = J_VALUE;
+	yaml_mark_t m;
+	int c, rc = -1;
+
+	j->b = b;
+	b->hold = b->fn != NULL;
+	jmark(j, &m);
+	if (jevent(j, YAML_DOCUMENT_START_EVENT, &m))
+		goto out;
+	c = jskip_ws(j);
+	if (c != '{' && c != '[')
+		goto out;
+	for (;;) {
+		c = jskip_ws(j);
+		if (c < 0 && !(c == -1 && st == J_AFTER && depth == 0))
+			goto out;
+		if (b->nheld && jrelease(b, last_start, j->frontier, false))
+			goto stop;
+		last_start = j->index;
+		jmark(j, &m);
+		switch (st) {
+		case J_FIRST_VALUE:
+			if (c == ']')
+				goto close;
+			/* fall through */
+		case J_VALUE:
+			if (c == '{' || c == '[') {
+				if (depth > b->lim->max_depth)
+					goto out;
+				open[depth++] = (char)c;
+				jadvance(j);
+				if (jevent(j, c == '{' ? YAML_MAPPING_START_EVENT : YAML_SEQUENCE_START_EVENT, &m))
+					goto out;
+				st = c == '{' ? J_FIRST_KEY : J_FIRST_VALUE;
+				continue;
+			}
+			if (c == '"' ? jstring(j) : jliteral(j))
+				goto out;
+			if (jscalar(j, &m, c == '"'))
+				goto stop;
+			st = J_AFTER;
+			continue;
+		case J_FIRST_KEY:
+			if (c == '}')
+				goto close;
+			/* fall through */
+		case J_KEY: {
+			size_t line = j->line, col = j->col;
+
+			if (c != '"' || jstring(j))
+				goto out;
+			/* libyaml wants a key's ':' on its line, within 1024 characters */
+			c = jskip_ws(j);
+			if (c != ':' || j->line != line || j->col - col > 1000)
+				goto out;
+			if (jscalar(j, &m, true))
+				goto stop;
+			jadvance(j);
+			st = J_VALUE;
+			continue;
+		}
+		case J_AFTER:
+			if (depth == 0) {
+				if (c != -1)
+					goto out;
+				if (jevent(j, YAML_DOCUMENT_END_EVENT, &m) || (b->hold && jrelease(b, 0, 0, true)))
+					goto stop;
+				rc = jevent(j, YAML_STREAM_END_EVENT, &m) == 2 ? 0 : -1;
+				goto out;
+			}
+			if (c == ',') {
+				jadvance(j);
+				st = open[depth - 1] == '{' ? J_KEY : J_VALUE;
+				continue;
+			}
+			if (c == (open[depth - 1] == '{' ? '}' : ']'))
+				goto close;
+			goto out;
+		}
+close:
+		if (c != (open[depth - 1] == '{' ? '}' : ']'))
+			goto out;
+		jadvance(j);
+		depth--;
+		if (jevent(j, c == '}' ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, &m))
+			goto stop;
+		st = J_AFTER;
+	}
+stop:
+	/* a callback's stop is final; an error means falling back */
+	rc = b->fn_rc ? 1 : -1;
+out:
+	free(j->str);
+	free(j);
+	free(open);
+	return rc;
+}
+
+/* The fast path may need to read the input again: memory, or a file that
+ * can seek back (not a pipe). */
+static bool json_rewindable(FILE *fp)
+{
+	return !fp || (fp != stdin && fseek(fp, 0, SEEK_CUR) == 0);
 }
 
 static bool is_list_kind(const struct tk_node *root)
@@ -1062,6 +1501,11 @@ static int builder_init(struct builder *b, const char *file, const struct tk_lim
 
 static void builder_release(struct builder *b)
 {
+	size_t i;
+
+	for (i = b->held_first; i < b->nheld; i++)
+		node_unref(b->held[i].item);
+	free(b->held);
 	builder_reset_doc(b);
 	node_unref(b->root);
 	free(b->stack);
@@ -1083,6 +1527,26 @@ static struct tk_doc *load(const char *name, FILE *fp, const char *buf, size_t l
 	b.rd.mem = buf;
 	b.rd.memlen = len;
 	b.doc = doc;
+	if (json_rewindable(fp)) {
+		if (json_run(&b) == 0) {
+			builder_release(&b);
+			flatten(doc);
+			return doc;
+		}
+		builder_release(&b);
+		for (size_t i = 0; i < doc->ndocs; i++)
+			node_unref(doc->docs[i]);
+		doc->ndocs = 0;
+		if ((fp && fseek(fp, 0, SEEK_SET) != 0) || builder_init(&b, doc->file, lim, d)) {
+			tk_diag_set(d, doc->file, 0, 0, "read error: %s", strerror(errno));
+			tk_doc_free(doc);
+			return NULL;
+		}
+		b.rd.fp = fp;
+		b.rd.mem = buf;
+		b.rd.memlen = len;
+		b.doc = doc;
+	}
 	if (run(&b)) {
 		builder_release(&b);
 		tk_doc_free(doc);
@@ -1150,6 +1614,7 @@ int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind
 	struct tk_limits lim = limits ? *limits : tk_default_limits;
 	FILE *fp = open_input(path, d);
 	struct builder b;
+	size_t delivered;
 	int rc;
 
 	if (!fp)
@@ -1165,6 +1630,27 @@ int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind
 	b.fn = fn;
 	b.arg = arg;
 	b.skip = skip;
+	if (json_rewindable(fp)) {
+		rc = json_run(&b);
+		if (rc >= 0) {
+			builder_release(&b);
+			if (fp != stdin)
+				fclose(fp);
+			return rc ? b.fn_rc : 0;
+		}
+		delivered = b.delivered;
+		builder_release(&b);
+		if (fseek(fp, 0, SEEK_SET) != 0 || builder_init(&b, display_name(path), &lim, d)) {
+			tk_diag_set(d, display_name(path), 0, 0, "read error: %s", strerror(errno));
+			fclose(fp);
+			return -1;
+		}
+		b.rd.fp = fp;
+		b.fn = fn;
+		b.arg = arg;
+		b.skip = skip;
+		b.redeliver_skip = delivered;
+	}
 	rc = run(&b);
 	builder_release(&b);
 	if (fp != stdin)

@@ -1,0 +1,330 @@
+/* test-doc-json.c - common/doc.c reads JSON itself (the fast path) and must
+ * give exactly what libyaml gives: the same tree (kinds, texts, quoting,
+ * positions), the same error, the same items streamed (also when it gives up
+ * after some items). Each input is read from memory or a file (fast path)
+ * and from stdin (never read twice, so libyaml only), over
+ * hand-written cases and thousands of random mutations of them. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "doc.h"
+#include "tap.h"
+
+struct buf {
+	char *s;
+	size_t n, cap;
+};
+
+static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	for (;;) {
+		va_start(ap, fmt);
+		k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+		va_end(ap);
+		if (b->s && (size_t)k < b->cap - b->n) {
+			b->n += (size_t)k;
+			return;
+		}
+		b->cap = (b->cap + (size_t)k + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		if (!b->s)
+			abort();
+	}
+}
+
+/* Everything the builder decides about a node; lines minus shift. */
+static void dump(struct buf *b, const struct tk_node *n, unsigned shift, unsigned depth)
+{
+	size_t i;
+
+	put(b, "<%d %u:%u q%d ", (int)n->kind, n->line - shift, n->col, (int)n->quoted);
+	if (n->text) {
+		put(b, "%zu[", n->len);
+		for (i = 0; i < n->len; i++)
+			put(b, "%02x", (unsigned char)n->text[i]);
+		put(b, "]");
+	}
+	if (n->kind == TK_BOOL)
+		put(b, " b%d", (int)n->v.b);
+	if (n->kind == TK_INT)
+		put(b, " i%lld", n->v.i);
+	if (n->kind == TK_FLOAT)
+		put(b, " f%.17g", n->v.f);
+	if (depth < 300)
+		for (i = 0; i < n->n; i++) {
+			if (n->keys)
+				dump(b, n->keys[i], shift, depth + 1);
+			dump(b, n->items[i], shift, depth + 1);
+		}
+	put(b, ">");
+}
+
+/* stdin becomes a file holding text (doc.c never reads stdin twice) */
+static void stdin_from(const char *text, size_t len)
+{
+	char path[] = "/tmp/test-doc-json-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, 0) < 0)
+		abort();
+	close(fd);
+	unlink(path);
+	clearerr(stdin);
+	rewind(stdin);
+}
+
+/* Outcome of loading text from memory (fast path) or stdin (libyaml). */
+static char *load_outcome(const char *text, size_t len, bool from_stdin)
+{
+	struct buf b = { 0 };
+	struct tk_diag d;
+	struct tk_doc *doc;
+	size_t i;
+
+	if (from_stdin)
+		stdin_from(text, len);
+	doc = from_stdin ? tk_doc_load("-", NULL, &d) : tk_doc_load_mem("t", text, len, NULL, &d);
+	if (!doc) {
+		put(&b, "error %u:%u %s", d.line, d.col, d.msg);
+		return b.s;
+	}
+	for (i = 0; i < doc->nitems; i++)
+		dump(&b, doc->items[i], 0, 0);
+	put(&b, "|%zu", doc->ndocs);
+	tk_doc_free(doc);
+	return b.s;
+}
+
+struct seen {
+	struct buf b;
+	unsigned shift;
+	int stop_after;
+};
+
+static int on_item(const struct tk_node *item, const char *file, void *arg)
+{
+	struct seen *s = arg;
+
+	(void)file;
+	dump(&s->b, item, s->shift, 0);
+	put(&s->b, "\n");
+	return --s->stop_after == 0 ? 7 : 0;
+}
+
+/* Outcome of streaming a file holding text (fast path) or stdin (libyaml). */
+static char *stream_outcome(const char *text, size_t len, bool from_stdin, int stop_after)
+{
+	char path[] = "/tmp/test-doc-json-XXXXXX";
+	int fd = mkstemp(path), rc;
+	struct seen s = { { 0 }, 0, stop_after };
+	struct tk_diag d;
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		abort();
+	close(fd);
+	if (from_stdin)
+		stdin_from(text, len);
+	rc = tk_doc_stream(from_stdin ? "-" : path, NULL, on_item, &s, &d);
+	unlink(path);
+	if (rc < 0)
+		put(&s.b, "error %u:%u %s", d.line, d.col, d.msg);
+	else
+		put(&s.b, "rc %d", rc);
+	return s.b.s;
+}
+
+static unsigned long long rng = 88172645463325252ull;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static const char *const cases[] = {
+	"{}",
+	"[]",
+	"{\"a\":1}",
+	"{\"a\": 1, \"b\": [true, false, null, -0, 1.5, 2e3, -1E-2, 0.0, 12345678901234567890]}",
+	"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n    {\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}},\n    {\"kind\": \"Pod\", \"metadata\": {\"name\": \"b\", \"labels\": {\"app\": \"x\", \"n\": \"1\"}}}\n  ]\n}\n",
+	"{\"kind\":\"List\",\"items\":[{\"a\":1},{\"b\":[1,[2,[3,{}]]]},[],\"s\",5]}",
+	"{\"items\": [{\"x\": 1}, {\"y\": 2}]}",
+	"{\"kind\": \"PodList\", \"items\": [{\"x\": \"\\u00e9\\u4e2d\\n\\t\\\"\\\\\\b\\f\\r\"}]}",
+	"{\"e\": \"\\u003chtml\\u003e \\u0026\", \"esc\": \"\\/\"}",
+	"{\"a\": 1, \"a\": 2}",
+	"{\"<<\": {\"a\": 1}, \"b\": 2}",
+	"{\"yes\": \"no\", \"y\": \"on\", \"1\": \"0x1F\", \"true\": \"~\"}",
+	"{\"a\": 1} trailing",
+	"{\"a\": 1}\n---\n{\"b\": 2}\n",
+	"[1, 2,]",
+	"{\"a\":\t1}",
+	"{\"a\":\r\n1}",
+	"{\"k\": \"caf\xc3\xa9\"}",
+	"{\"deep\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+	"{\"a\": [1, 2, 3}",
+	"{\"a\" 1}",
+	"{\"a\": tru}",
+	"{\"a\": 01}",
+	"{\"a\": .5}",
+	"{\"a\": 1.}",
+	"{\"a\": -}",
+	"{\"a\": +1}",
+	"{\"a\": \"unterminated}",
+	"{\"a\":1,}",
+	"{,}",
+	"[,1]",
+	"{\"a\": [1 2]}",
+	"{\"a\": {\"b\": {\"c\": \"d\"}}, \"e\": [\"f\", {\"g\": null}]}",
+	"   {\"lead\": \"spaces\"}   \n\n",
+	"{\"a\": 1} # comment",
+	"{\"a\": \"x\"}\n...\n",
+	"{\"nul\": \"a\\u0000b\"}",
+	"{\"sur\": \"\\ud83d\\ude00\"}",
+	"{\"a\": 123456789012345678901234567890, \"b\": 1e400, \"c\": -9223372036854775808}",
+};
+
+static const char fragments[] = "{}[]\",: \n\t\r\\u0aXyz-.1eE#&*!|>%@`'\x01\xc3\xa9\x7f";
+
+/* A List whose items are far apart (strings of 100 to 1,500 bytes), on one
+ * line or pretty-printed, 11 kB or 120 kB: where libyaml's look-ahead
+ * (scanner and reader) decides which items it hands over before an error. */
+static char *big_list(bool pretty, unsigned count)
+{
+	struct buf b = { 0 };
+	unsigned i, k, n;
+
+	put(&b, "{\"kind\": \"List\", \"items\": [%s", pretty ? "\n" : "");
+	for (i = 0; i < count; i++) {
+		n = 100 + (i * 397) % 1400;
+		put(&b, "%s{\"name\": \"item-%u\", \"pad\": \"", i ? (pretty ? ",\n  " : ", ") : "  ", i);
+		for (k = 0; k < n; k++)
+			put(&b, "%c", 'a' + (char)(k % 26));
+		put(&b, "\", \"n\": [%u, {\"x\": true}]}", i);
+	}
+	put(&b, "%s]}", pretty ? "\n" : "");
+	return b.s;
+}
+
+static char *mutate(const char *src, size_t *len)
+{
+	size_t n = strlen(src), i, k = 1 + rnd(3);
+	char *s = malloc(n + 8);
+
+	memcpy(s, src, n + 1);
+	for (i = 0; i < k && n; i++) {
+		size_t at = rnd((unsigned)n);
+
+		switch (rnd(3)) {
+		case 0:  /* delete a byte */
+			memmove(s + at, s + at + 1, n - at);
+			n--;
+			break;
+		case 1:  /* replace a byte */
+			s[at] = fragments[rnd(sizeof(fragments) - 1)];
+			break;
+		default:  /* insert a byte */
+			memmove(s + at + 1, s + at, n - at + 1);
+			s[at] = fragments[rnd(sizeof(fragments) - 1)];
+			n++;
+			break;
+		}
+	}
+	s[n] = '\0';
+	*len = n;
+	return s;
+}
+
+static bool same_everywhere(const char *text, size_t len, char **why)
+{
+	char *a = load_outcome(text, len, false), *b = load_outcome(text, len, true);
+	bool ok = !strcmp(a, b);
+
+	if (ok) {
+		free(a);
+		free(b);
+		a = stream_outcome(text, len, false, 0);
+		b = stream_outcome(text, len, true, 0);
+		ok = !strcmp(a, b);
+	}
+	if (ok) {
+		free(a);
+		free(b);
+		a = stream_outcome(text, len, false, 2);
+		b = stream_outcome(text, len, true, 2);
+		ok = !strcmp(a, b);
+	}
+	if (!ok) {
+		struct buf m = { 0 };
+
+		put(&m, "input: %.*s\n#   fast:    %.300s\n#   libyaml: %.300s", (int)len, text, a, b);
+		*why = m.s;
+	}
+	free(a);
+	free(b);
+	return ok;
+}
+
+int main(void)
+{
+	size_t i, ncases = sizeof(cases) / sizeof(cases[0]);
+	unsigned rounds = getenv("TK_VALGRIND") ? 100 : 1500, r, bad = 0;
+	char *why = NULL;
+
+	for (i = 0; i < ncases; i++) {
+		bool ok = same_everywhere(cases[i], strlen(cases[i]), &why);
+
+		TAP_OK(ok, "case %zu reads the same as with libyaml alone%s%s", i, ok ? "" : ": ", ok ? "" : why);
+		free(why);
+		why = NULL;
+	}
+	char *big[3] = { big_list(false, 14), big_list(true, 14), big_list(true, 150) };
+
+	for (i = 0; i < 3; i++) {
+		bool ok = same_everywhere(big[i], strlen(big[i]), &why);
+
+		TAP_OK(ok, "a List of items far apart (%zu bytes) reads the same as with libyaml alone", strlen(big[i]));
+		free(why);
+		why = NULL;
+	}
+	for (r = 0; r < rounds; r++) {
+		size_t len;
+		char *s = mutate(r % 3 ? cases[rnd((unsigned)ncases)] : big[r % 10 ? rnd(2) : 2], &len);
+
+		if (!same_everywhere(s, len, &why)) {
+			if (bad++ < 3)
+				printf("# %s\n", why);
+			free(why);
+			why = NULL;
+		}
+		free(s);
+	}
+	free(big[0]);
+	free(big[1]);
+	free(big[2]);
+	TAP_OK(bad == 0, "%u random mutations read the same as with libyaml alone (%u differ)", rounds, bad);
+	/* the fast path is taken: a huge number stays text, keys keep positions */
+	{
+		struct tk_diag d;
+		struct tk_doc *doc = tk_doc_load_mem("t", "{\"a\":\n [1, \"x\"]}", 16, NULL, &d);
+		const struct tk_node *a = doc ? tk_get(doc->items[0], "a") : NULL;
+
+		TAP_OK(a && a->kind == TK_SEQ && a->line == 2 && a->col == 2 && a->n == 2 &&
+		       a->items[1]->quoted && a->items[1]->line == 2 && a->items[1]->col == 6,
+		       "positions of a sequence and a string");
+		tk_doc_free(doc);
+	}
+	tk_doc_thread_release();
+	return TAP_DONE();
+}
