@@ -1,11 +1,11 @@
-/* explain.c - see explain.h. Message templates are kube-scheduler's
- * (framework FitError.Error: "0/%v nodes are available: " + " %d <reason>"
- * parts joined by "," + "." + the PostFilter sentence "preemption: 0/%v
- * nodes are available: ...") and the kubelet's (topologymanager
- * "Resources cannot be allocated with Topology locality", cpumanager
- * "SMT Alignment Error: ...", lifecycle "Allocate failed due to %v, which
- * is unexpected", "..., please drain node and remove policy state file",
- * devicemanager "requested number of devices unavailable for %s").
+/* explain.c - see explain.h. The message tables below hold the constant
+ * part of each upstream template, each entry citing the kubernetes/kubernetes
+ * file it comes from: kube-scheduler's FitError.Error() (framework/types.go)
+ * split into its "K <reason>" parts, PreFilter and PostFilter messages and
+ * DefaultPreemption's "preemption: " part, each part matched to the filter
+ * plugin's reason; the kubelet's admission errors (topologymanager,
+ * cpumanager, memorymanager, devicemanager, lifecycle) and start-up
+ * refusals. Older wordings stay next to the newest.
  *
  * Input is read line by line with a bounded line (longer lines are cut and
  * counted), so a journal of any size streams in constant memory. A JSON

@@ -15,6 +15,8 @@
  *   place     place.c      PodTopologySpread Filter + Score for one pod
  *   simulate  simulate.c   place a workload's replicas one by one
  *   audit     audit.c      skew of running workloads
+ *   explain   explain.c    FailedScheduling events explained (common/explain.c)
+ *                          and re-run on a cluster dump (filters.c, podtopo.c)
  */
 #ifndef SPREAD_H
 #define SPREAD_H
