@@ -51,3 +51,13 @@ SEED=$FIXTURES/seed/2s-2n-8c-2t.json
 	[ "$status" -eq 0 ]
 	jq_is '.cpuManagerPolicy' '"static"'
 }
+
+@test "pod scope through the pipeline: cpuset-alloc takes the pod's one hint from each container, podScope is topo-admit's own" {
+	local free=0-3,16-19,8-15,24-31 mf="$FIXTURES/pipeline/two-six-cpu.yaml"
+	run --separate-stderr bash -o pipefail -c "topo-admit -t '$SEED' --policy single-numa-node --scope container --cpu-manager-policy static --available $free '$mf' | cpuset-alloc -t '$SEED' --available $free"
+	[ "$status" -eq 0 ]
+	jq_is '[.containers[] | [.name, .cpus, .numa]]' '[["a","0-2,16-18",[0]],["b","8-10,24-26",[1]]]'
+	run --separate-stderr bash -o pipefail -c "topo-admit -t '$SEED' --policy single-numa-node --scope pod --cpu-manager-policy static --available $free '$mf' | cpuset-alloc -t '$SEED' --available $free"
+	[ "$status" -eq 0 ]
+	jq_is '[.containers[] | [.name, .cpus, .numa]]' '[["a","8-10,24-26",[1]],["b","11-13,27-29",[1]]]'
+}
