@@ -67,6 +67,10 @@ struct rederive {
 	struct sc_taint unsched;
 	size_t n;
 	struct pending *p;
+	/* each pod is re-run once, however many events name it */
+	size_t ndone;
+	const struct pending **done_pod;
+	json_t **done;
 };
 
 /* A Pod of the dump that is not bound and not finished: one a
@@ -126,6 +130,10 @@ static void release(struct rederive *r)
 	for (i = 0; i < r->n; i++)
 		sc_podspec_release(&r->p[i].spec);
 	free(r->p);
+	for (i = 0; i < r->ndone; i++)
+		json_decref(r->done[i]);
+	free(r->done);
+	free(r->done_pod);
 	pts_objects_release(&r->objs);
 	sc_defaults_release(&r->defs);
 	sc_cluster_release(&r->c);
@@ -392,6 +400,7 @@ static json_t *rederive_hook(void *arg, const char *object, const char *template
 	struct rederive *r = arg;
 	struct pending *p;
 	json_t *o;
+	size_t i;
 
 	if (strcmp(template_name, "FailedScheduling") != 0)
 		return NULL;
@@ -403,7 +412,15 @@ static json_t *rederive_hook(void *arg, const char *object, const char *template
 				    "no pending pod of that name in the dump (bound or deleted since, or an older dump)"));
 		return o;
 	}
-	return rederive_pod(r, p);
+	for (i = 0; i < r->ndone; i++)
+		if (r->done_pod[i] == p)
+			return json_incref(r->done[i]);
+	o = rederive_pod(r, p);
+	r->done_pod = xreallocarray(r->done_pod, r->ndone + 1, sizeof(*r->done_pod));
+	r->done = xreallocarray(r->done, r->ndone + 1, sizeof(*r->done));
+	r->done_pod[r->ndone] = p;
+	r->done[r->ndone++] = json_incref(o);
+	return o;
 }
 
 /* ---- -o text ---- */
