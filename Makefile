@@ -190,6 +190,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c | pkgcheck
 	clang $(FUZZ_CFLAGS) $(FUZZ_RENAME) -MMD -MP -c -o $@ $<
 -include $(wildcard $(FUZZ_BUILD)/obj/*/*.d $(FUZZ_BUILD)/obj/cmd/*/*.d)
 $(FUZZ_BUILD)/exit.o: tests/fuzz/exit.c
+	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ_BUILD)/libtopokit.a: $(COMMON_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)

@@ -313,7 +313,9 @@ static void draw_panel(struct tk_pic *pic, const struct panel *p, double x0, dou
 	tk_pic_label(pic, x0, y0 + LABEL_H + 2, w, LABEL_H, head, TEXT + 1,
 		     p->violation ? TK_PIC_BOLD : 0, p->violation ? &tk_pic_warn : NULL);
 	tk_pic_line(pic, x0 + AXIS_W - 2, base, x0 + panel_width(p), base, &tk_pic_ink, 0.75, false);
-	tk_pic_label(pic, x0, base - LABEL_H / 2, AXIS_W - 4, LABEL_H, "0", TEXT, TK_PIC_BOLD, NULL);
+	/* the axis' 0, unless the dashed line's number would sit on it */
+	if (p->own || (double)p->allowed * scale >= LABEL_H)
+		tk_pic_label(pic, x0, base - LABEL_H / 2, AXIS_W - 4, LABEL_H, "0", TEXT, TK_PIC_BOLD, NULL);
 	for (i = 0; i < p->ncols; i++) {
 		const struct col *c = &p->cols[i];
 		bool over = !p->own && c->hi > p->allowed;

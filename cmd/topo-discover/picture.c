@@ -73,34 +73,35 @@ struct holder {
 	uint64_t mem;
 };
 
+/* a Memory Manager block pinned to one NUMA node, for that node's bar */
+struct memseg {
+	int numa;
+	const char *type;
+	uint64_t size;
+	int holder;
+	size_t seq;             /* the checkpoint's order, within a node */
+};
+
 struct npic {
 	const struct topo *t;
 	const struct node_alloc *na;     /* may be NULL */
 	const struct node_pic_opts *o;
 	struct tk_pic *p;
 	size_t nholders;
-	struct holder *holders;
+	struct holder *holders;          /* by pod, then container */
 	int *dev_holder;                 /* per device, -1 */
+	int *cpu_owner;                  /* per CPU id up to max_cpu, -1 */
+	int max_cpu;
 	struct cpuset shared;
+	struct cpuset flagged;           /* CPUs of numa-verify's findings */
 	bool have_cpu_state;
+	size_t nsegs;
+	struct memseg *segs;             /* by NUMA node */
 };
 
-/* ---- who holds what ---- */
-
-static int holder_find(struct npic *np, const char *pod, const char *container)
-{
-	size_t i;
-
-	for (i = 0; i < np->nholders; i++)
-		if (!strcmp(np->holders[i].pod, pod) &&
-		    !strcmp(np->holders[i].container, container ? container : ""))
-			return (int)i;
-	np->holders = xreallocarray(np->holders, np->nholders + 1, sizeof(*np->holders));
-	memset(&np->holders[np->nholders], 0, sizeof(*np->holders));
-	np->holders[np->nholders].pod = pod;
-	np->holders[np->nholders].container = container ? container : "";
-	return (int)np->nholders++;
-}
+/* ---- who holds what ----
+ * Everything here is sorted and searched, never scanned pairwise: a
+ * checkpoint may hold a hundred thousand entries. */
 
 static int holder_cmp(const void *a, const void *b)
 {
@@ -110,72 +111,198 @@ static int holder_cmp(const void *a, const void *b)
 	return r ? r : strcmp(x->container, y->container);
 }
 
-static int dev_id_cmp(const void *a, const void *b, void *ctx)
+static void holder_add(struct npic *np, size_t *cap, const char *pod, const char *container)
 {
-	const struct topo *t = ctx;
+	if (np->nholders == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		np->holders = xreallocarray(np->holders, *cap, sizeof(*np->holders));
+	}
+	memset(&np->holders[np->nholders], 0, sizeof(*np->holders));
+	np->holders[np->nholders].pod = pod;
+	np->holders[np->nholders++].container = container ? container : "";
+}
 
-	return strcmp(t->devices[*(const size_t *)a].id, t->devices[*(const size_t *)b].id);
+/* the holder of a pod's container, or -1 */
+static int holder_index(const struct npic *np, const char *pod, const char *container)
+{
+	struct holder key = { pod, container ? container : "", 0, { NULL, 0 }, 0, 0 };
+	const struct holder *h;
+
+	if (!np->nholders)
+		return -1;
+	h = bsearch(&key, np->holders, np->nholders, sizeof(key), holder_cmp);
+
+	return h ? (int)(h - np->holders) : -1;
+}
+
+static const struct topo *dev_sort_topo;
+
+/* devices by resource (none last), NUMA node, then address */
+static int dev_cmp(const void *a, const void *b)
+{
+	const struct topo_device *x = &dev_sort_topo->devices[*(const size_t *)a];
+	const struct topo_device *y = &dev_sort_topo->devices[*(const size_t *)b];
+	int r;
+
+	if (!x->resource != !y->resource)
+		return x->resource ? -1 : 1;
+	if (x->resource && (r = strcmp(x->resource, y->resource)))
+		return r;
+	if (x->numa != y->numa)
+		return x->numa < y->numa ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int dev_addr_cmp(const void *a, const void *b)
+{
+	return strcmp(dev_sort_topo->devices[*(const size_t *)a].id,
+		      dev_sort_topo->devices[*(const size_t *)b].id);
+}
+
+/* position of the first device of (resource, numa) in order, or n */
+static size_t dev_group(const struct topo *t, const size_t *order, size_t n, const char *res, int numa)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct topo_device *dv = &t->devices[order[mid]];
+		int r = !dv->resource ? 1 : strcmp(dv->resource, res);
+
+		if (r < 0 || (r == 0 && dv->numa < numa))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && t->devices[order[lo]].resource && !strcmp(t->devices[order[lo]].resource, res) &&
+	    t->devices[order[lo]].numa == numa)
+		return lo;
+	return n;
 }
 
 static void assign_devices(struct npic *np)
 {
 	const struct tk_dev_checkpoint *dc = &np->na->dev;
 	const struct topo *t = np->t;
-	size_t e, k, i, *order = xcalloc(t->ndevices + 1, sizeof(*order));
+	size_t n = t->ndevices, e, k, i;
+	size_t *byaddr = xcalloc(n + 1, sizeof(*byaddr)), *order = xcalloc(n + 1, sizeof(*order));
+	size_t *cursor = xcalloc(n + 1, sizeof(*cursor));
+	bool *exact;
+	size_t nids = 0;
 
-	for (i = 0; i < t->ndevices; i++)
-		order[i] = i;
-	qsort_r(order, t->ndevices, sizeof(*order), dev_id_cmp, (void *)t);
-	/* first the ids that are PCI addresses */
+	for (i = 0; i < n; i++)
+		byaddr[i] = order[i] = cursor[i] = i;
+	dev_sort_topo = t;
+	qsort(byaddr, n, sizeof(*byaddr), dev_addr_cmp);
+	qsort(order, n, sizeof(*order), dev_cmp);
 	for (e = 0; e < dc->nentries; e++)
-		for (k = 0; k < dc->entries[e].nids; k++)
-			for (i = 0; i < t->ndevices; i++)
-				if (np->dev_holder[i] < 0 && !strcmp(t->devices[i].id, dc->entries[e].ids[k]))
-					np->dev_holder[i] = holder_find(np, dc->entries[e].pod,
-									dc->entries[e].container);
-	/* then the others, resource by resource and NUMA node by NUMA node */
-	for (e = 0; e < dc->nentries; e++) {
-		const struct tk_dev_entry *de = &dc->entries[e];
+		nids += dc->entries[e].nids;
+	exact = xcalloc(nids + 1, sizeof(*exact));
+	/* first the ids that are PCI addresses */
+	for (e = 0, nids = 0; e < dc->nentries; e++)
+		for (k = 0; k < dc->entries[e].nids; k++, nids++) {
+			size_t lo = 0, hi = n;
 
-		for (k = 0; k < de->nids; k++) {
-			bool matched = false;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
 
-			for (i = 0; i < t->ndevices && !matched; i++)
-				matched = !strcmp(t->devices[i].id, de->ids[k]);
-			for (i = 0; i < t->ndevices && !matched; i++) {
-				const struct topo_device *dv = &t->devices[order[i]];
-
-				if (np->dev_holder[order[i]] < 0 && dv->resource &&
-				    !strcmp(dv->resource, de->resource) && dv->numa == de->numa[k]) {
-					np->dev_holder[order[i]] = holder_find(np, de->pod, de->container);
-					matched = true;
-				}
+				if (strcmp(t->devices[byaddr[mid]].id, dc->entries[e].ids[k]) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < n && !strcmp(t->devices[byaddr[lo]].id, dc->entries[e].ids[k])) {
+				exact[nids] = true;
+				if (np->dev_holder[byaddr[lo]] < 0)
+					np->dev_holder[byaddr[lo]] = holder_index(np, dc->entries[e].pod,
+										  dc->entries[e].container);
 			}
 		}
+	/* then the others: the next free device of the resource on the node
+	 * (cursor[] at a group's first position walks the group once) */
+	for (e = 0, nids = 0; e < dc->nentries; e++) {
+		const struct tk_dev_entry *de = &dc->entries[e];
+
+		for (k = 0; k < de->nids; k++, nids++) {
+			size_t g, *c;
+
+			if (exact[nids] || (g = dev_group(t, order, n, de->resource, de->numa[k])) == n)
+				continue;
+			for (c = &cursor[g]; *c < n && t->devices[order[*c]].resource &&
+			     !strcmp(t->devices[order[*c]].resource, de->resource) &&
+			     t->devices[order[*c]].numa == de->numa[k] && np->dev_holder[order[*c]] >= 0;)
+				(*c)++;
+			if (*c < n && t->devices[order[*c]].resource &&
+			    !strcmp(t->devices[order[*c]].resource, de->resource) &&
+			    t->devices[order[*c]].numa == de->numa[k])
+				np->dev_holder[order[*c]] = holder_index(np, de->pod, de->container);
+		}
 	}
+	free(exact);
+	free(cursor);
 	free(order);
+	free(byaddr);
+}
+
+static int memseg_cmp(const void *a, const void *b)
+{
+	const struct memseg *x = a, *y = b;
+
+	if (x->numa != y->numa)
+		return x->numa < y->numa ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void find_holders(struct npic *np)
 {
 	const struct node_alloc *na = np->na;
-	size_t i, k, pod_no = 0;
-	int h;
+	const struct topo *t = np->t;
+	size_t i, k, cap = 0, out, pod_no = 0, segcap = 0;
+	int h, c;
 
-	np->dev_holder = xcalloc(np->t->ndevices + 1, sizeof(int));
-	for (i = 0; i < np->t->ndevices; i++)
+	np->dev_holder = xcalloc(t->ndevices + 1, sizeof(int));
+	for (i = 0; i < t->ndevices; i++)
 		np->dev_holder[i] = -1;
+	np->max_cpu = t->ncpus ? t->cpus[t->ncpus - 1].id : -1;
+	np->cpu_owner = xcalloc((size_t)(np->max_cpu + 2), sizeof(int));
+	for (c = 0; c <= np->max_cpu; c++)
+		np->cpu_owner[c] = -1;
 	cpuset_init(&np->shared);
+	cpuset_init(&np->flagged);
+	for (i = 0; np->o->findings && i < np->o->findings->n; i++)
+		cpuset_or(&np->flagged, &np->o->findings->f[i].cpus);
 	if (!na)
 		return;
+	for (i = 0; i < na->cpu.nentries; i++)
+		holder_add(np, &cap, na->cpu.entries[i].pod, na->cpu.entries[i].container);
+	for (i = 0; i < na->mem.nassign; i++)
+		holder_add(np, &cap, na->mem.assign[i].pod, na->mem.assign[i].container);
+	for (i = 0; i < na->dev.nentries; i++)
+		holder_add(np, &cap, na->dev.entries[i].pod, na->dev.entries[i].container);
+	if (np->nholders)
+		qsort(np->holders, np->nholders, sizeof(*np->holders), holder_cmp);
+	for (i = 0, out = 0; i < np->nholders; i++)
+		if (out == 0 || holder_cmp(&np->holders[i], &np->holders[out - 1]))
+			np->holders[out++] = np->holders[i];
+	np->nholders = out;
+	for (i = 0; i < np->nholders; i++) {
+		if (i == 0 || strcmp(np->holders[i].pod, np->holders[i - 1].pod))
+			pod_no++;
+		np->holders[i].pod_no = pod_no;
+		cpuset_init(&np->holders[i].cpus);
+	}
 	for (i = 0; i < na->cpu.nentries; i++) {
 		struct cpuset s;
 		size_t bad;
 
 		cpuset_init(&s);
-		if (cpuset_parse_list(&s, na->cpu.entries[i].cpus, DISCOVER_MAX_PUS, &bad) == 0) {
-			h = holder_find(np, na->cpu.entries[i].pod, na->cpu.entries[i].container);
+		h = holder_index(np, na->cpu.entries[i].pod, na->cpu.entries[i].container);
+		if (h >= 0 && cpuset_parse_list(&s, na->cpu.entries[i].cpus, DISCOVER_MAX_PUS, &bad) == 0) {
 			cpuset_or(&np->holders[h].cpus, &s);
+			/* the first holder a CPU is listed under colours it */
+			for (c = cpuset_first(&s); c >= 0 && c <= np->max_cpu; c = cpuset_next(&s, c))
+				if (np->cpu_owner[c] < 0)
+					np->cpu_owner[c] = h;
 		}
 		cpuset_release(&s);
 	}
@@ -189,48 +316,36 @@ static void find_holders(struct npic *np)
 	for (i = 0; i < na->mem.nassign; i++) {
 		const struct tk_mem_assignment *a = &na->mem.assign[i];
 
-		h = holder_find(np, a->pod, a->container);
-		for (k = 0; k < a->nblocks; k++)
-			if (!strcmp(a->blocks[k].type, "memory"))
-				np->holders[h].mem += a->blocks[k].size;
-	}
-	assign_devices(np);
-	/* the legend's order: by pod, then container; dev_holder follows */
-	{
-		int *newpos = xcalloc(np->nholders + 1, sizeof(int));
-		struct holder *copy = xcalloc(np->nholders + 1, sizeof(*copy));
+		h = holder_index(np, a->pod, a->container);
+		for (k = 0; h >= 0 && k < a->nblocks; k++) {
+			const struct tk_mem_block *bl = &a->blocks[k];
 
-		memcpy(copy, np->holders, np->nholders * sizeof(*copy));
-		qsort(np->holders, np->nholders, sizeof(*np->holders), holder_cmp);
-		for (i = 0; i < np->nholders; i++)
-			for (k = 0; k < np->nholders; k++)
-				if (copy[i].pod == np->holders[k].pod &&
-				    copy[i].container == np->holders[k].container)
-					newpos[i] = (int)k;
-		for (i = 0; i < np->t->ndevices; i++)
-			if (np->dev_holder[i] >= 0)
-				np->dev_holder[i] = newpos[np->dev_holder[i]];
-		free(newpos);
-		free(copy);
+			if (!strcmp(bl->type, "memory"))
+				np->holders[h].mem += bl->size;
+			if (bl->nnuma != 1)
+				continue;
+			if (np->nsegs == segcap) {
+				segcap = segcap ? segcap * 2 : 16;
+				np->segs = xreallocarray(np->segs, segcap, sizeof(*np->segs));
+			}
+			np->segs[np->nsegs].numa = bl->numa[0];
+			np->segs[np->nsegs].type = bl->type;
+			np->segs[np->nsegs].size = bl->size;
+			np->segs[np->nsegs].seq = np->nsegs;
+			np->segs[np->nsegs++].holder = h;
+		}
 	}
-	for (i = 0; i < np->nholders; i++) {
-		if (i == 0 || strcmp(np->holders[i].pod, np->holders[i - 1].pod))
-			pod_no++;
-		np->holders[i].pod_no = pod_no;
-	}
-	for (i = 0; i < np->t->ndevices; i++)
+	if (np->nsegs)
+		qsort(np->segs, np->nsegs, sizeof(*np->segs), memseg_cmp);
+	assign_devices(np);
+	for (i = 0; i < t->ndevices; i++)
 		if (np->dev_holder[i] >= 0)
 			np->holders[np->dev_holder[i]].ndev++;
 }
 
 static bool cpu_flagged(const struct npic *np, int cpu)
 {
-	size_t i;
-
-	for (i = 0; np->o->findings && i < np->o->findings->n; i++)
-		if (cpuset_test(&np->o->findings->f[i].cpus, (unsigned)cpu))
-			return true;
-	return false;
+	return cpuset_test(&np->flagged, (unsigned)cpu);
 }
 
 /* a thick edge in the warning colour, inside the box */
@@ -242,26 +357,9 @@ static void outline(struct tk_pic *p, double x, double y, double w, double h)
 	tk_pic_line(p, x + 1, y + h - 1, x + 1, y + 1, &tk_pic_warn, 2.5, false);
 }
 
-/* the holder of a pod's container, or -1 */
-static int holder_index(const struct npic *np, const char *pod, const char *container)
-{
-	size_t i;
-
-	for (i = 0; i < np->nholders; i++)
-		if (!strcmp(np->holders[i].pod, pod) &&
-		    !strcmp(np->holders[i].container, container ? container : ""))
-			return (int)i;
-	return -1;
-}
-
 static int cpu_holder(const struct npic *np, int cpu)
 {
-	size_t i;
-
-	for (i = 0; i < np->nholders; i++)
-		if (cpuset_test(&np->holders[i].cpus, (unsigned)cpu))
-			return (int)i;
-	return -1;
+	return cpu >= 0 && cpu <= np->max_cpu ? np->cpu_owner[cpu] : -1;
 }
 
 /* ---- layout ---- */
@@ -499,6 +597,22 @@ static const struct tk_mem_table *mem_table(const struct npic *np, int numa, con
 	return NULL;
 }
 
+/* the first of NUMA node numa's memory segments (np->segs is sorted) */
+static size_t first_seg(const struct npic *np, int numa)
+{
+	size_t lo = 0, hi = np->nsegs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (np->segs[mid].numa < numa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void draw_bars(struct npic *np, const struct lbox *b, double y)
 {
 	const struct topo_numa *n = topo_numa(np->t, b->id);
@@ -539,27 +653,24 @@ static void draw_bars(struct npic *np, const struct lbox *b, double y)
 			 * container's blocks pinned to this node alone in its colour,
 			 * then what blocks over several nodes took here */
 			double sy = y + BAR_H - STRIP_H, left = (double)mt->reserved;
-			size_t a, k;
+			size_t k = first_seg(np, b->id);
 
 			fw = fmin(w, (double)mt->system_reserved * scale);
 			if (fw > 0)
 				tk_pic_box(np->p, x, sy, fw, STRIP_H, &tk_pic_muted, NULL);
-			for (a = 0; np->na && a < np->na->mem.nassign; a++) {
-				const struct tk_mem_assignment *as = &np->na->mem.assign[a];
-				int h = holder_index(np, as->pod, as->container);
+			for (; k < np->nsegs && np->segs[k].numa == b->id; k++) {
+				const struct memseg *sg = &np->segs[k];
+				struct tk_rgb c = holder_color(np, sg->holder);
+				double bw;
 
-				for (k = 0; k < as->nblocks && h >= 0; k++) {
-					const struct tk_mem_block *bl = &as->blocks[k];
-					struct tk_rgb c = holder_color(np, h);
-					double bw;
-
-					if (bl->nnuma != 1 || bl->numa[0] != b->id || strcmp(bl->type, name) ||
-					    (double)bl->size > left)
-						continue;
-					bw = fmin(w - fw, (double)bl->size * scale);
+				if (strcmp(sg->type, name) || (double)sg->size > left)
+					continue;
+				bw = fmin(w - fw, (double)sg->size * scale);
+				/* a sliver too thin to see is left to the grey rest */
+				if (bw >= 0.5) {
 					tk_pic_box(np->p, x + fw, sy, bw, STRIP_H, &c, NULL);
 					fw += bw;
-					left -= (double)bl->size;
+					left -= (double)sg->size;
 				}
 			}
 			if (left > 0)
@@ -840,6 +951,9 @@ int render_picture(const struct topo *t, const struct node_alloc *na, const stru
 		cpuset_release(&np.holders[i].cpus);
 	free(np.holders);
 	free(np.dev_holder);
+	free(np.cpu_owner);
+	free(np.segs);
 	cpuset_release(&np.shared);
+	cpuset_release(&np.flagged);
 	return rc;
 }
