@@ -350,11 +350,12 @@ spec:
       initContainers: [{name: i, image: i, resources: {limits: {memory: 1Gi, hugepages-2Mi: 3Mi}}}]
       containers:
       - {name: c, image: i, resources: {limits: {memory: 1Gi, hugepages-1Gi: 2Gi, hugepages-2Mi: 4Mi, hugepages-1Mi: "0", hugepages-x: 2Mi}}}
+      resources: {limits: {memory: 4Gi, hugepages-2Mi: 1Gi, hugepages-1Gi: 1536Mi}}
 EOF
 	lint "$f"
 	[ "$status" -eq 1 ]
 	jq_is '[.findings[] | select(.rule == "TSC010") | [.object.name, .path, .severity]]' \
-		'[["numa-database","spec.containers[0].resources.limits[hugepages-1Gi]","error"],["numa-database","spec.containers[0].resources.requests[hugepages-1Gi]","error"],["ok","spec.template.spec.initContainers[0].resources.limits[hugepages-2Mi]","error"],["ok","spec.template.spec.containers[0].resources.limits[hugepages-x]","error"]]'
+		'[["numa-database","spec.containers[0].resources.limits[hugepages-1Gi]","error"],["numa-database","spec.containers[0].resources.requests[hugepages-1Gi]","error"],["ok","spec.template.spec.initContainers[0].resources.limits[hugepages-2Mi]","error"],["ok","spec.template.spec.containers[0].resources.limits[hugepages-x]","error"],["ok","spec.template.spec.resources.limits[hugepages-1Gi]","error"]]'
 	jq_is '.findings[0].message' '"Invalid value: \"1\": 1 is not positive integer multiple of hugepages-1Gi"'
 }
 

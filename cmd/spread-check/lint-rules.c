@@ -1601,44 +1601,57 @@ static void check_fractional_cpu(struct obj *o, const char *spec_path)
 
 static const char *const container_lists[] = { "initContainers", "containers" };
 
+/* TSC010 for one ResourceRequirements at path (limits first, as upstream). */
+static void check_hugepages_in(struct obj *o, const struct tk_node *res, const char *path)
+{
+	static const char *const which[] = { "limits", "requests" };
+	size_t w, k;
+
+	for (w = 0; w < 2; w++) {
+		const struct tk_node *rl = tk_get(res, which[w]);
+
+		for (k = 0; rl && rl->kind == TK_MAP && k < rl->n; k++) {
+			const char *name = tk_scalar_text(rl->keys[k]);
+			const char *val = tk_scalar_text(rl->items[k]);
+			struct tk_qty page, q;
+			char *qv;
+
+			if (!name || strncmp(name, "hugepages-", 10) != 0 || !val || tk_qty_parse(val, &q) != 0)
+				continue;   /* not hugepages, or another rule's error */
+			if (tk_qty_parse(name + 10, &page) == 0 && page.milli > 0 && page.milli % 1000 == 0 &&
+			    tk_qty_value(&q) % (page.milli / 1000) == 0)
+				continue;
+			qv = quote(val);
+			report(o, R_HUGEPAGES, rl->items[k], xasprintf("%s.%s[%s]", path, which[w], name),
+			       xasprintf("Invalid value: %s: %s is not positive integer multiple of %s", qv, val, name),
+			       NULL);
+			free(qv);
+		}
+	}
+}
+
 /* TSC010: ValidateResourceRequirements -> validateResourceQuantityHugePageValue
  * (helper.IsHugePageResourceValueDivisible): on create the API server
  * refuses a hugepages-<size> quantity whose Value() is not a multiple of the
- * page size (0 is one), or whose size is not a whole positive quantity. */
+ * page size (0 is one), or whose size is not a whole positive quantity; in
+ * every container and in the pod-level resources alike. */
 static void check_hugepages(struct obj *o, const char *spec_path)
 {
-	static const char *const which[] = { "limits", "requests" };
-	size_t l, i, w, k;
+	size_t l, i;
+	char *p;
 
 	for (l = 0; l < 2; l++) {
 		const struct tk_node *cs = tk_get(o->pspec, container_lists[l]);
 
-		for (i = 0; cs && cs->kind == TK_SEQ && i < cs->n; i++)
-			for (w = 0; w < 2; w++) {
-				const struct tk_node *rl = tk_get(tk_get(cs->items[i], "resources"), which[w]);
-
-				for (k = 0; rl && rl->kind == TK_MAP && k < rl->n; k++) {
-					const char *name = tk_scalar_text(rl->keys[k]);
-					const char *val = tk_scalar_text(rl->items[k]);
-					struct tk_qty page, q;
-					char *qv;
-
-					if (!name || strncmp(name, "hugepages-", 10) != 0 || !val ||
-					    tk_qty_parse(val, &q) != 0)
-						continue;   /* not hugepages, or another rule's error */
-					if (tk_qty_parse(name + 10, &page) == 0 && page.milli > 0 &&
-					    page.milli % 1000 == 0 && tk_qty_value(&q) % (page.milli / 1000) == 0)
-						continue;
-					qv = quote(val);
-					report(o, R_HUGEPAGES, rl->items[k],
-					       xasprintf("%s.%s[%zu].resources.%s[%s]", spec_path, container_lists[l], i,
-							 which[w], name),
-					       xasprintf("Invalid value: %s: %s is not positive integer multiple of %s", qv, val, name),
-					       NULL);
-					free(qv);
-				}
-			}
+		for (i = 0; cs && cs->kind == TK_SEQ && i < cs->n; i++) {
+			p = xasprintf("%s.%s[%zu].resources", spec_path, container_lists[l], i);
+			check_hugepages_in(o, tk_get(cs->items[i], "resources"), p);
+			free(p);
+		}
 	}
+	p = xasprintf("%s.resources", spec_path);
+	check_hugepages_in(o, tk_get(o->pspec, "resources"), p);
+	free(p);
 }
 
 /* TSC112: the Topology Manager's hint providers are the CPU, Memory and
