@@ -119,6 +119,9 @@ RO=$FIXTURES/spread-check/rollout
 	sed 's/^  replicas: 3/  replicas: 4/' "$RO/db.yaml" >"$BATS_TEST_TMPDIR/up.yaml"
 	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster.json" "$BATS_TEST_TMPDIR/up.yaml"
 	jq_is '[.rollout.steps[] | [.action,.ordinal]]' '[["create",3],["replace",2],["replace",1],["replace",0]]'
+	# data-db-3 is created with the pod, of the default class gp3, whose
+	# allowedTopologies provision in eu-west-1c only
+	jq_is '.rollout.steps[0].placed[0].node' '"c1"'
 	sed 's/^  replicas: 3/  replicas: 2/' "$RO/db.yaml" >"$BATS_TEST_TMPDIR/down.yaml"
 	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster.json" "$BATS_TEST_TMPDIR/down.yaml"
 	jq_is '[.rollout.steps[] | [.action,.ordinal,[.deleted[].pod]]]' '[["delete",2,["db-2"]],["replace",1,["db-1"]],["replace",0,["db-0"]]]'

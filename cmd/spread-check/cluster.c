@@ -770,6 +770,7 @@ void sc_podspec_release(struct sc_podspec *p)
 	sc_sel_release(&p->workload_selector);
 	free(p->claims);
 	free(p->vct);
+	free(p->vct_class);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1517,6 +1518,11 @@ static int read_claims(struct sc_cluster *c, const char *file, const struct tk_n
 		if (!meta || !name)
 			continue;
 		p->vct = xreallocarray(p->vct, p->nvct + 1, sizeof(*p->vct));
+		p->vct_class = xreallocarray(p->vct_class, p->nvct + 1, sizeof(*p->vct_class));
+		p->vct_class[p->nvct] = NULL;
+		if (get_field(file, vct->items[i], "spec", TK_MAP, &pvc, d) < 0 ||
+		    (pvc && get_string(c, file, pvc, "storageClassName", &p->vct_class[p->nvct], d) < 0))
+			return -1;
 		p->vct[p->nvct++] = name;
 	}
 	return 0;
@@ -1624,6 +1630,14 @@ static int storage_class_item(struct sc_cluster *c, const char *file, const stru
 	if (!sc.name)
 		return tk_node_error(file, item, d, "StorageClass without metadata.name");
 	sc.wait = mode && strcmp(mode, "WaitForFirstConsumer") == 0;
+	{
+		const struct tk_node *ann = tk_get(meta, "annotations");
+		const char *def = tk_str(tk_get(ann, "storageclass.kubernetes.io/is-default-class"));
+
+		if (!def)
+			def = tk_str(tk_get(ann, "storageclass.beta.kubernetes.io/is-default-class"));
+		sc.is_default = def && strcmp(def, "true") == 0;
+	}
 	if (!sc.provisioner)
 		sc.provisioner = sc_intern_str(&c->strs, "");
 	if (topo && topo->n)

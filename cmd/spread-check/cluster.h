@@ -172,6 +172,7 @@ struct sc_podspec {
 	const char **claims;            /* spec.volumes[].persistentVolumeClaim.claimName */
 	uint32_t nvct;
 	const char **vct;               /* StatefulSet spec.volumeClaimTemplates[].metadata.name */
+	const char **vct_class;         /* their spec.storageClassName, NULL when absent */
 };
 void sc_podspec_release(struct sc_podspec *p);
 
@@ -199,6 +200,7 @@ struct sc_storageclass {
 	const char *provisioner;
 	uint32_t nterms;
 	struct sc_sel *terms;           /* allowedTopologies (ORed; none: anywhere) */
+	bool is_default;                /* storageclass.kubernetes.io/is-default-class "true" */
 };
 struct sc_volumes {
 	size_t npvc, npv, nclass;

@@ -959,7 +959,7 @@ static json_t *run_once(struct rollout *r, struct sc_podspec *pod, const struct 
 		const char **claims;
 		uint32_t nc = sc_statefulset_claims(r->c, pod, (long)i, &claims);
 
-		sc_volmask_build(r->c, pod->ns, claims, nc, r->sts ? pod->nvct : 0, &u.masks[i]);
+		sc_volmask_build(r->c, pod->ns, claims, nc, r->sts ? pod->nvct : 0, pod->vct_class, &u.masks[i]);
 		free(claims);
 	}
 	for (i = 0; i < n; i++) {

@@ -627,7 +627,7 @@ static size_t volume_masks(struct sc_cluster *c, const struct sc_podspec *pod, s
 		const char **claims;
 		uint32_t nc = sc_statefulset_claims(c, pod, (long)i, &claims);
 
-		any |= sc_volmask_build(c, pod->ns, claims, nc, sts ? pod->nvct : 0, &(*masks)[i]);
+		any |= sc_volmask_build(c, pod->ns, claims, nc, sts ? pod->nvct : 0, pod->vct_class, &(*masks)[i]);
 		free(claims);
 	}
 	if (!any) {

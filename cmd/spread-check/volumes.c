@@ -153,11 +153,27 @@ static bool delayed_claim_fits(const struct sc_cluster *c, const struct sc_pvc *
 	return false;
 }
 
+/* The class a new claim gets: its template's, or the default one (the
+ * newest when several claim to be: here the last listed) */
+static const char *new_claim_class(const struct sc_cluster *c, const char *cls)
+{
+	const char *def = NULL;
+	size_t i;
+
+	if (cls)
+		return cls;
+	for (i = 0; i < c->vols.nclass; i++)
+		if (c->vols.classes[i].is_default)
+			def = c->vols.classes[i].name;
+	return def ? def : "";
+}
+
 bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *const *claims, uint32_t n,
-		      uint32_t nnew, struct sc_volmask *m)
+		      uint32_t nnew, const char *const *new_class, struct sc_volmask *m)
 {
 	const struct sc_pv **pvs = xcalloc(n + 1, sizeof(*pvs));
 	const struct sc_pvc **delay = xcalloc(n + 1, sizeof(*delay));
+	struct sc_pvc *fresh = xcalloc(n + 1, sizeof(*fresh));
 	uint32_t i, npv = 0, ndelay = 0;
 	size_t node;
 	bool missing_pv = false, bound_done = false;
@@ -187,8 +203,20 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 	for (i = 0; !m->prefilter && i < n; i++) {
 		const struct sc_pvc *pvc = find_pvc(c, ns, claims[i]);
 
-		if (!pvc)
-			continue;   /* a StatefulSet claim to be created: not checked */
+		if (!pvc) {
+			const char *cls;
+
+			/* a StatefulSet claim the controller creates with the pod */
+			if (!c->vols.nclass)
+				continue;
+			cls = new_claim_class(c, new_class ? new_class[i - (n - nnew)] : NULL);
+			fresh[i].ns = ns;
+			fresh[i].name = claims[i];
+			fresh[i].class = sc_lookup(&c->strs, cls);
+			if (!fresh[i].class)
+				fresh[i].class = "";   /* a class no object names: not found */
+			pvc = &fresh[i];
+		}
 		if (pvc->volume && pvc->bind_completed) {
 			if (bound_done)
 				continue;
@@ -209,6 +237,7 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 	if (m->prefilter || (!npv && !missing_pv && !ndelay)) {
 		free(pvs);
 		free(delay);
+		free(fresh);
 		return m->prefilter != NULL;
 	}
 	m->why = xcalloc(c->nnodes + 1, 1);
@@ -235,6 +264,7 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 	}
 	free(pvs);
 	free(delay);
+	free(fresh);
 	return true;
 }
 

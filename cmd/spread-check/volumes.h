@@ -47,10 +47,11 @@ struct sc_volmask {
 size_t sc_vol_reasons(uint8_t why, const char **out);
 /* Build the mask of a pod in ns with claims[0..n); the last nnew claims
  * are ones the StatefulSet controller creates with the pod when they are
- * missing (then unbound, of the template's class). Returns true when the
- * pod has any claim constraint (m filled). */
+ * missing: unbound, of class new_class[i] (NULL: the default StorageClass,
+ * as the DefaultStorageClass admission sets it). Returns true when the pod
+ * has any claim constraint (m filled). */
 bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *const *claims, uint32_t n,
-		      uint32_t nnew, struct sc_volmask *m);
+		      uint32_t nnew, const char *const *new_class, struct sc_volmask *m);
 void sc_volmask_release(struct sc_volmask *m);
 /* Claims of a StatefulSet's pod: the template's, then
  * <template>-<statefulset>-<ordinal> for each volumeClaimTemplate (these
