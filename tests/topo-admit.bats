@@ -141,6 +141,10 @@ STATIC=(--cpu-manager-policy static --memory-manager-policy Static)
 	run -0 --separate-stderr topo-admit -t "$TOPO" --kubelet-config refused.yaml --scope pod --reserved 0 \
 		"$F/big-pod.yaml"
 	jq_is '[.scope, .admit]' '["pod",true]'
+	# accepted, but nothing aligned: the guide's configuration warns once, as numa-verify does
+	run -0 --separate-stderr topo-admit -t "$TOPO" --kubelet-config "$FIXTURES/seed/kubelet-config.yaml" \
+		"$F/four-cpus.yaml"
+	[ "$stderr" = "topo-admit: warning: $FIXTURES/seed/kubelet-config.yaml: topologyManagerPolicy restricted with cpuManagerPolicy none: the kubelet starts, but the CPU manager gives no NUMA hints, so CPUs are not aligned (set cpuManagerPolicy: static)" ]
 }
 
 @test "pod: without reservedSystemCPUs the static policy reserves kubeReserved.cpu + systemReserved.cpu rounded up, as NewStaticPolicy picks them" {

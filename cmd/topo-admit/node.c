@@ -97,8 +97,9 @@ static void load_config(struct tk_kubelet_config *kc, const struct ta_opts *o)
 }
 
 /* A KubeletConfiguration the kubelet refuses: no pod is admitted on that
- * node, since its kubelet does not start. Say so as numa-verify does. */
-static void refuse_config(const struct ta_node *n, const struct tk_kubelet_config *kc)
+ * node, since its kubelet does not start. Say so as numa-verify does, and
+ * warn once of what it accepts but aligns nothing with. */
+static void check_config(const struct ta_node *n, const struct tk_kubelet_config *kc)
 {
 	struct tk_kc_machine m = { 0 };
 	struct tk_kc_verdict v;
@@ -119,6 +120,8 @@ static void refuse_config(const struct ta_node *n, const struct tk_kubelet_confi
 		tk_warn("%s: the kubelet would not start: %s", kc->file, v.problems.v[i]);
 	if (v.problems.n)
 		exit(TK_EXIT_USAGE);
+	for (i = 0; i < v.warnings.n; i++)
+		tk_warn("warning: %s: %s", kc->file, v.warnings.v[i]);
 	tk_kc_verdict_release(&v);
 }
 
@@ -293,7 +296,7 @@ void ta_node_load(struct ta_node *n, const struct ta_opts *o)
 	if (o->distances && ta_distances_load(&n->ni, o->distances, &d))
 		tk_fatal_diag(&d);
 	if (o->kubelet_config)
-		refuse_config(n, &kc);
+		check_config(n, &kc);
 	ta_manager_new(kc.topology_manager_policy, kc.topology_manager_scope, &kc.topology_manager_policy_options, &n->ni, &n->policy,
 		       &n->scope, &n->tm_opts);
 	/* after NewManager's own NUMA node limit, before any hint */
