@@ -362,6 +362,14 @@ static void balance(const struct adv_pods *a, const struct adv_args *args, const
 	size_t i, j, m;
 	uint32_t n;
 
+	/* filterNodesBelowIdealAvg over the eligible nodes (every such node's
+	 * domain exists: the domains were seeded from them) */
+	for (n = 0; n < c->nnodes; n++) {
+		const char *v = sc_lset_get(&c->lsets[c->nodes[n].lset], k->t->key);
+
+		below[n] = v && !c->nodes[n].not_ready && node_included(a, k, n) &&
+			   (double)dom_get(ds, v)->size < avg;
+	}
 	sort_pods = a;
 	ns_cluster = c;
 	for (i = 0; i < ds->n; i++)
@@ -371,17 +379,6 @@ static void balance(const struct adv_pods *a, const struct adv_args *args, const
 	free(ds->slots);   /* the order changed: no lookups by value any more */
 	ds->slots = NULL;
 	ds->slots_cap = 0;
-	/* filterNodesBelowIdealAvg over the eligible nodes */
-	for (n = 0; n < c->nnodes; n++) {
-		const char *v = sc_lset_get(&c->lsets[c->nodes[n].lset], k->t->key);
-
-		below[n] = false;
-		if (!v || c->nodes[n].not_ready || !node_included(a, k, n))
-			continue;
-		for (i = 0; i < ds->n && ds->d[i].val != v; i++)
-			;
-		below[n] = i < ds->n && (double)ds->d[i].size < avg;
-	}
 	i = 0;
 	j = ds->n - 1;
 	while (i < j) {
