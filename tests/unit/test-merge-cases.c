@@ -3,8 +3,8 @@
  * tests/fixtures/topo-admit/cases/merge.tsv) under each policy and NUMA
  * layout the kubelet runs them under, in one process: each case's hints go
  * through topo-admit's own loaders (hints.c) and merge (merge.c), as
- * `topo-admit --hints` reads them. tests/topo-admit-merge.bats runs a suite
- * of the same table through the tool itself.
+ * `topo-admit --hints` reads them; and the TestAdmit verdicts (admit.tsv).
+ * tests/topo-admit-merge.bats runs a suite of each table through the tool.
  *
  * Run from the project root (tests/run does).
  */
@@ -19,6 +19,7 @@
 
 #define CASES "tests/fixtures/topo-admit/cases/merge.tsv"
 #define DIST "tests/fixtures/topo-admit/"
+#define ADMIT "tests/fixtures/topo-admit/cases/admit.tsv"
 
 /* One run of a suite, as the kubelet's test runs it. */
 struct run {
@@ -97,19 +98,16 @@ static void format_affinity(const struct ta_hint *h, char *buf, size_t len)
 		snprintf(buf + o, len - o, "]");
 }
 
-/* One case: the merged hint and verdict of hints_json under r, or an error
- * text; 0 when it is what the table says. */
-static int run_case(const struct run *r, const char *hints_json, const char *want_aff,
-		    const char *want_pref, const char *tmp, char *got, size_t gotlen)
+/* Merge hints_json (written to tmp, read by hints.c) under r, as --hints
+ * does: 0 with *best and *admit, or -1 with the error in got. */
+static int merge_one(const struct run *r, const char *hints_json, const char *tmp, struct ta_hint *best,
+		     bool *admit, enum ta_policy *p, char *got, size_t gotlen)
 {
 	struct ta_numa_info ni;
 	struct ta_hints_doc hd = { 0 };
 	struct ta_options to;
 	struct tk_diag d;
-	struct ta_hint best;
-	enum ta_policy p;
-	char err[1024], aff[256], all[64];
-	bool admit, want_admit;
+	char err[1024];
 	FILE *fp;
 	int i;
 
@@ -132,27 +130,41 @@ static int run_case(const struct run *r, const char *hints_json, const char *wan
 	}
 	/* manager_new's order: none short-circuits the options and checks */
 	ta_options_init(&to);
-	if (ta_policy_parse(r->policy, &p)) {
+	if (ta_policy_parse(r->policy, p)) {
 		snprintf(got, gotlen, "unknown policy %s", r->policy);
 		ta_hints_release(&hd);
 		return -1;
 	}
-	if (p != TA_POLICY_NONE &&
+	if (*p != TA_POLICY_NONE &&
 	    ((r->closest && ta_options_set(&to, "prefer-closest-numa-nodes", "true", err, sizeof(err))) ||
 	     ta_manager_check(TA_POLICY_BEST_EFFORT, &to, &ni, err, sizeof(err)))) {
 		snprintf(got, gotlen, "manager: %s", err);
 		ta_hints_release(&hd);
 		return -1;
 	}
-	if (ta_merge_check(p, &ni, hd.providers, hd.n, err, sizeof(err)) ||
-	    ta_merge_stall_warning(p, hd.providers, hd.n, err, sizeof(err), NULL)) {
+	if (ta_merge_check(*p, &ni, hd.providers, hd.n, err, sizeof(err)) ||
+	    ta_merge_stall_warning(*p, hd.providers, hd.n, err, sizeof(err), NULL)) {
 		snprintf(got, gotlen, "check: %s", err);
 		ta_hints_release(&hd);
 		return -1;
 	}
-	ta_merge(p, &to, &ni, hd.providers, hd.n, &best, &admit);
+	ta_merge(*p, &to, &ni, hd.providers, hd.n, best, admit);
 	ta_hints_release(&hd);
+	return 0;
+}
 
+/* One case of merge.tsv: 0 when the merged hint and verdict are what the
+ * table says; got says what they were. */
+static int run_case(const struct run *r, const char *hints_json, const char *want_aff,
+		    const char *want_pref, const char *tmp, char *got, size_t gotlen)
+{
+	struct ta_hint best;
+	enum ta_policy p;
+	char aff[256], all[64];
+	bool admit, want_admit;
+
+	if (merge_one(r, hints_json, tmp, &best, &admit, &p, got, gotlen))
+		return -1;
 	format_affinity(&best, aff, sizeof(aff));
 	snprintf(got, gotlen, "admit %s affinity %s preferred %s", admit ? "true" : "false", aff,
 		 best.preferred ? "true" : "false");
@@ -169,6 +181,46 @@ static int run_case(const struct run *r, const char *hints_json, const char *wan
 	want_admit = p == TA_POLICY_BEST_EFFORT || p == TA_POLICY_NONE || !strcmp(want_pref, "true");
 	return admit == want_admit && !strcmp(aff, want_aff) &&
 	       !strcmp(best.preferred ? "true" : "false", want_pref) ? 0 : -1;
+}
+
+/* topology_manager_test.go TestAdmit (admit.tsv): the verdict on 2 NUMA
+ * nodes, under each case's policy. */
+static void admit_cases(const char *tmp)
+{
+	FILE *fp = fopen(ADMIT, "r");
+	char line[4096], got[1536] = "";
+	int n = 0, bad = 0;
+
+	while (fp && fgets(line, sizeof(line), fp)) {
+		char *f[4], *save = NULL, *hints;
+		struct run r = { "admit", NULL, 2, NULL, false };
+		struct ta_hint best;
+		enum ta_policy p;
+		bool admit;
+		int k;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || !line[0])
+			continue;
+		for (k = 0; k < 4; k++)
+			f[k] = strtok_r(k ? NULL : line, "\t", &save);
+		if (!f[3])
+			continue;
+		n++;
+		r.policy = f[0];
+		hints = expand_hints(f[1]);
+		if (merge_one(&r, hints, tmp, &best, &admit, &p, got, sizeof(got)) ||
+		    strcmp(admit ? "true" : "false", f[2])) {
+			printf("# FAIL %s: want admit %s, got %s\n", f[3], f[2],
+			       got[0] ? got : (admit ? "true" : "false"));
+			bad++;
+		}
+		got[0] = '\0';
+		free(hints);
+	}
+	if (fp)
+		fclose(fp);
+	TAP_OK(n == 14 && bad == 0, "admit: the kubelet's TestAdmit verdicts (%d cases)", n);
 }
 
 int main(void)
@@ -218,6 +270,7 @@ int main(void)
 		TAP_OK(n > 0 && bad == 0, "merge: %s cases under %s, %d NUMA nodes%s (%d cases)", run.suite,
 		       run.policy, run.numa, run.closest ? " with prefer-closest-numa-nodes" : "", n);
 	}
+	admit_cases(tmp);
 	unlink(tmp);
 	return TAP_DONE();
 }
