@@ -126,3 +126,10 @@ RO=$FIXTURES/spread-check/rollout
 	run -0 --separate-stderr spread-check simulate --rollout --cluster "$RO/db-cluster.json" "$BATS_TEST_TMPDIR/down.yaml"
 	jq_is '[.rollout.steps[] | [.action,.ordinal,[.deleted[].pod]]]' '[["delete",2,["db-2"]],["replace",1,["db-1"]],["replace",0,["db-0"]]]'
 }
+
+@test "simulate: a generic ephemeral volume's claim is provisioned where its StorageClass allows" {
+	run -0 --separate-stderr spread-check simulate --cluster "$RO/db-cluster.json" "$RO/scratch.yaml"
+	jq_is '[.placements[].node]' '["c1","c2"]'
+	run -1 --separate-stderr spread-check simulate --cluster "$RO/db-cluster-c-cordoned.json" "$RO/scratch.yaml"
+	jq_is '.pendingReplicas[0].reason' '"0/6 nodes are available: 2 node(s) were unschedulable, 4 node(s) didn'"'"'t find available persistent volumes to bind."'
+}

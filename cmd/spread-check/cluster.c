@@ -771,6 +771,7 @@ void sc_podspec_release(struct sc_podspec *p)
 	free(p->claims);
 	free(p->vct);
 	free(p->vct_class);
+	free(p->eph_class);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1486,7 +1487,7 @@ static int read_affinity(struct sc_cluster *c, const char *file, const struct tk
 static int read_claims(struct sc_cluster *c, const char *file, const struct tk_node *spec,
 		       const struct tk_node *wspec, struct sc_podspec *p, struct tk_diag *d)
 {
-	const struct tk_node *vols, *vct, *pvc;
+	const struct tk_node *vols, *vct, *pvc, *eph;
 	const char *name;
 	size_t i;
 
@@ -1496,8 +1497,20 @@ static int read_claims(struct sc_cluster *c, const char *file, const struct tk_n
 		if (vols->items[i]->kind != TK_MAP)
 			return tk_node_error(file, vols->items[i], d, "volumes item must be a map");
 		if (get_field(file, vols->items[i], "persistentVolumeClaim", TK_MAP, &pvc, d) < 0 ||
-		    (pvc && get_string(c, file, pvc, "claimName", &name, d) < 0))
+		    (pvc && get_string(c, file, pvc, "claimName", &name, d) < 0) ||
+		    get_field(file, vols->items[i], "ephemeral", TK_MAP, &eph, d) < 0)
 			return -1;
+		if (eph) {
+			/* a generic ephemeral volume: a claim made for each pod */
+			const struct tk_node *tspec = tk_path(eph, "volumeClaimTemplate.spec");
+
+			p->eph_class = xreallocarray(p->eph_class, p->neph + 1, sizeof(*p->eph_class));
+			p->eph_class[p->neph] = NULL;
+			if (tspec && tspec->kind == TK_MAP &&
+			    get_string(c, file, tspec, "storageClassName", &p->eph_class[p->neph], d) < 0)
+				return -1;
+			p->neph++;
+		}
 		if (!pvc || !name)
 			continue;
 		p->claims = xreallocarray(p->claims, p->nclaims + 1, sizeof(*p->claims));

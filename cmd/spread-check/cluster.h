@@ -173,6 +173,8 @@ struct sc_podspec {
 	uint32_t nvct;
 	const char **vct;               /* StatefulSet spec.volumeClaimTemplates[].metadata.name */
 	const char **vct_class;         /* their spec.storageClassName, NULL when absent */
+	uint32_t neph;
+	const char **eph_class;         /* generic ephemeral volumes' storageClassName, NULL absent */
 };
 void sc_podspec_release(struct sc_podspec *p);
 

@@ -956,11 +956,12 @@ static json_t *run_once(struct rollout *r, struct sc_podspec *pod, const struct 
 	u.masks = xcalloc(u.nmasks + 1, sizeof(*u.masks));
 	u.s.vol_of = xcalloc(n + 1, sizeof(*u.s.vol_of));
 	for (i = 0; i < u.nmasks; i++) {
-		const char **claims;
-		uint32_t nc = sc_statefulset_claims(r->c, pod, (long)i, &claims);
+		const char **claims, **classes;
+		uint32_t nnew, nc = sc_pod_claims(r->c, pod, r->sts, (long)i, &claims, &classes, &nnew);
 
-		sc_volmask_build(r->c, pod->ns, claims, nc, r->sts ? pod->nvct : 0, pod->vct_class, &u.masks[i]);
+		sc_volmask_build(r->c, pod->ns, claims, nc, nnew, classes, &u.masks[i]);
 		free(claims);
+		free(classes);
 	}
 	for (i = 0; i < n; i++) {
 		u.s.node_of[i] = -1;

@@ -624,11 +624,12 @@ static size_t volume_masks(struct sc_cluster *c, const struct sc_podspec *pod, s
 
 	*masks = xcalloc(n + 1, sizeof(**masks));
 	for (i = 0; i < n; i++) {
-		const char **claims;
-		uint32_t nc = sc_statefulset_claims(c, pod, (long)i, &claims);
+		const char **claims, **classes;
+		uint32_t nnew, nc = sc_pod_claims(c, pod, sts, (long)i, &claims, &classes, &nnew);
 
-		any |= sc_volmask_build(c, pod->ns, claims, nc, sts ? pod->nvct : 0, pod->vct_class, &(*masks)[i]);
+		any |= sc_volmask_build(c, pod->ns, claims, nc, nnew, classes, &(*masks)[i]);
 		free(claims);
+		free(classes);
 	}
 	if (!any) {
 		for (i = 0; i < n; i++)

@@ -275,18 +275,23 @@ void sc_volmask_release(struct sc_volmask *m)
 	memset(m, 0, sizeof(*m));
 }
 
-uint32_t sc_statefulset_claims(struct sc_cluster *c, const struct sc_podspec *p, long ordinal,
-			       const char ***out)
+uint32_t sc_pod_claims(struct sc_cluster *c, const struct sc_podspec *p, bool sts, long ordinal,
+		       const char ***claims, const char ***new_class, uint32_t *nnew)
 {
-	uint32_t i, n = 0;
+	uint32_t i, n = 0, nvct = sts ? p->nvct : 0;
 
-	*out = xcalloc(p->nclaims + p->nvct + 1, sizeof(**out));
+	*claims = xcalloc(p->nclaims + nvct + p->neph + 1, sizeof(**claims));
+	*new_class = xcalloc(nvct + p->neph + 1, sizeof(**new_class));
+	*nnew = nvct + p->neph;
 	for (i = 0; i < p->nclaims; i++)
-		(*out)[n++] = p->claims[i];
-	for (i = 0; i < p->nvct; i++) {
-		char *name = xasprintf("%s-%s-%ld", p->vct[i], p->name, ordinal);
+		(*claims)[n++] = p->claims[i];
+	for (i = 0; i < nvct + p->neph; i++) {
+		/* an ephemeral claim is <pod>-<volume>: any name the dump does not hold */
+		char *name = i < nvct ? xasprintf("%s-%s-%ld", p->vct[i], p->name, ordinal)
+				      : xasprintf("%s-%ld-ephemeral-%u", p->name, ordinal, i - nvct);
 
-		(*out)[n++] = sc_intern_str(&c->strs, name);
+		(*claims)[n++] = sc_intern_str(&c->strs, name);
+		(*new_class)[i] = i < nvct ? p->vct_class[i] : p->eph_class[i - nvct];
 		free(name);
 	}
 	return n;

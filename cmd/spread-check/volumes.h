@@ -53,11 +53,12 @@ size_t sc_vol_reasons(uint8_t why, const char **out);
 bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *const *claims, uint32_t n,
 		      uint32_t nnew, const char *const *new_class, struct sc_volmask *m);
 void sc_volmask_release(struct sc_volmask *m);
-/* Claims of a StatefulSet's pod: the template's, then
- * <template>-<statefulset>-<ordinal> for each volumeClaimTemplate (these
- * last nvct are the ones the controller creates when missing). *out is
- * malloc'd; returns the count. */
-uint32_t sc_statefulset_claims(struct sc_cluster *c, const struct sc_podspec *p, long ordinal,
-			       const char ***out);
+/* A pod's claims: the template's, then a StatefulSet pod's
+ * <template>-<statefulset>-<ordinal> (sts), then one per generic ephemeral
+ * volume. The last *nnew are created with the pod; (*new_class)[i] is the
+ * class of the i-th of those (NULL: the default). Both arrays are
+ * malloc'd; returns the count of claims. */
+uint32_t sc_pod_claims(struct sc_cluster *c, const struct sc_podspec *p, bool sts, long ordinal,
+		       const char ***claims, const char ***new_class, uint32_t *nnew);
 
 #endif
