@@ -22,6 +22,10 @@ setup_file() {
 	[ -n "${TK_CONTAINER:-}" ] || return 0
 	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || return 0
 	command -v buildah >/dev/null || return 0
+	# buildah 1.28 leaves the working container of a stage without
+	# instructions (FROM kubectl-... AS kubectl): removed with ours afterwards
+	buildah --storage-driver vfs containers -q >"$BATS_FILE_TMPDIR/before" 2>/dev/null
+	buildah --storage-driver vfs images -q >"$BATS_FILE_TMPDIR/images-before" 2>/dev/null
 	if [ -n "${TK_CONTAINER_IMAGE:-}" ]; then
 		echo 0 >"$BATS_FILE_TMPDIR/build.rc"
 	else
@@ -43,9 +47,18 @@ setup_file() {
 }
 
 teardown_file() {
-	[ -f "$BATS_FILE_TMPDIR/ctr" ] || return 0
-	buildah --storage-driver vfs rm "$(cat "$BATS_FILE_TMPDIR/ctr")" >/dev/null 2>&1
-	[ -n "${TK_CONTAINER_IMAGE:-}" ] || buildah --storage-driver vfs rmi "$IMAGE" >/dev/null 2>&1
+	local c
+	[ -f "$BATS_FILE_TMPDIR/before" ] || return 0
+	for c in $(buildah --storage-driver vfs containers -q 2>/dev/null); do
+		grep -qx "$c" "$BATS_FILE_TMPDIR/before" || buildah --storage-driver vfs rm "$c" >/dev/null 2>&1
+	done
+	if [ -z "${TK_CONTAINER_IMAGE:-}" ]; then
+		buildah --storage-driver vfs rmi "$IMAGE" >/dev/null 2>&1
+		# the build's intermediate stages: only images this run made
+		for c in $(buildah --storage-driver vfs images -q 2>/dev/null); do
+			grep -qx "$c" "$BATS_FILE_TMPDIR/images-before" || buildah --storage-driver vfs rmi "$c" >/dev/null 2>&1
+		done
+	fi
 	return 0
 }
 
