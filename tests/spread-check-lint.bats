@@ -389,6 +389,13 @@ EOF
 	lint -n "$L/nodes-3.yaml" "$f"
 	has TSC201
 	jq_is '.findings[0].message' '"no node carries the label \"topology.kubernetes.io/region\": every pod stays Pending (nodes without the key are filtered out)"'
+	# a label close to the key on the nodes is named (nearmiss.h), the strongest kind first
+	printf 'kind: List\nitems:\n- {kind: Node, metadata: {name: n1, labels: {Region: a}}}\n- {kind: Node, metadata: {name: n2, labels: {region: b}}}\n- {kind: Node, metadata: {name: n3, labels: {region: c}}}\n' >"$BATS_TEST_TMPDIR/n.yaml"
+	lint -n "$BATS_TEST_TMPDIR/n.yaml" "$f"
+	jq_is '.findings[0] | [.message, .fix]' '["no node carries the label \"topology.kubernetes.io/region\", but 2 nodes carry \"region\" (prefix): every pod stays Pending (nodes without the key are filtered out)","use topologyKey: region, or label the nodes topology.kubernetes.io/region"]'
+	printf 'kind: List\nitems:\n- {kind: Node, metadata: {name: n1, labels: {failure-domain.beta.kubernetes.io/region: a, region: a}}}\n' >"$BATS_TEST_TMPDIR/n.yaml"
+	lint -n "$BATS_TEST_TMPDIR/n.yaml" "$f"
+	jq_is '.findings[0].fix' '"label the nodes topology.kubernetes.io/region as well (the current form of failure-domain.beta.kubernetes.io/region)"'
 }
 
 @test "TSC202 too-few-domains fires when minDomains exceeds the zones" {

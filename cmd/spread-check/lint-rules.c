@@ -26,6 +26,7 @@
 #include "doc.h"
 #include "labels.h"
 #include "lint.h"
+#include "nearmiss.h"
 #include "quantity.h"
 #include "xalloc.h"
 
@@ -653,6 +654,43 @@ static size_t nodes_with_key(const struct lint_nodes *nodes, const char *key, si
 	return n;
 }
 
+/* The label of --nodes closest to key (nearmiss.h: the strongest kind,
+ * then the most nodes, then the first seen) and how many nodes carry it;
+ * NULL when none is close. */
+static const char *nodes_near_miss(const struct lint_nodes *nodes, const char *key, size_t *count,
+				   enum sc_nearmiss_kind *kind)
+{
+	const char *cand[8];
+	enum sc_nearmiss_kind ck[8];
+	size_t ncand = 0, i, j, l, best = 0, n;
+
+	/* the distinct close label keys (a few at most), then their nodes */
+	for (i = 0; i < nodes->n; i++)
+		for (l = 0; l < nodes->labels[i].n && ncand < 8; l++) {
+			const char *lk = nodes->labels[i].keys[l];
+			enum sc_nearmiss_kind k = sc_nearmiss_key(lk, key);
+
+			for (j = 0; j < ncand && strcmp(cand[j], lk) != 0; j++)
+				;
+			if (k != SC_NEAR_NONE && j == ncand) {
+				cand[ncand] = lk;
+				ck[ncand++] = k;
+			}
+		}
+	*count = 0;
+	*kind = SC_NEAR_NONE;
+	for (j = 0; j < ncand; j++) {
+		for (n = 0, i = 0; i < nodes->n; i++)
+			n += tk_labels_get(&nodes->labels[i], cand[j]) != NULL;
+		if (!*count || ck[j] < *kind || (ck[j] == *kind && n > *count)) {
+			best = j;
+			*kind = ck[j];
+			*count = n;
+		}
+	}
+	return ncand ? cand[best] : NULL;
+}
+
 /* ---- one constraint ---- */
 
 struct tsc {
@@ -1150,12 +1188,29 @@ static void advise_constraint(struct obj *o, const struct tsc *t)
 		if (o->ctx->nodes) {
 			if (nodes_with_key(o->ctx->nodes, t->key, NULL) == 0) {
 				const char *dym = is_well_known(t->key) ? NULL : did_you_mean(t->key);
-				char *m = xasprintf("no node carries the label \"%s\"%s%s%s: %s", t->key,
-						    dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "",
-						    dns ? "every pod stays Pending (nodes without the key are filtered out)"
-							: "the constraint has no effect");
+				size_t nnear = 0;
+				enum sc_nearmiss_kind kind = SC_NEAR_NONE;
+				const char *near = nodes_near_miss(o->ctx->nodes, t->key, &nnear, &kind);
+				char *m, *fix = NULL;
 
-				report(o, R_KEY_ON_NO_NODE, kn, xasprintf("%s.topologyKey", t->path), m, NULL);
+				if (near) {
+					/* the label the nodes do carry beats a guess */
+					m = xasprintf("no node carries the label \"%s\", but %zu node%s carr%s \"%s\" (%s): %s",
+						      t->key, nnear, nnear == 1 ? "" : "s", nnear == 1 ? "ies" : "y", near,
+						      sc_nearmiss_name(kind),
+						      dns ? "every pod stays Pending (nodes without the key are filtered out)"
+							  : "the constraint has no effect");
+					fix = kind == SC_NEAR_DEPRECATED
+						? xasprintf("label the nodes %s as well (the current form of %s)", t->key, near)
+						: xasprintf("use topologyKey: %s, or label the nodes %s", near, t->key);
+				} else {
+					m = xasprintf("no node carries the label \"%s\"%s%s%s: %s", t->key,
+						      dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "",
+						      dns ? "every pod stays Pending (nodes without the key are filtered out)"
+							  : "the constraint has no effect");
+				}
+				report(o, R_KEY_ON_NO_NODE, kn, xasprintf("%s.topologyKey", t->path), m, fix);
+				free(fix);
 			}
 		} else if (!deprecated && !is_well_known(t->key)) {
 			const char *dym = did_you_mean(t->key);

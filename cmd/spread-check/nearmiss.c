@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "nearmiss.h"
 #include "xalloc.h"
 

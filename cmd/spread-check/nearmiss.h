@@ -21,9 +21,9 @@
 #ifndef SC_NEARMISS_H
 #define SC_NEARMISS_H
 
-#include <jansson.h>
-
 #include "cluster.h"
+
+struct json_t;   /* jansson's json_t: lint includes this without jansson */
 
 enum sc_nearmiss_kind {
 	SC_NEAR_NONE = 0,
@@ -41,6 +41,6 @@ const char *sc_nearmiss_name(enum sc_nearmiss_kind k);
 /* The near-miss labels of every node of c that lacks `key` (interned or
  * not), in node order, then by label key:
  * [{"node":N,"label":L,"value":V,"kind":K}, ...] (an empty array when none). */
-json_t *sc_nearmiss_nodes(const struct sc_cluster *c, const char *key);
+struct json_t *sc_nearmiss_nodes(const struct sc_cluster *c, const char *key);
 
 #endif
