@@ -94,7 +94,7 @@ print("%dx%d" % struct.unpack(">II", d[16:24]))'
 	[ "$(grep -c '^Core #' <<<"$output")" -eq 192 ]
 }
 
-@test "pictures of hostile names stay well-formed; a picture too large for PNG and options without a picture are refused" {
+@test "pictures of hostile names stay well-formed; a picture too large for PNG, a failed write and options without a picture are refused" {
 	# markup, a control character, a byte that is never UTF-8, a cut sequence
 	local name want
 	name=$(printf 'a<b>&"\001\377\303(')
@@ -115,6 +115,9 @@ print("%dx%d" % struct.unpack(">II", d[16:24]))'
 		[ "$status" -eq 2 ]
 		stderr_has 'larger than PNG allows (use -o svg or pdf)'
 	fi
+	run --separate-stderr bash -c 'topo-discover -s "pu:2" -o svg >/dev/full'
+	[ "$status" -eq 2 ]
+	stderr_has 'topo-discover: write error'
 	run --separate-stderr topo-discover -s "pu:2" --distances
 	[ "$status" -eq 2 ]
 	stderr_has '--distances needs -o svg, png or pdf'

@@ -120,6 +120,15 @@ static int col_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* a string field of the report, "" when absent (a report is ours, but a
+ * field a later change leaves out must not print "(null)") */
+static const char *jstr(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
 static long long jint(const json_t *o, const char *k)
 {
 	return (long long)json_integer_value(json_object_get(o, k));
@@ -289,17 +298,15 @@ static void draw_panel(struct tk_pic *pic, const struct panel *p, double x0, dou
 	char head[1024];
 	size_t i;
 
-	snprintf(head, sizeof(head), "%s %s/%s", json_string_value(json_object_get(p->workload, "kind")),
-		 json_string_value(json_object_get(p->workload, "namespace")),
-		 json_string_value(json_object_get(p->workload, "name")));
+	snprintf(head, sizeof(head), "%s %s/%s", jstr(p->workload, "kind"), jstr(p->workload, "namespace"),
+		 jstr(p->workload, "name"));
 	tk_pic_label(pic, x0, y0, w, LABEL_H + 2, head, TEXT + 2, TK_PIC_BOLD, NULL);
 	if (p->own)
-		snprintf(head, sizeof(head), "%s%s", json_string_value(json_object_get(k, "whenUnsatisfiable")),
+		snprintf(head, sizeof(head), "%s%s", jstr(k, "whenUnsatisfiable"),
 			 p->aggregated ? " (lowest to highest per node)" : "");
 	else
 		snprintf(head, sizeof(head), "%s, %s, maxSkew %lld: skew %lld%s%s",
-			 json_string_value(json_object_get(k, "topologyKey")),
-			 json_string_value(json_object_get(k, "whenUnsatisfiable")), jint(k, "maxSkew"),
+			 jstr(k, "topologyKey"), jstr(k, "whenUnsatisfiable"), jint(k, "maxSkew"),
 			 jint(k, "skew"), p->violation ? " - VIOLATION" : "",
 			 p->aggregated ? p->zoned ? " (nodes by zone: lowest to highest per domain)"
 					: " (domains in runs: lowest to highest per domain)" : "");
