@@ -106,6 +106,14 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 	printf 'kind: [unclosed\n' >"$BATS_TEST_TMPDIR/k.yaml"
 	run -2 --separate-stderr numa-verify --root "$NV/2n-smt" --kubelet-config "$BATS_TEST_TMPDIR/k.yaml"
 	stderr_has "$BATS_TEST_TMPDIR/k.yaml:"
+	# the kubelet decodes only kubelet.config.k8s.io/v1beta1 (v1 has no KubeletConfiguration)
+	printf 'apiVersion: kubelet.config.k8s.io/v1\nkind: KubeletConfiguration\n' >"$BATS_TEST_TMPDIR/k.yaml"
+	run -2 --separate-stderr numa-verify --root "$NV/2n-smt" --kubelet-config "$BATS_TEST_TMPDIR/k.yaml"
+	[ "$stderr" = "numa-verify: $BATS_TEST_TMPDIR/k.yaml:1:13: apiVersion must be 'kubelet.config.k8s.io/v1beta1' (the only version with a KubeletConfiguration)" ]
+	# an empty field is the kubelet's default, as topo-admit reads it
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ntopologyManagerPolicy: ""\n' >"$BATS_TEST_TMPDIR/k.yaml"
+	run -0 --separate-stderr numa-verify --root "$NV/2n-smt" --kubelet-config "$BATS_TEST_TMPDIR/k.yaml"
+	jq_is '.kubeletConfig | [.topologyManagerPolicy, .problems]' '["none",[]]'
 }
 
 @test "kubelet config: the JSON lists the effective policies, problems and warnings" {
