@@ -79,3 +79,12 @@ pending replica 14: "
 	run -2 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-3zones.yaml" --advise --include-namespaces a --exclude-namespaces b
 	stderr_has "give one --include-namespaces or --exclude-namespaces"
 }
+
+@test "audit --advise: pods of a workload without constraints that another's selector counts are evicted too, and reported" {
+	run -1 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-canary.yaml" --advise
+	jq_is '.workloads[0].constraints[0].counts' '{"a":6,"b":2,"c":0}'
+	jq_is '[.workloads[] | [.name, [.advice.evict[].pod]]]' \
+		'[["web-frontend-7d9c",["web-frontend-7d9c-4"]],["web-frontend-canary",["web-frontend-canary-1","web-frontend-canary-2"]]]'
+	jq_is '.workloads[1] | [.constraints, .advice.constraintsAfter, .evictions]' '[[],[],null]'
+	jq_is '.evictions' '3'
+}

@@ -383,6 +383,17 @@ static size_t advise(struct adv_pods *a, const struct adv_args *aa, const uint32
 		json_object_set_new(wl, "advice", ad);
 		w++;
 	}
+	/* another workload's constraint may evict the pods of one without
+	 * constraints: it joins the report with its evictions */
+	for (i = 0; i < c->ngroups; i++) {
+		const struct sc_podspec *g = &c->groups[order[i]];
+
+		if (g->ntsc || !json_array_size(evs[order[i]]))
+			continue;
+		json_array_append_new(work, json_pack("{s:s,s:s,s:s,s:i,s:[],s:{s:O,s:[]}}", "namespace", g->ns,
+						      "kind", g->kind, "name", g->name, "pods", (int)g->replicas,
+						      "constraints", "advice", "evict", evs[order[i]], "constraintsAfter"));
+	}
 	json_object_set_new(root, "evictions", json_integer((json_int_t)nev));
 	json_object_set_new(root, "violationsAfter", json_integer((json_int_t)viol));
 	for (i = 0; i < c->ngroups; i++)
