@@ -114,7 +114,7 @@ bench_sample() {
 # bench_instructions CMD...: instructions one run executes (callgrind)
 bench_instructions() {
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
-		awk '/Collected :/ { n = $NF } END { print n + 0 }'
+		awk '/Collected :/ { n = $NF } END { print (n == "" ? 0 : n) }'
 }
 
 bench_min() {

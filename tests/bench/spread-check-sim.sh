@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: `spread-check simulate` of 1,000 replicas on a 5,000-node,
-# 150,000-pod dump (kubectl get nodes/pods -o json shape, ~80 MB) against a
+# 150,000-pod dump (kubectl get nodes/pods -o json shape, ~130 MB) against a
 # bare libyaml event scan of the same two files (tests/bench/yaml-scan.c).
 # Goals: at most 1.2x the scan's CPU time, peak memory under 64 MiB.
 . "$(dirname "$0")/lib.bash"
@@ -75,7 +75,7 @@ sim=("$SC" simulate --nodes "$W/nodes.json" --pods "$W/pods.json" --replicas "$R
 "${sim[@]}" >"$W/out.json"
 [ $? -le 1 ] || exit 2
 [ "$(jq .scheduled "$W/out.json")" -gt 0 ] || { echo "simulate scheduled nothing" >&2; exit 2; }
-bench_ab "spread-check simulate: $REPLICAS replicas on $NODES nodes / $PODS pods (80 MB JSON) vs libyaml scan" 1.2 --instr \
+bench_ab "spread-check simulate: $REPLICAS replicas on $NODES nodes / $PODS pods ($(du -cm "$W/nodes.json" "$W/pods.json" | tail -1 | cut -f1) MB JSON) vs libyaml scan" 1.2 --instr \
 	-- "${sim[@]}" -- "$W/scan" "$W/nodes.json" "$W/pods.json"
 bench_value "spread-check simulate: peak memory, same run" \
 	"$(echo "scale=1; $(bench_peak_kib "${sim[@]}") / 1024" | bc)" MiB 64
