@@ -100,12 +100,15 @@ EX=$BATS_TEST_DIRNAME/fixtures/explain
 	jq_is '.events[0].rederived.fixes[0].nearMisses' '[{"node":"n-x","label":"zone","value":"c","kind":"prefix"}]'
 	jq_is '[.events[1].rederived.fixes[]|[.change,.newDomains,.to]]' '[["addNode",1,null],["maxSkew",null,2],["minDomains",null,2]]'
 	jq_is '.events[1].rederived.nodes[4].plugin' '"NodeAffinity"'
+	# the scheduler's reason no longer names the taint (1.33+); the re-run does
+	jq_is '.events[0].rederived.nodes[2]|[.reasons,.taint]' '[["node(s) had untolerated taint(s)"],{"key":"dedicated","value":"gpu"}]'
 	jq_is '.events[2].rederived.found' false
 	# the re-run's FitError message is the event's, before its PostFilter part
 	jq_is '[.events[0,1]|(.message|split(" preemption:")[0]) == .rederived.schedulerMessage]' '[true,true]'
 	run -1 --separate-stderr spread-check explain -o text --nodes "$EX/cluster.json" --pods "$EX/cluster.json" - <"$EX/cluster-events.json"
 	output_has "    n-a1: PodTopologySpread: topology.kubernetes.io/zone=a has 2 matching pods (+1 this pod), minimum 0: skew 3 > maxSkew 1"
 	output_has "    - label n-x with topology.kubernetes.io/zone (near miss: n-x has zone=c, prefix)"
+	output_has "    n-b1: TaintToleration: node(s) had untolerated taint(s) {dedicated: gpu}"
 	output_has "    - minDomains of topology.kubernetes.io/zone from 3 to 2"
 	output_has "  re-run: not possible: no pending pod of that name in the dump"
 	run -2 --separate-stderr spread-check explain --cluster - "$EX/cluster-events.json"

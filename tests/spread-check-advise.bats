@@ -43,7 +43,7 @@ ADV=$FIXTURES/spread-check/advise
 	output_has "  after: topology.kubernetes.io/zone skew 2 VIOLATION"
 	run -1 --separate-stderr spread-check audit --cluster "$ADV/web-frontend-tainted-c.yaml" --advise --no-balance-fit
 	jq_is '.workloads[0].advice.evict[1] | [.to,.reasons,.needs]' \
-		'[null,{"node(s) didn'"'"'t match pod topology spread constraints":3,"node(s) had untolerated taint {dedicated: batch}":1},{"node":{"labels":{},"cpu":"100m","memory":134217728,"tolerations":[]},"domains":[{"topologyKey":"topology.kubernetes.io/zone","values":["c"],"newDomain":false,"nearMisses":[]}],"relax":[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":3}]}]'
+		'[null,{"node(s) didn'"'"'t match pod topology spread constraints":3,"node(s) had untolerated taint(s)":1},{"node":{"labels":{},"cpu":"100m","memory":134217728,"tolerations":[]},"domains":[{"topologyKey":"topology.kubernetes.io/zone","values":["c"],"newDomain":false,"nearMisses":[]}],"relax":[{"topologyKey":"topology.kubernetes.io/zone","maxSkew":3}]}]'
 }
 
 @test "audit: --soft, --node-fit and --no-balance-fit need --advise" {

@@ -42,7 +42,7 @@ SIM=$FIXTURES/spread-check/simulate
 
 @test "simulate: unschedulable, tainted and non-matching nodes are filtered with reasons" {
 	run -1 --separate-stderr spread-check simulate --nodes "$SIM/tainted.yaml" "$SIM/ssd.yaml"
-	jq_is '.pendingReplicas[0].reason' '"0/3 nodes are available: 1 node(s) didn'"'"'t match Pod'"'"'s node affinity/selector, 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable."'
+	jq_is '.pendingReplicas[0].reason' '"0/3 nodes are available: 1 node(s) didn'"'"'t match Pod'"'"'s node affinity/selector, 1 node(s) had untolerated taint(s), 1 node(s) were unschedulable."'
 }
 
 @test "simulate: -o text" {

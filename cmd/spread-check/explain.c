@@ -174,6 +174,14 @@ static json_t *node_json(struct rederive *r, const struct pts_state *st, uint32_
 		for (j = 0; j < v.nreasons; j++)
 			json_array_append_new(reasons, json_string(v.reasons[j]));
 		json_object_set_new(o, "reasons", reasons);
+		/* the scheduler's reason no longer names the taint; the user needs it */
+		if (strcmp(v.plugin, "TaintToleration") == 0) {
+			const struct sc_taint *t = sc_untolerated_taint(st->pod, &c->nodes[n]);
+
+			if (t)
+				json_object_set_new(o, "taint", json_pack("{s:s,s:s}", "key", t->key,
+									   "value", t->val ? t->val : ""));
+		}
 		sc_filter_verdict_release(&v);
 		return o;
 	}
@@ -457,6 +465,13 @@ static void text_node(const json_t *nj, FILE *out)
 		json_array_foreach(json_object_get(nj, "reasons"), i, s) {
 			fputs(i ? ", " : "", out);
 			tk_fputs_text(json_string_value(s), out);
+		}
+		if ((s = json_object_get(nj, "taint"))) {
+			fputs(" {", out);
+			tk_fputs_text(json_string_value(json_object_get(s, "key")), out);
+			fputs(": ", out);
+			tk_fputs_text(json_string_value(json_object_get(s, "value")), out);
+			fputc('}', out);
 		}
 		fputc('\n', out);
 	}

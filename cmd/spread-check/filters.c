@@ -29,7 +29,9 @@ bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_node
 		return true;
 	}
 	if ((t = sc_untolerated_taint(pod, node))) {
-		add(v, "TaintToleration", xasprintf("node(s) had untolerated taint {%s: %s}", t->key, t->val));
+		/* taint_toleration.go Filter: the reason no longer names the taint
+		 * (1.33+); callers that want it ask sc_untolerated_taint */
+		add(v, "TaintToleration", xstrdup("node(s) had untolerated taint(s)"));
 		return true;
 	}
 	if (!aff_ok) {
