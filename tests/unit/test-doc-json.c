@@ -75,6 +75,9 @@ static void stdin_from(const char *text, size_t len)
 	char path[] = "/tmp/test-doc-json-XXXXXX";
 	int fd = mkstemp(path);
 
+	/* glibc's fseek keeps a read buffer that covers the new offset: drop
+	 * the last input's bytes before changing the file under stdin */
+	fflush(stdin);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, 0) < 0)
 		abort();
 	close(fd);
@@ -82,6 +85,12 @@ static void stdin_from(const char *text, size_t len)
 	clearerr(stdin);
 	rewind(stdin);
 }
+
+/* the limits every load and stream uses (NULL: the defaults) */
+static const struct tk_limits *limits;
+static const struct tk_limits tiny = {
+	.max_depth = 3, .max_scalar = 8, .max_input = 2048, .max_nodes = 12,
+};
 
 /* Outcome of loading text from memory (fast path) or stdin (libyaml). */
 static char *load_outcome(const char *text, size_t len, bool from_stdin)
@@ -93,7 +102,7 @@ static char *load_outcome(const char *text, size_t len, bool from_stdin)
 
 	if (from_stdin)
 		stdin_from(text, len);
-	doc = from_stdin ? tk_doc_load("-", NULL, &d) : tk_doc_load_mem("t", text, len, NULL, &d);
+	doc = from_stdin ? tk_doc_load("-", limits, &d) : tk_doc_load_mem("t", text, len, limits, &d);
 	if (!doc) {
 		put(&b, "error %u:%u %s", d.line, d.col, d.msg);
 		return b.s;
@@ -134,7 +143,7 @@ static char *stream_outcome(const char *text, size_t len, bool from_stdin, int s
 	close(fd);
 	if (from_stdin)
 		stdin_from(text, len);
-	rc = tk_doc_stream(from_stdin ? "-" : path, NULL, on_item, &s, &d);
+	rc = tk_doc_stream(from_stdin ? "-" : path, limits, on_item, &s, &d);
 	unlink(path);
 	if (rc < 0)
 		put(&s.b, "error %u:%u %s", d.line, d.col, d.msg);
@@ -193,6 +202,24 @@ static const char *const cases[] = {
 	"{\"nul\": \"a\\u0000b\"}",
 	"{\"sur\": \"\\ud83d\\ude00\"}",
 	"{\"a\": 123456789012345678901234567890, \"b\": 1e400, \"c\": -9223372036854775808}",
+	/* hostile: BOM, nothing, bad UTF-8, lone surrogates, nested duplicate
+	 * keys, long numbers, garbage after the end, a second document */
+	"\xef\xbb\xbf{\"bom\": 1}",
+	"",
+	"  \n \n",
+	"{\"bad\": \"\xff\xfe\"}",
+	"{\"bad\": \"\xc0\xaf\"}",
+	"{\"lone\": \"\\ud800\"}",
+	"{\"lone\": \"\\udc00x\"}",
+	"{\"m\": {\"k\": 1, \"j\": [], \"k\": {}}}",
+	"{\"n\": 1234567890123456789012345678901234567890123456789012345678901234567890}",
+	"{\"n\": -0.000000000000000000000000000000000000000000000000000000000000000001e-99999}",
+	"{\"a\": 1}}",
+	"[1]]",
+	"{\"a\": 1}\n{\"b\": 2}",
+	"{\"a\": \"x\\\"}",
+	"{\"s\": \"0123456789abcdef\", \"t\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]}",
+	"[[[[[[{\"a\": [[[]]]}]]]]]]",
 };
 
 static const char fragments[] = "{}[]\",: \n\t\r\\u0aXyz-.1eE#&*!|>%@`'\x01\xc3\xa9\x7f";
@@ -289,6 +316,44 @@ int main(void)
 		free(why);
 		why = NULL;
 	}
+	/* a NUL byte anywhere; nesting past the default limit of 256 */
+	{
+		static const char nul[] = "{\"a\": \"x\0y\", \"b\": 1}";
+		struct buf deep = { 0 };
+		bool ok = same_everywhere(nul, sizeof(nul) - 1, &why);
+
+		TAP_OK(ok, "a NUL byte reads the same as with libyaml alone%s%s", ok ? "" : ": ", ok ? "" : why);
+		free(why);
+		why = NULL;
+		for (i = 0; i < 300; i++)
+			put(&deep, "{\"k\": [");
+		for (i = 0; i < 300; i++)
+			put(&deep, "]}");
+		ok = same_everywhere(deep.s, deep.n, &why);
+		TAP_OK(ok, "nesting 600 deep reads the same as with libyaml alone%s%s", ok ? "" : ": ", ok ? "" : why);
+		free(why);
+		why = NULL;
+		free(deep.s);
+	}
+	/* small limits: every bound (depth, scalar, input, nodes) fails at the
+	 * same place with the same message on both paths */
+	{
+		unsigned differ = 0;
+		char *first = NULL;
+
+		limits = &tiny;
+		for (i = 0; i < ncases; i++) {
+			if (!same_everywhere(cases[i], strlen(cases[i]), &why) && differ++ == 0)
+				first = why;
+			else
+				free(why);
+			why = NULL;
+		}
+		limits = NULL;
+		TAP_OK(differ == 0, "with small limits every case reads the same as with libyaml alone (%u differ)%s%s",
+		       differ, first ? ": " : "", first ? first : "");
+		free(first);
+	}
 	char *big[3] = { big_list(false, 14), big_list(true, 14), big_list(true, 150) };
 
 	for (i = 0; i < 3; i++) {
@@ -302,6 +367,7 @@ int main(void)
 		size_t len;
 		char *s = mutate(r % 3 ? cases[rnd((unsigned)ncases)] : big[r % 10 ? rnd(2) : 2], &len);
 
+		limits = r % 4 == 3 ? &tiny : NULL;  /* a quarter with every bound small */
 		if (!same_everywhere(s, len, &why)) {
 			if (bad++ < 3)
 				printf("# %s\n", why);
@@ -310,6 +376,7 @@ int main(void)
 		}
 		free(s);
 	}
+	limits = NULL;
 	free(big[0]);
 	free(big[1]);
 	free(big[2]);
