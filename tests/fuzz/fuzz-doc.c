@@ -1,5 +1,6 @@
 /* fuzz-doc.c - libFuzzer target: the document loader, tree and streaming paths
- * must agree, and never crash, leak or run away on any input. */
+ * must agree, doc.c's JSON reader must agree with libyaml, and nothing may
+ * crash, leak or run away on any input. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,66 @@ static bool comparable(const struct tk_doc *doc)
 	return true;
 }
 
+/* Two trees alike in everything the builder decides. */
+static bool same_tree(const struct tk_node *a, const struct tk_node *b)
+{
+	size_t i;
+
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col || a->quoted != b->quoted ||
+	    a->len != b->len || a->n != b->n || !a->text != !b->text || !a->keys != !b->keys ||
+	    (a->text && memcmp(a->text, b->text, a->len)))
+		return false;
+	for (i = 0; i < a->n; i++)
+		if ((a->keys && !same_tree(a->keys[i], b->keys[i])) || !same_tree(a->items[i], b->items[i]))
+			return false;
+	return true;
+}
+
+/* JSON-shaped input is read by doc.c's own JSON reader (memory can be read
+ * again); stdin is read once, so by libyaml alone: both must give the same
+ * tree or the same error. */
+static void same_as_libyaml(const uint8_t *data, size_t size, const struct tk_doc *fast,
+			    const struct tk_diag *fast_d)
+{
+	char path[] = "/tmp/fuzz-doc-XXXXXX";
+	struct tk_diag d;
+	struct tk_doc *slow;
+	size_t i = 0;
+	int fd;
+
+	while (i < size && (data[i] == ' ' || data[i] == '\n'))
+		i++;
+	if (i == size || (data[i] != '{' && data[i] != '['))
+		return;  /* the fast path gives up at once */
+	fd = mkstemp(path);
+	if (fd < 0)
+		return;
+	unlink(path);
+	/* glibc's fseek keeps a read buffer that covers the new offset: drop
+	 * the last input's bytes before changing the file under stdin */
+	fflush(stdin);
+	if (write(fd, data, size) != (ssize_t)size || lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, 0) < 0) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	clearerr(stdin);
+	rewind(stdin);
+	slow = tk_doc_load("-", &small, &d);
+	if (!fast != !slow)
+		abort();
+	if (!fast && (fast_d->line != d.line || fast_d->col != d.col || strcmp(fast_d->msg, d.msg)))
+		abort();
+	if (fast) {
+		if (fast->ndocs != slow->ndocs || fast->nitems != slow->nitems)
+			abort();
+		for (i = 0; i < fast->nitems; i++)
+			if (!same_tree(fast->items[i], slow->items[i]))
+				abort();
+	}
+	tk_doc_free(slow);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tk_diag d;
@@ -61,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < doc->nitems; i++)
 			walk(doc->items[i]);
 	}
+	same_as_libyaml(data, size, doc, &d);
 	/* the streaming walker over the same bytes */
 	fd = mkstemp(path);
 	if (fd >= 0) {
