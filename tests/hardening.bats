@@ -347,7 +347,10 @@ PY
 	local k8s=$n/run/containerd/io.containerd.runtime.v2.task/k8s.io
 	mkdir -p "$n/proc" "$n/sys/fs/cgroup/kubepods.slice" "$n/var/log/containers" "$n/var/log/pods" "$k8s"
 	: >"$n/sys/fs/cgroup/cgroup.controllers"
-	for class in $classes fifo outside badnames; do
+	# a bundle that would name its container, reachable only out of the root
+	printf '{"annotations":{"io.kubernetes.cri.container-name":"app","io.kubernetes.cri.sandbox-namespace":"ns","io.kubernetes.cri.sandbox-name":"p"}}\n' \
+		>"$BATS_TEST_TMPDIR/outside.json"
+	for class in $classes fifo outside dotdot badnames; do
 		case $class in
 		million|deep|bomb) [ -z "${TK_VALGRIND:-}" ] || continue ;;
 		esac
@@ -359,7 +362,8 @@ PY
 		printf '0-1\n' >"$pod/cpuset.cpus.effective"
 		case $class in
 		fifo) mkfifo "$k8s/$id/config.json" ;;
-		outside) ln -s /etc/passwd "$k8s/$id/config.json" ;;
+		outside) ln -s "$BATS_TEST_TMPDIR/outside.json" "$k8s/$id/config.json" ;;
+		dotdot) ln -s "../../../../../../../../../../../../../../..$BATS_TEST_TMPDIR/outside.json" "$k8s/$id/config.json" ;;
 		badnames) printf '{"annotations":{"io.kubernetes.cri.container-name":"a\\nb","io.kubernetes.cri.sandbox-namespace":"Evil","io.kubernetes.cri.sandbox-name":"x_y"}}\n' \
 			>"$k8s/$id/config.json" ;;
 		*) cp "$BAD/$class.yaml" "$k8s/$id/config.json" ;;
