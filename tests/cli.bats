@@ -107,6 +107,18 @@ check_docs() {
 	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
 }
 
+# man(1) renders with groff: at 80 columns a word it cannot break (a long
+# path, a JSON sketch without break points) overflows the terminal
+@test "every man page renders under groff at 80 columns without a troff warning" {
+	command -v groff >/dev/null || skip "no groff"
+	local m out bad=""
+	for m in "$TK_ROOT"/man/*.[1-9]; do
+		out=$(groff -mandoc -Tutf8 -rLL=80n -ww -z "$m" 2>&1) || bad+="$m: groff failed"$'\n'
+		[ -z "$out" ] || bad+="$m: $out"$'\n'
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
+}
+
 @test "topo-discover: --help exits 0 with text on stdout only" { check_help topo-discover; }
 @test "topo-discover: --version exits 0" { check_version topo-discover; }
 @test "topo-discover: an unknown option exits 2 with a try-help line on stderr" { check_misuse topo-discover; }
