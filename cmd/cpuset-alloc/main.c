@@ -78,8 +78,7 @@ static void usage(void)
 	tk_help_cpulist(out);
 	tk_help_exit_status(out, "allocated or released", "the request cannot be met");
 	fputs("With --exec: 125 the binding failed, 126 the command cannot run, 127 not found;\n"
-	      "otherwise the command's own status.\n"
-	      "\nSee cpuset-alloc(1).\n", out);
+	      "otherwise the command's own status.\n", out);
 	exit(TK_EXIT_OK);
 }
 

@@ -125,7 +125,6 @@ static void __attribute__((noreturn)) usage(void)
 	tk_help_common(stdout);
 	tk_help_cpulist(stdout);
 	tk_help_exit_status(stdout, "admitted (a feasible node with --nrt)", "rejected (no feasible node)");
-	fputs("\nSee topo-admit(1).\n", stdout);
 	exit(TK_EXIT_OK);
 }
 
