@@ -58,6 +58,8 @@ struct pending {
 	struct sc_podspec spec;
 	bool ok;                        /* spec read (else err) */
 	char err[1024];
+	size_t order;                   /* position in the dump: the first of two same-named pods wins */
+	json_t *result;                 /* the re-run, once however many events name the pod */
 };
 
 struct rederive {
@@ -65,12 +67,8 @@ struct rederive {
 	struct pts_defaults defs;
 	struct pts_objects objs;
 	struct sc_taint unsched;
-	size_t n;
-	struct pending *p;
-	/* each pod is re-run once, however many events name it */
-	size_t ndone;
-	const struct pending **done_pod;
-	json_t **done;
+	size_t n, cap;
+	struct pending *p;              /* sorted by namespace, name, order after load */
 };
 
 /* A Pod of the dump that is not bound and not finished: one a
@@ -90,9 +88,13 @@ static int pending_item(const struct tk_node *item, const char *file, void *arg)
 	if (!kind || strcmp(kind, "Pod") != 0 || (node && *node) || !name ||
 	    (phase && (strcmp(phase, "Succeeded") == 0 || strcmp(phase, "Failed") == 0)))
 		return 0;
-	r->p = xreallocarray(r->p, r->n + 1, sizeof(*r->p));
-	p = &r->p[r->n++];
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 64;
+		r->p = xreallocarray(r->p, r->cap, sizeof(*r->p));
+	}
+	p = &r->p[r->n];
 	memset(p, 0, sizeof(*p));
+	p->order = r->n++;
 	p->ns = sc_intern_str(&r->c.strs, ns && *ns ? ns : "default");
 	p->name = sc_intern_str(&r->c.strs, name);
 	memset(&d, 0, sizeof(d));
@@ -102,6 +104,21 @@ static int pending_item(const struct tk_node *item, const char *file, void *arg)
 	if (!p->ok)
 		snprintf(p->err, sizeof(p->err), "%s", d.msg);
 	return 0;
+}
+
+static int pending_key_cmp(const char *ns, const char *name, const struct pending *p)
+{
+	int c = strcmp(ns, p->ns);
+
+	return c ? c : strcmp(name, p->name);
+}
+
+static int pending_cmp(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	int c = pending_key_cmp(x->ns, x->name, y);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
 static void load(struct rederive *r, const struct sc_inputs *in)
@@ -121,19 +138,21 @@ static void load(struct rederive *r, const struct sc_inputs *in)
 	memset(&d, 0, sizeof(d));
 	if (tk_doc_stream(in->pods, NULL, pending_item, r, &d) < 0)
 		tk_fatal_diag(&d);
+	/* events name pods by namespace/name: sorted, each lookup is a bsearch
+	 * (a dump and an event list of 10^5 pods each stay linear-logarithmic) */
+	if (r->n)
+		qsort(r->p, r->n, sizeof(*r->p), pending_cmp);
 }
 
 static void release(struct rederive *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		sc_podspec_release(&r->p[i].spec);
+		json_decref(r->p[i].result);
+	}
 	free(r->p);
-	for (i = 0; i < r->ndone; i++)
-		json_decref(r->done[i]);
-	free(r->done);
-	free(r->done_pod);
 	pts_objects_release(&r->objs);
 	sc_defaults_release(&r->defs);
 	sc_cluster_release(&r->c);
@@ -142,14 +161,23 @@ static void release(struct rederive *r)
 static struct pending *find_pending(struct rederive *r, const char *object)
 {
 	const char *slash = strchr(object, '/');
-	size_t i, nsl = slash ? (size_t)(slash - object) : 7;
-	const char *ns = slash ? object : "default", *name = slash ? slash + 1 : object;
+	char *ns = slash ? xstrndup(object, (size_t)(slash - object)) : xstrdup("default");
+	const char *name = slash ? slash + 1 : object;
+	size_t lo = 0, hi = r->n;
+	struct pending *found;
 
-	for (i = 0; i < r->n; i++)
-		if (strlen(r->p[i].ns) == nsl && strncmp(r->p[i].ns, ns, nsl) == 0 &&
-		    strcmp(r->p[i].name, name) == 0)
-			return &r->p[i];
-	return NULL;
+	/* the first entry not below (ns, name): the dump's first pod of that name */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pending_key_cmp(ns, name, &r->p[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	found = lo < r->n && pending_key_cmp(ns, name, &r->p[lo]) == 0 ? &r->p[lo] : NULL;
+	free(ns);
+	return found;
 }
 
 /* ---- one pod, every node ---- */
@@ -408,7 +436,6 @@ static json_t *rederive_hook(void *arg, const char *object, const char *template
 	struct rederive *r = arg;
 	struct pending *p;
 	json_t *o;
-	size_t i;
 
 	if (strcmp(template_name, "FailedScheduling") != 0)
 		return NULL;
@@ -420,15 +447,9 @@ static json_t *rederive_hook(void *arg, const char *object, const char *template
 				    "no pending pod of that name in the dump (bound or deleted since, or an older dump)"));
 		return o;
 	}
-	for (i = 0; i < r->ndone; i++)
-		if (r->done_pod[i] == p)
-			return json_incref(r->done[i]);
-	o = rederive_pod(r, p);
-	r->done_pod = xreallocarray(r->done_pod, r->ndone + 1, sizeof(*r->done_pod));
-	r->done = xreallocarray(r->done, r->ndone + 1, sizeof(*r->done));
-	r->done_pod[r->ndone] = p;
-	r->done[r->ndone++] = json_incref(o);
-	return o;
+	if (!p->result)
+		p->result = rederive_pod(r, p);
+	return json_incref(p->result);
 }
 
 /* ---- -o text ---- */
