@@ -14,7 +14,9 @@ load test_helper/common
 	[ -s "$BATS_TEST_TMPDIR/build/demo/numa-database.yaml" ]
 	[ -s "$BATS_TEST_TMPDIR/build/demo/kubelet-config.yaml" ]
 	[[ "$output" == *"\$ topo-admit -t $BATS_TEST_TMPDIR/build/demo/node.json "* ]] || { echo "$output"; return 1; }
-	[ -s "$BATS_TEST_TMPDIR/build/demo/worker-01.svg" ]
+	# the picture shows the guide's GPU held by gpu-inference (legend 1), from the checkpoint
+	python3 -c 'import re,sys; d=re.search(r"<desc>(.*?)</desc>", open(sys.argv[1]).read(), re.S).group(1); sys.exit(not re.search(r"gpu 0000:af:00.0\n1 inference\n", d))' \
+		"$BATS_TEST_TMPDIR/build/demo/worker-01.svg"
 }
 
 @test "make demo redraws the README's picture byte for byte" {

@@ -63,5 +63,9 @@ for pod in "$F/gpu-inference.yaml" "$out/numa-database.yaml"; do
 	name=${pod##*/}
 	pipe "topo-admit -t $SEED --policy single-numa-node --cpu-manager-policy static $pod 2>/dev/null | cpuset-alloc -t $SEED --state $out/kubelet/cpu_manager_state --pod ${name%.yaml} -o text"
 done
+# the device plugin's grant of the node's GPU to gpu-inference, as the kubelet
+# checkpoints it (checksum and all): nothing in topokit allocates devices
+mkdir -p "$out/kubelet/device-plugins"
+step cp "$F/device-plugins/kubelet_internal_checkpoint" "$out/kubelet/device-plugins/"
 pipe "topo-discover -t $SEED --kubelet-dir $out/kubelet -o svg > $out/worker-01.svg"
 true
