@@ -277,7 +277,7 @@ static const struct kubelet_msg *kubelet_match(const char *reason, const char *m
 	return kubelet_match_cand(reason, msg, kubelet_candidate(msg));
 }
 
-const char *tk_explain_classify(const char *reason, const char *msg,
+static const char *tk_explain_classify(const char *reason, const char *msg,
 				enum tk_explain_domain *domain, int *failure)
 {
 	const struct kubelet_msg *k;

@@ -40,11 +40,5 @@ struct tk_explain_hook {
 int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out out,
 		   const struct tk_explain_hook *hook);
 
-/* Classify one message (exposed for unit tests). Returns a short class name
- * ("FailedScheduling", "TopologyAffinityError", ...) or NULL when the
- * message concerns neither domain; *domain and *failure are set on a
- * match. */
-const char *tk_explain_classify(const char *reason, const char *msg,
-				enum tk_explain_domain *domain, int *failure);
 
 #endif

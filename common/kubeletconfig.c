@@ -264,7 +264,7 @@ int tk_kc_load(struct tk_kubelet_config *kc, const char *path, struct tk_diag *d
 	return rc;
 }
 
-bool tk_kc_gate(const struct tk_kubelet_config *kc, const char *name, bool dflt)
+static bool tk_kc_gate(const struct tk_kubelet_config *kc, const char *name, bool dflt)
 {
 	const char *v = tk_kc_map_get(&kc->feature_gates, name);
 

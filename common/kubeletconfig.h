@@ -82,8 +82,6 @@ void tk_kc_set_defaults(struct tk_kubelet_config *kc);
 /* A flag over the file (--topology-manager-policy over topologyManagerPolicy):
  * replaces *field with a copy of value. */
 void tk_kc_override(char **field, const char *value);
-/* A feature gate as this configuration sets it, else dflt. */
-bool tk_kc_gate(const struct tk_kubelet_config *kc, const char *name, bool dflt);
 void tk_kc_release(struct tk_kubelet_config *kc);
 
 /* How many CPUs the static CPU Manager policy reserves (NewManager): the

@@ -32,7 +32,7 @@ int tk_nrt_numa_id(const char *zone_name)
 	return (int)v;
 }
 
-bool tk_nrt_is(const struct tk_node *obj)
+static bool tk_nrt_is(const struct tk_node *obj)
 {
 	const char *k = tk_str(tk_get(obj, "kind"));
 
@@ -303,11 +303,6 @@ static int on_item(const struct tk_node *item, const char *file, void *arg)
 	rc = c->fn(&n, c->arg);
 	tk_nrt_release(&n);
 	return rc;
-}
-
-int tk_nrt_stream(const char *path, tk_nrt_fn fn, void *arg, size_t *count, struct tk_diag *d)
-{
-	return tk_nrt_stream_other(path, fn, NULL, arg, count, d);
 }
 
 int tk_nrt_stream_other(const char *path, tk_nrt_fn fn, tk_nrt_other_fn other, void *arg, size_t *count,

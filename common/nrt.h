@@ -65,9 +65,6 @@ struct tk_nrt {
 /* numanode.NameToID: "node-3" -> 3; -1 for anything else. */
 int tk_nrt_numa_id(const char *zone_name);
 
-/* True when obj's kind is NodeResourceTopology. */
-bool tk_nrt_is(const struct tk_node *obj);
-
 /* Read one NodeResourceTopology object. file names it in diagnostics.
  * Returns 0, or -1 with d filled (wrong types, bad quantities, no name). */
 int tk_nrt_parse(struct tk_nrt *out, const struct tk_node *obj, const char *file,
@@ -85,7 +82,6 @@ const char *tk_nrt_attr(const struct tk_nrt *n, const char *name);
  * a parse error (d filled). *count (may be NULL) receives the number of
  * objects seen. */
 typedef int (*tk_nrt_fn)(const struct tk_nrt *n, void *arg);
-int tk_nrt_stream(const char *path, tk_nrt_fn fn, void *arg, size_t *count, struct tk_diag *d);
 /* The same for a dump of several kinds (kubectl get nodes,noderesourcetopologies
  * -o json): each object of another kind goes to other, which returns 0 to go
  * on, or -1 with d filled to refuse it (the stream then fails). */

@@ -133,6 +133,8 @@ static char *utf8_clean(const char *text)
 	return m.b;
 }
 
+static void pic_free(struct tk_pic *p);
+
 struct tk_pic *tk_pic_new(enum tk_pic_format fmt, double width, double height, const char *title,
 			  struct tk_diag *d)
 {
@@ -176,7 +178,7 @@ struct tk_pic *tk_pic_new(enum tk_pic_format fmt, double width, double height, c
 	p->cr = cairo_create(p->surface);
 	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
 		tk_diag_set(d, "", 0, 0, "cannot draw: %s", cairo_status_to_string(cairo_status(p->cr)));
-		tk_pic_free(p);
+		pic_free(p);
 		return NULL;
 	}
 	/* the same metrics in every format: text fits the same boxes */
@@ -249,17 +251,6 @@ static double advance(struct tk_pic *p, const char *s)
 	cairo_text_extents(p->cr, s, &e);
 	/* the ink may reach past the advance (a bold 'W'): the wider counts */
 	return fmax(e.x_advance, e.x_bearing + e.width);
-}
-
-double tk_pic_text_width(struct tk_pic *p, const char *text, double size, unsigned flags)
-{
-	char *s = utf8_clean(text);
-	double w;
-
-	set_font(p, size, flags);
-	w = advance(p, s);
-	free(s);
-	return w;
 }
 
 /* The longest prefix of s (clean UTF-8) that, with an ellipsis, fits avail
@@ -368,7 +359,7 @@ int tk_pic_write(struct tk_pic *p, FILE *out, struct tk_diag *d)
 	}
 	if (st != CAIRO_STATUS_SUCCESS) {
 		tk_diag_set(d, "", 0, 0, "cannot draw: %s", cairo_status_to_string(st));
-		tk_pic_free(p);
+		pic_free(p);
 		return -1;
 	}
 	if (p->fmt == TK_PIC_SVG) {
@@ -388,13 +379,13 @@ int tk_pic_write(struct tk_pic *p, FILE *out, struct tk_diag *d)
 	}
 	if (rc == 0 && fflush(out) != 0)
 		rc = -1;
-	tk_pic_free(p);
+	pic_free(p);
 	if (rc < 0)
 		tk_diag_set(d, "", 0, 0, "write error");
 	return rc;
 }
 
-void tk_pic_free(struct tk_pic *p)
+static void pic_free(struct tk_pic *p)
 {
 	if (!p)
 		return;

@@ -84,13 +84,9 @@ enum {
  * fits). Drawn labels go into the SVG's <desc> whole, even when cut. */
 bool tk_pic_label(struct tk_pic *p, double x, double y, double w, double h, const char *text,
 		  double size, unsigned flags, const struct tk_rgb *ink);
-/* Width text would take at size (after the UTF-8 clean-up). */
-double tk_pic_text_width(struct tk_pic *p, const char *text, double size, unsigned flags);
 
 /* Finish the picture and write it to out. Returns 0, or -1 with d filled
  * (a cairo error or a write error). The picture is freed either way. */
 int tk_pic_write(struct tk_pic *p, FILE *out, struct tk_diag *d);
-/* Free without writing (NULL is fine). */
-void tk_pic_free(struct tk_pic *p);
 
 #endif

@@ -112,7 +112,7 @@ void adv_pods_release(struct adv_pods *a)
 	memset(a, 0, sizeof(*a));
 }
 
-bool adv_node_fit(const struct adv_pods *a, size_t i, uint32_t n)
+static bool adv_node_fit(const struct adv_pods *a, size_t i, uint32_t n)
 {
 	const struct sc_cluster *c = a->c;
 	const struct sc_nodeinfo *nd = &c->nodes[n];

@@ -63,8 +63,6 @@ void adv_pods_release(struct adv_pods *a);
  * (after the evictor's PreEvictionFilter); returns how many. */
 size_t adv_balance(const struct adv_pods *a, const struct adv_args *args, bool *evict);
 
-/* NodeFit of pod i on node n (node.NodeFit without anti-affinity). */
-bool adv_node_fit(const struct adv_pods *a, size_t i, uint32_t n);
 
 #endif
 

@@ -80,7 +80,7 @@ static void strtab_grow(struct sc_strtab *t)
 	t->cap = cap;
 }
 
-const char *sc_intern(struct sc_strtab *t, const char *s, size_t len)
+static const char *sc_intern(struct sc_strtab *t, const char *s, size_t len)
 {
 	size_t j;
 	char *copy;

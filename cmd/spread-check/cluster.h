@@ -44,7 +44,6 @@ struct sc_strtab {
 	char **blocks;
 	size_t nblocks;
 };
-const char *sc_intern(struct sc_strtab *t, const char *s, size_t len);
 const char *sc_intern_str(struct sc_strtab *t, const char *s);
 /* Interned pointer of s if s was ever interned, else NULL (no insert). */
 const char *sc_lookup(const struct sc_strtab *t, const char *s);

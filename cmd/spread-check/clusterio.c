@@ -85,6 +85,10 @@ void sc_help_tail_outputs(FILE *out, unsigned outputs, const char *ok, const cha
 	tk_help_exit_status(out, ok, bad);
 }
 
+static void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_podspec *p);
+static void sc_must_load_nodes(struct sc_cluster *c, const char *path);
+static void sc_must_load_pods(struct sc_cluster *c, const char *path);
+
 void sc_must_load_inputs(struct sc_cluster *c, const struct sc_inputs *in, const char *podfile,
 			 struct sc_podspec *pod, struct pts_defaults *defs, struct pts_objects *objs)
 {
@@ -128,7 +132,7 @@ void sc_must_load_nodes_pods(struct sc_cluster *c, const struct sc_inputs *in, s
 		tk_fatal_diag(&d);
 }
 
-void sc_must_load_nodes(struct sc_cluster *c, const char *path)
+static void sc_must_load_nodes(struct sc_cluster *c, const char *path)
 {
 	struct tk_diag d;
 
@@ -137,7 +141,7 @@ void sc_must_load_nodes(struct sc_cluster *c, const char *path)
 		tk_fatal_diag(&d);
 }
 
-void sc_must_load_pods(struct sc_cluster *c, const char *path)
+static void sc_must_load_pods(struct sc_cluster *c, const char *path)
 {
 	struct tk_diag d;
 
@@ -162,7 +166,7 @@ static void podspec_item(struct sc_cluster *c, struct tk_doc *doc, const struct 
 	c->check_selectors = false;
 }
 
-void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_podspec *p)
+static void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_podspec *p)
 {
 	struct tk_diag d;
 	struct tk_doc *doc;

@@ -70,10 +70,6 @@ void sc_must_load_inputs(struct sc_cluster *c, const struct sc_inputs *in, const
  * ReplicationControllers then join objs (NULL: they are skipped). */
 void sc_must_load_nodes_pods(struct sc_cluster *c, const struct sc_inputs *in,
 			     struct pts_objects *objs);
-void sc_must_load_nodes(struct sc_cluster *c, const char *path);
-void sc_must_load_pods(struct sc_cluster *c, const char *path);
-/* The first item of path: a Pod, or a workload with a pod template. */
-void sc_must_load_podspec(struct sc_cluster *c, const char *path, struct sc_podspec *p);
 /* Every pod or workload of path, in order (documents, and the items of a
  * List); at least one. *out is malloc'd; release each with
  * sc_podspec_release. */

@@ -472,7 +472,7 @@ static void add_panels(struct panel **ps, size_t *n, const json_t *workload, con
 	json_decref(own);
 }
 
-int sc_picture(const json_t *root, const struct sc_cluster *c, bool simulate, enum tk_pic_format fmt,
+static int sc_picture(const json_t *root, const struct sc_cluster *c, bool simulate, enum tk_pic_format fmt,
 	       FILE *out, struct tk_diag *d)
 {
 	struct panel *ps = NULL;

@@ -14,10 +14,6 @@ struct tk_diag;
 /* the -o values audit and simulate add to json and text */
 #define SC_PICTURES (TK_OUT_SVG | TK_OUT_PNG)
 
-/* Draw root (the JSON report of audit, or of simulate when simulate) with
- * the zones of c's nodes. Returns 0, or -1 with d filled. */
-int sc_picture(const json_t *root, const struct sc_cluster *c, bool simulate, enum tk_pic_format fmt,
-	       FILE *out, struct tk_diag *d);
 /* The -o hook of audit and simulate: draws root to stdout as out says;
  * exits 2 on an error. Returns 0. */
 int sc_picture_write(const json_t *root, const struct sc_cluster *c, bool simulate, enum tk_out out);

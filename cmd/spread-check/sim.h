@@ -63,12 +63,8 @@ struct sim {
 void sim_init(struct sim *s, struct sc_cluster *c, struct sc_podspec *pod, const struct pts_defaults *defs,
 	      const struct pts_objects *objs, const struct sim_opts *o, size_t nrep);
 void sim_release(struct sim *s);
-int32_t sim_add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t mem);
 /* One scheduling cycle for replica i: true when it was bound. */
 bool sim_schedule_one(struct sim *s, size_t i);
-/* Bind (delta 1) or unbind (-1) a pod of group gi on node n: resources and
- * every group's counts. */
-void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta);
 /* A Deployment's pods carry pod-template-hash: give the simulated ones a
  * value no running pod has (idx: the workload's position in the run). */
 void sim_add_template_hash(struct sc_cluster *c, struct sc_podspec *p, size_t idx);

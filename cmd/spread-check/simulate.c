@@ -228,7 +228,7 @@ static bool other_filters(struct sim *s, const struct sim_group *g, const struct
 
 /* Bind (delta 1) or unbind a pod of group gi: resources, and every
  * group's counts (AddPod). */
-void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
+static void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 {
 	struct sc_nodeinfo *node = &s->c->nodes[n];
 	const struct sc_podspec *pod = &s->groups[gi]->spec;
@@ -241,7 +241,7 @@ void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 		pts_add_pod_lset(&s->groups[j]->st, n, pod->lset, delta);
 }
 
-int32_t sim_add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t mem)
+static int32_t sim_add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t mem)
 {
 	struct sim_group *g = xcalloc(1, sizeof(*g));
 

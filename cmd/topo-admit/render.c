@@ -48,7 +48,7 @@ void ta_mask_format(ta_mask m, char *buf, size_t len)
 	}
 }
 
-json_t *ta_hint_to_json(const struct ta_hint *h)
+static json_t *ta_hint_to_json(const struct ta_hint *h)
 {
 	json_t *o = json_object(), *a;
 	int i;
@@ -156,7 +156,7 @@ static json_t *hints_json(struct hint_cache *c, const struct ta_hint *v, size_t 
 	return a;
 }
 
-json_t *ta_hints_to_json(const struct ta_hint *v, size_t n)
+static json_t *ta_hints_to_json(const struct ta_hint *v, size_t n)
 {
 	struct hint_cache c = { 0 };
 	json_t *a = hints_json(&c, v, n);

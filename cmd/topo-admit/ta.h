@@ -201,8 +201,6 @@ void ta_nrt_opts_release(struct ta_nrt_opts *o);
 /* ---- render.c ---- */
 
 typedef struct json_t json_t;
-json_t *ta_hint_to_json(const struct ta_hint *h);
-json_t *ta_hints_to_json(const struct ta_hint *v, size_t n);
 /* "0-1" style list of a mask, into buf. */
 void ta_mask_format(ta_mask m, char *buf, size_t len);
 json_t *ta_pod_report_to_json(const struct ta_pod_report *r);
