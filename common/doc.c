@@ -1512,6 +1512,28 @@ static void builder_release(struct builder *b)
 	yaml_parser_delete(&b->parser);
 }
 
+/* After the JSON fast path gave up: the same input from its start, for
+ * libyaml, with the same destination (doc, or fn and its filter). Items fn
+ * already has are not passed again. */
+static int builder_restart(struct builder *b)
+{
+	struct builder keep = *b;
+
+	builder_release(b);
+	if ((keep.rd.fp && fseek(keep.rd.fp, 0, SEEK_SET) != 0) ||
+	    builder_init(b, keep.file, keep.lim, keep.d))
+		return tk_diag_set(keep.d, keep.file, 0, 0, "read error: %s", strerror(errno));
+	b->rd.fp = keep.rd.fp;
+	b->rd.mem = keep.rd.mem;
+	b->rd.memlen = keep.rd.memlen;
+	b->doc = keep.doc;
+	b->fn = keep.fn;
+	b->arg = keep.arg;
+	b->skip = keep.skip;
+	b->redeliver_skip = keep.delivered;
+	return 0;
+}
+
 static struct tk_doc *load(const char *name, FILE *fp, const char *buf, size_t len,
 			   const struct tk_limits *lim, struct tk_diag *d)
 {
@@ -1533,19 +1555,13 @@ static struct tk_doc *load(const char *name, FILE *fp, const char *buf, size_t l
 			flatten(doc);
 			return doc;
 		}
-		builder_release(&b);
 		for (size_t i = 0; i < doc->ndocs; i++)
 			node_unref(doc->docs[i]);
 		doc->ndocs = 0;
-		if ((fp && fseek(fp, 0, SEEK_SET) != 0) || builder_init(&b, doc->file, lim, d)) {
-			tk_diag_set(d, doc->file, 0, 0, "read error: %s", strerror(errno));
+		if (builder_restart(&b)) {
 			tk_doc_free(doc);
 			return NULL;
 		}
-		b.rd.fp = fp;
-		b.rd.mem = buf;
-		b.rd.memlen = len;
-		b.doc = doc;
 	}
 	if (run(&b)) {
 		builder_release(&b);
@@ -1614,7 +1630,6 @@ int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind
 	struct tk_limits lim = limits ? *limits : tk_default_limits;
 	FILE *fp = open_input(path, d);
 	struct builder b;
-	size_t delivered;
 	int rc;
 
 	if (!fp)
@@ -1638,18 +1653,10 @@ int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind
 				fclose(fp);
 			return rc ? b.fn_rc : 0;
 		}
-		delivered = b.delivered;
-		builder_release(&b);
-		if (fseek(fp, 0, SEEK_SET) != 0 || builder_init(&b, display_name(path), &lim, d)) {
-			tk_diag_set(d, display_name(path), 0, 0, "read error: %s", strerror(errno));
+		if (builder_restart(&b)) {
 			fclose(fp);
 			return -1;
 		}
-		b.rd.fp = fp;
-		b.fn = fn;
-		b.arg = arg;
-		b.skip = skip;
-		b.redeliver_skip = delivered;
 	}
 	rc = run(&b);
 	builder_release(&b);
