@@ -210,6 +210,6 @@ fuzz: deps fuzz-build
 
 # CI: replay kept crashers, then a short run of each target
 fuzz-smoke: deps fuzz-build
-	@tests/fuzz/run $(FUZZ_BUILD) $(or $(FUZZ_SMOKE_SECONDS),20)
+	@tests/fuzz/run $(FUZZ_BUILD) $(or $(FUZZ_SMOKE_SECONDS),12)
 
 .PHONY: fuzz fuzz-build fuzz-smoke
