@@ -71,3 +71,30 @@ setup() {
 	# kubectl 1.20 (Debian) and newer word it differently; both name the file and the field
 	[[ "$output" == *"unable to decode"*[Rr]unAsUser* ]]
 }
+
+@test "deploy/kubernetes: the metrics container sees every runtime's bundles numa-verify names containers from, read-only, on any node" {
+	[ -n "$(command -v kubectl)" ] || skip "needs kubectl for the API's own decoding"
+	run -0 kubectl set env --local -f "$TK_ROOT/deploy/kubernetes/daemonset.yaml" TOPOKIT=1 -o json
+	printf '%s\n' "$output" >ds.json
+	local dir n=0
+	# the directories numa-verify reads a container's bundle from (names.c)
+	for dir in /run/containerd/io.containerd.runtime.v2.task/k8s.io /run/containers/storage/overlay-containers \
+		/var/lib/containers/storage/overlay-containers /var/lib/docker/containers; do
+		grep -qF "\"$dir/%s/" "$TK_ROOT/cmd/numa-verify/names.c"
+		# under --root /host, from the host's own directory, read-only; an
+		# absent directory (another runtime's) must not keep the pod from
+		# starting: DirectoryOrCreate or "" (no check), never Directory
+		run -0 jq -r --arg d "$dir" '.spec.template.spec as $s
+			| ($s.containers[] | select(.name == "metrics") | .volumeMounts[] | select(.mountPath == "/host" + $d)) as $m
+			| ($s.volumes[] | select(.name == $m.name) | .hostPath) as $h
+			| [$m.readOnly, $h.path == $d, ($h.type // "")] | @tsv' ds.json
+		[ "$output" = "true	true	DirectoryOrCreate" ] || [ "$output" = "true	true	" ]
+		n=$((n + 1))
+	done
+	[ "$n" -eq 4 ]
+	# the metrics container's arguments root numa-verify at /host
+	jq -e '.spec.template.spec.containers[] | select(.name == "metrics") | .args | index("--root") as $i | .[$i + 1] == "/host"' ds.json
+	# no parent of a bundle directory is mounted: /run/containerd holds the socket
+	run -0 jq -r '[.spec.template.spec.volumes[].hostPath.path // empty | select(. == "/run" or . == "/run/containerd" or . == "/var/lib/docker" or . == "/run/containers")] | length' ds.json
+	[ "$output" = 0 ]
+}
