@@ -5,17 +5,35 @@
 # Slow (minutes: the image's apt-get and build) and needs buildah, so it runs
 # only when asked:
 #   TK_CONTAINER=1 make check TESTS=tests/container-image.bats
-# TK_CONTAINER_BASE names the Debian base image (default debian:bookworm-slim,
-# pulled from a registry) and TK_CONTAINER_KUBECTL where kubectl comes from
-# (download, the default, from dl.k8s.io; or debian): see deploy/README.md for
-# a machine that reaches only a Debian mirror. TK_CONTAINER_IMAGE=NAME tests
-# an image built before instead (not removed afterwards).
+# TK_CONTAINER_BASE names the Debian base image (default the Containerfile's,
+# pulled from a registry) and TK_CONTAINER_KUBECTL where kubectl comes from:
+# download (the default, from dl.k8s.io), debian, or mirror: the download
+# stage itself (deploy/fetch-kubectl) from a file:// mirror that holds
+# Debian's kubectl with its sum, for a machine that reaches only a Debian
+# mirror (deploy/README.md). TK_CONTAINER_IMAGE=NAME tests an image built
+# before instead (not removed afterwards).
 load test_helper/common
 
 IMAGE=${TK_CONTAINER_IMAGE:-localhost/topokit-test:latest}
 
 bah() {
 	buildah --storage-driver vfs "$@"
+}
+
+# A dl.k8s.io-shaped file:// mirror holding Debian's kubectl (apt-get
+# download: the Debian mirror is what such a machine reaches) and its sum,
+# bind-mounted into the build's RUN steps; BUD gets the arguments.
+kubectl_mirror() {
+	local m=$BATS_FILE_TMPDIR/kubectl-mirror d=$BATS_FILE_TMPDIR/deb sum
+	mkdir -p "$m/v0-debian/bin/linux/amd64" "$d"
+	(cd "$d" && apt-get download kubernetes-client >"$BATS_FILE_TMPDIR/mirror.log" 2>&1 &&
+		dpkg-deb -x kubernetes-client_*.deb x) || { echo 1 >"$BATS_FILE_TMPDIR/build.rc"; return 1; }
+	cp "$d/x/usr/bin/kubectl" "$m/v0-debian/bin/linux/amd64/kubectl"
+	sum=$(sha256sum "$m/v0-debian/bin/linux/amd64/kubectl" | cut -d' ' -f1)
+	echo "$sum" >"$m/v0-debian/bin/linux/amd64/kubectl.sha256"
+	echo "$sum" >"$BATS_FILE_TMPDIR/mirror.sum"
+	BUD+=(--volume "$m:/kubectl-mirror:ro" --build-arg KUBECTL_BASE_URL=file:///kubectl-mirror
+		--build-arg KUBECTL_VERSION=v0-debian --build-arg TARGETARCH=amd64 --build-arg KUBECTL_SHA256="$sum")
 }
 
 setup_file() {
@@ -29,9 +47,13 @@ setup_file() {
 	if [ -n "${TK_CONTAINER_IMAGE:-}" ]; then
 		echo 0 >"$BATS_FILE_TMPDIR/build.rc"
 	else
-		(cd "$TK_ROOT" && buildah --storage-driver vfs bud --isolation chroot \
-		--build-arg DEBIAN="${TK_CONTAINER_BASE:-debian:bookworm-slim}" \
-		--build-arg KUBECTL_FROM="${TK_CONTAINER_KUBECTL:-download}" \
+		local from=${TK_CONTAINER_KUBECTL:-download}
+		BUD=(--isolation chroot)
+		[ -z "${TK_CONTAINER_BASE:-}" ] || BUD+=(--build-arg DEBIAN="$TK_CONTAINER_BASE")
+		[ "$from" != mirror ] || kubectl_mirror || return 0
+		printf '%s\n' "${BUD[@]}" >"$BATS_FILE_TMPDIR/bud-args"
+		(cd "$TK_ROOT" && buildah --storage-driver vfs bud "${BUD[@]}" \
+		--build-arg KUBECTL_FROM="${from/mirror/download}" \
 		-f deploy/Containerfile -t "$IMAGE" . >"$BATS_FILE_TMPDIR/build.log" 2>&1)
 		echo $? >"$BATS_FILE_TMPDIR/build.rc"
 	fi
@@ -81,6 +103,21 @@ in_image() {
 	run -0 bah inspect --format '{{.OCIv1.Config.User}} {{.OCIv1.Config.Entrypoint}} {{.OCIv1.Config.Env}}' "$IMAGE"
 	[[ "$output" == "65534:65534 [/usr/bin/topokit-agent] "*TMPDIR=/tmp* ]]
 	run -1 in_image sh -c 'command -v cc || test -e /src'
+}
+
+@test "the kubectl download stage refuses a kubectl whose sha256 is not the pinned one, and the build fails" {
+	need_image
+	[ -s "$BATS_FILE_TMPDIR/mirror.sum" ] || skip "set TK_CONTAINER_KUBECTL=mirror to run the download stage offline"
+	grep -q 'fetch-kubectl: kubectl v0-debian (amd64) sha256 [0-9a-f]* verified' "$BATS_FILE_TMPDIR/build.log"
+	local args=()
+	mapfile -t args <"$BATS_FILE_TMPDIR/bud-args"
+	# the same mirror, a pin one digit off
+	# the same mirror, every digit of the pin rotated; buildah exits 1 or
+	# 125 (versions differ) when a RUN step fails
+	run bah bud "${args[@]}" --build-arg KUBECTL_SHA256="$(tr '0-9a-f' '1-9a-f0' <"$BATS_FILE_TMPDIR/mirror.sum")" \
+		--target kubectl-download -f "$TK_ROOT/deploy/Containerfile" "$TK_ROOT"
+	[ "$status" -gt 0 ]
+	[[ "$output" == *"fetch-kubectl: kubectl v0-debian (amd64): "*"the pin says "*"; nothing installed"* ]]
 }
 
 @test "the image runs as nobody and can write only /tmp-like places (read-only root filesystem compatible)" {

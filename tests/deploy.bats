@@ -98,3 +98,48 @@ setup() {
 	run -0 jq -r '[.spec.template.spec.volumes[].hostPath.path // empty | select(. == "/run" or . == "/run/containerd" or . == "/var/lib/docker" or . == "/run/containers")] | length' ds.json
 	[ "$output" = 0 ]
 }
+
+@test "deploy/fetch-kubectl: installs kubectl only when its sha256 is the pinned one dl.k8s.io publishes; fails loudly otherwise" {
+	# a mirror laid out as dl.k8s.io/release, reached as file://
+	local m=$BATS_TEST_TMPDIR/mirror sum f=$TK_ROOT/deploy/fetch-kubectl
+	mkdir -p "$m/v1.31.4/bin/linux/amd64" "$m/v9.9.9/bin/linux/amd64"
+	printf 'not kubectl\n' >"$m/v9.9.9/bin/linux/amd64/kubectl"
+	sum=$(sha256sum "$m/v9.9.9/bin/linux/amd64/kubectl" | cut -d' ' -f1)
+	echo "$sum" >"$m/v9.9.9/bin/linux/amd64/kubectl.sha256"
+	export KUBECTL_BASE_URL=file://$m TARGETARCH=amd64
+	# a version pinned nowhere needs its sum given
+	KUBECTL_VERSION=v9.9.9 run -1 "$f" out
+	[[ "$output" == *"no sha256 pinned for kubectl v9.9.9 (amd64): pass --build-arg KUBECTL_SHA256="* ]]
+	KUBECTL_VERSION=v9.9.9 KUBECTL_SHA256=ABC run -1 "$f" out
+	[[ "$output" == *"is not a lowercase hex sha256"* ]]
+	KUBECTL_VERSION=v9.9.9 KUBECTL_SHA256=$sum run -0 "$f" out
+	[[ "$output" == *"sha256 $sum verified"* ]]
+	cmp out "$m/v9.9.9/bin/linux/amd64/kubectl"
+	[ "$(stat -c %a out)" = 755 ]
+	rm out
+	# the download differs from the pin and the published sum (tampered)
+	printf 'evil\n' >>"$m/v9.9.9/bin/linux/amd64/kubectl"
+	KUBECTL_VERSION=v9.9.9 KUBECTL_SHA256=$sum run -1 "$f" out
+	[[ "$output" == *"the download's sha256 is "*", not $sum as pinned and published; nothing installed"* ]]
+	# the published sum differs from the pin
+	sha256sum "$m/v9.9.9/bin/linux/amd64/kubectl" | cut -d' ' -f1 >"$m/v9.9.9/bin/linux/amd64/kubectl.sha256"
+	KUBECTL_VERSION=v9.9.9 KUBECTL_SHA256=$sum run -1 "$f" out
+	[[ "$output" == *"kubectl.sha256 says "*", the pin says $sum; nothing installed"* ]]
+	# no published sum
+	rm "$m/v9.9.9/bin/linux/amd64/kubectl.sha256"
+	KUBECTL_VERSION=v9.9.9 KUBECTL_SHA256=$sum run -1 "$f" out
+	[[ "$output" == *"cannot fetch file://$m/v9.9.9/bin/linux/amd64/kubectl.sha256"* ]]
+	# the default version is pinned: the sum dl.k8s.io publishes for v1.31.4 is required
+	cp "$m/v9.9.9/bin/linux/amd64/kubectl" "$m/v1.31.4/bin/linux/amd64/kubectl"
+	echo 298e19e9c6c17199011404278f0ff8168a7eca4217edad9097af577023a5620f >"$m/v1.31.4/bin/linux/amd64/kubectl.sha256"
+	run -1 "$f" out
+	[[ "$output" == *"kubectl v1.31.4 (amd64): the download's sha256 is "*", not 298e19e9c6c17199011404278f0ff8168a7eca4217edad9097af577023a5620f as pinned"* ]]
+	# nothing left behind by the refusals (no kubectl, no .part)
+	run -0 ls -A
+	[ "$output" = mirror ]
+	# the Containerfile's kubectl stage is this script, with the default version it pins
+	grep -qx ' && fetch-kubectl /kubectl' "$TK_ROOT/deploy/Containerfile"
+	grep -qx 'ARG KUBECTL_VERSION=v1.31.4' "$TK_ROOT/deploy/Containerfile"
+	command -v shellcheck >/dev/null || skip "needs shellcheck (Debian package shellcheck)"
+	run -0 shellcheck "$f" "$TK_ROOT/deploy/topokit-agent"
+}
