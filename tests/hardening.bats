@@ -164,6 +164,10 @@ POD=$FIXTURES/seed/numa-database.yaml
 	check_matrix "$TK_BIN/topo-admit" --policy restricted --numa-nodes 0,1 --hints FILE
 }
 
+@test "topo-admit -t TOPO --nodes NODES_FILE (pod mode): every hostile input class" {
+	check_matrix "$TK_BIN/topo-admit" -t "$TOPO" --nodes FILE "$POD"
+}
+
 NRT=$FIXTURES/topo-admit/nrt/filter
 
 @test "topo-admit --nrt NRT_FILE: every hostile input class" {

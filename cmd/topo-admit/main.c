@@ -79,7 +79,7 @@ static const struct option longopts[] = {
 static void __attribute__((noreturn)) usage(void)
 {
 	fputs("Usage:\n"
-	      " topo-admit -t TOPO [options] MANIFEST\n"
+	      " topo-admit -t TOPO [--nodes NODES_FILE] [options] MANIFEST\n"
 	      " topo-admit --hints HINTS.json --numa-nodes LIST [--policy P] [--option NAME=VALUE]...\n"
 	      " topo-admit --cpu-hints -t TOPO --count N [--available CPULIST]\n"
 	      " topo-admit --nrt NRT_FILE [--nodes NODES_FILE] [--scoring-strategy S] POD_FILE\n"
@@ -115,8 +115,12 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --nrt FILE                   NodeResourceTopology objects (their Nodes may come\n"
 	      "                                  first): decide per node as the scheduler's\n"
 	      "                                  NodeResourceTopologyMatch plugin\n"
-	      "     --nodes FILE                 NRT mode: Node objects (allocatable of resources\n"
-	      "                                  no zone reports; the nodes to decide on)\n"
+	      "     --nodes FILE                 Node objects (kubectl get nodes,pods -o json): in\n"
+	      "                                  pod mode the topology's Node and its pods, whose\n"
+	      "                                  allocatable, labels, taints and used resources\n"
+	      "                                  the kubelet checks after the Topology Manager;\n"
+	      "                                  in NRT mode the nodes to decide on (allocatable\n"
+	      "                                  of resources no zone reports)\n"
 	      "     --scoring-strategy STRATEGY  NRT mode: LeastAllocated (default), MostAllocated,\n"
 	      "                                  BalancedAllocation or LeastNUMANodes\n"
 	      "     --resource-weight NAME=WEIGHT  NRT mode: a resource's weight in scoring\n"

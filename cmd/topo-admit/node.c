@@ -1,7 +1,8 @@
 /* node.c - the node topo-admit admits pods on, as its kubelet is configured:
  * the topology, the KubeletConfiguration with the flags over it, the
- * reservedMemory, the free CPUs (--available, cpu_manager_state) and the
- * Memory and Device Managers' checkpoints (--kubelet-dir).
+ * reservedMemory, the free CPUs (--available, cpu_manager_state), the
+ * Memory and Device Managers' checkpoints (--kubelet-dir) and its Node object
+ * (--nodes, predicate.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,10 +306,14 @@ void ta_node_load(struct ta_node *n, const struct ta_opts *o)
 	resource_managers(n, &kc);
 	tk_kc_release(&kc);
 	n->state = ta_node_state_new(&n->t, &n->cfg);
+	/* --nodes, as in NRT mode: Node objects, here the topology's own */
+	if (o->nrt.nodes)
+		n->kn = ta_kubelet_node_load(o->nrt.nodes, &n->t);
 }
 void ta_node_release(struct ta_node *n)
 {
 	ta_node_state_free(n->state);
+	ta_kubelet_node_free(n->kn);
 	cpuset_release(&n->cfg.available);
 	cpuset_release(&n->cfg.reserved);
 	tk_mem_checkpoint_release(&n->mem_state);

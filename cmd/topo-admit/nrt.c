@@ -378,6 +378,10 @@ static int node_item(const struct tk_node *item, const char *file, void *arg)
 
 	if (item->kind == TK_NULL)
 		return 0;
+	/* the same dump as pod mode's --nodes (kubectl get nodes,pods): the
+	 * plugin reads no Pod, and the NRT objects come from NRT_FILE */
+	if (kind && (!strcmp(kind, "Pod") || !strcmp(kind, "NodeResourceTopology")))
+		return 0;
 	if (kind && strcmp(kind, "Node"))
 		return tk_node_error(file, item, nl->d, "expected a Node, got kind '%s'", kind);
 	if (!kind)

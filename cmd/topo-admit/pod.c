@@ -549,6 +549,51 @@ static void state_release(struct ta_node_state *s)
 	free(s->cells);
 }
 
+/* What an admission may change on a node, kept to undo a rejected pod's
+ * allocations: the kubelet frees them (removeStaleState in the CPU and
+ * Memory Managers, UpdateAllocatedDevices in the Device Manager) before it
+ * admits the next pod, since a rejected pod is not active. */
+struct state_copy {
+	struct cpuset free_cpus;
+	bool *dev_used;
+	uint64_t *free;
+	unsigned *assignments;
+	ta_mask *cells;
+};
+
+static void state_save(struct state_copy *c, const struct ta_node_state *s, const struct topo *t)
+{
+	size_t nfree = t->nnuma * s->nmem + 1;
+
+	cpuset_init(&c->free_cpus);
+	cpuset_copy(&c->free_cpus, &s->free_cpus);
+	c->dev_used = xcalloc(t->ndevices + 1, sizeof(bool));
+	memcpy(c->dev_used, s->dev_used, (t->ndevices + 1) * sizeof(bool));
+	c->free = xcalloc(nfree, sizeof(uint64_t));
+	memcpy(c->free, s->free, nfree * sizeof(uint64_t));
+	c->assignments = xcalloc(t->nnuma + 1, sizeof(unsigned));
+	memcpy(c->assignments, s->assignments, (t->nnuma + 1) * sizeof(unsigned));
+	c->cells = xcalloc(t->nnuma + 1, sizeof(ta_mask));
+	memcpy(c->cells, s->cells, (t->nnuma + 1) * sizeof(ta_mask));
+}
+
+/* restore (or only drop, when restore is false) a saved state */
+static void state_restore(struct state_copy *c, struct ta_node_state *s, const struct topo *t, bool restore)
+{
+	if (restore) {
+		cpuset_copy(&s->free_cpus, &c->free_cpus);
+		memcpy(s->dev_used, c->dev_used, (t->ndevices + 1) * sizeof(bool));
+		memcpy(s->free, c->free, (t->nnuma * s->nmem + 1) * sizeof(uint64_t));
+		memcpy(s->assignments, c->assignments, (t->nnuma + 1) * sizeof(unsigned));
+		memcpy(s->cells, c->cells, (t->nnuma + 1) * sizeof(ta_mask));
+	}
+	cpuset_release(&c->free_cpus);
+	free(c->dev_used);
+	free(c->free);
+	free(c->assignments);
+	free(c->cells);
+}
+
 /* ---- requests ---- */
 
 /* the CPU Manager's guaranteedCPUs */
@@ -1431,8 +1476,9 @@ static void check_annotations(const struct pod *p, struct ta_pod_report *r)
 
 /* What the API server and the kubelet say about a pod before any
  * admission: annotations that are not API, extended resources no device
- * provides, huge page requests that are not whole pages. */
-static void check_pod(const struct topo *t, const struct pod *p, struct ta_pod_report *r)
+ * provides (unless the Node is known: its allocatable decides), huge page
+ * requests that are not whole pages. */
+static void check_pod(const struct topo *t, const struct pod *p, bool have_node, struct ta_pod_report *r)
 {
 	size_t i, j;
 
@@ -1441,7 +1487,7 @@ static void check_pod(const struct topo *t, const struct pod *p, struct ta_pod_r
 		for (j = 0; j < p->c[i].lim.n; j++) {
 			const char *n = p->c[i].lim.v[j].name;
 
-			if (strchr(n, '/') && !is_device_resource(t, n) && strncmp(n, "hugepages-", 10))
+			if (!have_node && strchr(n, '/') && !is_device_resource(t, n) && strncmp(n, "hugepages-", 10))
 				warn(r, xasprintf("container %s requests %s, which no device of the topology "
 						  "provides: the kubelet would reject the pod (insufficient %s)",
 						  p->c[i].name, n, n));
@@ -1550,11 +1596,14 @@ static void pod_scope_admit(struct admission *a)
 	}
 }
 
+static int pod_req_fill(struct ta_pod_req *out, const struct pod *p, struct tk_diag *d);
+
 int ta_node_admit(struct ta_node *n, struct ta_pod_report *r, const struct tk_node *obj,
 		  const char *file, struct tk_diag *d)
 {
 	struct pod p;
 	struct admission a = { n, &p, { CPUSET_INIT, NULL, 0, 0, NULL, NULL }, r };
+	struct state_copy saved;
 	size_t i;
 	int rc;
 
@@ -1577,7 +1626,8 @@ int ta_node_admit(struct ta_node *n, struct ta_pod_report *r, const struct tk_no
 	r->ncontainers = p.n;
 	for (i = 0; i < p.n; i++)
 		report_container(&r->containers[i], &p.c[i]);
-	check_pod(&n->t, &p, r);
+	check_pod(&n->t, &p, n->kn != NULL, r);
+	state_save(&saved, n->state, &n->t);
 	/* topologyManager.Admit: the policy none scope, else the configured one */
 	if (n->policy == TA_POLICY_NONE)
 		admit_policy_none(&a);
@@ -1589,12 +1639,26 @@ int ta_node_admit(struct ta_node *n, struct ta_pod_report *r, const struct tk_no
 		r->reason = xstrdup("TopologyAffinityError");
 		r->message = xstrdup("Resources cannot be allocated with Topology locality");
 	}
+	/* the kubelet registers the Topology Manager's admit handler before
+	 * the predicate one (kubelet.go NewMainKubelet) */
+	if (r->admit && n->kn) {
+		struct ta_pod_req req;
+
+		rc = pod_req_fill(&req, &p, d);
+		if (!rc) {
+			rc = ta_kubelet_admit(n->kn, &req, p.meta, p.spec, file, &r->reason, &r->message, d);
+			ta_pod_req_release(&req);
+		}
+		if (rc)
+			r->admit = false;
+	}
+	state_restore(&saved, n->state, &n->t, !r->admit);
 	cpuset_release(&a.ru.cpus);
 	free(a.ru.devs);
 	free(a.ru.mem_mask);
 	free(a.ru.mem);
 	pod_release(&p);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 struct ta_node_state *ta_node_state_new(const struct topo *t, const struct ta_config *cfg)
@@ -1658,38 +1722,54 @@ static void reqs_copy(const struct rl *l, size_t *n, struct ta_req **out)
 	}
 }
 
+/* The requests of a parsed pod (spec.overhead read here): 0, or -1 with d
+ * filled and nothing to release. */
+static int pod_req_fill(struct ta_pod_req *out, const struct pod *p, struct tk_diag *d)
+{
+	struct rl overhead;
+	size_t i, j;
+
+	memset(out, 0, sizeof(*out));
+	if (rl_parse(&overhead, p->file, tk_get(p->spec, "overhead"), d)) {
+		rl_release(&overhead);
+		return -1;
+	}
+	out->name = xstrdup(p->name ? p->name : "");
+	out->kind = xstrdup(p->kind);
+	out->qos = p->qos;
+	out->n = p->n;
+	out->c = xcalloc(p->n ? p->n : 1, sizeof(*out->c));
+	for (i = 0; i < p->n; i++) {
+		out->c[i].name = xstrdup(p->c[i].name);
+		out->c[i].init = p->c[i].init;
+		out->c[i].restartable = p->c[i].restartable;
+		reqs_copy(&p->c[i].req, &out->c[i].n, &out->c[i].req);
+	}
+	reqs_copy(&overhead, &out->noverhead, &out->overhead);
+	rl_release(&overhead);
+	/* PodRequests: pod-level requests of the supported resources replace
+	 * the containers' sum */
+	out->pod_level = xcalloc(p->preq.n + 1, sizeof(*out->pod_level));
+	for (i = j = 0; p->pod_level && i < p->preq.n; i++)
+		if (qos_resource(p->preq.v[i].name) || is_hugepages(p->preq.v[i].name)) {
+			out->pod_level[j].name = xstrdup(p->preq.v[i].name);
+			out->pod_level[j++].q = p->preq.v[i].q;
+		}
+	out->npod_level = j;
+	return 0;
+}
+
 int ta_pod_requests(struct ta_pod_req *out, const struct tk_node *obj, const char *file,
 		    struct tk_diag *d)
 {
 	struct pod p;
-	struct rl overhead;
-	size_t i;
 	int rc = pod_parse(&p, obj, file, d);
 
 	memset(out, 0, sizeof(*out));
-	if (rc) {
-		pod_release(&p);
-		return rc;
-	}
-	if (rl_parse(&overhead, file, tk_get(p.spec, "overhead"), d)) {
-		pod_release(&p);
-		return -1;
-	}
-	out->name = xstrdup(p.name ? p.name : "");
-	out->kind = xstrdup(p.kind);
-	out->qos = p.qos;
-	out->n = p.n;
-	out->c = xcalloc(p.n ? p.n : 1, sizeof(*out->c));
-	for (i = 0; i < p.n; i++) {
-		out->c[i].name = xstrdup(p.c[i].name);
-		out->c[i].init = p.c[i].init;
-		out->c[i].restartable = p.c[i].restartable;
-		reqs_copy(&p.c[i].req, &out->c[i].n, &out->c[i].req);
-	}
-	reqs_copy(&overhead, &out->noverhead, &out->overhead);
-	rl_release(&overhead);
+	if (!rc && pod_req_fill(out, &p, d))
+		rc = -1;
 	pod_release(&p);
-	return 0;
+	return rc;
 }
 
 void ta_pod_req_release(struct ta_pod_req *r)
@@ -1706,6 +1786,9 @@ void ta_pod_req_release(struct ta_pod_req *r)
 	for (j = 0; j < r->noverhead; j++)
 		free(r->overhead[j].name);
 	free(r->overhead);
+	for (j = 0; j < r->npod_level; j++)
+		free(r->pod_level[j].name);
+	free(r->pod_level);
 	free(r->name);
 	free(r->kind);
 	memset(r, 0, sizeof(*r));

@@ -8,6 +8,8 @@
  *   node.c      the node as its kubelet is configured: topology, KubeletConfiguration
  *               and flags, reservedMemory, the kubelet's checkpoints
  *   modes.c     hint-merge and CPU-hints modes: load, compute, render
+ *   predicate.c the Node (--nodes in pod mode) and the kubelet's predicate
+ *               admission after the Topology Manager's
  *   main.c      options, mode dispatch, the pod-mode loop
  *
  * Ownership: every *_release() frees what the matching loader filled.
@@ -174,11 +176,31 @@ struct ta_pod_req {
 	struct ta_ctr_req *c;
 	size_t noverhead;
 	struct ta_req *overhead;    /* spec.overhead */
+	size_t npod_level;
+	struct ta_req *pod_level;   /* spec.resources.requests (defaulted from its
+				     * limits): cpu, memory and huge pages only */
 };
 /* 0, 1 when obj is not a pod or workload, -1 with d filled. */
 int ta_pod_requests(struct ta_pod_req *out, const struct tk_node *obj, const char *file,
 		    struct tk_diag *d);
 void ta_pod_req_release(struct ta_pod_req *r);
+
+/* ---- predicate.c: the Node and its pods ---- */
+
+struct ta_kubelet_node;
+/* Read NODES_FILE (Nodes, Pods, NodeResourceTopology objects: one List from
+ * kubectl get nodes,pods -A -o json will do): the Node t describes (named as
+ * its hostname, or the only one) and the Pods bound to it that have not
+ * ended. Exits 2 on bad input. */
+struct ta_kubelet_node *ta_kubelet_node_load(const char *path, const struct topo *t);
+void ta_kubelet_node_free(struct ta_kubelet_node *kn);
+/* predicateAdmitHandler.Admit for a pod the Topology Manager admitted: 0
+ * admitted (its requests, count and host ports now taken on kn), 1 rejected
+ * (*reason and *message malloc'd, as the kubelet words them), -1 with d
+ * filled. meta and spec are the pod's (or its template's). */
+int ta_kubelet_admit(struct ta_kubelet_node *kn, const struct ta_pod_req *req,
+		     const struct tk_node *meta, const struct tk_node *spec, const char *file,
+		     char **reason, char **message, struct tk_diag *d);
 
 /* ---- nrt.c ---- */
 
@@ -280,6 +302,7 @@ struct ta_node {
 	struct tk_mem_checkpoint mem_state;
 	struct tk_dev_checkpoint dev_state;
 	struct ta_node_state *state;
+	struct ta_kubelet_node *kn;     /* the Node (--nodes), or NULL */
 };
 
 /* Load the node of pod mode from the options; exits 2 on bad input or a
