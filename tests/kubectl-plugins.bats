@@ -82,6 +82,25 @@ kubectl_called_with() {
 	[ "$output" = "$via_plugin" ]
 }
 
+@test "kubectl topo-admit -t TOPO: the topology's Node and its pods from one kubectl get nodes,pods -A, read as --nodes" {
+	local n=$FIXTURES/topo-admit/node topo=$FIXTURES/seed/2s-2n-8c-2t.json
+	mkdir "$BATS_TEST_TMPDIR/dumps"
+	cp "$n/cluster.json" "$BATS_TEST_TMPDIR/dumps/get-nodes,pods.json"
+	KUBECTL_DUMPS=$BATS_TEST_TMPDIR/dumps run -1 --separate-stderr kubectl-topo_admit -t "$topo" --context lab -n shop "$n/pods.yaml"
+	# a node's pods are in any namespace: -A, not the user's -n
+	kubectl_called_with get nodes,pods -o json -A --context lab
+	[ "$(grep -c '^\.$' "$KUBECTL_LOG")" -eq 1 ]
+	local via_plugin=$output
+	run -1 --separate-stderr topo-admit -t "$topo" --nodes "$n/cluster.json" "$n/pods.yaml"
+	[ "$output" = "$via_plugin" ]
+	# the user's --nodes FILE, and --cpu-hints: passed through, kubectl not run
+	: >"$KUBECTL_LOG"
+	run -1 --separate-stderr kubectl-topo_admit --topology="$topo" --nodes "$n/cluster.json" "$n/pods.yaml"
+	[ "$output" = "$via_plugin" ]
+	run -0 --separate-stderr kubectl-topo_admit --cpu-hints -t "$topo" --count 2
+	[ ! -s "$KUBECTL_LOG" ]
+}
+
 @test "krew: package's archive and manifests agree, and the plugin runs its own tool once krew links it" {
 	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || skip "packs the plain build's binaries"
 	cd "$TK_ROOT"

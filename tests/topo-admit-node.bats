@@ -10,6 +10,10 @@ load test_helper/common
 N=$FIXTURES/topo-admit/node
 TOPO=$FIXTURES/seed/2s-2n-8c-2t.json
 
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
 @test "--nodes with a kubectl nodes,pods List: one pod per predicate case, in order, each rejection freeing what it took" {
 	# worker-01 is the topology's host; worker-02, its pods, the ended,
 	# unbound and NRT objects are not counted

@@ -532,32 +532,56 @@ static void cross_check(struct ta_kubelet_node *kn, const struct topo *t, const 
 	}
 }
 
+static void node_load_release(struct node_load *nl)
+{
+	size_t i;
+
+	node_release(&nl->first);
+	node_release(&nl->match);
+	for (i = 0; i < nl->npods; i++) {
+		free(nl->pods[i].node);
+		amounts_release(&nl->pods[i].req);
+		hports_release(&nl->pods[i].ports);
+	}
+	free(nl->pods);
+	memset(nl, 0, sizeof(*nl));
+}
+
 struct ta_kubelet_node *ta_kubelet_node_load(const char *path, const struct topo *t)
 {
 	struct node_load nl = { 0 };
-	struct ta_kubelet_node *kn = xcalloc(1, sizeof(*kn));
+	struct ta_kubelet_node *kn;
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
 	struct tk_diag d;
 	size_t i, j;
 
 	nl.host = t->hostname && *t->hostname ? t->hostname : NULL;
 	nl.d = &d;
-	if (tk_doc_stream(path, NULL, nodes_item, &nl, &d))
+	/* everything is freed before an exit: the sanitizers count what is left */
+	if (tk_doc_stream(path, NULL, nodes_item, &nl, &d)) {
+		node_load_release(&nl);
 		tk_fatal_diag(&d);
-	if (!nl.nnodes)
-		tk_fatal("%s: no Node objects", shown);
+	}
+	if (!nl.have_match && nl.nnodes != 1) {
+		size_t n = nl.nnodes;
+
+		node_load_release(&nl);
+		if (!n)
+			tk_fatal("%s: no Node objects", shown);
+		if (t->hostname && *t->hostname)
+			tk_fatal("%s: %zu Nodes, none named as the topology's host '%s'", shown, n, t->hostname);
+		tk_fatal("%s: %zu Nodes, and the topology names no host: give the one it describes", shown, n);
+	}
+	kn = xcalloc(1, sizeof(*kn));
 	if (nl.have_match) {
 		*kn = nl.match;
-		node_release(&nl.first);
-	} else if (nl.nnodes == 1) {
+		memset(&nl.match, 0, sizeof(nl.match));
+	} else {
 		*kn = nl.first;
+		memset(&nl.first, 0, sizeof(nl.first));
 		if (nl.host)
 			tk_warn("warning: %s: Node '%s' is not named as the topology's host '%s'; taken as its Node",
 				shown, kn->name, nl.host);
-	} else {
-		tk_fatal(nl.host ? "%s: %zu Nodes, none named as the topology's host '%s'"
-				 : "%s: %zu Nodes, and the topology names no host%s: give the one it describes",
-			 shown, nl.nnodes, nl.host ? nl.host : "");
 	}
 	kn->file = xstrdup(shown);
 	for (i = 0; i < nl.npods; i++) {
@@ -578,7 +602,8 @@ struct ta_kubelet_node *ta_kubelet_node_load(const char *path, const struct topo
 		free(b->node);
 		amounts_release(&b->req);
 	}
-	free(nl.pods);
+	nl.npods = 0;
+	node_load_release(&nl);
 	cross_check(kn, t, shown);
 	return kn;
 }
