@@ -21,14 +21,24 @@ setup() {
 	# pre-commit's own git work dominates (seconds a run): the hook's tool is
 	# the one the sanitizer and valgrind runs check everywhere else
 	[ -z "${TK_SANITIZE:-}${TK_VALGRIND:-}" ] || skip "runs in the plain pass only"
-	git init -q && git add bad.yaml good.yaml
+	# YAML and JSON a repository holds besides manifests: skipped
+	mkdir -p .github/workflows
+	printf 'name: ci\non: [push]\njobs:\n  t: {runs-on: ubuntu-latest, steps: [{run: make}]}\n' >.github/workflows/ci.yaml
+	printf '{"name": "x", "version": "1.0.0"}\n' >package.json
+	printf -- '- hosts: all\n  tasks: []\n' >playbook.yml
+	git init -q && git add bad.yaml good.yaml .github package.json playbook.yml
 	export PRE_COMMIT_HOME=$BATS_TEST_TMPDIR/pre-commit GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.invalid \
 		GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.invalid
 	run -1 pre-commit try-repo "$TK_ROOT" spread-check-lint --all-files
 	output_has "spread-check lint...."
 	output_has "- exit code: 1"
 	output_has "bad.yaml:11:14: error: spec.topologySpreadConstraints[0].maxSkew"
-	case $output in *good.yaml*) false ;; esac
+	case $output in *good.yaml* | *ci.yaml* | *package.json* | *playbook.yml*) false ;; esac
+	# those alone pass
+	git rm -q --cached bad.yaml
+	rm bad.yaml
+	run -0 pre-commit try-repo "$TK_ROOT" spread-check-lint --all-files
+	output_has "spread-check lint...."
 }
 
 need_action_runner() {
@@ -56,4 +66,18 @@ need_action_runner() {
 	run -0 "$TK_ROOT/tests/helpers/run-action-step" "$TK_ROOT/action.yml" Lint paths=warn.yaml strict=true
 	output_has "::warning file=warn.yaml"
 	grep -qx 'exit-code=1' "$GITHUB_OUTPUT"
+}
+
+@test "spread-check lint --only-manifests: named files that are no Kubernetes object are skipped as in a directory, manifests are linted" {
+	printf 'name: ci\non: [push]\n' >wf.yaml
+	printf -- '- a\n' >list.yml
+	: >empty.yaml
+	printf 'apiVersion: v1\nkind: Pod\n' >notes.txt
+	run -1 --separate-stderr spread-check lint --only-manifests wf.yaml list.yml empty.yaml notes.txt bad.yaml good.yaml
+	[ -z "$stderr" ]
+	# read: all but notes.txt (not a .yaml, .yml or .json name); findings: bad.yaml's
+	jq_is '[.summary.files, ([.findings[].file] | unique)]' '[5,["bad.yaml"]]'
+	# without it, a named file is a manifest: undecodable, exit 2
+	run -2 --separate-stderr spread-check lint wf.yaml good.yaml
+	stderr_has "wf.yaml:1:1: apiVersion: Object 'apiVersion' is missing"
 }

@@ -33,6 +33,7 @@
 enum {
 	OPT_LIST_RULES = TK_OPT_LONG_BASE,
 	OPT_FAIL_IF_NO_OBJECTS,
+	OPT_ONLY_MANIFESTS,
 };
 
 struct lint_opts {
@@ -40,6 +41,7 @@ struct lint_opts {
 	bool strict;
 	bool list_rules;
 	bool fail_if_no_objects;
+	bool only_manifests;    /* named files read as a directory's */
 	const char *nodes;
 	unsigned jobs;   /* files linted at once */
 };
@@ -63,6 +65,8 @@ static void usage(void)
 	      "                          cluster-aware rules\n"
 	      "     --fail-if-no-objects  exit 1 when the inputs hold no object to lint\n"
 	      "                          (an empty helm template pipe)\n"
+	      "     --only-manifests   skip named files, and documents in them, that are no\n"
+	      "                          Kubernetes object, as in a directory (pre-commit)\n"
 	      "     --list-rules       list the rules and exit\n", stdout);
 	tk_help_common(stdout);
 	fputs("\nPATH is a file, a directory (searched for *.yaml, *.yml, *.json) or - for\n"
@@ -404,6 +408,7 @@ int cmd_lint(int argc, char **argv)
 		{ "disable",    required_argument, NULL, 'd' },
 		{ "enable",     required_argument, NULL, 'e' },
 		{ "fail-if-no-objects", no_argument, NULL, OPT_FAIL_IF_NO_OBJECTS },
+		{ "only-manifests", no_argument, NULL, OPT_ONLY_MANIFESTS },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ "jobs",       required_argument, NULL, 'j' },
 		{ "list-rules", no_argument,       NULL, OPT_LIST_RULES },
@@ -413,7 +418,7 @@ int cmd_lint(int argc, char **argv)
 		{ "version",    no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lint_opts opts = { TK_OUT_JSON, false, false, false, NULL, online_cpus() };
+	struct lint_opts opts = { TK_OUT_JSON, false, false, false, false, NULL, online_cpus() };
 	struct lint_ctx ctx;
 	struct lint_nodes nodes;
 	struct lint_units units = { 0, NULL };
@@ -461,6 +466,9 @@ int cmd_lint(int argc, char **argv)
 		case OPT_FAIL_IF_NO_OBJECTS:
 			opts.fail_if_no_objects = true;
 			break;
+		case OPT_ONLY_MANIFESTS:
+			opts.only_manifests = true;
+			break;
 		default:
 			lint_ctx_release(&ctx);
 			tk_getopt_error(c, argv);
@@ -485,7 +493,7 @@ int cmd_lint(int argc, char **argv)
 		ctx.nodes = &nodes;
 	}
 	for (i = optind; i < argc; i++)
-		collect_path(&units, argv[i], true, 0);
+		collect_path(&units, argv[i], !opts.only_manifests, 0);
 	lint_units_run(&units, &ctx, opts.jobs);
 	/* in input order: each file's messages, then its findings */
 	for (k = 0; k < units.n; k++) {

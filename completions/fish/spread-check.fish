@@ -19,6 +19,7 @@ complete -c spread-check -n '__fish_seen_subcommand_from lint' -s s -l strict -d
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -s j -l jobs -x -d 'lint this many files at once'
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -s n -l nodes -r -F -d 'cluster nodes for cluster-aware rules'
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -l fail-if-no-objects -d 'exit 1 when the inputs hold no object'
+complete -c spread-check -n '__fish_seen_subcommand_from lint' -l only-manifests -d 'skip named files that are no Kubernetes object'
 complete -c spread-check -n '__fish_seen_subcommand_from lint' -l list-rules -d 'list the rules and exit'
 # place, simulate, audit
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate audit explain' -l cluster -r -F -d 'nodes and pods in one dump'
