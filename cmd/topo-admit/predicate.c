@@ -285,6 +285,14 @@ struct ta_kubelet_node {
 	struct amounts used;
 	size_t npods;
 	struct hports ports;
+	/* the pods of NODES_FILE counted, by uid: a pod of the manifest with
+	 * one of these uids is that pod admitted again, not one more */
+	size_t nknown;
+	struct known_pod {
+		char *uid;
+		struct amounts req;
+		size_t port0, nports;   /* its entries of ports */
+	} *known;
 };
 
 static void node_release(struct ta_kubelet_node *kn)
@@ -302,6 +310,11 @@ static void node_release(struct ta_kubelet_node *kn)
 	free(kn->taints);
 	amounts_release(&kn->used);
 	hports_release(&kn->ports);
+	for (i = 0; i < kn->nknown; i++) {
+		free(kn->known[i].uid);
+		amounts_release(&kn->known[i].req);
+	}
+	free(kn->known);
 	memset(kn, 0, sizeof(*kn));
 }
 
@@ -391,6 +404,7 @@ static int node_parse(struct ta_kubelet_node *kn, const char *file, const struct
 /* a Pod of NODES_FILE bound to some node */
 struct bound_pod {
 	char *node;
+	char *uid;                  /* NULL when it has none */
 	struct amounts req;
 	struct hports ports;
 };
@@ -414,13 +428,14 @@ static bool names_host(const struct ta_kubelet_node *kn, const char *host)
 
 static int pod_item(struct node_load *nl, const char *file, const struct tk_node *item)
 {
-	const char *node = NULL, *phase = NULL;
+	const char *node = NULL, *phase = NULL, *uid = NULL;
 	struct ta_pod_req r;
 	struct bound_pod *b;
 	int rc;
 
 	if (tk_get_str(file, tk_get(item, "spec"), "nodeName", false, &node, nl->d) < 0 ||
-	    tk_get_str(file, tk_get(item, "status"), "phase", false, &phase, nl->d) < 0)
+	    tk_get_str(file, tk_get(item, "status"), "phase", false, &phase, nl->d) < 0 ||
+	    tk_get_str(file, tk_get(item, "metadata"), "uid", false, &uid, nl->d) < 0)
 		return -1;
 	/* unbound, or ended: not one of the kubelet's active pods */
 	if (!node || !*node || (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))))
@@ -436,10 +451,12 @@ static int pod_item(struct node_load *nl, const char *file, const struct tk_node
 	}
 	b = &nl->pods[nl->npods];
 	b->node = xstrdup(node);
+	b->uid = uid && *uid ? xstrdup(uid) : NULL;
 	pod_requests(&r, NULL, &b->req);
 	ta_pod_req_release(&r);
 	if (pod_ports(file, tk_get(item, "spec"), &b->ports, nl->d)) {
 		free(b->node);
+		free(b->uid);
 		amounts_release(&b->req);
 		hports_release(&b->ports);
 		return -1;
@@ -540,6 +557,7 @@ static void node_load_release(struct node_load *nl)
 	node_release(&nl->match);
 	for (i = 0; i < nl->npods; i++) {
 		free(nl->pods[i].node);
+		free(nl->pods[i].uid);
 		amounts_release(&nl->pods[i].req);
 		hports_release(&nl->pods[i].ports);
 	}
@@ -590,6 +608,12 @@ struct ta_kubelet_node *ta_kubelet_node_load(const char *path, const struct topo
 		if (!strcmp(b->node, kn->name)) {
 			for (j = 0; j < b->req.n; j++)
 				amount_add(&kn->used, b->req.v[j].name, b->req.v[j].milli);
+			if (b->uid) {
+				kn->known = xreallocarray(kn->known, kn->nknown + 1, sizeof(*kn->known));
+				kn->known[kn->nknown++] = (struct known_pod){ b->uid, b->req, kn->ports.n, b->ports.n };
+				b->uid = NULL;
+				memset(&b->req, 0, sizeof(b->req));
+			}
 			for (j = 0; j < b->ports.n; j++) {
 				kn->ports.v = xreallocarray(kn->ports.v, kn->ports.n + 1, sizeof(*kn->ports.v));
 				kn->ports.v[kn->ports.n++] = b->ports.v[j];
@@ -600,6 +624,7 @@ struct ta_kubelet_node *ta_kubelet_node_load(const char *path, const struct topo
 			hports_release(&b->ports);
 		}
 		free(b->node);
+		free(b->uid);
 		amounts_release(&b->req);
 	}
 	nl.npods = 0;
@@ -720,6 +745,29 @@ static int fits(const struct ta_kubelet_node *kn, const struct amounts *req, cha
 	return 0;
 }
 
+/* The pod being admitted is not one of the kubelet's other pods
+ * (attrs.OtherPods): when NODES_FILE holds it (the same uid), what it
+ * requested, its count and its host ports are taken back. */
+static void forget_known(struct ta_kubelet_node *kn, const char *uid)
+{
+	size_t i, j;
+
+	for (i = 0; uid && *uid && i < kn->nknown; i++) {
+		struct known_pod *k = &kn->known[i];
+
+		if (!k->uid || strcmp(k->uid, uid))
+			continue;
+		for (j = 0; j < k->req.n; j++)
+			amount_slot(&kn->used, k->req.v[j].name)->milli -= k->req.v[j].milli;
+		for (j = 0; j < k->nports; j++)
+			kn->ports.v[k->port0 + j].port = -1;   /* matches no port */
+		kn->npods--;
+		free(k->uid);
+		k->uid = NULL;
+		return;
+	}
+}
+
 int ta_kubelet_admit(struct ta_kubelet_node *kn, const struct ta_pod_req *r,
 		     const struct tk_node *meta, const struct tk_node *spec, const char *file,
 		     char **reason, char **message, struct tk_diag *d)
@@ -736,6 +784,7 @@ int ta_kubelet_admit(struct ta_kubelet_node *kn, const struct ta_pod_req *r,
 	size_t i;
 	int rc;
 
+	forget_known(kn, tk_str(tk_get(meta, "uid")));
 	/* the pod's kubernetes.io/os label against the node's, which the
 	 * kubelet takes as its own OS (linux) when absent or different */
 	if (!node_os || strcmp(node_os, "linux"))
