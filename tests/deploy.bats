@@ -143,3 +143,16 @@ setup() {
 	command -v shellcheck >/dev/null || skip "needs shellcheck (Debian package shellcheck)"
 	run -0 shellcheck "$f" "$TK_ROOT/deploy/topokit-agent"
 }
+
+@test "topokit-agent nrt --kubelet-dir: the published object has what the kubelet took, its policy and what it reserves (DIR/config.yaml)" {
+	export PATH="$K/stub:$PATH" KUBECTL_LOG=$BATS_TEST_TMPDIR/kubectl.log KUBECTL_APPLIED=$BATS_TEST_TMPDIR/applied NODE_NAME=worker-7
+	: >"$KUBECTL_LOG"
+	local a=$FIXTURES/nodes/a
+	cp -r "$a/kubelet" kubelet
+	cp "$a/kubelet-config.yaml" kubelet/config.yaml
+	run -0 --separate-stderr "$AGENT" nrt --rounds 1 --interval 0 -- -t "$a/topology.json" --kubelet-dir kubelet
+	run -0 jq -c '[.topologyPolicies, [.zones[] | [.name, (.resources[] | select(.name == "cpu") | [.allocatable, .available])]]]' "$KUBECTL_APPLIED"
+	[ "$output" = '[["SingleNUMANodeContainerLevel"],[["node-0",["7","3"]],["node-1",["7","7"]]]]' ]
+	# the DaemonSet's nrt container passes the host's kubelet directory
+	grep -q '"--fsroot", "/host", "--kubelet-dir", "/host/var/lib/kubelet"' "$TK_ROOT/deploy/kubernetes/daemonset.yaml"
+}
