@@ -156,3 +156,33 @@ setup() {
 	# the DaemonSet's nrt container passes the host's kubelet directory
 	grep -q '"--fsroot", "/host", "--kubelet-dir", "/host/var/lib/kubelet"' "$TK_ROOT/deploy/kubernetes/daemonset.yaml"
 }
+
+# run_steps CONTAINERFILE DIR: each RUN instruction (continuations joined) as
+# a sh script DIR/runN.sh
+run_steps() {
+	mkdir -p "$2"
+	awk -v out="$2" '
+	function flush() { n++; print "#!/bin/sh\n" cmd > (out "/run" n ".sh"); close(out "/run" n ".sh") }
+	/^RUN / { cmd = substr($0, 5); cont = /\\$/; if (!cont) flush(); next }
+	cont { cmd = cmd "\n" $0; cont = /\\$/; if (!cont) flush() }' "$1"
+}
+
+@test "deploy/Containerfile: every RUN step passes shellcheck (hadolint's shell half; hadolint is not in Debian), every stage it names exists" {
+	command -v shellcheck >/dev/null || skip "needs shellcheck (Debian package shellcheck)"
+	local cf=$TK_ROOT/deploy/Containerfile stage
+	run_steps "$cf" steps
+	[ "$(ls steps | wc -l)" -eq "$(grep -c '^RUN ' "$cf")" ]
+	run -0 shellcheck steps/*.sh
+	# the check fails where it should: a cd that may fail, an unquoted glob
+	{ cat "$cf"; printf 'RUN cd /src; rm $HOME/*.tmp \\\n && true\n'; } >bad.Containerfile
+	run_steps bad.Containerfile bad
+	run -1 shellcheck bad/*.sh
+	[[ "$output" == *SC2164* ]]
+	# COPY --from and FROM name only stages defined before them;
+	# KUBECTL_FROM's two values each name a stage
+	for stage in $(sed -n 's/^COPY --from=\([^ ]*\).*/\1/p; s/^FROM \([a-z][a-z-]*\) AS .*/\1/p' "$cf" | grep -v '[$:]' | sort -u); do
+		grep -q "^FROM .* AS $stage\$" "$cf"
+	done
+	for stage in download debian; do grep -q "^FROM .* AS kubectl-$stage\$" "$cf"; done
+	grep -qx 'FROM kubectl-${KUBECTL_FROM} AS kubectl' "$cf"
+}
