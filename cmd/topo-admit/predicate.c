@@ -823,7 +823,9 @@ int ta_kubelet_admit(struct ta_kubelet_node *kn, const struct ta_pod_req *r,
 	/* static pods (a config source other than the API server) skip it */
 	for (i = 0; rc == 0 && (!source || !strcmp(source, "api")) && i < kn->ntaints; i++)
 		if (!tolerated(tk_get(spec, "tolerations"), &kn->taints[i]))
-			rc = reject_predicate(reason, message, "TaintToleration", "node(s) had untolerated taint(s)");
+			rc = reject_predicate(reason, message, "TaintToleration",
+					      /* the constant ErrReasonNotMatch, not the scheduler's Filter text */
+					      "node(s) had taints that the pod didn't tolerate");
 	amounts_release(&req);
 	if (rc) {
 		hports_release(&ports);
