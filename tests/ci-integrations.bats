@@ -76,3 +76,22 @@ need_action_runner() {
 	run -2 --separate-stderr spread-check lint wf.yaml good.yaml
 	stderr_has "wf.yaml:1:1: apiVersion: Object 'apiVersion' is missing"
 }
+
+@test "the build's libraries: action.yml, deploy/Containerfile's build stage and debian/control install every package the Makefile's pkg-config check needs" {
+	command -v dpkg >/dev/null || skip "needs dpkg to name the packages"
+	local pc pkg pkgs=() n=0
+	# PKGS and the libraries pkgcheck adds to them
+	read -ra pkgs <<<"$(sed -n 's/^PKGS = //p' "$TK_ROOT/Makefile") $(sed -n 's/.*--exists \$(PKGS) \([^2]*\) 2>.*/\1/p' "$TK_ROOT/Makefile" | head -1)"
+	for pc in "${pkgs[@]}"; do
+		# the Debian package that holds NAME.pc here, as dpkg says
+		pkg=$(dpkg -S "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc" | cut -d: -f1)
+		[ -n "$pkg" ]
+		grep -q -- "$pkg" "$TK_ROOT/action.yml" || { echo "action.yml does not install $pkg ($pc)"; return 1; }
+		sed -n '/AS build/,/^FROM/p' "$TK_ROOT/deploy/Containerfile" | grep -q -- "$pkg" ||
+			{ echo "the Containerfile's build stage does not install $pkg ($pc)"; return 1; }
+		grep '^Build-Depends:' "$TK_ROOT/debian/control" | grep -q -- "$pkg" ||
+			{ echo "debian/control does not build-depend on $pkg ($pc)"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -eq 4 ]
+}
