@@ -19,7 +19,7 @@ complete -c topo-admit -l count -x -d 'CPUs requested'
 complete -c topo-admit -l reusable -x -d 'CPUs reusable from init containers'
 complete -c topo-admit -l allocated -x -d 'CPUs the container already holds'
 complete -c topo-admit -l nrt -r -F -d "NodeResourceTopology objects: the scheduler plugin's decision"
-complete -c topo-admit -l nodes -r -F -d 'Node objects for NRT mode'
+complete -c topo-admit -l nodes -r -F -d 'Node objects (the node and its pods, or the NRT nodes)'
 complete -c topo-admit -l scoring-strategy -x -a 'LeastAllocated MostAllocated BalancedAllocation LeastNUMANodes' -d 'NRT mode scoring strategy'
 complete -c topo-admit -l resource-weight -x -d 'NRT mode resource weight (NAME=WEIGHT)'
 complete -c topo-admit -s o -l output -x -a 'json text' -d 'output format'
