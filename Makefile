@@ -9,8 +9,8 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 TOOLS = topo-discover topo-admit cpuset-alloc spread-check numa-verify
-# tools that call libhwloc (discovery, binding)
-HWLOC_TOOLS = topo-discover cpuset-alloc
+# tools that call libhwloc (discovery; cpuset-alloc binds with the system calls)
+HWLOC_TOOLS = topo-discover
 # tools that draw pictures (-o svg|png|pdf) through cairo (common/picture.c):
 # cairo gives SVG, PNG and PDF with real text metrics, as lstopo draws
 DRAW_TOOLS = topo-discover spread-check

@@ -201,6 +201,27 @@ teardown() { rm -rf "$TMP"; }
 	output_has "Cpus_allowed_list:	1"
 }
 
+@test "--exec binds memory to the chosen CPU's NUMA node, as numactl --show reads the policy" {
+	command -v numactl >/dev/null || skip "numactl is not installed"
+	printf '%s\n' '{"cpus":[{"id":0,"core":0,"numa":0},{"id":1,"core":1,"numa":0}]}' >"$TMP/m.json"
+	run --separate-stderr cpuset-alloc -t "$TMP/m.json" --count 1 --available 1 --exec -- numactl --show
+	[ "$status" -eq 0 ]
+	output_has "policy: bind"
+	output_has "physcpubind: 1 "
+	output_has "membind: 0 "
+	run --separate-stderr cpuset-alloc -t "$TMP/m.json" --count 1 --available 1 --no-membind --exec -- numactl --show
+	[ "$status" -eq 0 ]
+	output_has "policy: default"
+	# a node this machine lacks, and a CPU it lacks: refused, nothing runs
+	printf '%s\n' '{"cpus":[{"id":0,"core":0,"numa":0},{"id":1,"core":1,"numa":3}]}' >"$TMP/m.json"
+	run -125 --separate-stderr cpuset-alloc -t "$TMP/m.json" --count 1 --available 1 --exec -- touch "$TMP/ran"
+	stderr_has "cannot bind memory to NUMA node(s) 3: Invalid argument (try --no-membind)"
+	printf '%s\n' '{"cpus":[{"id":0,"core":0},{"id":4095,"core":1}]}' >"$TMP/m.json"
+	run -125 --separate-stderr cpuset-alloc -t "$TMP/m.json" --count 1 --available 4095 --exec -- touch "$TMP/ran"
+	stderr_has "cannot bind to CPUs 4095: Invalid argument"
+	[ ! -e "$TMP/ran" ]
+}
+
 @test "--exec of a missing command or an impossible request fails without running anything" {
 	printf '%s\n' '{"cpus":[{"id":0},{"id":1}]}' >"$TMP/m.json"
 	# env(1) and timeout(1)'s codes: 127 not found (126 cannot be invoked)

@@ -60,7 +60,7 @@ int ca_admit_load(const char *path, const struct ktopo *k, struct admit_req **re
 void ca_admit_free(struct admit_req *reqs, size_t n);
 
 /* bind.c: bind this process to cpus (and memory to their NUMA nodes unless
- * no_membind) through hwloc, then read the affinity back: a partial bind (a
+ * no_membind) with the system calls, then read the affinity back: a partial bind (a
  * cpuset cgroup, or a machine, that allows fewer of the CPUs) is an error as
  * numactl --physcpubind treats it. Returns 0, or -1 with err filled. */
 int ca_bind_cpus(const struct ktopo *k, const struct cpuset *cpus, bool no_membind, char *err,

@@ -1,78 +1,135 @@
 /* bind.c - pin this process to the chosen CPUs (and memory to their NUMA
- * nodes) through hwloc, like numactl --physcpubind --membind, and check that
- * the kernel really gave all of them. Ids are OS indexes on both sides (hwloc
- * PU os_index, NUMA node os_index), which is what the topology document
- * holds. */
+ * nodes), like numactl --physcpubind --membind, and check that the kernel
+ * really gave all of them. Ids are OS indexes on both sides, which is what
+ * the topology document holds.
+ *
+ * The two system calls are made directly rather than through hwloc: loading
+ * libhwloc (and the libudev, libxml2 ... it pulls in) cost every run of
+ * cpuset-alloc more than its whole allocation, for a path only --exec takes.
+ * cpuset-alloc has one thread, so the calling thread's affinity and memory
+ * policy are the process's, and both survive the exec. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <hwloc.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "alloc.h"
+#include "cpuset.h"
 
-/* "CPUs 1-3" of a bitmap into err. */
-static void say_list(char *err, size_t errlen, const char *fmt, hwloc_const_bitmap_t a,
-		     hwloc_const_bitmap_t b, int e)
+/* MPOL_BIND of <linux/mempolicy.h>, which is a kernel header not every
+ * build machine carries; its value is part of the system call's ABI */
+enum { KERNEL_MPOL_BIND = 2 };
+
+/* "cannot bind to CPUs 1-3: reason" */
+static void say_list(char *err, size_t errlen, const char *fmt, const struct cpuset *a,
+		     const struct cpuset *b, int e)
 {
-	char *sa = NULL, *sb = NULL;
+	char *sa = cpuset_format_list(a), *sb = b ? cpuset_format_list(b) : NULL;
 
-	hwloc_bitmap_list_asprintf(&sa, a);
-	if (b)
-		hwloc_bitmap_list_asprintf(&sb, b);
-	snprintf(err, errlen, fmt, sa ? sa : "?", b ? (sb ? sb : "?") : strerror(e));
+	snprintf(err, errlen, fmt, sa, b ? sb : strerror(e));
 	free(sa);
 	free(sb);
+}
+
+/* The CPUs this thread may run on, as the kernel reports them. */
+static int read_affinity(struct cpuset *got, size_t ncpus)
+{
+	cpu_set_t *mask = CPU_ALLOC(ncpus);
+	size_t size = CPU_ALLOC_SIZE(ncpus), c;
+
+	if (!mask)
+		return -1;
+	if (sched_getaffinity(0, size, mask) < 0) {
+		CPU_FREE(mask);
+		return -1;
+	}
+	cpuset_clear_all(got);
+	for (c = 0; c < ncpus; c++)
+		if (CPU_ISSET_S(c, size, mask))
+			cpuset_set(got, (unsigned)c);
+	CPU_FREE(mask);
+	return 0;
+}
+
+static int set_affinity(const struct cpuset *set, size_t ncpus)
+{
+	cpu_set_t *mask = CPU_ALLOC(ncpus);
+	size_t size = CPU_ALLOC_SIZE(ncpus);
+	int c, ret;
+
+	if (!mask)
+		return -1;
+	CPU_ZERO_S(size, mask);
+	for (c = cpuset_first(set); c >= 0; c = cpuset_next(set, c))
+		CPU_SET_S((size_t)c, size, mask);
+	ret = sched_setaffinity(0, size, mask);
+	CPU_FREE(mask);
+	return ret;
+}
+
+/* set_mempolicy(MPOL_BIND, nodes): the kernel reads maxnode - 1 bits of the
+ * mask (an off-by-one its callers have always compensated for), so one bit
+ * more than the words hold is passed. */
+static int bind_memory(const struct cpuset *nodes)
+{
+	int last = cpuset_last(nodes), n;
+	size_t bits_per_word = 8 * sizeof(unsigned long), nwords;
+	unsigned long *mask;
+	long ret;
+
+	if (last < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	nwords = (size_t)last / bits_per_word + 1;
+	mask = calloc(nwords, sizeof(*mask));
+	if (!mask)
+		return -1;
+	for (n = cpuset_first(nodes); n >= 0; n = cpuset_next(nodes, n))
+		mask[(size_t)n / bits_per_word] |= 1UL << ((size_t)n % bits_per_word);
+	ret = syscall(SYS_set_mempolicy, KERNEL_MPOL_BIND, mask, nwords * bits_per_word + 1);
+	free(mask);
+	return ret < 0 ? -1 : 0;
 }
 
 int ca_bind_cpus(const struct ktopo *k, const struct cpuset *cpus, bool no_membind, char *err,
 		 size_t errlen)
 {
-	hwloc_topology_t topo;
-	hwloc_bitmap_t set = NULL, nodes = NULL, got = NULL;
+	struct cpuset nodes = CPUSET_INIT, got = CPUSET_INIT;
+	/* room for every id the set names, and no less than the kernel's
+	 * usual mask so that sched_getaffinity never refuses a small buffer */
+	size_t ncpus = (size_t)(cpuset_last(cpus) + 1) > 8192 ? (size_t)(cpuset_last(cpus) + 1) : 8192;
 	int c, ret = -1;
 
-	if (hwloc_topology_init(&topo) < 0 || hwloc_topology_load(topo) < 0) {
-		snprintf(err, errlen, "cannot load the machine topology (hwloc): %s", strerror(errno));
-		return -1;
-	}
-	set = hwloc_bitmap_alloc();
-	nodes = hwloc_bitmap_alloc();
-	got = hwloc_bitmap_alloc();
-	for (c = cpuset_first(cpus); c >= 0; c = cpuset_next(cpus, c)) {
-		hwloc_bitmap_set(set, (unsigned)c);
+	for (c = cpuset_first(cpus); c >= 0; c = cpuset_next(cpus, c))
 		if (ktopo_has(k, c))
-			hwloc_bitmap_set(nodes, (unsigned)k->numa_id[k->cpu_numa[k->idx_of[c]]]);
-	}
-	if (hwloc_set_cpubind(topo, set, HWLOC_CPUBIND_PROCESS | HWLOC_CPUBIND_STRICT) < 0 &&
-	    hwloc_set_cpubind(topo, set, HWLOC_CPUBIND_PROCESS) < 0) {
-		say_list(err, errlen, "cannot bind to CPUs %s: %s", set, NULL, errno);
+			cpuset_set(&nodes, (unsigned)k->numa_id[k->cpu_numa[k->idx_of[c]]]);
+	if (set_affinity(cpus, ncpus) < 0) {
+		say_list(err, errlen, "cannot bind to CPUs %s: %s", cpus, NULL, errno);
 		goto out;
 	}
 	/* the kernel keeps only the CPUs the cpuset cgroup allows (and that
 	 * exist): fewer than asked is a failure, not a silent narrower pin */
-	if (hwloc_get_cpubind(topo, got, HWLOC_CPUBIND_THREAD) < 0) {
-		say_list(err, errlen, "cannot read back the binding to CPUs %s: %s", set, NULL, errno);
+	if (read_affinity(&got, ncpus) < 0) {
+		say_list(err, errlen, "cannot read back the binding to CPUs %s: %s", cpus, NULL, errno);
 		goto out;
 	}
-	if (!hwloc_bitmap_isequal(got, set)) {
+	if (!cpuset_equal(&got, cpus)) {
 		say_list(err, errlen, "asked for CPUs %s, but the kernel allows only CPUs %s "
-			 "(a cpuset cgroup or this machine has fewer)", set, got, 0);
+			 "(a cpuset cgroup or this machine has fewer)", cpus, &got, 0);
 		goto out;
 	}
-	if (!no_membind &&
-	    hwloc_set_membind(topo, nodes, HWLOC_MEMBIND_BIND,
-			      HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET) < 0) {
-		say_list(err, errlen, "cannot bind memory to NUMA node(s) %s: %s (try --no-membind)", nodes,
+	if (!no_membind && bind_memory(&nodes) < 0) {
+		say_list(err, errlen, "cannot bind memory to NUMA node(s) %s: %s (try --no-membind)", &nodes,
 			 NULL, errno);
 		goto out;
 	}
 	ret = 0;
 out:
-	hwloc_bitmap_free(set);
-	hwloc_bitmap_free(nodes);
-	hwloc_bitmap_free(got);
-	hwloc_topology_destroy(topo);
+	cpuset_release(&nodes);
+	cpuset_release(&got);
 	return ret;
 }
