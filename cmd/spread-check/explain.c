@@ -4,9 +4,8 @@
  *
  * With a cluster dump (--cluster, or --nodes and --pods) each recognised
  * FailedScheduling entry is re-derived for the pod it names: the pod's spec
- * is taken from the dump (pending pods only), every node runs the filters
- * before PodTopologySpread (filters.c, as simulate runs them) and the
- * plugin's Filter (podtopo.c, as place runs it), and the entry gets per
+ * is taken from the dump (pending pods only), every node runs the filter
+ * chain (filters.h, as place and simulate run it), and the entry gets per
  * node the filter that rejected it with the domain counts, and the changes
  * that would let the pod schedule.
  */
@@ -28,6 +27,7 @@
 #include "nearmiss.h"
 #include "podtopo.h"
 #include "spread.h"
+#include "volumes.h"
 #include "xalloc.h"
 
 static void __attribute__((noreturn)) usage(void)
@@ -186,9 +186,11 @@ struct verdicts {
 	bool *other_ok;        /* per node: passes every filter before PodTopologySpread */
 };
 
-static json_t *node_json(struct rederive *r, const struct pts_state *st, uint32_t n, bool *feasible)
+static json_t *node_json(struct rederive *r, const struct sc_chain *ch, const char *rejected, uint32_t n,
+			 bool *feasible)
 {
 	const struct sc_cluster *c = &r->c;
+	const struct pts_state *st = ch->pts;
 	json_t *o = json_object(), *reasons = json_array();
 	struct sc_filter_verdict v;
 	uint32_t i;
@@ -196,35 +198,42 @@ static json_t *node_json(struct rederive *r, const struct pts_state *st, uint32_
 
 	json_object_set_new(o, "name", json_string(c->nodes[n].name));
 	*feasible = false;
-	if (sc_filters_before_spread(st->pod, &c->nodes[n], st->aff_ok[n], &r->unsched, &v)) {
+	if (rejected) {
+		/* a PreFilter rejected the pod: the same status on every node */
 		json_object_set_new(o, "feasible", json_false());
-		json_object_set_new(o, "plugin", json_string(v.plugin));
-		for (j = 0; j < v.nreasons; j++)
-			json_array_append_new(reasons, json_string(v.reasons[j]));
+		json_object_set_new(o, "plugin", json_string("VolumeBinding"));
+		json_array_append_new(reasons, json_string(rejected));
 		json_object_set_new(o, "reasons", reasons);
-		/* the scheduler's reason no longer names the taint; the user needs it */
-		if (strcmp(v.plugin, "TaintToleration") == 0) {
-			const struct sc_taint *t = sc_untolerated_taint(st->pod, &c->nodes[n]);
-
-			if (t)
-				json_object_set_new(o, "taint", json_pack("{s:s,s:s}", "key", t->key,
-									   "value", t->val ? t->val : ""));
-		}
-		sc_filter_verdict_release(&v);
 		return o;
 	}
+	if (!sc_chain_filter(ch, n, &v)) {
+		json_decref(reasons);
+		json_object_set_new(o, "feasible", json_true());
+		*feasible = true;
+		return o;
+	}
+	json_object_set_new(o, "feasible", json_false());
+	json_object_set_new(o, "plugin", json_string(v.plugin));
+	for (j = 0; j < v.nreasons; j++)
+		json_array_append_new(reasons, json_string(v.reasons[j]));
+	json_object_set_new(o, "reasons", reasons);
+	/* the scheduler's reason no longer names the taint; the user needs it */
+	if (strcmp(v.plugin, "TaintToleration") == 0) {
+		const struct sc_taint *t = sc_untolerated_taint(st->pod, &c->nodes[n]);
+
+		if (t)
+			json_object_set_new(o, "taint", json_pack("{s:s,s:s}", "key", t->key,
+								   "value", t->val ? t->val : ""));
+	}
+	if (strcmp(v.plugin, "PodTopologySpread") != 0)
+		return o;
 	for (i = 0; i < st->nhard; i++) {
 		const struct pts_constraint *k = &st->k[i];
 		int64_t skew = 0, min = 0;
-		const char *why = pts_filter_constraint(st, i, n, &skew, &min);
 		json_t *kj;
 
-		if (!why)
+		if (!pts_filter_constraint(st, i, n, &skew, &min))
 			continue;
-		json_object_set_new(o, "feasible", json_false());
-		json_object_set_new(o, "plugin", json_string("PodTopologySpread"));
-		json_array_append_new(reasons, json_string(why));
-		json_object_set_new(o, "reasons", reasons);
 		kj = json_object();
 		json_object_set_new(kj, "topologyKey", json_string(k->key));
 		if (!k->has_key[n]) {
@@ -238,11 +247,8 @@ static json_t *node_json(struct rederive *r, const struct pts_state *st, uint32_
 			json_object_set_new(kj, "maxSkew", json_integer(k->max_skew));
 		}
 		json_object_set_new(o, "constraint", kj);
-		return o;
+		break;
 	}
-	json_decref(reasons);
-	json_object_set_new(o, "feasible", json_true());
-	*feasible = true;
 	return o;
 }
 
@@ -383,9 +389,36 @@ static json_t *fit_message(const json_t *nodes)
 	return v ? v : json_null();
 }
 
+/* FitError.Error() when a PreFilter rejected the pod: its message alone. */
+static json_t *prefilter_message(const char *rejected, size_t nnodes)
+{
+	char *msg = xasprintf("0/%zu nodes are available: %s.", nnodes, rejected);
+	json_t *v = json_string(msg);
+
+	free(msg);
+	return v ? v : json_null();
+}
+
+/* The pending pod's claims (spec.volumes, as the dump names them) as
+ * VolumeBinding and VolumeZone see them; true when it has any. */
+static bool pod_volumes(struct sc_cluster *c, const struct sc_podspec *pod, struct sc_volmask *vol)
+{
+	const char **claims, **classes;
+	uint32_t nnew, nc = sc_pod_claims(c, pod, false, 0, &claims, &classes, &nnew);
+	bool any = sc_volmask_build(c, pod->ns, claims, nc, nnew, classes, vol);
+
+	free(claims);
+	free(classes);
+	return any;
+}
+
 static json_t *rederive_pod(struct rederive *r, struct pending *p)
 {
 	struct pts_state st;
+	struct sc_chain ch;
+	struct sc_volmask vol;
+	const char *rejected;
+	bool volumes;
 	json_t *root = json_object(), *nodes = json_array(), *fixes = json_array(), *cons = json_array();
 	bool *other_ok = xcalloc(r->c.nnodes + 1, sizeof(bool));
 	size_t nfeasible = 0, nother = 0;
@@ -393,10 +426,12 @@ static json_t *rederive_pod(struct rederive *r, struct pending *p)
 
 	memset(&st, 0, sizeof(st));
 	pts_state_init(&st, &r->c, &p->spec, &r->defs, &r->objs);
-	pts_prefilter(&st);
+	volumes = pod_volumes(&r->c, &p->spec, &vol);
+	sc_chain_init(&ch, &st, volumes ? &vol : NULL);
+	rejected = sc_chain_prefilter(&ch);
 	for (n = 0; n < r->c.nnodes; n++) {
 		bool feasible;
-		json_t *nj = node_json(r, &st, n, &feasible);
+		json_t *nj = node_json(r, &ch, rejected, n, &feasible);
 		const char *plugin = json_string_value(json_object_get(nj, "plugin"));
 
 		other_ok[n] = !plugin || strcmp(plugin, "PodTopologySpread") == 0;
@@ -422,11 +457,13 @@ static json_t *rederive_pod(struct rederive *r, struct pending *p)
 	}
 	json_object_set_new(root, "found", json_true());
 	json_object_set_new(root, "feasibleNodes", json_integer((json_int_t)nfeasible));
-	json_object_set_new(root, "schedulerMessage", nfeasible ? json_null() : fit_message(nodes));
+	json_object_set_new(root, "schedulerMessage", nfeasible ? json_null() :
+			    rejected ? prefilter_message(rejected, r->c.nnodes) : fit_message(nodes));
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "constraints", cons);
 	json_object_set_new(root, "fixes", fixes);
 	pts_state_release(&st);
+	sc_volmask_release(&vol);
 	free(other_ok);
 	return root;
 }

@@ -1,10 +1,19 @@
-/* filters.h - the default scheduler profile's filters that run before
- * PodTopologySpread, for one pod on one node (simulate and explain).
+/* filters.h - kube-scheduler's Filter chain for one pod on one node, in the
+ * default profile's order, as place, simulate and explain's re-run run it.
  *
  * Order (pkg/scheduler/apis/config/v1/default_plugins.go): NodeUnschedulable,
- * TaintToleration, NodeAffinity, NodeResourcesFit; the framework stops at
- * the first plugin that rejects a node, and that plugin's reasons are the
- * node's reasons in the FailedScheduling message.
+ * TaintToleration, NodeAffinity, NodeResourcesFit, VolumeBinding,
+ * VolumeZone, PodTopologySpread. The framework (runtime RunFilterPlugins)
+ * stops at the first plugin that rejects a node; that plugin's reasons are
+ * the node's reasons in FitError's "0/N nodes are available: ..." histogram.
+ * A PreFilter that rejects the pod (VolumeBinding's missing claim) rejects
+ * it on every node before any Filter runs: FitError then prints only its
+ * message.
+ *
+ * Usage: sc_chain_init() once per pod (after pts_state_init), per
+ * scheduling cycle sc_chain_prefilter() (it runs pts_prefilter) and then
+ * sc_chain_filter() per node. Reasons are static or owned by the chain or
+ * the cluster: nothing to free per node.
  */
 #ifndef SC_FILTERS_H
 #define SC_FILTERS_H
@@ -13,19 +22,33 @@
 #include <stddef.h>
 
 #include "cluster.h"
+#include "podtopo.h"
+#include "volumes.h"
 
-#define SC_FILTER_MAX_REASONS 3
+#define SC_FILTER_MAX_REASONS 8
 
 struct sc_filter_verdict {
 	const char *plugin;             /* NULL: every filter passes */
 	size_t nreasons;
-	char *reasons[SC_FILTER_MAX_REASONS];   /* the plugin's reason strings */
+	const char *reasons[SC_FILTER_MAX_REASONS];   /* the plugin's reason strings */
 };
 
-/* aff_ok: the pod's required node affinity matches the node (computed once
- * per pod by pts_state_init); unsched_taint: node.kubernetes.io/unschedulable
- * with effect NoSchedule, interned in the pod's cluster. Returns true when a
- * filter rejects the node; release v with sc_filter_verdict_release. */
+struct sc_chain {
+	struct pts_state *pts;          /* borrowed: the pod, its cluster, aff_ok */
+	const struct sc_volmask *vol;   /* borrowed; NULL: no claim constraint */
+	struct sc_taint unsched;        /* node.kubernetes.io/unschedulable:NoSchedule */
+};
+
+void sc_chain_init(struct sc_chain *ch, struct pts_state *pts, const struct sc_volmask *vol);
+/* PreFilter of every plugin: NULL, or the message of the one that rejects
+ * the pod on every node. */
+const char *sc_chain_prefilter(struct sc_chain *ch);
+/* Filter: true when a plugin rejects node n (v says which and why). */
+bool sc_chain_filter(const struct sc_chain *ch, uint32_t n, struct sc_filter_verdict *v);
+
+/* The part of the chain before the volume filters and PodTopologySpread,
+ * for callers that run those themselves (audit --advise). aff_ok: the
+ * pod's required node affinity matches the node (pts_state's aff_ok). */
 bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_nodeinfo *node,
 			      bool aff_ok, const struct sc_taint *unsched_taint,
 			      struct sc_filter_verdict *v);

@@ -1,8 +1,9 @@
 /* place.c - `spread-check place`: what kube-scheduler's PodTopologySpread
  * plugin decides for one incoming pod on every node.
  *
- * Every node gets the plugin's Filter verdict; nodes that pass it and are
- * not named by --failed-nodes are the candidates, and get the plugin's
+ * Every node runs the scheduler's filter chain (filters.h; with
+ * --spread-only the plugin's Filter alone); nodes that pass it and are not
+ * named by --failed-nodes are the candidates, and get the plugin's
  * normalized score (PreScore, Score, NormalizeScore). Exit 1 when no node
  * is feasible.
  */
@@ -17,19 +18,23 @@
 #include "clusterio.h"
 #include "emit.h"
 #include "exitcodes.h"
+#include "filters.h"
 #include "podtopo.h"
 #include "spread.h"
+#include "volumes.h"
 #include "xalloc.h"
 
 enum {
 	OPT_FAILED = SC_OPT_OWN,
 	OPT_COUNTS,
+	OPT_SPREAD_ONLY,
 };
 
 struct place_opts {
 	struct sc_inputs in;
 	const char *failed, *pod;
 	bool counts;
+	bool spread_only;      /* PodTopologySpread alone, as its unit tests run it */
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -44,7 +49,9 @@ static void __attribute__((noreturn)) usage(void)
 	sc_help_inputs(stdout, "pods (kubectl get pods -A -o json)");
 	fputs("     --failed-nodes A,B      nodes that failed another filter: counted, not scored\n", stdout);
 	sc_help_defaults(stdout);
-	fputs("     --counts                also print the counted pods per domain\n", stdout);
+	fputs("     --counts                also print the counted pods per domain\n"
+	      "     --spread-only           run PodTopologySpread alone, not the filters\n"
+	      "                             before and after it\n", stdout);
 	sc_help_tail(stdout, "a feasible node", "no feasible node");
 	exit(TK_EXIT_OK);
 }
@@ -56,6 +63,7 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 		SC_DEFAULTS_LONGOPTS,
 		{ "failed-nodes",        required_argument, NULL, OPT_FAILED },
 		{ "counts",              no_argument,       NULL, OPT_COUNTS },
+		{ "spread-only",         no_argument,       NULL, OPT_SPREAD_ONLY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -70,6 +78,9 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 			break;
 		case OPT_COUNTS:
 			o->counts = true;
+			break;
+		case OPT_SPREAD_ONLY:
+			o->spread_only = true;
 			break;
 		default:
 			sc_inputs_opt(&o->in, ch, optarg, usage, argv);
@@ -111,28 +122,49 @@ static bool *failed_nodes(const struct sc_cluster *c, const char *list)
 
 struct place_result {
 	size_t n;
-	const char **reason;    /* NULL: feasible */
+	struct sc_filter_verdict *v;   /* per node; plugin NULL: feasible */
 	int64_t *score;
 	size_t nfeasible;
 };
 
-static void place_compute(struct pts_state *st, const bool *failed, struct place_result *r)
+/* The filter chain (filters.h) on every node, --failed-nodes after it,
+ * then PodTopologySpread's score over the feasible nodes. */
+static void place_compute(struct pts_state *st, const struct sc_volmask *vol, const bool *failed,
+			  bool spread_only, struct place_result *r)
 {
 	const struct sc_cluster *c = st->c;
 	uint32_t *cand = xcalloc(c->nnodes + 1, sizeof(*cand));
 	int64_t *scores = xcalloc(c->nnodes + 1, sizeof(*scores));
+	struct sc_chain ch;
+	const char *rejected;
 	size_t n, ncand = 0, i;
 
 	r->n = c->nnodes;
-	r->reason = xcalloc(c->nnodes + 1, sizeof(*r->reason));
+	r->v = xcalloc(c->nnodes + 1, sizeof(*r->v));
 	r->score = xcalloc(c->nnodes + 1, sizeof(*r->score));
 	r->nfeasible = 0;
-	pts_prefilter(st);
+	sc_chain_init(&ch, st, vol);
+	rejected = sc_chain_prefilter(&ch);
 	for (n = 0; n < c->nnodes; n++) {
-		r->reason[n] = pts_filter(st, (uint32_t)n);
-		if (!r->reason[n] && failed[n])
-			r->reason[n] = REASON_FAILED;
-		if (!r->reason[n])
+		struct sc_filter_verdict *v = &r->v[n];
+
+		if (spread_only) {
+			if ((v->reasons[0] = pts_filter(st, (uint32_t)n))) {
+				v->plugin = "PodTopologySpread";
+				v->nreasons = 1;
+			}
+		} else if (rejected) {
+			/* a PreFilter rejected the pod: the same status on every node */
+			v->plugin = "VolumeBinding";
+			v->reasons[v->nreasons++] = rejected;
+		} else {
+			sc_chain_filter(&ch, (uint32_t)n, v);
+		}
+		if (!v->plugin && failed[n]) {
+			v->plugin = "";
+			v->reasons[v->nreasons++] = REASON_FAILED;
+		}
+		if (!v->plugin)
 			cand[ncand++] = (uint32_t)n;
 	}
 	r->nfeasible = ncand;
@@ -187,9 +219,15 @@ static int place_render(const struct pts_state *st, const struct place_result *r
 
 	if (o->in.out == TK_OUT_TEXT) {
 		for (n = 0; n < r->n; n++) {
-			if (r->reason[n])
-				printf("%s\tinfeasible\t%s\n", tk_text_safe(c->nodes[n].name), r->reason[n]);
-			else
+			const struct sc_filter_verdict *v = &r->v[n];
+			size_t j;
+
+			if (v->plugin) {
+				printf("%s\tinfeasible\t", tk_text_safe(c->nodes[n].name));
+				for (j = 0; j < v->nreasons; j++)
+					printf("%s%s", j ? ", " : "", tk_text_safe(v->reasons[j]));
+				putchar('\n');
+			} else
 				printf("%s\tfeasible\t%lld\n", tk_text_safe(c->nodes[n].name),
 				       (long long)r->score[n]);
 		}
@@ -200,12 +238,26 @@ static int place_render(const struct pts_state *st, const struct place_result *r
 
 		for (n = 0; n < r->n; n++) {
 			json_t *e = json_object();
+			const struct sc_filter_verdict *v = &r->v[n];
 
 			json_object_set_new(e, "name", json_string(c->nodes[n].name));
-			json_object_set_new(e, "feasible", json_boolean(!r->reason[n]));
-			if (r->reason[n])
-				json_object_set_new(e, "reason", json_string(r->reason[n]));
-			else
+			json_object_set_new(e, "feasible", json_boolean(!v->plugin));
+			if (v->plugin) {
+				json_t *reasons = json_array();
+				size_t j;
+
+				/* reason: the first, as before the chain; plugin and
+				 * reasons: FitError's view */
+				json_object_set_new(e, "reason", json_string(v->reasons[0]));
+				if (*v->plugin) {
+					json_object_set_new(e, "plugin", json_string(v->plugin));
+					for (j = 0; j < v->nreasons; j++)
+						json_array_append_new(reasons, json_string(v->reasons[j]));
+					json_object_set_new(e, "reasons", reasons);
+				} else {
+					json_decref(reasons);
+				}
+			} else
 				json_object_set_new(e, "score", json_integer(r->score[n]));
 			json_array_append_new(arr, e);
 		}
@@ -234,7 +286,8 @@ int cmd_place(int argc, char **argv)
 	struct pts_objects objs;
 	struct pts_state st;
 	struct place_result r;
-	bool *failed;
+	struct sc_volmask vol;
+	bool *failed, volumes;
 	int ret;
 
 	parse_opts(argc, argv, &o);
@@ -245,13 +298,24 @@ int cmd_place(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	pts_state_init(&st, &c, &pod, &defs, &objs);
-	place_compute(&st, failed, &r);
+	{
+		/* a workload's first replica: a StatefulSet's ordinal 0 */
+		const char **claims, **classes;
+		uint32_t nnew, nc = sc_pod_claims(&c, &pod, strcmp(pod.kind, "StatefulSet") == 0, 0,
+						  &claims, &classes, &nnew);
+
+		volumes = sc_volmask_build(&c, pod.ns, claims, nc, nnew, classes, &vol);
+		free(claims);
+		free(classes);
+	}
+	place_compute(&st, volumes ? &vol : NULL, failed, o.spread_only, &r);
 	if (place_render(&st, &r, &o) < 0)
 		tk_fatal("write error");
 	ret = r.nfeasible ? TK_EXIT_OK : TK_EXIT_NO;
 
-	free(r.reason);
+	free(r.v);
 	free(r.score);
+	sc_volmask_release(&vol);
 	free(failed);
 	pts_state_release(&st);
 	pts_objects_release(&objs);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "clusterio.h"
+#include "filters.h"
 #include "podtopo.h"
 #include "volumes.h"
 
@@ -36,6 +37,7 @@ struct sim_opts {
 struct sim_group {
 	struct sc_podspec spec;   /* shallow copy of the workload's; own labels and requests */
 	struct pts_state st;
+	struct sc_chain ch;       /* over st; vol set per replica */
 };
 
 struct sim {
@@ -45,7 +47,6 @@ struct sim {
 	const struct pts_objects *objs;
 	size_t ngroups;
 	struct sim_group **groups;
-	struct sc_taint unsched_taint;   /* for NodeUnschedulable */
 	bool seeded;
 	unsigned long long rng;
 	uint32_t *cand;

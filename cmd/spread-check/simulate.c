@@ -3,9 +3,8 @@
  * Several workloads in the file are placed in order; the replicas of each
  * stay in the cluster as running pods for the ones after it.
  *
- * Each replica runs one scheduling cycle: the filters NodeUnschedulable,
- * TaintToleration, NodeAffinity, NodeResourcesFit and PodTopologySpread in
- * the default profile's order (the first failing filter gives the node's
+ * Each replica runs one scheduling cycle: the filter chain (filters.h, the
+ * default profile's order; the first failing filter gives the node's
  * reason), then PodTopologySpread's normalized score; the highest score
  * wins, ties go to the lowest node name or, with --seed, to a uniformly
  * random one (selectHost). A replica with no feasible node stays Pending
@@ -201,31 +200,6 @@ static char *reasons_message(struct reasons *r, size_t nnodes)
 	return msg;
 }
 
-/* The filters before PodTopologySpread (filters.h), then VolumeBinding and
- * VolumeZone (volumes.h): the first failing filter's reason(s) go to r. */
-static bool other_filters(struct sim *s, const struct sim_group *g, const struct sc_volmask *vol,
-			  uint32_t n, struct reasons *r)
-{
-	struct sc_filter_verdict v;
-	size_t i;
-
-	if (sc_filters_before_spread(&g->spec, &s->c->nodes[n], g->st.aff_ok[n], &s->unsched_taint, &v)) {
-		for (i = 0; i < v.nreasons; i++)
-			reasons_add(r, v.reasons[i]);
-		sc_filter_verdict_release(&v);
-		return true;
-	}
-	if (vol && vol->why && vol->why[n]) {
-		const char *why[4];
-		size_t k, nwhy = sc_vol_reasons(vol->why[n], why);
-
-		for (k = 0; k < nwhy; k++)
-			reasons_add(r, why[k]);
-		return true;
-	}
-	return false;
-}
-
 /* Bind (delta 1) or unbind a pod of group gi: resources, and every
  * group's counts (AddPod). */
 static void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
@@ -250,6 +224,7 @@ static int32_t sim_add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t 
 	g->spec.cpu = cpu;
 	g->spec.mem = mem;
 	pts_state_init(&g->st, s->c, &g->spec, s->defs, s->objs);
+	sc_chain_init(&g->ch, &g->st, NULL);
 	s->groups = xreallocarray(s->groups, s->ngroups + 1, sizeof(*s->groups));
 	s->groups[s->ngroups] = g;
 	return (int32_t)s->ngroups++;
@@ -262,27 +237,27 @@ bool sim_schedule_one(struct sim *s, size_t i)
 	const struct sc_volmask *vol = s->vol_of ? s->vol_of[i] : NULL;
 	struct reasons r = { 0 };
 	size_t ncand = 0, nnodes = 0, k, best = 0, nties = 0;
+	const char *rejected;
 	uint32_t n;
 
-	if (vol && vol->prefilter) {
+	g->ch.vol = vol;
+	if ((rejected = sc_chain_prefilter(&g->ch))) {
 		for (n = 0; n < c->nnodes; n++)
 			nnodes += !c->nodes[n].removed;
 		free(s->pending_reason[i]);
 		s->node_of[i] = -1;
-		s->pending_reason[i] = xasprintf("0/%zu nodes are available: %s.", nnodes, vol->prefilter);
+		s->pending_reason[i] = xasprintf("0/%zu nodes are available: %s.", nnodes, rejected);
 		return false;
 	}
-	pts_prefilter(&g->st);
 	for (n = 0; n < c->nnodes; n++) {
-		const char *why;
+		struct sc_filter_verdict v;
 
 		if (c->nodes[n].removed)
 			continue;
 		nnodes++;
-		if (other_filters(s, g, vol, n, &r))
-			continue;
-		if ((why = pts_filter(&g->st, n))) {
-			reasons_add(&r, why);
+		if (sc_chain_filter(&g->ch, n, &v)) {
+			for (k = 0; k < v.nreasons; k++)
+				reasons_add(&r, v.reasons[k]);
 			continue;
 		}
 		s->cand[ncand++] = n;
@@ -576,9 +551,6 @@ void sim_init(struct sim *s, struct sc_cluster *c, struct sc_podspec *pod, const
 	s->pod = pod;
 	s->defs = defs;
 	s->objs = objs;
-	s->unsched_taint.key = sc_intern_str(&c->strs, "node.kubernetes.io/unschedulable");
-	s->unsched_taint.val = sc_intern_str(&c->strs, "");
-	s->unsched_taint.effect = SC_NO_SCHEDULE;
 	s->seeded = o->seeded;
 	s->rng = o->seed;
 	s->nrep = nrep;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bats
+# spread-check's model of kube-scheduler's filter chain (filters.h): place,
+# simulate and explain's re-run run the same filters in the default
+# profile's order, and a node counts once, under the first filter that
+# rejects it, as FitError counts it. Few processes: each call covers many
+# cases (the plugins' table tests are C unit tests, tests/unit/test-filters.c).
+load test_helper/common
+
+F=$FIXTURES/spread-check/filters
+
+@test "explain --cluster: a node rejected by its volumes is not feasible, and schedulerMessage is the event's" {
+	run -1 --separate-stderr spread-check explain --cluster "$F/volumes-cluster.json" "$F/volumes-events.json"
+	# bound PV's node affinity (VolumeBinding), a zonal PV (VolumeZone) and
+	# an unbound immediate claim (VolumeBinding's PreFilter, every node)
+	jq_is '[.events[]|(.message|split(" preemption:")[0]) == .rederived.schedulerMessage]' '[true,true,true]'
+	jq_is '[.events[0].rederived.nodes[]|[.name,.feasible,.plugin]]' \
+		'[["n-a",false,"NodeResourcesFit"],["n-b",false,"VolumeBinding"],["n-c",false,"TaintToleration"],["n-d",false,"VolumeBinding"]]'
+	jq_is '[.events[1].rederived.nodes[]|.plugin]' '["NodeResourcesFit","VolumeZone","TaintToleration","VolumeZone"]'
+	jq_is '[.events[]|.rederived.feasibleNodes]' '[0,0,0]'
+}
+
+@test "place and simulate run the same chain: volumes before PodTopologySpread, the first failing filter counts" {
+	jq '.items[]|select(.kind=="Pod" and .metadata.name=="db-0")' "$F/volumes-cluster.json" >"$BATS_TEST_TMPDIR/db-0.json"
+	run -1 --separate-stderr spread-check place --cluster "$F/volumes-cluster.json" "$BATS_TEST_TMPDIR/db-0.json"
+	jq_is '[.nodes[]|[.name,.plugin,.reasons]]' \
+		'[["n-a","NodeResourcesFit",["Insufficient cpu"]],["n-b","VolumeBinding",["node(s) had volume node affinity conflict"]],["n-c","TaintToleration",["node(s) had untolerated taint(s)"]],["n-d","VolumeBinding",["node(s) had volume node affinity conflict"]]]'
+	# the first reason stays in "reason", as before the chain
+	jq_is '.nodes[0].reason' '"Insufficient cpu"'
+	run -1 --separate-stderr spread-check simulate --cluster "$F/volumes-cluster.json" "$BATS_TEST_TMPDIR/db-0.json"
+	jq_is '.pendingReplicas[0].reason' '"0/4 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s), 2 node(s) had volume node affinity conflict."'
+}
