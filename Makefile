@@ -11,9 +11,10 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 TOOLS = topo-discover topo-admit cpuset-alloc spread-check numa-verify
 # tools that call libhwloc (discovery; cpuset-alloc binds with the system calls)
 HWLOC_TOOLS = topo-discover
-# tools that draw pictures (-o svg|png|pdf) through cairo (common/picture.c):
-# cairo gives SVG, PNG and PDF with real text metrics, as lstopo draws
-DRAW_TOOLS = topo-discover spread-check
+# topo-discover and spread-check draw pictures (-o svg|png|pdf) through cairo
+# (SVG, PNG and PDF with real text metrics, as lstopo draws): its headers at
+# build time, and common/picture.c loads libcairo.so.2 when a picture is asked
+# for, so no tool links it
 
 BUILD ?= build
 BIN ?= bin
@@ -27,7 +28,6 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Icommon \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) hwloc cairo 2>/dev/null)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 HWLOC_LIBS = $(shell $(PKG_CONFIG) --libs hwloc 2>/dev/null)
-DRAW_LIBS = $(shell $(PKG_CONFIG) --libs cairo 2>/dev/null)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -67,7 +67,7 @@ $(1)_SRC = $$(sort $$(wildcard cmd/$(1)/*.c))
 $(1)_OBJ = $$($(1)_SRC:%.c=$(BUILD)/%.o)
 $(BIN)/$(1): $$($(1)_OBJ) $$($(1)_EXTRA) $(LIB)
 	@mkdir -p $(BIN)
-	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $$($(1)_EXTRA) $(LIB) $(if $(filter $(1),$(HWLOC_TOOLS)),$$(HWLOC_LIBS)) $(if $(filter $(1),$(DRAW_TOOLS)),$$(DRAW_LIBS)) $$(LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $$($(1)_EXTRA) $(LIB) $(if $(filter $(1),$(HWLOC_TOOLS)),$$(HWLOC_LIBS)) $$(LIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 -include $(COMMON_OBJ:.o=.d) $(foreach t,$(TOOLS),$($(t)_OBJ:.o=.d))
@@ -202,7 +202,7 @@ $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_BUILD)/exit.o $(FUZZ_BUILD)/lib
 
 # whole-tool targets (tests/fuzz/tools.list): linked from the objects above
 fuzz-build: $(FUZZ_BIN) $(FUZZ_TOOL_OBJ)
-	@tests/fuzz/build-tools $(FUZZ_BUILD) "$(FUZZ_CFLAGS) $(FUZZ_RENAME)" "$(HWLOC_LIBS) $(DRAW_LIBS) $(LIBS)"
+	@tests/fuzz/build-tools $(FUZZ_BUILD) "$(FUZZ_CFLAGS) $(FUZZ_RENAME)" "$(HWLOC_LIBS) $(LIBS)"
 
 # Long runs: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGETS="fuzz-doc fuzz-procfs"]
 fuzz: deps fuzz-build

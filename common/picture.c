@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dlfcn.h>
+
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -11,6 +13,108 @@
 #include "diag.h"
 #include "picture.h"
 #include "xalloc.h"
+
+/* cairo is loaded when the first picture is made, not at start-up: linked
+ * in, it and the 25 libraries it needs cost every run of topo-discover and
+ * spread-check more than most of their work, and only -o svg|png|pdf draws.
+ * Its soname, libcairo.so.2, is its stable ABI; the headers give each
+ * function's type, so a mismatch is a compile error here. */
+#define CAIRO_SONAME "libcairo.so.2"
+#define CAIRO_FUNCTIONS(X) \
+	X(cairo_create) X(cairo_debug_reset_static_data) X(cairo_destroy) X(cairo_fill) \
+	X(cairo_fill_preserve) X(cairo_font_extents) X(cairo_font_options_create) \
+	X(cairo_font_options_destroy) X(cairo_font_options_set_hint_metrics) \
+	X(cairo_font_options_set_hint_style) X(cairo_image_surface_create) X(cairo_line_to) \
+	X(cairo_move_to) X(cairo_paint) X(cairo_pdf_surface_create_for_stream) \
+	X(cairo_pdf_surface_set_metadata) X(cairo_rectangle) X(cairo_select_font_face) \
+	X(cairo_set_dash) X(cairo_set_font_options) X(cairo_set_font_size) \
+	X(cairo_set_line_width) X(cairo_set_source_rgb) X(cairo_show_text) X(cairo_status) \
+	X(cairo_status_to_string) X(cairo_stroke) X(cairo_surface_destroy) \
+	X(cairo_surface_finish) X(cairo_surface_status) X(cairo_surface_write_to_png_stream) \
+	X(cairo_svg_surface_create_for_stream) X(cairo_svg_surface_restrict_to_version) \
+	X(cairo_svg_surface_set_document_unit) X(cairo_text_extents)
+
+#define CAIRO_POINTER(name) __typeof__(name) *p_##name;
+static struct {
+	CAIRO_FUNCTIONS(CAIRO_POINTER)
+} cz;
+#undef CAIRO_POINTER
+
+/* Every call below goes through the table. */
+#define CAIRO_REDIRECT(name) (*cz.p_##name)
+#define cairo_create CAIRO_REDIRECT(cairo_create)
+#define cairo_debug_reset_static_data CAIRO_REDIRECT(cairo_debug_reset_static_data)
+#define cairo_destroy CAIRO_REDIRECT(cairo_destroy)
+#define cairo_fill CAIRO_REDIRECT(cairo_fill)
+#define cairo_fill_preserve CAIRO_REDIRECT(cairo_fill_preserve)
+#define cairo_font_extents CAIRO_REDIRECT(cairo_font_extents)
+#define cairo_font_options_create CAIRO_REDIRECT(cairo_font_options_create)
+#define cairo_font_options_destroy CAIRO_REDIRECT(cairo_font_options_destroy)
+#define cairo_font_options_set_hint_metrics CAIRO_REDIRECT(cairo_font_options_set_hint_metrics)
+#define cairo_font_options_set_hint_style CAIRO_REDIRECT(cairo_font_options_set_hint_style)
+#define cairo_image_surface_create CAIRO_REDIRECT(cairo_image_surface_create)
+#define cairo_line_to CAIRO_REDIRECT(cairo_line_to)
+#define cairo_move_to CAIRO_REDIRECT(cairo_move_to)
+#define cairo_paint CAIRO_REDIRECT(cairo_paint)
+#define cairo_pdf_surface_create_for_stream CAIRO_REDIRECT(cairo_pdf_surface_create_for_stream)
+#define cairo_pdf_surface_set_metadata CAIRO_REDIRECT(cairo_pdf_surface_set_metadata)
+#define cairo_rectangle CAIRO_REDIRECT(cairo_rectangle)
+#define cairo_select_font_face CAIRO_REDIRECT(cairo_select_font_face)
+#define cairo_set_dash CAIRO_REDIRECT(cairo_set_dash)
+#define cairo_set_font_options CAIRO_REDIRECT(cairo_set_font_options)
+#define cairo_set_font_size CAIRO_REDIRECT(cairo_set_font_size)
+#define cairo_set_line_width CAIRO_REDIRECT(cairo_set_line_width)
+#define cairo_set_source_rgb CAIRO_REDIRECT(cairo_set_source_rgb)
+#define cairo_show_text CAIRO_REDIRECT(cairo_show_text)
+#define cairo_status CAIRO_REDIRECT(cairo_status)
+#define cairo_status_to_string CAIRO_REDIRECT(cairo_status_to_string)
+#define cairo_stroke CAIRO_REDIRECT(cairo_stroke)
+#define cairo_surface_destroy CAIRO_REDIRECT(cairo_surface_destroy)
+#define cairo_surface_finish CAIRO_REDIRECT(cairo_surface_finish)
+#define cairo_surface_status CAIRO_REDIRECT(cairo_surface_status)
+#define cairo_surface_write_to_png_stream CAIRO_REDIRECT(cairo_surface_write_to_png_stream)
+#define cairo_svg_surface_create_for_stream CAIRO_REDIRECT(cairo_svg_surface_create_for_stream)
+#define cairo_svg_surface_restrict_to_version CAIRO_REDIRECT(cairo_svg_surface_restrict_to_version)
+#define cairo_svg_surface_set_document_unit CAIRO_REDIRECT(cairo_svg_surface_set_document_unit)
+#define cairo_text_extents CAIRO_REDIRECT(cairo_text_extents)
+
+/* Fill the table once; the library stays loaded to the end. Returns 0, or
+ * -1 with d saying what is missing and which package gives it. */
+static int load_cairo(struct tk_diag *d)
+{
+	static bool loaded;
+	void *lib;
+	const char *missing = NULL;
+
+	if (loaded)
+		return 0;
+	if (!(lib = dlopen(CAIRO_SONAME, RTLD_NOW | RTLD_LOCAL))) {
+		const char *why = dlerror();
+
+		return tk_diag_set(d, "", 0, 0, "drawing needs cairo: %s (install libcairo2)",
+				   why ? why : "cannot load " CAIRO_SONAME);
+	}
+	/* dlsym returns an object pointer; POSIX guarantees it converts to a
+	 * function pointer, which memcpy states without a cast ISO C forbids */
+#define CAIRO_RESOLVE(name) \
+	if (!missing) { \
+		void *sym = dlsym(lib, #name); \
+		if (sym) \
+			memcpy(&cz.p_##name, &sym, sizeof(sym)); \
+		else \
+			missing = #name; \
+	}
+	CAIRO_FUNCTIONS(CAIRO_RESOLVE)
+#undef CAIRO_RESOLVE
+	if (missing) {
+		dlclose(lib);
+		memset(&cz, 0, sizeof(cz));
+		return tk_diag_set(d, "", 0, 0, "drawing needs cairo 1.16 or later: " CAIRO_SONAME
+				   " has no %s", missing);
+	}
+	loaded = true;
+	return 0;
+}
 
 #define RGB(x) { ((x) >> 16 & 0xff) / 255.0, ((x) >> 8 & 0xff) / 255.0, ((x) & 0xff) / 255.0 }
 
@@ -151,6 +255,8 @@ struct tk_pic *tk_pic_new(enum tk_pic_format fmt, double width, double height, c
 			    "(use -o svg or pdf)", width, height);
 		return NULL;
 	}
+	if (load_cairo(d) < 0)
+		return NULL;
 	width = ceil(width);
 	height = ceil(height);
 	p = xcalloc(1, sizeof(*p));

@@ -256,3 +256,26 @@ print(json.dumps({"policyName": "static", "defaultCpuSet": "", "entries": e, "ch
 	run -0 "$TK_ROOT/tests/helpers/svg-boxes" two.svg
 	[ "$(grep -c '^46x.* #332288' <<<"$output")" -eq 2 ]
 }
+
+@test "cairo is loaded only to draw: no tool needs it to start, and without it a picture is refused plainly" {
+	local lib
+	[ "$(id -u)" = 0 ] || skip "hiding libcairo.so.2 needs a private mount namespace (root)"
+	lib=$(ldconfig -p | awk '/libcairo\.so\.2 /{print $NF; exit}')
+	[ -n "$lib" ] || skip "ldconfig does not list libcairo.so.2"
+	unshare -m true 2>/dev/null || skip "unshare -m is not allowed here"
+	# libcairo.so.2 made unloadable, in this namespace only: a tool that
+	# linked it would not start at all (the loader exits 127)
+	hidden() {
+		unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' _ "$(readlink -f "$lib")" "$@"
+	}
+	run --separate-stderr hidden topo-discover --synthetic 'node:2 core:2 pu:1' -o json
+	[ "$status" -eq 0 ]
+	[ "$(jq '.cpus | length' <<<"$output")" -eq 4 ]
+	run --separate-stderr hidden spread-check lint "$FIXTURES/spread-check/lint/clean.yaml"
+	[ "$status" -eq 0 ]
+	run --separate-stderr hidden topo-discover --synthetic 'node:2 core:2 pu:1' -o svg
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	stderr_has "topo-discover: drawing needs cairo: "
+	stderr_has "(install libcairo2)"
+}
