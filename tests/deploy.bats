@@ -78,7 +78,8 @@ setup() {
 	printf '%s\n' "$output" >ds.json
 	local dir n=0
 	# the directories numa-verify reads a container's bundle from (names.c)
-	for dir in /run/containerd/io.containerd.runtime.v2.task/k8s.io /run/containers/storage/overlay-containers \
+	for dir in /run/containerd/io.containerd.runtime.v2.task/k8s.io /run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io \
+		/run/containers/storage/overlay-containers \
 		/var/lib/containers/storage/overlay-containers /var/lib/docker/containers; do
 		grep -qF "\"$dir/%s/" "$TK_ROOT/cmd/numa-verify/names.c"
 		# under --root /host, from the host's own directory, read-only; an
@@ -91,11 +92,11 @@ setup() {
 		[ "$output" = "true	true	DirectoryOrCreate" ] || [ "$output" = "true	true	" ]
 		n=$((n + 1))
 	done
-	[ "$n" -eq 4 ]
+	[ "$n" -eq 5 ]
 	# the metrics container's arguments root numa-verify at /host
 	jq -e '.spec.template.spec.containers[] | select(.name == "metrics") | .args | index("--root") as $i | .[$i + 1] == "/host"' ds.json
 	# no parent of a bundle directory is mounted: /run/containerd holds the socket
-	run -0 jq -r '[.spec.template.spec.volumes[].hostPath.path // empty | select(. == "/run" or . == "/run/containerd" or . == "/var/lib/docker" or . == "/run/containers")] | length' ds.json
+	run -0 jq -r '[.spec.template.spec.volumes[].hostPath.path // empty | select(. == "/run" or . == "/run/containerd" or . == "/run/k3s/containerd" or . == "/var/lib/docker" or . == "/run/containers")] | length' ds.json
 	[ "$output" = 0 ]
 }
 

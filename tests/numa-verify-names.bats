@@ -162,3 +162,15 @@ named_root() {
 	run -0 --separate-stderr numa-verify --root "$four" --container 2222 -o text
 	output_has "pod edge/web-0 $U4 container nginx 222222222222 (containerd, burstable) cpus "
 }
+
+@test "names from k3s's containerd (its bundles and socket under /run/k3s/containerd), cgroupfs driver" {
+	local k3s=$BATS_TEST_TMPDIR/k3s id=2222222222222222222222222222222222222222222222222222222222222222 b
+	cp -r "$NV/4n-smt" "$k3s"
+	mkdir -p "$k3s/run/k3s"
+	mv "$k3s/run/containerd" "$k3s/run/k3s/containerd"
+	b=$k3s/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/$id
+	mkdir -p "$b"
+	printf '{"annotations":{"io.kubernetes.cri.container-type":"container","io.kubernetes.cri.container-name":"nginx","io.kubernetes.cri.sandbox-name":"web-0","io.kubernetes.cri.sandbox-namespace":"edge","io.kubernetes.cri.sandbox-uid":"%s"}}\n' "$U4" >"$b/config.json"
+	run -0 --separate-stderr numa-verify --root "$k3s" --container 2222 -o text
+	output_has "pod edge/web-0 $U4 container nginx 222222222222 (containerd, burstable) cpus "
+}

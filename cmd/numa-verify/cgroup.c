@@ -298,6 +298,7 @@ int nv_cgroups_scan(struct nv_cgroups *g, const char *root, struct tk_diag *d)
 			const char *runtime;
 		} socks[] = {
 			{ "/run/containerd/containerd.sock", "containerd" },
+			{ "/run/k3s/containerd/containerd.sock", "containerd" },
 			{ "/run/crio/crio.sock", "cri-o" },
 			{ "/run/cri-dockerd.sock", "docker" },
 		};

@@ -150,6 +150,8 @@ static void from_runtime(struct nv_container *c, const char *root)
 		bool docker;
 	} files[] = {
 		{ "containerd", "/run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json", false },
+		/* k3s and RKE2 run their own containerd with this state directory */
+		{ "containerd", "/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json", false },
 		{ "cri-o", "/run/containers/storage/overlay-containers/%s/userdata/config.json", false },
 		{ "cri-o", "/var/lib/containers/storage/overlay-containers/%s/userdata/config.json", false },
 		{ "docker", "/var/lib/docker/containers/%s/config.v2.json", true },
