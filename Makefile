@@ -88,6 +88,8 @@ $(BUILD)/tests/test-advise: cmd/spread-check/advise.c cmd/spread-check/advise.h 
 $(BUILD)/tests/test-deploymath: cmd/spread-check/deploymath.c cmd/spread-check/deploymath.h
 $(BUILD)/tests/test-volumes: cmd/spread-check/volumes.c cmd/spread-check/volumes.h \
 	cmd/spread-check/cluster.c cmd/spread-check/cluster.h
+$(BUILD)/tests/test-filters: cmd/spread-check/filters.c cmd/spread-check/filters.h cmd/spread-check/chain.c \
+	cmd/spread-check/cluster.c cmd/spread-check/cluster.h cmd/spread-check/podtopo.c cmd/spread-check/volumes.c
 
 $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -5,13 +5,6 @@
 
 #include "filters.h"
 
-static void add(struct sc_filter_verdict *v, const char *plugin, const char *reason)
-{
-	v->plugin = plugin;
-	if (v->nreasons < SC_FILTER_MAX_REASONS)
-		v->reasons[v->nreasons++] = reason;
-}
-
 void sc_chain_init(struct sc_chain *ch, struct pts_state *pts, const struct sc_volmask *vol)
 {
 	struct sc_cluster *c = pts->c;
@@ -50,11 +43,11 @@ bool sc_chain_filter(const struct sc_chain *ch, uint32_t n, struct sc_filter_ver
 		size_t k, nvr = sc_vol_reasons(binding ? binding : why_vol, vr);
 
 		for (k = 0; k < nvr; k++)
-			add(v, binding ? "VolumeBinding" : "VolumeZone", vr[k]);
+			sc_verdict_add(v, binding ? "VolumeBinding" : "VolumeZone", vr[k]);
 		return true;
 	}
 	if ((why = pts_filter(st, n))) {
-		add(v, "PodTopologySpread", why);
+		sc_verdict_add(v, "PodTopologySpread", why);
 		return true;
 	}
 	return false;

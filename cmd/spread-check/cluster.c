@@ -651,101 +651,267 @@ static int read_qty(const char *file, const struct tk_node *v, bool milli, int64
 	return 0;
 }
 
-struct res {
-	int64_t cpu, mem;
-	bool has_cpu, has_mem;
+/* One ResourceList being summed: amounts in thousandths, names interned;
+ * the first few in place (most pods name cpu and memory only). */
+#define RLIST_INLINE 4
+struct ramount {
+	const char *name;
+	int64_t milli;
+};
+struct rlist {
+	uint32_t n;
+	struct ramount *a;           /* inl, or malloc'd past RLIST_INLINE */
+	struct ramount inl[RLIST_INLINE];
 };
 
-static int read_requests(const char *file, const struct tk_node *resources, struct res *r,
-			 struct tk_diag *d)
+static int64_t sat_add(int64_t a, int64_t b)
 {
-	const struct tk_node *req, *v;
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
 
-	memset(r, 0, sizeof(*r));
-	if (!resources || resources->kind != TK_MAP)
-		return 0;
-	req = tk_get(resources, "requests");
-	if (!req || req->kind != TK_MAP)
-		return 0;
-	if ((v = tk_get(req, "cpu")) && v->kind != TK_NULL) {
-		if (read_qty(file, v, true, &r->cpu, d) < 0)
-			return -1;
-		r->has_cpu = true;
+static struct ramount *rlist_slot(struct rlist *l, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->a[i].name == name)
+			return &l->a[i];
+	if (l->n < RLIST_INLINE) {
+		l->a = l->inl;
+	} else if (l->a == l->inl) {
+		l->a = xreallocarray(NULL, l->n + 1, sizeof(*l->a));
+		memcpy(l->a, l->inl, sizeof(l->inl));
+	} else {
+		l->a = xreallocarray(l->a, l->n + 1, sizeof(*l->a));
 	}
-	if ((v = tk_get(req, "memory")) && v->kind != TK_NULL) {
-		if (read_qty(file, v, false, &r->mem, d) < 0)
-			return -1;
-		r->has_mem = true;
+	l->a[l->n].name = name;
+	l->a[l->n].milli = 0;
+	return &l->a[l->n++];
+}
+
+/* addResourceList / maxResourceList */
+static void rlist_add(struct rlist *dst, const struct rlist *src)
+{
+	uint32_t i;
+
+	for (i = 0; i < src->n; i++) {
+		struct ramount *x = rlist_slot(dst, src->a[i].name);
+
+		x->milli = sat_add(x->milli, src->a[i].milli);
+	}
+}
+
+static void rlist_max(struct rlist *dst, const struct rlist *src)
+{
+	uint32_t i;
+
+	for (i = 0; i < src->n; i++) {
+		struct ramount *x = rlist_slot(dst, src->a[i].name);
+
+		if (src->a[i].milli > x->milli)
+			x->milli = src->a[i].milli;
+	}
+}
+
+static void rlist_release(struct rlist *l)
+{
+	if (l->a != l->inl)
+		free(l->a);
+	l->a = NULL;
+	l->n = 0;
+}
+
+/* A ResourceList map (requests, overhead) as written. */
+static int read_rlist(struct sc_cluster *c, const char *file, const struct tk_node *map, struct rlist *out,
+		      struct tk_diag *d)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!map || map->kind != TK_MAP)
+		return 0;
+	for (i = 0; i < map->n; i++) {
+		const char *name = tk_scalar_text(map->keys[i]);
+		struct tk_qty q;
+		const char *s = tk_scalar_text(map->items[i]);
+
+		if (!name || map->items[i]->kind == TK_NULL)
+			continue;
+		if (!s || map->items[i]->kind == TK_SEQ || map->items[i]->kind == TK_MAP || tk_qty_parse(s, &q) != 0) {
+			rlist_release(out);
+			return tk_node_error(file, map->items[i], d, "invalid quantity '%s'", s ? s : "");
+		}
+		rlist_slot(out, sc_intern_str(&c->strs, name))->milli = tk_qty_milli(&q);
 	}
 	return 0;
 }
 
-static int64_t max64(int64_t a, int64_t b)
+static int read_requests(struct sc_cluster *c, const char *file, const struct tk_node *resources,
+			 struct rlist *out, struct tk_diag *d)
 {
-	return a > b ? a : b;
+	return read_rlist(c, file, resources && resources->kind == TK_MAP ? tk_get(resources, "requests") : NULL,
+			  out, d);
 }
 
-/* resource.PodRequests: containers summed, init containers as a running
- * maximum with restartable (sidecar) init containers accumulated, pod
- * overhead added; pod-level spec.resources.requests win when set. */
-static int pod_requests(const char *file, const struct tk_node *spec, int64_t *cpu, int64_t *mem,
-			struct tk_diag *d)
+/* v1helper.IsExtendedResourceName (a name with a domain that is not
+ * kubernetes.io's and not a quota "requests." name), IsHugePageResourceName,
+ * IsPrefixedNativeResource, IsAttachableVolumeResourceName: what
+ * schedutil.IsScalarResourceName keeps in Resource.ScalarResources. */
+static bool scalar_resource(const char *name)
+{
+	bool prefixed_native = strstr(name, "kubernetes.io/") != NULL;
+	bool native = !strchr(name, '/') || prefixed_native;
+
+	return (!native && strncmp(name, "requests.", 9) != 0) || strncmp(name, "hugepages-", 10) == 0 ||
+	       prefixed_native || strncmp(name, "attachable-volumes-", 19) == 0;
+}
+
+bool sc_resource_counted(const char *name)
+{
+	return strcmp(name, "ephemeral-storage") == 0 || scalar_resource(name);
+}
+
+/* Quantity.Value(): whole units, rounded up */
+static int64_t milli_to_value(int64_t milli)
+{
+	return milli / 1000 + (milli % 1000 > 0);
+}
+
+/* resource.PodRequests (component-helpers): app containers summed; each
+ * regular init container with the restartable (sidecar) init containers
+ * started before it, sidecars also summed with the app containers; the
+ * larger of the two per resource; pod-level spec.resources.requests (cpu,
+ * memory) over the sum; then the overhead. cpu in milli-CPU, memory and
+ * the others (ephemeral-storage and the scalar resources: *res, *nres,
+ * malloc'd, NULL when none) in Value() units. */
+static int pod_requests(struct sc_cluster *c, const char *file, const struct tk_node *spec, int64_t *cpu,
+			int64_t *mem, struct sc_res **res, uint32_t *nres, struct tk_diag *d)
 {
 	const struct tk_node *cs = tk_get(spec, "containers"), *ics = tk_get(spec, "initContainers");
-	const struct tk_node *ov = tk_get(spec, "overhead");
-	int64_t sum_cpu = 0, sum_mem = 0, side_cpu = 0, side_mem = 0, init_cpu = 0, init_mem = 0;
-	struct res r;
-	size_t i;
+	const char *cpu_name, *mem_name;
+	struct rlist sum = { 0 }, side = { 0 }, init = { 0 }, r, tmp;
+	uint32_t i, k;
+	int ret = -1;
 
+	if (!c->name_cpu) {
+		c->name_cpu = sc_intern_str(&c->strs, "cpu");
+		c->name_memory = sc_intern_str(&c->strs, "memory");
+	}
+	cpu_name = c->name_cpu;
+	mem_name = c->name_memory;
+	*res = NULL;
+	*nres = 0;
 	for (i = 0; cs && cs->kind == TK_SEQ && i < cs->n; i++) {
-		if (read_requests(file, tk_get(cs->items[i], "resources"), &r, d) < 0)
-			return -1;
-		sum_cpu += r.cpu;
-		sum_mem += r.mem;
+		if (read_requests(c, file, tk_get(cs->items[i], "resources"), &r, d) < 0)
+			goto out;
+		rlist_add(&sum, &r);
+		rlist_release(&r);
 	}
 	for (i = 0; ics && ics->kind == TK_SEQ && i < ics->n; i++) {
 		const char *rp = tk_str(tk_get(ics->items[i], "restartPolicy"));
 
-		if (read_requests(file, tk_get(ics->items[i], "resources"), &r, d) < 0)
-			return -1;
+		if (read_requests(c, file, tk_get(ics->items[i], "resources"), &r, d) < 0)
+			goto out;
 		if (rp && strcmp(rp, "Always") == 0) {
-			sum_cpu += r.cpu;
-			sum_mem += r.mem;
-			side_cpu += r.cpu;
-			side_mem += r.mem;
-			init_cpu = max64(init_cpu, side_cpu);
-			init_mem = max64(init_mem, side_mem);
+			rlist_add(&sum, &r);
+			rlist_add(&side, &r);
+			rlist_max(&init, &side);
 		} else {
-			init_cpu = max64(init_cpu, r.cpu + side_cpu);
-			init_mem = max64(init_mem, r.mem + side_mem);
+			memset(&tmp, 0, sizeof(tmp));
+			rlist_add(&tmp, &r);
+			rlist_add(&tmp, &side);
+			rlist_max(&init, &tmp);
+			rlist_release(&tmp);
 		}
+		rlist_release(&r);
 	}
-	sum_cpu = max64(sum_cpu, init_cpu);
-	sum_mem = max64(sum_mem, init_mem);
-	if (read_requests(file, tk_get(spec, "resources"), &r, d) < 0)
-		return -1;
-	if (r.has_cpu)
-		sum_cpu = r.cpu;
-	if (r.has_mem)
-		sum_mem = r.mem;
-	if (ov && ov->kind == TK_MAP) {
-		const struct tk_node *v;
-		int64_t x;
+	rlist_max(&sum, &init);
+	if (read_requests(c, file, tk_get(spec, "resources"), &r, d) < 0)
+		goto out;
+	for (k = 0; k < r.n; k++)
+		if (r.a[k].name == cpu_name || r.a[k].name == mem_name)
+			rlist_slot(&sum, r.a[k].name)->milli = r.a[k].milli;
+	rlist_release(&r);
+	if (read_rlist(c, file, tk_get(spec, "overhead"), &r, d) < 0)
+		goto out;
+	rlist_add(&sum, &r);
+	rlist_release(&r);
+	*cpu = *mem = 0;
+	for (k = 0; k < sum.n; k++) {
+		const char *name = sum.a[k].name;
 
-		if ((v = tk_get(ov, "cpu")) && v->kind != TK_NULL) {
-			if (read_qty(file, v, true, &x, d) < 0)
-				return -1;
-			sum_cpu += x;
-		}
-		if ((v = tk_get(ov, "memory")) && v->kind != TK_NULL) {
-			if (read_qty(file, v, false, &x, d) < 0)
-				return -1;
-			sum_mem += x;
+		if (name == cpu_name) {
+			*cpu = sum.a[k].milli;
+		} else if (name == mem_name) {
+			*mem = milli_to_value(sum.a[k].milli);
+		} else if (sc_resource_counted(name)) {
+			*res = xreallocarray(*res, *nres + 1, sizeof(**res));
+			(*res)[*nres].name = name;
+			(*res)[(*nres)++].v = milli_to_value(sum.a[k].milli);
 		}
 	}
-	*cpu = sum_cpu;
-	*mem = sum_mem;
-	return 0;
+	ret = 0;
+out:
+	rlist_release(&sum);
+	rlist_release(&side);
+	rlist_release(&init);
+	return ret;
+}
+
+/* ---- what pods take from their node ---- */
+
+struct sc_noderes *sc_node_res(struct sc_nodeinfo *n, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < n->nres; i++)
+		if (n->res[i].name == name)
+			return &n->res[i];
+	n->res = xreallocarray(n->res, n->nres + 1, sizeof(*n->res));
+	n->res[n->nres].name = name;
+	n->res[n->nres].alloc = n->has_alloc ? 0 : -1;
+	n->res[n->nres].req = 0;
+	return &n->res[n->nres++];
+}
+
+const struct sc_res *sc_pod_res(const struct sc_cluster *c, const struct sc_pod *p)
+{
+	return p->nres ? &c->respool[p->res] : NULL;
+}
+
+void sc_pod_set_res(struct sc_cluster *c, struct sc_pod *p, const struct sc_res *res, uint32_t n)
+{
+	p->res = 0;
+	p->nres = n;
+	if (!n)
+		return;
+	if (c->nrespool + n > c->respool_cap) {
+		c->respool_cap = (c->nrespool + n) * 2;
+		c->respool = xreallocarray(c->respool, c->respool_cap, sizeof(*c->respool));
+	}
+	memcpy(&c->respool[c->nrespool], res, n * sizeof(*res));
+	p->res = (uint32_t)c->nrespool;
+	c->nrespool += n;
+}
+
+void sc_node_charge(struct sc_nodeinfo *n, int64_t cpu, int64_t mem, const struct sc_res *res, uint32_t nres,
+		    int delta)
+{
+	uint32_t i;
+
+	n->req_cpu += delta * cpu;
+	n->req_mem += delta * mem;
+	n->npods += delta;
+	for (i = 0; i < nres; i++)
+		if (res[i].v) {
+			struct sc_noderes *x = sc_node_res(n, res[i].name);
+
+			x->req = sat_add(x->req, delta * res[i].v);
+		}
 }
 
 /* ---- cluster ---- */
@@ -772,6 +938,8 @@ void sc_podspec_release(struct sc_podspec *p)
 	free(p->vct);
 	free(p->vct_class);
 	free(p->eph_class);
+	free(p->res);
+	free(p->res_why);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -795,9 +963,12 @@ void sc_cluster_release(struct sc_cluster *c)
 	free(c->label_blocks);
 	free(c->lsets);
 	free(c->lset_slots);
-	for (i = 0; i < c->nnodes; i++)
+	for (i = 0; i < c->nnodes; i++) {
 		free(c->nodes[i].taints);
+		free(c->nodes[i].res);
+	}
 	free(c->nodes);
+	free(c->respool);
 	free(c->node_slots);
 	free(c->pods);
 	for (i = 0; i < c->ngroups; i++)
@@ -946,18 +1117,38 @@ static int node_item(const struct tk_node *item, const char *file, void *arg)
 		if (type && strcmp(type, "Ready") == 0 && (!status || strcmp(status, "True") != 0))
 			n.not_ready = true;
 	}
+	/* NodeInfo.Allocatable: a resource the node does not list is 0; a node
+	 * without status.allocatable at all (a hand-written dump) limits nothing */
 	n.alloc_cpu = n.alloc_mem = n.alloc_pods = -1;
 	alloc = tk_path(item, "status.allocatable");
 	if (alloc && alloc->kind == TK_MAP) {
-		if (((v = tk_get(alloc, "cpu")) && read_qty(file, v, true, &n.alloc_cpu, d) < 0) ||
-		    ((v = tk_get(alloc, "memory")) && read_qty(file, v, false, &n.alloc_mem, d) < 0) ||
-		    ((v = tk_get(alloc, "pods")) && read_qty(file, v, false, &n.alloc_pods, d) < 0)) {
-			free(n.taints);
-			return -1;
+		n.has_alloc = true;
+		n.alloc_cpu = n.alloc_mem = n.alloc_pods = 0;
+		for (j = 0; j < alloc->n; j++) {
+			const char *rname = tk_scalar_text(alloc->keys[j]);
+			int64_t x = 0;
+
+			v = alloc->items[j];
+			if (!rname || v->kind == TK_NULL)
+				continue;
+			if (read_qty(file, v, strcmp(rname, "cpu") == 0, &x, d) < 0) {
+				free(n.taints);
+				free(n.res);
+				return -1;
+			}
+			if (strcmp(rname, "cpu") == 0)
+				n.alloc_cpu = x;
+			else if (strcmp(rname, "memory") == 0)
+				n.alloc_mem = x;
+			else if (strcmp(rname, "pods") == 0)
+				n.alloc_pods = x;
+			else if (sc_resource_counted(rname))
+				sc_node_res(&n, sc_intern_str(&c->strs, rname))->alloc = x;
 		}
 	}
 	if (node_find(c, name) >= 0) {
 		free(n.taints);
+		free(n.res);
 		return tk_node_error(file, tk_get(meta, "name"), d, "duplicate node '%s'", name);
 	}
 	if (c->nnodes == c->nodes_cap) {
@@ -1082,6 +1273,8 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 	const struct tk_node *meta, *spec, *v;
 	const char *kind, *node_name, *phase;
 	struct sc_pod p;
+	struct sc_res *res = NULL;
+	uint32_t nres = 0;
 	if (item->kind == TK_SEQ) {
 		size_t si;
 
@@ -1127,8 +1320,6 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 			return -1;
 		if (node_name)
 			p.node = node_find(c, node_name);
-		if (pod_requests(file, spec, &p.cpu, &p.mem, d) < 0)
-			return -1;
 	}
 	if (c->want_groups && meta && !(p.flags & SC_POD_TERMINAL) && p.node >= 0) {
 		struct sc_ownerref o;
@@ -1159,14 +1350,13 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 	}
 	if (c->pod_hook && c->pod_hook(c->pod_hook_arg, item, file, d) < 0)
 		return -1;
+	if (spec && pod_requests(c, file, spec, &p.cpu, &p.mem, &res, &nres, d) < 0)
+		return -1;
+	sc_pod_set_res(c, &p, res, nres);
+	free(res);
 	sc_cluster_push_pod(c, &p);
-	if (p.node >= 0 && !(p.flags & SC_POD_TERMINAL)) {
-		struct sc_nodeinfo *n = &c->nodes[p.node];
-
-		n->req_cpu += p.cpu;
-		n->req_mem += p.mem;
-		n->npods++;
-	}
+	if (p.node >= 0 && !(p.flags & SC_POD_TERMINAL))
+		sc_node_charge(&c->nodes[p.node], p.cpu, p.mem, sc_pod_res(c, &p), p.nres, 1);
 	return 0;
 }
 
@@ -1547,6 +1737,7 @@ int sc_podspec_from_node(struct sc_cluster *c, struct sc_podspec *p, const char 
 	const struct tk_node *meta, *tmeta = NULL, *spec, *wspec = NULL, *v;
 	const char *kind;
 	long long reps;
+	uint32_t i;
 	int r;
 
 	memset(p, 0, sizeof(*p));
@@ -1614,8 +1805,16 @@ int sc_podspec_from_node(struct sc_cluster *c, struct sc_podspec *p, const char 
 	    read_affinity(c, file, spec, p, d) < 0 ||
 	    read_tolerations(c, file, tk_get(spec, "tolerations"), p, d) < 0 ||
 	    read_claims(c, file, spec, wspec, p, d) < 0 ||
-	    pod_requests(file, spec, &p->cpu, &p->mem, d) < 0)
+	    pod_requests(c, file, spec, &p->cpu, &p->mem, &p->res, &p->nres, d) < 0)
 		goto fail;
+	/* fit.go's reason for each: "Insufficient %v" */
+	p->res_why = xcalloc(p->nres + 1, sizeof(*p->res_why));
+	for (i = 0; i < p->nres; i++) {
+		char *why = xasprintf("Insufficient %s", p->res[i].name);
+
+		p->res_why[i] = sc_intern_str(&c->strs, why);
+		free(why);
+	}
 	return 0;
 fail:
 	sc_podspec_release(p);

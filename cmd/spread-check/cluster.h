@@ -103,6 +103,22 @@ struct sc_toleration {
 	enum sc_effect effect;  /* SC_EFFECT_ALL when empty */
 };
 
+/* ---- resources besides cpu, memory and pods ---- */
+/* What the scheduler's Resource keeps besides MilliCPU, Memory and
+ * AllowedPodNumber: ephemeral-storage and the scalar resources (extended
+ * such as nvidia.com/gpu, hugepages-*, kubernetes.io/-prefixed,
+ * attachable-volumes-*); other names are dropped (Resource.Add). */
+bool sc_resource_counted(const char *name);
+struct sc_res {
+	const char *name;              /* interned */
+	int64_t v;                     /* Quantity.Value() */
+};
+struct sc_noderes {
+	const char *name;              /* interned */
+	int64_t alloc;                 /* status.allocatable; -1: the node lists none */
+	int64_t req;                   /* requests of the pods bound to it */
+};
+
 /* ---- nodes and pods ---- */
 struct sc_nodeinfo {
 	const char *name;
@@ -115,6 +131,9 @@ struct sc_nodeinfo {
 	int64_t alloc_cpu, alloc_mem, alloc_pods;   /* -1: not given (unlimited) */
 	int64_t req_cpu, req_mem;      /* requests of the pods bound to it */
 	int64_t npods;
+	bool has_alloc;                /* status.allocatable given: what it lacks is 0 */
+	uint32_t nres;
+	struct sc_noderes *res;        /* ephemeral-storage and scalar resources */
 };
 
 enum sc_pod_flags {
@@ -127,6 +146,7 @@ struct sc_pod {
 	int32_t node;                  /* index into nodes, -1: unbound or unknown */
 	uint32_t flags;
 	int64_t cpu, mem;              /* requests: milli-CPU, bytes */
+	uint32_t res, nres;            /* other requests: c->respool[res..res+nres) */
 	int32_t group;                 /* audit: owner group, -1 none */
 };
 
@@ -161,7 +181,10 @@ struct sc_podspec {
 	struct sc_sel *terms;           /* ORed node selector terms */
 	uint32_t ntol;
 	struct sc_toleration *tol;
-	int64_t cpu, mem;               /* requests */
+	int64_t cpu, mem;               /* requests (resource.PodRequests) */
+	uint32_t nres;
+	struct sc_res *res;             /* the other requests (sc_resource_counted) */
+	const char **res_why;           /* per res: "Insufficient <name>" (interned) */
 	bool has_owner;
 	struct sc_ownerref owner;
 	int32_t replicas;               /* workloads: spec.replicas (-1 absent) */
@@ -242,6 +265,10 @@ struct sc_cluster {
 	 * a subcommand that needs more of each pod reads it here */
 	int (*pod_hook)(void *arg, const struct tk_node *pod, const char *file, struct tk_diag *d);
 	void *pod_hook_arg;
+	const char *name_cpu, *name_memory;   /* interned once (pod_requests) */
+	/* the pods' requests besides cpu and memory (sc_pod.res indexes it) */
+	size_t nrespool, respool_cap;
+	struct sc_res *respool;
 	/* PersistentVolumes and PersistentVolumeClaims of the dump */
 	struct sc_volumes vols;
 	/* arena of labels */
@@ -267,6 +294,15 @@ int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d);
 /* Append a pod to c->pods as it is (node resources are left alone: a
  * simulation has already charged the node when it bound the pod). */
 void sc_cluster_push_pod(struct sc_cluster *c, const struct sc_pod *p);
+/* A pod's other requests: set (copied into c->respool), get. */
+void sc_pod_set_res(struct sc_cluster *c, struct sc_pod *p, const struct sc_res *res, uint32_t n);
+const struct sc_res *sc_pod_res(const struct sc_cluster *c, const struct sc_pod *p);
+/* A node's entry for resource name (interned), added with the node's
+ * allocatable for it (0, or -1 when the node lists no allocatable). */
+struct sc_noderes *sc_node_res(struct sc_nodeinfo *n, const char *name);
+/* Bind (delta 1) or unbind (-1) a pod's requests and count on node n. */
+void sc_node_charge(struct sc_nodeinfo *n, int64_t cpu, int64_t mem, const struct sc_res *res, uint32_t nres,
+		    int delta);
 /* Stream a combined dump (Nodes before Pods, as `kubectl get nodes,pods -A
  * -o json`) into c once; items of other kinds go to other (NULL: skipped). */
 int sc_load_cluster(struct sc_cluster *c, const char *path, tk_item_fn other, void *other_arg,

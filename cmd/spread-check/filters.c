@@ -6,11 +6,44 @@
 
 #include "filters.h"
 
-static void add(struct sc_filter_verdict *v, const char *plugin, const char *reason)
+void sc_verdict_add(struct sc_filter_verdict *v, const char *plugin, const char *reason)
 {
 	v->plugin = plugin;
 	if (v->nreasons < SC_FILTER_MAX_REASONS)
 		v->reasons[v->nreasons++] = reason;
+}
+
+/* noderesources/fit.go fitsRequest: the pod count, then each resource the
+ * pod requests (a zero request is not checked) against allocatable less
+ * what the node's pods request; every shortfall is a reason. A node that
+ * lists no allocatable at all (a hand-written dump) limits nothing. */
+static void fits_request(const struct sc_podspec *pod, const struct sc_nodeinfo *node,
+			 struct sc_filter_verdict *v)
+{
+	uint32_t k, j;
+
+	if (node->alloc_pods >= 0 && node->npods + 1 > node->alloc_pods)
+		sc_verdict_add(v, "NodeResourcesFit", "Too many pods");
+	if (pod->cpu > 0 && node->alloc_cpu >= 0 && pod->cpu > node->alloc_cpu - node->req_cpu)
+		sc_verdict_add(v, "NodeResourcesFit", "Insufficient cpu");
+	if (pod->mem > 0 && node->alloc_mem >= 0 && pod->mem > node->alloc_mem - node->req_mem)
+		sc_verdict_add(v, "NodeResourcesFit", "Insufficient memory");
+	/* ephemeral-storage, then the scalar resources */
+	for (k = 0; k < 2 * pod->nres; k++) {
+		uint32_t i = k % pod->nres;
+		int64_t alloc = node->has_alloc ? 0 : -1, req = 0;
+
+		if (pod->res[i].v <= 0 || (k < pod->nres) != (strcmp(pod->res[i].name, "ephemeral-storage") == 0))
+			continue;
+		for (j = 0; j < node->nres; j++)
+			if (node->res[j].name == pod->res[i].name) {
+				alloc = node->res[j].alloc;
+				req = node->res[j].req;
+				break;
+			}
+		if (alloc >= 0 && pod->res[i].v > alloc - req)
+			sc_verdict_add(v, "NodeResourcesFit", pod->res_why[i]);
+	}
 }
 
 bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_nodeinfo *node,
@@ -19,28 +52,20 @@ bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_node
 {
 	memset(v, 0, sizeof(*v));
 	if (node->unschedulable && !sc_tolerated(pod, unsched_taint)) {
-		add(v, "NodeUnschedulable", "node(s) were unschedulable");
+		sc_verdict_add(v, "NodeUnschedulable", "node(s) were unschedulable");
 		return true;
 	}
 	if (sc_untolerated_taint(pod, node)) {
 		/* taint_toleration.go Filter: the reason no longer names the taint
 		 * (1.33+); callers that want it ask sc_untolerated_taint */
-		add(v, "TaintToleration", "node(s) had untolerated taint(s)");
+		sc_verdict_add(v, "TaintToleration", "node(s) had untolerated taint(s)");
 		return true;
 	}
 	if (!aff_ok) {
-		add(v, "NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
+		sc_verdict_add(v, "NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
 		return true;
 	}
-	/* fitsRequest: the pod count first, then each requested resource */
-	if (node->alloc_pods >= 0 && node->npods + 1 > node->alloc_pods)
-		add(v, "NodeResourcesFit", "Too many pods");
-	if (pod->cpu || pod->mem) {
-		if (node->alloc_cpu >= 0 && pod->cpu > node->alloc_cpu - node->req_cpu)
-			add(v, "NodeResourcesFit", "Insufficient cpu");
-		if (node->alloc_mem >= 0 && pod->mem > node->alloc_mem - node->req_mem)
-			add(v, "NodeResourcesFit", "Insufficient memory");
-	}
+	fits_request(pod, node, v);
 	return v->plugin != NULL;
 }
 

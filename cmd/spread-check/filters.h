@@ -25,7 +25,7 @@
 #include "podtopo.h"
 #include "volumes.h"
 
-#define SC_FILTER_MAX_REASONS 8
+#define SC_FILTER_MAX_REASONS 16
 
 struct sc_filter_verdict {
 	const char *plugin;             /* NULL: every filter passes */
@@ -53,5 +53,7 @@ bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_node
 			      bool aff_ok, const struct sc_taint *unsched_taint,
 			      struct sc_filter_verdict *v);
 void sc_filter_verdict_release(struct sc_filter_verdict *v);
+/* Plugin rejects with one more reason (beyond SC_FILTER_MAX_REASONS: dropped). */
+void sc_verdict_add(struct sc_filter_verdict *v, const char *plugin, const char *reason);
 
 #endif

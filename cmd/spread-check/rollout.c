@@ -84,6 +84,8 @@ struct rollout {
 	struct old_rs *rs;
 	/* saved node usage, restored before the second run */
 	int64_t *saved;
+	int64_t *saved_res;          /* every node's res[].req, node after node */
+	size_t *saved_nres;          /* per node: its nres when saved */
 };
 
 /* ---- reading the dump ---- */
@@ -554,9 +556,7 @@ static void delete_old(struct run *u, struct old_pod *o, json_t *deleted)
 	json_array_append_new(deleted, e);
 	if (p->node < 0)
 		return;
-	c->nodes[p->node].req_cpu -= p->cpu;
-	c->nodes[p->node].req_mem -= p->mem;
-	c->nodes[p->node].npods--;
+	sc_node_charge(&c->nodes[p->node], p->cpu, p->mem, sc_pod_res(c, p), p->nres, -1);
 	for (g = 0; g < u->s.ngroups; g++)
 		pts_add_pod_lset(&u->s.groups[g]->st, (uint32_t)p->node, p->lset, -1);
 }
@@ -912,10 +912,16 @@ static void untoggle(struct sc_podspec *dst)
 
 static void save_usage(struct rollout *r, bool restore)
 {
-	size_t n;
+	size_t n, k = 0, total = 0;
+	uint32_t j;
 
-	if (!restore)
+	if (!restore) {
 		r->saved = xcalloc(3 * r->c->nnodes + 1, sizeof(*r->saved));
+		r->saved_nres = xcalloc(r->c->nnodes + 1, sizeof(*r->saved_nres));
+		for (n = 0; n < r->c->nnodes; n++)
+			total += r->c->nodes[n].nres;
+		r->saved_res = xcalloc(total + 1, sizeof(*r->saved_res));
+	}
 	for (n = 0; n < r->c->nnodes; n++) {
 		struct sc_nodeinfo *nd = &r->c->nodes[n];
 
@@ -923,10 +929,17 @@ static void save_usage(struct rollout *r, bool restore)
 			nd->req_cpu = r->saved[3 * n];
 			nd->req_mem = r->saved[3 * n + 1];
 			nd->npods = r->saved[3 * n + 2];
+			/* entries added since were charged by the run alone */
+			for (j = 0; j < nd->nres; j++)
+				nd->res[j].req = j < r->saved_nres[n] ? r->saved_res[k + j] : 0;
+			k += r->saved_nres[n];
 		} else {
 			r->saved[3 * n] = nd->req_cpu;
 			r->saved[3 * n + 1] = nd->req_mem;
 			r->saved[3 * n + 2] = nd->npods;
+			r->saved_nres[n] = nd->nres;
+			for (j = 0; j < nd->nres; j++)
+				r->saved_res[k++] = nd->res[j].req;
 		}
 	}
 	for (n = 0; restore && n < r->nold; n++)
@@ -1260,6 +1273,8 @@ int sim_rollout(struct sim_opts *o)
 	free(r.old);
 	free(r.rs);
 	free(r.saved);
+	free(r.saved_res);
+	free(r.saved_nres);
 	free(o->fail);
 	pts_objects_release(&objs);
 	sc_defaults_release(&defs);

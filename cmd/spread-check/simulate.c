@@ -208,9 +208,7 @@ static void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 	const struct sc_podspec *pod = &s->groups[gi]->spec;
 	size_t j;
 
-	node->req_cpu += delta * pod->cpu;
-	node->req_mem += delta * pod->mem;
-	node->npods += delta;
+	sc_node_charge(node, pod->cpu, pod->mem, pod->res, pod->nres, delta);
 	for (j = 0; j < s->ngroups; j++)
 		pts_add_pod_lset(&s->groups[j]->st, n, pod->lset, delta);
 }
@@ -648,8 +646,10 @@ static json_t *simulate_one(struct sc_cluster *c, struct sc_podspec *pod, size_t
 		struct sc_pod p = { .ns = g->ns, .name = g->name, .lset = g->lset,
 				    .node = s.node_of[i], .cpu = g->cpu, .mem = g->mem, .group = -1 };
 
-		if (p.node >= 0)
+		if (p.node >= 0) {
+			sc_pod_set_res(c, &p, g->res, g->nres);
 			sc_cluster_push_pod(c, &p);
+		}
 	}
 	sim_release(&s);
 	for (i = 0; i < nmasks; i++)
