@@ -29,3 +29,11 @@ F=$FIXTURES/spread-check/filters
 	run -1 --separate-stderr spread-check simulate --cluster "$F/volumes-cluster.json" "$BATS_TEST_TMPDIR/db-0.json"
 	jq_is '.pendingReplicas[0].reason' '"0/4 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s), 2 node(s) had volume node affinity conflict."'
 }
+
+@test "simulate: host ports and extended resources, charged as each replica binds" {
+	run -1 --separate-stderr spread-check simulate --cluster "$F/ports-cluster.yaml" "$F/ports-deploy.yaml"
+	jq_is '[.placements[].node]' '["n-3"]'
+	jq_is '[.pendingReplicas[].reason]|unique' \
+		'["0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) didn'"'"'t have free ports for the requested pod ports."]'
+	jq_is '.pending' 3
+}

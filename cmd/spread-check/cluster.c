@@ -883,7 +883,7 @@ const struct sc_res *sc_pod_res(const struct sc_cluster *c, const struct sc_pod 
 	return p->nres ? &c->respool[p->res] : NULL;
 }
 
-void sc_pod_set_res(struct sc_cluster *c, struct sc_pod *p, const struct sc_res *res, uint32_t n)
+static void pod_set_res(struct sc_cluster *c, struct sc_pod *p, const struct sc_res *res, uint32_t n)
 {
 	p->res = 0;
 	p->nres = n;
@@ -898,8 +898,50 @@ void sc_pod_set_res(struct sc_cluster *c, struct sc_pod *p, const struct sc_res 
 	c->nrespool += n;
 }
 
-void sc_node_charge(struct sc_nodeinfo *n, int64_t cpu, int64_t mem, const struct sc_res *res, uint32_t nres,
-		    int delta)
+static void pod_set_ports(struct sc_cluster *c, struct sc_pod *p, const struct sc_hostport *hp, uint32_t n)
+{
+	p->ports = 0;
+	p->nports = n;
+	if (!n)
+		return;
+	if (c->nportpool + n > c->portpool_cap) {
+		c->portpool_cap = (c->nportpool + n) * 2;
+		c->portpool = xreallocarray(c->portpool, c->portpool_cap, sizeof(*c->portpool));
+	}
+	memcpy(&c->portpool[c->nportpool], hp, n * sizeof(*hp));
+	p->ports = (uint32_t)c->nportpool;
+	c->nportpool += n;
+}
+
+void sc_pod_from_spec(struct sc_cluster *c, struct sc_pod *p, const struct sc_podspec *s)
+{
+	pod_set_res(c, p, s->res, s->nres);
+	pod_set_ports(c, p, s->ports, s->nports);
+}
+
+/* HostPortInfo.Add / Remove, as a use count per (ip, protocol, port) */
+static void node_ports(struct sc_nodeinfo *n, const struct sc_hostport *hp, uint32_t nhp, int delta)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < nhp; i++) {
+		for (j = 0; j < n->nused; j++)
+			if (n->used[j].hp.port == hp[i].port && n->used[j].hp.ip == hp[i].ip &&
+			    n->used[j].hp.proto == hp[i].proto)
+				break;
+		if (j == n->nused) {
+			if (delta < 0)
+				continue;
+			n->used = xreallocarray(n->used, n->nused + 1, sizeof(*n->used));
+			n->used[n->nused].hp = hp[i];
+			n->used[n->nused++].count = 0;
+		}
+		n->used[j].count += delta;
+	}
+}
+
+static void node_charge(struct sc_nodeinfo *n, int64_t cpu, int64_t mem, const struct sc_res *res, uint32_t nres,
+			const struct sc_hostport *hp, uint32_t nhp, int delta)
 {
 	uint32_t i;
 
@@ -912,6 +954,63 @@ void sc_node_charge(struct sc_nodeinfo *n, int64_t cpu, int64_t mem, const struc
 
 			x->req = sat_add(x->req, delta * res[i].v);
 		}
+	node_ports(n, hp, nhp, delta);
+}
+
+void sc_node_charge_pod(const struct sc_cluster *c, struct sc_nodeinfo *n, const struct sc_pod *p, int delta)
+{
+	node_charge(n, p->cpu, p->mem, sc_pod_res(c, p), p->nres, p->nports ? &c->portpool[p->ports] : NULL,
+		    p->nports, delta);
+}
+
+void sc_node_charge_spec(struct sc_nodeinfo *n, const struct sc_podspec *p, int delta)
+{
+	node_charge(n, p->cpu, p->mem, p->res, p->nres, p->ports, p->nports, delta);
+}
+
+/* schedutil.GetHostPorts: the ports with a hostPort of the restartable
+ * init containers (the ones that keep running) and the app containers. */
+static int pod_host_ports(struct sc_cluster *c, const char *file, const struct tk_node *spec,
+			  struct sc_hostport **out, uint32_t *n, struct tk_diag *d)
+{
+	static const char *const lists[] = { "initContainers", "containers" };
+	size_t l, i, j;
+
+	*out = NULL;
+	*n = 0;
+	for (l = 0; l < 2; l++) {
+		const struct tk_node *cs = tk_get(spec, lists[l]);
+
+		for (i = 0; cs && cs->kind == TK_SEQ && i < cs->n; i++) {
+			const struct tk_node *ports = tk_get(cs->items[i], "ports");
+			const char *rp = tk_str(tk_get(cs->items[i], "restartPolicy"));
+
+			if ((l == 0 && (!rp || strcmp(rp, "Always") != 0)) || !ports || ports->kind != TK_SEQ)
+				continue;
+			for (j = 0; j < ports->n; j++) {
+				const char *ip = NULL, *proto = NULL;
+				long long hp = 0;
+
+				if (ports->items[j]->kind != TK_MAP)
+					continue;
+				if (tk_get_int(file, ports->items[j], "hostPort", false, 0, 65535, &hp, d) < 0 ||
+				    tk_get_str(file, ports->items[j], "hostIP", false, &ip, d) < 0 ||
+				    tk_get_str(file, ports->items[j], "protocol", false, &proto, d) < 0) {
+					free(*out);
+					*out = NULL;
+					*n = 0;
+					return -1;
+				}
+				if (hp <= 0)
+					continue;
+				*out = xreallocarray(*out, *n + 1, sizeof(**out));
+				(*out)[*n].ip = sc_intern_str(&c->strs, ip && *ip ? ip : "0.0.0.0");
+				(*out)[*n].proto = sc_intern_str(&c->strs, proto && *proto ? proto : "TCP");
+				(*out)[(*n)++].port = (int32_t)hp;
+			}
+		}
+	}
+	return 0;
 }
 
 /* ---- cluster ---- */
@@ -940,6 +1039,7 @@ void sc_podspec_release(struct sc_podspec *p)
 	free(p->eph_class);
 	free(p->res);
 	free(p->res_why);
+	free(p->ports);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -966,9 +1066,11 @@ void sc_cluster_release(struct sc_cluster *c)
 	for (i = 0; i < c->nnodes; i++) {
 		free(c->nodes[i].taints);
 		free(c->nodes[i].res);
+		free(c->nodes[i].used);
 	}
 	free(c->nodes);
 	free(c->respool);
+	free(c->portpool);
 	free(c->node_slots);
 	free(c->pods);
 	for (i = 0; i < c->ngroups; i++)
@@ -1274,7 +1376,8 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 	const char *kind, *node_name, *phase;
 	struct sc_pod p;
 	struct sc_res *res = NULL;
-	uint32_t nres = 0;
+	struct sc_hostport *hp = NULL;
+	uint32_t nres = 0, nhp = 0;
 	if (item->kind == TK_SEQ) {
 		size_t si;
 
@@ -1352,11 +1455,17 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 		return -1;
 	if (spec && pod_requests(c, file, spec, &p.cpu, &p.mem, &res, &nres, d) < 0)
 		return -1;
-	sc_pod_set_res(c, &p, res, nres);
+	if (spec && pod_host_ports(c, file, spec, &hp, &nhp, d) < 0) {
+		free(res);
+		return -1;
+	}
+	pod_set_res(c, &p, res, nres);
+	pod_set_ports(c, &p, hp, nhp);
 	free(res);
+	free(hp);
 	sc_cluster_push_pod(c, &p);
 	if (p.node >= 0 && !(p.flags & SC_POD_TERMINAL))
-		sc_node_charge(&c->nodes[p.node], p.cpu, p.mem, sc_pod_res(c, &p), p.nres, 1);
+		sc_node_charge_pod(c, &c->nodes[p.node], &p, 1);
 	return 0;
 }
 
@@ -1805,8 +1914,12 @@ int sc_podspec_from_node(struct sc_cluster *c, struct sc_podspec *p, const char 
 	    read_affinity(c, file, spec, p, d) < 0 ||
 	    read_tolerations(c, file, tk_get(spec, "tolerations"), p, d) < 0 ||
 	    read_claims(c, file, spec, wspec, p, d) < 0 ||
-	    pod_requests(c, file, spec, &p->cpu, &p->mem, &p->res, &p->nres, d) < 0)
+	    pod_requests(c, file, spec, &p->cpu, &p->mem, &p->res, &p->nres, d) < 0 ||
+	    pod_host_ports(c, file, spec, &p->ports, &p->nports, d) < 0 ||
+	    (c->check_selectors && get_string(c, file, spec, "nodeName", &p->node_name, d) < 0))
 		goto fail;
+	if (p->node_name && !*p->node_name)
+		p->node_name = NULL;
 	/* fit.go's reason for each: "Insufficient %v" */
 	p->res_why = xcalloc(p->nres + 1, sizeof(*p->res_why));
 	for (i = 0; i < p->nres; i++) {

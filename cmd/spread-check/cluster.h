@@ -119,6 +119,20 @@ struct sc_noderes {
 	int64_t req;                   /* requests of the pods bound to it */
 };
 
+/* ---- host ports (NodePorts) ---- */
+/* A container port with a hostPort, as schedutil.GetHostPorts lists them
+ * (app containers and restartable init containers). */
+struct sc_hostport {
+	const char *ip;                /* interned; "0.0.0.0" when hostIP is empty */
+	const char *proto;             /* interned; "TCP" when protocol is empty */
+	int32_t port;
+};
+/* A node's HostPortInfo: the host ports its pods use, with a use count. */
+struct sc_usedport {
+	struct sc_hostport hp;
+	int32_t count;
+};
+
 /* ---- nodes and pods ---- */
 struct sc_nodeinfo {
 	const char *name;
@@ -134,6 +148,8 @@ struct sc_nodeinfo {
 	bool has_alloc;                /* status.allocatable given: what it lacks is 0 */
 	uint32_t nres;
 	struct sc_noderes *res;        /* ephemeral-storage and scalar resources */
+	uint32_t nused;
+	struct sc_usedport *used;      /* host ports of the pods bound to it */
 };
 
 enum sc_pod_flags {
@@ -147,6 +163,7 @@ struct sc_pod {
 	uint32_t flags;
 	int64_t cpu, mem;              /* requests: milli-CPU, bytes */
 	uint32_t res, nres;            /* other requests: c->respool[res..res+nres) */
+	uint32_t ports, nports;        /* host ports: c->portpool[ports..ports+nports) */
 	int32_t group;                 /* audit: owner group, -1 none */
 };
 
@@ -185,6 +202,9 @@ struct sc_podspec {
 	uint32_t nres;
 	struct sc_res *res;             /* the other requests (sc_resource_counted) */
 	const char **res_why;           /* per res: "Insufficient <name>" (interned) */
+	const char *node_name;          /* the incoming pod's spec.nodeName (interned), else NULL */
+	uint32_t nports;
+	struct sc_hostport *ports;      /* host ports it asks for */
 	bool has_owner;
 	struct sc_ownerref owner;
 	int32_t replicas;               /* workloads: spec.replicas (-1 absent) */
@@ -251,7 +271,9 @@ struct sc_cluster {
 	/* audit: per-group specs, filled only when want_groups */
 	bool want_groups;
 	/* set while the incoming pod is read: its spread constraints' selectors
-	 * must convert as the plugin converts them (else exit 2) */
+	 * must convert as the plugin converts them (else exit 2), and its
+	 * spec.nodeName is a request (NodeName); a running pod's is where it
+	 * runs, and a replacement for it (audit --advise) asks for no node */
 	bool check_selectors;
 	/* kube-scheduler before 1.38 (kubernetes PR 141340): an empty
 	 * labelSelector ({}) counted no pod; since then it counts every pod of
@@ -269,6 +291,9 @@ struct sc_cluster {
 	/* the pods' requests besides cpu and memory (sc_pod.res indexes it) */
 	size_t nrespool, respool_cap;
 	struct sc_res *respool;
+	/* the pods' host ports (sc_pod.ports indexes it) */
+	size_t nportpool, portpool_cap;
+	struct sc_hostport *portpool;
 	/* PersistentVolumes and PersistentVolumeClaims of the dump */
 	struct sc_volumes vols;
 	/* arena of labels */
@@ -294,15 +319,17 @@ int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d);
 /* Append a pod to c->pods as it is (node resources are left alone: a
  * simulation has already charged the node when it bound the pod). */
 void sc_cluster_push_pod(struct sc_cluster *c, const struct sc_pod *p);
-/* A pod's other requests: set (copied into c->respool), get. */
-void sc_pod_set_res(struct sc_cluster *c, struct sc_pod *p, const struct sc_res *res, uint32_t n);
+/* A pod's other requests (in c->respool). */
 const struct sc_res *sc_pod_res(const struct sc_cluster *c, const struct sc_pod *p);
 /* A node's entry for resource name (interned), added with the node's
  * allocatable for it (0, or -1 when the node lists no allocatable). */
 struct sc_noderes *sc_node_res(struct sc_nodeinfo *n, const char *name);
-/* Bind (delta 1) or unbind (-1) a pod's requests and count on node n. */
-void sc_node_charge(struct sc_nodeinfo *n, int64_t cpu, int64_t mem, const struct sc_res *res, uint32_t nres,
-		    int delta);
+/* Bind (delta 1) or unbind (-1) a pod's requests, host ports and count on
+ * node n: a running pod of the dump, or one placed from a spec. */
+void sc_node_charge_pod(const struct sc_cluster *c, struct sc_nodeinfo *n, const struct sc_pod *p, int delta);
+void sc_node_charge_spec(struct sc_nodeinfo *n, const struct sc_podspec *p, int delta);
+/* A placed pod of spec s joins c->pods (requests and host ports copied). */
+void sc_pod_from_spec(struct sc_cluster *c, struct sc_pod *p, const struct sc_podspec *s);
 /* Stream a combined dump (Nodes before Pods, as `kubectl get nodes,pods -A
  * -o json`) into c once; items of other kinds go to other (NULL: skipped). */
 int sc_load_cluster(struct sc_cluster *c, const char *path, tk_item_fn other, void *other_arg,

@@ -1,5 +1,6 @@
 /* filters.c - see filters.h. Reason strings as the plugins word them
  * (nodeunschedulable/node_unschedulable.go ErrReasonUnschedulable,
+ * nodename/node_name.go ErrReason, nodeports/node_ports.go ErrReason,
  * tainttoleration/taint_toleration.go, nodeaffinity/node_affinity.go
  * ErrReasonPod, noderesources/fit.go "Too many pods" / "Insufficient %v"). */
 #include <string.h>
@@ -11,6 +12,28 @@ void sc_verdict_add(struct sc_filter_verdict *v, const char *plugin, const char 
 	v->plugin = plugin;
 	if (v->nreasons < SC_FILTER_MAX_REASONS)
 		v->reasons[v->nreasons++] = reason;
+}
+
+/* nodeports/node_ports.go fitsPorts over the node's HostPortInfo
+ * (CheckConflict): the same protocol and port conflict when either side's
+ * hostIP is 0.0.0.0 or both are the same. */
+static bool fits_ports(const struct sc_podspec *pod, const struct sc_nodeinfo *node)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < pod->nports; i++) {
+		const struct sc_hostport *w = &pod->ports[i];
+		bool any_ip = strcmp(w->ip, "0.0.0.0") == 0;
+
+		for (j = 0; j < node->nused; j++) {
+			const struct sc_hostport *u = &node->used[j].hp;
+
+			if (node->used[j].count > 0 && u->port == w->port && u->proto == w->proto &&
+			    (any_ip || u->ip == w->ip || strcmp(u->ip, "0.0.0.0") == 0))
+				return false;
+		}
+	}
+	return true;
 }
 
 /* noderesources/fit.go fitsRequest: the pod count, then each resource the
@@ -55,6 +78,11 @@ bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_node
 		sc_verdict_add(v, "NodeUnschedulable", "node(s) were unschedulable");
 		return true;
 	}
+	/* nodename/node_name.go: spec.nodeName, when set, names the node */
+	if (pod->node_name && pod->node_name != node->name) {
+		sc_verdict_add(v, "NodeName", "node(s) didn't match the requested node name");
+		return true;
+	}
 	if (sc_untolerated_taint(pod, node)) {
 		/* taint_toleration.go Filter: the reason no longer names the taint
 		 * (1.33+); callers that want it ask sc_untolerated_taint */
@@ -63,6 +91,10 @@ bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_node
 	}
 	if (!aff_ok) {
 		sc_verdict_add(v, "NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
+		return true;
+	}
+	if (!fits_ports(pod, node)) {
+		sc_verdict_add(v, "NodePorts", "node(s) didn't have free ports for the requested pod ports");
 		return true;
 	}
 	fits_request(pod, node, v);

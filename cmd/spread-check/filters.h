@@ -2,8 +2,8 @@
  * default profile's order, as place, simulate and explain's re-run run it.
  *
  * Order (pkg/scheduler/apis/config/v1/default_plugins.go): NodeUnschedulable,
- * TaintToleration, NodeAffinity, NodeResourcesFit, VolumeBinding,
- * VolumeZone, PodTopologySpread. The framework (runtime RunFilterPlugins)
+ * NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
+ * VolumeBinding, VolumeZone, PodTopologySpread. The framework (runtime RunFilterPlugins)
  * stops at the first plugin that rejects a node; that plugin's reasons are
  * the node's reasons in FitError's "0/N nodes are available: ..." histogram.
  * A PreFilter that rejects the pod (VolumeBinding's missing claim) rejects

@@ -556,7 +556,7 @@ static void delete_old(struct run *u, struct old_pod *o, json_t *deleted)
 	json_array_append_new(deleted, e);
 	if (p->node < 0)
 		return;
-	sc_node_charge(&c->nodes[p->node], p->cpu, p->mem, sc_pod_res(c, p), p->nres, -1);
+	sc_node_charge_pod(c, &c->nodes[p->node], p, -1);
 	for (g = 0; g < u->s.ngroups; g++)
 		pts_add_pod_lset(&u->s.groups[g]->st, (uint32_t)p->node, p->lset, -1);
 }

@@ -208,7 +208,7 @@ static void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 	const struct sc_podspec *pod = &s->groups[gi]->spec;
 	size_t j;
 
-	sc_node_charge(node, pod->cpu, pod->mem, pod->res, pod->nres, delta);
+	sc_node_charge_spec(node, pod, delta);
 	for (j = 0; j < s->ngroups; j++)
 		pts_add_pod_lset(&s->groups[j]->st, n, pod->lset, delta);
 }
@@ -647,7 +647,7 @@ static json_t *simulate_one(struct sc_cluster *c, struct sc_podspec *pod, size_t
 				    .node = s.node_of[i], .cpu = g->cpu, .mem = g->mem, .group = -1 };
 
 		if (p.node >= 0) {
-			sc_pod_set_res(c, &p, g->res, g->nres);
+			sc_pod_from_spec(c, &p, g);
 			sc_cluster_push_pod(c, &p);
 		}
 	}

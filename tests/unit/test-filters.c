@@ -1,7 +1,9 @@
 /* test-filters.c - spread-check's filter chain (cmd/spread-check/filters.c,
  * chain.c) on the cases of kubernetes' scheduler plugin table tests:
  * noderesources/fit_test.go (TestEnoughRequests, TestNotEnoughRequests,
- * TestStorageRequests) and the chain's order (first failing plugin wins).
+ * TestStorageRequests), nodeports/node_ports_test.go (TestNodePorts,
+ * TestFits), nodename/node_name_test.go and the chain's order (the first
+ * failing plugin wins).
  * Each case is a small dump (Nodes, the Pods bound to them) and the
  * incoming pod; the result is, per node, "Plugin: reason, reason" or ""
  * when every filter passes, joined by "|".
@@ -30,6 +32,15 @@
 	"initContainers: [" inits "]}}"
 #define CPU_MEM(c, m) "cpu: " c ", memory: '" m "'"
 #define INS(r) "NodeResourcesFit: Insufficient " r
+
+/* node_ports_test.go: one pod on node n with these host ports */
+#define PORTNODE "- {kind: Node, metadata: {name: n}, status: {allocatable: {pods: '10'}}}\n"
+#define ONPORTS(ports) PORTNODE "- {kind: Pod, metadata: {name: e, namespace: ns}, spec: {nodeName: n, " \
+	"containers: [{name: c, ports: [" ports "]}]}}\n"
+#define P(proto, ip, port) "{protocol: " proto ", hostIP: '" ip "', hostPort: " port ", containerPort: " port "}"
+#define PORTPOD(ports) "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {containers: [{name: c, ports: [" \
+	ports "]}]}}"
+#define PORTS_TAKEN "NodePorts: node(s) didn't have free ports for the requested pod ports"
 
 struct fcase {
 	const char *name;
@@ -149,7 +160,69 @@ static const struct fcase cases[] = {
 	{ "a name the scheduler does not count is ignored", FIT ON(""), POD(C("foo: 1, cpu: 1m")), "" },
 	{ "allocatable without pods takes no pod", "- {kind: Node, metadata: {name: n}, status: {allocatable: {cpu: 1m}}}\n",
 	  POD(""), "NodeResourcesFit: Too many pods" },
+	/* node_ports_test.go TestNodePorts */
+	{ "nodeports: skip filter", PORTNODE, POD(""), "" },
+	{ "nodeports: other port", ONPORTS(P("UDP", "127.0.0.1", "9090")), PORTPOD(P("UDP", "127.0.0.1", "8080")), "" },
+	{ "nodeports: same udp port", ONPORTS(P("UDP", "127.0.0.1", "8080")), PORTPOD(P("UDP", "127.0.0.1", "8080")),
+	  PORTS_TAKEN },
+	{ "nodeports: same tcp port", ONPORTS(P("TCP", "127.0.0.1", "8080")), PORTPOD(P("TCP", "127.0.0.1", "8080")),
+	  PORTS_TAKEN },
+	{ "nodeports: different host ip", ONPORTS(P("TCP", "127.0.0.2", "8080")),
+	  PORTPOD(P("TCP", "127.0.0.1", "8080")), "" },
+	{ "nodeports: different protocol", ONPORTS(P("TCP", "127.0.0.1", "8080")),
+	  PORTPOD(P("UDP", "127.0.0.1", "8080")), "" },
+	{ "nodeports: second udp port conflict", ONPORTS(P("UDP", "127.0.0.1", "8080")),
+	  PORTPOD(P("UDP", "127.0.0.1", "8000") "," P("UDP", "127.0.0.1", "8080")), PORTS_TAKEN },
+	{ "nodeports: first tcp port conflict", ONPORTS(P("TCP", "127.0.0.1", "8001") "," P("UDP", "127.0.0.1", "8081")),
+	  PORTPOD(P("TCP", "127.0.0.1", "8001") "," P("UDP", "127.0.0.1", "8080")), PORTS_TAKEN },
+	{ "nodeports: first tcp port conflict due to 0.0.0.0 hostIP", ONPORTS(P("TCP", "127.0.0.1", "8001")),
+	  PORTPOD(P("TCP", "0.0.0.0", "8001")), PORTS_TAKEN },
+	{ "nodeports: TCP hostPort conflict due to 0.0.0.0 hostIP", ONPORTS(P("TCP", "127.0.0.1", "8001")),
+	  PORTPOD(P("TCP", "10.0.10.10", "8001") "," P("TCP", "0.0.0.0", "8001")), PORTS_TAKEN },
+	{ "nodeports: second tcp port conflict to 0.0.0.0 hostIP", ONPORTS(P("TCP", "0.0.0.0", "8001")),
+	  PORTPOD(P("TCP", "127.0.0.1", "8001")), PORTS_TAKEN },
+	{ "nodeports: second different protocol", ONPORTS(P("TCP", "0.0.0.0", "8001")),
+	  PORTPOD(P("UDP", "127.0.0.1", "8001")), "" },
+	{ "nodeports: UDP hostPort conflict due to 0.0.0.0 hostIP",
+	  ONPORTS(P("TCP", "0.0.0.0", "8001") "," P("UDP", "0.0.0.0", "8001")), PORTPOD(P("UDP", "127.0.0.1", "8001")),
+	  PORTS_TAKEN },
+	{ "nodeports: non-sidecar initContainer using hostPort", ONPORTS(P("TCP", "0.0.0.0", "8001")),
+	  "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {containers: [{name: c}], initContainers: "
+	  "[{name: i, ports: [{containerPort: 8001, hostPort: 8001, protocol: TCP}]}]}}", "" },
+	{ "nodeports: TCP hostPort conflict from sidecar initContainer", ONPORTS(P("TCP", "0.0.0.0", "8001")),
+	  "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {containers: [{name: c}], initContainers: "
+	  "[{name: i, restartPolicy: Always, ports: [{containerPort: 8001, hostPort: 8001, protocol: TCP}]}]}}",
+	  PORTS_TAKEN },
+	/* TestFits */
+	{ "nodeports: multiple non-conflicting ports",
+	  ONPORTS(P("TCP", "127.0.0.1", "9090") "," P("TCP", "127.0.0.1", "9191") "," P("TCP", "127.0.1.1", "8080")),
+	  PORTPOD(P("TCP", "127.0.0.1", "80") "," P("TCP", "127.0.1.1", "80") "," P("TCP", "127.0.1.1", "90") ","
+		  P("TCP", "127.0.1.1", "100")), "" },
+	{ "nodeports: multiple ports, some conflicting",
+	  ONPORTS(P("TCP", "127.0.0.1", "9090") "," P("TCP", "127.0.1.1", "90") "," P("TCP", "127.0.1.1", "8080")),
+	  PORTPOD(P("TCP", "127.0.0.1", "80") "," P("TCP", "127.0.1.1", "80") "," P("TCP", "127.0.1.1", "90") ","
+		  P("TCP", "127.0.1.1", "100")), PORTS_TAKEN },
+	/* HostPortInfo defaults: no hostIP is 0.0.0.0, no protocol is TCP */
+	{ "nodeports: defaults conflict", ONPORTS("{hostPort: 80, containerPort: 80}"),
+	  PORTPOD(P("TCP", "10.1.1.1", "80")), PORTS_TAKEN },
+	{ "nodeports: a finished pod's ports are free",
+	  PORTNODE "- {kind: Pod, metadata: {name: e, namespace: ns}, spec: {nodeName: n, containers: [{name: c, "
+	  "ports: [" P("TCP", "0.0.0.0", "80") "]}]}, status: {phase: Failed}}\n", PORTPOD(P("TCP", "0.0.0.0", "80")), "" },
+	/* node_name_test.go */
+	{ "nodename: no host specified", PORTNODE, POD(""), "" },
+	{ "nodename: host matches", PORTNODE,
+	  "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {nodeName: n, containers: [{name: c}]}}", "" },
+	{ "nodename: host doesn't match", PORTNODE,
+	  "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {nodeName: m, containers: [{name: c}]}}",
+	  "NodeName: node(s) didn't match the requested node name" },
 	/* the chain: the first plugin that rejects a node is its only reason */
+	{ "nodename before taints",
+	  "- {kind: Node, metadata: {name: n}, spec: {taints: [{key: k, effect: NoSchedule}]}}\n",
+	  "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {nodeName: m, containers: [{name: c}]}}",
+	  "NodeName: node(s) didn't match the requested node name" },
+	{ "ports before resources", ONPORTS(P("TCP", "0.0.0.0", "80")),
+	  "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {containers: [{name: c, resources: {requests: "
+	  "{cpu: '99'}}, ports: [" P("TCP", "0.0.0.0", "80") "]}]}}", PORTS_TAKEN },
 	{ "unschedulable before resources",
 	  "- {kind: Node, metadata: {name: n}, spec: {unschedulable: true}, status: {allocatable: {cpu: 1m}}}\n",
 	  POD(C("cpu: 2m")), "NodeUnschedulable: node(s) were unschedulable" },
@@ -177,7 +250,13 @@ static int pod_item_cb(const struct tk_node *item, const char *file, void *arg)
 {
 	void **a = arg;
 
-	return sc_podspec_from_node(a[0], a[1], file, item, a[2]);
+	struct sc_cluster *c = a[0];
+	int r;
+
+	c->check_selectors = true;   /* the incoming pod */
+	r = sc_podspec_from_node(c, a[1], file, item, a[2]);
+	c->check_selectors = false;
+	return r;
 }
 
 static int write_file(const char *path, const char *fmt, const char *text)
