@@ -42,7 +42,7 @@ static int emit_chunk(const char *buf, size_t size, void *data)
 	return 0;
 }
 
-int tk_emit_json(const json_t *j, FILE *out)
+static int dump_buffered(const json_t *j, FILE *out, size_t flags)
 {
 	struct emit_buf *e = malloc(sizeof(*e));
 	int rc;
@@ -52,14 +52,23 @@ int tk_emit_json(const json_t *j, FILE *out)
 	e->out = out;
 	e->n = 0;
 	e->err = 0;
-	rc = json_dump_callback(j, emit_chunk, e,
-				JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	rc = json_dump_callback(j, emit_chunk, e, flags);
 	if (emit_flush(e))
 		rc = -1;
 	free(e);
-	if (rc)
+	return rc ? -1 : 0;
+}
+
+int tk_emit_json(const json_t *j, FILE *out)
+{
+	if (dump_buffered(j, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)))
 		return -1;
 	return fputc('\n', out) == EOF ? -1 : 0;
+}
+
+int tk_emit_json_fragment(const json_t *j, FILE *out)
+{
+	return dump_buffered(j, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 int tk_emit_json_pretty(const json_t *j, FILE *out)

@@ -27,6 +27,9 @@ enum tk_out {
 
 /* Write j and a newline. Returns 0 or -1 on a write error. */
 int tk_emit_json(const json_t *j, FILE *out);
+/* j compact in member order, as json_dumpf(JSON_COMPACT | JSON_PRESERVE_ORDER)
+ * writes it, no newline: a piece of a larger document written as it goes. */
+int tk_emit_json_fragment(const json_t *j, FILE *out);
 /* Pretty (2-space indent) variant, for documents people read (SARIF, NRT). */
 int tk_emit_json_pretty(const json_t *j, FILE *out);
 

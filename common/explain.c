@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,7 +600,7 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 		render_text_event(st, e);
 	} else {
 		fputs(st->nout ? "," : "{\"events\":[", stdout);
-		if (json_dumpf(e, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+		if (tk_emit_json_fragment(e, stdout) != 0)
 			tk_fatal("write error");
 	}
 	st->nout++;
@@ -848,9 +849,12 @@ static void add_journal_json(struct ex_state *st, const json_t *o)
  * (NUL bytes inside count). */
 struct lreader {
 	FILE *in;
-	char blk[1 << 16];
+	char *blk;             /* READ_BLOCK bytes */
 	size_t pos, end;
+	unsigned long fills;   /* blocks read so far: the NUL scan below is per block */
 };
+
+#define READ_BLOCK (1u << 20)
 
 static size_t read_line(struct lreader *r, char *buf, size_t sz, bool *cut, size_t *len)
 {
@@ -863,7 +867,8 @@ static size_t read_line(struct lreader *r, char *buf, size_t sz, bool *cut, size
 
 		if (r->pos == r->end) {
 			r->pos = 0;
-			r->end = fread(r->blk, 1, sizeof(r->blk), r->in);
+			r->end = fread(r->blk, 1, READ_BLOCK, r->in);
+			r->fills++;
 			if (!r->end)
 				break;
 		}
@@ -888,6 +893,127 @@ static size_t read_line(struct lreader *r, char *buf, size_t sz, bool *cut, size
 	buf[n] = '\0';
 	*len = n;
 	return took;
+}
+
+/* ---- skipping what concerns nobody ----
+ *
+ * A day of kubelet journal is millions of lines, and all but a few concern
+ * neither tool. tk_explain_classify can only take a journal line (no Event
+ * reason) that holds one of a few strings: a kubelet template's needle,
+ * "nodes are available", the scale-up message, or the words that make an
+ * unknown line relevant. Each of those holds one of the anchors below, so
+ * the block is searched for each anchor on its own (strstr, which the C
+ * library vectorises, far faster than any search per line or a table-driven
+ * search for all at once), the next place of each is kept until the reading
+ * passes it, and the lines before the nearest are only counted, as add_line
+ * would count them. The line of a hit, and every line add_line treats
+ * specially, take the full path. journal_anchors checks at start that the
+ * anchors cover every string classify looks for. */
+
+static const char *const journal_anchor[] = {
+	"opology", "OPOLOGY", "NUMA", "uma", "nodes are", "scale-up", "cpu", "CPU", "Alignment",
+	"device", "drain", "policy", "Allocatable", "unsupported", "unexpected",
+};
+#define NANCHORS (sizeof(journal_anchor) / sizeof(journal_anchor[0]))
+
+static void check_covered(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < NANCHORS; i++)
+		if (strstr(s, journal_anchor[i]))
+			return;
+	tk_fatal("internal: no explain anchor covers \"%s\"", s);
+}
+
+static void journal_anchors_check(void)
+{
+	static bool checked;
+	static const char *const classify_words[] = {
+		"nodes are available", "pod didn't trigger scale-up", "opology", "OPOLOGY", "NUMA",
+		"numa node", "numa zone", "Numa",
+	};
+	size_t i;
+
+	if (checked)
+		return;
+	checked = true;
+	for (i = 0; i < sizeof(kubelet_msgs) / sizeof(kubelet_msgs[0]); i++)
+		if (kubelet_msgs[i].needle)
+			check_covered(kubelet_msgs[i].needle);
+	for (i = 0; i < sizeof(classify_words) / sizeof(classify_words[0]); i++)
+		check_covered(classify_words[i]);
+}
+
+/* Where each anchor comes next in the current block (offsets; the block's
+ * usable end when it does not), for the fill they were found in. */
+struct anchor_cache {
+	unsigned long fill;
+	size_t limit;              /* the first NUL byte, or the block's end */
+	size_t next[NANCHORS];
+};
+
+/* A line add_line does more with than count: the describe headers, and
+ * lines that start with white space (rstrip may leave nothing). */
+static bool special_line(const char *p, size_t len)
+{
+	if (!len || p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n')
+		return true;
+	return (len >= 5 && memcmp(p, "Name:", 5) == 0) || (len >= 10 && memcmp(p, "Namespace:", 10) == 0) ||
+	       (len >= 7 && memcmp(p, "Events:", 7) == 0);
+}
+
+/* Count the ordinary lines at the reader's position (whole lines of the
+ * current block, before any NUL byte), stopping at the first line that needs
+ * add_line. Returns how many were counted; *lineno goes on with them. */
+static size_t skip_unrelated(struct lreader *r, struct ex_state *st, size_t *lineno,
+			     struct anchor_cache *ac)
+{
+	char *blk = r->blk;
+	const char *p = blk + r->pos, *end;
+	size_t counted = 0, i, nearest;
+
+	if (!st->started || st->describe || st->in_events || r->pos >= r->end)
+		return 0;
+	if (ac->fill != r->fills) {
+		const char *z = memchr(blk, '\0', r->end);
+
+		ac->fill = r->fills;
+		ac->limit = z ? (size_t)(z - blk) : r->end;
+		blk[r->end] = '\0';    /* the block has a byte to spare: strstr stops here */
+		for (i = 0; i < NANCHORS; i++)
+			ac->next[i] = SIZE_MAX;
+	}
+	if (r->pos >= ac->limit)
+		return 0;
+	nearest = ac->limit;
+	for (i = 0; i < NANCHORS; i++) {
+		if (ac->next[i] == SIZE_MAX || (ac->next[i] < r->pos && ac->next[i] < ac->limit)) {
+			const char *hit = strstr(blk + r->pos, journal_anchor[i]);
+
+			ac->next[i] = hit && (size_t)(hit - blk) < ac->limit ? (size_t)(hit - blk) : ac->limit;
+		}
+		if (ac->next[i] < nearest)
+			nearest = ac->next[i];
+	}
+	end = blk + nearest;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len;
+
+		if (!nl)
+			break;
+		len = (size_t)(nl - p);
+		if (len + 1 >= LINE_MAX_BYTES || special_line(p, len))
+			break;
+		(*lineno)++;
+		st->seen++;
+		st->other++;
+		counted++;
+		p = nl + 1;
+	}
+	r->pos = (size_t)(p - blk);
+	return counted;
 }
 
 /* ---- output ---- */
@@ -1032,6 +1158,7 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	bool cut, json_mode = false;
 	struct lreader *lr;
 	size_t n, lineno = 0;
+	struct anchor_cache *anchors = xcalloc(1, sizeof(*anchors));
 	json_t *sum;
 	int rc;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -1063,10 +1190,17 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	}
 	if (json_mode)
 		read_json_values(&st, in, name);
-	lr = xmalloc(sizeof(*lr));
+	lr = xcalloc(1, sizeof(*lr));
 	lr->in = in;
-	lr->pos = lr->end = 0;
-	while (!json_mode && read_line(lr, buf, LINE_MAX_BYTES, &cut, &n) > 0) {
+	lr->blk = xmalloc(READ_BLOCK + 1);
+	anchors->fill = (unsigned long)-1;
+	journal_anchors_check();
+	for (;;) {
+		if (json_mode)
+			break;
+		skip_unrelated(lr, &st, &lineno, anchors);
+		if (!read_line(lr, buf, LINE_MAX_BYTES, &cut, &n))
+			break;
 		lineno++;
 		if (cut)
 			st.cut++;
@@ -1075,7 +1209,9 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 		add_line(&st, buf);
 	}
 	flush_row(&st);
+	free(lr->blk);
 	free(lr);
+	free(anchors);
 	if (ferror(in))
 		tk_fatal("%s: read error", name);
 	if (in != stdin)
@@ -1100,7 +1236,7 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 		if (!st.nout)
 			fputs("{\"events\":[", stdout);
 		fputs("],\"summary\":", stdout);
-		rc = json_dumpf(sum, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		rc = tk_emit_json_fragment(sum, stdout);
 		if (fputs("}\n", stdout) == EOF || fflush(stdout) != 0)
 			rc = -1;
 	}

@@ -38,6 +38,36 @@ EX=$BATS_TEST_DIRNAME/fixtures/explain
 	jq_is '.events[0].source' '"kubelet.service"'
 }
 
+@test "numa-verify --explain: 2.5 MB of journal text, where most lines are only counted, reads as the same lines in -o json form" {
+	# journal text skips lines that hold no anchor (common/explain.c); the
+	# journalctl -o json form reads every MESSAGE in full: the two reports
+	# must be the same, hits next to the reader's 1 MiB block edges included
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	python3 - "$BATS_TEST_TMPDIR" <<'PY'
+import json, random, sys
+random.seed(3)
+words = ["Resources cannot be allocated with Topology locality", "SMT Alignment Error",
+         "requested number of devices unavailable", "which is unexpected", "Topology Admit Handler",
+         "0/3 nodes are available: 3 Insufficient cpu.", "NUMA", "Numa", "numa node", "uma", "cpu",
+         "device", 'pod="prod/db-1"', "topology", "OPOLOGY", "policy", "drain", "Nov", "Opology"]
+lines, n = [], 0
+while n < 5 << 19:
+    parts = ["Dec 04 node-a kubelet[1]: I1204 x.go:1]"]
+    for _ in range(random.randint(0, 3)):
+        parts.append(random.choice(words) if random.random() < 0.08 else "w%d" % random.randint(0, 999))
+    line = " ".join(parts)
+    lines.append(line)
+    n += len(line) + 1
+open(sys.argv[1] + "/j.log", "w").write("\n".join(lines) + "\n")
+open(sys.argv[1] + "/j.jsonl", "w").write("".join(json.dumps({"MESSAGE": l}) + "\n" for l in lines))
+PY
+	run -1 --separate-stderr numa-verify --explain "$BATS_TEST_TMPDIR/j.log"
+	jq_is '.summary|[.read,.unrelated,.explained,.unknown]' '[53922,50281,1672,1629]'
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/text.json"
+	run -1 --separate-stderr numa-verify --explain "$BATS_TEST_TMPDIR/j.jsonl"
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/text.json")" ]
+}
+
 @test "numa-verify --explain: Event List: kubelet events explained, scheduler ones counted for spread-check" {
 	run -1 --separate-stderr numa-verify --explain -o text "$EX/events.json"
 	output_has "* TopologyAffinityError prod/numa-app (from kubelet)"
