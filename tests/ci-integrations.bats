@@ -63,6 +63,17 @@ need_action_runner() {
 	grep -qx 'exit-code=1' "$GITHUB_OUTPUT"
 }
 
+@test "action.yml only-manifests: a list of changed files with a workflow in it lints the manifests only" {
+	need_action_runner
+	printf 'name: ci\non: [push]\n' >wf.yaml
+	# the step records the verdict; the Verdict step fails the job with it
+	run -0 "$TK_ROOT/tests/helpers/run-action-step" "$TK_ROOT/action.yml" Lint paths="wf.yaml good.yaml"
+	grep -qx 'exit-code=2' "$GITHUB_OUTPUT"
+	: >"$GITHUB_OUTPUT"
+	run -0 "$TK_ROOT/tests/helpers/run-action-step" "$TK_ROOT/action.yml" Lint paths="wf.yaml good.yaml" only-manifests=true
+	grep -qx 'exit-code=0' "$GITHUB_OUTPUT"
+}
+
 @test "spread-check lint --only-manifests: named files that are no Kubernetes object are skipped as in a directory, manifests are linted" {
 	printf 'name: ci\non: [push]\n' >wf.yaml
 	printf -- '- a\n' >list.yml
