@@ -161,5 +161,45 @@ PY
 	output_has "  re-run on the node now (single-numa-node, container scope): rejected"
 	output_has "      cpu 10: 10 exclusive CPUs; NUMA 0-1 preferred; NUMA 0 has 6 free CPUs, needs 10; NUMA 1 has 8 free CPUs, needs 10"
 	run -2 --separate-stderr numa-verify --explain -t "$node/topology.json" "$EX/journal.txt"
-	stderr_has "needs both -t TOPO and --pods FILE"
+	stderr_has "the re-run needs --pods FILE"
+	run -2 --separate-stderr numa-verify --explain --root "$node" "$EX/journal.txt"
+	stderr_has "--root are for the re-run: give --pods"
+	run -2 --separate-stderr numa-verify --explain --root "$node" -t "$node/topology.json" --pods "$EX/node-pods.json" "$EX/journal.txt"
+	stderr_has "give it or -t, not both"
+}
+
+# On the node itself (no -t): a recorded machine (hwloc's 16amd64-8n2c-cpusets,
+# 8 NUMA nodes of 1-2 CPUs) with kubeadm's files below --root. db-0 asks 3
+# exclusive CPUs, more than any NUMA node holds.
+@test "numa-verify --explain --pods without -t: the node below --root, read as topo-discover and the kubelet read it, decides as -t does" {
+	local root=$BATS_TEST_TMPDIR/16amd64-8n2c-cpusets kdir
+	tar -xjf "$EX/node/16amd64-8n2c-cpusets.tar.bz2" -C "$BATS_TEST_TMPDIR"
+	kdir=$root/var/lib/kubelet
+	mkdir -p "$kdir"
+	printf '%s\n' 'apiVersion: kubelet.config.k8s.io/v1beta1' 'kind: KubeletConfiguration' \
+		'cpuManagerPolicy: static' 'topologyManagerPolicy: single-numa-node' 'reservedSystemCPUs: "0"' >"$kdir/config.yaml"
+	printf '%s\n' 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock"' >"$kdir/kubeadm-flags.env"
+	printf '%s\n' '{"kind":"List","apiVersion":"v1","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"db-0","namespace":"prod"},"spec":{"containers":[{"name":"db","image":"db","resources":{"limits":{"cpu":"3","memory":"1Gi"}}}]}}]}' >"$BATS_TEST_TMPDIR/pods.json"
+	printf '%s\n' 'Dec 04 10:00:00 node-a kubelet[812]: E1204 10:00:00.000000     812 predicate.go:143] "Failed to admit pod" pod="prod/db-0" err="Resources cannot be allocated with Topology locality"' >"$BATS_TEST_TMPDIR/j.log"
+	run -1 --separate-stderr numa-verify --explain --root "$root" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
+	jq_is '.events[0].rederived|[.found,.admit,.policy,.scope]' '[true,false,"single-numa-node","container"]'
+	jq_is '.events[0].rederived.sources' "{\"topology\":\"topo-discover --fsroot $root\",\"kubeletConfig\":\"$kdir/kubeadm-flags.env: /var/lib/kubelet/config.yaml\",\"kubeletDir\":\"$kdir\"}"
+	jq -c '.events[0].rederived|del(.sources)' <<<"$output" >"$BATS_TEST_TMPDIR/node.json"
+	# the same node given as files
+	run -0 --separate-stderr topo-discover --fsroot "$root"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/topology.json"
+	[ "$(jq '.cpus|length' "$BATS_TEST_TMPDIR/topology.json")" -eq 15 ]
+	run -1 --separate-stderr numa-verify --explain -t "$BATS_TEST_TMPDIR/topology.json" --kubelet-config "$kdir/config.yaml" \
+		--kubelet-dir "$kdir" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
+	[ "$(jq -c '.events[0].rederived|del(.sources)' <<<"$output")" = "$(cat "$BATS_TEST_TMPDIR/node.json")" ]
+	# the kubelet's flags win over its file, as in the kubelet
+	printf '%s\n' 'KUBELET_KUBEADM_ARGS="--topology-manager-scope=pod --topology-manager-policy=best-effort"' >"$kdir/kubeadm-flags.env"
+	run -1 --separate-stderr numa-verify --explain -o text --root "$root" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
+	output_has "  re-run on the node now (best-effort, pod scope): admitted"
+	output_has "    read: topology topo-discover --fsroot $root; configuration $kdir/kubeadm-flags.env: /var/lib/kubelet/config.yaml; state $kdir"
+	# no kubelet files: the kubelet's defaults, said so
+	rm "$kdir/kubeadm-flags.env" "$kdir/config.yaml"
+	run -1 --separate-stderr numa-verify --explain --root "$root" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
+	jq_is '.events[0].rederived|[.admit,.policy]' '[true,"none"]'
+	jq_is '.events[0].rederived.sources.kubeletConfig|startswith("the kubelet'"'"'s defaults (")' true
 }

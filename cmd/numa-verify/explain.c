@@ -3,15 +3,23 @@
  * reading and message tables are common/explain.c, shared with
  * spread-check explain.
  *
- * With -t TOPO and --pods FILE each recognised admission failure that
- * names a pod is re-run: the pod's spec from FILE is admitted as topo-admit
- * admits it (its node.c and pod.c, linked in: see the Makefile) on the node
- * as --kubelet-config and --kubelet-dir describe it now, and the entry gets
- * per container and resource the NUMA hints and what limited them. */
+ * With --pods FILE each recognised admission failure that names a pod is
+ * re-run: the pod's spec from FILE is admitted as topo-admit admits it (its
+ * node.c and pod.c, linked in: see the Makefile) on the node as it is now,
+ * and the entry gets per container and resource the NUMA hints and what
+ * limited them. The node is -t, --kubelet-config and --kubelet-dir; without
+ * -t it is the one numa-verify runs on (or the recorded tree --root names):
+ * its topology as topo-discover reads it, its kubelet's state directory, and
+ * the configuration and flags its kubelet runs with. Each re-run says which
+ * sources it read. */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "diag.h"
@@ -33,16 +41,21 @@ static void usage(void)
 	      "policy state refusals) in journalctl text or JSON lines, or in Event\n"
 	      "objects. Scheduler messages are counted and left to spread-check explain.\n"
 	      "\n"
-	      "With -t and --pods, each admission failure that names a pod is re-run\n"
-	      "as topo-admit admits it on the node as configured now: per container\n"
-	      "and resource the NUMA hints and what limited them.\n"
+	      "With --pods, each admission failure that names a pod is re-run as\n"
+	      "topo-admit admits it on the node as it is now: per container and\n"
+	      "resource the NUMA hints and what limited them. The node is -t (with\n"
+	      "--kubelet-config and --kubelet-dir), or without -t this node (or the\n"
+	      "tree --root names): topo-discover's topology, /var/lib/kubelet, and\n"
+	      "the running kubelet's configuration and flags.\n"
 	      "\n"
 	      "Options:\n"
 	      "     --explain                read evidence instead of verifying processes\n"
 	      " -t, --topology TOPO          re-run: the node's topology (topo-discover)\n"
 	      "     --pods FILE              re-run: the pods' specs (kubectl get pods -o json)\n"
 	      "     --kubelet-config FILE    re-run: the kubelet's configuration\n"
-	      "     --kubelet-dir DIR        re-run: the kubelet's state (checkpoints)\n", stdout);
+	      "     --kubelet-dir DIR        re-run: the kubelet's state (checkpoints)\n"
+	      "     --root DIR               re-run without -t: a recorded node's / (sys, proc,\n"
+	      "                              var/lib/kubelet)\n", stdout);
 	tk_help_output(stdout, TK_OUT_JSON | TK_OUT_TEXT);
 	tk_help_common(stdout);
 	tk_help_exit_status(stdout, "everything explained", "a recognised admission or scheduling failure");
@@ -66,6 +79,7 @@ bool nv_explain_wanted(int argc, char **argv)
 
 struct rerun {
 	struct ta_opts o;               /* as topo-admit's pod mode takes them */
+	json_t *sources;                /* what the node was read from */
 	/* results by object, so a pod named by many lines is admitted once */
 	size_t n;
 	char **obj;
@@ -130,6 +144,7 @@ static json_t *admit_again(struct rerun *rr, const char *object)
 		return o;
 	}
 	json_object_set_new(f.result, "found", json_true());
+	json_object_set(f.result, "sources", rr->sources);
 	return f.result;
 }
 
@@ -169,6 +184,17 @@ static void rerun_text(const json_t *r, FILE *out)
 	fprintf(out, "  re-run on the node now (%s, %s scope): %s\n",
 		json_string_value(json_object_get(r, "policy")), json_string_value(json_object_get(r, "scope")),
 		json_is_true(json_object_get(r, "admit")) ? "admitted" : "rejected");
+	{
+		const json_t *src = json_object_get(r, "sources");
+
+		fputs("    read: topology ", out);
+		tk_fputs_text(json_string_value(json_object_get(src, "topology")), out);
+		fputs("; configuration ", out);
+		tk_fputs_text(json_string_value(json_object_get(src, "kubeletConfig")), out);
+		fputs("; state ", out);
+		tk_fputs_text(json_string_value(json_object_get(src, "kubeletDir")), out);
+		fputc('\n', out);
+	}
 	json_array_foreach(json_object_get(r, "containers"), i, c) {
 		const char *k;
 		json_t *res;
@@ -189,15 +215,144 @@ static void rerun_text(const json_t *r, FILE *out)
 	}
 }
 
+/* ---- the node numa-verify runs on ---- */
+
+/* topo-discover next to this binary (an installed or built set of tools),
+ * else the one on PATH. */
+static char *topo_discover_path(void)
+{
+	char self[PATH_MAX], *slash, *sibling;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			*slash = '\0';
+			sibling = xasprintf("%s/topo-discover", self);
+			if (access(sibling, X_OK) == 0)
+				return sibling;
+			free(sibling);
+		}
+	}
+	return xstrdup("topo-discover");
+}
+
+/* The file below, removed however the run ends (ta_node_load exits 2 on a
+ * node the kubelet would refuse). */
+static char *topology_tmp;
+
+static void remove_topology_tmp(void)
+{
+	if (topology_tmp)
+		unlink(topology_tmp);
+}
+
+/* The node's topology as topo-discover reads it (--fsroot ROOT for a
+ * recorded tree), into a file the re-run loads; its path, unlinked by the
+ * caller. Exits 2 when it cannot be had: the user can give -t instead. */
+static char *discover_node(const char *root)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char *file = xasprintf("%s/numa-verify-topology.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	char *tool = topo_discover_path();
+	int fd = mkstemp(file), status;
+	pid_t pid;
+
+	if (fd < 0)
+		tk_fatal("cannot create a file for the node's topology (%s): %s", file, strerror(errno));
+	topology_tmp = file;
+	atexit(remove_topology_tmp);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		tk_fatal("cannot run topo-discover: %s", strerror(errno));
+	if (pid == 0) {
+		if (dup2(fd, STDOUT_FILENO) < 0)
+			_exit(127);
+		if (root)
+			execlp(tool, "topo-discover", "--fsroot", root, (char *)NULL);
+		else
+			execlp(tool, "topo-discover", (char *)NULL);
+		fprintf(stderr, "numa-verify: cannot run %s: %s\n", tool, strerror(errno));
+		_exit(127);
+	}
+	close(fd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			tk_fatal("waiting for topo-discover: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		tk_fatal("the re-run needs this node's topology, and %s %s%s failed (%s %d); give -t TOPO", tool,
+			 root ? "--fsroot " : "", root ? root : "", WIFEXITED(status) ? "exit" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+	free(tool);
+	return file;
+}
+
+/* Everything the node mode fills in, freed after the run. */
+struct node_sources {
+	char *topology_file, *kubelet_dir, *kubelet_config;
+	struct nv_running_kubelet rk;
+	bool have_rk;
+};
+
+static void read_this_node(struct rerun *rr, const char *root, struct node_sources *ns)
+{
+	const char *label_root = root ? root : "";
+	char *config_label = NULL;
+	struct tk_diag d;
+	bool is_dir = false;
+
+	memset(ns, 0, sizeof(*ns));
+	ns->topology_file = discover_node(root);
+	rr->o.topology = ns->topology_file;
+	if (!rr->o.kubelet_dir && nv_exists(root, "/var/lib/kubelet", &is_dir) && is_dir)
+		rr->o.kubelet_dir = ns->kubelet_dir = nv_path(root, "/var/lib/kubelet");
+	if (rr->o.kubelet_config) {
+		config_label = xstrdup(rr->o.kubelet_config);
+	} else if (nv_running_kubelet_find(&ns->rk, root, &d) == 0) {
+		/* flags win over the file, as in the kubelet */
+		ns->have_rk = true;
+		if (ns->rk.config)
+			rr->o.kubelet_config = ns->kubelet_config = nv_path(root, ns->rk.config);
+		rr->o.policy = ns->rk.flags.tm_policy;
+		rr->o.scope = ns->rk.flags.tm_scope;
+		rr->o.cpu_policy = ns->rk.flags.cpu_policy;
+		rr->o.mem_policy = ns->rk.flags.mm_policy;
+		rr->o.reserved = ns->rk.flags.reserved_cpus;
+		config_label = xasprintf("%s%s", label_root, ns->rk.label);
+	} else {
+		config_label = xasprintf("the kubelet's defaults (%s)", d.msg);
+	}
+	rr->sources = json_pack("{s:s+,s:s,s:s}", "topology",
+				root ? "topo-discover --fsroot " : "topo-discover (this node)", root ? root : "",
+				"kubeletConfig", config_label,
+				"kubeletDir", rr->o.kubelet_dir ? rr->o.kubelet_dir : "none (no checkpoints read)");
+	free(config_label);
+}
+
+static void node_sources_release(struct node_sources *ns)
+{
+	if (ns->topology_file)
+		unlink(ns->topology_file);
+	topology_tmp = NULL;
+	free(ns->topology_file);
+	free(ns->kubelet_dir);
+	free(ns->kubelet_config);
+	if (ns->have_rk)
+		nv_running_kubelet_release(&ns->rk);
+}
+
 int nv_explain_main(int argc, char **argv)
 {
-	enum { OPT_PODS = TK_OPT_LONG_BASE, OPT_KCFG, OPT_KDIR };
+	enum { OPT_PODS = TK_OPT_LONG_BASE, OPT_KCFG, OPT_KDIR, OPT_ROOT };
 	static const struct option opts[] = {
 		{ "explain",        no_argument,       NULL, 'E' },
 		{ "topology",       required_argument, NULL, 't' },
 		{ "pods",           required_argument, NULL, OPT_PODS },
 		{ "kubelet-config", required_argument, NULL, OPT_KCFG },
 		{ "kubelet-dir",    required_argument, NULL, OPT_KDIR },
+		{ "root",           required_argument, NULL, OPT_ROOT },
 		{ "output",         required_argument, NULL, 'o' },
 		{ "help",           no_argument,       NULL, 'h' },
 		{ "version",        no_argument,       NULL, 'V' },
@@ -206,11 +361,13 @@ int nv_explain_main(int argc, char **argv)
 	enum tk_out out = TK_OUT_JSON;
 	struct rerun rr;
 	struct tk_explain_hook hook = { rerun_hook, rerun_text, &rr };
-	const char *path;
+	struct node_sources ns;
+	const char *path, *root = NULL;
 	size_t i;
 	int c, rc;
 
 	memset(&rr, 0, sizeof(rr));
+	memset(&ns, 0, sizeof(ns));
 	while ((c = getopt_long(argc, argv, ":o:t:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'E':
@@ -227,6 +384,11 @@ int nv_explain_main(int argc, char **argv)
 		case OPT_KDIR:
 			rr.o.kubelet_dir = optarg;
 			break;
+		case OPT_ROOT:
+			if (!*optarg)
+				tk_usage_error("empty --root");
+			root = strcmp(optarg, "/") == 0 ? NULL : optarg;
+			break;
 		case 'o':
 			out = tk_parse_output(optarg, TK_OUT_JSON | TK_OUT_TEXT);
 			break;
@@ -242,14 +404,22 @@ int nv_explain_main(int argc, char **argv)
 	if (argc - optind > 1)
 		tk_usage_error("--explain reads one FILE (or - for stdin)");
 	path = optind < argc ? argv[optind] : "-";
-	if (!rr.o.topology != !rr.o.manifest)
-		tk_usage_error("the re-run needs both -t TOPO and --pods FILE");
-	if (!rr.o.topology && (rr.o.kubelet_config || rr.o.kubelet_dir))
-		tk_usage_error("--kubelet-config and --kubelet-dir need -t and --pods");
-	if (!rr.o.topology)
+	if (rr.o.topology && !rr.o.manifest)
+		tk_usage_error("the re-run needs --pods FILE (the pods' specs) next to -t");
+	if (!rr.o.manifest && (rr.o.kubelet_config || rr.o.kubelet_dir || root))
+		tk_usage_error("--kubelet-config, --kubelet-dir and --root are for the re-run: give --pods");
+	if (rr.o.topology && root)
+		tk_usage_error("--root reads a recorded node for the re-run: give it or -t, not both");
+	if (!rr.o.manifest)
 		return tk_explain_run(path, TK_EXPLAIN_KUBELET, out, NULL);
 	if (strcmp(rr.o.manifest, "-") == 0)
 		tk_usage_error("--pods must name a file (it is read for each pod)");
+	if (rr.o.topology)
+		rr.sources = json_pack("{s:s,s:s,s:s}", "topology", rr.o.topology, "kubeletConfig",
+				       rr.o.kubelet_config ? rr.o.kubelet_config : "the kubelet's defaults (no --kubelet-config)",
+				       "kubeletDir", rr.o.kubelet_dir ? rr.o.kubelet_dir : "none (no checkpoints read)");
+	else
+		read_this_node(&rr, root, &ns);
 	rr.o.out = out;
 	/* the node loads before any evidence is read: a bad -t, configuration
 	 * or state is an input error even when no line names a pod */
@@ -266,5 +436,7 @@ int nv_explain_main(int argc, char **argv)
 	}
 	free(rr.obj);
 	free(rr.res);
+	json_decref(rr.sources);
+	node_sources_release(&ns);
 	return rc;
 }

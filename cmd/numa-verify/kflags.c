@@ -116,30 +116,32 @@ static char **split(char *buf, size_t len, bool words, size_t *n)
 	return v;
 }
 
-int nv_kcfg_check_running(struct nv_kcfg *k, const char *root, const struct nv_topo *t, struct tk_diag *d)
+int nv_running_kubelet_find(struct nv_running_kubelet *rk, const char *root, struct tk_diag *d)
 {
 	struct kargs a;
-	char *buf = NULL, **argv = NULL, label[512], path[64];
-	size_t len = 0, n = 0;
+	char path[64];
+	size_t n = 0;
 	long pid = find_kubelet(root);
-	int rc;
 
+	memset(rk, 0, sizeof(*rk));
 	memset(&a, 0, sizeof(a));
 	if (pid) {
+		size_t len = 0;
+
 		snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
-		if (nv_read_input(root, path, path, &buf, &len, d) < 0)
+		if (nv_read_input(root, path, path, &rk->buf, &len, d) < 0)
 			return -1;
-		argv = split(buf, len, false, &n);
-		take_flags(&a, argv, n);
-	} else if (nv_read_file(root, KUBEADM_FLAGS, &buf, &len) == 0) {
-		char *line = strstr(buf, "KUBELET_KUBEADM_ARGS=");
+		rk->argv = split(rk->buf, len, false, &n);
+		take_flags(&a, rk->argv, n);
+	} else if (nv_read_file(root, KUBEADM_FLAGS, &rk->buf, &n) == 0) {
+		char *line = strstr(rk->buf, "KUBELET_KUBEADM_ARGS=");
 
 		if (line) {
 			char *eol = strchr(line, '\n');
 
 			line += strlen("KUBELET_KUBEADM_ARGS=");
-			argv = split(line, eol ? (size_t)(eol - line) : strlen(line), true, &n);
-			take_flags(&a, argv, n);
+			rk->argv = split(line, eol ? (size_t)(eol - line) : strlen(line), true, &n);
+			take_flags(&a, rk->argv, n);
 		}
 		/* kubeadm's drop-in passes --config=/var/lib/kubelet/config.yaml */
 		if (!a.config && nv_exists(root, KUBEADM_CONFIG, NULL))
@@ -149,11 +151,29 @@ int nv_kcfg_check_running(struct nv_kcfg *k, const char *root, const struct nv_t
 				   "no kubelet process in /proc and no %s", KUBEADM_FLAGS);
 	}
 	if (pid)
-		snprintf(label, sizeof(label), "kubelet pid %ld: %s", pid, a.config ? a.config : "(no --config)");
+		snprintf(rk->label, sizeof(rk->label), "kubelet pid %ld: %s", pid, a.config ? a.config : "(no --config)");
 	else
-		snprintf(label, sizeof(label), "%s: %s", KUBEADM_FLAGS, a.config ? a.config : "(no --config)");
-	rc = nv_kcfg_check_flags(k, root, a.config, label, &a.f, t, d);
-	free(argv);
-	free(buf);
+		snprintf(rk->label, sizeof(rk->label), "%s: %s", KUBEADM_FLAGS, a.config ? a.config : "(no --config)");
+	rk->flags = a.f;
+	rk->config = a.config;
+	return 0;
+}
+
+void nv_running_kubelet_release(struct nv_running_kubelet *rk)
+{
+	free(rk->argv);
+	free(rk->buf);
+	memset(rk, 0, sizeof(*rk));
+}
+
+int nv_kcfg_check_running(struct nv_kcfg *k, const char *root, const struct nv_topo *t, struct tk_diag *d)
+{
+	struct nv_running_kubelet rk;
+	int rc;
+
+	if (nv_running_kubelet_find(&rk, root, d) < 0)
+		return -1;
+	rc = nv_kcfg_check_flags(k, root, rk.config, rk.label, &rk.flags, t, d);
+	nv_running_kubelet_release(&rk);
 	return rc;
 }

@@ -257,6 +257,19 @@ struct nv_kflags {
  * the defaults (no --config); label names the configuration in the report. */
 int nv_kcfg_check_flags(struct nv_kcfg *k, const char *dir, const char *display, const char *label,
 			const struct nv_kflags *flags, const struct nv_topo *t, struct tk_diag *d);
+/* The kubelet that runs below root: its flags and --config path (pointers
+ * into buf), from /proc/PID/cmdline of the process named kubelet, else
+ * kubeadm's /var/lib/kubelet/kubeadm-flags.env with kubeadm's config file;
+ * label says which. */
+struct nv_running_kubelet {
+	struct nv_kflags flags;
+	const char *config;           /* below root; NULL: no --config */
+	char label[512];
+	char *buf;
+	char **argv;
+};
+int nv_running_kubelet_find(struct nv_running_kubelet *rk, const char *root, struct tk_diag *d);
+void nv_running_kubelet_release(struct nv_running_kubelet *rk);
 /* --kubelet-config running: the running kubelet's flags (/proc/PID/cmdline
  * of the process named kubelet below root), else kubeadm's
  * /var/lib/kubelet/kubeadm-flags.env with kubeadm's config file; its
