@@ -89,7 +89,8 @@ $(BUILD)/tests/test-deploymath: cmd/spread-check/deploymath.c cmd/spread-check/d
 $(BUILD)/tests/test-volumes: cmd/spread-check/volumes.c cmd/spread-check/volumes.h \
 	cmd/spread-check/cluster.c cmd/spread-check/cluster.h
 $(BUILD)/tests/test-filters: cmd/spread-check/filters.c cmd/spread-check/filters.h cmd/spread-check/chain.c \
-	cmd/spread-check/cluster.c cmd/spread-check/cluster.h cmd/spread-check/podtopo.c cmd/spread-check/volumes.c
+	cmd/spread-check/cluster.c cmd/spread-check/cluster.h cmd/spread-check/podtopo.c cmd/spread-check/volumes.c \
+	cmd/spread-check/interpod.c cmd/spread-check/interpod.h
 
 $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -37,3 +37,9 @@ F=$FIXTURES/spread-check/filters
 		'["0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) didn'"'"'t have free ports for the requested pod ports."]'
 	jq_is '.pending' 3
 }
+
+@test "simulate: required anti-affinity to its own pods, counted as each replica binds" {
+	run -1 --separate-stderr spread-check simulate --cluster "$F/ports-cluster.yaml" "$F/anti-deploy.yaml"
+	jq_is '[.placements[].node]|sort' '["n-1","n-2","n-3"]'
+	jq_is '[.pendingReplicas[].reason]' '["0/3 nodes are available: 3 node(s) didn'"'"'t match pod anti-affinity rules."]'
+}

@@ -1,6 +1,7 @@
 /* chain.c - the Filter chain (filters.h): the filters before the volumes
  * (filters.c), VolumeBinding and VolumeZone (volumes.c), PodTopologySpread
- * (podtopo.c), in the default profile's order. */
+ * (podtopo.c), InterPodAffinity (interpod.c), in the default profile's
+ * order. */
 #include <string.h>
 
 #include "filters.h"
@@ -15,6 +16,12 @@ void sc_chain_init(struct sc_chain *ch, struct pts_state *pts, const struct sc_v
 	ch->unsched.key = sc_intern_str(&c->strs, "node.kubernetes.io/unschedulable");
 	ch->unsched.val = sc_intern_str(&c->strs, "");
 	ch->unsched.effect = SC_NO_SCHEDULE;
+	ipa_init(&ch->ipa, c, pts->pod);
+}
+
+void sc_chain_release(struct sc_chain *ch)
+{
+	ipa_release(&ch->ipa);
 }
 
 const char *sc_chain_prefilter(struct sc_chain *ch)
@@ -48,6 +55,10 @@ bool sc_chain_filter(const struct sc_chain *ch, uint32_t n, struct sc_filter_ver
 	}
 	if ((why = pts_filter(st, n))) {
 		sc_verdict_add(v, "PodTopologySpread", why);
+		return true;
+	}
+	if ((why = ipa_filter(&ch->ipa, n))) {
+		sc_verdict_add(v, "InterPodAffinity", why);
 		return true;
 	}
 	return false;

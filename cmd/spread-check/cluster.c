@@ -913,10 +913,22 @@ static void pod_set_ports(struct sc_cluster *c, struct sc_pod *p, const struct s
 	c->nportpool += n;
 }
 
+static void add_antiaff(struct sc_cluster *c, uint32_t pod, struct sc_podterms *terms);
+static int read_pod_terms(struct sc_cluster *c, const char *file, const struct tk_node *seq, const char *ns,
+			  uint32_t lset, struct sc_podterms *out, struct tk_diag *d);
+static void podterms_copy(struct sc_podterms *dst, const struct sc_podterms *src);
+
 void sc_pod_from_spec(struct sc_cluster *c, struct sc_pod *p, const struct sc_podspec *s)
 {
 	pod_set_res(c, p, s->res, s->nres);
 	pod_set_ports(c, p, s->ports, s->nports);
+	if (s->anti.n) {
+		struct sc_podterms anti;
+
+		/* it joins c->pods next: its index is npods */
+		podterms_copy(&anti, &s->anti);
+		add_antiaff(c, (uint32_t)c->npods, &anti);
+	}
 }
 
 /* HostPortInfo.Add / Remove, as a use count per (ip, protocol, port) */
@@ -1040,6 +1052,8 @@ void sc_podspec_release(struct sc_podspec *p)
 	free(p->res);
 	free(p->res_why);
 	free(p->ports);
+	sc_podterms_release(&p->aff);
+	sc_podterms_release(&p->anti);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1071,6 +1085,10 @@ void sc_cluster_release(struct sc_cluster *c)
 	free(c->nodes);
 	free(c->respool);
 	free(c->portpool);
+	for (i = 0; i < c->nantiaff; i++)
+		sc_podterms_release(&c->antiaff[i].terms);
+	free(c->antiaff);
+	free(c->namespaces);
 	free(c->node_slots);
 	free(c->pods);
 	for (i = 0; i < c->ngroups; i++)
@@ -1459,6 +1477,17 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 		free(res);
 		return -1;
 	}
+	if (spec && p.node >= 0 && !(p.flags & SC_POD_TERMINAL)) {
+		struct sc_podterms anti;
+
+		if (read_pod_terms(c, file, tk_path(spec, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"),
+				   p.ns, p.lset, &anti, d) < 0) {
+			free(res);
+			free(hp);
+			return -1;
+		}
+		add_antiaff(c, (uint32_t)c->npods, &anti);
+	}
 	pod_set_res(c, &p, res, nres);
 	pod_set_ports(c, &p, hp, nhp);
 	free(res);
@@ -1781,6 +1810,177 @@ static int read_affinity(struct sc_cluster *c, const char *file, const struct tk
 	return read_terms(c, file, req, &p->terms, &p->nterms, d);
 }
 
+/* ---- inter-pod affinity terms and namespaces ---- */
+
+void sc_podterms_release(struct sc_podterms *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++) {
+		sc_sel_release(&t->t[i].sel);
+		sc_sel_release(&t->t[i].nssel);
+		free(t->t[i].ns);
+	}
+	free(t->t);
+	memset(t, 0, sizeof(*t));
+}
+
+static void podterms_copy(struct sc_podterms *dst, const struct sc_podterms *src)
+{
+	uint32_t i;
+
+	dst->n = src->n;
+	dst->t = xcalloc(src->n + 1, sizeof(*dst->t));
+	for (i = 0; i < src->n; i++) {
+		dst->t[i] = src->t[i];
+		sc_sel_copy(&dst->t[i].sel, &src->t[i].sel);
+		sc_sel_copy(&dst->t[i].nssel, &src->t[i].nssel);
+		dst->t[i].ns = xcalloc(src->t[i].nns + 1, sizeof(*dst->t[i].ns));
+		if (src->t[i].nns)
+			memcpy(dst->t[i].ns, src->t[i].ns, src->t[i].nns * sizeof(*dst->t[i].ns));
+	}
+}
+
+static void add_antiaff(struct sc_cluster *c, uint32_t pod, struct sc_podterms *terms)
+{
+	if (!terms->n) {
+		sc_podterms_release(terms);
+		return;
+	}
+	c->antiaff = xreallocarray(c->antiaff, c->nantiaff + 1, sizeof(*c->antiaff));
+	c->antiaff[c->nantiaff].pod = pod;
+	c->antiaff[c->nantiaff++].terms = *terms;
+}
+
+const struct sc_podterms *sc_pod_anti_terms(const struct sc_cluster *c, uint32_t pod)
+{
+	size_t i;
+
+	for (i = 0; i < c->nantiaff; i++)
+		if (c->antiaff[i].pod == pod)
+			return &c->antiaff[i].terms;
+	return NULL;
+}
+
+/* The label keys of matchLabelKeys (In) or mismatchLabelKeys (NotIn) whose
+ * value the pod has, as requirements on the term's selector
+ * (applyMatchLabelKeysAndMismatchLabelKeys; a nil selector stays nil). */
+static int merge_label_keys(struct sc_cluster *c, const char *file, const struct tk_node *keys, enum sc_op op,
+			    uint32_t lset, struct sc_sel *sel, struct tk_diag *d)
+{
+	const char **names;
+	uint32_t n, i;
+
+	if (read_values(c, file, keys, &names, &n, d) < 0)
+		return -1;
+	for (i = 0; i < n && !sel->nothing; i++) {
+		const char *val = sc_lset_get(&c->lsets[lset], names[i]);
+		struct sc_req r = { 0 };
+
+		if (!val)
+			continue;
+		r.key = names[i];
+		r.op = op;
+		r.nvals = 1;
+		r.vals = &val;
+		sc_sel_add(sel, &r);
+	}
+	free(names);
+	return 0;
+}
+
+/* A list of required PodAffinityTerms of a pod of namespace ns and labels
+ * lset (framework.NewPodInfo's getAffinityTerms / newAffinityTerm). */
+static int read_pod_terms(struct sc_cluster *c, const char *file, const struct tk_node *seq, const char *ns,
+			  uint32_t lset, struct sc_podterms *out, struct tk_diag *d)
+{
+	size_t n, i;
+
+	memset(out, 0, sizeof(*out));
+	if (list_items(file, seq, "requiredDuringSchedulingIgnoredDuringExecution", &n, d) < 0)
+		return -1;
+	out->t = xcalloc(n + 1, sizeof(*out->t));
+	for (i = 0; i < n; i++) {
+		const struct tk_node *term = seq->items[i], *v;
+		struct sc_podterm *t = &out->t[out->n++];
+
+		if (tk_expect(file, term, TK_MAP, "pod affinity term", d))
+			goto fail;
+		t->sel.nothing = t->nssel.nothing = true;
+		if (((v = tk_get(term, "labelSelector")) && v->kind != TK_NULL &&
+		     sc_sel_from_node(c, file, v, &t->sel, d) < 0) ||
+		    merge_label_keys(c, file, tk_get(term, "matchLabelKeys"), SC_IN, lset, &t->sel, d) < 0 ||
+		    merge_label_keys(c, file, tk_get(term, "mismatchLabelKeys"), SC_NOT_IN, lset, &t->sel, d) < 0 ||
+		    read_values(c, file, tk_get(term, "namespaces"), &t->ns, &t->nns, d) < 0 ||
+		    ((v = tk_get(term, "namespaceSelector")) && v->kind != TK_NULL &&
+		     sc_sel_from_node(c, file, v, &t->nssel, d) < 0) ||
+		    get_string(c, file, term, "topologyKey", &t->key, d) < 0)
+			goto fail;
+		/* getNamespacesFromPodAffinityTerm: no namespaces and no
+		 * namespaceSelector means the pod's own */
+		if (!t->nns && t->nssel.nothing) {
+			free(t->ns);
+			t->ns = xcalloc(2, sizeof(*t->ns));
+			t->ns[0] = ns;
+			t->nns = 1;
+		}
+		if (!t->key)
+			t->key = sc_intern_str(&c->strs, "");
+	}
+	return 0;
+fail:
+	sc_podterms_release(out);
+	return -1;
+}
+
+int sc_namespace_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
+{
+	const char *kind = tk_str(tk_get(item, "kind")), *name;
+	const struct tk_node *meta;
+	uint32_t lset;
+
+	if (!kind || strcmp(kind, "Namespace") != 0)
+		return 0;
+	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 || !meta ||
+	    get_string(c, file, meta, "name", &name, d) < 0 || !name ||
+	    sc_lset_from_node(c, file, tk_get(meta, "labels"), &lset, d) < 0)
+		return d && d->msg[0] ? -1 : 0;
+	c->namespaces = xreallocarray(c->namespaces, c->nnamespaces + 1, sizeof(*c->namespaces));
+	c->namespaces[c->nnamespaces].name = name;
+	c->namespaces[c->nnamespaces++].lset = lset;
+	return 0;
+}
+
+uint32_t sc_ns_lset(struct sc_cluster *c, const char *ns)
+{
+	struct sc_label l;
+	size_t i;
+
+	for (i = 0; i < c->nnamespaces; i++)
+		if (c->namespaces[i].name == ns)
+			return c->namespaces[i].lset;
+	/* remembered as if the dump had it: one lookup per namespace */
+	l.key = sc_intern_str(&c->strs, "kubernetes.io/metadata.name");
+	l.val = ns;
+	c->namespaces = xreallocarray(c->namespaces, c->nnamespaces + 1, sizeof(*c->namespaces));
+	c->namespaces[c->nnamespaces].name = ns;
+	c->namespaces[c->nnamespaces].lset = sc_lset_intern(c, &l, 1);
+	return c->namespaces[c->nnamespaces++].lset;
+}
+
+bool sc_podterm_matches(const struct sc_cluster *c, const struct sc_podterm *t, const char *ns, uint32_t nslset,
+			uint32_t lset)
+{
+	uint32_t i;
+	bool in_ns = false;
+
+	for (i = 0; i < t->nns && !in_ns; i++)
+		in_ns = t->ns[i] == ns;
+	if (!in_ns && !sc_sel_matches(&t->nssel, &c->lsets[nslset], NULL))
+		return false;
+	return sc_sel_matches(&t->sel, &c->lsets[lset], NULL);
+}
+
 /* The pod's claims (spec.volumes[].persistentVolumeClaim.claimName) and a
  * StatefulSet's volumeClaimTemplates names. */
 static int read_claims(struct sc_cluster *c, const char *file, const struct tk_node *spec,
@@ -1916,7 +2116,11 @@ int sc_podspec_from_node(struct sc_cluster *c, struct sc_podspec *p, const char 
 	    read_claims(c, file, spec, wspec, p, d) < 0 ||
 	    pod_requests(c, file, spec, &p->cpu, &p->mem, &p->res, &p->nres, d) < 0 ||
 	    pod_host_ports(c, file, spec, &p->ports, &p->nports, d) < 0 ||
-	    (c->check_selectors && get_string(c, file, spec, "nodeName", &p->node_name, d) < 0))
+	    (c->check_selectors && get_string(c, file, spec, "nodeName", &p->node_name, d) < 0) ||
+	    read_pod_terms(c, file, tk_path(spec, "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution"),
+			   p->ns, p->lset, &p->aff, d) < 0 ||
+	    read_pod_terms(c, file, tk_path(spec, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"),
+			   p->ns, p->lset, &p->anti, d) < 0)
 		goto fail;
 	if (p->node_name && !*p->node_name)
 		p->node_name = NULL;

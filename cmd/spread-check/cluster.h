@@ -133,6 +133,34 @@ struct sc_usedport {
 	int32_t count;
 };
 
+/* ---- inter-pod affinity (InterPodAffinity) ---- */
+/* A required PodAffinityTerm as framework.AffinityTerm holds it. */
+struct sc_podterm {
+	struct sc_sel sel;             /* labelSelector, with matchLabelKeys (In) and
+					* mismatchLabelKeys (NotIn) merged in as the API
+					* server merges them; nothing when absent */
+	uint32_t nns;
+	const char **ns;               /* namespaces (interned); the pod's own when it
+					* names none and has no namespaceSelector */
+	struct sc_sel nssel;           /* namespaceSelector; nothing when absent */
+	const char *key;               /* topologyKey (interned) */
+};
+struct sc_podterms {
+	uint32_t n;
+	struct sc_podterm *t;
+};
+void sc_podterms_release(struct sc_podterms *t);
+/* A running pod's required anti-affinity terms (c->antiaff). */
+struct sc_antiaff {
+	uint32_t pod;                  /* index into c->pods */
+	struct sc_podterms terms;
+};
+/* A Namespace of the dump: its labels (namespaceSelector reads them). */
+struct sc_namespace {
+	const char *name;              /* interned */
+	uint32_t lset;
+};
+
 /* ---- nodes and pods ---- */
 struct sc_nodeinfo {
 	const char *name;
@@ -205,6 +233,7 @@ struct sc_podspec {
 	const char *node_name;          /* the incoming pod's spec.nodeName (interned), else NULL */
 	uint32_t nports;
 	struct sc_hostport *ports;      /* host ports it asks for */
+	struct sc_podterms aff, anti;   /* required pod affinity / anti-affinity */
 	bool has_owner;
 	struct sc_ownerref owner;
 	int32_t replicas;               /* workloads: spec.replicas (-1 absent) */
@@ -294,6 +323,11 @@ struct sc_cluster {
 	/* the pods' host ports (sc_pod.ports indexes it) */
 	size_t nportpool, portpool_cap;
 	struct sc_hostport *portpool;
+	/* running pods with required anti-affinity, and the dump's Namespaces */
+	size_t nantiaff;
+	struct sc_antiaff *antiaff;
+	size_t nnamespaces;
+	struct sc_namespace *namespaces;
 	/* PersistentVolumes and PersistentVolumeClaims of the dump */
 	struct sc_volumes vols;
 	/* arena of labels */
@@ -355,6 +389,19 @@ int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_nod
 /* A PersistentVolume, PersistentVolumeClaim or StorageClass item into
  * c->vols (other kinds are ignored). Returns 0 or -1 with d filled. */
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d);
+
+/* A Namespace item into c->namespaces (other kinds are ignored). */
+int sc_namespace_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d);
+/* The labels of namespace ns (interned): the dump's Namespace object, or,
+ * when the dump has none of that name, the one label the API server gives
+ * every namespace, kubernetes.io/metadata.name=<ns>. */
+uint32_t sc_ns_lset(struct sc_cluster *c, const char *ns);
+/* AffinityTerm.Matches: a pod of namespace ns (labels nslset) and labels
+ * lset. */
+bool sc_podterm_matches(const struct sc_cluster *c, const struct sc_podterm *t, const char *ns, uint32_t nslset,
+			uint32_t lset);
+/* The running pod at index pod of c->pods: its anti-affinity terms or NULL. */
+const struct sc_podterms *sc_pod_anti_terms(const struct sc_cluster *c, uint32_t pod);
 
 /* nodeaffinity.GetRequiredNodeAffinity(pod).Match(node) */
 bool sc_required_affinity_matches(const struct sc_cluster *c, const struct sc_podspec *p,

@@ -305,6 +305,8 @@ static int object_item(const struct tk_node *item, const char *file, void *arg)
 		o.kind = PTS_SS;
 	else if (strncmp(kind, "PersistentVolume", 16) == 0 || strcmp(kind, "StorageClass") == 0)
 		return sc_volume_item(c, file, item, d);
+	else if (strcmp(kind, "Namespace") == 0)
+		return sc_namespace_item(c, file, item, d);
 	else
 		return 0;
 	ns = tk_str(tk_path(item, "metadata.namespace"));

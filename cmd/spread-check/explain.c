@@ -462,6 +462,7 @@ static json_t *rederive_pod(struct rederive *r, struct pending *p)
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "constraints", cons);
 	json_object_set_new(root, "fixes", fixes);
+	sc_chain_release(&ch);
 	pts_state_release(&st);
 	sc_volmask_release(&vol);
 	free(other_ok);

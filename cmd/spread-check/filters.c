@@ -73,7 +73,9 @@ bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_node
 			      bool aff_ok, const struct sc_taint *unsched_taint,
 			      struct sc_filter_verdict *v)
 {
-	memset(v, 0, sizeof(*v));
+	/* runs for every node of every cycle: reasons[] is read up to nreasons */
+	v->plugin = NULL;
+	v->nreasons = 0;
 	if (node->unschedulable && !sc_tolerated(pod, unsched_taint)) {
 		sc_verdict_add(v, "NodeUnschedulable", "node(s) were unschedulable");
 		return true;
@@ -103,5 +105,6 @@ bool sc_filters_before_spread(const struct sc_podspec *pod, const struct sc_node
 
 void sc_filter_verdict_release(struct sc_filter_verdict *v)
 {
-	memset(v, 0, sizeof(*v));
+	v->plugin = NULL;
+	v->nreasons = 0;
 }

@@ -3,7 +3,7 @@
  *
  * Order (pkg/scheduler/apis/config/v1/default_plugins.go): NodeUnschedulable,
  * NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
- * VolumeBinding, VolumeZone, PodTopologySpread. The framework (runtime RunFilterPlugins)
+ * VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity. The framework (runtime RunFilterPlugins)
  * stops at the first plugin that rejects a node; that plugin's reasons are
  * the node's reasons in FitError's "0/N nodes are available: ..." histogram.
  * A PreFilter that rejects the pod (VolumeBinding's missing claim) rejects
@@ -12,8 +12,10 @@
  *
  * Usage: sc_chain_init() once per pod (after pts_state_init), per
  * scheduling cycle sc_chain_prefilter() (it runs pts_prefilter) and then
- * sc_chain_filter() per node. Reasons are static or owned by the chain or
- * the cluster: nothing to free per node.
+ * sc_chain_filter() per node; sc_chain_release() at the end. A pod bound
+ * or removed meanwhile (simulate) is told with ipa_add_pod on ch->ipa, as
+ * pts_add_pod_lset tells PodTopologySpread. Reasons are static or owned by
+ * the chain or the cluster: nothing to free per node.
  */
 #ifndef SC_FILTERS_H
 #define SC_FILTERS_H
@@ -22,6 +24,7 @@
 #include <stddef.h>
 
 #include "cluster.h"
+#include "interpod.h"
 #include "podtopo.h"
 #include "volumes.h"
 
@@ -37,9 +40,11 @@ struct sc_chain {
 	struct pts_state *pts;          /* borrowed: the pod, its cluster, aff_ok */
 	const struct sc_volmask *vol;   /* borrowed; NULL: no claim constraint */
 	struct sc_taint unsched;        /* node.kubernetes.io/unschedulable:NoSchedule */
+	struct ipa_state ipa;           /* InterPodAffinity's counts */
 };
 
 void sc_chain_init(struct sc_chain *ch, struct pts_state *pts, const struct sc_volmask *vol);
+void sc_chain_release(struct sc_chain *ch);
 /* PreFilter of every plugin: NULL, or the message of the one that rejects
  * the pod on every node. */
 const char *sc_chain_prefilter(struct sc_chain *ch);

@@ -168,6 +168,7 @@ static void place_compute(struct pts_state *st, const struct sc_volmask *vol, co
 			cand[ncand++] = (uint32_t)n;
 	}
 	r->nfeasible = ncand;
+	sc_chain_release(&ch);
 	pts_score(st, cand, ncand, scores);
 	for (i = 0; i < ncand; i++)
 		r->score[cand[i]] = scores[i];

@@ -557,8 +557,11 @@ static void delete_old(struct run *u, struct old_pod *o, json_t *deleted)
 	if (p->node < 0)
 		return;
 	sc_node_charge_pod(c, &c->nodes[p->node], p, -1);
-	for (g = 0; g < u->s.ngroups; g++)
+	for (g = 0; g < u->s.ngroups; g++) {
 		pts_add_pod_lset(&u->s.groups[g]->st, (uint32_t)p->node, p->lset, -1);
+		ipa_add_pod(&u->s.groups[g]->ch.ipa, (uint32_t)p->node, p->ns, p->lset,
+			    sc_pod_anti_terms(c, o->idx), -1);
+	}
 }
 
 static bool after_or_zero(int64_t a, int64_t b)

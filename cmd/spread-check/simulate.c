@@ -209,8 +209,10 @@ static void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 	size_t j;
 
 	sc_node_charge_spec(node, pod, delta);
-	for (j = 0; j < s->ngroups; j++)
+	for (j = 0; j < s->ngroups; j++) {
 		pts_add_pod_lset(&s->groups[j]->st, n, pod->lset, delta);
+		ipa_add_pod(&s->groups[j]->ch.ipa, n, pod->ns, pod->lset, &pod->anti, delta);
+	}
 }
 
 static int32_t sim_add_group(struct sim *s, uint32_t lset, int64_t cpu, int64_t mem)
@@ -511,8 +513,10 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 		resched++;
 	}
 	/* recount the survivors, then add back the replicas still bound */
-	for (j = 0; j < s->ngroups; j++)
+	for (j = 0; j < s->ngroups; j++) {
 		pts_recount(&s->groups[j]->st);
+		ipa_recount(&s->groups[j]->ch.ipa);
+	}
 	for (i = 0; i < old; i++) {
 		if (s->node_of[i] < 0)
 			continue;
@@ -522,9 +526,12 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 			s->node_of[i] = -1;
 			s->rescheduled[i] = true;
 		} else {
-			for (j = 0; j < s->ngroups; j++)
-				pts_add_pod_lset(&s->groups[j]->st, (uint32_t)s->node_of[i],
-						 s->groups[s->group_of[i]]->spec.lset, 1);
+			const struct sc_podspec *g = &s->groups[s->group_of[i]]->spec;
+
+			for (j = 0; j < s->ngroups; j++) {
+				pts_add_pod_lset(&s->groups[j]->st, (uint32_t)s->node_of[i], g->lset, 1);
+				ipa_add_pod(&s->groups[j]->ch.ipa, (uint32_t)s->node_of[i], g->ns, g->lset, &g->anti, 1);
+			}
 		}
 	}
 	for (i = 0; i < s->nrep; i++) {
@@ -575,6 +582,7 @@ void sim_release(struct sim *s)
 	free(s->scores);
 	free(s->vol_of);
 	for (i = 0; i < s->ngroups; i++) {
+		sc_chain_release(&s->groups[i]->ch);
 		pts_state_release(&s->groups[i]->st);
 		free(s->groups[i]);
 	}

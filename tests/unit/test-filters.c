@@ -2,8 +2,9 @@
  * chain.c) on the cases of kubernetes' scheduler plugin table tests:
  * noderesources/fit_test.go (TestEnoughRequests, TestNotEnoughRequests,
  * TestStorageRequests), nodeports/node_ports_test.go (TestNodePorts,
- * TestFits), nodename/node_name_test.go and the chain's order (the first
- * failing plugin wins).
+ * TestFits), nodename/node_name_test.go, interpodaffinity/filtering_test.go
+ * (TestRequiredAffinitySingleNode, TestRequiredAffinityMultipleNodes) and
+ * the chain's order (the first failing plugin wins).
  * Each case is a small dump (Nodes, the Pods bound to them) and the
  * incoming pod; the result is, per node, "Plugin: reason, reason" or ""
  * when every filter passes, joined by "|".
@@ -18,6 +19,7 @@
 #include "../../cmd/spread-check/chain.c"
 #include "../../cmd/spread-check/podtopo.c"
 #include "../../cmd/spread-check/volumes.c"
+#include "../../cmd/spread-check/interpod.c"
 
 /* fit_test.go's node: makeAllocatableResources(10, 20, 32, 5, 20, 5) */
 #define FITNODE(pods) "- {kind: Node, metadata: {name: n}, status: {allocatable: {cpu: 10m, memory: '20', " \
@@ -41,6 +43,31 @@
 #define PORTPOD(ports) "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {containers: [{name: c, ports: [" \
 	ports "]}]}}"
 #define PORTS_TAKEN "NodePorts: node(s) didn't have free ports for the requested pod ports"
+
+/* filtering_test.go: nodes, the pods on them and the incoming pod */
+#define NODE(n, labels) "- {kind: Node, metadata: {name: " n ", labels: {" labels "}}}\n"
+#define NODE1 NODE("node1", "region: r1, zone: z11")
+#define EPOD(name, node, ns, labels, aff) "- {kind: Pod, metadata: {name: " name ", namespace: " ns ", labels: {" \
+	labels "}}, spec: {nodeName: " node ", containers: [{name: c}], " aff "}}\n"
+#define SECSCAN EPOD("e", "node1", "default", "service: securityscan", "")
+#define IPOD(ns, labels, aff) "{kind: Pod, metadata: {name: p, namespace: " ns ", labels: {" labels "}}, " \
+	"spec: {containers: [{name: c}], " aff "}}"
+#define AFFINITY(aff, anti) "affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [" aff "]}, " \
+	"podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [" anti "]}}"
+#define TERM_IN(key, topo, vals) "{labelSelector: {matchExpressions: [{key: " key ", operator: In, values: [" vals \
+	"]}]}, topologyKey: " topo "}"
+#define TERM_NOTIN(key, topo, vals) "{labelSelector: {matchExpressions: [{key: " key ", operator: NotIn, values: [" \
+	vals "]}]}, topologyKey: " topo "}"
+#define TERM_EXISTS(key, topo) "{labelSelector: {matchExpressions: [{key: " key ", operator: Exists}]}, topologyKey: " \
+	topo "}"
+#define TERM_NSSEL(key, topo, nssel) "{labelSelector: {matchExpressions: [{key: " key ", operator: In, values: " \
+	"[securityscan, value2]}]}, namespaceSelector: {" nssel "}, topologyKey: " topo "}"
+#define NAMESPACES "- {kind: Namespace, metadata: {name: subteam1.team1, labels: {team: team1}}}\n" \
+	"- {kind: Namespace, metadata: {name: subteam2.team1, labels: {team: team1}}}\n" \
+	"- {kind: Namespace, metadata: {name: subteam1.team2, labels: {team: team2}}}\n"
+#define R_AFF "InterPodAffinity: node(s) didn't match pod affinity rules"
+#define R_ANTI "InterPodAffinity: node(s) didn't match pod anti-affinity rules"
+#define R_EXIST "InterPodAffinity: node(s) didn't satisfy existing pods anti-affinity rules"
 
 struct fcase {
 	const char *name;
@@ -215,6 +242,170 @@ static const struct fcase cases[] = {
 	{ "nodename: host doesn't match", PORTNODE,
 	  "{kind: Pod, metadata: {name: p, namespace: ns}, spec: {nodeName: m, containers: [{name: c}]}}",
 	  "NodeName: node(s) didn't match the requested node name" },
+	/* interpodaffinity/filtering_test.go TestRequiredAffinitySingleNode:
+	 * node1 (region r1, zone z11) runs a pod labelled service=securityscan */
+	{ "ipa: no required pod affinity, no existing pods", NODE1, IPOD("default", "", ""), "" },
+	{ "ipa: In operator matches the existing pod", NODE1 SECSCAN,
+	  IPOD("default", "security: S1", AFFINITY(TERM_IN("service", "region", "securityscan, value2"), "")), "" },
+	{ "ipa: NotIn operator matches the existing pod", NODE1 SECSCAN,
+	  IPOD("default", "security: S1", AFFINITY(TERM_NOTIN("service", "region", "securityscan3, value3"), "")), "" },
+	{ "ipa: another namespace does not satisfy the affinity", NODE1
+	  EPOD("e", "node1", "ns", "service: securityscan", ""),
+	  IPOD("default", "security: S1", AFFINITY("{labelSelector: {matchExpressions: [{key: service, operator: In, "
+						   "values: [securityscan, value2]}]}, namespaces: [DiffNameSpace]}", "")),
+	  R_AFF },
+	{ "ipa: unmatching labelSelector", NODE1 SECSCAN,
+	  IPOD("default", "service: securityscan", AFFINITY(TERM_IN("service", "''", "antivirusscan, value2"), "")),
+	  R_AFF },
+	{ "ipa: different operators in several terms all match", NODE1 SECSCAN,
+	  IPOD("default", "security: S1",
+	       AFFINITY("{labelSelector: {matchExpressions: [{key: service, operator: Exists}, {key: wrongkey, operator: "
+			"DoesNotExist}]}, topologyKey: region}, {labelSelector: {matchExpressions: [{key: service, "
+			"operator: In, values: [securityscan]}, {key: service, operator: NotIn, values: [WrongValue]}]}, "
+			"topologyKey: region}", "")), "" },
+	{ "ipa: matchExpressions are ANDed, one does not match", NODE1 SECSCAN,
+	  IPOD("default", "security: S1",
+	       AFFINITY("{labelSelector: {matchExpressions: [{key: service, operator: Exists}, {key: wrongkey, operator: "
+			"DoesNotExist}]}, topologyKey: region}, {labelSelector: {matchExpressions: [{key: service, "
+			"operator: In, values: [securityscan2]}, {key: service, operator: NotIn, values: [WrongValue]}]}, "
+			"topologyKey: region}", "")), R_AFF },
+	{ "ipa: affinity and anti-affinity both satisfied", NODE1 SECSCAN,
+	  IPOD("default", "security: S1", AFFINITY(TERM_IN("service", "region", "securityscan, value2"),
+						   TERM_IN("service", "node", "antivirusscan, value2"))), "" },
+	{ "ipa: affinity, anti-affinity and the existing pod's anti-affinity satisfied", NODE1
+	  EPOD("e", "node1", "default", "service: securityscan", AFFINITY("", TERM_IN("service", "node", "antivirusscan, value2"))),
+	  IPOD("default", "security: S1", AFFINITY(TERM_IN("service", "region", "securityscan, value2"),
+						   TERM_IN("service", "node", "antivirusscan, value2"))), "" },
+	{ "ipa: affinity satisfied, anti-affinity not", NODE1 SECSCAN,
+	  IPOD("default", "security: S1", AFFINITY(TERM_IN("service", "region", "securityscan, value2"),
+						   TERM_IN("service", "zone", "securityscan, value2"))), R_ANTI },
+	{ "ipa: the existing pod's anti-affinity is not satisfied", NODE1
+	  EPOD("e", "node1", "default", "service: securityscan", AFFINITY("", TERM_IN("service", "zone", "securityscan, value2"))),
+	  IPOD("default", "service: securityscan", AFFINITY(TERM_IN("service", "region", "securityscan, value2"),
+							    TERM_IN("service", "node", "antivirusscan, value2"))), R_EXIST },
+	{ "ipa: the pod matches its own NotIn term, the matching pod is on an unknown node", NODE1
+	  EPOD("e", "node2", "default", "service: securityscan", ""),
+	  IPOD("default", "service: securityscan", AFFINITY(TERM_NOTIN("service", "region", "securityscan, value2"), "")),
+	  R_AFF },
+	{ "ipa: an existing pod's anti-affinity applies to a pod without any", NODE1
+	  EPOD("e", "node1", "default", "service: securityscan", AFFINITY("", TERM_IN("service", "zone", "securityscan, value2"))),
+	  IPOD("default", "service: securityscan", ""), R_EXIST },
+	{ "ipa: an existing pod's NotIn anti-affinity does not match", NODE1
+	  EPOD("e", "node1", "default", "service: securityscan", AFFINITY("", TERM_NOTIN("service", "zone", "securityscan, value2"))),
+	  IPOD("default", "service: securityscan", ""), "" },
+	{ "ipa: the incoming pod's anti-affinity matches the existing pod", NODE1
+	  EPOD("e", "node1", "default", "security: S1", AFFINITY("", TERM_EXISTS("security", "zone"))),
+	  IPOD("default", "service: securityscan", AFFINITY("", TERM_EXISTS("service", "region") "," TERM_EXISTS("security", "region"))),
+	  R_ANTI },
+	{ "ipa: symmetry a1", NODE1 EPOD("e", "node1", "default", "security: S1", AFFINITY("", TERM_EXISTS("security", "zone"))),
+	  IPOD("default", "service: securityscan", AFFINITY("", TERM_EXISTS("service", "zone") "," TERM_EXISTS("security", "zone"))),
+	  R_ANTI },
+	{ "ipa: symmetry a2", NODE1
+	  EPOD("e", "node1", "default", "service: securityscan",
+	       AFFINITY("", TERM_EXISTS("service", "zone") "," TERM_EXISTS("security", "zone"))),
+	  IPOD("default", "security: S1", AFFINITY("", TERM_EXISTS("security", "zone"))), R_EXIST },
+	{ "ipa: symmetry b1", NODE1
+	  EPOD("e", "node1", "default", "def: '', xyz: ''", AFFINITY("", TERM_EXISTS("abc", "zone") "," TERM_EXISTS("def", "zone"))),
+	  IPOD("default", "abc: '', xyz: ''", AFFINITY("", TERM_EXISTS("abc", "zone") "," TERM_EXISTS("def", "zone"))), R_ANTI },
+	{ "ipa: symmetry b2", NODE1
+	  EPOD("e", "node1", "default", "abc: '', xyz: ''", AFFINITY("", TERM_EXISTS("abc", "zone") "," TERM_EXISTS("def", "zone"))),
+	  IPOD("default", "def: '', xyz: ''", AFFINITY("", TERM_EXISTS("abc", "zone") "," TERM_EXISTS("def", "zone"))), R_ANTI },
+	{ "ipa: affinity with namespaceSelector", NODE1 NAMESPACES
+	  EPOD("e", "node1", "subteam1.team1", "service: securityscan", ""),
+	  IPOD("default", "security: S1", AFFINITY(TERM_NSSEL("service", "region", "matchExpressions: [{key: team, operator: In, values: [team1]}]"), "")),
+	  "" },
+	{ "ipa: affinity with non-matching namespaceSelector", NODE1 NAMESPACES
+	  EPOD("e", "node1", "subteam1.team2", "service: securityscan", ""),
+	  IPOD("default", "security: S1", AFFINITY(TERM_NSSEL("service", "region", "matchExpressions: [{key: team, operator: In, values: [team1]}]"), "")),
+	  R_AFF },
+	{ "ipa: anti-affinity with matching namespaceSelector", NODE1 NAMESPACES
+	  EPOD("e", "node1", "subteam2.team1", "service: securityscan", ""),
+	  IPOD("subteam1.team1", "security: S1", AFFINITY("", TERM_NSSEL("service", "zone", "matchExpressions: [{key: team, operator: In, values: [team1]}]"))),
+	  R_ANTI },
+	{ "ipa: anti-affinity with an empty namespaceSelector (all namespaces)", NODE1 NAMESPACES
+	  EPOD("e", "node1", "subteam2.team1", "service: securityscan", ""),
+	  IPOD("subteam1.team1", "security: S1", AFFINITY("", TERM_NSSEL("service", "zone", ""))), R_ANTI },
+	{ "ipa: anti-affinity with non-matching namespaceSelector", NODE1 NAMESPACES
+	  EPOD("e", "node1", "subteam1.team2", "service: securityscan", ""),
+	  IPOD("subteam1.team1", "security: S1", AFFINITY("", TERM_NSSEL("service", "zone", "matchExpressions: [{key: team, operator: In, values: [team1]}]"))),
+	  "" },
+	/* ours: without Namespace objects a namespace has the label the API
+	 * server gives every namespace, kubernetes.io/metadata.name */
+	{ "ipa: namespaceSelector on kubernetes.io/metadata.name without Namespace objects", NODE1
+	  EPOD("e", "node1", "other", "service: securityscan", ""),
+	  IPOD("default", "security: S1", AFFINITY(TERM_NSSEL("service", "region", "matchLabels: {kubernetes.io/metadata.name: other}"), "")),
+	  "" },
+	/* TestRequiredAffinityMultipleNodes */
+	{ "ipa: every node of the matching pod's region",
+	  NODE("node1", "region: China") NODE("node2", "region: China, az: az1") NODE("node3", "region: India")
+	  EPOD("p1", "node1", "default", "foo: bar", ""),
+	  IPOD("default", "", AFFINITY(TERM_IN("foo", "region", "bar"), "")), "||" R_AFF },
+	{ "ipa: the first pod of a group with affinity to itself goes anywhere",
+	  NODE("nodeA", "zone: az1, hostname: h1") NODE("nodeB", "zone: az2, hostname: h2")
+	  EPOD("p1", "nodeA", "default", "foo: bar", ""),
+	  IPOD("default", "foo: bar, service: securityscan",
+	       AFFINITY(TERM_IN("foo", "zone", "bar") "," TERM_IN("service", "zone", "securityscan"), "")), "|" },
+	{ "ipa: the first pod of a group needs the topology keys on the node",
+	  NODE("nodeA", "zoneLabel: az1, hostname: h1") NODE("nodeB", "zoneLabel: az2, hostname: h2")
+	  EPOD("p1", "nodeA", "default", "foo: bar", ""),
+	  IPOD("default", "foo: bar, service: securityscan",
+	       AFFINITY(TERM_IN("foo", "zone", "bar") "," TERM_IN("service", "zone", "securityscan"), "")), R_AFF "|" R_AFF },
+	{ "ipa: anti-affinity over the whole region",
+	  NODE("nodeA", "region: r1, hostname: nodeA") NODE("nodeB", "region: r1, hostname: nodeB")
+	  EPOD("e", "nodeA", "default", "foo: abc", ""),
+	  IPOD("default", "", AFFINITY("", TERM_IN("foo", "region", "abc"))), R_ANTI "|" R_ANTI },
+	{ "ipa: any anti-affinity term that matches a pod counts",
+	  NODE("nodeA", "region: r1, zone: z1, hostname: nodeA") NODE("nodeB", "region: r1, zone: z2, hostname: nodeB")
+	  EPOD("e", "nodeA", "default", "foo: abc, service: securityscan", ""),
+	  IPOD("default", "", AFFINITY("", TERM_IN("foo", "region", "abc") "," TERM_IN("service", "zone", "securityscan"))),
+	  R_ANTI "|" R_ANTI },
+	{ "ipa: anti-affinity leaves the other region",
+	  NODE("nodeA", "region: China") NODE("nodeB", "region: China, az: az1") NODE("nodeC", "region: India")
+	  EPOD("e", "nodeA", "default", "foo: abc", ""),
+	  IPOD("default", "", AFFINITY("", TERM_IN("foo", "region", "abc"))), R_ANTI "|" R_ANTI "|" },
+	{ "ipa: an existing pod's anti-affinity in another namespace does not apply",
+	  NODE("nodeA", "region: China") NODE("nodeB", "region: China, az: az1") NODE("nodeC", "region: India")
+	  EPOD("e1", "nodeA", "NS1", "foo: bar", "") EPOD("e2", "nodeC", "NS2", "", AFFINITY("", TERM_IN("foo", "region", "123"))),
+	  IPOD("NS1", "foo: '123'", AFFINITY("", TERM_IN("foo", "region", "bar"))), R_ANTI "|" R_ANTI "|" },
+	{ "ipa: an existing pod's term with a key no node has",
+	  NODE("nodeA", "region: r1, zone: z1, hostname: nodeA") NODE("nodeB", "region: r1, zone: z1, hostname: nodeB")
+	  EPOD("e", "nodeA", "default", "", AFFINITY("", TERM_EXISTS("foo", "invalid-node-label"))),
+	  IPOD("default", "foo: ''", ""), "|" },
+	{ "ipa: the incoming pod's term with a key no node has",
+	  NODE("nodeA", "region: r1, zone: z1, hostname: nodeA") NODE("nodeB", "region: r1, zone: z1, hostname: nodeB")
+	  EPOD("e", "nodeA", "default", "foo: ''", ""),
+	  IPOD("default", "", AFFINITY("", TERM_EXISTS("foo", "invalid-node-label"))), "|" },
+	/* matchLabelKeys / mismatchLabelKeys merge the pod's own values in */
+	{ "ipa: matchLabelKeys: an older generation does not count",
+	  NODE("nodeA", "hostname: a") EPOD("e", "nodeA", "default", "app: web, pod-template-hash: h1", ""),
+	  IPOD("default", "app: web, pod-template-hash: h2",
+	       AFFINITY("", "{labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash], topologyKey: hostname}")),
+	  "" },
+	{ "ipa: matchLabelKeys: the same generation counts",
+	  NODE("nodeA", "hostname: a") EPOD("e", "nodeA", "default", "app: web, pod-template-hash: h2", ""),
+	  IPOD("default", "app: web, pod-template-hash: h2",
+	       AFFINITY("", "{labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash], topologyKey: hostname}")),
+	  R_ANTI },
+	{ "ipa: mismatchLabelKeys: only other tenants' pods count",
+	  NODE("nodeA", "hostname: a") NODE("nodeB", "hostname: b")
+	  EPOD("e1", "nodeA", "default", "app: x, tenant: t2", "") EPOD("e2", "nodeB", "default", "app: x, tenant: t1", ""),
+	  IPOD("default", "tenant: t1",
+	       AFFINITY("", "{labelSelector: {matchExpressions: [{key: app, operator: Exists}]}, mismatchLabelKeys: [tenant], topologyKey: hostname}")),
+	  R_ANTI "|" },
+	{ "ipa: a terminating pod still counts, a finished one does not",
+	  NODE("nodeA", "hostname: a") NODE("nodeB", "hostname: b")
+	  "- {kind: Pod, metadata: {name: e1, namespace: default, labels: {app: x}, deletionTimestamp: '2026-01-01T00:00:00Z'}, "
+	  "spec: {nodeName: nodeA, containers: [{name: c}]}}\n"
+	  "- {kind: Pod, metadata: {name: e2, namespace: default, labels: {app: x}}, spec: {nodeName: nodeB, "
+	  "containers: [{name: c}]}, status: {phase: Succeeded}}\n",
+	  IPOD("default", "", AFFINITY("", TERM_IN("app", "hostname", "x"))), R_ANTI "|" },
+	/* the chain: PodTopologySpread runs before InterPodAffinity */
+	{ "ipa: PodTopologySpread's reason before InterPodAffinity's",
+	  NODE("nodeA", "hostname: a") EPOD("e", "nodeA", "default", "app: x", ""),
+	  "{kind: Pod, metadata: {name: p, namespace: default, labels: {app: x}}, spec: {containers: [{name: c}], "
+	  "topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, "
+	  "labelSelector: {matchLabels: {app: x}}}], " AFFINITY("", TERM_IN("app", "hostname", "x")) "}}",
+	  "PodTopologySpread: node(s) didn't match pod topology spread constraints (missing required label)" },
 	/* the chain: the first plugin that rejects a node is its only reason */
 	{ "nodename before taints",
 	  "- {kind: Node, metadata: {name: n}, spec: {taints: [{key: k, effect: NoSchedule}]}}\n",
@@ -259,6 +450,13 @@ static int pod_item_cb(const struct tk_node *item, const char *file, void *arg)
 	return r;
 }
 
+static int other_item(const struct tk_node *item, const char *file, void *arg)
+{
+	void **a = arg;
+
+	return sc_namespace_item(a[0], file, item, a[2]);
+}
+
 static int write_file(const char *path, const char *fmt, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -290,7 +488,7 @@ static void run_case(const struct fcase *k, const char *tmp_dump, const char *tm
 	memset(&pod, 0, sizeof(pod));
 	memset(&defs, 0, sizeof(defs));
 	memset(&objs, 0, sizeof(objs));
-	if (sc_load_cluster(&c, tmp_dump, NULL, NULL, &d) < 0 || tk_doc_stream(tmp_pod, NULL, pod_item_cb, arg, &d) != 0) {
+	if (sc_load_cluster(&c, tmp_dump, other_item, arg, &d) < 0 || tk_doc_stream(tmp_pod, NULL, pod_item_cb, arg, &d) != 0) {
 		TAP_OK(0, "%s: load: %s", k->name, d.msg);
 		sc_podspec_release(&pod);
 		sc_cluster_release(&c);
@@ -318,6 +516,7 @@ static void run_case(const struct fcase *k, const char *tmp_dump, const char *tm
 		}
 	}
 	TAP_OK(strcmp(got, k->want) == 0, "%s: '%s'", k->name, got);
+	sc_chain_release(&ch);
 	pts_state_release(&st);
 	sc_podspec_release(&pod);
 	sc_cluster_release(&c);
