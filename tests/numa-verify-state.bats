@@ -121,3 +121,25 @@ NV=$BATS_TEST_DIRNAME/fixtures/numa-verify
 	jq_is '.kubeletConfig|[.cpuManagerPolicy,.topologyManagerPolicy,.topologyManagerScope,.memoryManagerPolicy,.valid,(.warnings|length)]' \
 		'["none","restricted","container","None",true,1]'
 }
+
+@test "state: entries of different pods that share CPUs are named in entry order, at most 100 pairs, the rest counted, in bounded memory" {
+	local n=30000 f=$BATS_TEST_TMPDIR/state
+	# three pods: web's CPU 2 and cache's CPU 1 are db's; db's init container shares with db
+	printf '%s\n' '{"policyName":"static","defaultCpuSet":"0","entries":{' \
+		'"aaaa":{"init":"1-2","db":"1-2"},"bbbb":{"web":"2"},"cccc":{"cache":"1"}},"checksum":1}' >"$f"
+	run -1 --separate-stderr numa-verify -o json --root "$NV/2n-smt" --cpu-manager-state "$f"
+	jq_is '[.cpuManagerState.problems[]|select(test("overlaps with pod"))|[match("pod: ([a-z]+), container: ([a-z]+)";"g").captures|map(.string)]]' \
+		'[[["aaaa","db"],["bbbb","web"]],[["aaaa","db"],["cccc","cache"]],[["aaaa","init"],["bbbb","web"]],[["aaaa","init"],["cccc","cache"]]]'
+	# a hostile state: every entry shares CPUs with hundreds of others
+	[ -z "${TK_VALGRIND:-}${TK_SANITIZE:-}" ] || n=3000
+	jq -n --argjson n "$n" '{policyName:"static",defaultCpuSet:"0",checksum:1,
+		entries:(reduce range($n) as $i ({}; .["pod-\($i)"] = {c:"\($i % 64 + 1)"}))}' >"$f"
+	run -1 --separate-stderr /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/mem" \
+		numa-verify -o json --root "$NV/2n-smt" --cpu-manager-state "$f"
+	jq_is '[.cpuManagerState.problems[]|select(test("overlaps with pod"))]|length' 100
+	jq_is '[.cpuManagerState.problems[]|select(test("^(at least )?[0-9]+ more pairs of entries of different pods share CPUs$"))]|length' 1
+	if [ "$n" -eq 30000 ]; then
+		jq_is '[.cpuManagerState.problems[]|select(test("more pairs"))]' '["at least 99900 more pairs of entries of different pods share CPUs"]'
+		[ "$(tail -1 "$BATS_TEST_TMPDIR/mem")" -lt 65536 ]
+	fi
+}
