@@ -770,7 +770,7 @@ static bool scalar_resource(const char *name)
 	       prefixed_native || strncmp(name, "attachable-volumes-", 19) == 0;
 }
 
-bool sc_resource_counted(const char *name)
+static bool sc_resource_counted(const char *name)
 {
 	return strcmp(name, "ephemeral-storage") == 0 || scalar_resource(name);
 }
@@ -864,7 +864,9 @@ out:
 
 /* ---- what pods take from their node ---- */
 
-struct sc_noderes *sc_node_res(struct sc_nodeinfo *n, const char *name)
+/* A node's entry for resource name (interned), added with the node's
+ * allocatable for it (0, or -1 when the node lists no allocatable). */
+static struct sc_noderes *sc_node_res(struct sc_nodeinfo *n, const char *name)
 {
 	uint32_t i;
 
@@ -878,7 +880,7 @@ struct sc_noderes *sc_node_res(struct sc_nodeinfo *n, const char *name)
 	return &n->res[n->nres++];
 }
 
-const struct sc_res *sc_pod_res(const struct sc_cluster *c, const struct sc_pod *p)
+static const struct sc_res *sc_pod_res(const struct sc_cluster *c, const struct sc_pod *p)
 {
 	return p->nres ? &c->respool[p->res] : NULL;
 }
@@ -1031,6 +1033,8 @@ void sc_cluster_init(struct sc_cluster *c)
 {
 	memset(c, 0, sizeof(*c));
 }
+
+static void sc_podterms_release(struct sc_podterms *t);
 
 void sc_podspec_release(struct sc_podspec *p)
 {
@@ -1812,7 +1816,7 @@ static int read_affinity(struct sc_cluster *c, const char *file, const struct tk
 
 /* ---- inter-pod affinity terms and namespaces ---- */
 
-void sc_podterms_release(struct sc_podterms *t)
+static void sc_podterms_release(struct sc_podterms *t)
 {
 	uint32_t i;
 

@@ -108,7 +108,6 @@ struct sc_toleration {
  * AllowedPodNumber: ephemeral-storage and the scalar resources (extended
  * such as nvidia.com/gpu, hugepages-*, kubernetes.io/-prefixed,
  * attachable-volumes-*); other names are dropped (Resource.Add). */
-bool sc_resource_counted(const char *name);
 struct sc_res {
 	const char *name;              /* interned */
 	int64_t v;                     /* Quantity.Value() */
@@ -149,7 +148,6 @@ struct sc_podterms {
 	uint32_t n;
 	struct sc_podterm *t;
 };
-void sc_podterms_release(struct sc_podterms *t);
 /* A running pod's required anti-affinity terms (c->antiaff). */
 struct sc_antiaff {
 	uint32_t pod;                  /* index into c->pods */
@@ -353,11 +351,6 @@ int sc_load_pods(struct sc_cluster *c, const char *path, struct tk_diag *d);
 /* Append a pod to c->pods as it is (node resources are left alone: a
  * simulation has already charged the node when it bound the pod). */
 void sc_cluster_push_pod(struct sc_cluster *c, const struct sc_pod *p);
-/* A pod's other requests (in c->respool). */
-const struct sc_res *sc_pod_res(const struct sc_cluster *c, const struct sc_pod *p);
-/* A node's entry for resource name (interned), added with the node's
- * allocatable for it (0, or -1 when the node lists no allocatable). */
-struct sc_noderes *sc_node_res(struct sc_nodeinfo *n, const char *name);
 /* Bind (delta 1) or unbind (-1) a pod's requests, host ports and count on
  * node n: a running pod of the dump, or one placed from a spec. */
 void sc_node_charge_pod(const struct sc_cluster *c, struct sc_nodeinfo *n, const struct sc_pod *p, int delta);
