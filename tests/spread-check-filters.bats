@@ -10,13 +10,15 @@ F=$FIXTURES/spread-check/filters
 
 @test "explain --cluster: a node rejected by its volumes is not feasible, and schedulerMessage is the event's" {
 	run -1 --separate-stderr spread-check explain --cluster "$F/volumes-cluster.json" "$F/volumes-events.json"
-	# bound PV's node affinity (VolumeBinding), a zonal PV (VolumeZone) and
-	# an unbound immediate claim (VolumeBinding's PreFilter, every node)
-	jq_is '[.events[]|(.message|split(" preemption:")[0]) == .rederived.schedulerMessage]' '[true,true,true]'
+	# bound PV's node affinity (VolumeBinding), a zonal PV (VolumeZone), an
+	# unbound immediate claim (VolumeBinding's PreFilter, every node), an
+	# extended resource no node has enough of, anti-affinity to a running pod
+	jq_is '[.events[]|(.message|split(" preemption:")[0]) == .rederived.schedulerMessage]' '[true,true,true,true,true]'
 	jq_is '[.events[0].rederived.nodes[]|[.name,.feasible,.plugin]]' \
 		'[["n-a",false,"NodeResourcesFit"],["n-b",false,"VolumeBinding"],["n-c",false,"TaintToleration"],["n-d",false,"VolumeBinding"]]'
 	jq_is '[.events[1].rederived.nodes[]|.plugin]' '["NodeResourcesFit","VolumeZone","TaintToleration","VolumeZone"]'
-	jq_is '[.events[]|.rederived.feasibleNodes]' '[0,0,0]'
+	jq_is '[.events[4].rederived.nodes[]|.plugin]' '["NodeResourcesFit","InterPodAffinity","TaintToleration","InterPodAffinity"]'
+	jq_is '[.events[]|.rederived.feasibleNodes]' '[0,0,0,0,0]'
 }
 
 @test "place and simulate run the same chain: volumes before PodTopologySpread, the first failing filter counts" {
