@@ -65,9 +65,11 @@ int tk_open_regular(int dirfd, const char *path, unsigned flags, struct stat *st
 		return -TK_ENOTREG;
 	}
 	/* a regular file never blocks; the flag only mattered for the open */
-	fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	if (!(flags & TK_OPEN_KEEP_NONBLOCK)) {
+		fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
 	if (stp)
 		*stp = st;
 	return fd;
@@ -76,18 +78,23 @@ int tk_open_regular(int dirfd, const char *path, unsigned flags, struct stat *st
 int tk_read_fd(int fd, size_t max, char **bufp, size_t *lenp)
 {
 	struct stat st;
+
+	return tk_read_fd_stat(fd, fstat(fd, &st) == 0 ? &st : NULL, max, bufp, lenp);
+}
+
+int tk_read_fd_stat(int fd, const struct stat *st, size_t max, char **bufp, size_t *lenp)
+{
 	size_t len = 0, cap;
 	char *buf;
+	bool sized = st && S_ISREG(st->st_mode) && st->st_size > 0;
 
 	*bufp = NULL;
 	*lenp = 0;
-	bool sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-
-	if (sized && (uintmax_t)st.st_size > max)
+	if (sized && (uintmax_t)st->st_size > max)
 		return -EFBIG;
 	/* /proc and pipes report no useful size: start at a page and double,
 	 * never asking for more than max + 1 bytes in all */
-	cap = sized ? (size_t)st.st_size + 2 : 4096;
+	cap = sized ? (size_t)st->st_size + 2 : 4096;
 	if (cap > max + 2)
 		cap = max + 2;
 	buf = xmalloc(cap);

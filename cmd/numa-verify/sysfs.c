@@ -145,21 +145,22 @@ DIR *nv_opendir(const char *root, const char *path)
 
 int nv_read_file(const char *root, const char *path, char **out, size_t *len)
 {
+	struct stat st;
 	size_t n;
 	int fd, rc;
 
 	/* regular files only, opened without blocking: a FIFO planted as
 	 * numa_maps must not hang the run */
 	if (live(root)) {
-		fd = tk_open_regular(AT_FDCWD, path, 0, NULL);
+		fd = tk_open_regular(AT_FDCWD, path, TK_OPEN_KEEP_NONBLOCK, &st);
 	} else {
 		int rfd = root_fd(root);
 
-		fd = rfd < 0 ? rfd + 1 : tk_open_regular(rfd, path, TK_OPEN_BENEATH, NULL);
+		fd = rfd < 0 ? rfd + 1 : tk_open_regular(rfd, path, TK_OPEN_BENEATH | TK_OPEN_KEEP_NONBLOCK, &st);
 	}
 	if (fd < 0)
 		return fd;
-	rc = tk_read_fd(fd, NV_MAX_FILE, out, &n);
+	rc = tk_read_fd_stat(fd, &st, NV_MAX_FILE, out, &n);
 	close(fd);
 	if (rc < 0)
 		return rc;
