@@ -47,6 +47,7 @@
 /* filtering_test.go: nodes, the pods on them and the incoming pod */
 #define NODE(n, labels) "- {kind: Node, metadata: {name: " n ", labels: {" labels "}}}\n"
 #define NODE1 NODE("node1", "region: r1, zone: z11")
+#define NODES_AB NODE("nodeA", "region: r1, zone: z1, hostname: nodeA") NODE("nodeB", "region: r1, zone: z2, hostname: nodeB")
 #define EPOD(name, node, ns, labels, aff) "- {kind: Pod, metadata: {name: " name ", namespace: " ns ", labels: {" \
 	labels "}}, spec: {nodeName: " node ", containers: [{name: c}], " aff "}}\n"
 #define SECSCAN EPOD("e", "node1", "default", "service: securityscan", "")
@@ -375,6 +376,37 @@ static const struct fcase cases[] = {
 	  NODE("nodeA", "region: r1, zone: z1, hostname: nodeA") NODE("nodeB", "region: r1, zone: z1, hostname: nodeB")
 	  EPOD("e", "nodeA", "default", "foo: ''", ""),
 	  IPOD("default", "", AFFINITY("", TERM_EXISTS("foo", "invalid-node-label"))), "|" },
+	{ "ipa: the incoming pod violates each existing pod's terms on all nodes", NODES_AB
+	  EPOD("e1", "nodeA", "default", "", AFFINITY("", TERM_EXISTS("foo", "zone")))
+	  EPOD("e2", "nodeA", "default", "", AFFINITY("", TERM_EXISTS("bar", "region"))),
+	  IPOD("default", "foo: '', bar: ''", ""), R_EXIST "|" R_EXIST },
+	{ "ipa: the incoming pod violates at least one of its anti-affinity terms everywhere", NODES_AB
+	  EPOD("e1", "nodeA", "default", "foo: ''", "") EPOD("e2", "nodeB", "default", "bar: ''", ""),
+	  IPOD("default", "", AFFINITY("", TERM_EXISTS("foo", "zone") "," TERM_EXISTS("bar", "region"))), R_ANTI "|" R_ANTI },
+	{ "ipa: an existing pod's term counts when selector and topologyKey both match (one key invalid)", NODES_AB
+	  EPOD("e", "nodeA", "default", "", AFFINITY("", TERM_EXISTS("foo", "invalid-node-label") "," TERM_EXISTS("bar", "zone"))),
+	  IPOD("default", "foo: '', bar: ''", ""), R_EXIST "|" },
+	{ "ipa: the incoming pod's term counts when selector and topologyKey both match (one key invalid)", NODES_AB
+	  EPOD("podA", "nodeA", "default", "foo: '', bar: ''", ""),
+	  IPOD("default", "", AFFINITY("", TERM_EXISTS("foo", "invalid-node-label") "," TERM_EXISTS("bar", "zone"))), R_ANTI "|" },
+	{ "ipa: an existing pod's terms with valid topologyKeys", NODES_AB
+	  EPOD("e", "nodeA", "default", "", AFFINITY("", TERM_EXISTS("foo", "region") "," TERM_EXISTS("bar", "zone"))),
+	  IPOD("default", "foo: '', bar: ''", ""), R_EXIST "|" R_EXIST },
+	{ "ipa: the incoming pod's terms with valid topologyKeys", NODES_AB
+	  EPOD("e", "nodeA", "default", "foo: '', bar: ''", ""),
+	  IPOD("default", "", AFFINITY("", TERM_EXISTS("foo", "region") "," TERM_EXISTS("bar", "zone"))), R_ANTI "|" R_ANTI },
+	{ "ipa: existing pods on nodeA and nodeB each have a matching term, nodeC is free",
+	  NODES_AB NODE("nodeC", "region: r1, zone: z3, hostname: nodeC")
+	  EPOD("e1", "nodeA", "default", "", AFFINITY("", TERM_EXISTS("foo", "zone") "," TERM_EXISTS("labelA", "zone")))
+	  EPOD("e2", "nodeB", "default", "", AFFINITY("", TERM_EXISTS("bar", "zone") "," TERM_EXISTS("labelB", "zone"))),
+	  IPOD("default", "foo: '', bar: ''", ""), R_EXIST "|" R_EXIST "|" },
+	{ "ipa: affinity: all terms match one pod, then every topologyKey",
+	  NODE("nodeA", "region: r1, zone: z1, hostname: nodeA") NODE("nodeB", "region: r1, zone: z1, hostname: nodeB")
+	  EPOD("pod1", "nodeA", "default", "foo: '', bar: ''", ""),
+	  IPOD("default", "", AFFINITY(TERM_EXISTS("foo", "region") "," TERM_EXISTS("bar", "zone"), "")), "|" },
+	{ "ipa: affinity: the terms must match the same pod", NODES_AB
+	  EPOD("pod1", "nodeA", "default", "foo: ''", "") EPOD("pod2", "nodeB", "default", "bar: ''", ""),
+	  IPOD("default", "", AFFINITY(TERM_EXISTS("foo", "region") "," TERM_EXISTS("bar", "zone"), "")), R_AFF "|" R_AFF },
 	/* matchLabelKeys / mismatchLabelKeys merge the pod's own values in */
 	{ "ipa: matchLabelKeys: an older generation does not count",
 	  NODE("nodeA", "hostname: a") EPOD("e", "nodeA", "default", "app: web, pod-template-hash: h1", ""),
