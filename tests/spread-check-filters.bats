@@ -45,3 +45,10 @@ F=$FIXTURES/spread-check/filters
 	jq_is '[.placements[].node]|sort' '["n-1","n-2","n-3"]'
 	jq_is '[.pendingReplicas[].reason]' '["0/3 nodes are available: 3 node(s) didn'"'"'t match pod anti-affinity rules."]'
 }
+
+@test "simulate --rollout: old pods' anti-affinity keeps new pods off their nodes until they are deleted" {
+	run -0 --separate-stderr spread-check simulate --rollout --replicas 3 --cluster "$F/anti-rollout.yaml" "$F/anti-deploy.yaml"
+	jq_is '.rollout.steps[0].placed' '[{"replica":0,"node":"n-4"}]'
+	jq_is '[.rollout.complete, .rollout.pending, .rollout.oldPodsLeft]' '[true,0,0]'
+	jq_is '.rollout.domains[0].newCounts' '{"n-1":0,"n-2":1,"n-3":1,"n-4":1}'
+}
