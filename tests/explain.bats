@@ -197,6 +197,15 @@ PY
 	run -1 --separate-stderr numa-verify --explain -o text --root "$root" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
 	output_has "  re-run on the node now (best-effort, pod scope): admitted"
 	output_has "    read: topology topo-discover --fsroot $root; configuration $kdir/kubeadm-flags.env: /var/lib/kubelet/config.yaml; state $kdir"
+	# topo-discover is run only from beside numa-verify, never found on PATH
+	if [ -z "${TK_VALGRIND:-}${TK_SANITIZE:-}" ]; then
+		mkdir "$BATS_TEST_TMPDIR/alone"
+		cp "$TK_BIN/numa-verify" "$BATS_TEST_TMPDIR/alone/"
+		run -2 --separate-stderr "$BATS_TEST_TMPDIR/alone/numa-verify" --explain --root "$root" \
+			--pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
+		stderr_has "the re-run on this node needs $BATS_TEST_TMPDIR/alone/topo-discover (topo-discover next to numa-verify)"
+		stderr_has "give -t TOPO"
+	fi
 	# no kubelet files: the kubelet's defaults, said so
 	rm "$kdir/kubeadm-flags.env" "$kdir/config.yaml"
 	run -1 --separate-stderr numa-verify --explain --root "$root" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"

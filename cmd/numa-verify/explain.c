@@ -218,23 +218,25 @@ static void rerun_text(const json_t *r, FILE *out)
 /* ---- the node numa-verify runs on ---- */
 
 /* topo-discover next to this binary (an installed or built set of tools),
- * else the one on PATH. */
+ * by its absolute path: never a search of PATH, since numa-verify runs as
+ * root on the node. Exits 2 when it is not there. */
 static char *topo_discover_path(void)
 {
 	char self[PATH_MAX], *slash, *sibling;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			*slash = '\0';
-			sibling = xasprintf("%s/topo-discover", self);
-			if (access(sibling, X_OK) == 0)
-				return sibling;
-			free(sibling);
-		}
-	}
-	return xstrdup("topo-discover");
+	if (n <= 0)
+		tk_fatal("the re-run on this node needs topo-discover next to numa-verify, and "
+			 "/proc/self/exe cannot be read: %s; give -t TOPO", strerror(errno));
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	sibling = xasprintf("%s/topo-discover", slash ? self : ".");
+	if (access(sibling, X_OK) != 0)
+		tk_fatal("the re-run on this node needs %s (topo-discover next to numa-verify): %s; "
+			 "give -t TOPO", sibling, strerror(errno));
+	return sibling;
 }
 
 /* The file below, removed however the run ends (ta_node_load exits 2 on a
@@ -269,10 +271,11 @@ static char *discover_node(const char *root)
 	if (pid == 0) {
 		if (dup2(fd, STDOUT_FILENO) < 0)
 			_exit(127);
-		if (root)
-			execlp(tool, "topo-discover", "--fsroot", root, (char *)NULL);
-		else
-			execlp(tool, "topo-discover", (char *)NULL);
+		char name[] = "topo-discover", flag[] = "--fsroot";
+		char *const with_root[] = { name, flag, root ? xstrdup(root) : NULL, NULL };
+		char *const live[] = { name, NULL };
+
+		execv(tool, root ? with_root : live);
 		fprintf(stderr, "numa-verify: cannot run %s: %s\n", tool, strerror(errno));
 		_exit(127);
 	}
