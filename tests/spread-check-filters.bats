@@ -52,3 +52,9 @@ F=$FIXTURES/spread-check/filters
 	jq_is '[.rollout.complete, .rollout.pending, .rollout.oldPodsLeft]' '[true,0,0]'
 	jq_is '.rollout.domains[0].newCounts' '{"n-1":0,"n-2":1,"n-3":1,"n-4":1}'
 }
+
+@test "audit --advise: evicted pods free their extended resources and take them where they land" {
+	run -1 --separate-stderr spread-check audit --cluster "$F/advise-gpu.yaml" --advise
+	jq_is '[.workloads[0].advice.evict[]|[.pod,.to]]' '[["web-frontend-7d9c-3","c1"],["web-frontend-7d9c-4",null]]'
+	jq_is '.workloads[0].advice.evict[1].reasons' '{"Insufficient nvidia.com/gpu":3,"node(s) didn'"'"'t match pod topology spread constraints":1}'
+}

@@ -695,9 +695,8 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 		if (!evict[i] || p->node < 0)
 			continue;
 		p->flags |= SC_POD_TERMINATING;
-		c->nodes[p->node].req_cpu -= p->cpu;
-		c->nodes[p->node].req_mem -= p->mem;
-		c->nodes[p->node].npods--;
+		/* its requests, extended resources and host ports leave with it */
+		sc_node_charge_pod(c, &c->nodes[p->node], p, -1);
 		order[nev++] = (uint32_t)i;
 	}
 	ns_cluster = c;
@@ -771,9 +770,7 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 		pod.flags = 0;
 		sc_cluster_push_pod(c, &pod);
 		nsidx[nns++] = (uint32_t)(c->npods - 1);
-		c->nodes[pod.node].req_cpu += pod.cpu;
-		c->nodes[pod.node].req_mem += pod.mem;
-		c->nodes[pod.node].npods++;
+		sc_node_charge_pod(c, &c->nodes[pod.node], &pod, 1);
 		pts_state_release(&st);
 	}
 	free(order);
