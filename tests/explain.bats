@@ -212,3 +212,31 @@ PY
 	jq_is '.events[0].rederived|[.admit,.policy]' '[true,"none"]'
 	jq_is '.events[0].rederived.sources.kubeletConfig|startswith("the kubelet'"'"'s defaults (")' true
 }
+
+# The same real machine twice in ../shared: hwloc's /sys snapshot of
+# 64amd64-4s2n4ca2co and its hwloc XML export. The re-run on the snapshot
+# (no -t) must decide as the re-run on the XML's topology (-t). cache asks 10
+# exclusive CPUs, more than one NUMA node's 8; web asks 6.
+@test "numa-verify --explain on a recorded machine's /sys decides as -t with the same machine's hwloc XML" {
+	need_shared data/hwloc-fsroot/64amd64-4s2n4ca2co.tar.bz2 data/hwloc-xml/linux-64amd64-4s2n4ca2co.xml
+	local root=$BATS_TEST_TMPDIR/64amd64-4s2n4ca2co kdir a
+	tar -xjf "$SHARED/data/hwloc-fsroot/64amd64-4s2n4ca2co.tar.bz2" -C "$BATS_TEST_TMPDIR"
+	kdir=$root/var/lib/kubelet
+	mkdir -p "$kdir"
+	printf '%s\n' 'apiVersion: kubelet.config.k8s.io/v1beta1' 'kind: KubeletConfiguration' 'cpuManagerPolicy: static' \
+		'topologyManagerPolicy: single-numa-node' 'reservedSystemCPUs: "0-1"' >"$kdir/config.yaml"
+	printf '%s\n' 'KUBELET_KUBEADM_ARGS=""' >"$kdir/kubeadm-flags.env"
+	printf '%s\n' '{"kind":"List","apiVersion":"v1","items":[' \
+		'{"apiVersion":"v1","kind":"Pod","metadata":{"name":"cache","namespace":"prod"},"spec":{"containers":[{"name":"c","image":"c","resources":{"limits":{"cpu":"10","memory":"1Gi"}}}]}},' \
+		'{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"prod"},"spec":{"containers":[{"name":"w","image":"w","resources":{"limits":{"cpu":"6","memory":"1Gi"}}}]}}]}' >"$BATS_TEST_TMPDIR/pods.json"
+	printf '%s\n' 'E1204 10:00:00.000000 812 predicate.go:143] "Failed to admit pod" pod="prod/cache" err="Resources cannot be allocated with Topology locality"' \
+		'E1204 10:00:01.000000 812 predicate.go:143] "Failed to admit pod" pod="prod/web" err="Resources cannot be allocated with Topology locality"' >"$BATS_TEST_TMPDIR/j.log"
+	run -1 --separate-stderr numa-verify --explain --root "$root" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
+	jq_is '[.events[].rederived|[.found,.admit]]' '[[true,false],[true,true]]'
+	a=$(jq -c '[.events[].rederived|del(.sources)]' <<<"$output")
+	run -0 --separate-stderr topo-discover --input "$SHARED/data/hwloc-xml/linux-64amd64-4s2n4ca2co.xml"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/xml.json"
+	run -1 --separate-stderr numa-verify --explain -t "$BATS_TEST_TMPDIR/xml.json" --kubelet-config "$kdir/config.yaml" \
+		--kubelet-dir "$kdir" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
+	[ "$(jq -c '[.events[].rederived|del(.sources)]' <<<"$output")" = "$a" ]
+}
