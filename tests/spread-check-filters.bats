@@ -23,11 +23,14 @@ F=$FIXTURES/spread-check/filters
 
 @test "place and simulate run the same chain: volumes before PodTopologySpread, the first failing filter counts" {
 	jq '.items[]|select(.kind=="Pod" and .metadata.name=="db-0")' "$F/volumes-cluster.json" >"$BATS_TEST_TMPDIR/db-0.json"
-	run -1 --separate-stderr spread-check place --cluster "$F/volumes-cluster.json" "$BATS_TEST_TMPDIR/db-0.json"
+	run -1 --separate-stderr spread-check place --all-filters --cluster "$F/volumes-cluster.json" "$BATS_TEST_TMPDIR/db-0.json"
 	jq_is '[.nodes[]|[.name,.plugin,.reasons]]' \
 		'[["n-a","NodeResourcesFit",["Insufficient cpu"]],["n-b","VolumeBinding",["node(s) had volume node affinity conflict"]],["n-c","TaintToleration",["node(s) had untolerated taint(s)"]],["n-d","VolumeBinding",["node(s) had volume node affinity conflict"]]]'
 	# the first reason stays in "reason", as before the chain
 	jq_is '.nodes[0].reason' '"Insufficient cpu"'
+	# without --all-filters: PodTopologySpread's own verdict on every node
+	run -0 --separate-stderr spread-check place --cluster "$F/volumes-cluster.json" "$BATS_TEST_TMPDIR/db-0.json"
+	jq_is '[.nodes[]|.feasible]|all' true
 	run -1 --separate-stderr spread-check simulate --cluster "$F/volumes-cluster.json" "$BATS_TEST_TMPDIR/db-0.json"
 	jq_is '.pendingReplicas[0].reason' '"0/4 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s), 2 node(s) had volume node affinity conflict."'
 }

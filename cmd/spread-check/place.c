@@ -1,11 +1,13 @@
 /* place.c - `spread-check place`: what kube-scheduler's PodTopologySpread
  * plugin decides for one incoming pod on every node.
  *
- * Every node runs the scheduler's filter chain (filters.h; with
- * --spread-only the plugin's Filter alone); nodes that pass it and are not
+ * Every node runs the plugin's Filter (with --all-filters the scheduler's
+ * whole filter chain, filters.h, instead); nodes that pass it and are not
  * named by --failed-nodes are the candidates, and get the plugin's
- * normalized score (PreScore, Score, NormalizeScore). Exit 1 when no node
- * is feasible.
+ * normalized score (PreScore, Score, NormalizeScore). The plugin alone is
+ * the default because that is what place reports, and what the plugin's
+ * own table tests expect: a node another filter would reject still has a
+ * PodTopologySpread verdict and score. Exit 1 when no node is feasible.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -27,14 +29,14 @@
 enum {
 	OPT_FAILED = SC_OPT_OWN,
 	OPT_COUNTS,
-	OPT_SPREAD_ONLY,
+	OPT_ALL_FILTERS,
 };
 
 struct place_opts {
 	struct sc_inputs in;
 	const char *failed, *pod;
 	bool counts;
-	bool spread_only;      /* PodTopologySpread alone, as its unit tests run it */
+	bool all_filters;      /* the scheduler's filter chain, not the plugin alone */
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -50,8 +52,8 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("     --failed-nodes A,B      nodes that failed another filter: counted, not scored\n", stdout);
 	sc_help_defaults(stdout);
 	fputs("     --counts                also print the counted pods per domain\n"
-	      "     --spread-only           run PodTopologySpread alone, not the filters\n"
-	      "                             before and after it\n", stdout);
+	      "     --all-filters           run the scheduler's filter chain, not\n"
+	      "                             PodTopologySpread's Filter alone\n", stdout);
 	sc_help_tail(stdout, "a feasible node", "no feasible node");
 	exit(TK_EXIT_OK);
 }
@@ -63,7 +65,7 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 		SC_DEFAULTS_LONGOPTS,
 		{ "failed-nodes",        required_argument, NULL, OPT_FAILED },
 		{ "counts",              no_argument,       NULL, OPT_COUNTS },
-		{ "spread-only",         no_argument,       NULL, OPT_SPREAD_ONLY },
+		{ "all-filters",         no_argument,       NULL, OPT_ALL_FILTERS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -79,8 +81,8 @@ static void parse_opts(int argc, char **argv, struct place_opts *o)
 		case OPT_COUNTS:
 			o->counts = true;
 			break;
-		case OPT_SPREAD_ONLY:
-			o->spread_only = true;
+		case OPT_ALL_FILTERS:
+			o->all_filters = true;
 			break;
 		default:
 			sc_inputs_opt(&o->in, ch, optarg, usage, argv);
@@ -127,10 +129,10 @@ struct place_result {
 	size_t nfeasible;
 };
 
-/* The filter chain (filters.h) on every node, --failed-nodes after it,
- * then PodTopologySpread's score over the feasible nodes. */
+/* PodTopologySpread's Filter (or the filter chain, filters.h) on every
+ * node, --failed-nodes after it, then its score over the feasible nodes. */
 static void place_compute(struct pts_state *st, const struct sc_volmask *vol, const bool *failed,
-			  bool spread_only, struct place_result *r)
+			  bool all_filters, struct place_result *r)
 {
 	const struct sc_cluster *c = st->c;
 	uint32_t *cand = xcalloc(c->nnodes + 1, sizeof(*cand));
@@ -148,7 +150,7 @@ static void place_compute(struct pts_state *st, const struct sc_volmask *vol, co
 	for (n = 0; n < c->nnodes; n++) {
 		struct sc_filter_verdict *v = &r->v[n];
 
-		if (spread_only) {
+		if (!all_filters) {
 			if ((v->reasons[0] = pts_filter(st, (uint32_t)n))) {
 				v->plugin = "PodTopologySpread";
 				v->nreasons = 1;
@@ -309,7 +311,7 @@ int cmd_place(int argc, char **argv)
 		free(claims);
 		free(classes);
 	}
-	place_compute(&st, volumes ? &vol : NULL, failed, o.spread_only, &r);
+	place_compute(&st, volumes ? &vol : NULL, failed, o.all_filters, &r);
 	if (place_render(&st, &r, &o) < 0)
 		tk_fatal("write error");
 	ret = r.nfeasible ? TK_EXIT_OK : TK_EXIT_NO;

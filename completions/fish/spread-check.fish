@@ -32,7 +32,7 @@ complete -c spread-check -n '__fish_seen_subcommand_from place simulate explain'
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate explain' -l objects -r -F -d 'objects for default selectors'
 complete -c spread-check -n '__fish_seen_subcommand_from place' -l failed-nodes -x -d 'nodes that failed another filter'
 complete -c spread-check -n '__fish_seen_subcommand_from place' -l counts -d 'also print the counted pods per domain'
-complete -c spread-check -n '__fish_seen_subcommand_from place' -l spread-only -d 'run PodTopologySpread alone, not the other filters'
+complete -c spread-check -n '__fish_seen_subcommand_from place' -l all-filters -d 'run the scheduler\'s filter chain, not PodTopologySpread alone'
 complete -c spread-check -n '__fish_seen_subcommand_from place simulate' -F
 complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l replicas -x -d 'replicas to place'
 complete -c spread-check -n '__fish_seen_subcommand_from simulate' -l fail -x -d 'lose the nodes labelled KEY=VALUE'
