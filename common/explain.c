@@ -89,6 +89,20 @@ static const struct sched_reason sched_reasons[] = {
 	  "a claim of the pod is bound to a PersistentVolume that no longer exists" },
 	{ "unbound immediate PersistentVolumeClaims", "VolumeBinding", false,
 	  "a PersistentVolumeClaim with volumeBindingMode Immediate is not bound yet; check the claim's StorageClass and provisioner" },
+	/* volume_binding.go PreFilter, podHasPVCs: a claim the pod names that is
+	 * missing (the lister's NotFound, worded for generic ephemeral volumes
+	 * since 1.23), lost, being deleted, or another pod's ephemeral claim
+	 * (ephemeral.VolumeIsForPod); the lister's message last, it is in all */
+	{ "waiting for ephemeral volume controller to create the persistentvolumeclaim", "VolumeBinding", false,
+	  "the claim of a generic ephemeral volume does not exist yet: kube-controller-manager's ephemeral volume controller creates it (expected for a moment after the pod is created)" },
+	{ "bound to non-existent persistentvolume", "VolumeBinding", false,
+	  "a claim of the pod is Lost: bound to a PersistentVolume that no longer exists" },
+	{ "is being deleted", "VolumeBinding", false,
+	  "a claim of the pod is being deleted; the pod cannot schedule until it has a claim that stays" },
+	{ "was not created for pod", "VolumeBinding", false,
+	  "a claim with the name of the pod's generic ephemeral volume exists but belongs to another pod; delete the stale claim" },
+	{ "persistentvolumeclaim \"", "VolumeBinding", false,
+	  "a PersistentVolumeClaim the pod names does not exist in its namespace" },
 	/* plugins/volumezone/volume_zone.go: ErrReasonConflict */
 	{ "had no available volume zone", "VolumeZone", false,
 	  "the volume's zone label does not match these nodes' zone" },
