@@ -243,3 +243,9 @@ PY
 		--kubelet-dir "$kdir" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
 	[ "$(jq -c '[.events[].rederived|del(.sources)]' <<<"$output")" = "$a" ]
 }
+
+@test "spread-check explain --cluster: a pod whose claim does not exist is re-run to VolumeBinding's PreFilter message" {
+	run -1 --separate-stderr spread-check explain --cluster "$EX/missing-claim-cluster.json" "$EX/missing-claim-events.json"
+	jq_is '.events[0]|[.recognized,.parts[0].plugin]' '[true,"VolumeBinding"]'
+	jq_is '.events[0].rederived|[.found,.feasibleNodes,.schedulerMessage]' '[true,0,"0/1 nodes are available: persistentvolumeclaim \"data\" not found."]'
+}
