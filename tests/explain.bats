@@ -209,6 +209,15 @@ PY
 		stderr_has "the re-run on this node needs $BATS_TEST_TMPDIR/alone/topo-discover (topo-discover next to numa-verify)"
 		stderr_has "give -t TOPO"
 	fi
+	# a hostile tree: the config file a link out of --root is not read
+	ln -sf /etc/passwd "$kdir/config.yaml.out"
+	mv "$kdir/config.yaml" "$BATS_TEST_TMPDIR/config.yaml.saved"
+	mv "$kdir/config.yaml.out" "$kdir/config.yaml"
+	printf '%s\n' 'KUBELET_KUBEADM_ARGS="--config=/var/lib/kubelet/config.yaml"' >"$kdir/kubeadm-flags.env"
+	run -1 --separate-stderr numa-verify --explain --root "$root" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"
+	stderr_has "numa-verify: $root/var/lib/kubelet/config.yaml leaves --root $root: not read"
+	jq_is '.events[0].rederived.sources.kubeletConfig|endswith("(not read: missing or outside --root; the kubelet'"'"'s defaults)")' true
+	jq_is '.events[0].rederived.policy' '"none"'
 	# no kubelet files: the kubelet's defaults, said so
 	rm "$kdir/kubeadm-flags.env" "$kdir/config.yaml"
 	run -1 --separate-stderr numa-verify --explain --root "$root" --pods "$BATS_TEST_TMPDIR/pods.json" "$BATS_TEST_TMPDIR/j.log"

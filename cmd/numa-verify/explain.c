@@ -299,6 +299,36 @@ struct node_sources {
 	bool have_rk;
 };
 
+/* path below a recorded root, as the re-run will open it (by name, not
+ * beneath the root): NULL when it is missing or resolves outside root, as a
+ * symbolic link in a hostile tree would (the live system has no outside). */
+static char *inside_root(const char *root, const char *path)
+{
+	char *joined = nv_path(root, path), *real, *real_root;
+	size_t n;
+	bool inside;
+
+	if (!root)
+		return access(joined, F_OK) == 0 ? joined : (free(joined), NULL);
+	real = realpath(joined, NULL);
+	real_root = realpath(root, NULL);
+	free(joined);
+	if (!real || !real_root) {
+		free(real);
+		free(real_root);
+		return NULL;
+	}
+	n = strlen(real_root);
+	inside = strncmp(real, real_root, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1);
+	free(real_root);
+	if (!inside) {
+		fprintf(stderr, "numa-verify: %s%s leaves --root %s: not read\n", root, path, root);
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
 static void read_this_node(struct rerun *rr, const char *root, struct node_sources *ns)
 {
 	const char *label_root = root ? root : "";
@@ -310,20 +340,23 @@ static void read_this_node(struct rerun *rr, const char *root, struct node_sourc
 	ns->topology_file = discover_node(root);
 	rr->o.topology = ns->topology_file;
 	if (!rr->o.kubelet_dir && nv_exists(root, "/var/lib/kubelet", &is_dir) && is_dir)
-		rr->o.kubelet_dir = ns->kubelet_dir = nv_path(root, "/var/lib/kubelet");
+		rr->o.kubelet_dir = ns->kubelet_dir = inside_root(root, "/var/lib/kubelet");
 	if (rr->o.kubelet_config) {
 		config_label = xstrdup(rr->o.kubelet_config);
 	} else if (nv_running_kubelet_find(&ns->rk, root, &d) == 0) {
 		/* flags win over the file, as in the kubelet */
 		ns->have_rk = true;
 		if (ns->rk.config)
-			rr->o.kubelet_config = ns->kubelet_config = nv_path(root, ns->rk.config);
+			rr->o.kubelet_config = ns->kubelet_config = inside_root(root, ns->rk.config);
 		rr->o.policy = ns->rk.flags.tm_policy;
 		rr->o.scope = ns->rk.flags.tm_scope;
 		rr->o.cpu_policy = ns->rk.flags.cpu_policy;
 		rr->o.mem_policy = ns->rk.flags.mm_policy;
 		rr->o.reserved = ns->rk.flags.reserved_cpus;
-		config_label = xasprintf("%s%s", label_root, ns->rk.label);
+		config_label = ns->rk.config && !ns->kubelet_config ?
+			xasprintf("%s%s (not read: missing or outside --root; the kubelet's defaults)", label_root,
+				  ns->rk.label) :
+			xasprintf("%s%s", label_root, ns->rk.label);
 	} else {
 		config_label = xasprintf("the kubelet's defaults (%s)", d.msg);
 	}
