@@ -707,24 +707,20 @@ struct tsc {
 	bool sel_ok;              /* well-typed and valid operators */
 };
 
-static void check_policy(struct obj *o, const struct tsc *t, const char *key)
+/* key is nodeAffinityPolicy or nodeTaintsPolicy; paths are formatted only
+ * for a finding (every constraint passes here twice) */
+static void check_policy(struct obj *o, const struct tsc *t, const char *key, const char *gofield)
 {
 	const char *v = NULL;
-	char *p = xasprintf("%s.%s", t->path, key);
-	char *gofield = xasprintf("TopologySpreadConstraint.%s", key);
 	int rc = get_string(o, t->node, key, t->path, gofield, "v1.NodeInclusionPolicy", &v);
-
-	free(gofield);
 
 	if (rc == 1 && strcmp(v, "Honor") != 0 && strcmp(v, "Ignore") != 0) {
 		char *q = quote(v);
 
-		report(o, R_NODE_POLICY, tk_get(t->node, key), p,
+		report(o, R_NODE_POLICY, tk_get(t->node, key), xasprintf("%s.%s", t->path, key),
 		       xasprintf("Unsupported value: %s: supported values: \"Honor\", \"Ignore\"", q), NULL);
 		free(q);
-		return;
 	}
-	free(p);
 }
 
 /* Does the selector's matchLabels map hold key? */
@@ -943,8 +939,8 @@ static void validate_constraint(struct obj *o, struct tsc *all, size_t nall, siz
 			       "remove minDomains, or use whenUnsatisfiable: DoNotSchedule");
 	}
 	/* validateNodeInclusionPolicy */
-	check_policy(o, t, "nodeAffinityPolicy");
-	check_policy(o, t, "nodeTaintsPolicy");
+	check_policy(o, t, "nodeAffinityPolicy", "TopologySpreadConstraint.nodeAffinityPolicy");
+	check_policy(o, t, "nodeTaintsPolicy", "TopologySpreadConstraint.nodeTaintsPolicy");
 	/* validateMatchLabelKeysInTopologySpread */
 	check_match_label_keys(o, t);
 	/* ValidateLabelSelector */
