@@ -409,6 +409,29 @@ static void label_value(struct obj *o, const struct tk_node *at, const char *val
 	label_syntax(o, at, val, path, ix, tk_validate_label_value);
 }
 
+/* base + suffix + "[idx]" (idx < 0: none) into buf: the paths of a
+ * selector's parts, formatted for every selector but read only by a finding,
+ * without the allocation and printf of xasprintf. */
+static const char *join_path(char *buf, size_t size, const char *base, const char *suffix, long idx)
+{
+	size_t nb = strlen(base), ns = strlen(suffix), n;
+	char num[24];
+	int nn = 0;
+
+	if (idx >= 0)
+		nn = snprintf(num, sizeof(num), "[%ld]", idx);
+	n = nb + ns + (size_t)nn;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, base, nb < n ? nb : n);
+	if (nb < n)
+		memcpy(buf + nb, suffix, ns < n - nb ? ns : n - nb);
+	if (nb + ns < n)
+		memcpy(buf + nb + ns, num, n - nb - ns);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Returns false after a type error (the selector cannot be used). */
 static bool check_selector(struct obj *o, const struct tk_node *sel, const char *path)
 {
@@ -416,14 +439,14 @@ static bool check_selector(struct obj *o, const struct tk_node *sel, const char 
 	const struct tk_node *me = tk_get(sel, "matchExpressions");
 	bool ok = true;
 	size_t i, j;
-	char *p;
+	char p[1024], ep[1024];
 
 	if (sel->kind != TK_MAP) {
 		type_error(o, sel, path, "TopologySpreadConstraint.labelSelector", "v1.LabelSelector");
 		return false;
 	}
 	if (ml && ml->kind != TK_NULL) {
-		p = xasprintf("%s.matchLabels", path);
+		join_path(p, sizeof(p), path, ".matchLabels", -1);
 		if (ml->kind != TK_MAP) {
 			type_error(o, ml, p, "LabelSelector.matchLabels", "map[string]string");
 			ok = false;
@@ -442,26 +465,22 @@ static bool check_selector(struct obj *o, const struct tk_node *sel, const char 
 				label_value(o, v, v->text, p, R_LABEL_SELECTOR);
 			}
 		}
-		free(p);
 	}
 	if (me && me->kind != TK_NULL) {
 		if (me->kind != TK_SEQ) {
-			p = xasprintf("%s.matchExpressions", path);
-			type_error(o, me, p, "LabelSelector.matchExpressions",
-				   "[]v1.LabelSelectorRequirement");
-			free(p);
+			type_error(o, me, join_path(p, sizeof(p), path, ".matchExpressions", -1),
+				   "LabelSelector.matchExpressions", "[]v1.LabelSelectorRequirement");
 			return false;
 		}
 		for (i = 0; i < me->n; i++) {
 			const struct tk_node *e = me->items[i], *vals;
 			const char *key = "", *op = "";
-			char *ep = xasprintf("%s.matchExpressions[%zu]", path, i);
 			size_t nv = 0;
 
+			join_path(ep, sizeof(ep), path, ".matchExpressions", (long)i);
 			if (e->kind != TK_MAP) {
 				type_error(o, e, ep, "LabelSelector.matchExpressions",
 					   "v1.LabelSelectorRequirement");
-				free(ep);
 				ok = false;
 				continue;
 			}
@@ -472,9 +491,8 @@ static bool check_selector(struct obj *o, const struct tk_node *sel, const char 
 			vals = tk_get(e, "values");
 			if (vals && vals->kind != TK_NULL) {
 				if (vals->kind != TK_SEQ) {
-					p = xasprintf("%s.values", ep);
-					type_error(o, vals, p, "LabelSelectorRequirement.values", "[]string");
-					free(p);
+					type_error(o, vals, join_path(p, sizeof(p), ep, ".values", -1),
+						   "LabelSelectorRequirement.values", "[]string");
 					ok = false;
 					vals = NULL;
 				} else {
@@ -502,22 +520,19 @@ static bool check_selector(struct obj *o, const struct tk_node *sel, const char 
 				       "use In, NotIn, Exists or DoesNotExist (Gt and Lt are for node selectors only)");
 				ok = false;
 			}
-			p = xasprintf("%s.key", ep);
-			label_name(o, tk_get(e, "key") ? tk_get(e, "key") : e, key, p, R_LABEL_SELECTOR);
-			free(p);
+			label_name(o, tk_get(e, "key") ? tk_get(e, "key") : e, key,
+				   join_path(p, sizeof(p), ep, ".key", -1), R_LABEL_SELECTOR);
 			for (j = 0; j < nv; j++) {
 				const struct tk_node *v = vals->items[j];
 
-				p = xasprintf("%s.values[%zu]", ep, j);
+				join_path(p, sizeof(p), ep, ".values", (long)j);
 				if (v->kind != TK_STR && v->kind != TK_NULL) {
 					type_error(o, v, p, "LabelSelectorRequirement.values", "string");
 					ok = false;
 				} else {
 					label_value(o, v, v->kind == TK_NULL ? "" : v->text, p, R_LABEL_SELECTOR);
 				}
-				free(p);
 			}
-			free(ep);
 		}
 	}
 	return ok;
