@@ -22,6 +22,7 @@
 
 #include "diag.h"
 #include "doc.h"
+#include "doc-internal.h"
 #include "xalloc.h"
 
 const struct tk_limits tk_default_limits = {
@@ -32,16 +33,6 @@ const struct tk_limits tk_default_limits = {
 };
 
 /* ---- string hash set (anchors, duplicate keys of big maps) ---- */
-
-struct strmap_slot {
-	const char *key;
-	void *val;
-};
-
-struct strmap {
-	size_t cap, n;
-	struct strmap_slot *slots;
-};
 
 static size_t str_hash(const char *s)
 {
@@ -435,18 +426,7 @@ static void scalar_resolve(struct tk_node *n)
 
 /* ---- reading ---- */
 
-struct reader {
-	FILE *fp;
-	const char *mem;
-	size_t memlen, memoff;
-	size_t total;        /* bytes handed to libyaml */
-	size_t since_event;  /* bytes handed over since the last event */
-	size_t max_input, max_burst;
-	int over;            /* 1: input too large, 2: one value too large, 3: read error */
-	int saved_errno;
-};
-
-static int read_handler(void *data, unsigned char *buf, size_t size, size_t *size_read)
+int doc_read(void *data, unsigned char *buf, size_t size, size_t *size_read)
 {
 	struct reader *r = data;
 	size_t n;
@@ -489,52 +469,6 @@ static int read_handler(void *data, unsigned char *buf, size_t size, size_t *siz
 }
 
 /* ---- the builder ---- */
-
-struct frame {
-	struct tk_node *node;     /* TK_SEQ or TK_MAP under construction */
-	struct tk_node *key;      /* MAP: the key waiting for its value */
-	char *anchor;             /* registered when the container closes */
-	size_t cap;
-	struct strmap keyset;     /* MAP with many keys: duplicate check */
-	struct tk_node **merges;  /* MAP: values of "<<" keys, applied at close */
-	size_t nmerges;
-	bool streaming;           /* SEQ: top-level items handed to the callback */
-};
-
-struct builder {
-	const char *file;
-	const struct tk_limits *lim;
-	struct reader rd;
-	yaml_parser_t parser;
-	struct frame *stack;
-	size_t depth, stack_cap;
-	struct strmap anchors;    /* name -> node (one ref held) */
-	char **anchor_names;      /* owned keys of anchors */
-	size_t nanchor_names;
-	size_t doc_weight;
-	struct tk_diag *d;
-	/* streaming */
-	tk_item_fn fn;
-	void *arg;
-	int fn_rc;
-	bool streamed_items;      /* this document's items went to fn */
-	tk_kind_skip_fn skip;     /* tk_doc_stream_skip's filter, or NULL */
-	size_t delivered;         /* items passed to fn (or skipped below) */
-	size_t redeliver_skip;    /* items fn has seen before a fallback */
-	/* JSON fast path: items wait until libyaml would have passed them on */
-	bool hold;
-	struct held_item {
-		struct tk_node *item;
-		size_t end;           /* input offset where it ended */
-	} *held;
-	size_t nheld, held_cap, held_first;
-	size_t offset;            /* the fast path's input offset */
-	bool skipping;            /* inside a skipped document's root map */
-	size_t skip_nest;         /* open collections below that root */
-	/* tree */
-	struct tk_doc *doc;
-	struct tk_node *root;
-};
 
 static int fail_at(struct builder *b, const yaml_mark_t *m, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -958,9 +892,8 @@ static int skip_event(struct builder *b, const yaml_event_t *ev)
 	return 0;
 }
 
-/* One event into the builder. Returns 0 to go on, 2 at the end of the
- * stream, -1 on error, 1 when the callback asked to stop (b->fn_rc). */
-static int dispatch(struct builder *b, yaml_event_t *ev)
+/* One event into the builder (doc-internal.h). */
+int doc_dispatch(struct builder *b, yaml_event_t *ev)
 {
 	int rc = 0;
 
@@ -1021,11 +954,16 @@ static int run(struct builder *b)
 	yaml_event_t ev;
 	int rc;
 
+	/* set up only now: most inputs never need it (the fast paths) */
+	if (!yaml_parser_initialize(&b->parser))
+		return fail_at(b, NULL, "out of memory");
+	b->parser_ready = true;
+	yaml_parser_set_input(&b->parser, doc_read, &b->rd);
 	for (;;) {
 		if (!yaml_parser_parse(&b->parser, &ev))
 			return parser_fail(b);
 		b->rd.since_event = 0;
-		rc = dispatch(b, &ev);
+		rc = doc_dispatch(b, &ev);
 		yaml_event_delete(&ev);
 		if (rc == 2)
 			return 0;
@@ -1066,7 +1004,7 @@ static int jfill(struct jscan *j)
 
 	if (j->eof)
 		return -1;
-	if (!read_handler(&j->b->rd, j->buf, sizeof(j->buf), &n))
+	if (!doc_read(&j->b->rd, j->buf, sizeof(j->buf), &n))
 		return -2;  /* too large or unreadable: libyaml says which */
 	j->pos = 0;
 	j->len = n;
@@ -1265,7 +1203,7 @@ static int jevent(struct jscan *j, yaml_event_type_t type, const yaml_mark_t *m)
 	ev.end_mark = *m;
 	j->b->rd.since_event = 0;
 	j->b->offset = j->index;
-	return dispatch(j->b, &ev);
+	return doc_dispatch(j->b, &ev);
 }
 
 static int jscalar(struct jscan *j, const yaml_mark_t *m, bool quoted)
@@ -1290,7 +1228,7 @@ static int jscalar(struct jscan *j, const yaml_mark_t *m, bool quoted)
 	}
 	j->b->rd.since_event = 0;
 	j->b->offset = j->index;
-	rc = dispatch(j->b, &ev);
+	rc = doc_dispatch(j->b, &ev);
 	if (ev.data.scalar.value != (yaml_char_t *)j->str)
 		free(ev.data.scalar.value);
 	return rc;
@@ -1305,7 +1243,7 @@ static int jscalar(struct jscan *j, const yaml_mark_t *m, bool quoted)
  * callback asked to stop. */
 #define JSON_LOOKAHEAD 1100
 #define JSON_READAHEAD (65536 + JSON_LOOKAHEAD)
-static int jrelease(struct builder *b, size_t done, size_t frontier, bool all)
+int doc_release_held(struct builder *b, size_t done, size_t frontier, bool all)
 {
 	while (b->held_first < b->nheld &&
 	       (all || (b->held[b->held_first].end + JSON_LOOKAHEAD < done &&
@@ -1350,7 +1288,7 @@ static int json_run(struct builder *b)
 		c = jskip_ws(j);
 		if (c < 0 && !(c == -1 && st == J_AFTER && depth == 0))
 			goto out;
-		if (b->nheld && jrelease(b, last_start, j->frontier, false))
+		if (b->nheld && doc_release_held(b, last_start, j->frontier, false))
 			goto stop;
 		last_start = j->index;
 		jmark(j, &m);
@@ -1399,7 +1337,7 @@ static int json_run(struct builder *b)
 			if (depth == 0) {
 				if (c != -1)
 					goto out;
-				if (jevent(j, YAML_DOCUMENT_END_EVENT, &m) || (b->hold && jrelease(b, 0, 0, true)))
+				if (jevent(j, YAML_DOCUMENT_END_EVENT, &m) || (b->hold && doc_release_held(b, 0, 0, true)))
 					goto stop;
 				rc = jevent(j, YAML_STREAM_END_EVENT, &m) == 2 ? 0 : -1;
 				goto out;
@@ -1432,11 +1370,33 @@ out:
 	return rc;
 }
 
-/* The fast path may need to read the input again: memory, or a file that
+/* The fast paths may need to read the input again: memory, or a file that
  * can seek back (not a pipe). */
-static bool json_rewindable(FILE *fp)
+static bool rewindable(FILE *fp)
 {
 	return !fp || (fp != stdin && fseek(fp, 0, SEEK_CUR) == 0);
+}
+
+/* Read a rewindable input with the fast path its first byte that is not
+ * white space calls for: JSON for a '{' or '[', else YAML. Returns 0, 1
+ * when the callback stopped, -1 to read it again with libyaml. */
+static int fast_run(struct builder *b)
+{
+	int c = -1;
+
+	if (b->rd.fp) {
+		while ((c = getc(b->rd.fp)) == ' ' || c == '\n' || c == '\r' || c == '\t')
+			;
+		if (fseek(b->rd.fp, 0, SEEK_SET) != 0)
+			return -1;
+	} else {
+		size_t i = 0;
+
+		while (i < b->rd.memlen && strchr(" \n\r\t", b->rd.mem[i]) && b->rd.mem[i])
+			i++;
+		c = i < b->rd.memlen ? (unsigned char)b->rd.mem[i] : -1;
+	}
+	return c == '{' || c == '[' ? json_run(b) : doc_yaml_run(b);
 }
 
 static bool is_list_kind(const struct tk_node *root)
@@ -1493,9 +1453,6 @@ static int builder_init(struct builder *b, const char *file, const struct tk_lim
 	b->rd.max_input = b->lim->max_input;
 	/* one scalar plus libyaml's look-ahead */
 	b->rd.max_burst = b->lim->max_scalar + (256u << 10);
-	if (!yaml_parser_initialize(&b->parser))
-		return tk_diag_set(d, file, 0, 0, "out of memory");
-	yaml_parser_set_input(&b->parser, read_handler, &b->rd);
 	return 0;
 }
 
@@ -1509,7 +1466,8 @@ static void builder_release(struct builder *b)
 	builder_reset_doc(b);
 	node_unref(b->root);
 	free(b->stack);
-	yaml_parser_delete(&b->parser);
+	if (b->parser_ready)
+		yaml_parser_delete(&b->parser);
 }
 
 /* After the JSON fast path gave up: the same input from its start, for
@@ -1549,8 +1507,8 @@ static struct tk_doc *load(const char *name, FILE *fp, const char *buf, size_t l
 	b.rd.mem = buf;
 	b.rd.memlen = len;
 	b.doc = doc;
-	if (json_rewindable(fp)) {
-		if (json_run(&b) == 0) {
+	if (rewindable(fp)) {
+		if (fast_run(&b) == 0) {
 			builder_release(&b);
 			flatten(doc);
 			return doc;
@@ -1645,8 +1603,8 @@ int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind
 	b.fn = fn;
 	b.arg = arg;
 	b.skip = skip;
-	if (json_rewindable(fp)) {
-		rc = json_run(&b);
+	if (rewindable(fp)) {
+		rc = fast_run(&b);
 		if (rc >= 0) {
 			builder_release(&b);
 			if (fp != stdin)

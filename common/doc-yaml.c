@@ -1,0 +1,727 @@
+/* doc-yaml.c - common/doc.c's YAML fast path.
+ *
+ * libyaml reads about 80 MB/s: every character goes through its reader,
+ * scanner and parser, and that was most of what `spread-check lint` spent.
+ * Manifests as kubectl, Helm and people write them use a small part of
+ * YAML: block mappings and sequences indented with spaces, plain and quoted
+ * scalars on one line, flow collections on one line, comments, and `---`
+ * between documents. doc_yaml_run() reads that part a line at a time and
+ * hands the builder the very events libyaml would (same values, styles and
+ * positions), so every rule of the builder holds unchanged.
+ *
+ * It gives up on everything else (tabs, CR, bytes outside printable ASCII,
+ * anchors, aliases, tags, block scalars, scalars over several lines,
+ * directives, `...`, and every error, the builder's included), and the
+ * caller reads the whole input again with libyaml: results and messages
+ * stay libyaml's exactly. Items of a stream are held back as the JSON path
+ * holds them (doc_release_held), so that a callback never sees an item that
+ * libyaml would not have passed on before an error.
+ * tests/unit/test-doc-yaml.c compares both readers on hand-written cases and
+ * random mutations of them.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc-internal.h"
+#include "xalloc.h"
+
+enum { Y_OK = 0, Y_STOP = 1, Y_BAIL = -1 };
+
+/* Longer lines are left to libyaml, whose reader then meets the size limits
+ * exactly as it would alone. */
+#define YLINE_MAX 65536
+#define YREAD 65536
+/* libyaml forgets a possible key 1024 characters after its start */
+#define YKEY_MAX 1000
+
+struct yscan {
+	struct builder *b;
+	char *buf;
+	size_t cap;
+	size_t pos, end;      /* buf[pos..end): read, not handed out yet */
+	size_t base;          /* input offset of buf[0] */
+	size_t frontier;      /* input bytes read and checked */
+	bool eof;             /* the reader has nothing more */
+	size_t next_no;       /* number of the next line (0-based) */
+	/* the current line */
+	const char *s;
+	size_t len;
+	size_t no;            /* its number */
+	size_t off;           /* input offset of s[0] */
+	size_t ind;           /* leading spaces */
+	bool at_end;          /* no line is left */
+	bool marker;          /* the line is `---`: a document starts */
+	char *tmp;            /* a quoted scalar's text with escapes undone */
+	size_t tmpcap;
+};
+
+/* Read more input behind what is not handed out yet. Every byte is checked
+ * as libyaml's reader would take it: anything but printable ASCII and
+ * newline is left to libyaml. */
+static int yfill(struct yscan *y)
+{
+	size_t n = 0, i;
+	unsigned bad = 0;
+
+	if (y->pos) {
+		memmove(y->buf, y->buf + y->pos, y->end - y->pos);
+		y->base += y->pos;
+		y->end -= y->pos;
+		y->pos = 0;
+	}
+	if (y->cap - y->end < YREAD) {
+		y->cap = y->end + YREAD;
+		y->buf = xrealloc(y->buf, y->cap);
+	}
+	if (!doc_read(&y->b->rd, (unsigned char *)y->buf + y->end, YREAD, &n))
+		return Y_BAIL;  /* too large or unreadable: libyaml says which */
+	if (n == 0) {
+		y->eof = true;
+		return Y_OK;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)y->buf[y->end + i];
+
+		bad |= (unsigned)((unsigned char)(c - 0x20) >= 0x5f) & (unsigned)(c != '\n');
+	}
+	if (bad)
+		return Y_BAIL;
+	y->end += n;
+	y->frontier += n;
+	return Y_OK;
+}
+
+/* Make the next line current. Items held back are passed on here, when
+ * everything before this line has been read. */
+static int ynext(struct yscan *y)
+{
+	const char *nl;
+	size_t i;
+
+	for (;;) {
+		nl = y->end > y->pos ? memchr(y->buf + y->pos, '\n', y->end - y->pos) : NULL;
+		if (nl || y->eof)
+			break;
+		if (y->end - y->pos > YLINE_MAX || yfill(y))
+			return Y_BAIL;
+	}
+	y->marker = false;
+	if (!nl && y->pos == y->end) {
+		y->at_end = true;
+		y->s = "";
+		y->len = y->ind = 0;
+		y->no = y->next_no;
+		y->off = y->base + y->pos;
+		return Y_OK;
+	}
+	y->s = y->buf + y->pos;
+	y->len = nl ? (size_t)(nl - y->s) : y->end - y->pos;
+	y->no = y->next_no++;
+	y->off = y->base + y->pos;
+	y->pos += y->len + (nl != NULL);
+	if (y->len > YLINE_MAX)
+		return Y_BAIL;
+	for (i = 0; i < y->len && y->s[i] == ' '; i++)
+		;
+	y->ind = i;
+	if (y->b->nheld && doc_release_held(y->b, y->off, y->frontier, false))
+		return Y_STOP;
+	return Y_OK;
+}
+
+static bool yblank(const struct yscan *y)
+{
+	return y->ind == y->len;
+}
+
+static bool ycomment(const struct yscan *y)
+{
+	return y->ind < y->len && y->s[y->ind] == '#';
+}
+
+/* A line at column 0 that ends the document in libyaml's scanner: `---`
+ * starts the next one; `...` and directives are left to libyaml. */
+static int yclassify(struct yscan *y)
+{
+	const char *s = y->s;
+
+	if (y->ind || y->at_end)
+		return Y_OK;
+	if (s[0] == '%')
+		return Y_BAIL;
+	if (y->len >= 3 && (y->len == 3 || s[3] == ' ')) {
+		if (s[0] == '-' && s[1] == '-' && s[2] == '-')
+			y->marker = true;
+		else if (s[0] == '.' && s[1] == '.' && s[2] == '.')
+			return Y_BAIL;
+	}
+	return Y_OK;
+}
+
+/* The next line that holds a token (blank lines and comments skipped). */
+static int ycontent(struct yscan *y)
+{
+	int rc;
+
+	do {
+		if ((rc = ynext(y)))
+			return rc;
+	} while (!y->at_end && (yblank(y) || ycomment(y)));
+	return yclassify(y);
+}
+
+/* ---- events ---- */
+
+static int ysend(struct yscan *y, yaml_event_t *ev)
+{
+	int rc;
+
+	y->b->rd.since_event = 0;
+	/* an item ends no later than the end of this line (doc_release_held) */
+	y->b->offset = y->off + y->len;
+	rc = doc_dispatch(y->b, ev);
+	if (rc < 0)
+		return Y_BAIL;
+	if (rc == 1)
+		return y->b->fn_rc ? Y_STOP : Y_BAIL;
+	return rc;
+}
+
+static int yevent(struct yscan *y, yaml_event_type_t type, size_t line, size_t col)
+{
+	yaml_event_t ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.start_mark.line = line;
+	ev.start_mark.column = col;
+	ev.end_mark = ev.start_mark;
+	return ysend(y, &ev);
+}
+
+static int yscalar(struct yscan *y, const char *text, size_t len, yaml_scalar_style_t style,
+		   size_t line, size_t col)
+{
+	yaml_event_t ev;
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = YAML_SCALAR_EVENT;
+	ev.start_mark.line = line;
+	ev.start_mark.column = col;
+	ev.end_mark = ev.start_mark;
+	ev.data.scalar.length = len;
+	ev.data.scalar.style = style;
+	ev.data.scalar.plain_implicit = style == YAML_PLAIN_SCALAR_STYLE;
+	ev.data.scalar.quoted_implicit = style != YAML_PLAIN_SCALAR_STYLE;
+	/* the builder keeps a long value's buffer (as it keeps libyaml's) and
+	 * copies a short one */
+	if (len >= sizeof(((struct tk_node *)0)->small)) {
+		ev.data.scalar.value = xmalloc(len + 1);
+		memcpy(ev.data.scalar.value, text, len);
+		ev.data.scalar.value[len] = '\0';
+	} else {
+		ev.data.scalar.value = (yaml_char_t *)text;
+	}
+	rc = ysend(y, &ev);
+	if (ev.data.scalar.value != (yaml_char_t *)text)
+		free(ev.data.scalar.value);
+	return rc;
+}
+
+/* ---- scalars ---- */
+
+/* Can a plain scalar start at s[p]? (libyaml's indicators; the rarer
+ * starts it allows, `?x` and `:x`, are left to it.) */
+static bool yplain_start(const struct yscan *y, size_t p, bool flow)
+{
+	const char *s = y->s;
+
+	switch (s[p]) {
+	case '-':
+		return p + 1 < y->len && s[p + 1] != ' ' &&
+		       !(flow && strchr(",[]{}", s[p + 1]));
+	case '?': case ':': case ',': case '[': case ']': case '{': case '}': case '#':
+	case '&': case '*': case '!': case '|': case '>': case '\'': case '"': case '%':
+	case '@': case '`':
+		return false;
+	default:
+		return true;
+	}
+}
+
+static void ytmp_put(struct yscan *y, size_t *n, char c)
+{
+	if (*n == y->tmpcap) {
+		y->tmpcap = y->tmpcap ? y->tmpcap * 2 : 256;
+		y->tmp = xrealloc(y->tmp, y->tmpcap);
+	}
+	y->tmp[(*n)++] = c;
+}
+
+/* A quoted scalar at s[p] that closes on its line: its text and the index
+ * after the closing quote. Escapes that make bytes outside ASCII are left
+ * to libyaml. */
+static int yquoted(struct yscan *y, size_t p, const char **text, size_t *tlen, size_t *after)
+{
+	const char *s = y->s;
+	char q = s[p];
+	size_t i, n = 0;
+	bool copied = false;
+
+	for (i = p + 1; i < y->len; i++) {
+		char c = s[i];
+
+		if (c == q) {
+			if (q == '\'' && i + 1 < y->len && s[i + 1] == '\'') {
+				if (!copied) {
+					for (size_t k = p + 1; k < i; k++)
+						ytmp_put(y, &n, s[k]);
+					copied = true;
+				}
+				ytmp_put(y, &n, '\'');
+				i++;
+				continue;
+			}
+			*text = copied ? y->tmp : s + p + 1;
+			*tlen = copied ? n : i - p - 1;
+			*after = i + 1;
+			return Y_OK;
+		}
+		if (q == '"' && c == '\\') {
+			static const char from[] = "0abtnvfre \"/\\", to[] = "\0\a\b\t\n\v\f\r\x1b \"/\\";
+			const char *e;
+
+			if (i + 1 == y->len || !(e = memchr(from, s[i + 1], sizeof(from) - 1)))
+				return Y_BAIL;
+			if (!copied) {
+				for (size_t k = p + 1; k < i; k++)
+					ytmp_put(y, &n, s[k]);
+				copied = true;
+			}
+			ytmp_put(y, &n, to[e - from]);
+			i++;
+			continue;
+		}
+		if (copied)
+			ytmp_put(y, &n, c);
+	}
+	return Y_BAIL;  /* it goes on past the line */
+}
+
+/* ---- flow collections (on one line) ---- */
+
+static int yflow_node(struct yscan *y, size_t *pp);
+
+static size_t yskip_spaces(const struct yscan *y, size_t p)
+{
+	while (p < y->len && y->s[p] == ' ')
+		p++;
+	return p;
+}
+
+/* A plain scalar inside a flow collection, from s[p]: *end is after its
+ * last character, *stop where it stopped (`,`, a bracket, or `:` before a
+ * space). */
+static int yflow_plain(struct yscan *y, size_t p, size_t *end, size_t *stop)
+{
+	const char *s = y->s;
+	size_t i, last = p;
+
+	if (!yplain_start(y, p, true))
+		return Y_BAIL;
+	for (i = p; i < y->len; i++) {
+		char c = s[i];
+
+		if (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')
+			break;
+		if (c == ':') {
+			if (i + 1 == y->len || s[i + 1] == ' ')
+				break;
+			if (strchr(",?[]{}", s[i + 1]))
+				return Y_BAIL;  /* libyaml's "found unexpected ':'" */
+		}
+		if (c == ' ') {
+			if (i + 1 < y->len && s[i + 1] == '#')
+				return Y_BAIL;  /* a comment: the collection goes on past the line */
+			continue;
+		}
+		last = i + 1;
+	}
+	if (i == y->len)
+		return Y_BAIL;
+	*end = last;
+	*stop = i;
+	return Y_OK;
+}
+
+/* A scalar or a collection inside a flow collection, at s[*pp]. With
+ * is_key, a plain scalar ended by `: ` is fine (it is a key). */
+static int yflow_item(struct yscan *y, size_t *pp, bool is_key)
+{
+	size_t p = *pp, end, stop;
+	const char *text;
+	size_t tlen;
+	int rc;
+
+	if (p == y->len)
+		return Y_BAIL;
+	if (y->s[p] == '[' || y->s[p] == '{')
+		return yflow_node(y, pp);
+	if (y->s[p] == '"' || y->s[p] == '\'') {
+		if (yquoted(y, p, &text, &tlen, &end))
+			return Y_BAIL;
+		rc = yscalar(y, text, tlen, y->s[p] == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
+			     YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, p);
+		*pp = end;
+		return rc;
+	}
+	if (yflow_plain(y, p, &end, &stop))
+		return Y_BAIL;
+	if (y->s[stop] == ':' && !is_key)
+		return Y_BAIL;  /* a single-pair mapping, or `a: b: c` */
+	if ((rc = yscalar(y, y->s + p, end - p, YAML_PLAIN_SCALAR_STYLE, y->no, p)))
+		return rc;
+	*pp = stop;
+	return Y_OK;
+}
+
+/* A flow sequence or mapping at s[*pp], closed on this line. */
+static int yflow_node(struct yscan *y, size_t *pp)
+{
+	const char *s = y->s;
+	size_t p = *pp;
+	bool map = s[p] == '{';
+	char close = map ? '}' : ']';
+	int rc;
+
+	if ((rc = yevent(y, map ? YAML_MAPPING_START_EVENT : YAML_SEQUENCE_START_EVENT, y->no, p)))
+		return rc;
+	p = yskip_spaces(y, p + 1);
+	if (p < y->len && s[p] == close) {
+		p++;
+	} else {
+		for (;;) {
+			if (map) {
+				size_t kstart = p;
+
+				if ((rc = yflow_item(y, &p, true)))
+					return rc;
+				if (s[kstart] == '[' || s[kstart] == '{')
+					return Y_BAIL;  /* a collection as a key */
+				p = yskip_spaces(y, p);
+				if (p == y->len || s[p] != ':' || p - kstart > YKEY_MAX)
+					return Y_BAIL;
+				p = yskip_spaces(y, p + 1);
+				if (p == y->len || s[p] == ',' || s[p] == '}')
+					return Y_BAIL;  /* an empty value */
+			}
+			if ((rc = yflow_item(y, &p, false)))
+				return rc;
+			p = yskip_spaces(y, p);
+			if (p == y->len)
+				return Y_BAIL;
+			if (s[p] == close) {
+				p++;
+				break;
+			}
+			if (s[p] != ',')
+				return Y_BAIL;
+			p = yskip_spaces(y, p + 1);
+			if (p == y->len || s[p] == close)
+				return Y_BAIL;  /* a trailing comma */
+		}
+	}
+	if ((rc = yevent(y, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, y->no, p - 1)))
+		return rc;
+	*pp = p;
+	return Y_OK;
+}
+
+/* ---- block collections ---- */
+
+static int ynode(struct yscan *y);
+static int yseq(struct yscan *y, size_t col, bool indentless);
+
+/* Is there a block mapping key at s[p]? Returns 1 with its text's end and
+ * its ':' (followed by a space or the end of the line), 0 when there is
+ * none, Y_BAIL when libyaml should decide. */
+static int ykey_at(struct yscan *y, size_t p, size_t *kend, size_t *colon)
+{
+	const char *s = y->s;
+	size_t i;
+
+	if (s[p] == '"' || s[p] == '\'') {
+		const char *text;
+		size_t tlen, after;
+
+		if (yquoted(y, p, &text, &tlen, &after))
+			return Y_BAIL;
+		i = yskip_spaces(y, after);
+		if (i == y->len || s[i] != ':')
+			return 0;
+		if ((i + 1 < y->len && s[i + 1] != ' ') || i - p > YKEY_MAX)
+			return Y_BAIL;
+		*kend = after;
+		*colon = i;
+		return 1;
+	}
+	if (!yplain_start(y, p, false))
+		return 0;
+	for (i = p; i < y->len; i++) {
+		if (s[i] == ':' && (i + 1 == y->len || s[i + 1] == ' '))
+			break;
+		if (s[i] == ' ' && i + 1 < y->len && s[i + 1] == '#')
+			return 0;
+	}
+	if (i == y->len)
+		return 0;
+	if (i - p > YKEY_MAX)
+		return Y_BAIL;
+	*colon = i;
+	while (i > p && s[i - 1] == ' ')
+		i--;
+	*kend = i;
+	return 1;
+}
+
+/* The key at s[p] (ykey_at said so) as a scalar event. */
+static int ykey(struct yscan *y, size_t p, size_t kend)
+{
+	const char *text;
+	size_t tlen, after;
+
+	if (y->s[p] != '"' && y->s[p] != '\'')
+		return yscalar(y, y->s + p, kend - p, YAML_PLAIN_SCALAR_STYLE, y->no, p);
+	if (yquoted(y, p, &text, &tlen, &after))
+		return Y_BAIL;
+	return yscalar(y, text, tlen, y->s[p] == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
+		       YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, p);
+}
+
+static bool ydash_at(const struct yscan *y, size_t p)
+{
+	return p < y->len && y->s[p] == '-' && (p + 1 == y->len || y->s[p + 1] == ' ');
+}
+
+static bool ydone(const struct yscan *y)
+{
+	return y->at_end || y->marker;
+}
+
+/* A value that starts on this line at s[p] (not a block collection), inside
+ * a block collection at column col. Leaves the next line with a token
+ * current; a line indented past col would continue the value or be an
+ * error, both libyaml's. */
+static int yinline(struct yscan *y, size_t col, size_t p)
+{
+	const char *s = y->s;
+	size_t end, i;
+	int rc;
+
+	if (s[p] == '"' || s[p] == '\'' || s[p] == '[' || s[p] == '{') {
+		if (s[p] == '[' || s[p] == '{') {
+			end = p;
+			if ((rc = yflow_node(y, &end)))
+				return rc;
+		} else {
+			const char *text;
+			size_t tlen;
+
+			if (yquoted(y, p, &text, &tlen, &end))
+				return Y_BAIL;
+			if ((rc = yscalar(y, text, tlen, s[p] == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
+					  YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, p)))
+				return rc;
+		}
+		/* libyaml takes `#` right after a closing quote or bracket as a comment */
+		end = yskip_spaces(y, end);
+		if (end < y->len && s[end] != '#')
+			return Y_BAIL;
+		if ((rc = ycontent(y)))
+			return rc;
+		return !ydone(y) && y->ind > col ? Y_BAIL : Y_OK;
+	}
+	if (!yplain_start(y, p, false))
+		return Y_BAIL;
+	for (i = p, end = p; i < y->len; i++) {
+		if (s[i] == ':' && (i + 1 == y->len || s[i + 1] == ' '))
+			return Y_BAIL;  /* `a: b: c`, an error */
+		if (s[i] == ' ') {
+			if (i + 1 < y->len && s[i + 1] == '#')
+				break;
+			continue;
+		}
+		end = i + 1;
+	}
+	if ((rc = yscalar(y, s + p, end - p, YAML_PLAIN_SCALAR_STYLE, y->no, p)))
+		return rc;
+	/* a plain scalar goes on over the next non-blank line indented past
+	 * col, even a comment's: libyaml folds those */
+	do {
+		if ((rc = ynext(y)))
+			return rc;
+	} while (!y->at_end && yblank(y));
+	if (!y->at_end && y->ind > col)
+		return Y_BAIL;
+	if (ycomment(y) && (rc = ycontent(y)))
+		return rc;
+	return yclassify(y);
+}
+
+/* What follows `key:` or `- ` at s[p] (p after the indicator) in a block
+ * collection at column col; mark is where libyaml puts an empty value (just
+ * after the indicator). indentless: a sequence at col may be the value. */
+static int yvalue(struct yscan *y, size_t col, size_t p, size_t mark, bool in_map)
+{
+	size_t line = y->no;
+	int rc;
+
+	p = yskip_spaces(y, p);
+	if (p < y->len && y->s[p] != '#')
+		return yinline(y, col, p);
+	if ((rc = ycontent(y)))
+		return rc;
+	if (!ydone(y) && y->ind > col)
+		return ynode(y);
+	if (in_map && !ydone(y) && y->ind == col && ydash_at(y, col))
+		return yseq(y, col, true);  /* a sequence at the key's column */
+	return yscalar(y, "", 0, YAML_PLAIN_SCALAR_STYLE, line, mark);
+}
+
+/* A block mapping whose first key is at s[col] of this line (col may be
+ * past the indentation: `- key: value`). */
+static int ymap(struct yscan *y, size_t col)
+{
+	size_t kend, colon;
+	int rc;
+
+	if ((rc = yevent(y, YAML_MAPPING_START_EVENT, y->no, col)))
+		return rc;
+	for (;;) {
+		if ((rc = ykey_at(y, col, &kend, &colon)) != 1)
+			return Y_BAIL;
+		if ((rc = ykey(y, col, kend)))
+			return rc;
+		if ((rc = yvalue(y, col, colon + 1, colon + 1, true)))
+			return rc;
+		if (ydone(y) || y->ind < col)
+			break;
+		if (y->ind > col || ydash_at(y, col))
+			return Y_BAIL;
+	}
+	return yevent(y, YAML_MAPPING_END_EVENT, y->no, y->ind);
+}
+
+/* A block sequence whose first `-` is at s[col] of this line. A sequence
+ * at its mapping key's column (indentless) ends at the next key. */
+static int yseq(struct yscan *y, size_t col, bool indentless)
+{
+	size_t kend, colon, p;
+	int rc;
+
+	if ((rc = yevent(y, YAML_SEQUENCE_START_EVENT, y->no, col)))
+		return rc;
+	for (;;) {
+		p = yskip_spaces(y, col + 1);
+		if (p < y->len && y->s[p] != '#') {
+			if (ydash_at(y, p))
+				return Y_BAIL;  /* `- - x` */
+			rc = ykey_at(y, p, &kend, &colon);
+			if (rc < 0)
+				return rc;
+			rc = rc ? ymap(y, p) : yinline(y, col, p);
+		} else {
+			rc = yvalue(y, col, col + 1, col + 1, false);
+		}
+		if (rc)
+			return rc;
+		if (ydone(y) || y->ind < col)
+			break;
+		if (y->ind > col)
+			return Y_BAIL;
+		if (!ydash_at(y, col)) {
+			if (indentless)
+				break;
+			return Y_BAIL;
+		}
+	}
+	return yevent(y, YAML_SEQUENCE_END_EVENT, y->no, y->ind);
+}
+
+/* A block node that starts on this line at its indentation. */
+static int ynode(struct yscan *y)
+{
+	size_t kend, colon;
+	int rc;
+
+	if (ydash_at(y, y->ind))
+		return yseq(y, y->ind, false);
+	rc = ykey_at(y, y->ind, &kend, &colon);
+	return rc == 1 ? ymap(y, y->ind) : Y_BAIL;
+}
+
+/* ---- the stream ---- */
+
+static int ystream(struct yscan *y)
+{
+	bool first = true;
+	int rc;
+
+	if ((rc = ycontent(y)))
+		return rc;
+	for (;;) {
+		if (y->at_end)
+			break;
+		if (y->marker) {
+			size_t p = yskip_spaces(y, 3);
+
+			if (p < y->len && y->s[p] != '#')
+				return Y_BAIL;  /* `--- value`, `--- |` */
+			if ((rc = yevent(y, YAML_DOCUMENT_START_EVENT, y->no, 0)) || (rc = ycontent(y)))
+				return rc;
+			if (ydone(y)) {
+				/* an empty document: libyaml's null where the next token starts */
+				rc = yscalar(y, "", 0, YAML_PLAIN_SCALAR_STYLE, y->no, 0);
+				if (rc || (rc = yevent(y, YAML_DOCUMENT_END_EVENT, y->no, 0)))
+					return rc;
+				first = false;
+				continue;
+			}
+		} else if (!first) {
+			return Y_BAIL;  /* content after a document without `---` */
+		} else if ((rc = yevent(y, YAML_DOCUMENT_START_EVENT, y->no, y->ind))) {
+			return rc;
+		}
+		if ((rc = ynode(y)))
+			return rc;
+		if (!ydone(y))
+			return Y_BAIL;
+		if ((rc = yevent(y, YAML_DOCUMENT_END_EVENT, y->no, 0)))
+			return rc;
+		first = false;
+	}
+	if (y->b->hold && doc_release_held(y->b, 0, 0, true))
+		return Y_STOP;
+	rc = yevent(y, YAML_STREAM_END_EVENT, y->no, 0);
+	return rc == 2 ? Y_OK : rc ? rc : Y_BAIL;
+}
+
+_Thread_local unsigned long doc_yaml_taken;
+
+int doc_yaml_run(struct builder *b)
+{
+	struct yscan y;
+	int rc;
+
+	memset(&y, 0, sizeof(y));
+	y.b = b;
+	b->hold = b->fn != NULL;
+	rc = ystream(&y);
+	free(y.buf);
+	free(y.tmp);
+	if (rc == Y_STOP || rc == Y_OK)
+		doc_yaml_taken++;
+	return rc == Y_STOP ? 1 : rc == Y_OK ? 0 : -1;
+}
