@@ -43,6 +43,8 @@ struct yscan {
 	size_t base;          /* input offset of buf[0] */
 	size_t frontier;      /* input bytes read and checked */
 	bool eof;             /* the reader has nothing more */
+	size_t checked;       /* buf[0..checked) is valid input */
+	bool utf8;            /* bytes outside ASCII were read */
 	size_t next_no;       /* number of the next line (0-based) */
 	/* the current line */
 	const char *s;
@@ -52,22 +54,62 @@ struct yscan {
 	size_t ind;           /* leading spaces */
 	bool at_end;          /* no line is left */
 	bool marker;          /* the line is `---`: a document starts */
+	bool terminated;      /* a newline ends it (the last line may have none) */
 	char *tmp;            /* a quoted scalar's text with escapes undone */
 	size_t tmpcap;
 };
 
-/* Read more input behind what is not handed out yet. Every byte is checked
- * as libyaml's reader would take it: anything but printable ASCII and
- * newline is left to libyaml. */
+/* Is s[0..n) what libyaml's reader takes without a word, as ordinary
+ * characters? UTF-8 of printable characters; not tab, CR, other controls,
+ * or the characters its scanner treats apart (NEL, line and paragraph
+ * separators, byte order mark). n ends at a line break or the input's end,
+ * so no sequence is cut. */
+static bool ytext_valid(const unsigned char *s, size_t n, bool *utf8)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i], v, width, k;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\n') || c == 0x7f)
+				return false;
+			i++;
+			continue;
+		}
+		*utf8 = true;
+		width = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (!width || i + width > n)
+			return false;
+		v = c & (0x7f >> width);
+		for (k = 1; k < width; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			v = v << 6 | (s[i + k] & 0x3f);
+		}
+		if ((width == 2 && v < 0x80) || (width == 3 && v < 0x800) || (width == 4 && v < 0x10000))
+			return false;
+		if (!((v >= 0xa0 && v <= 0xd7ff && v != 0x2028 && v != 0x2029) ||
+		      (v >= 0xe000 && v <= 0xfffd && v != 0xfeff) || (v >= 0x10000 && v <= 0x10ffff)))
+			return false;
+		i += width;
+	}
+	return true;
+}
+
+/* Read more input behind what is not handed out yet, and check it up to
+ * its last line break (all of it at the end): anything ytext_valid refuses
+ * is left to libyaml. */
 static int yfill(struct yscan *y)
 {
-	size_t n = 0, i;
-	unsigned bad = 0;
+	size_t n = 0, i, upto;
+	unsigned high = 0;
 
 	if (y->pos) {
 		memmove(y->buf, y->buf + y->pos, y->end - y->pos);
 		y->base += y->pos;
 		y->end -= y->pos;
+		y->checked -= y->pos;
 		y->pos = 0;
 	}
 	if (y->cap - y->end < YREAD) {
@@ -76,20 +118,35 @@ static int yfill(struct yscan *y)
 	}
 	if (!doc_read(&y->b->rd, (unsigned char *)y->buf + y->end, YREAD, &n))
 		return Y_BAIL;  /* too large or unreadable: libyaml says which */
+	y->end += n;
 	if (n == 0) {
 		y->eof = true;
-		return Y_OK;
+		upto = y->end;
+	} else {
+		for (upto = y->end; upto > y->checked && y->buf[upto - 1] != '\n'; upto--)
+			;
 	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)y->buf[y->end + i];
+	for (i = y->checked; i < upto; i++) {
+		unsigned char c = (unsigned char)y->buf[i];
 
-		bad |= (unsigned)((unsigned char)(c - 0x20) >= 0x5f) & (unsigned)(c != '\n');
+		high |= (unsigned)((unsigned char)(c - 0x20) >= 0x5f) & (unsigned)(c != '\n');
 	}
-	if (bad)
+	if (high && !ytext_valid((unsigned char *)y->buf + y->checked, upto - y->checked, &y->utf8))
 		return Y_BAIL;
-	y->end += n;
-	y->frontier += n;
+	y->frontier += upto - y->checked;
+	y->checked = upto;
 	return Y_OK;
+}
+
+/* The column libyaml gives s[p] of the current line: it counts characters. */
+static size_t ycol(const struct yscan *y, size_t p)
+{
+	size_t col = p, i;
+
+	if (y->utf8)
+		for (i = 0; i < p; i++)
+			col -= ((unsigned char)y->s[i] & 0xc0) == 0x80;
+	return col;
 }
 
 /* Make the next line current. Items held back are passed on here, when
@@ -109,6 +166,7 @@ static int ynext(struct yscan *y)
 	y->marker = false;
 	if (!nl && y->pos == y->end) {
 		y->at_end = true;
+		y->terminated = false;
 		y->s = "";
 		y->len = y->ind = 0;
 		y->no = y->next_no;
@@ -120,6 +178,7 @@ static int ynext(struct yscan *y)
 	y->no = y->next_no++;
 	y->off = y->base + y->pos;
 	y->pos += y->len + (nl != NULL);
+	y->terminated = nl != NULL;
 	if (y->len > YLINE_MAX)
 		return Y_BAIL;
 	for (i = 0; i < y->len && y->s[i] == ' '; i++)
@@ -260,54 +319,65 @@ static void ytmp_put(struct yscan *y, size_t *n, char c)
 	y->tmp[(*n)++] = c;
 }
 
-/* A quoted scalar at s[p] that closes on its line: its text and the index
- * after the closing quote. Escapes that make bytes outside ASCII are left
- * to libyaml. */
+/* yquoted's answer when a quoted scalar goes on past its line */
+#define YQ_MORE 2
+
+/* A quoted scalar's text from s[from] up to its closing quote q, escapes
+ * undone, into y->tmp from *n on: Y_OK with *after past the quote, YQ_MORE
+ * when the line ends first (without the spaces before its end, which
+ * libyaml drops), Y_BAIL on an escape that makes bytes outside ASCII or
+ * breaks the line (left to libyaml). */
+static int yquoted_part(struct yscan *y, char q, size_t from, size_t *n, size_t *after)
+{
+	static const char escape[] = "0abtnvfre \"/\\", unescaped[] = "\0\a\b\t\n\v\f\r\x1b \"/\\";
+	const char *s = y->s, *e;
+	size_t i, keep = *n;
+
+	for (i = from; i < y->len; i++) {
+		char c = s[i];
+
+		if (c == q && !(q == '\'' && i + 1 < y->len && s[i + 1] == '\'')) {
+			*after = i + 1;
+			return Y_OK;
+		}
+		if (c == q || (q == '"' && c == '\\')) {
+			if (c == '\\' && (i + 1 == y->len || !(e = memchr(escape, s[i + 1], sizeof(escape) - 1))))
+				return Y_BAIL;
+			ytmp_put(y, n, c == q ? q : unescaped[e - escape]);
+			keep = *n;
+			i++;
+			continue;
+		}
+		ytmp_put(y, n, c);
+		if (c != ' ')
+			keep = *n;
+	}
+	*n = keep;
+	return YQ_MORE;
+}
+
+/* A quoted scalar at s[p]: its text (the line's own bytes when nothing is
+ * escaped, else y->tmp's) and the index after its closing quote. YQ_MORE
+ * when it goes on past the line (y->tmp holds the text so far). */
 static int yquoted(struct yscan *y, size_t p, const char **text, size_t *tlen, size_t *after)
 {
 	const char *s = y->s;
 	char q = s[p];
 	size_t i, n = 0;
-	bool copied = false;
+	int rc;
 
-	for (i = p + 1; i < y->len; i++) {
-		char c = s[i];
-
-		if (c == q) {
-			if (q == '\'' && i + 1 < y->len && s[i + 1] == '\'') {
-				if (!copied) {
-					for (size_t k = p + 1; k < i; k++)
-						ytmp_put(y, &n, s[k]);
-					copied = true;
-				}
-				ytmp_put(y, &n, '\'');
-				i++;
-				continue;
-			}
-			*text = copied ? y->tmp : s + p + 1;
-			*tlen = copied ? n : i - p - 1;
-			*after = i + 1;
-			return Y_OK;
-		}
-		if (q == '"' && c == '\\') {
-			static const char from[] = "0abtnvfre \"/\\", to[] = "\0\a\b\t\n\v\f\r\x1b \"/\\";
-			const char *e;
-
-			if (i + 1 == y->len || !(e = memchr(from, s[i + 1], sizeof(from) - 1)))
-				return Y_BAIL;
-			if (!copied) {
-				for (size_t k = p + 1; k < i; k++)
-					ytmp_put(y, &n, s[k]);
-				copied = true;
-			}
-			ytmp_put(y, &n, to[e - from]);
-			i++;
-			continue;
-		}
-		if (copied)
-			ytmp_put(y, &n, c);
+	for (i = p + 1; i < y->len && s[i] != q && s[i] != '\\'; i++)
+		;
+	if (i < y->len && s[i] == q && !(q == '\'' && i + 1 < y->len && s[i + 1] == '\'')) {
+		*text = s + p + 1;
+		*tlen = i - p - 1;
+		*after = i + 1;
+		return Y_OK;
 	}
-	return Y_BAIL;  /* it goes on past the line */
+	rc = yquoted_part(y, q, p + 1, &n, after);
+	*text = n ? y->tmp : "";
+	*tlen = n;
+	return rc;
 }
 
 /* ---- flow collections (on one line) ---- */
@@ -373,7 +443,7 @@ static int yflow_item(struct yscan *y, size_t *pp, bool is_key)
 		if (yquoted(y, p, &text, &tlen, &end))
 			return Y_BAIL;
 		rc = yscalar(y, text, tlen, y->s[p] == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
-			     YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, p);
+			     YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, ycol(y, p));
 		*pp = end;
 		return rc;
 	}
@@ -381,7 +451,7 @@ static int yflow_item(struct yscan *y, size_t *pp, bool is_key)
 		return Y_BAIL;
 	if (y->s[stop] == ':' && !is_key)
 		return Y_BAIL;  /* a single-pair mapping, or `a: b: c` */
-	if ((rc = yscalar(y, y->s + p, end - p, YAML_PLAIN_SCALAR_STYLE, y->no, p)))
+	if ((rc = yscalar(y, y->s + p, end - p, YAML_PLAIN_SCALAR_STYLE, y->no, ycol(y, p))))
 		return rc;
 	*pp = stop;
 	return Y_OK;
@@ -396,7 +466,7 @@ static int yflow_node(struct yscan *y, size_t *pp)
 	char close = map ? '}' : ']';
 	int rc;
 
-	if ((rc = yevent(y, map ? YAML_MAPPING_START_EVENT : YAML_SEQUENCE_START_EVENT, y->no, p)))
+	if ((rc = yevent(y, map ? YAML_MAPPING_START_EVENT : YAML_SEQUENCE_START_EVENT, y->no, ycol(y, p))))
 		return rc;
 	p = yskip_spaces(y, p + 1);
 	if (p < y->len && s[p] == close) {
@@ -433,7 +503,7 @@ static int yflow_node(struct yscan *y, size_t *pp)
 				return Y_BAIL;  /* a trailing comma */
 		}
 	}
-	if ((rc = yevent(y, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, y->no, p - 1)))
+	if ((rc = yevent(y, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, y->no, ycol(y, p - 1))))
 		return rc;
 	*pp = p;
 	return Y_OK;
@@ -493,11 +563,11 @@ static int ykey(struct yscan *y, size_t p, size_t kend)
 	size_t tlen, after;
 
 	if (y->s[p] != '"' && y->s[p] != '\'')
-		return yscalar(y, y->s + p, kend - p, YAML_PLAIN_SCALAR_STYLE, y->no, p);
+		return yscalar(y, y->s + p, kend - p, YAML_PLAIN_SCALAR_STYLE, y->no, ycol(y, p));
 	if (yquoted(y, p, &text, &tlen, &after))
 		return Y_BAIL;
 	return yscalar(y, text, tlen, y->s[p] == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
-		       YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, p);
+		       YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, ycol(y, p));
 }
 
 static bool ydash_at(const struct yscan *y, size_t p)
@@ -510,6 +580,231 @@ static bool ydone(const struct yscan *y)
 	return y->at_end || y->marker;
 }
 
+/* One line of a plain scalar in a block, from s[p]: *end is after its last
+ * character, *comment says " #" ended it. A `: ` in it is libyaml's to
+ * judge (an error, or a key it would not take). */
+static int yplain_line(const struct yscan *y, size_t p, size_t *end, bool *comment)
+{
+	const char *s = y->s;
+	size_t i;
+
+	*end = p;
+	*comment = false;
+	for (i = p; i < y->len; i++) {
+		if (s[i] == ':' && (i + 1 == y->len || s[i + 1] == ' '))
+			return Y_BAIL;
+		if (s[i] == ' ') {
+			if (i + 1 < y->len && s[i + 1] == '#') {
+				*comment = true;
+				break;
+			}
+			continue;
+		}
+		*end = i + 1;
+	}
+	return Y_OK;
+}
+
+/* Does the line after this one end a plain scalar in a block at column
+ * col, as far as the bytes read tell (no line, or one indented at most col
+ * that is not blank)? Then the scalar is passed on from the line itself:
+ * most values are followed by such a line. */
+static bool ynext_ends_plain(const struct yscan *y, size_t col)
+{
+	size_t i, lim = y->pos + col + 1;
+
+	if (!y->terminated || (y->pos == y->end && y->eof))
+		return true;
+	for (i = y->pos; i < y->end && i < lim && y->buf[i] == ' '; i++)
+		;
+	return i < y->end && i < lim && y->buf[i] != '\n';
+}
+
+/* After a value: the next line with a token, which must not be indented
+ * past col (libyaml would continue the value or fail). */
+static int yafter_value(struct yscan *y, size_t col, bool past_current)
+{
+	int rc;
+
+	if (past_current) {
+		if (ycomment(y) && (rc = ycontent(y)))
+			return rc;
+		if ((rc = yclassify(y)))
+			return rc;
+	} else if ((rc = ycontent(y))) {
+		return rc;
+	}
+	return !ydone(y) && y->ind > col ? Y_BAIL : Y_OK;
+}
+
+/* A plain scalar in a block at column col, from s[p]. It goes on over the
+ * next lines indented past col, as libyaml folds them: a line break
+ * becomes a space, each empty line a newline. */
+static int yplain(struct yscan *y, size_t col, size_t p)
+{
+	size_t line = y->no, pcol = ycol(y, p), end, n = 0, empty = 0, k;
+	bool comment, past_current = false;
+	int rc;
+
+	if (yplain_line(y, p, &end, &comment))
+		return Y_BAIL;
+	if (comment || ynext_ends_plain(y, col)) {
+		if ((rc = yscalar(y, y->s + p, end - p, YAML_PLAIN_SCALAR_STYLE, line, pcol)))
+			return rc;
+		return yafter_value(y, col, false);
+	}
+	for (k = p; k < end; k++)
+		ytmp_put(y, &n, y->s[k]);
+	while (y->terminated) {
+		if ((rc = ynext(y)))
+			return rc;
+		if (y->at_end) {
+			past_current = true;
+			break;
+		}
+		if (yblank(y)) {
+			empty += y->terminated;
+			continue;
+		}
+		if (y->ind <= col || ycomment(y)) {
+			past_current = true;
+			break;
+		}
+		if (empty == 0)
+			ytmp_put(y, &n, ' ');
+		for (; empty; empty--)
+			ytmp_put(y, &n, '\n');
+		if (yplain_line(y, y->ind, &end, &comment))
+			return Y_BAIL;
+		for (k = y->ind; k < end; k++)
+			ytmp_put(y, &n, y->s[k]);
+		if (comment)
+			break;
+	}
+	if ((rc = yscalar(y, y->tmp, n, YAML_PLAIN_SCALAR_STYLE, line, pcol)))
+		return rc;
+	return yafter_value(y, col, past_current);
+}
+
+/* A block scalar (`|` literal or `>` folded, chomping `-` or `+`) whose
+ * indicator is s[p], in a block collection at column col: its text as
+ * libyaml's scanner builds it, from the lines indented at least as the
+ * first that is not empty (and past col). An indentation indicator is left
+ * to libyaml. */
+static int yblock_scalar(struct yscan *y, size_t col, size_t p)
+{
+	const char *s = y->s;
+	bool literal = s[p] == '|', leading_break = false, leading_blank = false;
+	size_t line = y->no, pcol = ycol(y, p), q = p + 1, indent, max_indent = 0, empty = 0, n = 0, k;
+	int chomp = 0, rc;
+
+	if (q < y->len && (s[q] == '+' || s[q] == '-'))
+		chomp = s[q++] == '+' ? 1 : -1;
+	q = yskip_spaces(y, q);
+	if (q < y->len && s[q] != '#')
+		return Y_BAIL;  /* an indentation indicator, or an error */
+	/* empty lines first; the first other line sets the indentation */
+	for (;;) {
+		if (!y->terminated) {
+			if ((rc = ynext(y)))
+				return rc;
+			break;
+		}
+		if ((rc = ynext(y)))
+			return rc;
+		if (y->at_end || !yblank(y))
+			break;
+		if (y->len > max_indent)
+			max_indent = y->len;
+		empty += y->terminated;
+	}
+	if (!y->at_end && y->ind > max_indent)
+		max_indent = y->ind;
+	if (!y->at_end && y->ind < max_indent)
+		return Y_BAIL;  /* an empty line indented past the text: libyaml's to judge */
+	indent = max_indent > col + 1 ? max_indent : col + 1;
+	while (!y->at_end && y->ind >= indent) {
+		const char *text = y->s + indent;
+		size_t tlen = y->len - indent;
+		bool trailing_blank = text[0] == ' ';
+
+		if (!literal && leading_break && !leading_blank && !trailing_blank) {
+			if (!empty)
+				ytmp_put(y, &n, ' ');
+		} else if (leading_break) {
+			ytmp_put(y, &n, '\n');
+		}
+		for (; empty; empty--)
+			ytmp_put(y, &n, '\n');
+		leading_blank = trailing_blank;
+		for (k = 0; k < tlen; k++)
+			ytmp_put(y, &n, text[k]);
+		leading_break = y->terminated;
+		/* lines of at most indent spaces are empty */
+		do {
+			if ((rc = ynext(y)))
+				return rc;
+			if (!y->at_end && yblank(y) && y->len <= indent)
+				empty += y->terminated;
+			else
+				break;
+		} while (1);
+	}
+	if (chomp != -1 && leading_break)
+		ytmp_put(y, &n, '\n');
+	if (chomp != 1)
+		empty = 0;
+	for (; empty; empty--)
+		ytmp_put(y, &n, '\n');
+	if ((rc = yscalar(y, n ? y->tmp : "", n, literal ? YAML_LITERAL_SCALAR_STYLE : YAML_FOLDED_SCALAR_STYLE,
+			  line, pcol)))
+		return rc;
+	return yafter_value(y, col, true);
+}
+
+/* A quoted scalar at s[p] in a block at column col that goes on past its
+ * line (y->tmp holds its first n bytes): libyaml folds its line breaks as
+ * a plain scalar's (a break is a space, each empty line a newline) and
+ * skips the spaces that start a line. A line not indented past col is left
+ * to libyaml, which does not look at indentation there. */
+static int yquoted_lines(struct yscan *y, size_t col, size_t p, size_t n)
+{
+	char q = y->s[p];
+	size_t line = y->no, pcol = ycol(y, p), empty = 0, after = 0;
+	int rc;
+
+	for (;;) {
+		if (!y->terminated)
+			return Y_BAIL;  /* the end of the input inside it */
+		if ((rc = ynext(y)))
+			return rc;
+		if (y->at_end)
+			return Y_BAIL;
+		if (yblank(y)) {
+			empty++;
+			continue;
+		}
+		if (y->ind <= col)
+			return Y_BAIL;
+		if (!empty)
+			ytmp_put(y, &n, ' ');
+		for (; empty; empty--)
+			ytmp_put(y, &n, '\n');
+		rc = yquoted_part(y, q, y->ind, &n, &after);
+		if (rc == Y_OK)
+			break;
+		if (rc != YQ_MORE)
+			return Y_BAIL;
+	}
+	if ((rc = yscalar(y, n ? y->tmp : "", n, q == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
+			  YAML_SINGLE_QUOTED_SCALAR_STYLE, line, pcol)))
+		return rc;
+	after = yskip_spaces(y, after);
+	if (after < y->len && y->s[after] != '#')
+		return Y_BAIL;
+	return yafter_value(y, col, false);
+}
+
 /* A value that starts on this line at s[p] (not a block collection), inside
  * a block collection at column col. Leaves the next line with a token
  * current; a line indented past col would continue the value or be an
@@ -517,7 +812,7 @@ static bool ydone(const struct yscan *y)
 static int yinline(struct yscan *y, size_t col, size_t p)
 {
 	const char *s = y->s;
-	size_t end, i;
+	size_t end;
 	int rc;
 
 	if (s[p] == '"' || s[p] == '\'' || s[p] == '[' || s[p] == '{') {
@@ -529,45 +824,24 @@ static int yinline(struct yscan *y, size_t col, size_t p)
 			const char *text;
 			size_t tlen;
 
-			if (yquoted(y, p, &text, &tlen, &end))
-				return Y_BAIL;
-			if ((rc = yscalar(y, text, tlen, s[p] == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
-					  YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, p)))
-				return rc;
+			rc = yquoted(y, p, &text, &tlen, &end);
+			if (rc == YQ_MORE)
+				return yquoted_lines(y, col, p, tlen);
+			if (rc || (rc = yscalar(y, text, tlen, s[p] == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
+						YAML_SINGLE_QUOTED_SCALAR_STYLE, y->no, ycol(y, p))))
+				return rc ? rc : Y_BAIL;
 		}
 		/* libyaml takes `#` right after a closing quote or bracket as a comment */
 		end = yskip_spaces(y, end);
 		if (end < y->len && s[end] != '#')
 			return Y_BAIL;
-		if ((rc = ycontent(y)))
-			return rc;
-		return !ydone(y) && y->ind > col ? Y_BAIL : Y_OK;
+		return yafter_value(y, col, false);
 	}
+	if (s[p] == '|' || s[p] == '>')
+		return yblock_scalar(y, col, p);
 	if (!yplain_start(y, p, false))
 		return Y_BAIL;
-	for (i = p, end = p; i < y->len; i++) {
-		if (s[i] == ':' && (i + 1 == y->len || s[i + 1] == ' '))
-			return Y_BAIL;  /* `a: b: c`, an error */
-		if (s[i] == ' ') {
-			if (i + 1 < y->len && s[i + 1] == '#')
-				break;
-			continue;
-		}
-		end = i + 1;
-	}
-	if ((rc = yscalar(y, s + p, end - p, YAML_PLAIN_SCALAR_STYLE, y->no, p)))
-		return rc;
-	/* a plain scalar goes on over the next non-blank line indented past
-	 * col, even a comment's: libyaml folds those */
-	do {
-		if ((rc = ynext(y)))
-			return rc;
-	} while (!y->at_end && yblank(y));
-	if (!y->at_end && y->ind > col)
-		return Y_BAIL;
-	if (ycomment(y) && (rc = ycontent(y)))
-		return rc;
-	return yclassify(y);
+	return yplain(y, col, p);
 }
 
 /* What follows `key:` or `- ` at s[p] (p after the indicator) in a block
@@ -578,6 +852,7 @@ static int yvalue(struct yscan *y, size_t col, size_t p, size_t mark, bool in_ma
 	size_t line = y->no;
 	int rc;
 
+	mark = ycol(y, mark);
 	p = yskip_spaces(y, p);
 	if (p < y->len && y->s[p] != '#')
 		return yinline(y, col, p);
@@ -597,7 +872,7 @@ static int ymap(struct yscan *y, size_t col)
 	size_t kend, colon;
 	int rc;
 
-	if ((rc = yevent(y, YAML_MAPPING_START_EVENT, y->no, col)))
+	if ((rc = yevent(y, YAML_MAPPING_START_EVENT, y->no, ycol(y, col))))
 		return rc;
 	for (;;) {
 		if ((rc = ykey_at(y, col, &kend, &colon)) != 1)
