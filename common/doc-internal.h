@@ -33,6 +33,7 @@ struct reader {
 	size_t max_input, max_burst;
 	int over;            /* 1: input too large, 2: one value too large, 3: read error */
 	int saved_errno;
+	size_t end_at;       /* when set: the input ends after this many bytes */
 };
 
 struct frame {
@@ -69,6 +70,7 @@ struct builder {
 	size_t redeliver_skip;    /* items fn has seen before a fallback */
 	/* JSON fast path: items wait until libyaml would have passed them on */
 	bool hold;
+	size_t produced;          /* items held or dropped as seen before */
 	struct held_item {
 		struct tk_node *item;
 		size_t end;           /* input offset where it ended */
@@ -90,11 +92,17 @@ int doc_read(void *data, unsigned char *buf, size_t size, size_t *size_read);
 int doc_dispatch(struct builder *b, yaml_event_t *ev);
 /* Pass held items on (see doc.c). Returns 1 when the callback asked to stop. */
 int doc_release_held(struct builder *b, size_t done, size_t frontier, bool all);
+/* For the YAML fast path (doc.c): drop the document being built (its
+ * items from produced_at_doc on); read
+ * the one document in bytes [off, off + len) (line line_base) with libyaml,
+ * held items ending at item_end: 0, 1 the callback stopped, -1 error. */
+void doc_abandon_document(struct builder *b, size_t produced_at_doc);
+int doc_run_slice(struct builder *b, size_t off, size_t len, size_t line_base, size_t item_end);
 /* The YAML fast path: 0 done, 1 the callback stopped, -1 give up (read the
  * input again with libyaml from its start). */
 int doc_yaml_run(struct builder *b);
-/* Inputs the YAML fast path read to their end on this thread (tests check
- * that it is taken). */
-extern _Thread_local unsigned long doc_yaml_taken;
+/* Inputs the YAML fast path read to their end on this thread, and the
+ * documents in them it left to libyaml (tests check that it is taken). */
+extern _Thread_local unsigned long doc_yaml_taken, doc_yaml_sliced;
 
 #endif

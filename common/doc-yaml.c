@@ -55,6 +55,11 @@ struct yscan {
 	bool at_end;          /* no line is left */
 	bool marker;          /* the line is `---`: a document starts */
 	bool terminated;      /* a newline ends it (the last line may have none) */
+	/* the document being read, for yslice */
+	size_t doc_off, doc_line, produced_at_doc;
+	bool fatal;           /* gave up on the input itself: read it all again */
+	bool no_release;      /* held items stay held (yslice's look for the end) */
+	unsigned long sliced; /* documents read by libyaml alone */
 	char *tmp;            /* a quoted scalar's text with escapes undone */
 	size_t tmpcap;
 };
@@ -116,8 +121,10 @@ static int yfill(struct yscan *y)
 		y->cap = y->end + YREAD;
 		y->buf = xrealloc(y->buf, y->cap);
 	}
-	if (!doc_read(&y->b->rd, (unsigned char *)y->buf + y->end, YREAD, &n))
+	if (!doc_read(&y->b->rd, (unsigned char *)y->buf + y->end, YREAD, &n)) {
+		y->fatal = true;
 		return Y_BAIL;  /* too large or unreadable: libyaml says which */
+	}
 	y->end += n;
 	if (n == 0) {
 		y->eof = true;
@@ -131,8 +138,10 @@ static int yfill(struct yscan *y)
 
 		high |= (unsigned)((unsigned char)(c - 0x20) >= 0x5f) & (unsigned)(c != '\n');
 	}
-	if (high && !ytext_valid((unsigned char *)y->buf + y->checked, upto - y->checked, &y->utf8))
+	if (high && !ytext_valid((unsigned char *)y->buf + y->checked, upto - y->checked, &y->utf8)) {
+		y->fatal = true;
 		return Y_BAIL;
+	}
 	y->frontier += upto - y->checked;
 	y->checked = upto;
 	return Y_OK;
@@ -160,7 +169,11 @@ static int ynext(struct yscan *y)
 		nl = y->end > y->pos ? memchr(y->buf + y->pos, '\n', y->end - y->pos) : NULL;
 		if (nl || y->eof)
 			break;
-		if (y->end - y->pos > YLINE_MAX || yfill(y))
+		if (y->end - y->pos > YLINE_MAX) {
+			y->fatal = true;
+			return Y_BAIL;
+		}
+		if (yfill(y))
 			return Y_BAIL;
 	}
 	y->marker = false;
@@ -179,12 +192,14 @@ static int ynext(struct yscan *y)
 	y->off = y->base + y->pos;
 	y->pos += y->len + (nl != NULL);
 	y->terminated = nl != NULL;
-	if (y->len > YLINE_MAX)
+	if (y->len > YLINE_MAX) {
+		y->fatal = true;
 		return Y_BAIL;
+	}
 	for (i = 0; i < y->len && y->s[i] == ' '; i++)
 		;
 	y->ind = i;
-	if (y->b->nheld && doc_release_held(y->b, y->off, y->frontier, false))
+	if (y->b->nheld && !y->no_release && doc_release_held(y->b, y->off, y->frontier, false))
 		return Y_STOP;
 	return Y_OK;
 }
@@ -207,13 +222,17 @@ static int yclassify(struct yscan *y)
 
 	if (y->ind || y->at_end)
 		return Y_OK;
-	if (s[0] == '%')
+	if (s[0] == '%') {
+		y->fatal = true;
 		return Y_BAIL;
+	}
 	if (y->len >= 3 && (y->len == 3 || s[3] == ' ')) {
-		if (s[0] == '-' && s[1] == '-' && s[2] == '-')
+		if (s[0] == '-' && s[1] == '-' && s[2] == '-') {
 			y->marker = true;
-		else if (s[0] == '.' && s[1] == '.' && s[2] == '.')
+		} else if (s[0] == '.' && s[1] == '.' && s[2] == '.') {
+			y->fatal = true;
 			return Y_BAIL;
+		}
 	}
 	return Y_OK;
 }
@@ -939,6 +958,73 @@ static int ynode(struct yscan *y)
 
 /* ---- the stream ---- */
 
+/* One document, from its `---` line or (the first) its first line with a
+ * token; leaves the next document's `---` line or the end current. */
+static int ydocument(struct yscan *y)
+{
+	int rc;
+
+	if (y->marker) {
+		size_t p = yskip_spaces(y, 3);
+
+		if (p < y->len && y->s[p] != '#')
+			return Y_BAIL;  /* `--- value`, `--- |` */
+		if ((rc = yevent(y, YAML_DOCUMENT_START_EVENT, y->no, 0)) || (rc = ycontent(y)))
+			return rc;
+		if (ydone(y)) {
+			/* an empty document: libyaml's null where the next token starts */
+			rc = yscalar(y, "", 0, YAML_PLAIN_SCALAR_STYLE, y->no, 0);
+			return rc ? rc : yevent(y, YAML_DOCUMENT_END_EVENT, y->no, 0);
+		}
+	} else if ((rc = yevent(y, YAML_DOCUMENT_START_EVENT, y->no, y->ind))) {
+		return rc;
+	}
+	if ((rc = ynode(y)))
+		return rc;
+	if (!ydone(y))
+		return Y_BAIL;
+	return yevent(y, YAML_DOCUMENT_END_EVENT, y->no, 0);
+}
+
+/* The fast path gave up inside the document that started at doc_off: read
+ * that document alone with libyaml (doc_run_slice) and go on after it, so
+ * that one construct it does not read costs one document, not the input.
+ * The document ends before the next `---` line, which libyaml also reads
+ * (to end the document exactly as it would in the whole stream). What the
+ * fast path built of it is dropped, and the items of it already passed on
+ * are not passed again. Left to a whole new reading (Y_BAIL): input that
+ * libyaml's reader could refuse or that is too large (y->fatal), a
+ * document longer than the bound on bytes between two events minus a
+ * look-ahead (where that bound would fire could differ), and any error in
+ * the document (for libyaml's message as it gives it alone). */
+static int yslice(struct yscan *y)
+{
+	struct builder *b = y->b;
+	size_t end, item_end;
+	int rc;
+
+	if (y->fatal)
+		return Y_BAIL;
+	y->no_release = true;  /* lines past the point of failure are not checked */
+	while (!y->at_end && !(y->marker && y->no > y->doc_line)) {
+		if ((rc = ynext(y)) || (rc = yclassify(y)))
+			return Y_BAIL;
+	}
+	y->no_release = false;
+	end = y->at_end ? y->off : y->off + y->len + y->terminated;
+	if (end - y->doc_off + YREAD >= b->rd.max_burst)
+		return Y_BAIL;
+	doc_abandon_document(b, y->produced_at_doc);
+	item_end = end;
+	rc = doc_run_slice(b, y->doc_off, end - y->doc_off, y->doc_line, item_end);
+	if (rc)
+		return rc == 1 ? Y_STOP : Y_BAIL;
+	if (b->redeliver_skip || (b->rd.fp && fseek(b->rd.fp, (long)(y->base + y->end), SEEK_SET) != 0))
+		return Y_BAIL;
+	y->sliced++;
+	return Y_OK;
+}
+
 static int ystream(struct yscan *y)
 {
 	bool first = true;
@@ -946,34 +1032,18 @@ static int ystream(struct yscan *y)
 
 	if ((rc = ycontent(y)))
 		return rc;
-	for (;;) {
-		if (y->at_end)
-			break;
-		if (y->marker) {
-			size_t p = yskip_spaces(y, 3);
-
-			if (p < y->len && y->s[p] != '#')
-				return Y_BAIL;  /* `--- value`, `--- |` */
-			if ((rc = yevent(y, YAML_DOCUMENT_START_EVENT, y->no, 0)) || (rc = ycontent(y)))
-				return rc;
-			if (ydone(y)) {
-				/* an empty document: libyaml's null where the next token starts */
-				rc = yscalar(y, "", 0, YAML_PLAIN_SCALAR_STYLE, y->no, 0);
-				if (rc || (rc = yevent(y, YAML_DOCUMENT_END_EVENT, y->no, 0)))
-					return rc;
-				first = false;
-				continue;
-			}
-		} else if (!first) {
-			return Y_BAIL;  /* content after a document without `---` */
-		} else if ((rc = yevent(y, YAML_DOCUMENT_START_EVENT, y->no, y->ind))) {
-			return rc;
+	while (!y->at_end) {
+		y->doc_off = y->off;
+		y->doc_line = y->no;
+		y->produced_at_doc = y->b->produced;
+		if (!y->marker && !first) {
+			y->fatal = true;
+			return Y_BAIL;  /* content after a document without `---`: an error */
 		}
-		if ((rc = ynode(y)))
-			return rc;
-		if (!ydone(y))
-			return Y_BAIL;
-		if ((rc = yevent(y, YAML_DOCUMENT_END_EVENT, y->no, 0)))
+		rc = ydocument(y);
+		if (rc == Y_BAIL)
+			rc = yslice(y);
+		if (rc)
 			return rc;
 		first = false;
 	}
@@ -983,7 +1053,7 @@ static int ystream(struct yscan *y)
 	return rc == 2 ? Y_OK : rc ? rc : Y_BAIL;
 }
 
-_Thread_local unsigned long doc_yaml_taken;
+_Thread_local unsigned long doc_yaml_taken, doc_yaml_sliced;
 
 int doc_yaml_run(struct builder *b)
 {
@@ -998,5 +1068,6 @@ int doc_yaml_run(struct builder *b)
 	free(y.tmp);
 	if (rc == Y_STOP || rc == Y_OK)
 		doc_yaml_taken++;
+	doc_yaml_sliced += y.sliced;
 	return rc == Y_STOP ? 1 : rc == Y_OK ? 0 : -1;
 }

@@ -431,6 +431,12 @@ int doc_read(void *data, unsigned char *buf, size_t size, size_t *size_read)
 	struct reader *r = data;
 	size_t n;
 
+	if (r->end_at && r->total >= r->end_at) {
+		*size_read = 0;
+		return 1;
+	}
+	if (r->end_at && size > r->end_at - r->total)
+		size = r->end_at - r->total;
 	if (r->total >= r->max_input) {
 		/* one probe byte past the limit tells "too large" from "exactly full" */
 		unsigned char c;
@@ -594,13 +600,20 @@ static int deliver_item(struct builder *b, struct tk_node *item)
 	int rc = 0;
 
 	if (b->hold) {
+		b->produced++;
+		b->doc_weight = b->doc_weight > item->weight ? b->doc_weight - item->weight : 0;
+		/* the YAML fast path passed it on before it gave the document up */
+		if (b->redeliver_skip) {
+			b->redeliver_skip--;
+			node_unref(item);
+			return 0;
+		}
 		if (b->nheld == b->held_cap) {
 			b->held_cap = b->held_cap ? b->held_cap * 2 : 16;
 			b->held = xreallocarray(b->held, b->held_cap, sizeof(*b->held));
 		}
 		b->held[b->nheld].item = item;
 		b->held[b->nheld++].end = b->offset;
-		b->doc_weight = b->doc_weight > item->weight ? b->doc_weight - item->weight : 0;
 		return 0;
 	}
 	/* reading again with libyaml after the JSON fast path gave up: the
@@ -832,6 +845,83 @@ static void builder_reset_doc(struct builder *b)
 		frame_release(&b->stack[--b->depth]);
 	anchors_clear(b);
 	b->doc_weight = 0;
+}
+
+/* For the YAML fast path: drop the document it was building, whose items
+ * are those produced from produced_at_doc on. Those passed on already are
+ * skipped when libyaml makes them again; the others are dropped. */
+void doc_abandon_document(struct builder *b, size_t produced_at_doc)
+{
+	size_t released = b->delivered > produced_at_doc ? b->delivered - produced_at_doc : 0;
+	size_t held = b->produced - produced_at_doc - released;
+
+	while (held--)
+		node_unref(b->held[--b->nheld].item);
+	if (b->held_first > b->nheld)
+		b->held_first = b->nheld;
+	b->produced = produced_at_doc;
+	b->redeliver_skip = released;
+	builder_reset_doc(b);
+	node_unref(b->root);
+	b->root = NULL;
+	b->skipping = false;
+	b->skip_nest = 0;
+	b->streamed_items = false;
+}
+
+/* For the YAML fast path: the one document in bytes [off, off + len) of the
+ * input, by libyaml alone, its events shifted by line_base lines. Events
+ * after the document's end are not passed on. Returns 0, 1 when the
+ * callback stopped, -1 on any error (the caller then reads the whole input
+ * again, for libyaml's own message at libyaml's own place). */
+int doc_run_slice(struct builder *b, size_t off, size_t len, size_t line_base, size_t item_end)
+{
+	struct reader rd;
+	yaml_parser_t p;
+	yaml_event_t ev;
+	bool ended = false;
+	int rc = -1, d;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.fp = b->rd.fp;
+	rd.mem = b->rd.mem ? b->rd.mem + off : NULL;
+	rd.memlen = len;
+	rd.end_at = len;
+	rd.max_input = len + 1;
+	rd.max_burst = b->rd.max_burst;
+	if ((rd.fp && fseek(rd.fp, (long)off, SEEK_SET) != 0) || !yaml_parser_initialize(&p))
+		return -1;
+	yaml_parser_set_input(&p, doc_read, &rd);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev))
+			break;
+		rd.since_event = 0;
+		if (ev.type == YAML_STREAM_START_EVENT) {
+			yaml_event_delete(&ev);
+			continue;
+		}
+		if (ended) {
+			rc = ev.type == YAML_DOCUMENT_START_EVENT || ev.type == YAML_STREAM_END_EVENT ? 0 : -1;
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		ev.start_mark.line += line_base;
+		ev.end_mark.line += line_base;
+		b->offset = item_end;
+		d = doc_dispatch(b, &ev);
+		ended = ev.type == YAML_DOCUMENT_END_EVENT;
+		yaml_event_delete(&ev);
+		if (d) {
+			rc = d == 1 && b->fn_rc ? 1 : -1;
+			break;
+		}
+	}
+	yaml_parser_delete(&p);
+	return rc;
 }
 
 static int parser_fail(struct builder *b)
