@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "emit.h"
 #include "explain.h"
+#include "needles.h"
 #include "xalloc.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
@@ -506,15 +507,149 @@ static const char *safe_obj(const char *obj)
 	return obj;
 }
 
+/* One entry of "events", as add_event decided it. */
+struct ex_event {
+	const char *source, *object, *reason, *message, *domain;
+	json_t *parts;             /* scheduler messages: the per-reason counts */
+	bool recognized;
+	const char *template_name;
+	bool failure;
+	const char *explanation, *command;
+	json_t *rederived;         /* the re-run, when a hook made one */
+};
+
+/* The entry as a JSON object (for the text output). */
+static json_t *event_json(const struct ex_event *ev)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "source", jstr(ev->source));
+	json_object_set_new(e, "object", jstr(ev->object));
+	json_object_set_new(e, "reason", jstr(ev->reason));
+	json_object_set_new(e, "message", jstr(ev->message));
+	json_object_set_new(e, "domain", json_string(ev->domain));
+	if (ev->parts)
+		json_object_set(e, "parts", ev->parts);
+	json_object_set_new(e, "recognized", json_boolean(ev->recognized));
+	json_object_set_new(e, "template", jstr(ev->template_name));
+	json_object_set_new(e, "failure", json_boolean(ev->failure));
+	json_object_set_new(e, "explanation", jstr(ev->explanation));
+	json_object_set_new(e, "command", jstr(ev->command));
+	if (ev->rederived)
+		json_object_set(e, "rederived", ev->rederived);
+	return e;
+}
+
+/* Is s valid UTF-8 as jansson takes it (no overlong forms, surrogates or
+ * code points past U+10FFFF)? */
+static bool utf8_valid(const unsigned char *s)
+{
+	while (*s) {
+		unsigned c = *s, v, n, k;
+
+		if (c < 0x80) {
+			s++;
+			continue;
+		}
+		n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		if (!n)
+			return false;
+		v = c & (0x7f >> n);
+		for (k = 1; k < n; k++) {
+			if ((s[k] & 0xc0) != 0x80)
+				return false;
+			v = v << 6 | (s[k] & 0x3f);
+		}
+		if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000))
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+/* s as a JSON string exactly as jansson writes what jstr makes of it
+ * (JSON_COMPACT), or null. Runs that need no escape are written whole. */
+static void put_json_str(FILE *out, const char *s)
+{
+	const unsigned char *p, *run;
+	bool valid;
+
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	valid = utf8_valid((const unsigned char *)s);
+	putc('"', out);
+	for (p = run = (const unsigned char *)s;; p++) {
+		unsigned c = *p;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || valid))
+			continue;
+		fwrite(run, 1, (size_t)(p - run), out);
+		run = p + 1;
+		if (!c)
+			break;
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\b': fputs("\\b", out); break;
+		case '\f': fputs("\\f", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (c < 0x20)
+				fprintf(out, "\\u%04X", c);
+			else
+				putc('?', out);  /* not UTF-8: jstr's replacement */
+		}
+	}
+	putc('"', out);
+}
+
+/* The entry as event_json's object, written without building it: a day of
+ * journal makes tens of thousands, and jansson took half the time. */
+static void write_event_json(const struct ex_event *ev, FILE *out)
+{
+	fputs("{\"source\":", out);
+	put_json_str(out, ev->source);
+	fputs(",\"object\":", out);
+	put_json_str(out, ev->object);
+	fputs(",\"reason\":", out);
+	put_json_str(out, ev->reason);
+	fputs(",\"message\":", out);
+	put_json_str(out, ev->message);
+	fputs(",\"domain\":", out);
+	put_json_str(out, ev->domain);
+	if (ev->parts) {
+		fputs(",\"parts\":", out);
+		if (tk_emit_json_fragment(ev->parts, out) != 0)
+			tk_fatal("write error");
+	}
+	fprintf(out, ",\"recognized\":%s,\"template\":", ev->recognized ? "true" : "false");
+	put_json_str(out, ev->template_name);
+	fprintf(out, ",\"failure\":%s,\"explanation\":", ev->failure ? "true" : "false");
+	put_json_str(out, ev->explanation);
+	fputs(",\"command\":", out);
+	put_json_str(out, ev->command);
+	if (ev->rederived) {
+		fputs(",\"rederived\":", out);
+		if (tk_emit_json_fragment(ev->rederived, out) != 0)
+			tk_fatal("write error");
+	}
+	if (putc('}', out) == EOF)
+		tk_fatal("write error");
+}
+
 static void add_event(struct ex_state *st, const char *source, const char *object,
 		      const char *reason, const char *msg)
 {
 	enum tk_explain_domain dom = TK_EXPLAIN_SCHED;
 	int failure = 0;
 	const char *cls;
-	json_t *e;
+	json_t *parts = NULL, *rederived = NULL;
 	bool known = true, spread = false;
-	char *cmd = NULL;
+	char *cmd = NULL, handled[64];
 	const char *expl = NULL;
 
 	st->seen++;
@@ -523,18 +658,10 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 		st->other++;
 		return;
 	}
-	e = json_object();
-	json_object_set_new(e, "source", jstr(source));
-	json_object_set_new(e, "object", jstr(object));
-	json_object_set_new(e, "reason", jstr(reason ? reason : (*cls ? cls : NULL)));
-	json_object_set_new(e, "message", jstr(msg));
-	json_object_set_new(e, "domain", json_string(dom == TK_EXPLAIN_SCHED ? "scheduler" : "kubelet"));
 	if (!*cls) {
 		known = false;
 		failure = 0;
 	} else if (dom == TK_EXPLAIN_SCHED) {
-		json_t *parts;
-
 		if (strcmp(cls, "NotTriggerScaleUp") == 0) {
 			expl = "the cluster autoscaler found no node group whose new node would let the pod schedule (informational); the reasons after the colon are per node group";
 		} else if (!contains(msg, "nodes are available")) {
@@ -542,7 +669,6 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 			failure = 0;
 		} else {
 			parts = sched_parts(msg, &known, &spread);
-			json_object_set_new(e, "parts", parts);
 			expl = "kube-scheduler found no node for the pod; each part below counts the nodes a filter plugin rejected";
 		}
 	} else {
@@ -596,29 +722,34 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 		else if (failure)
 			st->failures++;
 	}
-	json_object_set_new(e, "recognized", json_boolean(known));
-	json_object_set_new(e, "template", known && *cls ? json_string(cls) : json_null());
-	json_object_set_new(e, "failure", json_boolean(known && failure));
-	json_object_set_new(e, "explanation", dom != st->domain ?
-			    json_pack("s+", "handled by ", tool_for(dom)) : jstr(expl));
-	json_object_set_new(e, "command", jstr(cmd));
-	free(cmd);
-	if (dom == st->domain && known && failure && st->hook && st->hook->rederive) {
-		json_t *r = st->hook->rederive(st->hook->arg, object ? object : "", cls);
-
-		if (r)
-			json_object_set_new(e, "rederived", r);
+	if (dom != st->domain) {
+		snprintf(handled, sizeof(handled), "handled by %s", tool_for(dom));
+		expl = handled;
 	}
-	/* written at once: memory stays bounded whatever the number of entries */
-	if (st->out == TK_OUT_TEXT) {
-		render_text_event(st, e);
-	} else {
-		fputs(st->nout ? "," : "{\"events\":[", stdout);
-		if (tk_emit_json_fragment(e, stdout) != 0)
-			tk_fatal("write error");
+	if (dom == st->domain && known && failure && st->hook && st->hook->rederive)
+		rederived = st->hook->rederive(st->hook->arg, object ? object : "", cls);
+	{
+		const struct ex_event ev = {
+			source, object, reason ? reason : (*cls ? cls : NULL), msg,
+			dom == TK_EXPLAIN_SCHED ? "scheduler" : "kubelet", parts, known,
+			known && *cls ? cls : NULL, known && failure, expl, cmd, rederived,
+		};
+
+		/* written at once: memory stays bounded whatever the number of entries */
+		if (st->out == TK_OUT_TEXT) {
+			json_t *e = event_json(&ev);
+
+			render_text_event(st, e);
+			json_decref(e);
+		} else {
+			fputs(st->nout ? "," : "{\"events\":[", stdout);
+			write_event_json(&ev, stdout);
+		}
 	}
 	st->nout++;
-	json_decref(e);
+	json_decref(parts);
+	json_decref(rederived);
+	free(cmd);
 }
 
 /* ---- Event objects ---- */
@@ -916,12 +1047,10 @@ static size_t read_line(struct lreader *r, char *buf, size_t sz, bool *cut, size
  * reason) that holds one of a few strings: a kubelet template's needle,
  * "nodes are available", the scale-up message, or the words that make an
  * unknown line relevant. Each of those holds one of the anchors below, so
- * the block is searched for each anchor on its own (strstr, which the C
- * library vectorises, far faster than any search per line or a table-driven
- * search for all at once), the next place of each is kept until the reading
- * passes it, and the lines before the nearest are only counted, as add_line
- * would count them. The line of a hit, and every line add_line treats
- * specially, take the full path. journal_anchors checks at start that the
+ * the block is searched for all of them at once (tk_needles: one vector
+ * pass, where a search per anchor made 15), and the lines before the
+ * nearest are only counted, as add_line would count them. The line of a
+ * hit, and every line add_line treats specially, take the full path. journal_anchors checks at start that the
  * anchors cover every string classify looks for. */
 
 static const char *const journal_anchor[] = {
@@ -959,12 +1088,12 @@ static void journal_anchors_check(void)
 		check_covered(classify_words[i]);
 }
 
-/* Where each anchor comes next in the current block (offsets; the block's
- * usable end when it does not), for the fill they were found in. */
+/* The current block's usable end (the first NUL byte, or its end), for the
+ * fill it was found in, and the anchors as one set. */
 struct anchor_cache {
 	unsigned long fill;
-	size_t limit;              /* the first NUL byte, or the block's end */
-	size_t next[NANCHORS];
+	size_t limit;
+	struct tk_needles *set;
 };
 
 /* A line add_line does more with than count: the describe headers, and
@@ -985,7 +1114,7 @@ static size_t skip_unrelated(struct lreader *r, struct ex_state *st, size_t *lin
 {
 	char *blk = r->blk;
 	const char *p = blk + r->pos, *end;
-	size_t counted = 0, i, nearest;
+	size_t counted = 0, nearest;
 
 	if (!st->started || st->describe || st->in_events || r->pos >= r->end)
 		return 0;
@@ -994,22 +1123,11 @@ static size_t skip_unrelated(struct lreader *r, struct ex_state *st, size_t *lin
 
 		ac->fill = r->fills;
 		ac->limit = z ? (size_t)(z - blk) : r->end;
-		blk[r->end] = '\0';    /* the block has a byte to spare: strstr stops here */
-		for (i = 0; i < NANCHORS; i++)
-			ac->next[i] = SIZE_MAX;
+		blk[r->end] = '\0';    /* the block has a byte to spare */
 	}
 	if (r->pos >= ac->limit)
 		return 0;
-	nearest = ac->limit;
-	for (i = 0; i < NANCHORS; i++) {
-		if (ac->next[i] == SIZE_MAX || (ac->next[i] < r->pos && ac->next[i] < ac->limit)) {
-			const char *hit = strstr(blk + r->pos, journal_anchor[i]);
-
-			ac->next[i] = hit && (size_t)(hit - blk) < ac->limit ? (size_t)(hit - blk) : ac->limit;
-		}
-		if (ac->next[i] < nearest)
-			nearest = ac->next[i];
-	}
+	nearest = r->pos + tk_needles_find(ac->set, blk + r->pos, ac->limit - r->pos);
 	end = blk + nearest;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -1208,6 +1326,7 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	lr->in = in;
 	lr->blk = xmalloc(READ_BLOCK + 1);
 	anchors->fill = (unsigned long)-1;
+	anchors->set = tk_needles_new(journal_anchor, NANCHORS);
 	journal_anchors_check();
 	for (;;) {
 		if (json_mode)
@@ -1225,6 +1344,7 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	flush_row(&st);
 	free(lr->blk);
 	free(lr);
+	tk_needles_free(anchors->set);
 	free(anchors);
 	if (ferror(in))
 		tk_fatal("%s: read error", name);

@@ -258,3 +258,11 @@ PY
 	jq_is '.events[0]|[.recognized,.parts[0].plugin]' '[true,"VolumeBinding"]'
 	jq_is '.events[0].rederived|[.found,.feasibleNodes,.schedulerMessage]' '[true,0,"0/1 nodes are available: persistentvolumeclaim \"data\" not found."]'
 }
+
+@test "numa-verify --explain -o json: control bytes, quotes, backslashes, UTF-8 and bytes that are not UTF-8 are written exactly as jansson wrote them" {
+	# the entries are written without jansson (half the time on a day of
+	# journal); the golden file is what jansson's json_dumps gave for them
+	run -1 --separate-stderr numa-verify --explain "$EX/hostile-bytes.log"
+	[ "$output" = "$(cat "$BATS_TEST_DIRNAME/expected/numa-verify/explain-hostile-bytes.json")" ]
+	python3 -c 'import json,sys; e=json.loads(sys.argv[1])["events"]; assert "db-\x01\x7f\\\\x" in e[0]["message"] and "\u00e9 \u2028" in e[0]["message"] and "prod/??" in e[1]["message"], e' "$output"
+}
