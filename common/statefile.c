@@ -423,6 +423,13 @@ static int entry_cmp(const char *pa, const char *ca, const char *pb, const char 
 	return c ? c : strcmp(ca, cb);
 }
 
+static int entry_qsort_cmp(const void *a, const void *b)
+{
+	const struct tk_cpu_entry *x = a, *y = b;
+
+	return entry_cmp(x->pod, x->container, y->pod, y->container);
+}
+
 /* Index of pod/container, or -(insertion point) - 1. */
 static long entry_find(const struct tk_cpu_checkpoint *cp, const char *pod, const char *container)
 {
@@ -511,7 +518,7 @@ int tk_cpu_checkpoint_parse(struct tk_cpu_checkpoint *cp, const char *name,
 {
 	struct tk_doc *doc;
 	const struct tk_node *root, *ents, *pol, *def, *ck;
-	size_t i, j;
+	size_t i, j, total = 0;
 	int ret = -1;
 
 	memset(cp, 0, sizeof(*cp));
@@ -571,10 +578,23 @@ int tk_cpu_checkpoint_parse(struct tk_cpu_checkpoint *cp, const char *name,
 				}
 				if (bad_cpulist(name, pod->items[j], "cpuset", d))
 					goto out;
-				tk_cpu_checkpoint_set(cp, ents->keys[i]->text, pod->keys[j]->text,
-						      pod->items[j]->text);
+				total++;
 			}
 		}
+		/* keys are unique at both levels (the reader refuses duplicates):
+		 * the pairs are collected, then sorted once (inserting each in
+		 * order was quadratic in a state of many containers) */
+		if (total)
+			cp->entries = xreallocarray(NULL, total, sizeof(*cp->entries));
+		for (i = 0; i < ents->n; i++)
+			for (j = 0; j < ents->items[i]->n; j++) {
+				struct tk_cpu_entry *e = &cp->entries[cp->nentries++];
+
+				e->pod = xstrdup(ents->keys[i]->text);
+				e->container = xstrdup(ents->items[i]->keys[j]->text);
+				e->cpus = xstrdup(ents->items[i]->items[j]->text);
+			}
+		qsort(cp->entries, cp->nentries, sizeof(*cp->entries), entry_qsort_cmp);
 	}
 	ret = 0;
 out:
