@@ -266,15 +266,20 @@ static int ysend(struct yscan *y, yaml_event_t *ev)
 	return rc;
 }
 
+static void yevent_init(yaml_event_t *ev, yaml_event_type_t type, size_t line, size_t col)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->start_mark.line = line;
+	ev->start_mark.column = col;
+	ev->end_mark = ev->start_mark;
+}
+
 static int yevent(struct yscan *y, yaml_event_type_t type, size_t line, size_t col)
 {
 	yaml_event_t ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.start_mark.line = line;
-	ev.start_mark.column = col;
-	ev.end_mark = ev.start_mark;
+	yevent_init(&ev, type, line, col);
 	return ysend(y, &ev);
 }
 
@@ -284,11 +289,7 @@ static int yscalar(struct yscan *y, const char *text, size_t len, yaml_scalar_st
 	yaml_event_t ev;
 	int rc;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = YAML_SCALAR_EVENT;
-	ev.start_mark.line = line;
-	ev.start_mark.column = col;
-	ev.end_mark = ev.start_mark;
+	yevent_init(&ev, YAML_SCALAR_EVENT, line, col);
 	ev.data.scalar.length = len;
 	ev.data.scalar.style = style;
 	ev.data.scalar.plain_implicit = style == YAML_PLAIN_SCALAR_STYLE;

@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "doc.h"
+#include "tap.h"
 
 struct buf {
 	char *s;
@@ -155,38 +156,28 @@ static char *stream_outcome(const char *text, size_t len, bool from_stdin, int s
 	return s.b.s;
 }
 
-static unsigned long long rng = 88172645463325252ull;
-
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 /* src with one to three bytes deleted, replaced or inserted (from frag). */
 static char *mutate(const char *src, size_t *len, const char *frag)
 {
 	size_t nfrag = strlen(frag);
-	size_t n = strlen(src), i, k = 1 + rnd(3);
+	size_t n = strlen(src), i, k = 1 + tap_rnd(3);
 	char *s = malloc(n + 8);
 
 	memcpy(s, src, n + 1);
 	for (i = 0; i < k && n; i++) {
-		size_t at = rnd((unsigned)n);
+		size_t at = tap_rnd((unsigned)n);
 
-		switch (rnd(3)) {
+		switch (tap_rnd(3)) {
 		case 0:  /* delete a byte */
 			memmove(s + at, s + at + 1, n - at);
 			n--;
 			break;
 		case 1:  /* replace a byte */
-			s[at] = frag[rnd((unsigned)nfrag)];
+			s[at] = frag[tap_rnd((unsigned)nfrag)];
 			break;
 		default:  /* insert a byte */
 			memmove(s + at + 1, s + at, n - at + 1);
-			s[at] = frag[rnd((unsigned)nfrag)];
+			s[at] = frag[tap_rnd((unsigned)nfrag)];
 			n++;
 			break;
 		}
@@ -224,6 +215,28 @@ static bool same_everywhere(const char *text, size_t len, char **why)
 	free(a);
 	free(b);
 	return ok;
+}
+
+/* How many of cases read differently with limits lim; *first says how the
+ * first did. */
+static unsigned cases_differing(const struct tk_limits *lim, const char *const *cases, size_t n,
+				char **first)
+{
+	unsigned differ = 0;
+	char *why = NULL;
+	size_t i;
+
+	*first = NULL;
+	limits = lim;
+	for (i = 0; i < n; i++) {
+		if (!same_everywhere(cases[i], strlen(cases[i]), &why) && differ++ == 0)
+			*first = why;
+		else
+			free(why);
+		why = NULL;
+	}
+	limits = NULL;
+	return differ;
 }
 
 #endif

@@ -1,4 +1,5 @@
-/* tap.h - minimal TAP output for C unit tests (tests/run counts the lines). */
+/* tap.h - minimal TAP output for C unit tests (tests/run counts the lines),
+ * and a seeded random source (xorshift) so that every run draws the same. */
 #ifndef TK_TAP_H
 #define TK_TAP_H
 
@@ -17,5 +18,16 @@ static int tap_n, tap_failed;
 } while (0)
 
 #define TAP_DONE() (printf("1..%d\n", tap_n), tap_failed ? 1 : 0)
+
+static unsigned long long tap_rng = 88172645463325252ull;
+
+/* a number below n */
+static inline unsigned tap_rnd(unsigned n)
+{
+	tap_rng ^= tap_rng << 13;
+	tap_rng ^= tap_rng >> 7;
+	tap_rng ^= tap_rng << 17;
+	return (unsigned)(tap_rng % n);
+}
 
 #endif

@@ -124,18 +124,9 @@ int main(void)
 	/* small limits: every bound (depth, scalar, input, nodes) fails at the
 	 * same place with the same message on both paths */
 	{
-		unsigned differ = 0;
-		char *first = NULL;
+		char *first;
+		unsigned differ = cases_differing(&tiny, cases, ncases, &first);
 
-		limits = &tiny;
-		for (i = 0; i < ncases; i++) {
-			if (!same_everywhere(cases[i], strlen(cases[i]), &why) && differ++ == 0)
-				first = why;
-			else
-				free(why);
-			why = NULL;
-		}
-		limits = NULL;
 		TAP_OK(differ == 0, "with small limits every case reads the same as with libyaml alone (%u differ)%s%s",
 		       differ, first ? ": " : "", first ? first : "");
 		free(first);
@@ -151,7 +142,7 @@ int main(void)
 	}
 	for (r = 0; r < rounds; r++) {
 		size_t len;
-		char *s = mutate(r % 3 ? cases[rnd((unsigned)ncases)] : big[r % 10 ? rnd(2) : 2], &len, fragments);
+		char *s = mutate(r % 3 ? cases[tap_rnd((unsigned)ncases)] : big[r % 10 ? tap_rnd(2) : 2], &len, fragments);
 
 		limits = r % 4 == 3 ? &tiny : NULL;  /* a quarter with every bound small */
 		if (!same_everywhere(s, len, &why)) {

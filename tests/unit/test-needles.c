@@ -9,16 +9,6 @@
 #include "needles.h"
 #include "tap.h"
 
-static unsigned long long rng = 0x9e3779b97f4a7c15ull;
-
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 /* The first place any needle starts, one needle at a time. */
 static size_t naive(char **needles, size_t n, const char *s, size_t len)
 {
@@ -42,25 +32,25 @@ int main(void)
 	char text[300];
 
 	for (r = 0; r < rounds; r++) {
-		size_t n = 1 + rnd(r % 10 ? 16 : 64), i, k, len = rnd(sizeof(text));
+		size_t n = 1 + tap_rnd(r % 10 ? 16 : 64), i, k, len = tap_rnd(sizeof(text));
 		char *needles[64];
 		struct tk_needles *set;
 		size_t want, fast, plain;
 
 		/* a small alphabet, so that needles match often and almost match more */
 		for (i = 0; i < n; i++) {
-			size_t l = 1 + rnd(r % 3 ? 12 : 3);
+			size_t l = 1 + tap_rnd(r % 3 ? 12 : 3);
 
 			needles[i] = malloc(l + 1);
 			for (k = 0; k < l; k++)
-				needles[i][k] = alphabet[rnd(sizeof(alphabet) - 3)];  /* no NUL, no newline */
+				needles[i][k] = alphabet[tap_rnd(sizeof(alphabet) - 3)];  /* no NUL, no newline */
 			needles[i][l] = '\0';
 		}
 		for (k = 0; k < len; k++)
-			text[k] = alphabet[rnd(sizeof(alphabet) - 1)];
-		if (len && rnd(2)) {  /* plant a needle, often at the end */
-			const char *nd = needles[rnd((unsigned)n)];
-			size_t l = strlen(nd), at = rnd(3) == 0 ? (len >= l ? len - l : 0) : rnd((unsigned)len);
+			text[k] = alphabet[tap_rnd(sizeof(alphabet) - 1)];
+		if (len && tap_rnd(2)) {  /* plant a needle, often at the end */
+			const char *nd = needles[tap_rnd((unsigned)n)];
+			size_t l = strlen(nd), at = tap_rnd(3) == 0 ? (len >= l ? len - l : 0) : tap_rnd((unsigned)len);
 
 			if (at + l <= len)
 				memcpy(text + at, nd, l);
