@@ -118,7 +118,7 @@ check: deps
 
 # A sanitizer failure exits 97, so that it can never pass for a verdict.
 sanitize: export ASAN_OPTIONS = exitcode=97:detect_leaks=1
-sanitize: export UBSAN_OPTIONS = print_stacktrace=1
+sanitize: export UBSAN_OPTIONS = print_stacktrace=1:exitcode=97
 sanitize: export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp):print_suppressions=0
 sanitize: export TK_SANITIZE = 1
 sanitize: deps

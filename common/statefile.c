@@ -594,7 +594,8 @@ int tk_cpu_checkpoint_parse(struct tk_cpu_checkpoint *cp, const char *name,
 				e->container = xstrdup(ents->items[i]->keys[j]->text);
 				e->cpus = xstrdup(ents->items[i]->items[j]->text);
 			}
-		qsort(cp->entries, cp->nentries, sizeof(*cp->entries), entry_qsort_cmp);
+		if (cp->nentries > 1)
+			qsort(cp->entries, cp->nentries, sizeof(*cp->entries), entry_qsort_cmp);
 	}
 	ret = 0;
 out:
