@@ -333,7 +333,6 @@ static const char *tk_explain_classify(const char *reason, const char *msg,
 }
 
 static json_t *jstr(const char *s);
-static void render_text_event(const struct ex_state *st, const json_t *e);
 
 /* needle in hay, white space in hay skipped: a describe message wrapped
  * onto continuation lines (joined with a space, even inside a word) still
@@ -518,27 +517,7 @@ struct ex_event {
 	json_t *rederived;         /* the re-run, when a hook made one */
 };
 
-/* The entry as a JSON object (for the text output). */
-static json_t *event_json(const struct ex_event *ev)
-{
-	json_t *e = json_object();
-
-	json_object_set_new(e, "source", jstr(ev->source));
-	json_object_set_new(e, "object", jstr(ev->object));
-	json_object_set_new(e, "reason", jstr(ev->reason));
-	json_object_set_new(e, "message", jstr(ev->message));
-	json_object_set_new(e, "domain", json_string(ev->domain));
-	if (ev->parts)
-		json_object_set(e, "parts", ev->parts);
-	json_object_set_new(e, "recognized", json_boolean(ev->recognized));
-	json_object_set_new(e, "template", jstr(ev->template_name));
-	json_object_set_new(e, "failure", json_boolean(ev->failure));
-	json_object_set_new(e, "explanation", jstr(ev->explanation));
-	json_object_set_new(e, "command", jstr(ev->command));
-	if (ev->rederived)
-		json_object_set(e, "rederived", ev->rederived);
-	return e;
-}
+static void render_text_event(const struct ex_state *st, const struct ex_event *e);
 
 /* Is s valid UTF-8 as jansson takes it (no overlong forms, surrogates or
  * code points past U+10FFFF)? */
@@ -607,7 +586,7 @@ static void put_json_str(FILE *out, const char *s)
 	putc('"', out);
 }
 
-/* The entry as event_json's object, written without building it: a day of
+/* The entry as a JSON object, written without building one: a day of
  * journal makes tens of thousands, and jansson took half the time. */
 static void write_event_json(const struct ex_event *ev, FILE *out)
 {
@@ -737,10 +716,7 @@ static void add_event(struct ex_state *st, const char *source, const char *objec
 
 		/* written at once: memory stays bounded whatever the number of entries */
 		if (st->out == TK_OUT_TEXT) {
-			json_t *e = event_json(&ev);
-
-			render_text_event(st, e);
-			json_decref(e);
+			render_text_event(st, &ev);
 		} else {
 			fputs(st->nout ? "," : "{\"events\":[", stdout);
 			write_event_json(&ev, stdout);
@@ -1156,34 +1132,52 @@ static void put_escaped(FILE *out, const char *s)
 	tk_fputs_text(s ? s : "", out);
 }
 
-static void render_text_event(const struct ex_state *st, const json_t *e)
+/* A string of an entry in text: escaped, and when it is not UTF-8 its bytes
+ * outside ASCII as '?', as the JSON output has it (jstr). */
+static void put_text(FILE *out, const char *s)
+{
+	char *c;
+	size_t i;
+
+	if (!s || utf8_valid((const unsigned char *)s)) {
+		put_escaped(out, s);
+		return;
+	}
+	c = xstrdup(s);
+	for (i = 0; c[i]; i++)
+		if ((unsigned char)c[i] >= 0x80)
+			c[i] = '?';
+	put_escaped(out, c);
+	free(c);
+}
+
+static void render_text_event(const struct ex_state *st, const struct ex_event *e)
 {
 	size_t j;
 	json_t *p;
-	const char *obj = jget(e, "object");
 
-	printf("%s ", json_is_true(json_object_get(e, "recognized")) ? "*" : "?");
-	put_escaped(stdout, jget(e, "reason") ? jget(e, "reason") : "-");
-	if (obj && *obj) {
+	printf("%s ", e->recognized ? "*" : "?");
+	put_text(stdout, e->reason ? e->reason : "-");
+	if (e->object && *e->object) {
 		fputs(" ", stdout);
-		put_escaped(stdout, obj);
+		put_text(stdout, e->object);
 	}
-	if (jget(e, "source")) {
+	if (e->source) {
 		fputs(" (from ", stdout);
-		put_escaped(stdout, jget(e, "source"));
+		put_text(stdout, e->source);
 		fputs(")", stdout);
 	}
 	fputs("\n  message: ", stdout);
-	put_escaped(stdout, jget(e, "message"));
+	put_text(stdout, e->message);
 	fputs("\n", stdout);
-	if (!json_is_true(json_object_get(e, "recognized")))
+	if (!e->recognized)
 		fputs("  unknown message: not explained\n", stdout);
-	if (jget(e, "explanation")) {
+	if (e->explanation) {
 		fputs("  meaning: ", stdout);
-		put_escaped(stdout, jget(e, "explanation"));
+		put_text(stdout, e->explanation);
 		fputs("\n", stdout);
 	}
-	json_array_foreach(json_object_get(e, "parts"), j, p) {
+	json_array_foreach(e->parts, j, p) {
 		json_t *c = json_object_get(p, "count");
 
 		fputs("  - ", stdout);
@@ -1196,13 +1190,13 @@ static void render_text_event(const struct ex_state *st, const json_t *e)
 		put_escaped(stdout, jget(p, "explanation") ? jget(p, "explanation") : "unknown reason: not explained");
 		fputs("\n", stdout);
 	}
-	if (jget(e, "command")) {
+	if (e->command) {
 		fputs("  run: ", stdout);
-		put_escaped(stdout, jget(e, "command"));
+		put_text(stdout, e->command);
 		fputs("\n", stdout);
 	}
-	if (json_object_get(e, "rederived") && st->hook && st->hook->text)
-		st->hook->text(json_object_get(e, "rederived"), stdout);
+	if (e->rederived && st->hook && st->hook->text)
+		st->hook->text(e->rederived, stdout);
 }
 
 static int render_text_summary(const json_t *sum, enum tk_explain_domain domain)
