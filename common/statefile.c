@@ -430,56 +430,88 @@ static int entry_qsort_cmp(const void *a, const void *b)
 	return entry_cmp(x->pod, x->container, y->pod, y->container);
 }
 
-/* Index of pod/container, or -(insertion point) - 1. */
-static long entry_find(const struct tk_cpu_checkpoint *cp, const char *pod, const char *container)
+/* Sorts a batch of changes; equal keys keep their batch order (the
+ * address breaks the tie: they all point into one array), so the last
+ * change to a key is the last of its run. */
+static int change_cmp(const void *a, const void *b)
 {
-	size_t lo = 0, hi = cp->nentries;
+	const struct tk_cpu_entry *x = *(const struct tk_cpu_entry *const *)a;
+	const struct tk_cpu_entry *y = *(const struct tk_cpu_entry *const *)b;
+	int c = entry_qsort_cmp(x, y);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = entry_cmp(cp->entries[mid].pod, cp->entries[mid].container, pod, container);
+	return c ? c : (x > y) - (x < y);
+}
 
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+static void entry_free(struct tk_cpu_entry *e)
+{
+	free(e->pod);
+	free(e->container);
+	free(e->cpus);
+}
+
+void tk_cpu_checkpoint_set_many(struct tk_cpu_checkpoint *cp, const struct tk_cpu_entry *changes,
+				size_t n)
+{
+	const struct tk_cpu_entry **order;
+	struct tk_cpu_entry *out;
+	size_t i = 0, k = 0, nout = 0, nchanges = 0;
+
+	if (n == 0)
+		return;
+	/* sorted once and merged with the sorted entries in one pass: applying
+	 * each change in place moved the array once per change */
+	order = xreallocarray(NULL, n, sizeof(*order));
+	for (k = 0; k < n; k++)
+		order[k] = &changes[k];
+	qsort(order, n, sizeof(*order), change_cmp);
+	for (k = 0; k < n; k++) {
+		/* as in turn: any cpus given inserts (an "entries": null state
+		 * has none), even if a later change removes it again */
+		if (order[k]->cpus)
+			cp->entries_null = false;
+		/* only the last change to each key counts */
+		if (k + 1 == n || entry_qsort_cmp(order[k], order[k + 1]) != 0)
+			order[nchanges++] = order[k];
 	}
-	return -(long)lo - 1;
+	out = xreallocarray(NULL, cp->nentries + nchanges, sizeof(*out));
+	k = 0;
+	while (i < cp->nentries || k < nchanges) {
+		int c = i == cp->nentries ? 1 : k == nchanges ? -1
+			: entry_qsort_cmp(&cp->entries[i], order[k]);
+
+		if (c < 0) {
+			out[nout++] = cp->entries[i++];
+			continue;
+		}
+		if (c == 0) {
+			if (order[k]->cpus) {
+				free(cp->entries[i].cpus);
+				cp->entries[i].cpus = xstrdup(order[k]->cpus);
+				out[nout++] = cp->entries[i];
+			} else {
+				entry_free(&cp->entries[i]);
+			}
+			i++;
+		} else if (order[k]->cpus) {
+			out[nout].pod = xstrdup(order[k]->pod);
+			out[nout].container = xstrdup(order[k]->container);
+			out[nout].cpus = xstrdup(order[k]->cpus);
+			nout++;
+		}
+		k++;
+	}
+	free(order);
+	free(cp->entries);
+	cp->entries = out;
+	cp->nentries = nout;
 }
 
 void tk_cpu_checkpoint_set(struct tk_cpu_checkpoint *cp, const char *pod,
 			   const char *container, const char *cpus)
 {
-	long at = entry_find(cp, pod, container);
-	size_t i;
+	struct tk_cpu_entry one = { (char *)pod, (char *)container, (char *)cpus };
 
-	if (at >= 0) {
-		i = (size_t)at;
-		if (cpus) {
-			free(cp->entries[i].cpus);
-			cp->entries[i].cpus = xstrdup(cpus);
-			return;
-		}
-		free(cp->entries[i].pod);
-		free(cp->entries[i].container);
-		free(cp->entries[i].cpus);
-		memmove(cp->entries + i, cp->entries + i + 1,
-			(cp->nentries - i - 1) * sizeof(*cp->entries));
-		cp->nentries--;
-		return;
-	}
-	if (!cpus)
-		return;
-	i = (size_t)(-at - 1);
-	cp->entries = xreallocarray(cp->entries, cp->nentries + 1, sizeof(*cp->entries));
-	memmove(cp->entries + i + 1, cp->entries + i, (cp->nentries - i) * sizeof(*cp->entries));
-	cp->entries[i].pod = xstrdup(pod);
-	cp->entries[i].container = xstrdup(container);
-	cp->entries[i].cpus = xstrdup(cpus);
-	cp->nentries++;
-	cp->entries_null = false;
+	tk_cpu_checkpoint_set_many(cp, &one, 1);
 }
 
 size_t tk_cpu_checkpoint_remove_pod(struct tk_cpu_checkpoint *cp, const char *pod)
@@ -488,9 +520,7 @@ size_t tk_cpu_checkpoint_remove_pod(struct tk_cpu_checkpoint *cp, const char *po
 
 	for (i = 0; i < cp->nentries; i++) {
 		if (strcmp(cp->entries[i].pod, pod) == 0) {
-			free(cp->entries[i].pod);
-			free(cp->entries[i].container);
-			free(cp->entries[i].cpus);
+			entry_free(&cp->entries[i]);
 			removed++;
 			continue;
 		}

@@ -147,6 +147,11 @@ enum tk_ck_owner tk_cpu_checkpoint_owner(const struct tk_cpu_checkpoint *cp);
  * order. Removing the last container of a pod removes the pod. */
 void tk_cpu_checkpoint_set(struct tk_cpu_checkpoint *cp, const char *pod,
 			   const char *container, const char *cpus);
+/* The same as tk_cpu_checkpoint_set on each of changes[0..n) in turn (a
+ * later change to a key wins), in O((entries + n) log n): the strings are
+ * copied, changes stays the caller's. */
+void tk_cpu_checkpoint_set_many(struct tk_cpu_checkpoint *cp, const struct tk_cpu_entry *changes,
+				size_t n);
 /* Remove every container of pod; returns how many were removed. */
 size_t tk_cpu_checkpoint_remove_pod(struct tk_cpu_checkpoint *cp, const char *pod);
 

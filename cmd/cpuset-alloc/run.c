@@ -322,19 +322,24 @@ int ca_release_pod(struct ca_run *r, const struct ca_opts *o)
  * state describes: all (or --available) CPUs minus the assigned ones. */
 static void record(struct ca_run *r, const struct ca_opts *o)
 {
-	size_t i;
-	char *s;
+	struct tk_cpu_entry *changes = xreallocarray(NULL, r->reqs[0].n + 1, sizeof(*changes));
+	size_t i, n = 0;
 
 	for (i = 0; i < r->reqs[0].n; i++) {
 		const struct alloc_item *it = &r->reqs[0].items[i];
-		const char *cname = it->name ? it->name : o->container;
 
 		if (it->existing || cpuset_is_empty(&it->cpus))
 			continue;
-		s = cpuset_format_list(&it->cpus);
-		tk_cpu_checkpoint_set(&r->st.cp, o->pod, cname, s);
-		free(s);
+		changes[n].pod = (char *)o->pod;
+		changes[n].container = (char *)(it->name ? it->name : o->container);
+		changes[n++].cpus = cpuset_format_list(&it->cpus);
 	}
+	/* one merge for the whole pod: a set per container moved every entry
+	 * of the state once per container */
+	tk_cpu_checkpoint_set_many(&r->st.cp, changes, n);
+	for (i = 0; i < n; i++)
+		free(changes[i].cpus);
+	free(changes);
 	if (o->available)
 		opt_list("available", o->available, &r->pool, &r->k, false);
 	else
