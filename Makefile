@@ -90,7 +90,9 @@ $(BUILD)/tests/test-volumes: cmd/spread-check/volumes.c cmd/spread-check/volumes
 	cmd/spread-check/cluster.c cmd/spread-check/cluster.h
 $(BUILD)/tests/test-filters: cmd/spread-check/filters.c cmd/spread-check/filters.h cmd/spread-check/chain.c \
 	cmd/spread-check/cluster.c cmd/spread-check/cluster.h cmd/spread-check/podtopo.c cmd/spread-check/volumes.c \
-	cmd/spread-check/interpod.c cmd/spread-check/interpod.h
+	cmd/spread-check/interpod.c cmd/spread-check/interpod.h cmd/spread-check/nodevolumes.c
+$(BUILD)/tests/test-nodevolumes: cmd/spread-check/nodevolumes.c cmd/spread-check/volumes.h cmd/spread-check/chain.c \
+	cmd/spread-check/cluster.c cmd/spread-check/cluster.h cmd/spread-check/filters.c cmd/spread-check/volumes.c
 
 $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)

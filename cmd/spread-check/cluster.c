@@ -915,6 +915,165 @@ static void pod_set_ports(struct sc_cluster *c, struct sc_pod *p, const struct s
 	c->nportpool += n;
 }
 
+/* ---- pod volumes (VolumeRestrictions, NodeVolumeLimits) ---- */
+
+/* csi-translation-lib's KubernetesVolumeIDToEBSVolumeID: a bare id is the
+ * handle; aws://<zone>/<id> gives <id> */
+static const char *ebs_handle(struct sc_cluster *c, const char *id)
+{
+	const char *p;
+	char buf[256];
+	size_t len;
+
+	if (strncmp(id, "aws://", 6) != 0)
+		return id;
+	p = strchr(id + 6, '/');
+	p = p ? p : id + 6;
+	while (*p == '/')
+		p++;
+	len = strlen(p);
+	while (len && p[len - 1] == '/')
+		len--;
+	if (len >= sizeof(buf))
+		return id;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return sc_intern_str(&c->strs, buf);
+}
+
+static int get_read_only(const char *file, const struct tk_node *src, bool *out, struct tk_diag *d)
+{
+	*out = false;
+	return tk_get_bool(file, src, "readOnly", false, out, d) < 0 ? -1 : 0;
+}
+
+/* The volumes of spec.volumes the two plugins look at; pod is the pod's
+ * name (an ephemeral volume's claim is <pod>-<volume>). *out is malloc'd. */
+static int read_pod_volumes(struct sc_cluster *c, const char *file, const struct tk_node *spec, const char *pod,
+			    struct sc_podvol **out, uint32_t *nout, struct tk_diag *d)
+{
+	const struct tk_node *vols, *src;
+	size_t i, j;
+
+	*out = NULL;
+	*nout = 0;
+	if (get_field(file, spec, "volumes", TK_SEQ, &vols, d) < 0)
+		return -1;
+	for (i = 0; vols && i < vols->n; i++) {
+		const struct tk_node *v = vols->items[i];
+		struct sc_podvol pv = { 0 };
+		const char *vname = NULL;
+
+		if (v->kind != TK_MAP)
+			return tk_node_error(file, v, d, "volumes item must be a map");
+		if (get_string(c, file, v, "name", &vname, d) < 0)
+			return -1;
+		if (get_field(file, v, "persistentVolumeClaim", TK_MAP, &src, d) < 0)
+			return -1;
+		if (src) {
+			pv.kind = SC_PODVOL_CLAIM;
+			if (get_string(c, file, src, "claimName", &pv.id, d) < 0 || get_read_only(file, src, &pv.read_only, d) < 0)
+				return -1;
+			if (!pv.id)
+				continue;
+			goto add;
+		}
+		if (get_field(file, v, "ephemeral", TK_MAP, &src, d) < 0)
+			return -1;
+		if (src) {
+			/* ephemeral.VolumeClaimName */
+			const struct tk_node *tspec = tk_path(src, "volumeClaimTemplate.spec");
+			char *name = xasprintf("%s-%s", pod ? pod : "", vname ? vname : "");
+
+			pv.kind = SC_PODVOL_EPHEMERAL;
+			pv.id = sc_intern_str(&c->strs, name);
+			free(name);
+			if (tspec && tspec->kind == TK_MAP && get_string(c, file, tspec, "storageClassName", &pv.eph_class, d) < 0)
+				return -1;
+			goto add;
+		}
+		if (get_field(file, v, "gcePersistentDisk", TK_MAP, &src, d) < 0)
+			return -1;
+		if (src) {
+			pv.kind = SC_PODVOL_GCE_PD;
+			if (get_string(c, file, src, "pdName", &pv.id, d) < 0 || get_read_only(file, src, &pv.read_only, d) < 0)
+				return -1;
+			goto add;
+		}
+		if (get_field(file, v, "awsElasticBlockStore", TK_MAP, &src, d) < 0)
+			return -1;
+		if (src) {
+			pv.kind = SC_PODVOL_AWS_EBS;
+			if (get_string(c, file, src, "volumeID", &pv.id, d) < 0 || get_read_only(file, src, &pv.read_only, d) < 0)
+				return -1;
+			goto add;
+		}
+		if (get_field(file, v, "iscsi", TK_MAP, &src, d) < 0)
+			return -1;
+		if (src) {
+			pv.kind = SC_PODVOL_ISCSI;
+			if (get_string(c, file, src, "iqn", &pv.id, d) < 0 || get_read_only(file, src, &pv.read_only, d) < 0)
+				return -1;
+			goto add;
+		}
+		if (get_field(file, v, "rbd", TK_MAP, &src, d) < 0)
+			return -1;
+		if (src) {
+			const struct tk_node *mons;
+			char *all = xstrdup("");
+
+			pv.kind = SC_PODVOL_RBD;
+			if (get_string(c, file, src, "image", &pv.id, d) < 0 || get_string(c, file, src, "pool", &pv.pool, d) < 0 ||
+			    get_read_only(file, src, &pv.read_only, d) < 0 || get_field(file, src, "monitors", TK_SEQ, &mons, d) < 0) {
+				free(all);
+				return -1;
+			}
+			for (j = 0; mons && j < mons->n; j++) {
+				const char *m = tk_scalar_text(mons->items[j]);
+				char *next;
+
+				if (!m || !tk_is_scalar(mons->items[j])) {
+					free(all);
+					return tk_node_error(file, mons->items[j], d, "monitors item must be a string");
+				}
+				next = xasprintf("%s%s\n", all, m);
+				free(all);
+				all = next;
+			}
+			pv.mons = sc_intern_str(&c->strs, all);
+			free(all);
+			/* the API server defaults an empty pool to "rbd" */
+			if (!pv.pool || !*pv.pool)
+				pv.pool = sc_intern_str(&c->strs, "rbd");
+			goto add;
+		}
+		continue;
+add:
+		if (!pv.id)
+			pv.id = sc_intern_str(&c->strs, "");
+		if (pv.kind == SC_PODVOL_AWS_EBS)
+			pv.handle = ebs_handle(c, pv.id);
+		*out = xreallocarray(*out, *nout + 1, sizeof(**out));
+		(*out)[(*nout)++] = pv;
+	}
+	return 0;
+}
+
+static void pod_set_vols(struct sc_cluster *c, struct sc_pod *p, const struct sc_podvol *v, uint32_t n)
+{
+	p->vols = 0;
+	p->nvols = n;
+	if (!n)
+		return;
+	if (c->nvolpool + n > c->volpool_cap) {
+		c->volpool_cap = (c->nvolpool + n) * 2;
+		c->volpool = xreallocarray(c->volpool, c->volpool_cap, sizeof(*c->volpool));
+	}
+	memcpy(&c->volpool[c->nvolpool], v, n * sizeof(*v));
+	p->vols = (uint32_t)c->nvolpool;
+	c->nvolpool += n;
+}
+
 static void add_antiaff(struct sc_cluster *c, uint32_t pod, struct sc_podterms *terms);
 static int read_pod_terms(struct sc_cluster *c, const char *file, const struct tk_node *seq, const char *ns,
 			  uint32_t lset, struct sc_podterms *out, struct tk_diag *d);
@@ -924,6 +1083,7 @@ void sc_pod_from_spec(struct sc_cluster *c, struct sc_pod *p, const struct sc_po
 {
 	pod_set_res(c, p, s->res, s->nres);
 	pod_set_ports(c, p, s->ports, s->nports);
+	pod_set_vols(c, p, s->vols, s->nvols);
 	if (s->anti.n) {
 		struct sc_podterms anti;
 
@@ -1056,6 +1216,7 @@ void sc_podspec_release(struct sc_podspec *p)
 	free(p->res);
 	free(p->res_why);
 	free(p->ports);
+	free(p->vols);
 	sc_podterms_release(&p->aff);
 	sc_podterms_release(&p->anti);
 	memset(p, 0, sizeof(*p));
@@ -1089,6 +1250,7 @@ void sc_cluster_release(struct sc_cluster *c)
 	free(c->nodes);
 	free(c->respool);
 	free(c->portpool);
+	free(c->volpool);
 	for (i = 0; i < c->nantiaff; i++)
 		sc_podterms_release(&c->antiaff[i].terms);
 	free(c->antiaff);
@@ -1116,6 +1278,9 @@ void sc_cluster_release(struct sc_cluster *c)
 		free(c->vols.classes[i].terms);
 	}
 	free(c->vols.classes);
+	for (i = 0; i < c->vols.ncsinode; i++)
+		free(c->vols.csinodes[i].drivers);
+	free(c->vols.csinodes);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1491,6 +1656,19 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 			return -1;
 		}
 		add_antiaff(c, (uint32_t)c->npods, &anti);
+	}
+	if (spec && p.node >= 0 && !(p.flags & SC_POD_TERMINAL)) {
+		const char *pname = tk_str(tk_get(meta, "name"));
+		struct sc_podvol *vols;
+		uint32_t nvols;
+
+		if (read_pod_volumes(c, file, spec, pname, &vols, &nvols, d) < 0) {
+			free(res);
+			free(hp);
+			return -1;
+		}
+		pod_set_vols(c, &p, vols, nvols);
+		free(vols);
 	}
 	pod_set_res(c, &p, res, nres);
 	pod_set_ports(c, &p, hp, nhp);
@@ -2118,6 +2296,7 @@ int sc_podspec_from_node(struct sc_cluster *c, struct sc_podspec *p, const char 
 	    read_affinity(c, file, spec, p, d) < 0 ||
 	    read_tolerations(c, file, tk_get(spec, "tolerations"), p, d) < 0 ||
 	    read_claims(c, file, spec, wspec, p, d) < 0 ||
+	    read_pod_volumes(c, file, spec, p->name, &p->vols, &p->nvols, d) < 0 ||
 	    pod_requests(c, file, spec, &p->cpu, &p->mem, &p->res, &p->nres, d) < 0 ||
 	    pod_host_ports(c, file, spec, &p->ports, &p->nports, d) < 0 ||
 	    (c->check_selectors && get_string(c, file, spec, "nodeName", &p->node_name, d) < 0) ||
@@ -2213,16 +2392,65 @@ fail:
 	return -1;
 }
 
+/* storage.k8s.io/v1 CSINode: spec.drivers[].allocatable.count per driver,
+ * and the in-tree plugins migrated on the node (an annotation). */
+static int csinode_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
+{
+	struct sc_csinode cn = { 0 };
+	const struct tk_node *meta, *drivers, *ann;
+	size_t i;
+
+	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
+	    (meta && get_string(c, file, meta, "name", &cn.name, d) < 0) ||
+	    (meta && get_field(file, meta, "annotations", TK_MAP, &ann, d) < 0) ||
+	    get_field(file, tk_get(item, "spec"), "drivers", TK_SEQ, &drivers, d) < 0)
+		return -1;
+	if (!cn.name)
+		return tk_node_error(file, item, d, "CSINode without metadata.name");
+	if (meta && ann && get_string(c, file, ann, "storage.alpha.kubernetes.io/migrated-plugins", &cn.migrated, d) < 0)
+		return -1;
+	if (!cn.migrated)
+		cn.migrated = sc_intern_str(&c->strs, "");
+	if (drivers && drivers->n)
+		cn.drivers = xcalloc(drivers->n, sizeof(*cn.drivers));
+	for (i = 0; drivers && i < drivers->n; i++) {
+		const struct tk_node *dr = drivers->items[i], *alloc;
+		struct sc_csidriver *out = &cn.drivers[cn.ndrivers];
+		long long count = -1;
+
+		if (dr->kind != TK_MAP) {
+			free(cn.drivers);
+			return tk_node_error(file, dr, d, "drivers item must be a map");
+		}
+		if (get_string(c, file, dr, "name", &out->name, d) < 0 ||
+		    get_field(file, dr, "allocatable", TK_MAP, &alloc, d) < 0 ||
+		    (alloc && tk_get(alloc, "count") && tk_get(alloc, "count")->kind != TK_NULL &&
+		     tk_get_int(file, alloc, "count", false, 0, INT32_MAX, &count, d) < 0)) {
+			free(cn.drivers);
+			return -1;
+		}
+		if (!out->name)
+			continue;
+		out->count = count;
+		cn.ndrivers++;
+	}
+	c->vols.csinodes = xreallocarray(c->vols.csinodes, c->vols.ncsinode + 1, sizeof(*c->vols.csinodes));
+	c->vols.csinodes[c->vols.ncsinode++] = cn;
+	return 0;
+}
+
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
 {
 	const struct tk_node *meta, *spec, *v;
 	const char *kind = tk_str(tk_get(item, "kind")), *ns = NULL, *name = NULL, *vol = NULL, *vol2 = NULL;
 
 	if (!kind || (strcmp(kind, "PersistentVolume") != 0 && strcmp(kind, "PersistentVolumeClaim") != 0 &&
-		      strcmp(kind, "StorageClass") != 0))
+		      strcmp(kind, "StorageClass") != 0 && strcmp(kind, "CSINode") != 0))
 		return 0;
 	if (strcmp(kind, "StorageClass") == 0)
 		return storage_class_item(c, file, item, d);
+	if (strcmp(kind, "CSINode") == 0)
+		return csinode_item(c, file, item, d);
 	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
 	    get_field(file, item, "spec", TK_MAP, &spec, d) < 0 ||
 	    (meta && (get_string(c, file, meta, "namespace", &ns, d) < 0 ||
@@ -2245,6 +2473,19 @@ int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node 
 			pvc.class = vol2;
 		if (!pvc.class)
 			pvc.class = sc_intern_str(&c->strs, "");
+		v = spec ? tk_get(spec, "accessModes") : NULL;
+		if (v && v->kind != TK_NULL) {
+			size_t k;
+
+			if (v->kind != TK_SEQ)
+				return tk_node_error(file, v, d, "accessModes must be a list, not %s", tk_kind_name(v->kind));
+			for (k = 0; k < v->n; k++) {
+				const char *mode = tk_scalar_text(v->items[k]);
+
+				if (tk_is_scalar(v->items[k]) && mode && strcmp(mode, "ReadWriteOncePod") == 0)
+					pvc.rwop = true;
+			}
+		}
 		pvc.ns = ns ? ns : sc_intern_str(&c->strs, "default");
 		pvc.name = name;
 		pvc.volume = vol && *vol ? vol : NULL;
@@ -2269,6 +2510,19 @@ int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node 
 			return -1;
 		if (!pv.class)
 			pv.class = sc_intern_str(&c->strs, "");
+		if (spec) {
+			const struct tk_node *csi, *ebs;
+			const char *id = NULL;
+
+			if (get_field(file, spec, "csi", TK_MAP, &csi, d) < 0 ||
+			    (csi && (get_string(c, file, csi, "driver", &pv.csi_driver, d) < 0 ||
+				     get_string(c, file, csi, "volumeHandle", &pv.csi_handle, d) < 0)) ||
+			    get_field(file, spec, "awsElasticBlockStore", TK_MAP, &ebs, d) < 0 ||
+			    (ebs && get_string(c, file, ebs, "volumeID", &id, d) < 0))
+				return -1;
+			if (id)
+				pv.ebs_handle = ebs_handle(c, id);
+		}
 		if (ref && !pv.claim_ns)
 			pv.claim_ns = sc_intern_str(&c->strs, "");
 		if (ref && !pv.claim)

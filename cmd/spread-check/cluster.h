@@ -178,6 +178,25 @@ struct sc_nodeinfo {
 	struct sc_usedport *used;      /* host ports of the pods bound to it */
 };
 
+/* A volume of a pod that VolumeRestrictions or NodeVolumeLimits look at. */
+enum sc_podvol_kind {
+	SC_PODVOL_CLAIM,                  /* persistentVolumeClaim: id is the claim */
+	SC_PODVOL_EPHEMERAL,              /* generic ephemeral: id is its claim, <pod>-<volume> */
+	SC_PODVOL_GCE_PD,                 /* gcePersistentDisk: id is pdName */
+	SC_PODVOL_AWS_EBS,                /* awsElasticBlockStore: id is volumeID */
+	SC_PODVOL_RBD,                    /* rbd: id is the image, pool, monitors */
+	SC_PODVOL_ISCSI,                  /* iscsi: id is the iqn */
+};
+struct sc_podvol {
+	uint8_t kind;                  /* enum sc_podvol_kind */
+	bool read_only;
+	const char *id;                /* interned */
+	const char *pool;              /* rbd pool (interned) */
+	const char *mons;              /* rbd monitors, each followed by '\n' (interned) */
+	const char *handle;            /* aws-ebs: its CSI volumeHandle (interned) */
+	const char *eph_class;         /* ephemeral: the template's class, NULL none */
+};
+
 enum sc_pod_flags {
 	SC_POD_TERMINATING = 1 << 0,   /* metadata.deletionTimestamp set */
 	SC_POD_TERMINAL = 1 << 1,      /* phase Succeeded or Failed */
@@ -190,6 +209,7 @@ struct sc_pod {
 	int64_t cpu, mem;              /* requests: milli-CPU, bytes */
 	uint32_t res, nres;            /* other requests: c->respool[res..res+nres) */
 	uint32_t ports, nports;        /* host ports: c->portpool[ports..ports+nports) */
+	uint32_t vols, nvols;          /* volumes: c->volpool[vols..vols+nvols) */
 	int32_t group;                 /* audit: owner group, -1 none */
 };
 
@@ -244,6 +264,8 @@ struct sc_podspec {
 	const char **vct_class;         /* their spec.storageClassName, NULL when absent */
 	uint32_t neph;
 	const char **eph_class;         /* generic ephemeral volumes' storageClassName, NULL absent */
+	uint32_t nvols;
+	struct sc_podvol *vols;         /* its volumes as VolumeRestrictions and NodeVolumeLimits see them */
 };
 void sc_podspec_release(struct sc_podspec *p);
 
@@ -255,6 +277,7 @@ struct sc_pvc {
 	bool deleting;                  /* metadata.deletionTimestamp set */
 	bool lost;                      /* status.phase Lost */
 	const char *class;              /* storageClassName (or the beta annotation), "" none */
+	bool rwop;                      /* spec.accessModes holds ReadWriteOncePod */
 };
 struct sc_pv {
 	const char *name;
@@ -264,6 +287,19 @@ struct sc_pv {
 	struct sc_sel *terms;           /* its nodeSelectorTerms (ORed) */
 	const char *class;              /* spec.storageClassName, "" none */
 	const char *claim_ns, *claim;   /* spec.claimRef, NULL none */
+	const char *csi_driver, *csi_handle;   /* spec.csi, NULL none */
+	const char *ebs_handle;         /* spec.awsElasticBlockStore's CSI volumeHandle, NULL none */
+};
+/* storage.k8s.io/v1 CSINode: the drivers' attach limits (NodeVolumeLimits) */
+struct sc_csidriver {
+	const char *name;               /* interned */
+	int64_t count;                  /* allocatable.count; -1 none */
+};
+struct sc_csinode {
+	const char *name;               /* the node's name (interned) */
+	const char *migrated;           /* storage.alpha.kubernetes.io/migrated-plugins, "" none */
+	uint32_t ndrivers;
+	struct sc_csidriver *drivers;
 };
 struct sc_storageclass {
 	const char *name;
@@ -274,10 +310,11 @@ struct sc_storageclass {
 	bool is_default;                /* storageclass.kubernetes.io/is-default-class "true" */
 };
 struct sc_volumes {
-	size_t npvc, npv, nclass;
+	size_t npvc, npv, nclass, ncsinode;
 	struct sc_pvc *pvc;
 	struct sc_pv *pv;
 	struct sc_storageclass *classes;
+	struct sc_csinode *csinodes;
 };
 
 struct sc_cluster {
@@ -321,6 +358,9 @@ struct sc_cluster {
 	/* the pods' host ports (sc_pod.ports indexes it) */
 	size_t nportpool, portpool_cap;
 	struct sc_hostport *portpool;
+	/* the pods' volumes (sc_pod.vols indexes it) */
+	size_t nvolpool, volpool_cap;
+	struct sc_podvol *volpool;
 	/* running pods with required anti-affinity, and the dump's Namespaces */
 	size_t nantiaff;
 	struct sc_antiaff *antiaff;
@@ -379,7 +419,7 @@ int sc_sel_from_map(struct sc_cluster *c, const char *file, const struct tk_node
 int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_node *sel,
 		     struct sc_sel *out, struct tk_diag *d);
 
-/* A PersistentVolume, PersistentVolumeClaim or StorageClass item into
+/* A PersistentVolume, PersistentVolumeClaim, StorageClass or CSINode item into
  * c->vols (other kinds are ignored). Returns 0 or -1 with d filled. */
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d);
 

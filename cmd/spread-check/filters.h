@@ -3,7 +3,7 @@
  *
  * Order (pkg/scheduler/apis/config/v1/default_plugins.go): NodeUnschedulable,
  * NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
- * VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity. The framework (runtime RunFilterPlugins)
+ * VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity. The framework (runtime RunFilterPlugins)
  * stops at the first plugin that rejects a node; that plugin's reasons are
  * the node's reasons in FitError's "0/N nodes are available: ..." histogram.
  * A PreFilter that rejects the pod (VolumeBinding's missing claim) rejects
@@ -13,8 +13,9 @@
  * Usage: sc_chain_init() once per pod (after pts_state_init), per
  * scheduling cycle sc_chain_prefilter() (it runs pts_prefilter) and then
  * sc_chain_filter() per node; sc_chain_release() at the end. A pod bound
- * or removed meanwhile (simulate) is told with ipa_add_pod on ch->ipa, as
- * pts_add_pod_lset tells PodTopologySpread. Reasons are static or owned by
+ * or removed meanwhile (simulate) is told with ipa_add_pod on ch->ipa and
+ * sc_nodevols_bind (a dump's pod deleted: sc_nodevols_delete_pod) on
+ * ch->nv, as pts_add_pod_lset tells PodTopologySpread. Reasons are static or owned by
  * the chain or the cluster: nothing to free per node.
  */
 #ifndef SC_FILTERS_H
@@ -41,6 +42,7 @@ struct sc_chain {
 	const struct sc_volmask *vol;   /* borrowed; NULL: no claim constraint */
 	struct sc_taint unsched;        /* node.kubernetes.io/unschedulable:NoSchedule */
 	struct ipa_state ipa;           /* InterPodAffinity's counts */
+	struct sc_nodevols nv;          /* VolumeRestrictions', NodeVolumeLimits' pods */
 };
 
 void sc_chain_init(struct sc_chain *ch, struct pts_state *pts, const struct sc_volmask *vol);

@@ -561,6 +561,7 @@ static void delete_old(struct run *u, struct old_pod *o, json_t *deleted)
 		pts_add_pod_lset(&u->s.groups[g]->st, (uint32_t)p->node, p->lset, -1);
 		ipa_add_pod(&u->s.groups[g]->ch.ipa, (uint32_t)p->node, p->ns, p->lset,
 			    sc_pod_anti_terms(c, o->idx), -1);
+		sc_nodevols_delete_pod(&u->s.groups[g]->ch.nv, (uint32_t)o->idx);
 	}
 }
 

@@ -212,6 +212,7 @@ static void sim_bind(struct sim *s, int32_t gi, uint32_t n, int delta)
 	for (j = 0; j < s->ngroups; j++) {
 		pts_add_pod_lset(&s->groups[j]->st, n, pod->lset, delta);
 		ipa_add_pod(&s->groups[j]->ch.ipa, n, pod->ns, pod->lset, &pod->anti, delta);
+		sc_nodevols_bind(&s->groups[j]->ch.nv, n, pod, delta);
 	}
 }
 
@@ -516,6 +517,7 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 	for (j = 0; j < s->ngroups; j++) {
 		pts_recount(&s->groups[j]->st);
 		ipa_recount(&s->groups[j]->ch.ipa);
+		sc_nodevols_forget_bound(&s->groups[j]->ch.nv);
 	}
 	for (i = 0; i < old; i++) {
 		if (s->node_of[i] < 0)
@@ -531,6 +533,7 @@ static json_t *fail_domains(struct sim *s, const struct sim_opts *o)
 			for (j = 0; j < s->ngroups; j++) {
 				pts_add_pod_lset(&s->groups[j]->st, (uint32_t)s->node_of[i], g->lset, 1);
 				ipa_add_pod(&s->groups[j]->ch.ipa, (uint32_t)s->node_of[i], g->ns, g->lset, &g->anti, 1);
+				sc_nodevols_bind(&s->groups[j]->ch.nv, (uint32_t)s->node_of[i], g, 1);
 			}
 		}
 	}

@@ -17,7 +17,34 @@
  *               (VolumeZone)
  * Not modelled: without StorageClasses, unbound claims pass every node;
  * capacity (PV size, CSIStorageCapacity), access modes, volume modes and
- * PV label selectors of claims; CSI volume limits, VolumeRestrictions.
+ * PV label selectors of claims.
+ *
+ * nodevolumes.c, before VolumeBinding in the chain (default profile order):
+ *   VolumeRestrictions (volumerestrictions/volume_restrictions.go)
+ *     PreFilter   a persistentVolumeClaim the dump lacks rejects the pod
+ *                 ("persistentvolumeclaim \"x\" not found"); counts the
+ *                 pod's ReadWriteOncePod claims that a pod bound to a node
+ *                 already uses
+ *     Filter      an inline GCE PD (unless both read-only), AWS EBS, RBD
+ *                 (a shared monitor, same pool and image, unless both
+ *                 read-only) or iSCSI (same IQN, unless both read-only)
+ *                 volume of a pod on the node: "node(s) had no available
+ *                 disk"; then any ReadWriteOncePod claim in use: every
+ *                 node fails with "node has pod using PersistentVolumeClaim
+ *                 with the same name and ReadWriteOncePod access mode"
+ *   NodeVolumeLimits (nodevolumelimits/csi.go)
+ *     Filter      per CSI driver with allocatable.count in the node's
+ *                 CSINode: the volumes of the pods on the node (each
+ *                 unique driver/handle once) plus the pod's new ones must
+ *                 not exceed it: "node(s) exceed max volume count". A
+ *                 claim's driver and handle come from its bound PV's csi
+ *                 source, else its StorageClass's provisioner (a handle of
+ *                 its own per claim); in-tree aws-ebs volumes count as
+ *                 ebs.csi.aws.com where the CSINode lists kubernetes.io/
+ *                 aws-ebs as migrated (other in-tree PVs are not counted)
+ *   Not modelled: VolumeAttachment objects; a StatefulSet's or ephemeral
+ *   claim the dump does not hold yet counts as a new volume of its class
+ *   (never the same as an attached one).
  */
 #ifndef SC_VOLUMES_H
 #define SC_VOLUMES_H
@@ -60,5 +87,36 @@ void sc_volmask_release(struct sc_volmask *m);
  * malloc'd; returns the count of claims. */
 uint32_t sc_pod_claims(struct sc_cluster *c, const struct sc_podspec *p, bool sts, long ordinal,
 		       const char ***claims, const char ***new_class, uint32_t *nnew);
+
+/* VolumeRestrictions and NodeVolumeLimits for one pod (nodevolumes.c): what
+ * they read from the pods on each node, kept current as a simulation binds
+ * and deletes pods. */
+struct sc_boundvols {
+	uint32_t node;
+	const struct sc_podspec *spec;  /* borrowed: the bound pod's */
+};
+struct sc_nodevols {
+	const struct sc_cluster *c;
+	const struct sc_podspec *pod;
+	bool active;                    /* the pod has a volume either plugin reads */
+	size_t nindexed;                /* c->pods indexed by first/next */
+	uint32_t *first, *next;         /* per node: its pods with volumes (index + 1 chains) */
+	uint8_t *gone;                  /* per indexed pod: deleted meanwhile */
+	struct sc_boundvols *bound;     /* pods a simulation bound */
+	size_t nbound;
+	int rwop_in_use;                /* PreFilter: ReadWriteOncePod claims already used */
+	char *prefilter;                /* PreFilter's rejection, else NULL */
+};
+void sc_nodevols_init(struct sc_nodevols *nv, const struct sc_cluster *c, const struct sc_podspec *pod);
+void sc_nodevols_release(struct sc_nodevols *nv);
+/* PreFilter of both: NULL, or the message that rejects the pod everywhere. */
+const char *sc_nodevols_prefilter(struct sc_nodevols *nv);
+/* Filter on node n: NULL, or the reason (*plugin says whose). */
+const char *sc_nodevols_filter(const struct sc_nodevols *nv, uint32_t n, const char **plugin);
+/* A pod of spec s bound to (delta 1) or unbound from (-1) node n. */
+void sc_nodevols_bind(struct sc_nodevols *nv, uint32_t n, const struct sc_podspec *s, int delta);
+/* Pod idx of c->pods deleted; sc_nodevols_forget_bound drops every bind. */
+void sc_nodevols_delete_pod(struct sc_nodevols *nv, uint32_t idx);
+void sc_nodevols_forget_bound(struct sc_nodevols *nv);
 
 #endif

@@ -20,6 +20,7 @@
 #include "../../cmd/spread-check/podtopo.c"
 #include "../../cmd/spread-check/volumes.c"
 #include "../../cmd/spread-check/interpod.c"
+#include "../../cmd/spread-check/nodevolumes.c"
 
 /* fit_test.go's node: makeAllocatableResources(10, 20, 32, 5, 20, 5) */
 #define FITNODE(pods) "- {kind: Node, metadata: {name: n}, status: {allocatable: {cpu: 10m, memory: '20', " \

@@ -1,0 +1,505 @@
+/* nodevolumes.c - VolumeRestrictions and NodeVolumeLimits (volumes.h).
+ * Follows volume_restrictions.go (PreFilter, readWriteOncePodPVCsForPod,
+ * calPreFilterState, isVolumeConflict, haveOverlap, Filter) and
+ * nodevolumelimits/csi.go (Filter, filterAttachableVolumes,
+ * checkAttachableInlineVolume, getCSIDriverInfo, getCSIDriverInfoFromSC,
+ * getVolumeLimits) with utils.go isCSIMigrationOn.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "volumes.h"
+#include "xalloc.h"
+
+#define R_DISK "node(s) had no available disk"
+#define R_RWOP "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode"
+#define R_LIMIT "node(s) exceed max volume count"
+
+static const struct sc_pvc *pvc_of(const struct sc_cluster *c, const char *ns, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->vols.npvc; i++)
+		if (c->vols.pvc[i].ns == ns && c->vols.pvc[i].name == name)
+			return &c->vols.pvc[i];
+	return NULL;
+}
+
+static bool pod_reads_volumes(const struct sc_podspec *p)
+{
+	return p->nvols > 0 || p->nvct > 0;
+}
+
+void sc_nodevols_init(struct sc_nodevols *nv, const struct sc_cluster *c, const struct sc_podspec *pod)
+{
+	size_t i;
+
+	memset(nv, 0, sizeof(*nv));
+	nv->c = c;
+	nv->pod = pod;
+	nv->active = pod_reads_volumes(pod);
+	if (!nv->active)
+		return;
+	/* the pods with volumes, per node: each Filter call walks its node's */
+	nv->nindexed = c->npods;
+	nv->first = xcalloc(c->nnodes + 1, sizeof(*nv->first));
+	nv->next = xcalloc(c->npods + 1, sizeof(*nv->next));
+	nv->gone = xcalloc(c->npods + 1, 1);
+	for (i = c->npods; i-- > 0;) {
+		const struct sc_pod *p = &c->pods[i];
+
+		if (p->node < 0 || !p->nvols || (p->flags & SC_POD_TERMINAL))
+			continue;
+		nv->next[i] = nv->first[p->node];
+		nv->first[p->node] = (uint32_t)i + 1;
+	}
+}
+
+void sc_nodevols_release(struct sc_nodevols *nv)
+{
+	free(nv->first);
+	free(nv->next);
+	free(nv->gone);
+	free(nv->bound);
+	free(nv->prefilter);
+	memset(nv, 0, sizeof(*nv));
+}
+
+void sc_nodevols_bind(struct sc_nodevols *nv, uint32_t n, const struct sc_podspec *s, int delta)
+{
+	size_t i;
+
+	if (!nv->active || !pod_reads_volumes(s))
+		return;
+	if (delta > 0) {
+		nv->bound = xreallocarray(nv->bound, nv->nbound + 1, sizeof(*nv->bound));
+		nv->bound[nv->nbound++] = (struct sc_boundvols){ n, s };
+		return;
+	}
+	for (i = nv->nbound; i-- > 0;)
+		if (nv->bound[i].node == n && nv->bound[i].spec == s) {
+			nv->bound[i] = nv->bound[--nv->nbound];
+			return;
+		}
+}
+
+void sc_nodevols_delete_pod(struct sc_nodevols *nv, uint32_t idx)
+{
+	if (nv->active && idx < nv->nindexed)
+		nv->gone[idx] = 1;
+}
+
+void sc_nodevols_forget_bound(struct sc_nodevols *nv)
+{
+	nv->nbound = 0;
+}
+
+/* Calls fn for the volumes of every pod on node n (n < 0: every node)
+ * until it returns true; spec: a pod a simulation bound, else NULL. */
+typedef bool (*vol_fn)(void *arg, const char *ns, const struct sc_podvol *v, uint32_t nv,
+		       const struct sc_podspec *spec);
+
+static bool each_pod_on(const struct sc_nodevols *nv, int64_t n, vol_fn fn, void *arg)
+{
+	const struct sc_cluster *c = nv->c;
+	size_t i, lo = n < 0 ? 0 : (size_t)n, hi = n < 0 ? c->nnodes : (size_t)n + 1;
+	uint32_t k;
+
+	for (i = lo; i < hi; i++)
+		for (k = nv->first[i]; k; k = nv->next[k - 1]) {
+			const struct sc_pod *p = &c->pods[k - 1];
+
+			if (!nv->gone[k - 1] && fn(arg, p->ns, &c->volpool[p->vols], p->nvols, NULL))
+				return true;
+		}
+	for (i = 0; i < nv->nbound; i++) {
+		const struct sc_podspec *s = nv->bound[i].spec;
+
+		if ((n < 0 || nv->bound[i].node == (uint32_t)n) && fn(arg, s->ns, s->vols, s->nvols, s))
+			return true;
+	}
+	return false;
+}
+
+/* ---- VolumeRestrictions ---- */
+
+struct rwop_arg {
+	const char *ns, *claim;
+};
+
+static bool uses_claim(void *arg, const char *ns, const struct sc_podvol *v, uint32_t n,
+		       const struct sc_podspec *spec)
+{
+	const struct rwop_arg *a = arg;
+	uint32_t i;
+
+	(void)spec;
+	if (ns != a->ns)
+		return false;
+	for (i = 0; i < n; i++)
+		if (v[i].kind == SC_PODVOL_CLAIM && v[i].id == a->claim)
+			return true;
+	return false;
+}
+
+const char *sc_nodevols_prefilter(struct sc_nodevols *nv)
+{
+	const struct sc_podspec *p = nv->pod;
+	uint32_t i, j;
+
+	free(nv->prefilter);
+	nv->prefilter = NULL;
+	nv->rwop_in_use = 0;
+	if (!nv->active)
+		return NULL;
+	for (i = 0; i < p->nvols; i++) {
+		const struct sc_pvc *pvc;
+		struct rwop_arg a = { p->ns, p->vols[i].id };
+
+		if (p->vols[i].kind != SC_PODVOL_CLAIM)
+			continue;
+		/* a claim named twice is one claim (a set) */
+		for (j = 0; j < i; j++)
+			if (p->vols[j].kind == SC_PODVOL_CLAIM && p->vols[j].id == p->vols[i].id)
+				break;
+		if (j < i)
+			continue;
+		if (!(pvc = pvc_of(nv->c, p->ns, p->vols[i].id))) {
+			nv->prefilter = xasprintf("persistentvolumeclaim \"%s\" not found", p->vols[i].id);
+			return nv->prefilter;
+		}
+		if (pvc->rwop && each_pod_on(nv, -1, uses_claim, &a))
+			nv->rwop_in_use++;
+	}
+	return NULL;
+}
+
+/* haveOverlap over two monitor lists, each entry ended by '\n' */
+static bool monitors_overlap(const char *a, const char *b)
+{
+	const char *p, *q, *ea, *eb;
+
+	for (p = a; (ea = strchr(p, '\n')); p = ea + 1)
+		for (q = b; (eb = strchr(q, '\n')); q = eb + 1)
+			if (ea - p == eb - q && memcmp(p, q, (size_t)(ea - p)) == 0)
+				return true;
+	return false;
+}
+
+static bool disks_conflict(const struct sc_podvol *w, const struct sc_podvol *e)
+{
+	if (w->kind != e->kind)
+		return false;
+	switch (w->kind) {
+	case SC_PODVOL_GCE_PD:
+	case SC_PODVOL_ISCSI:
+		return w->id == e->id && !(w->read_only && e->read_only);
+	case SC_PODVOL_AWS_EBS:
+		return w->id == e->id;
+	case SC_PODVOL_RBD:
+		return w->pool == e->pool && w->id == e->id && !(w->read_only && e->read_only) &&
+		       monitors_overlap(w->mons, e->mons);
+	default:
+		return false;
+	}
+}
+
+static bool disk_taken(void *arg, const char *ns, const struct sc_podvol *v, uint32_t n,
+		       const struct sc_podspec *spec)
+{
+	const struct sc_podspec *p = arg;
+	uint32_t i, j;
+
+	(void)ns;
+	(void)spec;
+	for (i = 0; i < p->nvols; i++)
+		for (j = 0; j < n; j++)
+			if (disks_conflict(&p->vols[i], &v[j]))
+				return true;
+	return false;
+}
+
+static bool has_inline_disk(const struct sc_podspec *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->nvols; i++)
+		if (p->vols[i].kind >= SC_PODVOL_GCE_PD)
+			return true;
+	return false;
+}
+
+/* ---- NodeVolumeLimits ---- */
+
+/* One attachable volume: its driver and what makes it unique. A bound
+ * claim's is the PV's handle (b NULL); an unbound claim's is its own
+ * namespace and name; a claim not created yet is unique (a and b NULL). */
+struct vkey {
+	const char *driver, *a, *b;
+};
+
+struct vlist {
+	struct vkey *k;
+	size_t n, cap;
+};
+
+static void vlist_add(struct vlist *l, const char *driver, const char *a, const char *b)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->k = xreallocarray(l->k, l->cap, sizeof(*l->k));
+	}
+	l->k[l->n++] = (struct vkey){ driver, a, b };
+}
+
+static const struct sc_csinode *csinode_of(const struct sc_cluster *c, const char *node)
+{
+	size_t i;
+
+	for (i = 0; i < c->vols.ncsinode; i++)
+		if (c->vols.csinodes[i].name == node)
+			return &c->vols.csinodes[i];
+	return NULL;
+}
+
+/* isCSIMigrationOn: the migrated in-tree plugins, listed on the CSINode */
+static bool migrated(const struct sc_csinode *cn, const char *plugin)
+{
+	size_t len = strlen(plugin);
+	const char *p;
+
+	if (!cn)
+		return false;
+	if (strcmp(plugin, "kubernetes.io/aws-ebs") != 0 && strcmp(plugin, "kubernetes.io/gce-pd") != 0 &&
+	    strcmp(plugin, "kubernetes.io/azure-disk") != 0 && strcmp(plugin, "kubernetes.io/cinder") != 0)
+		return false;
+	for (p = cn->migrated; *p;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (l == len && strncmp(p, plugin, len) == 0)
+			return true;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
+/* csi-translation-lib's GetCSINameFromInTreeName for the migratable
+ * provisioners; NULL for any other */
+static const char *csi_name_of(const struct sc_cluster *c, const char *provisioner)
+{
+	static const char *const map[][2] = {
+		{ "kubernetes.io/aws-ebs", "ebs.csi.aws.com" },
+		{ "kubernetes.io/gce-pd", "pd.csi.storage.gke.io" },
+		{ "kubernetes.io/azure-disk", "disk.csi.azure.com" },
+		{ "kubernetes.io/cinder", "cinder.csi.openstack.org" },
+		{ "kubernetes.io/azure-file", "file.csi.azure.com" },
+		{ "kubernetes.io/vsphere-volume", "csi.vsphere.vmware.com" },
+		{ "kubernetes.io/portworx-volume", "pxd.portworx.com" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(provisioner, map[i][0]) == 0)
+			return sc_lookup(&c->strs, map[i][1]) ? sc_lookup(&c->strs, map[i][1]) : map[i][1];
+	return NULL;
+}
+
+/* getCSIDriverInfoFromSC: the class's provisioner (a migrated in-tree one
+ * as its CSI driver) */
+static void add_from_class(const struct sc_cluster *c, const struct sc_csinode *cn, const char *cls,
+			   const char *a, const char *b, struct vlist *out)
+{
+	const char *prov, *drv;
+	size_t i;
+
+	if (!cls || !*cls)
+		return;
+	for (i = 0; i < c->vols.nclass; i++)
+		if (c->vols.classes[i].name == cls)
+			break;
+	if (i == c->vols.nclass || !*(prov = c->vols.classes[i].provisioner))
+		return;
+	if ((drv = csi_name_of(c, prov))) {
+		if (!migrated(cn, prov))
+			return;
+		prov = drv;
+	}
+	vlist_add(out, prov, a, b);
+}
+
+static const char *default_class(const struct sc_cluster *c)
+{
+	const char *def = NULL;
+	size_t i;
+
+	for (i = 0; i < c->vols.nclass; i++)
+		if (c->vols.classes[i].is_default)
+			def = c->vols.classes[i].name;
+	return def;
+}
+
+/* getCSIDriverInfo for a claim that exists */
+static void add_claim(const struct sc_cluster *c, const struct sc_csinode *cn, const struct sc_pvc *pvc,
+		      struct vlist *out)
+{
+	const struct sc_pv *pv = NULL;
+	size_t i;
+
+	if (pvc->volume)
+		for (i = 0; i < c->vols.npv; i++)
+			if (c->vols.pv[i].name == pvc->volume) {
+				pv = &c->vols.pv[i];
+				break;
+			}
+	if (!pv) {
+		add_from_class(c, cn, pvc->class, pvc->ns, pvc->name, out);
+		return;
+	}
+	if (pv->csi_driver) {
+		if (*pv->csi_driver && pv->csi_handle && *pv->csi_handle)
+			vlist_add(out, pv->csi_driver, pv->csi_handle, NULL);
+		return;
+	}
+	if (pv->ebs_handle && *pv->ebs_handle && migrated(cn, "kubernetes.io/aws-ebs"))
+		vlist_add(out, csi_name_of(c, "kubernetes.io/aws-ebs"), pv->ebs_handle, NULL);
+}
+
+struct count_arg {
+	const struct sc_cluster *c;
+	const struct sc_csinode *cn;
+	struct vlist *out;
+};
+
+/* filterAttachableVolumes over one pod's volumes; a pod of a spec (placed
+ * or being placed) also has the claims created with it */
+static bool add_pod_volumes(void *arg, const char *ns, const struct sc_podvol *v, uint32_t n,
+			    const struct sc_podspec *spec)
+{
+	const struct count_arg *a = arg;
+	const struct sc_cluster *c = a->c;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct sc_pvc *pvc;
+
+		switch (v[i].kind) {
+		case SC_PODVOL_CLAIM:
+		case SC_PODVOL_EPHEMERAL:
+			if ((pvc = pvc_of(c, ns, v[i].id)))
+				add_claim(c, a->cn, pvc, a->out);
+			else if (v[i].kind == SC_PODVOL_EPHEMERAL && spec)
+				add_from_class(c, a->cn, v[i].eph_class ? v[i].eph_class : default_class(c), NULL, NULL,
+					       a->out);
+			break;
+		case SC_PODVOL_AWS_EBS:
+			/* checkAttachableInlineVolume */
+			if (migrated(a->cn, "kubernetes.io/aws-ebs") && *v[i].handle)
+				vlist_add(a->out, csi_name_of(c, "kubernetes.io/aws-ebs"), v[i].handle, NULL);
+			break;
+		default:
+			break;
+		}
+	}
+	for (i = 0; spec && i < spec->nvct; i++)
+		add_from_class(c, a->cn, spec->vct_class[i] ? spec->vct_class[i] : default_class(c), NULL, NULL, a->out);
+	return false;
+}
+
+static int vkey_cmp(const void *x, const void *y)
+{
+	const struct vkey *a = x, *b = y;
+	const void *pa[3] = { a->driver, a->a, a->b }, *pb[3] = { b->driver, b->a, b->b };
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (pa[i] != pb[i])
+			return (uintptr_t)pa[i] < (uintptr_t)pb[i] ? -1 : 1;
+	return 0;
+}
+
+static bool vkey_unique(const struct vkey *k)
+{
+	return !k->a && !k->b;
+}
+
+/* sorted, each key once (keys of claims not created yet all stay) */
+static void vlist_unique(struct vlist *l)
+{
+	size_t i, m = 0;
+
+	if (l->n > 1)
+		qsort(l->k, l->n, sizeof(*l->k), vkey_cmp);
+	for (i = 0; i < l->n; i++)
+		if (!m || vkey_unique(&l->k[i]) || vkey_cmp(&l->k[m - 1], &l->k[i]) != 0)
+			l->k[m++] = l->k[i];
+	l->n = m;
+}
+
+static bool over_limit(const struct sc_nodevols *nv, uint32_t n)
+{
+	const struct sc_cluster *c = nv->c;
+	const struct sc_podspec *p = nv->pod;
+	const struct sc_csinode *cn = csinode_of(c, c->nodes[n].name);
+	struct vlist mine = { 0 }, attached = { 0 };
+	struct count_arg a = { c, cn, &mine };
+	bool over = false, any_limit = false;
+	size_t i, j, k;
+	uint32_t v;
+
+	if (!cn)
+		return false;
+	for (v = 0; v < cn->ndrivers; v++)
+		any_limit |= cn->drivers[v].count >= 0;
+	if (!any_limit)
+		return false;
+	add_pod_volumes(&a, p->ns, p->vols, p->nvols, p);
+	if (!mine.n)
+		goto out;
+	vlist_unique(&mine);
+	a.out = &attached;
+	each_pod_on(nv, n, add_pod_volumes, &a);
+	vlist_unique(&attached);
+	/* per driver with a limit: attached + new ones not attached already */
+	for (v = 0; v < cn->ndrivers && !over; v++) {
+		const char *drv = cn->drivers[v].name;
+		int64_t count = 0, fresh = 0;
+
+		if (cn->drivers[v].count < 0)
+			continue;
+		for (i = 0; i < attached.n; i++)
+			count += attached.k[i].driver == drv;
+		for (i = 0; i < mine.n; i++) {
+			if (mine.k[i].driver != drv)
+				continue;
+			for (j = 0, k = 0; !vkey_unique(&mine.k[i]) && j < attached.n; j++)
+				if (vkey_cmp(&attached.k[j], &mine.k[i]) == 0) {
+					k = 1;
+					break;
+				}
+			fresh += !k;
+		}
+		over = fresh && count + fresh > cn->drivers[v].count;
+	}
+out:
+	free(mine.k);
+	free(attached.k);
+	return over;
+}
+
+const char *sc_nodevols_filter(const struct sc_nodevols *nv, uint32_t n, const char **plugin)
+{
+	if (!nv->active)
+		return NULL;
+	*plugin = "VolumeRestrictions";
+	if (has_inline_disk(nv->pod) && each_pod_on(nv, n, disk_taken, (void *)nv->pod))
+		return R_DISK;
+	if (nv->rwop_in_use)
+		return R_RWOP;
+	*plugin = "NodeVolumeLimits";
+	if (over_limit(nv, n))
+		return R_LIMIT;
+	return NULL;
+}
