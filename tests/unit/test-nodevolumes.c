@@ -46,65 +46,187 @@
 	PVC_MODE("claim-with-rwx", "ReadWriteMany")
 #define RWOP "VolumeRestrictions: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode"
 
+/* csi_test.go's fixtures: per driver, PVs and bound claims csi-<driver>-0..3
+ * (CSI, or in-tree EBS / hostPath for those plugins), claims csi-4
+ * (unbound, class csi-sc), csi-5 (no class), csi-6 (class csi-sc, its PV
+ * missing); csi-sc provisions with the first driver; the node's CSINode
+ * lists every driver (with the limit, or none) and aws-ebs as migrated. */
+#define CSIPV(d, j) "- {kind: PersistentVolume, metadata: {name: csi-" d "-" j "}, spec: {csi: {driver: " d \
+	", volumeHandle: csi-" d "-" j "}}}\n" CSIPVC(d, j)
+#define EBSPV(d, j) "- {kind: PersistentVolume, metadata: {name: csi-" d "-" j "}, spec: {awsElasticBlockStore: " \
+	"{volumeID: csi-" d "-" j "}}}\n" CSIPVC(d, j)
+#define HOSTPV(d, j) "- {kind: PersistentVolume, metadata: {name: csi-" d "-" j "}, spec: {hostPath: {path: /tmp}}}\n" \
+	CSIPVC(d, j)
+#define CSIPVC(d, j) "- {kind: PersistentVolumeClaim, metadata: {name: csi-" d "-" j "}, spec: {volumeName: csi-" d "-" j "}}\n"
+#define FOUR(mk, d) mk(d, "0") mk(d, "1") mk(d, "2") mk(d, "3")
+#define EBSCSI "ebs.csi.aws.com"
+#define GCECSI "pd.csi.storage.gke.io"
+#define INTREE "kubernetes.io/aws-ebs"
+#define HOSTPATH "kubernetes.io/hostpath"
+#define CLAIMS_SC(first) "- {kind: PersistentVolumeClaim, metadata: {name: csi-4}, spec: {storageClassName: csi-sc}}\n" \
+	"- {kind: PersistentVolumeClaim, metadata: {name: csi-5}, spec: {}}\n" \
+	"- {kind: PersistentVolumeClaim, metadata: {name: csi-6}, spec: {storageClassName: csi-sc, volumeName: missing-in-action}}\n" \
+	"- {kind: StorageClass, metadata: {name: csi-sc}, provisioner: " first "}\n"
+#define LIMNODE "- {kind: Node, metadata: {name: node-for-max-pd-test-1}}\n"
+#define CSINODE(drivers) "- {kind: CSINode, metadata: {name: node-for-max-pd-test-1, annotations: " \
+	"{storage.alpha.kubernetes.io/migrated-plugins: kubernetes.io/aws-ebs}}, spec: {drivers: [" drivers "]}}\n"
+#define DRV(d, lim) "{name: " d ", nodeID: node-for-max-pd-test-1, allocatable: {count: " lim "}}"
+#define DRV_NOLIM(d) "{name: " d ", nodeID: node-for-max-pd-test-1}"
+/* the driver sets of the cases, with a limit, without one */
+#define EBS_ONLY(lim) LIMNODE CSINODE(DRV(EBSCSI, lim)) FOUR(CSIPV, EBSCSI) CLAIMS_SC(EBSCSI)
+#define EBS_NOLIM LIMNODE CSINODE(DRV_NOLIM(EBSCSI)) FOUR(CSIPV, EBSCSI) CLAIMS_SC(EBSCSI)
+#define EBS_GCE(lim) LIMNODE CSINODE(DRV(EBSCSI, lim) ", " DRV(GCECSI, lim)) FOUR(CSIPV, EBSCSI) FOUR(CSIPV, GCECSI) \
+	CLAIMS_SC(EBSCSI)
+#define MIGRATED(lim) LIMNODE CSINODE(DRV(INTREE, lim) ", " DRV(EBSCSI, lim)) FOUR(EBSPV, INTREE) FOUR(CSIPV, EBSCSI) \
+	CLAIMS_SC(INTREE)
+#define MIGRATED_NOLIM LIMNODE CSINODE(DRV_NOLIM(INTREE) ", " DRV_NOLIM(EBSCSI)) FOUR(EBSPV, INTREE) \
+	FOUR(CSIPV, EBSCSI) CLAIMS_SC(INTREE)
+#define MIGRATED_NO_CSINODE LIMNODE FOUR(EBSPV, INTREE) FOUR(CSIPV, EBSCSI) CLAIMS_SC(INTREE)
+#define HOSTPATH_EBS(lim) LIMNODE CSINODE(DRV(HOSTPATH, lim) ", " DRV(EBSCSI, lim)) FOUR(HOSTPV, HOSTPATH) \
+	FOUR(CSIPV, EBSCSI) CLAIMS_SC(HOSTPATH)
+/* pods: on the node (name unique per case) or the incoming one */
+#define LON(name, vols) "- {kind: Pod, metadata: {name: " name "}, spec: {nodeName: node-for-max-pd-test-1, " \
+	"containers: [{name: c}], volumes: [" vols "]}}\n"
+#define LPOD(vols) "{kind: Pod, metadata: {name: p}, spec: {containers: [{name: c}], volumes: [" vols "]}}"
+#define V(c) "{name: v-" c ", persistentVolumeClaim: {claimName: " c "}}"
+#define RUNNING(n) LON(n, V("csi-ebs.csi.aws.com-3"))
+#define PENDING(n) LON(n, V("csi-4"))
+#define EBS_TWO(n) LON(n, V("csi-ebs.csi.aws.com-1") ", " V("csi-ebs.csi.aws.com-2"))
+#define GCE_TWO(n) LON(n, V("csi-pd.csi.storage.gke.io-1") ", " V("csi-pd.csi.storage.gke.io-2"))
+#define INTREE_ONE(n) LON(n, V("csi-kubernetes.io/aws-ebs-0"))
+#define INTREE_TWO(n) LON(n, V("csi-kubernetes.io/aws-ebs-1") ", " V("csi-kubernetes.io/aws-ebs-2"))
+#define INLINE_EBS(id) "{name: i, awsElasticBlockStore: {volumeID: " id "}}"
+#define CM_SECRET "{name: cm, configMap: {name: x}}, {name: s, secret: {secretName: y}}"
+/* the ephemeral pods: abc in namespace test, its claims abc-<volume> */
+#define EPH_CLAIM(n) "- {kind: PersistentVolumeClaim, metadata: {name: abc-" n ", namespace: test}, " \
+	"spec: {storageClassName: csi-sc}}\n"
+#define EPH(v) "{name: " v ", ephemeral: {volumeClaimTemplate: {spec: {}}}}"
+#define EPH_ON(vols) "- {kind: Pod, metadata: {name: abc, namespace: test}, spec: {nodeName: node-for-max-pd-test-1, " \
+	"containers: [{name: c}], volumes: [" vols "]}}\n"
+#define EPH_POD(vols) "{kind: Pod, metadata: {name: abc, namespace: test}, spec: {containers: [{name: c}], " \
+	"volumes: [" vols "]}}"
+#define LIMIT "NodeVolumeLimits: node(s) exceed max volume count"
+
 struct ncase {
 	const char *name;
 	const char *dump;   /* items of a List */
 	const char *pod;
 	const char *want;
+	bool alone;         /* the plugin's own PreFilter and Filter, as its table test runs it */
 };
 
 static const struct ncase cases[] = {
 	/* TestGCEDiskConflicts, TestAWSDiskConflicts, TestRBDDiskConflicts,
 	 * TestISCSIDiskConflicts: nothing, one state, same state, different state */
-	{ "gce nothing", NODE1, NOVOL, "" },
-	{ "gce one state", NODE1 ON("e", GCE("foo")), NOVOL, "" },
-	{ "gce same state", NODE1 ON("e", GCE("foo")), POD(GCE("foo")), DISK },
-	{ "gce different state", NODE1 ON("e", GCE("foo")), POD(GCE("bar")), "" },
-	{ "gce both read-only", NODE1 ON("e", GCE_RO("foo")), POD(GCE_RO("foo")), "" },
-	{ "gce one read-only", NODE1 ON("e", GCE("foo")), POD(GCE_RO("foo")), DISK },
-	{ "aws nothing", NODE1, NOVOL, "" },
-	{ "aws one state", NODE1 ON("e", EBS("foo")), NOVOL, "" },
-	{ "aws same state", NODE1 ON("e", EBS("foo")), POD(EBS("foo")), DISK },
-	{ "aws different state", NODE1 ON("e", EBS("foo")), POD(EBS("bar")), "" },
-	{ "rbd nothing", NODE1, NOVOL, "" },
-	{ "rbd one state", NODE1 ON("e", RBD("a, b")), NOVOL, "" },
-	{ "rbd same state", NODE1 ON("e", RBD("a, b")), POD(RBD("a, b")), DISK },
-	{ "rbd different state", NODE1 ON("e", RBD("a, b")), POD(RBD("c, d")), "" },
-	{ "rbd one monitor shared", NODE1 ON("e", RBD("a, b")), POD(RBD("d, b")), DISK },
-	{ "iscsi nothing", NODE1, NOVOL, "" },
-	{ "iscsi one state", NODE1 ON("e", ISCSI(IQN1)), NOVOL, "" },
-	{ "iscsi same state", NODE1 ON("e", ISCSI(IQN1)), POD(ISCSI(IQN1)), DISK },
-	{ "iscsi different state", NODE1 ON("e", ISCSI(IQN1)), POD(ISCSI(IQN2)), "" },
+	{ "gce nothing", NODE1, NOVOL, "", false },
+	{ "gce one state", NODE1 ON("e", GCE("foo")), NOVOL, "", false },
+	{ "gce same state", NODE1 ON("e", GCE("foo")), POD(GCE("foo")), DISK, false },
+	{ "gce different state", NODE1 ON("e", GCE("foo")), POD(GCE("bar")), "", false },
+	{ "gce both read-only", NODE1 ON("e", GCE_RO("foo")), POD(GCE_RO("foo")), "", false },
+	{ "gce one read-only", NODE1 ON("e", GCE("foo")), POD(GCE_RO("foo")), DISK, false },
+	{ "aws nothing", NODE1, NOVOL, "", false },
+	{ "aws one state", NODE1 ON("e", EBS("foo")), NOVOL, "", false },
+	{ "aws same state", NODE1 ON("e", EBS("foo")), POD(EBS("foo")), DISK, false },
+	{ "aws different state", NODE1 ON("e", EBS("foo")), POD(EBS("bar")), "", false },
+	{ "rbd nothing", NODE1, NOVOL, "", false },
+	{ "rbd one state", NODE1 ON("e", RBD("a, b")), NOVOL, "", false },
+	{ "rbd same state", NODE1 ON("e", RBD("a, b")), POD(RBD("a, b")), DISK, false },
+	{ "rbd different state", NODE1 ON("e", RBD("a, b")), POD(RBD("c, d")), "", false },
+	{ "rbd one monitor shared", NODE1 ON("e", RBD("a, b")), POD(RBD("d, b")), DISK, false },
+	{ "iscsi nothing", NODE1, NOVOL, "", false },
+	{ "iscsi one state", NODE1 ON("e", ISCSI(IQN1)), NOVOL, "", false },
+	{ "iscsi same state", NODE1 ON("e", ISCSI(IQN1)), POD(ISCSI(IQN1)), DISK, false },
+	{ "iscsi different state", NODE1 ON("e", ISCSI(IQN1)), POD(ISCSI(IQN2)), "", false },
 	/* a pod on another node does not conflict */
 	{ "gce on another node", NODE1 "- {kind: Node, metadata: {name: node-2}}\n" ON("e", GCE("foo")),
-	  POD(GCE("foo")), DISK "|" },
+	  POD(GCE("foo")), DISK "|", false },
 	/* TestAccessModeConflicts */
-	{ "rwop nothing", NODE1, NOVOL, "" },
+	{ "rwop nothing", NODE1, NOVOL, "", false },
 	{ "rwop failed to get PVC", NODE1, POD(CLAIM("claim-with-rwop-1")),
-	  "PREFILTER persistentvolumeclaim \"claim-with-rwop-1\" not found" },
+	  "PREFILTER persistentvolumeclaim \"claim-with-rwop-1\" not found", false },
 	{ "rwop no access mode conflict", NODE1 RWOP_PVCS ON("pod-with-rwx", CLAIM("claim-with-rwx")),
-	  POD(CLAIM("claim-with-rwop-1")), "" },
+	  POD(CLAIM("claim-with-rwop-1")), "", false },
 	{ "rwop access mode conflict, unschedulable",
 	  NODE1 RWOP_PVCS ON("pod-with-one-pvc", CLAIM("claim-with-rwop-1")) ON("pod-with-rwx", CLAIM("claim-with-rwx")),
-	  POD(CLAIM("claim-with-rwop-1")), RWOP },
+	  POD(CLAIM("claim-with-rwop-1")), RWOP, false },
 	{ "rwop two conflicts, unschedulable",
 	  NODE1 RWOP_PVCS ON("pod-with-two-pvcs", CLAIM("claim-with-rwop-1") ", " CLAIM("claim-with-rwop-2"))
 	  ON("pod-with-rwx", CLAIM("claim-with-rwx")),
-	  POD(CLAIM("claim-with-rwop-1") ", " CLAIM("claim-with-rwop-2")), RWOP },
+	  POD(CLAIM("claim-with-rwop-1") ", " CLAIM("claim-with-rwop-2")), RWOP, false },
 	/* the claim is in use anywhere: every node fails */
 	{ "rwop in use on another node",
 	  NODE1 "- {kind: Node, metadata: {name: node-2}}\n" RWOP_PVCS ON("pod-with-one-pvc", CLAIM("claim-with-rwop-1")),
-	  POD(CLAIM("claim-with-rwop-1")), RWOP "|" RWOP },
+	  POD(CLAIM("claim-with-rwop-1")), RWOP "|" RWOP, false },
 	/* a finished pod no longer uses it */
 	{ "rwop used by a finished pod",
 	  NODE1 RWOP_PVCS "- {kind: Pod, metadata: {name: done, namespace: default}, spec: {nodeName: node-1, "
 	  "containers: [{name: c}], volumes: [" CLAIM("claim-with-rwop-1") "]}, status: {phase: Succeeded}}\n",
-	  POD(CLAIM("claim-with-rwop-1")), "" },
+	  POD(CLAIM("claim-with-rwop-1")), "", false },
 	/* the chain: VolumeRestrictions after NodeResourcesFit */
 	{ "resources before volume restrictions",
 	  "- {kind: Node, metadata: {name: node-1}, status: {allocatable: {cpu: 1m, pods: '9'}}}\n" ON("e", GCE("foo")),
 	  "{kind: Pod, metadata: {name: p, namespace: default}, spec: {containers: [{name: c, resources: "
-	  "{requests: {cpu: 2m}}}], volumes: [" GCE("foo") "]}}", "NodeResourcesFit: Insufficient cpu" },
+	  "{requests: {cpu: 2m}}}], volumes: [" GCE("foo") "]}}", "NodeResourcesFit: Insufficient cpu", false },
+	/* TestCSILimits (the VolumeAttachment cases, an ephemeral claim that
+	 * is missing or not the pod's own are not modelled) */
+	{ "csi fits when node volume limit >= new pods CSI volume", EBS_ONLY("4") RUNNING("r") EBS_TWO("t"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
+	{ "csi doesn't when node volume limit <= pods CSI volume", EBS_ONLY("2") RUNNING("r") EBS_TWO("t"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), LIMIT, true },
+	{ "csi should when driver does not support volume limits", EBS_NOLIM RUNNING("r") EBS_TWO("t"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
+	{ "csi count pending PVCs towards volume limit <= pods CSI volume", EBS_ONLY("2") PENDING("q") EBS_TWO("t"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), LIMIT, true },
+	{ "csi count multiple pending pvcs towards volume limit >= pods CSI volume",
+	  EBS_ONLY("4") PENDING("q") PENDING("q2") EBS_TWO("t"), LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
+	{ "csi should count PVCs with invalid PV name but valid SC", EBS_ONLY("2") LON("m", V("csi-6")) EBS_TWO("t"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), LIMIT, true },
+	{ "csi don't count pvcs with missing SC towards volume limit", EBS_ONLY("2") RUNNING("r") LON("n", V("csi-5")),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
+	{ "csi count pvcs with the same type towards volume limit", EBS_GCE("2") GCE_TWO("g") EBS_TWO("t"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), LIMIT, true },
+	{ "csi don't count pvcs with different type towards volume limit", EBS_GCE("2") EBS_TWO("t") RUNNING("r"),
+	  LPOD(V("csi-pd.csi.storage.gke.io-1") ", " V("csi-pd.csi.storage.gke.io-2")), "", true },
+	{ "csi should count in-tree volumes if migration is enabled", MIGRATED("2") INTREE_TWO("i"),
+	  LPOD(V("csi-kubernetes.io/aws-ebs-0")), LIMIT, true },
+	{ "csi nil csi node", MIGRATED_NO_CSINODE INTREE_TWO("i"), LPOD(INLINE_EBS("aws-inline1")), "", true },
+	{ "csi should count unbound in-tree volumes if migration is enabled", MIGRATED("2") INTREE_TWO("i"),
+	  LPOD(V("csi-4")), LIMIT, true },
+	{ "csi should not limit pod if volume used does not report limits", MIGRATED_NOLIM INTREE_TWO("i"),
+	  LPOD(V("csi-kubernetes.io/aws-ebs-0")), "", true },
+	{ "csi should not count non-migratable in-tree volumes", HOSTPATH_EBS("2") EBS_TWO("t"),
+	  LPOD(V("csi-kubernetes.io/hostpath-0")), "", true },
+	{ "csi should count in-tree inline volumes if migration is enabled", MIGRATED("2") INTREE_TWO("i"),
+	  LPOD(INLINE_EBS("aws-inline1")), LIMIT, true },
+	{ "csi should count in-tree and csi volumes (scheduling in-tree volumes)", MIGRATED("2") EBS_TWO("t"),
+	  LPOD(V("csi-kubernetes.io/aws-ebs-0")), LIMIT, true },
+	{ "csi should count in-tree, inline and csi volumes (scheduling in-tree volumes)",
+	  MIGRATED("3") EBS_TWO("t") INTREE_ONE("o"), LPOD(INLINE_EBS("aws-inline1")), LIMIT, true },
+	{ "csi should not count in-tree, inline and csi volumes (same CSI volume ID)",
+	  MIGRATED("3") EBS_TWO("t") INTREE_ONE("o"), LPOD(INLINE_EBS("csi-ebs.csi.aws.com-1")), "", true },
+	{ "csi should count in-tree and csi volumes (scheduling csi volumes)", MIGRATED("2") INTREE_TWO("i"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), LIMIT, true },
+	{ "csi ephemeral volume unbound", EBS_NOLIM EPH_CLAIM("xyz"), EPH_POD(EPH("xyz")), "", true },
+	{ "csi ephemeral doesn't when node volume limit <= pods CSI volume",
+	  EBS_ONLY("2") EPH_CLAIM("xyz") RUNNING("r") EBS_TWO("t"), EPH_POD(EPH("xyz")), LIMIT, true },
+	{ "csi ephemeral doesn't when node volume limit <= pods ephemeral CSI volume",
+	  EBS_ONLY("2") EPH_CLAIM("x") EPH_CLAIM("y") RUNNING("r") EPH_ON(EPH("x") ", " EPH("y")),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), LIMIT, true },
+	{ "csi persistent doesn't when node volume limit <= pods ephemeral CSI volume + persistent volume",
+	  EBS_ONLY("3") EPH_CLAIM("xyz") RUNNING("r") EPH_ON(EPH("xyz")) EBS_TWO("t"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), LIMIT, true },
+	{ "csi persistent okay when node volume limit > pods ephemeral CSI volume + persistent volume",
+	  EBS_ONLY("5") EPH_CLAIM("xyz") RUNNING("r") EPH_ON(EPH("xyz")) EBS_TWO("t"),
+	  LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
+	{ "csi skip Filter when the pod only uses secrets and configmaps", EBS_ONLY("2"), LPOD(CM_SECRET), "", true },
+	{ "csi don't skip Filter when the pod has pvcs", EBS_ONLY("2"), LPOD(CM_SECRET ", " V("csi-ebs.csi.aws.com-0")),
+	  "", true },
+	{ "csi don't skip Filter when the pod has inline migratable volumes", MIGRATED("2") INTREE_TWO("i"),
+	  LPOD(CM_SECRET ", " INLINE_EBS("aws-inline1")), LIMIT, true },
+	/* a pod that does not use the limited driver is not limited */
+	{ "csi other driver full", EBS_GCE("2") GCE_TWO("g") EBS_TWO("t"), LPOD(V("csi-pd.csi.storage.gke.io-0")),
+	  LIMIT, true },
+	{ "csi volume already attached is not new", EBS_ONLY("2") EBS_TWO("t"), LPOD(V("csi-ebs.csi.aws.com-1")), "", true },
 };
 
 static int pod_item_cb(const struct tk_node *item, const char *file, void *arg)
@@ -170,6 +292,25 @@ static void run_case(const struct ncase *k, const char *tmp_dump, const char *tm
 	volumes = sc_volmask_build(&c, pod.ns, claims, nc, nnew, classes, &vol);
 	free(claims);
 	free(classes);
+	if (k->alone) {
+		struct sc_nodevols nv;
+		const char *plugin;
+
+		sc_nodevols_init(&nv, &c, &pod);
+		if ((rejected = sc_nodevols_prefilter(&nv)))
+			snprintf(got, sizeof(got), "PREFILTER %s", rejected);
+		for (n = 0; !rejected && n < c.nnodes; n++) {
+			const char *why = sc_nodevols_filter(&nv, n, &plugin);
+
+			if (n)
+				strcat(got, "|");
+			if (why)
+				snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s: %s", plugin, why);
+		}
+		TAP_OK(strcmp(got, k->want) == 0, "%s: '%s'", k->name, got);
+		sc_nodevols_release(&nv);
+		goto out;
+	}
 	memset(&st, 0, sizeof(st));
 	pts_state_init(&st, &c, &pod, &defs, &objs);
 	sc_chain_init(&ch, &st, volumes ? &vol : NULL);
@@ -192,6 +333,7 @@ static void run_case(const struct ncase *k, const char *tmp_dump, const char *tm
 	TAP_OK(strcmp(got, k->want) == 0, "%s: '%s'", k->name, got);
 	sc_chain_release(&ch);
 	pts_state_release(&st);
+out:
 	sc_volmask_release(&vol);
 	sc_podspec_release(&pod);
 	sc_cluster_release(&c);
