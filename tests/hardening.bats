@@ -243,14 +243,24 @@ dump("pvc-volume-list", lambda it: kind(it, "PersistentVolumeClaim")["spec"].upd
 dump("pvc-meta-list", lambda it: kind(it, "PersistentVolumeClaim").update(metadata=[1]))
 dump("pvc-annotations-list", lambda it: kind(it, "PersistentVolumeClaim")["metadata"].update(annotations=["x"]))
 dump("pod-volumes-map", lambda it: kind(it, "Pod", 0)["spec"].update(volumes={"a": 1}))
+dump("pvc-modes-map", lambda it: kind(it, "PersistentVolumeClaim")["spec"].update(accessModes={"a": 1}))
+dump("pv-csi-string", lambda it: kind(it, "PersistentVolume")["spec"].update(csi="ebs"))
+dump("csinode-drivers-map", lambda it: it.append({"kind": "CSINode", "metadata": {"name": "x"}, "spec": {"drivers": {"a": 1}}}))
+dump("csinode-count-string", lambda it: it.append({"kind": "CSINode", "metadata": {"name": "x"},
+     "spec": {"drivers": [{"name": "ebs.csi.aws.com", "allocatable": {"count": "many"}}]}}))
+dump("csinode-count-negative", lambda it: it.append({"kind": "CSINode", "metadata": {"name": "x"},
+     "spec": {"drivers": [{"name": "ebs.csi.aws.com", "allocatable": {"count": -1}}]}}))
+dump("csinode-no-name", lambda it: it.append({"kind": "CSINode", "metadata": {}, "spec": {"drivers": []}}))
 dump("sc-topologies-map", lambda it: it.append({"kind": "StorageClass", "metadata": {"name": "x"}, "allowedTopologies": {"a": 1}}))
 dump("sc-expression-values", lambda it: it.append({"kind": "StorageClass", "metadata": {"name": "x"},
      "allowedTopologies": [{"matchLabelExpressions": [{"key": "zone", "values": {"a": 1}}]}]}))
 PY
 	local cases="pv-affinity-string pv-required-list pv-terms-map pv-no-name pvc-volume-list pvc-meta-list
-		pvc-annotations-list sc-topologies-map sc-expression-values" workloads="w1 w2 w3 w4"
+		pvc-annotations-list sc-topologies-map sc-expression-values pvc-modes-map pv-csi-string
+		csinode-drivers-map csinode-count-string csinode-count-negative csinode-no-name" workloads="w1 w2 w3 w4"
 	# valgrind costs 0.3 s a process: a third of the shapes there
-	[ -z "${TK_VALGRIND:-}" ] || { cases="pv-terms-map pvc-annotations-list sc-expression-values"; workloads="w3"; }
+	[ -z "${TK_VALGRIND:-}" ] ||
+		{ cases="pv-terms-map pvc-annotations-list sc-expression-values csinode-count-string"; workloads="w3"; }
 	for case in $cases; do
 		rc=0
 		"$TK_BIN/spread-check" simulate --rollout --cluster "$BATS_TEST_TMPDIR/$case.json" "$ro/db.yaml" \

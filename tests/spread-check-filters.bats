@@ -61,3 +61,15 @@ F=$FIXTURES/spread-check/filters
 	jq_is '[.workloads[0].advice.evict[]|[.pod,.to]]' '[["web-frontend-7d9c-3","c1"],["web-frontend-7d9c-4",null]]'
 	jq_is '.workloads[0].advice.evict[1].reasons' '{"Insufficient nvidia.com/gpu":3,"node(s) didn'"'"'t match pod topology spread constraints":1}'
 }
+
+@test "VolumeRestrictions and NodeVolumeLimits: explain re-derives the events' messages, simulate charges each bound replica's volumes" {
+	# an inline GCE PD in use, CSI attach limits (CSINode), a ReadWriteOncePod claim in use
+	run -1 --separate-stderr spread-check explain --cluster "$F/nodevolumes-cluster.yaml" "$F/nodevolumes-events.json"
+	jq_is '[.events[]|(.message|split(" preemption:")[0]) == .rederived.schedulerMessage]' '[true,true,true]'
+	jq_is '[.events[]|[.rederived.nodes[]|.plugin]]' \
+		'[["VolumeRestrictions","TaintToleration","VolumeRestrictions"],["NodeVolumeLimits","TaintToleration","NodeVolumeLimits"],["VolumeRestrictions","TaintToleration","VolumeRestrictions"]]'
+	run -1 --separate-stderr spread-check simulate --cluster "$F/nodevolumes-cluster.yaml" "$F/nodevolumes-deploy.yaml"
+	jq_is '[.workloads[]|[.placements[].node]]' '[["n-1","n-3"],["n-2"],["n-2","n-2","n-2","n-2","n-2","n-2","n-2"]]'
+	jq_is '[.workloads[]|[.pendingReplicas[].reason]|unique]' \
+		'[["0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) had no available disk."],["0/3 nodes are available: 3 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode."],["0/3 nodes are available: 3 node(s) exceed max volume count."]]'
+}

@@ -1660,12 +1660,15 @@ static int pod_item(const struct tk_node *item, const char *file, void *arg)
 	if (spec && p.node >= 0 && !(p.flags & SC_POD_TERMINAL)) {
 		const char *pname = tk_str(tk_get(meta, "name"));
 		struct sc_podvol *vols;
+		struct tk_diag ignored;
 		uint32_t nvols;
 
-		if (read_pod_volumes(c, file, spec, pname, &vols, &nvols, d) < 0) {
-			free(res);
-			free(hp);
-			return -1;
+		/* a running pod's odd volumes are the dump's business: the pod
+		 * counts as holding none, as its other odd fields are ignored */
+		if (read_pod_volumes(c, file, spec, pname, &vols, &nvols, &ignored) < 0) {
+			free(vols);
+			vols = NULL;
+			nvols = 0;
 		}
 		pod_set_vols(c, &p, vols, nvols);
 		free(vols);
