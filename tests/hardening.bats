@@ -250,6 +250,8 @@ dump("csinode-count-string", lambda it: it.append({"kind": "CSINode", "metadata"
      "spec": {"drivers": [{"name": "ebs.csi.aws.com", "allocatable": {"count": "many"}}]}}))
 dump("csinode-count-negative", lambda it: it.append({"kind": "CSINode", "metadata": {"name": "x"},
      "spec": {"drivers": [{"name": "ebs.csi.aws.com", "allocatable": {"count": -1}}]}}))
+dump("va-source-list", lambda it: it.append({"kind": "VolumeAttachment", "metadata": {"name": "x"},
+     "spec": {"attacher": "ebs.csi.aws.com", "nodeName": "n", "source": ["pv"]}}))
 dump("csinode-no-name", lambda it: it.append({"kind": "CSINode", "metadata": {}, "spec": {"drivers": []}}))
 dump("sc-topologies-map", lambda it: it.append({"kind": "StorageClass", "metadata": {"name": "x"}, "allowedTopologies": {"a": 1}}))
 dump("sc-expression-values", lambda it: it.append({"kind": "StorageClass", "metadata": {"name": "x"},
@@ -257,7 +259,8 @@ dump("sc-expression-values", lambda it: it.append({"kind": "StorageClass", "meta
 PY
 	local cases="pv-affinity-string pv-required-list pv-terms-map pv-no-name pvc-volume-list pvc-meta-list
 		pvc-annotations-list sc-topologies-map sc-expression-values pvc-modes-map pv-csi-string
-		csinode-drivers-map csinode-count-string csinode-count-negative csinode-no-name" workloads="w1 w2 w3 w4"
+		csinode-drivers-map csinode-count-string csinode-count-negative csinode-no-name va-source-list"
+	local workloads="w1 w2 w3 w4"
 	# valgrind costs 0.3 s a process: a third of the shapes there
 	[ -z "${TK_VALGRIND:-}" ] ||
 		{ cases="pv-terms-map pvc-annotations-list sc-expression-values csinode-count-string"; workloads="w3"; }

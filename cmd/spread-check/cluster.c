@@ -1281,6 +1281,7 @@ void sc_cluster_release(struct sc_cluster *c)
 	for (i = 0; i < c->vols.ncsinode; i++)
 		free(c->vols.csinodes[i].drivers);
 	free(c->vols.csinodes);
+	free(c->vols.attach);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -2442,18 +2443,42 @@ static int csinode_item(struct sc_cluster *c, const char *file, const struct tk_
 	return 0;
 }
 
+/* storage.k8s.io/v1 VolumeAttachment: a PersistentVolume attached (or
+ * being attached) to a node by its attacher */
+static int volattach_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
+{
+	struct sc_volattach va = { 0 };
+	const struct tk_node *spec, *src;
+
+	if (get_field(file, item, "spec", TK_MAP, &spec, d) < 0 ||
+	    (spec && (get_string(c, file, spec, "nodeName", &va.node, d) < 0 ||
+		      get_string(c, file, spec, "attacher", &va.attacher, d) < 0 ||
+		      get_field(file, spec, "source", TK_MAP, &src, d) < 0)) ||
+	    (spec && src && get_string(c, file, src, "persistentVolumeName", &va.pv, d) < 0))
+		return -1;
+	/* an inline volume's attachment names no PersistentVolume: not counted */
+	if (!va.node || !va.attacher || !*va.attacher || !va.pv)
+		return 0;
+	c->vols.attach = xreallocarray(c->vols.attach, c->vols.nattach + 1, sizeof(*c->vols.attach));
+	c->vols.attach[c->vols.nattach++] = va;
+	return 0;
+}
+
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
 {
 	const struct tk_node *meta, *spec, *v;
 	const char *kind = tk_str(tk_get(item, "kind")), *ns = NULL, *name = NULL, *vol = NULL, *vol2 = NULL;
 
 	if (!kind || (strcmp(kind, "PersistentVolume") != 0 && strcmp(kind, "PersistentVolumeClaim") != 0 &&
-		      strcmp(kind, "StorageClass") != 0 && strcmp(kind, "CSINode") != 0))
+		      strcmp(kind, "StorageClass") != 0 && strcmp(kind, "CSINode") != 0 &&
+		      strcmp(kind, "VolumeAttachment") != 0))
 		return 0;
 	if (strcmp(kind, "StorageClass") == 0)
 		return storage_class_item(c, file, item, d);
 	if (strcmp(kind, "CSINode") == 0)
 		return csinode_item(c, file, item, d);
+	if (strcmp(kind, "VolumeAttachment") == 0)
+		return volattach_item(c, file, item, d);
 	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
 	    get_field(file, item, "spec", TK_MAP, &spec, d) < 0 ||
 	    (meta && (get_string(c, file, meta, "namespace", &ns, d) < 0 ||

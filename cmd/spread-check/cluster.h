@@ -309,8 +309,13 @@ struct sc_storageclass {
 	struct sc_sel *terms;           /* allowedTopologies (ORed; none: anywhere) */
 	bool is_default;                /* storageclass.kubernetes.io/is-default-class "true" */
 };
+/* storage.k8s.io/v1 VolumeAttachment of a PersistentVolume (NodeVolumeLimits) */
+struct sc_volattach {
+	const char *node, *attacher, *pv;   /* interned */
+};
 struct sc_volumes {
-	size_t npvc, npv, nclass, ncsinode;
+	size_t npvc, npv, nclass, ncsinode, nattach;
+	struct sc_volattach *attach;
 	struct sc_pvc *pvc;
 	struct sc_pv *pv;
 	struct sc_storageclass *classes;
@@ -419,7 +424,8 @@ int sc_sel_from_map(struct sc_cluster *c, const char *file, const struct tk_node
 int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_node *sel,
 		     struct sc_sel *out, struct tk_diag *d);
 
-/* A PersistentVolume, PersistentVolumeClaim, StorageClass or CSINode item into
+/* A PersistentVolume, PersistentVolumeClaim, StorageClass, CSINode or
+ * VolumeAttachment item into
  * c->vols (other kinds are ignored). Returns 0 or -1 with d filled. */
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d);
 

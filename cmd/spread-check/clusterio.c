@@ -304,7 +304,7 @@ static int object_item(const struct tk_node *item, const char *file, void *arg)
 	else if (strcmp(kind, "StatefulSet") == 0)
 		o.kind = PTS_SS;
 	else if (strncmp(kind, "PersistentVolume", 16) == 0 || strcmp(kind, "StorageClass") == 0 ||
-		 strcmp(kind, "CSINode") == 0)
+		 strcmp(kind, "CSINode") == 0 || strcmp(kind, "VolumeAttachment") == 0)
 		return sc_volume_item(c, file, item, d);
 	else if (strcmp(kind, "Namespace") == 0)
 		return sc_namespace_item(c, file, item, d);

@@ -438,12 +438,23 @@ static void vlist_unique(struct vlist *l)
 	l->n = m;
 }
 
+/* getNodeVolumeAttachmentInfo: an attached PersistentVolume's CSI handle */
+static const char *pv_handle(const struct sc_cluster *c, const char *pv)
+{
+	size_t i;
+
+	for (i = 0; i < c->vols.npv; i++)
+		if (c->vols.pv[i].name == pv)
+			return c->vols.pv[i].csi_handle && *c->vols.pv[i].csi_handle ? c->vols.pv[i].csi_handle : NULL;
+	return NULL;
+}
+
 static bool over_limit(const struct sc_nodevols *nv, uint32_t n)
 {
 	const struct sc_cluster *c = nv->c;
 	const struct sc_podspec *p = nv->pod;
 	const struct sc_csinode *cn = csinode_of(c, c->nodes[n].name);
-	struct vlist mine = { 0 }, attached = { 0 };
+	struct vlist mine = { 0 }, attached = { 0 }, vas = { 0 };
 	struct count_arg a = { c, cn, &mine };
 	bool over = false, any_limit = false;
 	size_t i, j, k;
@@ -462,6 +473,20 @@ static bool over_limit(const struct sc_nodevols *nv, uint32_t n)
 	a.out = &attached;
 	each_pod_on(nv, n, add_pod_volumes, &a);
 	vlist_unique(&attached);
+	/* then the node's VolumeAttachments the pods do not account for; the
+	 * pod's volumes are not matched against these */
+	for (i = 0; i < c->vols.nattach; i++) {
+		const struct sc_volattach *va = &c->vols.attach[i];
+		struct vkey key;
+
+		if (va->node != c->nodes[n].name || !(key.a = pv_handle(c, va->pv)))
+			continue;
+		key.driver = va->attacher;
+		key.b = NULL;
+		if (!bsearch(&key, attached.k, attached.n, sizeof(*attached.k), vkey_cmp))
+			vlist_add(&vas, key.driver, key.a, NULL);
+	}
+	vlist_unique(&vas);
 	/* per driver with a limit: attached + new ones not attached already */
 	for (v = 0; v < cn->ndrivers && !over; v++) {
 		const char *drv = cn->drivers[v].name;
@@ -471,6 +496,8 @@ static bool over_limit(const struct sc_nodevols *nv, uint32_t n)
 			continue;
 		for (i = 0; i < attached.n; i++)
 			count += attached.k[i].driver == drv;
+		for (i = 0; i < vas.n; i++)
+			count += vas.k[i].driver == drv;
 		for (i = 0; i < mine.n; i++) {
 			if (mine.k[i].driver != drv)
 				continue;
@@ -486,6 +513,7 @@ static bool over_limit(const struct sc_nodevols *nv, uint32_t n)
 out:
 	free(mine.k);
 	free(attached.k);
+	free(vas.k);
 	return over;
 }
 

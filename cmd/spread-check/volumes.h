@@ -41,10 +41,14 @@
  *                 source, else its StorageClass's provisioner (a handle of
  *                 its own per claim); in-tree aws-ebs volumes count as
  *                 ebs.csi.aws.com where the CSINode lists kubernetes.io/
- *                 aws-ebs as migrated (other in-tree PVs are not counted)
- *   Not modelled: VolumeAttachment objects; a StatefulSet's or ephemeral
- *   claim the dump does not hold yet counts as a new volume of its class
- *   (never the same as an attached one).
+ *                 aws-ebs as migrated (other in-tree PVs are not counted);
+ *                 then the node's VolumeAttachments of PVs the pods do not
+ *                 account for (the pod's own volumes are not matched
+ *                 against those, as upstream)
+ *   Not modelled: CSIDriver preventPodSchedulingIfMissing
+ *   (VolumeLimitScaling); an ephemeral claim not owned by its pod. A
+ *   StatefulSet's or ephemeral claim the dump does not hold yet counts as
+ *   a new volume of its class (never the same as an attached one).
  */
 #ifndef SC_VOLUMES_H
 #define SC_VOLUMES_H

@@ -106,6 +106,9 @@
 #define EPH_POD(vols) "{kind: Pod, metadata: {name: abc, namespace: test}, spec: {containers: [{name: c}], " \
 	"volumes: [" vols "]}}"
 #define LIMIT "NodeVolumeLimits: node(s) exceed max volume count"
+/* getFakeVolumeAttachmentLister: va-<driver>-<j> of PV csi-<driver>-<j> */
+#define VA(d, j) "- {kind: VolumeAttachment, metadata: {name: va-" d "-" j "}, spec: {nodeName: node-for-max-pd-test-1, " \
+	"attacher: " d ", source: {persistentVolumeName: csi-" d "-" j "}}}\n"
 
 struct ncase {
 	const char *name;
@@ -167,8 +170,18 @@ static const struct ncase cases[] = {
 	  "- {kind: Node, metadata: {name: node-1}, status: {allocatable: {cpu: 1m, pods: '9'}}}\n" ON("e", GCE("foo")),
 	  "{kind: Pod, metadata: {name: p, namespace: default}, spec: {containers: [{name: c, resources: "
 	  "{requests: {cpu: 2m}}}], volumes: [" GCE("foo") "]}}", "NodeResourcesFit: Insufficient cpu", false },
-	/* TestCSILimits (the VolumeAttachment cases, an ephemeral claim that
-	 * is missing or not the pod's own are not modelled) */
+	/* TestCSILimits (an ephemeral claim that is missing or not the pod's
+	 * own is not modelled: VolumeBinding's PreFilter stops such a pod) */
+	{ "csi should count VolumeAttachments towards volume limit when no pods exist",
+	  EBS_ONLY("2") VA(EBSCSI, "0") VA(EBSCSI, "1"), LPOD(V("csi-ebs.csi.aws.com-0")), LIMIT, true },
+	{ "csi should schedule pod when VolumeAttachments count does not exceed limit",
+	  EBS_ONLY("2") VA(EBSCSI, "0"), LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
+	/* an attachment of a volume a pod on the node mounts counts once */
+	{ "csi VolumeAttachment of a pod's volume counts once",
+	  EBS_ONLY("3") EBS_TWO("t") VA(EBSCSI, "1") VA(EBSCSI, "2"), LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
+	{ "csi VolumeAttachment of another node does not count",
+	  EBS_ONLY("1") "- {kind: VolumeAttachment, metadata: {name: va-x}, spec: {nodeName: other, attacher: " EBSCSI
+	  ", source: {persistentVolumeName: csi-ebs.csi.aws.com-1}}}\n", LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
 	{ "csi fits when node volume limit >= new pods CSI volume", EBS_ONLY("4") RUNNING("r") EBS_TWO("t"),
 	  LPOD(V("csi-ebs.csi.aws.com-0")), "", true },
 	{ "csi doesn't when node volume limit <= pods CSI volume", EBS_ONLY("2") RUNNING("r") EBS_TWO("t"),
