@@ -15,16 +15,6 @@
 #define R_RWOP "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode"
 #define R_LIMIT "node(s) exceed max volume count"
 
-static const struct sc_pvc *pvc_of(const struct sc_cluster *c, const char *ns, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->vols.npvc; i++)
-		if (c->vols.pvc[i].ns == ns && c->vols.pvc[i].name == name)
-			return &c->vols.pvc[i];
-	return NULL;
-}
-
 static bool pod_reads_volumes(const struct sc_podspec *p)
 {
 	return p->nvols > 0 || p->nvct > 0;
@@ -164,7 +154,7 @@ const char *sc_nodevols_prefilter(struct sc_nodevols *nv)
 				break;
 		if (j < i)
 			continue;
-		if (!(pvc = pvc_of(nv->c, p->ns, p->vols[i].id))) {
+		if (!(pvc = sc_find_pvc(nv->c, p->ns, p->vols[i].id))) {
 			nv->prefilter = xasprintf("persistentvolumeclaim \"%s\" not found", p->vols[i].id);
 			return nv->prefilter;
 		}
@@ -312,15 +302,10 @@ static const char *csi_name_of(const struct sc_cluster *c, const char *provision
 static void add_from_class(const struct sc_cluster *c, const struct sc_csinode *cn, const char *cls,
 			   const char *a, const char *b, struct vlist *out)
 {
+	const struct sc_storageclass *sc = cls && *cls ? sc_find_class(c, cls) : NULL;
 	const char *prov, *drv;
-	size_t i;
 
-	if (!cls || !*cls)
-		return;
-	for (i = 0; i < c->vols.nclass; i++)
-		if (c->vols.classes[i].name == cls)
-			break;
-	if (i == c->vols.nclass || !*(prov = c->vols.classes[i].provisioner))
+	if (!sc || !*(prov = sc->provisioner))
 		return;
 	if ((drv = csi_name_of(c, prov))) {
 		if (!migrated(cn, prov))
@@ -330,30 +315,12 @@ static void add_from_class(const struct sc_cluster *c, const struct sc_csinode *
 	vlist_add(out, prov, a, b);
 }
 
-static const char *default_class(const struct sc_cluster *c)
-{
-	const char *def = NULL;
-	size_t i;
-
-	for (i = 0; i < c->vols.nclass; i++)
-		if (c->vols.classes[i].is_default)
-			def = c->vols.classes[i].name;
-	return def;
-}
-
 /* getCSIDriverInfo for a claim that exists */
 static void add_claim(const struct sc_cluster *c, const struct sc_csinode *cn, const struct sc_pvc *pvc,
 		      struct vlist *out)
 {
-	const struct sc_pv *pv = NULL;
-	size_t i;
+	const struct sc_pv *pv = pvc->volume ? sc_find_pv(c, pvc->volume) : NULL;
 
-	if (pvc->volume)
-		for (i = 0; i < c->vols.npv; i++)
-			if (c->vols.pv[i].name == pvc->volume) {
-				pv = &c->vols.pv[i];
-				break;
-			}
 	if (!pv) {
 		add_from_class(c, cn, pvc->class, pvc->ns, pvc->name, out);
 		return;
@@ -388,10 +355,10 @@ static bool add_pod_volumes(void *arg, const char *ns, const struct sc_podvol *v
 		switch (v[i].kind) {
 		case SC_PODVOL_CLAIM:
 		case SC_PODVOL_EPHEMERAL:
-			if ((pvc = pvc_of(c, ns, v[i].id)))
+			if ((pvc = sc_find_pvc(c, ns, v[i].id)))
 				add_claim(c, a->cn, pvc, a->out);
 			else if (v[i].kind == SC_PODVOL_EPHEMERAL && spec)
-				add_from_class(c, a->cn, v[i].eph_class ? v[i].eph_class : default_class(c), NULL, NULL,
+				add_from_class(c, a->cn, sc_claim_class(c, v[i].eph_class), NULL, NULL,
 					       a->out);
 			break;
 		case SC_PODVOL_AWS_EBS:
@@ -404,7 +371,7 @@ static bool add_pod_volumes(void *arg, const char *ns, const struct sc_podvol *v
 		}
 	}
 	for (i = 0; spec && i < spec->nvct; i++)
-		add_from_class(c, a->cn, spec->vct_class[i] ? spec->vct_class[i] : default_class(c), NULL, NULL, a->out);
+		add_from_class(c, a->cn, sc_claim_class(c, spec->vct_class[i]), NULL, NULL, a->out);
 	return false;
 }
 
@@ -441,12 +408,9 @@ static void vlist_unique(struct vlist *l)
 /* getNodeVolumeAttachmentInfo: an attached PersistentVolume's CSI handle */
 static const char *pv_handle(const struct sc_cluster *c, const char *pv)
 {
-	size_t i;
+	const struct sc_pv *p = sc_find_pv(c, pv);
 
-	for (i = 0; i < c->vols.npv; i++)
-		if (c->vols.pv[i].name == pv)
-			return c->vols.pv[i].csi_handle && *c->vols.pv[i].csi_handle ? c->vols.pv[i].csi_handle : NULL;
-	return NULL;
+	return p && p->csi_handle && *p->csi_handle ? p->csi_handle : NULL;
 }
 
 static bool over_limit(const struct sc_nodevols *nv, uint32_t n)

@@ -25,7 +25,7 @@ size_t sc_vol_reasons(uint8_t why, const char **out)
 	return n;
 }
 
-static const struct sc_pvc *find_pvc(const struct sc_cluster *c, const char *ns, const char *name)
+const struct sc_pvc *sc_find_pvc(const struct sc_cluster *c, const char *ns, const char *name)
 {
 	size_t i;
 
@@ -35,7 +35,7 @@ static const struct sc_pvc *find_pvc(const struct sc_cluster *c, const char *ns,
 	return NULL;
 }
 
-static const struct sc_pv *find_pv(const struct sc_cluster *c, const char *name)
+const struct sc_pv *sc_find_pv(const struct sc_cluster *c, const char *name)
 {
 	size_t i;
 
@@ -45,7 +45,7 @@ static const struct sc_pv *find_pv(const struct sc_cluster *c, const char *name)
 	return NULL;
 }
 
-static const struct sc_storageclass *find_class(const struct sc_cluster *c, const char *name)
+const struct sc_storageclass *sc_find_class(const struct sc_cluster *c, const char *name)
 {
 	size_t i;
 
@@ -64,7 +64,7 @@ static bool delayed(const struct sc_cluster *c, const struct sc_pvc *pvc)
 
 	if (!c->vols.nclass)
 		return true;
-	sc = *pvc->class ? find_class(c, pvc->class) : NULL;
+	sc = *pvc->class ? sc_find_class(c, pvc->class) : NULL;
 	return sc && sc->wait;
 }
 
@@ -130,7 +130,7 @@ static bool pv_zone_ok(const struct sc_cluster *c, const struct sc_pv *pv, const
  * checked), then checkVolumeProvisions (a provisioner, allowedTopologies) */
 static bool delayed_claim_fits(const struct sc_cluster *c, const struct sc_pvc *pvc, const struct sc_nodeinfo *n)
 {
-	const struct sc_storageclass *sc = find_class(c, pvc->class);
+	const struct sc_storageclass *sc = sc_find_class(c, pvc->class);
 	const struct sc_lset *ls = &c->lsets[n->lset];
 	size_t i;
 	uint32_t t;
@@ -155,7 +155,7 @@ static bool delayed_claim_fits(const struct sc_cluster *c, const struct sc_pvc *
 
 /* The class a new claim gets: its template's, or the default one (the
  * newest when several claim to be: here the last listed) */
-static const char *new_claim_class(const struct sc_cluster *c, const char *cls)
+const char *sc_claim_class(const struct sc_cluster *c, const char *cls)
 {
 	const char *def = NULL;
 	size_t i;
@@ -181,7 +181,7 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 	memset(m, 0, sizeof(*m));
 	/* PreFilter (podHasPVCs, then unbound immediate claims) */
 	for (i = 0; i < n; i++) {
-		const struct sc_pvc *pvc = find_pvc(c, ns, claims[i]);
+		const struct sc_pvc *pvc = sc_find_pvc(c, ns, claims[i]);
 
 		if (!pvc) {
 			if (i >= n - nnew)
@@ -201,7 +201,7 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 	}
 	/* GetPodVolumeClaims: bound, unbound delayed, unbound immediate */
 	for (i = 0; !m->prefilter && i < n; i++) {
-		const struct sc_pvc *pvc = find_pvc(c, ns, claims[i]);
+		const struct sc_pvc *pvc = sc_find_pvc(c, ns, claims[i]);
 
 		if (!pvc) {
 			const char *cls;
@@ -209,7 +209,7 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 			/* a StatefulSet claim the controller creates with the pod */
 			if (!c->vols.nclass)
 				continue;
-			cls = new_claim_class(c, new_class ? new_class[i - (n - nnew)] : NULL);
+			cls = sc_claim_class(c, new_class ? new_class[i - (n - nnew)] : NULL);
 			fresh[i].ns = ns;
 			fresh[i].name = claims[i];
 			fresh[i].class = sc_lookup(&c->strs, cls);
@@ -220,7 +220,7 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 		if (pvc->volume && pvc->bind_completed) {
 			if (bound_done)
 				continue;
-			pvs[npv] = find_pv(c, pvc->volume);
+			pvs[npv] = sc_find_pv(c, pvc->volume);
 			if (!pvs[npv]) {
 				missing_pv = true;
 				bound_done = true;   /* checkBoundClaims stops at the first missing PV */

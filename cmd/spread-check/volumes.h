@@ -73,6 +73,14 @@ struct sc_volmask {
 	uint8_t *why;       /* per node, enum sc_vol_why bits; NULL: every node passes */
 };
 
+/* The dump's claim ns/name, PersistentVolume and StorageClass of that name,
+ * or NULL (names interned). */
+const struct sc_pvc *sc_find_pvc(const struct sc_cluster *c, const char *ns, const char *name);
+const struct sc_pv *sc_find_pv(const struct sc_cluster *c, const char *name);
+const struct sc_storageclass *sc_find_class(const struct sc_cluster *c, const char *name);
+/* The class a new claim gets: cls, else the default StorageClass, else "". */
+const char *sc_claim_class(const struct sc_cluster *c, const char *cls);
+
 /* The FitError reasons of a node the mask rejects, in the plugin's order;
  * returns how many (at most 4) went to out. */
 size_t sc_vol_reasons(uint8_t why, const char **out);

@@ -21,6 +21,7 @@
 #include "../../cmd/spread-check/volumes.c"
 #include "../../cmd/spread-check/interpod.c"
 #include "../../cmd/spread-check/nodevolumes.c"
+#include "chain-case.h"
 
 /* fit_test.go's node: makeAllocatableResources(10, 20, 32, 5, 20, 5) */
 #define FITNODE(pods) "- {kind: Node, metadata: {name: n}, status: {allocatable: {cpu: 10m, memory: '20', " \
@@ -470,31 +471,11 @@ static const struct fcase cases[] = {
 	  "PodTopologySpread: node(s) didn't match pod topology spread constraints (missing required label)" },
 };
 
-static int pod_item_cb(const struct tk_node *item, const char *file, void *arg)
-{
-	void **a = arg;
-
-	struct sc_cluster *c = a[0];
-	int r;
-
-	c->check_selectors = true;   /* the incoming pod */
-	r = sc_podspec_from_node(c, a[1], file, item, a[2]);
-	c->check_selectors = false;
-	return r;
-}
-
 static int other_item(const struct tk_node *item, const char *file, void *arg)
 {
 	void **a = arg;
 
 	return sc_namespace_item(a[0], file, item, a[2]);
-}
-
-static int write_file(const char *path, const char *fmt, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	return !f || fprintf(f, fmt, text) < 0 || fclose(f) != 0 ? -1 : 0;
 }
 
 static void run_case(const struct fcase *k, const char *tmp_dump, const char *tmp_pod)
@@ -506,27 +487,14 @@ static void run_case(const struct fcase *k, const char *tmp_dump, const char *tm
 	struct pts_state st;
 	struct sc_chain ch;
 	struct tk_diag d;
-	void *arg[3] = { &c, &pod, &d };
 	char got[2048] = "";
 	const char *rejected;
 	uint32_t n;
-	size_t j;
 
-	if (write_file(tmp_dump, "kind: List\nitems:\n%s", k->dump) < 0 || write_file(tmp_pod, "%s\n", k->pod) < 0) {
-		TAP_OK(0, "%s: write", k->name);
+	if (chain_case_load(k->name, k->dump, k->pod, tmp_dump, tmp_pod, other_item, &c, &pod, &d) < 0)
 		return;
-	}
-	sc_cluster_init(&c);
-	memset(&d, 0, sizeof(d));
-	memset(&pod, 0, sizeof(pod));
 	memset(&defs, 0, sizeof(defs));
 	memset(&objs, 0, sizeof(objs));
-	if (sc_load_cluster(&c, tmp_dump, other_item, arg, &d) < 0 || tk_doc_stream(tmp_pod, NULL, pod_item_cb, arg, &d) != 0) {
-		TAP_OK(0, "%s: load: %s", k->name, d.msg);
-		sc_podspec_release(&pod);
-		sc_cluster_release(&c);
-		return;
-	}
 	memset(&st, 0, sizeof(st));
 	pts_state_init(&st, &c, &pod, &defs, &objs);
 	sc_chain_init(&ch, &st, NULL);
@@ -540,13 +508,8 @@ static void run_case(const struct fcase *k, const char *tmp_dump, const char *tm
 			strcat(got, rejected);
 			continue;
 		}
-		if (!sc_chain_filter(&ch, n, &v))
-			continue;
-		strcat(got, v.plugin);
-		for (j = 0; j < v.nreasons; j++) {
-			strcat(got, j ? ", " : ": ");
-			strcat(got, v.reasons[j]);
-		}
+		if (sc_chain_filter(&ch, n, &v))
+			chain_case_verdict(got, sizeof(got), &v);
 	}
 	TAP_OK(strcmp(got, k->want) == 0, "%s: '%s'", k->name, got);
 	sc_chain_release(&ch);

@@ -21,6 +21,7 @@
 #include "../../cmd/spread-check/volumes.c"
 #include "../../cmd/spread-check/interpod.c"
 #include "../../cmd/spread-check/nodevolumes.c"
+#include "chain-case.h"
 
 #define NODE1 "- {kind: Node, metadata: {name: node-1}}\n"
 /* a pod on node-1 with these volumes */
@@ -242,30 +243,11 @@ static const struct ncase cases[] = {
 	{ "csi volume already attached is not new", EBS_ONLY("2") EBS_TWO("t"), LPOD(V("csi-ebs.csi.aws.com-1")), "", true },
 };
 
-static int pod_item_cb(const struct tk_node *item, const char *file, void *arg)
-{
-	void **a = arg;
-	struct sc_cluster *c = a[0];
-	int r;
-
-	c->check_selectors = true;   /* the incoming pod */
-	r = sc_podspec_from_node(c, a[1], file, item, a[2]);
-	c->check_selectors = false;
-	return r;
-}
-
 static int other_item(const struct tk_node *item, const char *file, void *arg)
 {
 	void **a = arg;
 
 	return sc_volume_item(a[0], file, item, a[2]);
-}
-
-static int write_file(const char *path, const char *fmt, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	return !f || fprintf(f, fmt, text) < 0 || fclose(f) != 0 ? -1 : 0;
 }
 
 static void run_case(const struct ncase *k, const char *tmp_dump, const char *tmp_pod)
@@ -278,28 +260,15 @@ static void run_case(const struct ncase *k, const char *tmp_dump, const char *tm
 	struct sc_chain ch;
 	struct sc_volmask vol;
 	struct tk_diag d;
-	void *arg[3] = { &c, &pod, &d };
 	char got[4096] = "";
 	const char *rejected, **claims, **classes;
 	uint32_t n, nnew, nc;
-	size_t j;
 	bool volumes;
 
-	if (write_file(tmp_dump, "kind: List\nitems:\n%s", k->dump) < 0 || write_file(tmp_pod, "%s\n", k->pod) < 0) {
-		TAP_OK(0, "%s: write", k->name);
+	if (chain_case_load(k->name, k->dump, k->pod, tmp_dump, tmp_pod, other_item, &c, &pod, &d) < 0)
 		return;
-	}
-	sc_cluster_init(&c);
-	memset(&d, 0, sizeof(d));
-	memset(&pod, 0, sizeof(pod));
 	memset(&defs, 0, sizeof(defs));
 	memset(&objs, 0, sizeof(objs));
-	if (sc_load_cluster(&c, tmp_dump, other_item, arg, &d) < 0 || tk_doc_stream(tmp_pod, NULL, pod_item_cb, arg, &d) != 0) {
-		TAP_OK(0, "%s: load: %s", k->name, d.msg);
-		sc_podspec_release(&pod);
-		sc_cluster_release(&c);
-		return;
-	}
 	/* as place --all-filters builds it */
 	nc = sc_pod_claims(&c, &pod, strcmp(pod.kind, "StatefulSet") == 0, 0, &claims, &classes, &nnew);
 	volumes = sc_volmask_build(&c, pod.ns, claims, nc, nnew, classes, &vol);
@@ -335,13 +304,8 @@ static void run_case(const struct ncase *k, const char *tmp_dump, const char *tm
 
 		if (n)
 			strcat(got, "|");
-		if (!sc_chain_filter(&ch, n, &v))
-			continue;
-		strcat(got, v.plugin);
-		for (j = 0; j < v.nreasons; j++) {
-			strcat(got, j ? ", " : ": ");
-			strcat(got, v.reasons[j]);
-		}
+		if (sc_chain_filter(&ch, n, &v))
+			chain_case_verdict(got, sizeof(got), &v);
 	}
 	TAP_OK(strcmp(got, k->want) == 0, "%s: '%s'", k->name, got);
 	sc_chain_release(&ch);
