@@ -73,3 +73,29 @@ F=$FIXTURES/spread-check/filters
 	jq_is '[.workloads[]|[.pendingReplicas[].reason]|unique]' \
 		'[["0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) had no available disk."],["0/3 nodes are available: 3 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode."],["0/3 nodes are available: 3 node(s) exceed max volume count."]]'
 }
+
+@test "VolumeRestrictions and NodeVolumeLimits in explain's re-run and place: per-node plugin, VolumeAttachments, the PreFilter's plugin" {
+	# n-a: its CSINode allows 1 volume and its pods hold 2; n-b: a pod
+	# mounts the same inline EBS volume; n-c: a VolumeAttachment holds a
+	# third volume (1 + the pod's 2 > 2); a ReadWriteOncePod claim in use;
+	# a missing claim (VolumeRestrictions' PreFilter, before VolumeBinding's)
+	run -1 --separate-stderr spread-check explain --cluster "$F/vollimits-cluster.json" "$F/vollimits-events.json"
+	jq_is '[.events[]|(.message|split(" preemption:")[0]) == .rederived.schedulerMessage]' '[true,true,true]'
+	jq_is '[.events[0].rederived.nodes[]|[.name,.plugin,.reasons]]' \
+		'[["n-a","NodeVolumeLimits",["node(s) exceed max volume count"]],["n-b","VolumeRestrictions",["node(s) had no available disk"]],["n-c","NodeVolumeLimits",["node(s) exceed max volume count"]]]'
+	jq_is '[.events[1,2].rederived.nodes[]|.plugin]|unique' '["VolumeRestrictions"]'
+	run -1 --separate-stderr spread-check explain -o text --cluster "$F/vollimits-cluster.json" "$F/vollimits-events.json"
+	[[ "$output" == *$'\n    n-a: NodeVolumeLimits: node(s) exceed max volume count\n    n-b: VolumeRestrictions: node(s) had no available disk\n'* ]]
+	[[ "$output" == *$'\n    n-c: VolumeRestrictions: persistentvolumeclaim "nope" not found\n'* ]]
+	# place keeps the PreFilter's message past the chain (valgrind mode checks)
+	jq '.items[]|select(.kind=="Pod" and .metadata.name=="lost-0")' "$F/vollimits-cluster.json" >"$BATS_TEST_TMPDIR/lost.json"
+	run -1 --separate-stderr spread-check place --all-filters --cluster "$F/vollimits-cluster.json" "$BATS_TEST_TMPDIR/lost.json"
+	jq_is '[.nodes[]|[.plugin,.reasons]]|unique' '[["VolumeRestrictions",["persistentvolumeclaim \"nope\" not found"]]]'
+	# without the inline volume: n-c's attachment plus one new volume fits
+	jq '.items[]|select(.kind=="Pod" and .metadata.name=="app-0")|.spec.volumes|=.[:1]' "$F/vollimits-cluster.json" >"$BATS_TEST_TMPDIR/app.json"
+	run -0 --separate-stderr spread-check place --all-filters --cluster "$F/vollimits-cluster.json" "$BATS_TEST_TMPDIR/app.json"
+	jq_is '[.nodes[]|[.name,.plugin]]' '[["n-a","NodeVolumeLimits"],["n-b",null],["n-c",null]]'
+	jq '(.items[]|select(.kind=="VolumeAttachment")|.spec.source)=[]' "$F/vollimits-cluster.json" >"$BATS_TEST_TMPDIR/bad.json"
+	run -2 --separate-stderr spread-check place --all-filters --cluster "$BATS_TEST_TMPDIR/bad.json" "$BATS_TEST_TMPDIR/app.json"
+	[[ "$stderr" == "spread-check place: $BATS_TEST_TMPDIR/bad.json:"*": source must be a map, not list" ]]
+}

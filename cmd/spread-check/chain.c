@@ -35,11 +35,14 @@ const char *sc_chain_prefilter(struct sc_chain *ch)
 	 * --counts and explain print them */
 	pts_prefilter(ch->pts);
 	/* VolumeRestrictions' PreFilter runs before VolumeBinding's */
+	ch->prefilter_plugin = "VolumeRestrictions";
 	if ((why = sc_nodevols_prefilter(&ch->nv)))
 		return why;
 	/* VolumeBinding's PreFilter: claims missing, lost or unbound-immediate */
+	ch->prefilter_plugin = "VolumeBinding";
 	if (ch->vol && ch->vol->prefilter)
 		return ch->vol->prefilter;
+	ch->prefilter_plugin = NULL;
 	return NULL;
 }
 

@@ -2396,25 +2396,19 @@ fail:
 	return -1;
 }
 
-/* storage.k8s.io/v1 CSINode: spec.drivers[].allocatable.count per driver,
- * and the in-tree plugins migrated on the node (an annotation). */
+/* storage.k8s.io/v1 CSINode: spec.drivers[].allocatable.count per driver. */
 static int csinode_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
 {
 	struct sc_csinode cn = { 0 };
-	const struct tk_node *meta, *drivers, *ann;
+	const struct tk_node *meta, *drivers;
 	size_t i;
 
 	if (get_field(file, item, "metadata", TK_MAP, &meta, d) < 0 ||
 	    (meta && get_string(c, file, meta, "name", &cn.name, d) < 0) ||
-	    (meta && get_field(file, meta, "annotations", TK_MAP, &ann, d) < 0) ||
 	    get_field(file, tk_get(item, "spec"), "drivers", TK_SEQ, &drivers, d) < 0)
 		return -1;
 	if (!cn.name)
 		return tk_node_error(file, item, d, "CSINode without metadata.name");
-	if (meta && ann && get_string(c, file, ann, "storage.alpha.kubernetes.io/migrated-plugins", &cn.migrated, d) < 0)
-		return -1;
-	if (!cn.migrated)
-		cn.migrated = sc_intern_str(&c->strs, "");
 	if (drivers && drivers->n)
 		cn.drivers = xcalloc(drivers->n, sizeof(*cn.drivers));
 	for (i = 0; drivers && i < drivers->n; i++) {

@@ -297,7 +297,6 @@ struct sc_csidriver {
 };
 struct sc_csinode {
 	const char *name;               /* the node's name (interned) */
-	const char *migrated;           /* storage.alpha.kubernetes.io/migrated-plugins, "" none */
 	uint32_t ndrivers;
 	struct sc_csidriver *drivers;
 };

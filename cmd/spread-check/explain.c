@@ -201,7 +201,7 @@ static json_t *node_json(struct rederive *r, const struct sc_chain *ch, const ch
 	if (rejected) {
 		/* a PreFilter rejected the pod: the same status on every node */
 		json_object_set_new(o, "feasible", json_false());
-		json_object_set_new(o, "plugin", json_string("VolumeBinding"));
+		json_object_set_new(o, "plugin", json_string(ch->prefilter_plugin));
 		json_array_append_new(reasons, json_string(rejected));
 		json_object_set_new(o, "reasons", reasons);
 		return o;

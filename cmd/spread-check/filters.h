@@ -43,6 +43,7 @@ struct sc_chain {
 	struct sc_taint unsched;        /* node.kubernetes.io/unschedulable:NoSchedule */
 	struct ipa_state ipa;           /* InterPodAffinity's counts */
 	struct sc_nodevols nv;          /* VolumeRestrictions', NodeVolumeLimits' pods */
+	const char *prefilter_plugin;   /* whose PreFilter rejected the pod, else NULL */
 };
 
 void sc_chain_init(struct sc_chain *ch, struct pts_state *pts, const struct sc_volmask *vol);

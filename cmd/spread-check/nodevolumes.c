@@ -252,28 +252,14 @@ static const struct sc_csinode *csinode_of(const struct sc_cluster *c, const cha
 	return NULL;
 }
 
-/* isCSIMigrationOn: the migrated in-tree plugins, listed on the CSINode */
+/* isCSIMigrationOn (upstream master): on a node with a CSINode, for the
+ * in-tree plugins whose migration is GA; the CSINode's migrated-plugins
+ * annotation is no longer read */
 static bool migrated(const struct sc_csinode *cn, const char *plugin)
 {
-	size_t len = strlen(plugin);
-	const char *p;
-
-	if (!cn)
-		return false;
-	if (strcmp(plugin, "kubernetes.io/aws-ebs") != 0 && strcmp(plugin, "kubernetes.io/gce-pd") != 0 &&
-	    strcmp(plugin, "kubernetes.io/azure-disk") != 0 && strcmp(plugin, "kubernetes.io/cinder") != 0)
-		return false;
-	for (p = cn->migrated; *p;) {
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		if (l == len && strncmp(p, plugin, len) == 0)
-			return true;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return false;
+	return cn && (strcmp(plugin, "kubernetes.io/aws-ebs") == 0 || strcmp(plugin, "kubernetes.io/gce-pd") == 0 ||
+		      strcmp(plugin, "kubernetes.io/azure-disk") == 0 || strcmp(plugin, "kubernetes.io/cinder") == 0 ||
+		      strcmp(plugin, "kubernetes.io/portworx-volume") == 0);
 }
 
 /* csi-translation-lib's GetCSINameFromInTreeName for the migratable
@@ -447,7 +433,8 @@ static bool over_limit(const struct sc_nodevols *nv, uint32_t n)
 			continue;
 		key.driver = va->attacher;
 		key.b = NULL;
-		if (!bsearch(&key, attached.k, attached.n, sizeof(*attached.k), vkey_cmp))
+		/* bsearch may not be given a NULL array, even of 0 entries */
+		if (!attached.n || !bsearch(&key, attached.k, attached.n, sizeof(*attached.k), vkey_cmp))
 			vlist_add(&vas, key.driver, key.a, NULL);
 	}
 	vlist_unique(&vas);

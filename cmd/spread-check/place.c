@@ -147,6 +147,9 @@ static void place_compute(struct pts_state *st, const struct sc_volmask *vol, co
 	r->nfeasible = 0;
 	sc_chain_init(&ch, st, vol);
 	rejected = sc_chain_prefilter(&ch);
+	/* the verdicts outlive the chain, which owns VolumeRestrictions' message */
+	if (rejected)
+		rejected = sc_intern_str(&st->c->strs, rejected);
 	for (n = 0; n < c->nnodes; n++) {
 		struct sc_filter_verdict *v = &r->v[n];
 
@@ -157,7 +160,7 @@ static void place_compute(struct pts_state *st, const struct sc_volmask *vol, co
 			}
 		} else if (rejected) {
 			/* a PreFilter rejected the pod: the same status on every node */
-			v->plugin = "VolumeBinding";
+			v->plugin = ch.prefilter_plugin;
 			v->reasons[v->nreasons++] = rejected;
 		} else {
 			sc_chain_filter(&ch, (uint32_t)n, v);

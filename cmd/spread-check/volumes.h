@@ -40,8 +40,9 @@
  *                 claim's driver and handle come from its bound PV's csi
  *                 source, else its StorageClass's provisioner (a handle of
  *                 its own per claim); in-tree aws-ebs volumes count as
- *                 ebs.csi.aws.com where the CSINode lists kubernetes.io/
- *                 aws-ebs as migrated (other in-tree PVs are not counted);
+ *                 ebs.csi.aws.com on a node with a CSINode, as in-tree
+ *                 provisioners count as their CSI drivers (other in-tree
+ *                 PVs are not counted);
  *                 then the node's VolumeAttachments of PVs the pods do not
  *                 account for (the pod's own volumes are not matched
  *                 against those, as upstream)

@@ -71,6 +71,8 @@
 #define LIMNODE "- {kind: Node, metadata: {name: node-for-max-pd-test-1}}\n"
 #define CSINODE(drivers) "- {kind: CSINode, metadata: {name: node-for-max-pd-test-1, annotations: " \
 	"{storage.alpha.kubernetes.io/migrated-plugins: kubernetes.io/aws-ebs}}, spec: {drivers: [" drivers "]}}\n"
+/* a CSINode as the kubelet writes it today: no migrated-plugins annotation */
+#define CSINODE_PLAIN(drivers) "- {kind: CSINode, metadata: {name: node-for-max-pd-test-1}, spec: {drivers: [" drivers "]}}\n"
 #define DRV(d, lim) "{name: " d ", nodeID: node-for-max-pd-test-1, allocatable: {count: " lim "}}"
 #define DRV_NOLIM(d) "{name: " d ", nodeID: node-for-max-pd-test-1}"
 /* the driver sets of the cases, with a limit, without one */
@@ -241,6 +243,13 @@ static const struct ncase cases[] = {
 	{ "csi other driver full", EBS_GCE("2") GCE_TWO("g") EBS_TWO("t"), LPOD(V("csi-pd.csi.storage.gke.io-0")),
 	  LIMIT, true },
 	{ "csi volume already attached is not new", EBS_ONLY("2") EBS_TWO("t"), LPOD(V("csi-ebs.csi.aws.com-1")), "", true },
+	/* isCSIMigrationOn no longer reads the CSINode's annotation */
+	{ "csi in-tree volumes count on a CSINode without the migrated-plugins annotation",
+	  LIMNODE CSINODE_PLAIN(DRV(INTREE, "2") ", " DRV(EBSCSI, "2")) FOUR(EBSPV, INTREE) FOUR(CSIPV, EBSCSI)
+	  CLAIMS_SC(INTREE) INTREE_TWO("i"), LPOD(V("csi-kubernetes.io/aws-ebs-0")), LIMIT, true },
+	{ "csi an in-tree provisioner counts as its CSI driver on a CSINode without the annotation",
+	  LIMNODE CSINODE_PLAIN(DRV(EBSCSI, "1")) FOUR(CSIPV, EBSCSI) CLAIMS_SC(INTREE) RUNNING("r"),
+	  LPOD(V("csi-4")), LIMIT, true },
 };
 
 static int other_item(const struct tk_node *item, const char *file, void *arg)
