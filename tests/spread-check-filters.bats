@@ -84,8 +84,13 @@ F=$FIXTURES/spread-check/filters
 	jq_is '[.events[0].rederived.nodes[]|[.name,.plugin,.reasons]]' \
 		'[["n-a","NodeVolumeLimits",["node(s) exceed max volume count"]],["n-b","VolumeRestrictions",["node(s) had no available disk"]],["n-c","NodeVolumeLimits",["node(s) exceed max volume count"]]]'
 	jq_is '[.events[1,2].rederived.nodes[]|.plugin]|unique' '["VolumeRestrictions"]'
+	# what the verdict is about: the attach counts, the disk, the claim
+	jq_is '[.events[0].rederived.nodes[]|.attachLimit // .volume]' \
+		'[{"driver":"ebs.csi.aws.com","attached":2,"new":2,"limit":1},{"source":"awsElasticBlockStore","id":"vol-x"},{"driver":"ebs.csi.aws.com","attached":1,"new":2,"limit":2}]'
+	jq_is '[.events[1].rederived.nodes[]|.claim]|unique' '["shared-rwop"]'
 	run -1 --separate-stderr spread-check explain -o text --cluster "$F/vollimits-cluster.json" "$F/vollimits-events.json"
-	[[ "$output" == *$'\n    n-a: NodeVolumeLimits: node(s) exceed max volume count\n    n-b: VolumeRestrictions: node(s) had no available disk\n'* ]]
+	[[ "$output" == *$'\n    n-a: NodeVolumeLimits: node(s) exceed max volume count (ebs.csi.aws.com: 2 attached + 2 new > 1)\n    n-b: VolumeRestrictions: node(s) had no available disk (awsElasticBlockStore vol-x is in use there)\n'* ]]
+	[[ "$output" == *$'access mode (claim shared-rwop)\n'* ]]
 	[[ "$output" == *$'\n    n-c: VolumeRestrictions: persistentvolumeclaim "nope" not found\n'* ]]
 	# place keeps the PreFilter's message past the chain (valgrind mode checks)
 	jq '.items[]|select(.kind=="Pod" and .metadata.name=="lost-0")' "$F/vollimits-cluster.json" >"$BATS_TEST_TMPDIR/lost.json"

@@ -180,6 +180,29 @@ static struct pending *find_pending(struct rederive *r, const char *object)
 	return found;
 }
 
+/* The volume plugins' verdict on node n in the user's terms: the inline
+ * volume a pod there holds too, the ReadWriteOncePod claim in use, or the
+ * CSI driver's attach count against its limit. */
+static void volume_why(const struct sc_chain *ch, uint32_t n, json_t *o)
+{
+	static const char *const source[] = {
+		[SC_PODVOL_GCE_PD] = "gcePersistentDisk", [SC_PODVOL_AWS_EBS] = "awsElasticBlockStore",
+		[SC_PODVOL_RBD] = "rbd", [SC_PODVOL_ISCSI] = "iscsi",
+	};
+	struct sc_nodevols_why w;
+
+	if (!sc_nodevols_why(&ch->nv, n, &w))
+		return;
+	if (w.disk && w.disk->kind < sizeof(source) / sizeof(source[0]) && source[w.disk->kind])
+		json_object_set_new(o, "volume", json_pack("{s:s,s:s}", "source", source[w.disk->kind], "id", w.disk->id));
+	else if (w.claim)
+		json_object_set_new(o, "claim", json_string(w.claim));
+	else if (w.driver)
+		json_object_set_new(o, "attachLimit", json_pack("{s:s,s:I,s:I,s:I}", "driver", w.driver,
+								"attached", (json_int_t)w.attached, "new", (json_int_t)w.fresh,
+								"limit", (json_int_t)w.limit));
+}
+
 /* ---- one pod, every node ---- */
 
 struct verdicts {
@@ -225,6 +248,8 @@ static json_t *node_json(struct rederive *r, const struct sc_chain *ch, const ch
 			json_object_set_new(o, "taint", json_pack("{s:s,s:s}", "key", t->key,
 								   "value", t->val ? t->val : ""));
 	}
+	if (strcmp(v.plugin, "VolumeRestrictions") == 0 || strcmp(v.plugin, "NodeVolumeLimits") == 0)
+		volume_why(ch, n, o);
 	if (strcmp(v.plugin, "PodTopologySpread") != 0)
 		return o;
 	for (i = 0; i < st->nhard; i++) {
@@ -524,6 +549,26 @@ static void text_node(const json_t *nj, FILE *out)
 		json_array_foreach(json_object_get(nj, "reasons"), i, s) {
 			fputs(i ? ", " : "", out);
 			tk_fputs_text(json_string_value(s), out);
+		}
+		if ((s = json_object_get(nj, "volume"))) {
+			fputs(" (", out);
+			tk_fputs_text(json_string_value(json_object_get(s, "source")), out);
+			fputc(' ', out);
+			tk_fputs_text(json_string_value(json_object_get(s, "id")), out);
+			fputs(" is in use there)", out);
+		}
+		if ((s = json_object_get(nj, "claim"))) {
+			fputs(" (claim ", out);
+			tk_fputs_text(json_string_value(s), out);
+			fputc(')', out);
+		}
+		if ((s = json_object_get(nj, "attachLimit"))) {
+			fputs(" (", out);
+			tk_fputs_text(json_string_value(json_object_get(s, "driver")), out);
+			fprintf(out, ": %lld attached + %lld new > %lld)",
+				(long long)json_integer_value(json_object_get(s, "attached")),
+				(long long)json_integer_value(json_object_get(s, "new")),
+				(long long)json_integer_value(json_object_get(s, "limit")));
 		}
 		if ((s = json_object_get(nj, "taint"))) {
 			fputs(" {", out);

@@ -399,7 +399,7 @@ static const char *pv_handle(const struct sc_cluster *c, const char *pv)
 	return p && p->csi_handle && *p->csi_handle ? p->csi_handle : NULL;
 }
 
-static bool over_limit(const struct sc_nodevols *nv, uint32_t n)
+static bool over_limit(const struct sc_nodevols *nv, uint32_t n, struct sc_nodevols_why *why)
 {
 	const struct sc_cluster *c = nv->c;
 	const struct sc_podspec *p = nv->pod;
@@ -460,6 +460,12 @@ static bool over_limit(const struct sc_nodevols *nv, uint32_t n)
 			fresh += !k;
 		}
 		over = fresh && count + fresh > cn->drivers[v].count;
+		if (over && why) {
+			why->driver = drv;
+			why->limit = cn->drivers[v].count;
+			why->attached = count;
+			why->fresh = fresh;
+		}
 	}
 out:
 	free(mine.k);
@@ -478,7 +484,39 @@ const char *sc_nodevols_filter(const struct sc_nodevols *nv, uint32_t n, const c
 	if (nv->rwop_in_use)
 		return R_RWOP;
 	*plugin = "NodeVolumeLimits";
-	if (over_limit(nv, n))
+	if (over_limit(nv, n, NULL))
 		return R_LIMIT;
 	return NULL;
+}
+
+bool sc_nodevols_why(const struct sc_nodevols *nv, uint32_t n, struct sc_nodevols_why *why)
+{
+	const struct sc_podspec *p = nv->pod;
+	uint32_t i;
+
+	memset(why, 0, sizeof(*why));
+	if (!nv->active)
+		return false;
+	/* the first inline volume a pod on the node holds too */
+	for (i = 0; has_inline_disk(p) && i < p->nvols; i++) {
+		struct sc_podspec one = { 0 };
+
+		one.vols = &p->vols[i];
+		one.nvols = 1;
+		if (p->vols[i].kind >= SC_PODVOL_GCE_PD && each_pod_on(nv, n, disk_taken, &one)) {
+			why->disk = &p->vols[i];
+			return true;
+		}
+	}
+	/* the first ReadWriteOncePod claim a pod on any node uses */
+	for (i = 0; nv->rwop_in_use && i < p->nvols; i++) {
+		const struct sc_pvc *pvc = p->vols[i].kind == SC_PODVOL_CLAIM ? sc_find_pvc(nv->c, p->ns, p->vols[i].id) : NULL;
+		struct rwop_arg a = { p->ns, p->vols[i].id };
+
+		if (pvc && pvc->rwop && each_pod_on(nv, -1, uses_claim, &a)) {
+			why->claim = p->vols[i].id;
+			return true;
+		}
+	}
+	return over_limit(nv, n, why);
 }

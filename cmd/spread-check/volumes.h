@@ -126,6 +126,17 @@ void sc_nodevols_release(struct sc_nodevols *nv);
 const char *sc_nodevols_prefilter(struct sc_nodevols *nv);
 /* Filter on node n: NULL, or the reason (*plugin says whose). */
 const char *sc_nodevols_filter(const struct sc_nodevols *nv, uint32_t n, const char **plugin);
+/* What made the Filter reject node n, for explain: the pod's inline
+ * volume a pod on the node holds too, or its ReadWriteOncePod claim in use
+ * (VolumeRestrictions), or the driver over its limit with the node's
+ * attached volumes and the pod's new ones (NodeVolumeLimits). */
+struct sc_nodevols_why {
+	const struct sc_podvol *disk;   /* borrowed from the pod, or NULL */
+	const char *claim;              /* or NULL */
+	const char *driver;             /* or NULL */
+	int64_t limit, attached, fresh;
+};
+bool sc_nodevols_why(const struct sc_nodevols *nv, uint32_t n, struct sc_nodevols_why *why);
 /* A pod of spec s bound to (delta 1) or unbound from (-1) node n. */
 void sc_nodevols_bind(struct sc_nodevols *nv, uint32_t n, const struct sc_podspec *s, int delta);
 /* Pod idx of c->pods deleted; sc_nodevols_forget_bound drops every bind. */
