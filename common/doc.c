@@ -120,8 +120,15 @@ static struct tk_node *node_new(enum tk_kind kind, const yaml_mark_t *mark)
 	n->col = (unsigned)mark->column + 1;
 	n->refs = 1;
 	n->height = 1;
-	n->weight = 1;
+	if (kind == TK_SEQ || kind == TK_MAP)
+		n->weight = 1;
 	return n;
+}
+
+/* Nodes in n's subtree, aliases expanded (a scalar's is itself). */
+static size_t node_weight(const struct tk_node *n)
+{
+	return n->kind == TK_SEQ || n->kind == TK_MAP ? n->weight : 1;
 }
 
 /* Item and key arrays grow by doubling from 4 (container_append), so the
@@ -574,7 +581,7 @@ static void container_append(struct frame *f, struct tk_node *key, struct tk_nod
 			strmap_put(&f->keyset, key->text, (void *)(c->n + 1));
 	}
 	c->n++;
-	c->weight += val->weight + (key ? 1 : 0);
+	c->weight += node_weight(val) + (key ? 1 : 0);
 	if (val->height + 1 > c->height)
 		c->height = val->height + 1;
 }
@@ -601,7 +608,7 @@ static int deliver_item(struct builder *b, struct tk_node *item)
 
 	if (b->hold) {
 		b->produced++;
-		b->doc_weight = b->doc_weight > item->weight ? b->doc_weight - item->weight : 0;
+		b->doc_weight = b->doc_weight > node_weight(item) ? b->doc_weight - node_weight(item) : 0;
 		/* the YAML fast path passed it on before it gave the document up */
 		if (b->redeliver_skip) {
 			b->redeliver_skip--;
@@ -625,7 +632,7 @@ static int deliver_item(struct builder *b, struct tk_node *item)
 	b->delivered++;
 
 	/* the node budget is per item when streaming */
-	b->doc_weight = b->doc_weight > item->weight ? b->doc_weight - item->weight : 0;
+	b->doc_weight = b->doc_weight > node_weight(item) ? b->doc_weight - node_weight(item) : 0;
 
 	node_unref(item);
 	if (rc) {
@@ -707,7 +714,7 @@ static int apply_merges(struct builder *b, struct frame *f, const yaml_mark_t *m
 				mp->keys[k]->refs++;
 				mp->items[k]->refs++;
 				container_append(f, mp->keys[k], mp->items[k]);
-				b->doc_weight += mp->items[k]->weight;
+				b->doc_weight += node_weight(mp->items[k]);
 			}
 		}
 	}
@@ -832,7 +839,7 @@ static int on_alias(struct builder *b, yaml_event_t *ev)
 	if (b->depth + n->height > b->lim->max_depth)
 		return fail_at(b, &ev->start_mark, "nesting too deep through alias '*%s' (limit %u levels)",
 			       ev->data.alias.anchor, b->lim->max_depth);
-	b->doc_weight += n->weight;
+	b->doc_weight += node_weight(n);
 	if (check_weight(b, &ev->start_mark))
 		return -1;
 	n->refs++;

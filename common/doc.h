@@ -59,8 +59,10 @@ struct tk_node {
 	/* internal: aliases share nodes */
 	unsigned refs;
 	unsigned height;         /* nesting levels below and including this node */
-	size_t weight;           /* nodes in the subtree, aliases expanded */
-	char small[24];          /* internal: text when short (most keys and values) */
+	union {                  /* internal, by kind (the node is 88 bytes, not 104) */
+		size_t weight;   /* SEQ/MAP: nodes in the subtree, aliases expanded */
+		char small[16];  /* scalars: the text when short (most keys and values) */
+	};
 };
 
 struct tk_limits {
