@@ -1229,6 +1229,8 @@ void sc_tsc_release(struct sc_tsc *t)
 	t->match_label_keys = NULL;
 }
 
+static void volindex_free(struct sc_volindex *ix);
+
 void sc_cluster_release(struct sc_cluster *c)
 {
 	size_t i;
@@ -1282,6 +1284,7 @@ void sc_cluster_release(struct sc_cluster *c)
 		free(c->vols.csinodes[i].drivers);
 	free(c->vols.csinodes);
 	free(c->vols.attach);
+	volindex_free(c->vols.index);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -2458,6 +2461,139 @@ static int volattach_item(struct sc_cluster *c, const char *file, const struct t
 	return 0;
 }
 
+/* ---- lookups of the dump's claims, volumes and classes ---- */
+
+/* Pointers into c->vols' arrays sorted by their key's interned pointers,
+ * then by place (the first listed wins, as a scan would find it). */
+struct sc_volindex {
+	bool valid;
+	const struct sc_pvc **pvc;
+	const struct sc_pv **pv;
+	const struct sc_storageclass **cls;
+};
+
+static void volindex_free(struct sc_volindex *ix)
+{
+	if (!ix)
+		return;
+	free(ix->pvc);
+	free(ix->pv);
+	free(ix->cls);
+	free(ix);
+}
+
+static int ptr_cmp(const void *a, const void *b)
+{
+	return (uintptr_t)a < (uintptr_t)b ? -1 : (uintptr_t)a > (uintptr_t)b;
+}
+
+static int pvc_cmp(const void *a, const void *b)
+{
+	const struct sc_pvc *x = *(const struct sc_pvc *const *)a, *y = *(const struct sc_pvc *const *)b;
+	int r = ptr_cmp(x->ns, y->ns);
+
+	return r ? r : (r = ptr_cmp(x->name, y->name)) ? r : ptr_cmp(x, y);
+}
+
+static int pv_cmp(const void *a, const void *b)
+{
+	const struct sc_pv *x = *(const struct sc_pv *const *)a, *y = *(const struct sc_pv *const *)b;
+	int r = ptr_cmp(x->name, y->name);
+
+	return r ? r : ptr_cmp(x, y);
+}
+
+static int class_cmp(const void *a, const void *b)
+{
+	const struct sc_storageclass *x = *(const struct sc_storageclass *const *)a;
+	const struct sc_storageclass *y = *(const struct sc_storageclass *const *)b;
+	int r = ptr_cmp(x->name, y->name);
+
+	return r ? r : ptr_cmp(x, y);
+}
+
+static struct sc_volindex *volindex(const struct sc_cluster *c)
+{
+	struct sc_volindex *ix = c->vols.index;
+	size_t i;
+
+	if (!ix || ix->valid)
+		return ix;
+	free(ix->pvc);
+	free(ix->pv);
+	free(ix->cls);
+	ix->pvc = xcalloc(c->vols.npvc + 1, sizeof(*ix->pvc));
+	ix->pv = xcalloc(c->vols.npv + 1, sizeof(*ix->pv));
+	ix->cls = xcalloc(c->vols.nclass + 1, sizeof(*ix->cls));
+	for (i = 0; i < c->vols.npvc; i++)
+		ix->pvc[i] = &c->vols.pvc[i];
+	for (i = 0; i < c->vols.npv; i++)
+		ix->pv[i] = &c->vols.pv[i];
+	for (i = 0; i < c->vols.nclass; i++)
+		ix->cls[i] = &c->vols.classes[i];
+	qsort(ix->pvc, c->vols.npvc, sizeof(*ix->pvc), pvc_cmp);
+	qsort(ix->pv, c->vols.npv, sizeof(*ix->pv), pv_cmp);
+	qsort(ix->cls, c->vols.nclass, sizeof(*ix->cls), class_cmp);
+	ix->valid = true;
+	return ix;
+}
+
+const struct sc_pvc *sc_find_pvc(const struct sc_cluster *c, const char *ns, const char *name)
+{
+	const struct sc_volindex *ix = volindex(c);
+	size_t lo = 0, hi = c->vols.npvc;
+
+	if (!ix)
+		return NULL;
+	while (lo < hi) {   /* the first not below (ns, name) */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct sc_pvc *p = ix->pvc[mid];
+		int r = ptr_cmp(p->ns, ns);
+
+		if ((r ? r : ptr_cmp(p->name, name)) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->vols.npvc && ix->pvc[lo]->ns == ns && ix->pvc[lo]->name == name ? ix->pvc[lo] : NULL;
+}
+
+const struct sc_pv *sc_find_pv(const struct sc_cluster *c, const char *name)
+{
+	const struct sc_volindex *ix = volindex(c);
+	size_t lo = 0, hi = c->vols.npv;
+
+	if (!ix)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ptr_cmp(ix->pv[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->vols.npv && ix->pv[lo]->name == name ? ix->pv[lo] : NULL;
+}
+
+const struct sc_storageclass *sc_find_class(const struct sc_cluster *c, const char *name)
+{
+	const struct sc_volindex *ix = volindex(c);
+	size_t lo = 0, hi = c->vols.nclass;
+
+	if (!ix)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ptr_cmp(ix->cls[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->vols.nclass && ix->cls[lo]->name == name ? ix->cls[lo] : NULL;
+}
+
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d)
 {
 	const struct tk_node *meta, *spec, *v;
@@ -2467,6 +2603,10 @@ int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node 
 		      strcmp(kind, "StorageClass") != 0 && strcmp(kind, "CSINode") != 0 &&
 		      strcmp(kind, "VolumeAttachment") != 0))
 		return 0;
+	/* what sc_find_* sorted may move or grow */
+	if (!c->vols.index)
+		c->vols.index = xcalloc(1, sizeof(*c->vols.index));
+	c->vols.index->valid = false;
 	if (strcmp(kind, "StorageClass") == 0)
 		return storage_class_item(c, file, item, d);
 	if (strcmp(kind, "CSINode") == 0)

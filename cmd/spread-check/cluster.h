@@ -312,7 +312,9 @@ struct sc_storageclass {
 struct sc_volattach {
 	const char *node, *attacher, *pv;   /* interned */
 };
+struct sc_volindex;
 struct sc_volumes {
+	struct sc_volindex *index;      /* sc_find_*'s, rebuilt after an item is added */
 	size_t npvc, npv, nclass, ncsinode, nattach;
 	struct sc_volattach *attach;
 	struct sc_pvc *pvc;
@@ -427,6 +429,12 @@ int sc_sel_from_node(struct sc_cluster *c, const char *file, const struct tk_nod
  * VolumeAttachment item into
  * c->vols (other kinds are ignored). Returns 0 or -1 with d filled. */
 int sc_volume_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d);
+
+/* The dump's claim ns/name, PersistentVolume and StorageClass of that name
+ * (the first listed), or NULL; names interned. Each is a binary search. */
+const struct sc_pvc *sc_find_pvc(const struct sc_cluster *c, const char *ns, const char *name);
+const struct sc_pv *sc_find_pv(const struct sc_cluster *c, const char *name);
+const struct sc_storageclass *sc_find_class(const struct sc_cluster *c, const char *name);
 
 /* A Namespace item into c->namespaces (other kinds are ignored). */
 int sc_namespace_item(struct sc_cluster *c, const char *file, const struct tk_node *item, struct tk_diag *d);

@@ -15,6 +15,25 @@
 #define R_RWOP "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode"
 #define R_LIMIT "node(s) exceed max volume count"
 
+/* One attachable volume: its driver and what makes it unique. A bound
+ * claim's is the PV's handle (b NULL); an unbound claim's is its own
+ * namespace and name; a claim not created yet is unique (a and b NULL). */
+struct vkey {
+	const char *driver, *a, *b;
+};
+
+struct vlist {
+	struct vkey *k;
+	size_t n, cap;
+};
+
+/* A node's attached volumes: the pods' (sorted, each once), then the
+ * VolumeAttachments' the pods do not account for. */
+struct sc_attached {
+	bool valid;
+	struct vlist pods, vas;
+};
+
 static bool pod_reads_volumes(const struct sc_podspec *p)
 {
 	return p->nvols > 0 || p->nvct > 0;
@@ -35,6 +54,25 @@ void sc_nodevols_init(struct sc_nodevols *nv, const struct sc_cluster *c, const 
 	nv->first = xcalloc(c->nnodes + 1, sizeof(*nv->first));
 	nv->next = xcalloc(c->npods + 1, sizeof(*nv->next));
 	nv->gone = xcalloc(c->npods + 1, 1);
+	nv->bfirst = xcalloc(c->nnodes + 1, sizeof(*nv->bfirst));
+	nv->csinode = xcalloc(c->nnodes + 1, sizeof(*nv->csinode));
+	for (i = 0; i < c->vols.ncsinode; i++) {
+		int32_t n = sc_node_index(c, c->vols.csinodes[i].name);
+
+		if (n >= 0 && !nv->csinode[n])
+			nv->csinode[n] = &c->vols.csinodes[i];
+	}
+	nv->attached = xcalloc(c->nnodes + 1, sizeof(*nv->attached));
+	nv->vafirst = xcalloc(c->nnodes + 1, sizeof(*nv->vafirst));
+	nv->vanext = xcalloc(c->vols.nattach + 1, sizeof(*nv->vanext));
+	for (i = c->vols.nattach; i-- > 0;) {
+		int32_t n = sc_node_index(c, c->vols.attach[i].node);
+
+		if (n >= 0) {
+			nv->vanext[i] = nv->vafirst[n];
+			nv->vafirst[n] = (uint32_t)i + 1;
+		}
+	}
 	for (i = c->npods; i-- > 0;) {
 		const struct sc_pod *p = &c->pods[i];
 
@@ -47,9 +85,20 @@ void sc_nodevols_init(struct sc_nodevols *nv, const struct sc_cluster *c, const 
 
 void sc_nodevols_release(struct sc_nodevols *nv)
 {
+	size_t i;
+
 	free(nv->first);
 	free(nv->next);
 	free(nv->gone);
+	free(nv->bfirst);
+	free(nv->csinode);
+	for (i = 0; nv->attached && i < nv->c->nnodes; i++) {
+		free(nv->attached[i].pods.k);
+		free(nv->attached[i].vas.k);
+	}
+	free(nv->attached);
+	free(nv->vafirst);
+	free(nv->vanext);
 	free(nv->bound);
 	free(nv->prefilter);
 	memset(nv, 0, sizeof(*nv));
@@ -57,31 +106,48 @@ void sc_nodevols_release(struct sc_nodevols *nv)
 
 void sc_nodevols_bind(struct sc_nodevols *nv, uint32_t n, const struct sc_podspec *s, int delta)
 {
-	size_t i;
-
 	if (!nv->active || !pod_reads_volumes(s))
 		return;
+	uint32_t *link;
+
+	if (nv->active)
+		nv->attached[n].valid = false;
 	if (delta > 0) {
 		nv->bound = xreallocarray(nv->bound, nv->nbound + 1, sizeof(*nv->bound));
-		nv->bound[nv->nbound++] = (struct sc_boundvols){ n, s };
+		nv->bound[nv->nbound] = (struct sc_boundvols){ n, nv->bfirst[n], s };
+		nv->bfirst[n] = (uint32_t)++nv->nbound;
 		return;
 	}
-	for (i = nv->nbound; i-- > 0;)
-		if (nv->bound[i].node == n && nv->bound[i].spec == s) {
-			nv->bound[i] = nv->bound[--nv->nbound];
+	for (link = &nv->bfirst[n]; *link; link = &nv->bound[*link - 1].next) {
+		struct sc_boundvols *b = &nv->bound[*link - 1];
+
+		if (b->spec == s) {
+			b->spec = NULL;
+			*link = b->next;
 			return;
 		}
+	}
 }
 
 void sc_nodevols_delete_pod(struct sc_nodevols *nv, uint32_t idx)
 {
-	if (nv->active && idx < nv->nindexed)
+	if (nv->active && idx < nv->nindexed) {
 		nv->gone[idx] = 1;
+		if (nv->c->pods[idx].node >= 0)
+			nv->attached[nv->c->pods[idx].node].valid = false;
+	}
 }
 
 void sc_nodevols_forget_bound(struct sc_nodevols *nv)
 {
+	size_t i;
+
+	if (!nv->active)
+		return;
 	nv->nbound = 0;
+	memset(nv->bfirst, 0, (nv->c->nnodes + 1) * sizeof(*nv->bfirst));
+	for (i = 0; i < nv->c->nnodes; i++)
+		nv->attached[i].valid = false;
 }
 
 /* Calls fn for the volumes of every pod on node n (n < 0: every node)
@@ -102,12 +168,13 @@ static bool each_pod_on(const struct sc_nodevols *nv, int64_t n, vol_fn fn, void
 			if (!nv->gone[k - 1] && fn(arg, p->ns, &c->volpool[p->vols], p->nvols, NULL))
 				return true;
 		}
-	for (i = 0; i < nv->nbound; i++) {
-		const struct sc_podspec *s = nv->bound[i].spec;
+	for (i = lo; i < hi; i++)
+		for (k = nv->bfirst[i]; k; k = nv->bound[k - 1].next) {
+			const struct sc_podspec *s = nv->bound[k - 1].spec;
 
-		if ((n < 0 || nv->bound[i].node == (uint32_t)n) && fn(arg, s->ns, s->vols, s->nvols, s))
-			return true;
-	}
+			if (fn(arg, s->ns, s->vols, s->nvols, s))
+				return true;
+		}
 	return false;
 }
 
@@ -221,18 +288,6 @@ static bool has_inline_disk(const struct sc_podspec *p)
 
 /* ---- NodeVolumeLimits ---- */
 
-/* One attachable volume: its driver and what makes it unique. A bound
- * claim's is the PV's handle (b NULL); an unbound claim's is its own
- * namespace and name; a claim not created yet is unique (a and b NULL). */
-struct vkey {
-	const char *driver, *a, *b;
-};
-
-struct vlist {
-	struct vkey *k;
-	size_t n, cap;
-};
-
 static void vlist_add(struct vlist *l, const char *driver, const char *a, const char *b)
 {
 	if (l->n == l->cap) {
@@ -240,16 +295,6 @@ static void vlist_add(struct vlist *l, const char *driver, const char *a, const 
 		l->k = xreallocarray(l->k, l->cap, sizeof(*l->k));
 	}
 	l->k[l->n++] = (struct vkey){ driver, a, b };
-}
-
-static const struct sc_csinode *csinode_of(const struct sc_cluster *c, const char *node)
-{
-	size_t i;
-
-	for (i = 0; i < c->vols.ncsinode; i++)
-		if (c->vols.csinodes[i].name == node)
-			return &c->vols.csinodes[i];
-	return NULL;
 }
 
 /* isCSIMigrationOn (upstream master): on a node with a CSINode, for the
@@ -399,15 +444,46 @@ static const char *pv_handle(const struct sc_cluster *c, const char *pv)
 	return p && p->csi_handle && *p->csi_handle ? p->csi_handle : NULL;
 }
 
-static bool over_limit(const struct sc_nodevols *nv, uint32_t n, struct sc_nodevols_why *why)
+/* The volumes attached to node n as NodeVolumeLimits counts them (its
+ * Filter's attachedVolumes, then getNodeVolumeAttachmentInfo's). */
+static const struct sc_attached *attached_on(const struct sc_nodevols *nv, uint32_t n)
 {
 	const struct sc_cluster *c = nv->c;
+	struct sc_attached *at = &nv->attached[n];
+	struct count_arg a = { c, nv->csinode[n], &at->pods };
+	uint32_t i;
+
+	if (at->valid)
+		return at;
+	at->pods.n = at->vas.n = 0;
+	each_pod_on(nv, n, add_pod_volumes, &a);
+	vlist_unique(&at->pods);
+	for (i = nv->vafirst[n]; i; i = nv->vanext[i - 1]) {
+		const struct sc_volattach *va = &c->vols.attach[i - 1];
+		struct vkey key;
+
+		if (!(key.a = pv_handle(c, va->pv)))
+			continue;
+		key.driver = va->attacher;
+		key.b = NULL;
+		/* bsearch may not be given a NULL array, even of 0 entries */
+		if (!at->pods.n || !bsearch(&key, at->pods.k, at->pods.n, sizeof(*at->pods.k), vkey_cmp))
+			vlist_add(&at->vas, key.driver, key.a, NULL);
+	}
+	vlist_unique(&at->vas);
+	at->valid = true;
+	return at;
+}
+
+static bool over_limit(const struct sc_nodevols *nv, uint32_t n, struct sc_nodevols_why *why)
+{
 	const struct sc_podspec *p = nv->pod;
-	const struct sc_csinode *cn = csinode_of(c, c->nodes[n].name);
-	struct vlist mine = { 0 }, attached = { 0 }, vas = { 0 };
-	struct count_arg a = { c, cn, &mine };
+	const struct sc_csinode *cn = nv->csinode[n];
+	const struct sc_attached *at;
+	struct vlist mine = { 0 };
+	struct count_arg a = { nv->c, cn, &mine };
 	bool over = false, any_limit = false;
-	size_t i, j, k;
+	size_t i;
 	uint32_t v;
 
 	if (!cn)
@@ -417,48 +493,24 @@ static bool over_limit(const struct sc_nodevols *nv, uint32_t n, struct sc_nodev
 	if (!any_limit)
 		return false;
 	add_pod_volumes(&a, p->ns, p->vols, p->nvols, p);
-	if (!mine.n)
-		goto out;
 	vlist_unique(&mine);
-	a.out = &attached;
-	each_pod_on(nv, n, add_pod_volumes, &a);
-	vlist_unique(&attached);
-	/* then the node's VolumeAttachments the pods do not account for; the
-	 * pod's volumes are not matched against these */
-	for (i = 0; i < c->vols.nattach; i++) {
-		const struct sc_volattach *va = &c->vols.attach[i];
-		struct vkey key;
-
-		if (va->node != c->nodes[n].name || !(key.a = pv_handle(c, va->pv)))
-			continue;
-		key.driver = va->attacher;
-		key.b = NULL;
-		/* bsearch may not be given a NULL array, even of 0 entries */
-		if (!attached.n || !bsearch(&key, attached.k, attached.n, sizeof(*attached.k), vkey_cmp))
-			vlist_add(&vas, key.driver, key.a, NULL);
-	}
-	vlist_unique(&vas);
-	/* per driver with a limit: attached + new ones not attached already */
-	for (v = 0; v < cn->ndrivers && !over; v++) {
+	at = mine.n ? attached_on(nv, n) : NULL;
+	/* per driver with a limit: attached + the pod's not attached already
+	 * (matched against the pods' volumes only, as upstream) */
+	for (v = 0; at && v < cn->ndrivers && !over; v++) {
 		const char *drv = cn->drivers[v].name;
 		int64_t count = 0, fresh = 0;
 
 		if (cn->drivers[v].count < 0)
 			continue;
-		for (i = 0; i < attached.n; i++)
-			count += attached.k[i].driver == drv;
-		for (i = 0; i < vas.n; i++)
-			count += vas.k[i].driver == drv;
-		for (i = 0; i < mine.n; i++) {
-			if (mine.k[i].driver != drv)
-				continue;
-			for (j = 0, k = 0; !vkey_unique(&mine.k[i]) && j < attached.n; j++)
-				if (vkey_cmp(&attached.k[j], &mine.k[i]) == 0) {
-					k = 1;
-					break;
-				}
-			fresh += !k;
-		}
+		for (i = 0; i < at->pods.n; i++)
+			count += at->pods.k[i].driver == drv;
+		for (i = 0; i < at->vas.n; i++)
+			count += at->vas.k[i].driver == drv;
+		for (i = 0; i < mine.n; i++)
+			fresh += mine.k[i].driver == drv &&
+				 (vkey_unique(&mine.k[i]) || !at->pods.n ||
+				  !bsearch(&mine.k[i], at->pods.k, at->pods.n, sizeof(*at->pods.k), vkey_cmp));
 		over = fresh && count + fresh > cn->drivers[v].count;
 		if (over && why) {
 			why->driver = drv;
@@ -467,10 +519,7 @@ static bool over_limit(const struct sc_nodevols *nv, uint32_t n, struct sc_nodev
 			why->fresh = fresh;
 		}
 	}
-out:
 	free(mine.k);
-	free(attached.k);
-	free(vas.k);
 	return over;
 }
 

@@ -25,36 +25,6 @@ size_t sc_vol_reasons(uint8_t why, const char **out)
 	return n;
 }
 
-const struct sc_pvc *sc_find_pvc(const struct sc_cluster *c, const char *ns, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->vols.npvc; i++)
-		if (c->vols.pvc[i].ns == ns && c->vols.pvc[i].name == name)
-			return &c->vols.pvc[i];
-	return NULL;
-}
-
-const struct sc_pv *sc_find_pv(const struct sc_cluster *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->vols.npv; i++)
-		if (c->vols.pv[i].name == name)
-			return &c->vols.pv[i];
-	return NULL;
-}
-
-const struct sc_storageclass *sc_find_class(const struct sc_cluster *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->vols.nclass; i++)
-		if (c->vols.classes[i].name == name)
-			return &c->vols.classes[i];
-	return NULL;
-}
-
 /* volume.IsDelayBindingMode: no class, or a class not found, binds
  * immediately. Without any StorageClass in the dump every unbound claim is
  * taken as delayed (and not modelled). */

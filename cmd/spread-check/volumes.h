@@ -74,11 +74,6 @@ struct sc_volmask {
 	uint8_t *why;       /* per node, enum sc_vol_why bits; NULL: every node passes */
 };
 
-/* The dump's claim ns/name, PersistentVolume and StorageClass of that name,
- * or NULL (names interned). */
-const struct sc_pvc *sc_find_pvc(const struct sc_cluster *c, const char *ns, const char *name);
-const struct sc_pv *sc_find_pv(const struct sc_cluster *c, const char *name);
-const struct sc_storageclass *sc_find_class(const struct sc_cluster *c, const char *name);
 /* The class a new claim gets: cls, else the default StorageClass, else "". */
 const char *sc_claim_class(const struct sc_cluster *c, const char *cls);
 
@@ -104,8 +99,9 @@ uint32_t sc_pod_claims(struct sc_cluster *c, const struct sc_podspec *p, bool st
 /* VolumeRestrictions and NodeVolumeLimits for one pod (nodevolumes.c): what
  * they read from the pods on each node, kept current as a simulation binds
  * and deletes pods. */
+struct sc_attached;
 struct sc_boundvols {
-	uint32_t node;
+	uint32_t node, next;
 	const struct sc_podspec *spec;  /* borrowed: the bound pod's */
 };
 struct sc_nodevols {
@@ -115,8 +111,13 @@ struct sc_nodevols {
 	size_t nindexed;                /* c->pods indexed by first/next */
 	uint32_t *first, *next;         /* per node: its pods with volumes (index + 1 chains) */
 	uint8_t *gone;                  /* per indexed pod: deleted meanwhile */
-	struct sc_boundvols *bound;     /* pods a simulation bound */
+	const struct sc_csinode **csinode;   /* per node, NULL none */
+	uint32_t *vafirst, *vanext;     /* per node: its VolumeAttachments (index + 1 chains) */
+	struct sc_attached *attached;   /* per node: what NodeVolumeLimits counts there, kept
+					 * until a pod is bound to or leaves the node */
+	struct sc_boundvols *bound;     /* pods a simulation bound (spec NULL: unbound again) */
 	size_t nbound;
+	uint32_t *bfirst;               /* per node: its bound (index + 1 chains through next) */
 	int rwop_in_use;                /* PreFilter: ReadWriteOncePod claims already used */
 	char *prefilter;                /* PreFilter's rejection, else NULL */
 };
