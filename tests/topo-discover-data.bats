@@ -358,3 +358,53 @@ check_lstopo() {
 	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
 	[ "$n" -ge 10 ]
 }
+
+# A resource map naming every PCI base class: with it every device is listed,
+# so the I/O filter's "all" is compared too.
+every_class_map() {
+	local c
+	for c in 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 ff; do
+		printf -- '- class: "%s"\n  resource: example.com/class-%s\n' "$c" "$c"
+	done >"$BATS_TEST_TMPDIR/every-class.yaml"
+}
+
+@test "every recorded tree with PCI devices: the devices and their NUMA nodes are hwloc's own (lstopo -i TREE --of xml, read back)" {
+	command -v lstopo-no-graphics >/dev/null || skip "lstopo-no-graphics (Debian's hwloc) is not installed"
+	local d filter theirs bad="" n=0 map
+	every_class_map
+	for d in "$TREES"/*/ "$TREES"/*/fsroot/; do
+		[ -n "$(ls -A "$d/sys/bus/pci/devices" 2>/dev/null)" ] || continue
+		for filter in important all; do
+			map=()
+			[ "$filter" = all ] && map=(--resource-map "$BATS_TEST_TMPDIR/every-class.yaml")
+			lstopo-no-graphics -i "$d" --filter "io:$filter" --of xml >"$BATS_TEST_TMPDIR/hwloc.xml" 2>/dev/null
+			run --separate-stderr topo-discover -i "$BATS_TEST_TMPDIR/hwloc.xml" "${map[@]}"
+			[ "$status" -eq 0 ] || { bad+="${d#$TREES/} $filter: -i exit $status"$'\n'; continue; }
+			theirs=$(printf '%s' "$output" | jq -c .devices)
+			run --separate-stderr topo-discover -r "$d" "${map[@]}"
+			[ "$status" -eq 0 ] || { bad+="${d#$TREES/} $filter: -r exit $status"$'\n'; continue; }
+			jq_is .devices "$theirs" || bad+="${d#$TREES/} io:$filter differs"$'\n'
+			n=$((n + 1))
+		done
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad" >&2; return 1; }
+	echo "# $n comparisons" >&3
+	# 32em64t (137 functions, bridges), 32intel64+8ve, 40intel64+pcilocality, nvidiagpunumanodes
+	[ "$n" -ge 8 ]
+}
+
+@test "a recorded tree's PCI config space is read for bridges only (strace counts the opens)" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	local d bridges opens
+	d=$(tree_dir 32em64t-2n8c+1mic)
+	bridges=$(grep -l '^0x0604' "$d"/sys/bus/pci/devices/*/class | wc -l)
+	[ "$bridges" -gt 0 ]
+	# LeakSanitizer cannot run under a tracer (the other tests check leaks)
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+		run strace -f -qq -e trace=openat,open,openat2 -o "$BATS_TEST_TMPDIR/trace" \
+		"$TK_BIN/topo-discover" -r "$d"
+	[ "$status" -eq 0 ]
+	opens=$(grep -cE '[/"]config"' "$BATS_TEST_TMPDIR/trace")
+	echo "# $opens config opens, $bridges bridges, $(ls "$d/sys/bus/pci/devices" | wc -l) functions" >&3
+	[ "$opens" -eq "$bridges" ]
+}

@@ -117,6 +117,86 @@ shape() {
 	jq_is '.devices' '[]'
 }
 
+@test "live: the devices, their NUMA nodes and names are lstopo's (its XML read back), with and without a map" {
+	command -v lstopo-no-graphics >/dev/null || skip "lstopo-no-graphics (Debian's hwloc) is not installed"
+	local c filter map theirs
+	for c in 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 ff; do
+		printf -- '- class: "%s"\n  resource: example.com/class-%s\n' "$c" "$c"
+	done >"$BATS_TEST_TMPDIR/every-class.yaml"
+	for filter in important all; do
+		map=()
+		[ "$filter" = all ] && map=(--resource-map "$BATS_TEST_TMPDIR/every-class.yaml")
+		lstopo-no-graphics --filter "io:$filter" --of xml >"$BATS_TEST_TMPDIR/hwloc.xml"
+		run --separate-stderr topo-discover -i "$BATS_TEST_TMPDIR/hwloc.xml" "${map[@]}"
+		[ "$status" -eq 0 ]
+		theirs=$(printf '%s' "$output" | jq -c .devices)
+		run --separate-stderr topo-discover "${map[@]}"
+		[ "$status" -eq 0 ]
+		jq_is .devices "$theirs"
+	done
+}
+
+@test "live: device names come from pci.ids as libpciaccess reads it (lstopo in a private mount with a made-up database)" {
+	command -v lstopo-no-graphics >/dev/null || skip "lstopo-no-graphics (Debian's hwloc) is not installed"
+	[ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null || skip "needs root and unshare -m to mount a database"
+	local db=$BATS_TEST_TMPDIR/misc f v dev long theirs n=0
+	mkdir -p "$db"
+	# every device of this machine, one name longer than libpciaccess's
+	# 128-byte line, a comment and a subsystem line under each
+	long=$(printf 'long name %0150d' 0)
+	{
+		echo "# made-up database for topokit's test"
+		for f in /sys/bus/pci/devices/*; do
+			v=$(cut -c3- "$f/vendor"); dev=$(cut -c3- "$f/device")
+			printf '%s  Vendor %s\n\t%s  %s\n\t\t%s %s  Subsystem name\n' "$v" "$v" "$dev" \
+				"$([ $n -eq 0 ] && echo "$long" || echo "Device $v:$dev")" "$v" "$dev"
+			n=$((n + 1))
+		done
+	} >"$db/pci.ids"
+	[ "$n" -gt 0 ] || skip "this machine has no PCI devices"
+	unshare -m sh -c 'mount --bind "$1" /usr/share/misc && lstopo-no-graphics --filter io:all --of xml' \
+		sh "$db" >"$BATS_TEST_TMPDIR/hwloc.xml"
+	printf -- '- vendor: "%s"\n  resource: example.com/any\n' $(cut -c3- /sys/bus/pci/devices/*/vendor | sort -u) \
+		>"$BATS_TEST_TMPDIR/map.yaml"
+	run --separate-stderr topo-discover -i "$BATS_TEST_TMPDIR/hwloc.xml" --resource-map "$BATS_TEST_TMPDIR/map.yaml"
+	[ "$status" -eq 0 ]
+	theirs=$(printf '%s' "$output" | jq -c '[.devices[] | [.id, .name]]')
+	[[ $theirs == *'"long name 0'* ]]
+	run --separate-stderr unshare -m sh -c 'mount --bind "$1" /usr/share/misc && shift && exec "$@"' \
+		sh "$db" "$TK_BIN/topo-discover" --resource-map "$BATS_TEST_TMPDIR/map.yaml"
+	[ "$status" -eq 0 ]
+	jq_is '[.devices[] | [.id, .name]]' "$theirs"
+}
+
+@test "--fsroot: hostile PCI files (FIFOs, a huge cpumask, links out of the tree) neither hang nor leave the tree" {
+	local r=$BATS_TEST_TMPDIR/tree d
+	d=$r/sys/bus/pci/devices
+	mkdir -p "$r/sys/devices/system/cpu/cpu0/topology" "$d"/0000:00:0{1,2,3,4}.0 "$d/0000:05:00.0"
+	echo 0 >"$r/sys/devices/system/cpu/online"
+	echo 0 >"$r/sys/devices/system/cpu/possible"
+	echo 0 >"$r/sys/devices/system/cpu/cpu0/topology/core_id"
+	echo 0 >"$r/sys/devices/system/cpu/cpu0/topology/physical_package_id"
+	echo 0x020000 >"$d/0000:00:01.0/class"
+	mkfifo "$d/0000:00:01.0/vendor" "$d/0000:00:02.0/class" "$d/0000:00:03.0/config"
+	echo 0x10de >"$d/0000:00:01.0/device"
+	echo 0x060400 >"$d/0000:00:03.0/class"
+	echo 0x030000 >"$d/0000:00:04.0/class"
+	echo 0x10de >"$d/0000:00:04.0/vendor"
+	head -c 2000000 /dev/zero | tr '\0' f >"$d/0000:00:04.0/local_cpus"
+	echo 0x010802 >"$d/0000:05:00.0/class"
+	printf 'ffffffffffffffffffff,zz,1' >"$d/0000:05:00.0/local_cpus"
+	# a function whose directory lies outside the tree (a NIC there): read
+	# below the tree, neither link leads anywhere
+	mkdir -p "$BATS_TEST_TMPDIR/outside"
+	echo 0x020000 >"$BATS_TEST_TMPDIR/outside/class"
+	ln -s "$BATS_TEST_TMPDIR/outside" "$d/0000:00:00.0"
+	ln -s ../../../../../outside "$d/0000:00:05.0"
+	run --separate-stderr timeout "$(time_limit 10)" topo-discover -r "$r"
+	[ "$status" -eq 0 ]
+	jq_is '[.devices[] | [.id, .class, .vendor, .numa]]' \
+		'[["0000:00:01.0","net","0000",0],["0000:00:04.0","gpu","10de",0],["0000:05:00.0","nvme","0000",0]]'
+}
+
 # ---- saved documents (-t) ----
 
 @test "-t re-emits a discovered document byte for byte" {

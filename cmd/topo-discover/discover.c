@@ -17,7 +17,12 @@
  * NUMA nodes without CPUs (HBM, GPU memory, CXL, offline CPUs' nodes) are
  * kept with an empty cpus list.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +34,7 @@
 #include "cpuset.h"
 #include "diag.h"
 #include "discover.h"
+#include "safeopen.h"
 #include "topo.h"
 #include "xalloc.h"
 
@@ -186,7 +192,7 @@ static int check_synthetic(const char *desc, struct tk_diag *d)
 
 static char *read_first_line(const char *path)
 {
-	char buf[256];
+	char buf[128];
 	FILE *f = fopen(path, "r");
 	char *nl;
 
@@ -205,7 +211,7 @@ static char *read_first_line(const char *path)
 
 static char *source_hostname(hwloc_topology_t topo, const struct discover_opts *o)
 {
-	char buf[256];
+	char buf[128];
 	const char *h;
 	char *p, *r;
 
@@ -265,7 +271,8 @@ static void setup_filters(hwloc_topology_t topo, const struct discover_opts *o)
 	hwloc_topology_set_type_filter(topo, HWLOC_OBJ_L3CACHE, HWLOC_TYPE_FILTER_KEEP_ALL);
 	hwloc_topology_set_type_filter(topo, HWLOC_OBJ_MISC, HWLOC_TYPE_FILTER_KEEP_NONE);
 	hwloc_topology_set_type_filter(topo, HWLOC_OBJ_MEMCACHE, HWLOC_TYPE_FILTER_KEEP_NONE);
-	if (!o->devices) {
+	/* live and --fsroot devices are read from sysfs by fill_sysfs_devices */
+	if (!o->devices || o->source != SRC_XML) {
 		hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_NONE);
 		return;
 	}
@@ -525,20 +532,20 @@ static const char *pci_class(unsigned class_id, unsigned vendor)
 	return NULL;
 }
 
-/* The device's nearest NUMA node: the single CPU-bearing node (else the
- * single node) below its first non-I/O ancestor; -1 when that is ambiguous,
- * as a device plugin reports a device whose numa_node is -1. */
-static int device_numa(hwloc_topology_t topo, const struct topo *t, hwloc_obj_t dev)
+/* The nearest NUMA node of a device attached below an object of this
+ * nodeset: its single node, else the single CPU-bearing node in it; -1 when
+ * that is ambiguous, as a device plugin reports a device whose numa_node
+ * is -1. */
+static int nodeset_numa(const struct topo *t, hwloc_const_nodeset_t nodeset)
 {
-	hwloc_obj_t anc = hwloc_get_non_io_ancestor_obj(topo, dev);
 	int id, found = -1, nfound = 0;
 	size_t k;
 
-	if (!anc || !anc->nodeset || hwloc_bitmap_iszero(anc->nodeset))
+	if (!nodeset || hwloc_bitmap_iszero(nodeset))
 		return -1;
-	if (hwloc_bitmap_weight(anc->nodeset) == 1)
-		return hwloc_bitmap_first(anc->nodeset);
-	hwloc_bitmap_foreach_begin(id, anc->nodeset) {
+	if (hwloc_bitmap_weight(nodeset) == 1)
+		return hwloc_bitmap_first(nodeset);
+	hwloc_bitmap_foreach_begin(id, nodeset) {
 		for (k = 0; k < t->nnuma; k++)
 			if (t->numa[k].id == id && !cpuset_is_empty(&t->numa[k].cpus)) {
 				found = id;
@@ -553,6 +560,34 @@ static int cmp_device(const void *a, const void *b)
 	return strcmp(((const struct topo_device *)a)->id, ((const struct topo_device *)b)->id);
 }
 
+static void add_device(struct topo *t, size_t *cap, const struct discover_opts *o,
+		       const unsigned busid[4], unsigned class_id, unsigned vendor, unsigned device,
+		       const char *name, int numa)
+{
+	const struct resmap_rule *r = NULL;
+	const char *cls = pci_class(class_id, vendor);
+	struct topo_device *td;
+
+	if (o->map)
+		r = discover_resmap_match(o->map, (int)vendor, (int)device, class_id);
+	if (!cls && !(r && r->resource))
+		return;
+	if (t->ndevices == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		t->devices = xreallocarray(t->devices, *cap, sizeof(*t->devices));
+	}
+	td = &t->devices[t->ndevices++];
+	memset(td, 0, sizeof(*td));
+	td->id = xasprintf("%04x:%02x:%02x.%x", busid[0], busid[1], busid[2], busid[3]);
+	td->class = xstrdup(cls ? cls : "other");
+	td->vendor = xasprintf("%04x", vendor);
+	td->device = xasprintf("%04x", device);
+	td->name = xstrdup(name ? name : "");
+	td->numa = numa;
+	td->resource = r && r->resource ? xstrdup(r->resource) : NULL;
+}
+
+/* An XML export: the PCI devices hwloc placed when it was written. */
 static void fill_devices(hwloc_topology_t topo, struct topo *t, const struct discover_opts *o)
 {
 	hwloc_obj_t dev = NULL;
@@ -560,32 +595,411 @@ static void fill_devices(hwloc_topology_t topo, struct topo *t, const struct dis
 
 	while ((dev = hwloc_get_next_pcidev(topo, dev))) {
 		const struct hwloc_pcidev_attr_s *a = &dev->attr->pcidev;
-		const struct resmap_rule *r = NULL;
-		const char *cls = pci_class(a->class_id, a->vendor_id);
-		const char *name;
-		struct topo_device *td;
+		const unsigned busid[4] = { a->domain, a->bus, a->dev, a->func };
+		hwloc_obj_t anc = hwloc_get_non_io_ancestor_obj(topo, dev);
 
-		if (o->map)
-			r = discover_resmap_match(o->map, a->vendor_id, a->device_id, a->class_id);
-		if (!cls && !(r && r->resource))
-			continue;
-		if (t->ndevices == cap) {
-			cap = cap ? cap * 2 : 16;
-			t->devices = xreallocarray(t->devices, cap, sizeof(*t->devices));
-		}
-		td = &t->devices[t->ndevices++];
-		memset(td, 0, sizeof(*td));
-		td->id = xasprintf("%04x:%02x:%02x.%x", (unsigned)a->domain, a->bus, a->dev, a->func);
-		td->class = xstrdup(cls ? cls : "other");
-		td->vendor = xasprintf("%04x", a->vendor_id);
-		td->device = xasprintf("%04x", a->device_id);
-		name = hwloc_obj_get_info_by_name(dev, "PCIDevice");
-		td->name = xstrdup(name ? name : "");
-		td->numa = device_numa(topo, t, dev);
-		td->resource = r && r->resource ? xstrdup(r->resource) : NULL;
+		add_device(t, &cap, o, busid, a->class_id, a->vendor_id, a->device_id,
+			   hwloc_obj_get_info_by_name(dev, "PCIDevice"),
+			   nodeset_numa(t, anc ? anc->nodeset : NULL));
 	}
-	if (t->ndevices > 1)
-		qsort(t->devices, t->ndevices, sizeof(*t->devices), cmp_device);
+}
+
+/* ---- PCI devices from sysfs (live and --fsroot) ----
+ *
+ * hwloc's Linux I/O discovery reads every PCI function's 256-byte config
+ * space, about a millisecond each on a VM (the hypervisor traps the reads),
+ * to learn what only bridges need. Here the devices come from the same
+ * sysfs files hwloc reads (class, vendor, device, local_cpus), and the
+ * config space of PCI-to-PCI bridges only; each device gets the NUMA node
+ * hwloc would place it under (hwloc 2.x pci-common.c and topology.c):
+ *  - the functions hwloc's I/O filter keeps (an important class, or every
+ *    one with a resource map) and the PCI-to-PCI bridges with valid buses
+ *    form a tree by bus ranges; the top-level ones on one domain:bus share a
+ *    host bridge, whose locality is the local_cpus of its first function
+ *    (the whole machine when that is empty or unreadable);
+ *  - that cpuset, within the machine's, is attached to the highest object
+ *    with exactly that complete cpuset, else to a Group hwloc inserts below
+ *    the smallest covering object, holding those of its children that fit;
+ *  - the device's node is then nodeset_numa() of that object.
+ * Not followed: HWLOC_PCI_LOCALITY and its deprecated per-bus variables,
+ * and hwloc's locality quirk for one HPE Cray board.
+ */
+
+#define PCI_CLASS_NONE 0xffffu      /* no readable class file */
+#define PCI_CLASS_BRIDGE_PCI 0x0604u
+#define PCI_CFG_HEADER_TYPE 0x0e
+#define PCI_CFG_SECONDARY_BUS 0x19
+#define PCI_CFG_SUBORDINATE_BUS 0x1a
+#define PCI_CFG_SIZE 256
+
+struct pci_fn {
+	unsigned busid[4];          /* domain, bus, dev, func */
+	unsigned class_id, vendor, device;
+	bool bridge;
+	unsigned secondary, subordinate;
+	size_t top;                 /* index of its top-level ancestor (itself) */
+	char *dir;                  /* its sysfs directory below the root */
+};
+
+/* hwloc_filter_check_pcidev_subtype_important() */
+static bool pci_class_important(unsigned class_id)
+{
+	unsigned base = class_id >> 8;
+
+	return base == 0x00 || base == 0x01 || base == 0x02 || base == 0x03 || base == 0x06 ||
+	       base == 0x0b || base == 0x12 || class_id == 0x0c04 || class_id == 0x0c06 ||
+	       class_id == 0x0502;
+}
+
+/* Where sys/bus/pci/devices/<name> leads, below the root, with "." and
+ * ".." taken as written (never above the root): the entries are symbolic
+ * links into sys/devices, which a walk below the root without openat2
+ * (old kernels, valgrind) would refuse. Returns false when too long. */
+static bool pci_fn_dir(int devfd, const char *name, char *out, size_t size)
+{
+	char target[PATH_MAX], joined[2 * PATH_MAX], *comp, *save = NULL;
+	ssize_t n = readlinkat(devfd, name, target, sizeof(target) - 1);
+	size_t len = 0;
+
+	if (n < 0) {
+		snprintf(out, size, "sys/bus/pci/devices/%s", name);
+		return true;
+	}
+	target[n] = '\0';
+	snprintf(joined, sizeof(joined), "%s%s", target[0] == '/' ? "" : "sys/bus/pci/devices/", target);
+	out[0] = '\0';
+	for (comp = strtok_r(joined, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		size_t c = strlen(comp);
+
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+			out[len] = '\0';
+			continue;
+		}
+		if (len + c + 2 > size)
+			return false;
+		if (len)
+			out[len++] = '/';
+		memcpy(out + len, comp, c + 1);
+		len += c;
+	}
+	return len > 0;
+}
+
+/* Up to size - 1 bytes of <dir>/<attr> below rootfd, NUL-terminated; the
+ * count read, or -1 (missing, not a regular file). */
+static ssize_t pci_read_attr(int rootfd, const char *dir, const char *attr, char *buf, size_t size)
+{
+	char path[PATH_MAX + 32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	fd = tk_open_regular(rootfd, path, TK_OPEN_BENEATH | TK_OPEN_KEEP_NONBLOCK, NULL);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+static unsigned pci_read_hex(int rootfd, const char *dir, const char *attr, unsigned dflt)
+{
+	char buf[16];
+
+	if (pci_read_attr(rootfd, dir, attr, buf, sizeof(buf)) <= 0)
+		return dflt;
+	return (unsigned)strtoul(buf, NULL, 16);
+}
+
+/* A class 0x0604 function is a PCI-to-PCI bridge when its config header says
+ * so; its buses must then be sane, or hwloc drops it (returns -1). */
+static int pci_check_bridge(int rootfd, const char *dir, struct pci_fn *f)
+{
+	unsigned char cfg[PCI_CFG_SIZE + 1];
+
+	f->bridge = false;
+	if (f->class_id != PCI_CLASS_BRIDGE_PCI)
+		return 0;
+	memset(cfg, 0xff, sizeof(cfg));
+	pci_read_attr(rootfd, dir, "config", (char *)cfg, sizeof(cfg));
+	if ((cfg[PCI_CFG_HEADER_TYPE] & 0x7f) != 1)
+		return 0;
+	f->secondary = cfg[PCI_CFG_SECONDARY_BUS];
+	f->subordinate = cfg[PCI_CFG_SUBORDINATE_BUS];
+	if (f->secondary <= f->busid[1] || f->subordinate <= f->busid[1] ||
+	    f->secondary > f->subordinate)
+		return -1;
+	f->bridge = true;
+	return 0;
+}
+
+static int cmp_pci_fn(const void *a, const void *b)
+{
+	const struct pci_fn *x = a, *y = b;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (x->busid[i] != y->busid[i])
+			return x->busid[i] < y->busid[i] ? -1 : 1;
+	return 0;
+}
+
+/* hwloc__read_path_as_cpumask(): comma-separated 32-bit words, most
+ * significant first, taken in pairs into longs. Empty when unreadable. */
+static void pci_read_cpumask(int rootfd, const char *dir, hwloc_bitmap_t set)
+{
+	char *buf = NULL, path[PATH_MAX + 32], *p, *end;
+	unsigned long *maps = NULL;
+	size_t len, n = 0, cap = 0, i;
+
+	hwloc_bitmap_zero(set);
+	snprintf(path, sizeof(path), "%s/local_cpus", dir);
+	if (tk_read_regular(rootfd, path, path, TK_OPEN_BENEATH | TK_OPEN_KEEP_NONBLOCK,
+			    (size_t)1 << 20, &buf, &len, NULL, NULL) != 0 || !buf) {
+		free(buf);
+		return;
+	}
+	for (p = buf;;) {
+		unsigned long map;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		errno = 0;
+		map = strtoul(p, &end, 16);
+		if (end == p)
+			break;
+		p = strchr(end, ',');
+		if (p && !map && !n) {  /* leading empty words */
+			p++;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			maps = xreallocarray(maps, cap, sizeof(*maps));
+		}
+		maps[n++] = map;
+		if (!p)
+			break;
+		p++;
+	}
+	for (i = 0; i < (n + 1) / 2; i++) {
+		unsigned long mask = maps[n - 2 * i - 1];
+
+		if (2 * i + 1 < n)
+			mask |= maps[n - 2 * i - 2] << 32;
+		hwloc_bitmap_set_ith_ulong(set, (unsigned)i, mask);
+	}
+	free(maps);
+	free(buf);
+}
+
+/* The nodeset of the object hwloc attaches a PCI hierarchy of this
+ * locality to (hwloc_find_insert_io_parent_by_complete_cpuset). */
+static int pci_locality_numa(hwloc_topology_t topo, const struct topo *t, hwloc_bitmap_t set)
+{
+	hwloc_obj_t cur = hwloc_get_root_obj(topo), child, a;
+	hwloc_bitmap_t group;
+	unsigned i;
+	int numa;
+
+	if (hwloc_bitmap_iszero(set))
+		hwloc_bitmap_copy(set, hwloc_topology_get_topology_cpuset(topo));
+	hwloc_bitmap_and(set, set, hwloc_topology_get_complete_cpuset(topo));
+	if (hwloc_bitmap_iszero(set) || hwloc_bitmap_isequal(set, cur->complete_cpuset))
+		return nodeset_numa(t, cur->nodeset);
+	for (;;) {
+		hwloc_obj_t next = NULL;
+
+		for (i = 0; i < cur->arity; i++) {
+			child = cur->children[i];
+			if (hwloc_bitmap_isequal(set, child->complete_cpuset))
+				return nodeset_numa(t, child->nodeset);
+			if (!hwloc_bitmap_iszero(child->complete_cpuset) &&
+			    hwloc_bitmap_isincluded(set, child->complete_cpuset)) {
+				next = child;
+				break;
+			}
+		}
+		if (!next)
+			break;
+		cur = next;
+	}
+	/* a Group below cur: the nodes of cur and its ancestors, and those of
+	 * the children it takes */
+	group = hwloc_bitmap_alloc();
+	for (a = cur; a; a = a->parent)
+		for (child = a->memory_first_child; child; child = child->next_sibling)
+			hwloc_bitmap_or(group, group, child->nodeset);
+	for (i = 0; i < cur->arity; i++)
+		if (hwloc_bitmap_isincluded(cur->children[i]->complete_cpuset, set))
+			hwloc_bitmap_or(group, group, cur->children[i]->nodeset);
+	numa = nodeset_numa(t, group);
+	hwloc_bitmap_free(group);
+	return numa;
+}
+
+/* The names lstopo shows on this machine: hwloc asks libpciaccess, which
+ * reads the PCI ID database in 128-byte lines (a longer line's rest is a
+ * line of its own); a device's name is that of the first line below its
+ * vendor's whose id is the device's. Only the uncompressed database is
+ * read. Devices from first on get a name. */
+#define PCI_IDS_PATH "/usr/share/misc/pci.ids"
+
+static bool is_hex4(const char *s)
+{
+	return isxdigit((unsigned char)s[0]) && isxdigit((unsigned char)s[1]) &&
+	       isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3]);
+}
+
+static void pci_ids_names(struct topo *t, size_t first)
+{
+	unsigned vendor = ~0u;
+	size_t i, unnamed = t->ndevices - first;
+	char buf[128];
+	FILE *f;
+
+	if (!unnamed || !(f = fopen(PCI_IDS_PATH, "re")))
+		return;
+	while (unnamed && fgets(buf, sizeof(buf), f)) {
+		unsigned tabs = 0, id;
+		char *nl;
+
+		while (tabs < 3 && buf[tabs] == '\t')
+			tabs++;
+		if (!is_hex4(buf + tabs))
+			continue;
+		if ((nl = strchr(buf, '\n')))
+			*nl = '\0';
+		id = (unsigned)strtoul(buf + tabs, NULL, 16);
+		if (tabs == 0) {
+			vendor = id;
+			continue;
+		}
+		if (tabs > 2 || strlen(buf) < tabs + 6)
+			continue;
+		for (i = first; i < t->ndevices; i++) {
+			struct topo_device *td = &t->devices[i];
+
+			if (td->name[0] || strtoul(td->vendor, NULL, 16) != vendor ||
+			    strtoul(td->device, NULL, 16) != id)
+				continue;
+			free(td->name);
+			td->name = xstrdup(buf + tabs + 6);
+			unnamed--;
+		}
+	}
+	fclose(f);
+}
+
+static void fill_sysfs_devices(hwloc_topology_t topo, struct topo *t, const struct discover_opts *o,
+			       const char *root)
+{
+	struct pci_fn *fns = NULL;
+	size_t nfns = 0, cap = 0, dcap = 0, first, i, k;
+	hwloc_bitmap_t set;
+	struct dirent *e;
+	int rootfd, dirfd, *numa;
+	DIR *dir;
+
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return;
+	dirfd = tk_open_beneath(rootfd, "sys/bus/pci/devices", O_RDONLY | O_DIRECTORY);
+	dir = dirfd >= 0 ? fdopendir(dirfd) : NULL;
+	if (!dir) {
+		if (dirfd >= 0)
+			close(dirfd);
+		close(rootfd);
+		return;
+	}
+	while ((e = readdir(dir))) {
+		struct pci_fn f;
+		char canon[32], fdir[PATH_MAX];
+
+		memset(&f, 0, sizeof(f));
+		if (sscanf(e->d_name, "%x:%02x:%02x.%01x", &f.busid[0], &f.busid[1], &f.busid[2],
+			   &f.busid[3]) != 4 || f.busid[0] > 0xffff)
+			continue;
+		/* the kernel's own spelling only (a recorded tree could hold others) */
+		snprintf(canon, sizeof(canon), "%04x:%02x:%02x.%x", f.busid[0], f.busid[1], f.busid[2],
+			 f.busid[3]);
+		if (strcmp(canon, e->d_name) != 0 || !pci_fn_dir(dirfd, e->d_name, fdir, sizeof(fdir)))
+			continue;
+		f.class_id = (pci_read_hex(rootfd, fdir, "class", PCI_CLASS_NONE << 8) >> 8) & 0xffff;
+		if (pci_check_bridge(rootfd, fdir, &f) < 0)
+			continue;
+		if (!f.bridge && !o->all_pci && !pci_class_important(f.class_id))
+			continue;
+		if (!f.bridge) {
+			f.vendor = pci_read_hex(rootfd, fdir, "vendor", 0) & 0xffff;
+			f.device = pci_read_hex(rootfd, fdir, "device", 0) & 0xffff;
+		}
+		f.dir = xstrdup(fdir);
+		if (nfns == cap) {
+			cap = cap ? cap * 2 : 32;
+			fns = xreallocarray(fns, cap, sizeof(*fns));
+		}
+		fns[nfns++] = f;
+	}
+	closedir(dir);
+	if (nfns > 1)
+		qsort(fns, nfns, sizeof(*fns), cmp_pci_fn);
+	/* the top-level ancestor: the outermost bridge whose buses hold it
+	 * (each step lowers the bus: a bridge's buses are above its own) */
+	for (i = 0; i < nfns; i++) {
+		fns[i].top = i;
+		for (;;) {
+			const struct pci_fn *c = &fns[fns[i].top];
+
+			for (k = 0; k < nfns; k++)
+				if (fns[k].bridge && k != fns[i].top && fns[k].busid[0] == c->busid[0] &&
+				    c->busid[1] >= fns[k].secondary && c->busid[1] <= fns[k].subordinate)
+					break;
+			if (k == nfns)
+				break;
+			fns[i].top = k;
+		}
+	}
+	/* each host bridge's locality, from its first top-level function */
+	numa = xcalloc(nfns ? nfns : 1, sizeof(*numa));
+	set = hwloc_bitmap_alloc();
+	for (i = 0; i < nfns; i++) {
+		if (fns[i].top != i)
+			continue;
+		for (k = 0; k < i; k++)
+			if (fns[k].top == k && fns[k].busid[0] == fns[i].busid[0] &&
+			    fns[k].busid[1] == fns[i].busid[1])
+				break;
+		if (k < i) {
+			numa[i] = numa[k];
+			continue;
+		}
+		pci_read_cpumask(rootfd, fns[i].dir, set);
+		numa[i] = pci_locality_numa(topo, t, set);
+	}
+	first = t->ndevices;
+	for (i = 0; i < nfns; i++)
+		if (!fns[i].bridge)
+			add_device(t, &dcap, o, fns[i].busid, fns[i].class_id, fns[i].vendor,
+				   fns[i].device, "", numa[fns[i].top]);
+	/* hwloc names PCI devices only from this machine's database */
+	if (o->source == SRC_LIVE)
+		pci_ids_names(t, first);
+	hwloc_bitmap_free(set);
+	free(numa);
+	for (i = 0; i < nfns; i++)
+		free(fns[i].dir);
+	free(fns);
+	close(rootfd);
 }
 
 /* ---- entry point ---- */
@@ -629,7 +1043,6 @@ int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d)
 	 * never use (and libpciaccess too when devices are not wanted) */
 	setenv("HWLOC_PLUGINS_BLACKLIST",
 	       o->source == SRC_XML ? PLUGINS_NEVER ",hwloc_pci" :
-	       o->devices && o->source == SRC_LIVE ? PLUGINS_NEVER ",hwloc_xml_libxml" :
 	       PLUGINS_NEVER ",hwloc_pci,hwloc_xml_libxml", 1);
 	if (hwloc_topology_init(&topo) < 0) {
 		free(xml);
@@ -649,8 +1062,12 @@ int discover(struct topo *t, const struct discover_opts *o, struct tk_diag *d)
 	}
 	if (fill_cpus(topo, t, src, d) < 0 || fill_numa(topo, t, src, d) < 0)
 		goto out;
-	if (o->devices)
+	if (o->devices && o->source == SRC_XML)
 		fill_devices(topo, t, o);
+	else if (o->devices && o->source != SRC_SYNTHETIC)
+		fill_sysfs_devices(topo, t, o, o->source == SRC_FSROOT ? o->arg : "/");
+	if (t->ndevices > 1)
+		qsort(t->devices, t->ndevices, sizeof(*t->devices), cmp_device);
 	t->hostname = source_hostname(topo, o);
 	if (topo_finish(t, d) < 0) {
 		if (d && !d->file[0] && src)   /* name the source, not just the fault */
