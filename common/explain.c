@@ -102,7 +102,10 @@ static const struct sched_reason sched_reasons[] = {
 	  "a claim of the pod is being deleted; the pod cannot schedule until it has a claim that stays" },
 	{ "was not created for pod", "VolumeBinding", false,
 	  "a claim with the name of the pod's generic ephemeral volume exists but belongs to another pod; delete the stale claim" },
-	{ "persistentvolumeclaim \"", "VolumeBinding", false,
+	/* a claim named in the pod's spec that does not exist: VolumeRestrictions'
+	 * PreFilter looks every such claim up before VolumeBinding's does, so the
+	 * lister's NotFound is its (volume_restrictions.go) */
+	{ "persistentvolumeclaim \"", "VolumeRestrictions", false,
 	  "a PersistentVolumeClaim the pod names does not exist in its namespace" },
 	/* plugins/volumezone/volume_zone.go: ErrReasonConflict */
 	{ "had no available volume zone", "VolumeZone", false,

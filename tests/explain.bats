@@ -91,7 +91,7 @@ PY
 # tables); the expected plugin of every part, the preemption part last.
 @test "spread-check explain: every scheduler template, old and new wordings, in one Event List" {
 	run -1 --separate-stderr spread-check explain "$EX/scheduler-templates.json"
-	jq_is '[.events[]|[.parts[]|.plugin]]' '[["PodTopologySpread.NodeLabelNotMatch","Preemption"],["PodTopologySpread.ConstraintsNotMatch","Preemption"],["NodeAffinity","Preemption"],["NodeAffinity","Preemption"],["TaintToleration","Preemption"],["TaintToleration","Preemption"],["TaintToleration","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"],["NodeUnschedulable","Preemption"],["NodeUnschedulable","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeZone","Preemption"],["VolumeRestrictions","Preemption"],["NodeVolumeLimits","Preemption"],["NodeName","Preemption"],["InterPodAffinity","Preemption"],["InterPodAffinity","Preemption"],["InterPodAffinity","Preemption"],["NodePorts","Preemption"],["DynamicResources","Preemption"],["VolumeBinding","Preemption"],["NodeAffinity","Preemption"],["VolumeRestrictions","Preemption"],["VolumeBinding","TaintToleration","DynamicResources","Preemption"],["TaintToleration","Preemption"],["TaintToleration","NodeResourcesFit","Preemption","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"]]'
+	jq_is '[.events[]|[.parts[]|.plugin]]' '[["PodTopologySpread.NodeLabelNotMatch","Preemption"],["PodTopologySpread.ConstraintsNotMatch","Preemption"],["NodeAffinity","Preemption"],["NodeAffinity","Preemption"],["TaintToleration","Preemption"],["TaintToleration","Preemption"],["TaintToleration","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"],["NodeUnschedulable","Preemption"],["NodeUnschedulable","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeZone","Preemption"],["VolumeRestrictions","Preemption"],["NodeVolumeLimits","Preemption"],["NodeName","Preemption"],["InterPodAffinity","Preemption"],["InterPodAffinity","Preemption"],["InterPodAffinity","Preemption"],["NodePorts","Preemption"],["DynamicResources","Preemption"],["VolumeBinding","Preemption"],["NodeAffinity","Preemption"],["VolumeRestrictions","Preemption"],["VolumeBinding","TaintToleration","DynamicResources","Preemption"],["TaintToleration","Preemption"],["TaintToleration","NodeResourcesFit","Preemption","Preemption"],["NodeResourcesFit","Preemption"],["NodeResourcesFit","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeBinding","Preemption"],["VolumeRestrictions","Preemption"]]'
 	jq_is '[.events[]|select(.recognized and .failure)]|length' 39
 	# VolumeBinding's PreFilter: a missing claim is the lister's message, an
 	# ephemeral one the controller's wait, each its own explanation
@@ -253,9 +253,9 @@ PY
 	[ "$(jq -c '[.events[].rederived|del(.sources)]' <<<"$output")" = "$a" ]
 }
 
-@test "spread-check explain --cluster: a pod whose claim does not exist is re-run to VolumeBinding's PreFilter message" {
+@test "spread-check explain --cluster: a pod whose claim does not exist is re-run to VolumeRestrictions' PreFilter message (it looks claims up before VolumeBinding)" {
 	run -1 --separate-stderr spread-check explain --cluster "$EX/missing-claim-cluster.json" "$EX/missing-claim-events.json"
-	jq_is '.events[0]|[.recognized,.parts[0].plugin]' '[true,"VolumeBinding"]'
+	jq_is '.events[0]|[.recognized,.parts[0].plugin]' '[true,"VolumeRestrictions"]'
 	jq_is '.events[0].rederived|[.found,.feasibleNodes,.schedulerMessage]' '[true,0,"0/1 nodes are available: persistentvolumeclaim \"data\" not found."]'
 }
 
