@@ -235,7 +235,7 @@ static int dump_bytes(struct sb *b, const char *file, const struct tk_node *n, s
 		}
 	}
 	if (nch % 4 || pad > 2 || (bits && (acc & ((1u << bits) - 1))))
-		return tk_node_error(file, n, d, "illegal base64 data at input byte %zu", n->len);
+		return tk_node_error(file, n, d, "illegal base64 data at input byte %zu", (size_t)n->len);
 	sb_add(b, "]");
 	return 0;
 }

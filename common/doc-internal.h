@@ -49,7 +49,8 @@ struct frame {
 
 struct builder {
 	const char *file;
-	const struct tk_limits *lim;
+	const struct tk_limits *lim;  /* &lim_capped */
+	struct tk_limits lim_capped;
 	struct reader rd;
 	yaml_parser_t parser;
 	bool parser_ready;        /* run() set it up */

@@ -189,7 +189,7 @@ int ta_distances_load(struct ta_numa_info *ni, const char *path, struct tk_diag 
 		/* rows are indexed by node id (NUMADistances in numa_info.go) */
 		if ((long long)row->n <= maxid) {
 			tk_node_error(doc->file, row, d, "distance row of NUMA node %lld has %zu entries, want %d",
-				      id, row->n, maxid + 1);
+				      id, (size_t)row->n, maxid + 1);
 			goto out;
 		}
 		for (j = 0; j < row->n && j < TA_MAX_NUMA; j++) {

@@ -51,7 +51,7 @@ static void dump(struct buf *b, const struct tk_node *n, unsigned shift, unsigne
 
 	put(b, "<%d %u:%u q%d ", (int)n->kind, n->line - shift, n->col, (int)n->quoted);
 	if (n->text) {
-		put(b, "%zu[", n->len);
+		put(b, "%zu[", (size_t)n->len);
 		for (i = 0; i < n->len; i++)
 			put(b, "%02x", (unsigned char)n->text[i]);
 		put(b, "]");

@@ -4,6 +4,9 @@
  * after some items). Each input is read from memory or a file (fast path)
  * and from stdin (never read twice, so libyaml only), over
  * hand-written cases and thousands of random mutations of them. */
+#include <limits.h>
+#include <stdint.h>
+
 #include "doc-same.h"
 #include "tap.h"
 
@@ -169,6 +172,26 @@ int main(void)
 		       "positions of a sequence and a string");
 		tk_doc_free(doc);
 	}
+	/* limits past 32 bits are capped, not truncated (nodes keep 32-bit
+	 * counts): the fast path and its restart for libyaml both keep them */
+	{
+		static const struct tk_limits huge = { .max_depth = UINT_MAX, .max_scalar = SIZE_MAX,
+						       .max_input = SIZE_MAX, .max_nodes = SIZE_MAX };
+		static const char *const inputs[] = { "{\"a\": [1, \"x\"]}", "{\"a\": [1, \"x\"]} # a comment for libyaml" };
+		struct tk_diag d;
+
+		for (i = 0; i < 2; i++) {
+			struct tk_doc *doc = tk_doc_load_mem("t", inputs[i], strlen(inputs[i]), &huge, &d);
+			const struct tk_node *a = doc ? tk_get(doc->items[0], "a") : NULL;
+
+			TAP_OK(a && a->kind == TK_SEQ && a->n == 2 && a->items[1]->len == 1,
+			       "limits past 2^32 still read input %zu%s%s", i, doc ? "" : ": ", doc ? "" : d.msg);
+			tk_doc_free(doc);
+		}
+	}
+	/* a 1,024-CPU topology is 9,000 nodes: their size is most of the time
+	 * cpuset-alloc takes to load it (tests/bench/cpuset-alloc.sh) */
+	TAP_OK(sizeof(struct tk_node) <= 72, "a node is %zu bytes (at most 72)", sizeof(struct tk_node));
 	tk_doc_thread_release();
 	return TAP_DONE();
 }
