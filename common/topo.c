@@ -114,7 +114,10 @@ int topo_finish(struct topo *t, struct tk_diag *d)
 {
 	size_t i;
 
-	qsort(t->cpus, t->ncpus, sizeof(*t->cpus), cmp_cpu);
+	for (i = 1; i < t->ncpus && t->cpus[i - 1].id < t->cpus[i].id; i++)
+		;
+	if (i < t->ncpus)  /* most topologies list CPUs in order already */
+		qsort(t->cpus, t->ncpus, sizeof(*t->cpus), cmp_cpu);
 	cpuset_clear_all(&t->all);
 	for (i = 0; i < t->ncpus; i++) {
 		if (i && t->cpus[i].id == t->cpus[i - 1].id)

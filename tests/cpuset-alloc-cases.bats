@@ -97,3 +97,24 @@ run_pod_table() {
 @test "init containers' CPUs are reused by the pod's next containers, a sidecar's are not" {
 	run_pod_table "$CASES/pod-policy.tsv"
 }
+
+@test "sparse core and socket ids and CPUs listed out of order allocate as the dense, ordered topology" {
+	# ids far apart take the sort, dense ones a marking pass (common/cpumanager.c
+	# distinct): an order-keeping renumbering must not change any choice
+	local fx=$FIXTURES/topo/2s-4n-40c-2t.json sparse=$BATS_TEST_TMPDIR/sparse.json args a b bad=0
+	jq '.cpus |= (map(.core = .core * 1000 + 7 | .socket = .socket * 1000 + 3 | .l3 = .l3 * 3 + 5) | reverse)' \
+		"$fx" >"$sparse"
+	for args in "--count 1" "--count 2" "--count 6" "--count 21" "--count 40" "--count 12 --distribute-across-numa" \
+		"--count 8 --full-pcpus-only" "--count 10 --reserved-count 4" "--count 30 --align-by-uncore-cache"; do
+		# shellcheck disable=SC2086
+		run cpuset-alloc -t "$fx" $args
+		[ "$status" -eq 0 ] || { echo "dense $args: exit $status: $output"; bad=1; continue; }
+		a=$(printf '%s' "$output" | jq -r '.cpus')
+		# shellcheck disable=SC2086
+		run cpuset-alloc -t "$sparse" $args
+		[ "$status" -eq 0 ] || { echo "sparse $args: exit $status: $output"; bad=1; continue; }
+		b=$(printf '%s' "$output" | jq -r '.cpus')
+		[ -n "$a" ] && [ "$a" = "$b" ] || { echo "$args: dense [$a], sparse [$b]"; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
+}
