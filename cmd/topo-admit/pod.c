@@ -850,6 +850,8 @@ struct devgen {
 	long long request;
 	int min_affinity;
 	struct ta_hint_list hl;
+	size_t *mine, nmine;            /* indices of res's devices: a mask is
+					 * visited 65535 times at 16 NUMA nodes */
 };
 
 /* the IterateBitMasks callback of generateDeviceTopologyHints */
@@ -857,25 +859,26 @@ static void dev_visit(ta_mask m, void *arg)
 {
 	struct devgen *g = arg;
 	long long in_mask = 0, matching = 0;
-	size_t i;
+	size_t k;
 
-	for (i = 0; i < g->t->ndevices; i++)
-		if (dev_is(&g->t->devices[i], g->res) && dev_in(&g->t->devices[i], m))
+	for (k = 0; k < g->nmine; k++)
+		if (dev_in(&g->t->devices[g->mine[k]], m))
 			in_mask++;
 	if (in_mask >= g->request && ta_mask_count(m) < g->min_affinity)
 		g->min_affinity = ta_mask_count(m);
 	/* every reusable device that has a NUMA node must lie inside the mask */
-	for (i = 0; g->ru && i < g->t->ndevices; i++) {
+	for (k = 0; g->ru && k < g->nmine; k++) {
+		size_t i = g->mine[k];
 		const struct topo_device *dv = &g->t->devices[i];
 
-		if (!dev_is(dv, g->res) || !g->ru->devs[i] || dv->numa < 0)
+		if (!g->ru->devs[i] || dv->numa < 0)
 			continue;
 		if (!dev_in(dv, m))
 			return;
 		matching++;
 	}
-	for (i = 0; i < g->t->ndevices; i++)
-		if (dev_is(&g->t->devices[i], g->res) && !g->s->dev_used[i] && dev_in(&g->t->devices[i], m))
+	for (k = 0; k < g->nmine; k++)
+		if (!g->s->dev_used[g->mine[k]] && dev_in(&g->t->devices[g->mine[k]], m))
 			matching++;
 	if (matching < g->request)
 		return;
@@ -888,7 +891,7 @@ static void dev_hints_for(const struct topo *t, const struct ta_node_state *s, c
 			  const struct reuse *ru, const char *res, long long request,
 			  struct ta_provider *pv, struct ta_container_report *cr)
 {
-	struct devgen g = { t, s, ru, res, request, (int)ni->n, { 0 } };
+	struct devgen g = { t, s, ru, res, request, (int)ni->n, { 0 }, NULL, 0 };
 	struct ta_res_report *r = res_add(cr, res);
 	size_t i, avail = 0, reusable = 0, total = 0;
 	bool aligned = false;
@@ -923,7 +926,12 @@ static void dev_hints_for(const struct topo *t, const struct ta_node_state *s, c
 		provider_add(pv, res, g.hl);
 		return;
 	}
+	g.mine = xreallocarray(NULL, total ? total : 1, sizeof(*g.mine));
+	for (i = 0; i < t->ndevices; i++)
+		if (dev_is(&t->devices[i], res))
+			g.mine[g.nmine++] = i;
 	ta_iterate_masks(ni->nodes, ni->n, dev_visit, &g);
+	free(g.mine);
 	for (i = 0; i < g.hl.n; i++)
 		if (ta_mask_count(g.hl.v[i].mask) == g.min_affinity)
 			g.hl.v[i].preferred = true;
