@@ -95,24 +95,39 @@ static bool pv_zone_ok(const struct sc_cluster *c, const struct sc_pv *pv, const
 	return true;
 }
 
-/* findMatchingVolumes (an unclaimed PV of the class, or one claimed by
- * this claim, whose affinity matches; size, access and volume modes are not
- * checked), then checkVolumeProvisions (a provisioner, allowedTopologies) */
-static bool delayed_claim_fits(const struct sc_cluster *c, const struct sc_pvc *pvc, const struct sc_nodeinfo *n)
+/* The PersistentVolumes a delayed claim could bind to: of its class, and
+ * free or reserved for it. Node-independent, so listed once per pod, not
+ * once per node (20,000 PVs times 2,000 nodes per replica before). */
+static uint32_t *bind_candidates(const struct sc_cluster *c, const struct sc_pvc *pvc, uint32_t *n)
 {
-	const struct sc_storageclass *sc = sc_find_class(c, pvc->class);
-	const struct sc_lset *ls = &c->lsets[n->lset];
-	size_t i;
-	uint32_t t;
+	uint32_t *v = NULL, i;
 
+	*n = 0;
 	for (i = 0; i < c->vols.npv; i++) {
 		const struct sc_pv *pv = &c->vols.pv[i];
 
 		if (pv->class != pvc->class || (pv->claim && (pv->claim_ns != pvc->ns || pv->claim != pvc->name)))
 			continue;
-		if (pv_affinity_ok(c, pv, n))
-			return true;
+		if (!(*n & (*n + 1)))  /* grows at 1, 3, 7, ...: doubling */
+			v = xreallocarray(v, 2 * (size_t)*n + 1, sizeof(*v));
+		v[(*n)++] = i;
 	}
+	return v;
+}
+
+/* findMatchingVolumes (an unclaimed PV of the class, or one claimed by
+ * this claim, whose affinity matches; size, access and volume modes are not
+ * checked), then checkVolumeProvisions (a provisioner, allowedTopologies) */
+static bool delayed_claim_fits(const struct sc_cluster *c, const struct sc_pvc *pvc, const uint32_t *cand,
+			       uint32_t ncand, const struct sc_nodeinfo *n)
+{
+	const struct sc_storageclass *sc = sc_find_class(c, pvc->class);
+	const struct sc_lset *ls = &c->lsets[n->lset];
+	uint32_t i, t;
+
+	for (i = 0; i < ncand; i++)
+		if (pv_affinity_ok(c, &c->vols.pv[cand[i]], n))
+			return true;
 	if (!sc || !*sc->provisioner || strcmp(sc->provisioner, "kubernetes.io/no-provisioner") == 0)
 		return false;
 	if (!sc->nterms)
@@ -144,7 +159,7 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 	const struct sc_pv **pvs = xcalloc(n + 1, sizeof(*pvs));
 	const struct sc_pvc **delay = xcalloc(n + 1, sizeof(*delay));
 	struct sc_pvc *fresh = xcalloc(n + 1, sizeof(*fresh));
-	uint32_t i, npv = 0, ndelay = 0;
+	uint32_t i, npv = 0, ndelay = 0, **cand, *ncand;
 	size_t node;
 	bool missing_pv = false, bound_done = false;
 
@@ -210,6 +225,10 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 		free(fresh);
 		return m->prefilter != NULL;
 	}
+	cand = xcalloc(ndelay + 1, sizeof(*cand));
+	ncand = xcalloc(ndelay + 1, sizeof(*ncand));
+	for (i = 0; i < ndelay; i++)
+		cand[i] = bind_candidates(c, delay[i], &ncand[i]);
 	m->why = xcalloc(c->nnodes + 1, 1);
 	for (node = 0; node < c->nnodes; node++) {
 		const struct sc_nodeinfo *nd = &c->nodes[node];
@@ -223,7 +242,7 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 		if (i == npv && missing_pv)
 			m->why[node] |= SC_VOL_PV_MISSING;
 		for (i = 0; i < ndelay; i++)
-			if (!delayed_claim_fits(c, delay[i], nd)) {
+			if (!delayed_claim_fits(c, delay[i], cand[i], ncand[i], nd)) {
 				m->why[node] |= SC_VOL_BIND_CONFLICT;
 				break;
 			}
@@ -232,6 +251,10 @@ bool sc_volmask_build(const struct sc_cluster *c, const char *ns, const char *co
 			if (!pv_zone_ok(c, pvs[i], nd))
 				m->why[node] = SC_VOL_ZONE_CONFLICT;
 	}
+	for (i = 0; i < ndelay; i++)
+		free(cand[i]);
+	free(cand);
+	free(ncand);
 	free(pvs);
 	free(delay);
 	free(fresh);
