@@ -671,6 +671,33 @@ void adv_moves_free(json_t **moves, size_t n)
 	free(moves);
 }
 
+static int node_name_order(const void *pa, const void *pb)
+{
+	return strcmp(ns_cluster->nodes[*(const uint32_t *)pa].name, ns_cluster->nodes[*(const uint32_t *)pb].name);
+}
+
+/* Each node's place in name order (equal names share one): the tie-break
+ * between equal scores compares these, not the names, as it runs for every
+ * candidate node of every evicted pod. */
+static uint32_t *node_name_ranks(const struct sc_cluster *c)
+{
+	uint32_t *by_name = xcalloc(c->nnodes + 1, sizeof(*by_name));
+	uint32_t *rank = xcalloc(c->nnodes + 1, sizeof(*rank));
+	uint32_t i, r = 0;
+
+	for (i = 0; i < c->nnodes; i++)
+		by_name[i] = i;
+	ns_cluster = c;
+	qsort(by_name, c->nnodes, sizeof(*by_name), node_name_order);
+	for (i = 0; i < c->nnodes; i++) {
+		if (i && strcmp(c->nodes[by_name[i]].name, c->nodes[by_name[i - 1]].name) != 0)
+			r++;
+		rank[by_name[i]] = r;
+	}
+	free(by_name);
+	return rank;
+}
+
 json_t **adv_replace(struct adv_pods *a, const bool *evict)
 {
 	struct sc_cluster *c = a->c;
@@ -683,12 +710,13 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 	struct pts_defaults defs;
 	struct sc_taint unsched;
 	/* the pods of the namespace being placed, placed ones included */
-	uint32_t *nsidx;
+	uint32_t *nsidx, *name_rank;
 	size_t i, nns = 0;
 	const char *cur_ns = NULL;
 
 	memset(&defs, 0, sizeof(defs));
 	unsched_taint(c, &unsched);
+	name_rank = node_name_ranks(c);
 	for (i = 0; i < n0; i++) {
 		struct sc_pod *p = &c->pods[i];
 
@@ -762,8 +790,7 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 		pts_score(&st, cand, ncand, scores);
 		for (k = 1; k < ncand; k++)
 			if (scores[k] > scores[best] ||
-			    (scores[k] == scores[best] &&
-			     strcmp(c->nodes[cand[k]].name, c->nodes[cand[best]].name) < 0))
+			    (scores[k] == scores[best] && name_rank[cand[k]] < name_rank[cand[best]]))
 				best = k;
 		json_object_set_new(out[order[e]], "to", json_string(c->nodes[cand[best]].name));
 		pod.node = (int32_t)cand[best];
@@ -775,6 +802,7 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 	}
 	free(order);
 	free(nsidx);
+	free(name_rank);
 	free(cand);
 	free(scores);
 	free(fits);
