@@ -711,6 +711,7 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 	struct sc_taint unsched;
 	/* the pods of the namespace being placed, placed ones included */
 	uint32_t *nsidx, *name_rank;
+	struct pts_dom_cache doms = { 0 };
 	size_t i, nns = 0;
 	const char *cur_ns = NULL;
 
@@ -753,6 +754,7 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 		memset(&st, 0, sizeof(st));
 		st.pod_idx = nsidx;
 		st.npod_idx = nns;
+		st.dom_cache = &doms;  /* the nodes do not change here */
 		pts_state_init(&st, c, &spec, &defs, NULL);
 		pts_prefilter(&st);
 		/* the reasons are gathered only for a pod that stays Pending */
@@ -800,6 +802,7 @@ json_t **adv_replace(struct adv_pods *a, const bool *evict)
 		sc_node_charge_pod(c, &c->nodes[pod.node], &pod, 1);
 		pts_state_release(&st);
 	}
+	pts_dom_cache_release(&doms);
 	free(order);
 	free(nsidx);
 	free(name_rank);

@@ -254,17 +254,111 @@ void pts_recount(struct pts_state *st)
 	}
 }
 
+/* k's domains: the distinct values of its key over the nodes (a missing
+ * key reads as ""), each node's domain index and whether it has the key. */
+static void key_domains(const struct sc_cluster *c, struct pts_constraint *k, const char *empty)
+{
+	const char **vals = NULL;
+	size_t cap = 0, hcap = 16, j, n;
+	int32_t *slots;
+
+	while (hcap < 2 * (c->nnodes + 1))
+		hcap *= 2;
+	slots = xreallocarray(NULL, hcap, sizeof(*slots));
+	for (j = 0; j < hcap; j++)
+		slots[j] = -1;
+	for (n = 0; n < c->nnodes; n++) {
+		const char *v = sc_lset_get(&c->lsets[c->nodes[n].lset], k->key);
+
+		k->has_key[n] = v != NULL;
+		if (!v)
+			v = empty;
+		j = ((uintptr_t)v * 0x9e3779b97f4a7c15ULL >> 17) & (hcap - 1);
+		while (slots[j] >= 0 && vals[slots[j]] != v)
+			j = (j + 1) & (hcap - 1);
+		if (slots[j] < 0) {
+			if (k->ndom == cap) {
+				cap = cap ? cap * 2 : 16;
+				vals = xreallocarray(vals, cap, sizeof(*vals));
+			}
+			vals[k->ndom] = v;
+			slots[j] = (int32_t)k->ndom++;
+		}
+		k->dom[n] = slots[j];
+	}
+	free(slots);
+	k->domval = vals;
+}
+
+static struct pts_dom_entry *dom_cache_find(struct pts_dom_cache *dc, const char *key)
+{
+	size_t i;
+
+	for (i = 0; dc && i < dc->n; i++)
+		if (dc->v[i].key == key || strcmp(dc->v[i].key, key) == 0)
+			return &dc->v[i];
+	return NULL;
+}
+
+/* Fill k's domains from the cache; false when the key is not in it. */
+static bool dom_cache_get(struct pts_dom_cache *dc, struct pts_constraint *k, size_t nnodes)
+{
+	struct pts_dom_entry *e = dom_cache_find(dc, k->key);
+
+	if (!e)
+		return false;
+	memcpy(k->dom, e->dom, nnodes * sizeof(*k->dom));
+	memcpy(k->has_key, e->has_key, nnodes * sizeof(*k->has_key));
+	k->ndom = e->ndom;
+	k->domval = xreallocarray(NULL, e->ndom + 1, sizeof(*k->domval));
+	memcpy(k->domval, e->domval, e->ndom * sizeof(*k->domval));
+	return true;
+}
+
+static void dom_cache_put(struct pts_dom_cache *dc, const struct pts_constraint *k, size_t nnodes)
+{
+	struct pts_dom_entry *e;
+
+	if (!dc || dom_cache_find(dc, k->key))
+		return;
+	dc->v = xreallocarray(dc->v, dc->n + 1, sizeof(*dc->v));
+	e = &dc->v[dc->n++];
+	e->key = k->key;
+	e->ndom = k->ndom;
+	e->dom = xreallocarray(NULL, nnodes + 1, sizeof(*e->dom));
+	memcpy(e->dom, k->dom, nnodes * sizeof(*e->dom));
+	e->has_key = xreallocarray(NULL, nnodes + 1, sizeof(*e->has_key));
+	memcpy(e->has_key, k->has_key, nnodes * sizeof(*e->has_key));
+	e->domval = xreallocarray(NULL, k->ndom + 1, sizeof(*e->domval));
+	memcpy(e->domval, k->domval, k->ndom * sizeof(*e->domval));
+}
+
+void pts_dom_cache_release(struct pts_dom_cache *dc)
+{
+	size_t i;
+
+	for (i = 0; i < dc->n; i++) {
+		free(dc->v[i].dom);
+		free(dc->v[i].has_key);
+		free(dc->v[i].domval);
+	}
+	free(dc->v);
+	memset(dc, 0, sizeof(*dc));
+}
+
 int pts_state_init(struct pts_state *st, struct sc_cluster *c, const struct sc_podspec *pod,
 		   const struct pts_defaults *defs, const struct pts_objects *objs)
 {
 	const char *empty = sc_intern_str(&c->strs, "");
 	const uint32_t *pod_idx = st->pod_idx;
 	size_t n, npod_idx = st->npod_idx;
+	struct pts_dom_cache *dc = st->dom_cache;
 	uint32_t i;
 
 	memset(st, 0, sizeof(*st));
 	st->pod_idx = pod_idx;
 	st->npod_idx = npod_idx;
+	st->dom_cache = dc;
 	st->c = c;
 	st->pod = pod;
 	build_constraints(st, defs, objs, true);
@@ -284,45 +378,15 @@ int pts_state_init(struct pts_state *st, struct sc_cluster *c, const struct sc_p
 	}
 	for (i = 0; i < st->n; i++) {
 		struct pts_constraint *k = &st->k[i];
-		const char **vals = NULL;
-		size_t cap = 0;
 
 		k->self_match = sc_sel_matches(&k->sel, &c->lsets[pod->lset], NULL);
 		k->dom = xcalloc(c->nnodes + 1, sizeof(*k->dom));
 		k->has_key = xcalloc(c->nnodes + 1, sizeof(*k->has_key));
 		k->cnt = xcalloc(c->nnodes + 1, sizeof(*k->cnt));
-		/* domains: distinct values of the key (a missing key reads as "") */
-		{
-			size_t hcap = 16, j;
-			int32_t *slots;
-
-			while (hcap < 2 * (c->nnodes + 1))
-				hcap *= 2;
-			slots = xreallocarray(NULL, hcap, sizeof(*slots));
-			for (j = 0; j < hcap; j++)
-				slots[j] = -1;
-			for (n = 0; n < c->nnodes; n++) {
-				const char *v = sc_lset_get(&c->lsets[c->nodes[n].lset], k->key);
-
-				k->has_key[n] = v != NULL;
-				if (!v)
-					v = empty;
-				j = ((uintptr_t)v * 0x9e3779b97f4a7c15ULL >> 17) & (hcap - 1);
-				while (slots[j] >= 0 && vals[slots[j]] != v)
-					j = (j + 1) & (hcap - 1);
-				if (slots[j] < 0) {
-					if (k->ndom == cap) {
-						cap = cap ? cap * 2 : 16;
-						vals = xreallocarray(vals, cap, sizeof(*vals));
-					}
-					vals[k->ndom] = v;
-					slots[j] = (int32_t)k->ndom++;
-				}
-				k->dom[n] = slots[j];
-			}
-			free(slots);
+		if (!dom_cache_get(dc, k, c->nnodes)) {
+			key_domains(c, k, empty);
+			dom_cache_put(dc, k, c->nnodes);
 		}
-		k->domval = vals;
 		k->domcnt = xcalloc(k->ndom + 1, sizeof(*k->domcnt));
 		k->domseen = xcalloc(k->ndom + 1, sizeof(*k->domseen));
 		k->tp = xcalloc(k->ndom + 1, sizeof(*k->tp));

@@ -94,7 +94,24 @@ struct pts_state {
 	 * namespace's; set before pts_recount. NULL: every pod. */
 	const uint32_t *pod_idx;
 	size_t npod_idx;
+	/* optional: each key's domains, kept across states of a caller that
+	 * places many pods while the nodes stay as they are; set before
+	 * pts_state_init, released with pts_dom_cache_release. */
+	struct pts_dom_cache *dom_cache;
 };
+
+/* A topology key's domains over the cluster's nodes (see pts_state.dom_cache). */
+struct pts_dom_cache {
+	struct pts_dom_entry {
+		const char *key;
+		int32_t *dom;
+		bool *has_key;
+		const char **domval;
+		uint32_t ndom;
+	} *v;
+	size_t n;
+};
+void pts_dom_cache_release(struct pts_dom_cache *dc);
 
 /* Build the constraints for pod (explicit ones, or the defaults with a
  * selector from objs), and count the cluster's existing pods (only
