@@ -116,7 +116,9 @@ int tk_doc_stream_skip(const char *path, const struct tk_limits *limits, tk_kind
 		       tk_item_fn fn, void *arg, struct tk_diag *d);
 
 /* Free what this thread keeps for reuse between documents; a thread that
- * parsed calls it before it ends (else the cache is lost). */
+ * parsed calls it before it ends (else the cache is lost). Nodes live in
+ * blocks of the thread that built them: every tree that thread built must
+ * be freed first, and a tree is freed on the thread that built it. */
 void tk_doc_thread_release(void);
 
 /* ---- access ---- */
