@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "emit.h"
 #include "explain.h"
+#include "explain-internal.h"
 #include "needles.h"
 #include "xalloc.h"
 
@@ -973,8 +974,8 @@ static void add_journal_json(struct ex_state *st, const json_t *o)
  * (NUL bytes inside count). */
 struct lreader {
 	FILE *in;
-	char *blk;             /* READ_BLOCK bytes */
-	size_t pos, end;
+	char *blk;             /* block bytes, and one to spare */
+	size_t block, pos, end;
 	unsigned long fills;   /* blocks read so far: the NUL scan below is per block */
 };
 
@@ -991,7 +992,7 @@ static size_t read_line(struct lreader *r, char *buf, size_t sz, bool *cut, size
 
 		if (r->pos == r->end) {
 			r->pos = 0;
-			r->end = fread(r->blk, 1, READ_BLOCK, r->in);
+			r->end = fread(r->blk, 1, r->block, r->in);
 			r->fills++;
 			if (!r->end)
 				break;
@@ -1281,6 +1282,14 @@ static void read_json_values(struct ex_state *st, FILE *in, const char *name)
 int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out out,
 		   const struct tk_explain_hook *hook)
 {
+	struct tk_explain_reader rd = { true, READ_BLOCK, 0 };
+
+	return tk_explain_run_reader(path, domain, out, hook, &rd);
+}
+
+int tk_explain_run_reader(const char *path, enum tk_explain_domain domain, enum tk_out out,
+			  const struct tk_explain_hook *hook, struct tk_explain_reader *rd)
+{
 	struct ex_state st;
 	FILE *in;
 	char *buf = xmalloc(LINE_MAX_BYTES);
@@ -1301,7 +1310,8 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (!in)
 		tk_fatal("%s: %m", path);
-	/* peek: a BOM and leading white space are skipped; '{' or '[' is JSON */
+	/* peek: a BOM and leading white space are skipped (the lines they end
+	 * still count for a message's line number); '{' or '[' is JSON */
 	{
 		int c = getc_unlocked(in);
 
@@ -1310,8 +1320,10 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 				tk_fatal("%s:1:1: not UTF-8 text", name);
 			c = getc_unlocked(in);
 		}
-		while (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		while (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			lineno += c == '\n';
 			c = getc_unlocked(in);
+		}
 		if (c != EOF)
 			ungetc(c, in);
 		if (c == '{' || c == '[')
@@ -1321,14 +1333,16 @@ int tk_explain_run(const char *path, enum tk_explain_domain domain, enum tk_out 
 		read_json_values(&st, in, name);
 	lr = xcalloc(1, sizeof(*lr));
 	lr->in = in;
-	lr->blk = xmalloc(READ_BLOCK + 1);
+	lr->block = rd->block ? rd->block : 1;
+	lr->blk = xmalloc(lr->block + 1);
 	anchors->fill = (unsigned long)-1;
 	anchors->set = tk_needles_new(journal_anchor, NANCHORS);
 	journal_anchors_check();
 	for (;;) {
 		if (json_mode)
 			break;
-		skip_unrelated(lr, &st, &lineno, anchors);
+		if (rd->skip)
+			rd->skipped += skip_unrelated(lr, &st, &lineno, anchors);
 		if (!read_line(lr, buf, LINE_MAX_BYTES, &cut, &n))
 			break;
 		lineno++;
