@@ -505,11 +505,36 @@ static void slurp(int fd, struct buf *b)
 	put_bytes(b, "", 0);
 }
 
+static void show(const char *label, const struct buf *b, size_t off);
+
+/* A run here that exits (tk_fatal) ends the test: say which, and what it said. */
+static struct {
+	const char *what;
+	int saved_out, saved_err, errfd;
+} in_run;
+
+static void exited_in_run(void)
+{
+	struct buf err = { 0 };
+
+	if (!in_run.what)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	dup2(in_run.saved_out, 1);
+	dup2(in_run.saved_err, 2);
+	slurp(in_run.errfd, &err);
+	printf("not ok - %s: the reader exited, as it should not\n", in_run.what);
+	show("stderr", &err, 0);
+	fflush(stdout);
+	free(err.s);
+}
+
 /* tk_explain_run_reader, its stdout and stderr caught in files: in a child
  * when the journal should make it exit (a NUL byte), else here (a fork
  * costs a sanitizer's or valgrind's leak check at its exit). */
 static void run_reader(const char *path, enum tk_explain_domain domain, size_t block, bool skip, bool exits,
-		       int outfd, int errfd, struct tk_explain_reader *shared, struct run *r)
+		       int outfd, int errfd, struct tk_explain_reader *shared, struct run *r, const char *what)
 {
 	pid_t pid;
 	int st;
@@ -527,7 +552,12 @@ static void run_reader(const char *path, enum tk_explain_domain domain, size_t b
 
 		if (saved_out < 0 || saved_err < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0)
 			abort();
+		in_run.what = what;
+		in_run.saved_out = saved_out;
+		in_run.saved_err = saved_err;
+		in_run.errfd = errfd;
 		r->status = tk_explain_run_reader(path, domain, TK_OUT_JSON, NULL, shared);
+		in_run.what = NULL;
 		fflush(stdout);
 		fflush(stderr);
 		if (dup2(saved_out, 1) < 0 || dup2(saved_err, 2) < 0)
@@ -690,8 +720,8 @@ static void check_journal(struct harness *h, const struct buf *j, size_t block, 
 	if (!f || fwrite(j->s, 1, j->n, f) != j->n || fclose(f) != 0)
 		abort();
 	model(j, &res->m);
-	run_reader(h->path, domain, block, false, res->m.fatal_line != 0, h->outfd, h->errfd, h->shared, &off);
-	run_reader(h->path, domain, block, true, res->m.fatal_line != 0, h->outfd, h->errfd, h->shared, &on);
+	run_reader(h->path, domain, block, false, res->m.fatal_line != 0, h->outfd, h->errfd, h->shared, &off, what);
+	run_reader(h->path, domain, block, true, res->m.fatal_line != 0, h->outfd, h->errfd, h->shared, &on, what);
 	res->same = same_run(&off, &on, what);
 	res->modelled = as_modelled(&off, &res->m, h->path);
 	if (!res->modelled)
@@ -852,6 +882,7 @@ int main(void)
 				anchors_ok = false;
 	}
 	TAP_OK(anchors_ok, "the filler words and anchor prefixes hold no anchor");
+	atexit(exited_in_run);
 
 	snprintf(h.path, sizeof(h.path), "%s/tk-journal-XXXXXX", tmpdir);
 	snprintf(outp, sizeof(outp), "%s/tk-journal-out-XXXXXX", tmpdir);
