@@ -1224,10 +1224,28 @@ static int render_text_summary(const json_t *sum, enum tk_explain_domain domain)
 /* JSON input (an Event, a List, or `journalctl -o json` lines): one value
  * after another, each read byte by byte so that jansson stops at the value's
  * closing bracket and nothing after it is lost; each value is bounded. */
+/* Where the next byte is in the file, as jansson counts (a column is a
+ * character: UTF-8 continuation bytes do not count). jansson counts from
+ * where each value starts; a message names the file's line and column. */
+struct textpos {
+	size_t line, col;
+};
+
+static void textpos_step(struct textpos *p, int c)
+{
+	if (c == '\n') {
+		p->line++;
+		p->col = 0;
+	} else if ((c & 0xc0) != 0x80) {
+		p->col++;
+	}
+}
+
 struct jreader {
 	FILE *in;
 	size_t n;
 	bool over;
+	struct textpos *at;
 };
 
 static size_t jread(void *buf, size_t len, void *arg)
@@ -1244,32 +1262,40 @@ static size_t jread(void *buf, size_t len, void *arg)
 	if ((c = getc_unlocked(r->in)) == EOF)
 		return 0;
 	r->n++;
+	textpos_step(r->at, c);
 	*(char *)buf = (char)c;
 	return 1;
 }
 
-static void read_json_values(struct ex_state *st, FILE *in, const char *name)
+/* at: where the file's first value starts */
+static void read_json_values(struct ex_state *st, FILE *in, const char *name, struct textpos at)
 {
 	size_t nval = 0;
 
 	for (;;) {
-		struct jreader r = { in, 0, false };
+		struct jreader r = { in, 0, false, &at };
+		struct textpos start;
 		json_error_t err;
 		json_t *j;
 		int c;
 
 		while ((c = getc_unlocked(in)) != EOF && isspace(c))
-			;
+			textpos_step(&at, c);
 		if (c == EOF)
 			break;
 		ungetc(c, in);
 		if (c != '{' && c != '[')
-			tk_fatal("%s: value %zu: expected a JSON object or array", name, nval + 1);
+			tk_fatal("%s:%zu:%zu: value %zu: expected a JSON object or array", name, at.line, at.col + 1,
+				 nval + 1);
+		start = at;
 		j = json_load_callback(jread, &r, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &err);
 		if (r.over)
 			tk_fatal("%s: value %zu: JSON value larger than %u MiB", name, nval + 1, JSON_MAX_BYTES >> 20);
+		if (!j && err.line < 1)
+			tk_fatal("%s: value %zu: %s", name, nval + 1, err.text);
 		if (!j)
-			tk_fatal("%s:%d:%d: %s", name, err.line + 0, err.column, err.text);
+			tk_fatal("%s:%zu:%zu: %s", name, start.line + (size_t)err.line - 1,
+				 err.line == 1 ? start.col + (size_t)err.column : (size_t)err.column, err.text);
 		nval++;
 		if (json_is_object(j) && (json_object_get(j, "MESSAGE") || json_object_get(j, "__CURSOR")))
 			add_journal_json(st, j);
@@ -1295,7 +1321,8 @@ int tk_explain_run_reader(const char *path, enum tk_explain_domain domain, enum 
 	char *buf = xmalloc(LINE_MAX_BYTES);
 	bool cut, json_mode = false;
 	struct lreader *lr;
-	size_t n, lineno = 0;
+	size_t n, lineno;
+	struct textpos at = { 1, 0 };
 	struct anchor_cache *anchors = xcalloc(1, sizeof(*anchors));
 	json_t *sum;
 	int rc;
@@ -1321,7 +1348,7 @@ int tk_explain_run_reader(const char *path, enum tk_explain_domain domain, enum 
 			c = getc_unlocked(in);
 		}
 		while (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			lineno += c == '\n';
+			textpos_step(&at, c);
 			c = getc_unlocked(in);
 		}
 		if (c != EOF)
@@ -1330,7 +1357,8 @@ int tk_explain_run_reader(const char *path, enum tk_explain_domain domain, enum 
 			json_mode = true;
 	}
 	if (json_mode)
-		read_json_values(&st, in, name);
+		read_json_values(&st, in, name, at);
+	lineno = at.line - 1;
 	lr = xcalloc(1, sizeof(*lr));
 	lr->in = in;
 	lr->block = rd->block ? rd->block : 1;

@@ -850,6 +850,47 @@ static bool fixed_cases(struct harness *h, bool small)
 	return ok;
 }
 
+/* `journalctl -o json` input is read value by value (no skip): an error
+ * names the file's line and column, not the value's (it said 1:13 for
+ * each of these before). */
+static const struct {
+	const char *text, *error;
+} json_cases[] = {
+	{ "{\"MESSAGE\":\"a\"}\n{\"MESSAGE\":\"b\"}\n{\"MESSAGE\": }\n", "3:13: unexpected token near '}'" },
+	{ "\n\n{\"MESSAGE\": }\n", "3:13: unexpected token near '}'" },
+	{ "{\"MESSAGE\":\"a\"} {\"MESSAGE\":\"\xc3\xa9\", \"x\": }\n", "1:38: unexpected token near '}'" },
+	{ "{\"MESSAGE\":\"a\",\n\"MESSAGE\":\"b\"}", "2:9: duplicate object key near '\"MESSAGE\"'" },
+	{ "\n  {\"MESSAGE\":\"a\"}\n\n x\n", "4:2: value 2: expected a JSON object or array" },
+};
+
+static bool json_error_cases(struct harness *h)
+{
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; i < sizeof(json_cases) / sizeof(json_cases[0]); i++) {
+		struct run r = { 0 };
+		char *want = NULL;
+		FILE *f = fopen(h->path, "wb");
+
+		if (!f || fputs(json_cases[i].text, f) == EOF || fclose(f) != 0)
+			abort();
+		run_reader(h->path, TK_EXPLAIN_KUBELET, REAL_BLOCK, true, true, h->outfd, h->errfd, h->shared, &r,
+			   "json");
+		if (asprintf(&want, "topokit: %s:%s\n", h->path, json_cases[i].error) < 0)
+			abort();
+		if (r.status != 2 || strcmp(r.err.s, want) != 0) {
+			printf("#   json case %zu: exited %d, want 2 and: %s", i, r.status, want);
+			show("stderr", &r.err, 0);
+			ok = false;
+		}
+		free(want);
+		free(r.out.s);
+		free(r.err.s);
+	}
+	return ok;
+}
+
 static int temp_fd(char *tmpl)
 {
 	int fd = mkstemp(tmpl);
@@ -903,6 +944,8 @@ int main(void)
 	} else {
 		TAP_OK(fixed_cases(&h, small), "%zu written journals, blocks of 1 to 40 bytes (1, 3, 8 under valgrind) and 1 MiB: skip on and off, and the model, agree",
 		       sizeof(cases) / sizeof(cases[0]));
+		TAP_OK(json_error_cases(&h), "%zu journalctl -o json inputs: an error names the file's line and column",
+		       sizeof(json_cases) / sizeof(json_cases[0]));
 		for (r = 0; r < rounds; r++)
 			round_run(&h, r, small, covered, &t);
 		for (i = 0; i < 2 * SWEEP + 1; i++)
