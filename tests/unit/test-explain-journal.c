@@ -19,7 +19,7 @@
  *
  * A failing round prints its seed; TK_JOURNAL_SEED=N runs that round
  * alone (and keeps its journal), TK_JOURNAL_VERBOSE=1 says what each
- * round held. Under TK_VALGRIND fewer and smaller journals, under
+ * round held, TK_JOURNAL_ROUNDS=N runs N rounds. Under TK_VALGRIND fewer and smaller journals, under
  * TK_SANITIZE fewer. */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -906,6 +906,7 @@ int main(void)
 	/* 8 rounds hold a 1 MiB block, a NUL byte and a sweep; ASan makes a
 	 * round 6 times as slow, valgrind 40 times */
 	unsigned rounds = small ? 8 : getenv("TK_SANITIZE") ? 40 : 60, r, i, ncovered = 0;
+	const char *more = getenv("TK_JOURNAL_ROUNDS");   /* a longer search, by hand */
 	const char *only = getenv("TK_JOURNAL_SEED");
 	const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char outp[4096], errp[4096];
@@ -937,6 +938,8 @@ int main(void)
 	if (h.shared == MAP_FAILED)
 		abort();
 
+	if (more)
+		rounds = (unsigned)strtoul(more, NULL, 10);
 	if (only) {
 		r = (unsigned)strtoul(only, NULL, 10);
 		TAP_OK(round_run(&h, r, small, covered, &t), "round %u alone", r);
