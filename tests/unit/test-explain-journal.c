@@ -511,6 +511,7 @@ static void show(const char *label, const struct buf *b, size_t off);
 static struct {
 	const char *what;
 	int saved_out, saved_err, errfd;
+	const char *journal;   /* removed (its round's seed makes it again) */
 } in_run;
 
 static void exited_in_run(void)
@@ -526,6 +527,7 @@ static void exited_in_run(void)
 	slurp(in_run.errfd, &err);
 	printf("not ok - %s: the reader exited, as it should not\n", in_run.what);
 	show("stderr", &err, 0);
+	unlink(in_run.journal);
 	fflush(stdout);
 	free(err.s);
 }
@@ -930,6 +932,7 @@ int main(void)
 	snprintf(outp, sizeof(outp), "%s/tk-journal-out-XXXXXX", tmpdir);
 	snprintf(errp, sizeof(errp), "%s/tk-journal-err-XXXXXX", tmpdir);
 	close(temp_fd(h.path));
+	in_run.journal = h.path;
 	h.outfd = temp_fd(outp);
 	h.errfd = temp_fd(errp);
 	unlink(outp);
