@@ -237,35 +237,30 @@ struct sc_podspec {
 	uint32_t lset;
 	uint32_t ntsc;
 	struct sc_tsc *tsc;
-	bool has_node_selector;
-	struct sc_sel node_selector;    /* spec.nodeSelector as In requirements */
-	bool has_required;              /* requiredDuringScheduling... present */
-	uint32_t nterms;
-	struct sc_sel *terms;           /* ORed node selector terms */
-	uint32_t ntol;
-	struct sc_toleration *tol;
+	struct sc_sel node_selector;    /* spec.nodeSelector as In requirements (has_node_selector) */
+	struct sc_sel *terms;           /* ORed node selector terms (nterms; has_required) */
+	struct sc_toleration *tol;      /* ntol */
 	int64_t cpu, mem;               /* requests (resource.PodRequests) */
-	uint32_t nres;
-	struct sc_res *res;             /* the other requests (sc_resource_counted) */
+	struct sc_res *res;             /* the other requests (sc_resource_counted), nres */
 	const char **res_why;           /* per res: "Insufficient <name>" (interned) */
 	const char *node_name;          /* the incoming pod's spec.nodeName (interned), else NULL */
-	uint32_t nports;
-	struct sc_hostport *ports;      /* host ports it asks for */
+	struct sc_hostport *ports;      /* host ports it asks for (nports) */
 	struct sc_podterms aff, anti;   /* required pod affinity / anti-affinity */
-	bool has_owner;
-	struct sc_ownerref owner;
-	int32_t replicas;               /* workloads: spec.replicas (-1 absent) */
-	bool has_workload_selector;
-	struct sc_sel workload_selector;  /* workloads: spec.selector */
-	uint32_t nclaims;
-	const char **claims;            /* spec.volumes[].persistentVolumeClaim.claimName */
-	uint32_t nvct;
-	const char **vct;               /* StatefulSet spec.volumeClaimTemplates[].metadata.name */
+	struct sc_ownerref owner;       /* has_owner */
+	struct sc_sel workload_selector;  /* workloads: spec.selector (has_workload_selector) */
+	const char **claims;            /* spec.volumes[].persistentVolumeClaim.claimName (nclaims) */
+	const char **vct;               /* StatefulSet spec.volumeClaimTemplates[].metadata.name (nvct) */
 	const char **vct_class;         /* their spec.storageClassName, NULL when absent */
-	uint32_t neph;
-	const char **eph_class;         /* generic ephemeral volumes' storageClassName, NULL absent */
-	uint32_t nvols;
-	struct sc_podvol *vols;         /* its volumes as VolumeRestrictions and NodeVolumeLimits see them */
+	const char **eph_class;         /* generic ephemeral volumes' storageClassName, NULL absent (neph) */
+	struct sc_podvol *vols;         /* its volumes as VolumeRestrictions and NodeVolumeLimits see them (nvols) */
+	/* the counts and flags together, without padding between them:
+	 * audit --advise keeps one of these for each of 150,000 pods */
+	uint32_t nterms, ntol, nres, nports, nclaims, nvct, neph, nvols;
+	int32_t replicas;               /* workloads: spec.replicas (-1 absent) */
+	bool has_node_selector;
+	bool has_required;              /* requiredDuringScheduling... present */
+	bool has_owner;
+	bool has_workload_selector;
 };
 void sc_podspec_release(struct sc_podspec *p);
 
