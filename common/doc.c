@@ -254,6 +254,7 @@ void tk_doc_thread_release(void)
 	unsigned c;
 
 	for (c = 0; c < ARR_CLASSES; c++) {
+		/* the slab classes' arrays go with the blocks below */
 		while (c >= ARR_SLAB_CLASSES && spare_arrs[c]) {
 			void *a = spare_arrs[c];
 

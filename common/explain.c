@@ -1221,9 +1221,6 @@ static int render_text_summary(const json_t *sum, enum tk_explain_domain domain)
 	return fflush(stdout) == 0 ? 0 : -1;
 }
 
-/* JSON input (an Event, a List, or `journalctl -o json` lines): one value
- * after another, each read byte by byte so that jansson stops at the value's
- * closing bracket and nothing after it is lost; each value is bounded. */
 /* Where the next byte is in the file, as jansson counts (a column is a
  * character: UTF-8 continuation bytes do not count). jansson counts from
  * where each value starts; a message names the file's line and column. */
@@ -1267,7 +1264,10 @@ static size_t jread(void *buf, size_t len, void *arg)
 	return 1;
 }
 
-/* at: where the file's first value starts */
+/* JSON input (an Event, a List, or `journalctl -o json` lines): one value
+ * after another, each read byte by byte so that jansson stops at the value's
+ * closing bracket and nothing after it is lost; each value is bounded.
+ * at: where the file's first value starts. */
 static void read_json_values(struct ex_state *st, FILE *in, const char *name, struct textpos at)
 {
 	size_t nval = 0;

@@ -114,7 +114,10 @@ run_pod_table() {
 		run cpuset-alloc -t "$sparse" $args
 		[ "$status" -eq 0 ] || { echo "sparse $args: exit $status: $output"; bad=1; continue; }
 		b=$(printf '%s' "$output" | jq -r '.cpus')
-		[ -n "$a" ] && [ "$a" = "$b" ] || { echo "$args: dense [$a], sparse [$b]"; bad=1; }
+		if [ -z "$a" ] || [ "$a" != "$b" ]; then
+			echo "$args: dense [$a], sparse [$b]"
+			bad=1
+		fi
 	done
 	[ "$bad" -eq 0 ]
 }
